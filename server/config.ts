@@ -1,0 +1,71 @@
+// Every setting AC reads from the environment, parsed once and validated. Nothing else in the
+// code base reads process.env for settings. A bad value stops start-up with a message that
+// names the variable and what it accepts. Defaults are the seeds' (../shared/seeds).
+import { z } from "zod";
+
+const seconds = (def: number) => z.coerce.number().int().positive().default(def);
+const days = seconds;
+const bool = (def: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
+    .default(def ? "true" : "false")
+    .transform((v) => v === "true" || v === "1" || v === "yes");
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** PostgreSQL connection; without it AC starts an embedded PostgreSQL in .data/postgres. */
+  DATABASE_URL: optionalString.pipe(z.url({ error: "must be a postgresql:// URL" }).optional()),
+  /** Secret that signs session cookies; generated and kept in .data when not given. */
+  AUTH_SECRET: optionalString,
+  AC_ADMIN_USER: optionalString,
+  AC_ADMIN_PASSWORD: optionalString,
+
+  // Agent polling (seed 000)
+  POLLING_INTERVAL: seconds(60),
+  CONNECTION_TIMEOUT: seconds(5),
+  POLL_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
+  /** Largest apps reply accepted from an agent, in bytes. */
+  AGENT_MAX_RESPONSE_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  AGENT_TOKEN_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name").default("X-Agent-Token"),
+  DEFAULT_UPDATE_PLAYBOOK: z.string().min(1).default("/etc/ansible/update-app.yml"),
+  CLEAN_EVENTS_OLDER_THAN: days(30),
+  CLEAN_TASKS_OLDER_THAN: days(30),
+  /** Turns the scheduler (polling, cleanup, heartbeat) off, e.g. for a read-only replica. */
+  SCHEDULER_ENABLED: bool(true),
+
+  // HAProxy module (seed 001)
+  HAPROXY_ENABLED: bool(true),
+  HAPROXY_POLLING_INTERVAL: seconds(60),
+  HAPROXY_CACHE_TTL: seconds(30),
+  HAPROXY_REQUEST_TIMEOUT: seconds(10),
+  HAPROXY_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  HAPROXY_CIRCUIT_BREAKER_THRESHOLD: z.coerce.number().int().positive().default(5),
+  HAPROXY_CIRCUIT_BREAKER_TIMEOUT: seconds(300),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+/** Parses an environment; exported for tests. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? "?");
+    return `  ${name}=${JSON.stringify(env[name] ?? "")}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}\nSee .env.example for every setting.`);
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, read on first use. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
