@@ -1,0 +1,19 @@
+import Link from "next/link";
+
+export function AdminTabs({ current }: { current: "users" | "tokens" }) {
+  const tab = (id: "users" | "tokens", label: string) => (
+    <Link
+      href={`/admin/${id}`}
+      aria-current={current === id ? "page" : undefined}
+      className={`border-b-2 px-3 py-2 text-sm font-medium ${current === id ? "border-sky-700 text-sky-800" : "border-transparent text-slate-600 hover:text-slate-900"}`}
+    >
+      {label}
+    </Link>
+  );
+  return (
+    <div className="mb-4 flex gap-2 border-b border-slate-200">
+      {tab("users", "Users")}
+      {tab("tokens", "API tokens")}
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+import { redirect } from "next/navigation";
+import { Pagination } from "@/components/ui/pagination";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { SearchBox } from "@/components/ui/search-box";
+import { EmptyState, PageHeader } from "@/components/ui/states";
+import { pageParam, param, type SearchParams } from "@/lib/search-params";
+import { can } from "@/server/auth/roles";
+import { sessionActor } from "@/server/auth/session";
+import { api } from "@/server/trpc/server-caller";
+import { AdminTabs } from "../admin-tabs";
+import { CreateUserForm, UserRowActions } from "./user-forms";
+
+export const metadata = { title: "Users" };
+
+export default async function UsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const actor = await sessionActor();
+  if (!actor || !can(actor.role, "users.manage")) redirect("/");
+  const params = await searchParams;
+  const search = param(params, "q");
+  const users = await (await api()).users.list({ page: pageParam(params), pageSize: 50, search });
+  return (
+    <>
+      <PageHeader title="Administration">
+        <SearchBox value={search} placeholder="Login or name" label="Search users" />
+      </PageHeader>
+      <AdminTabs current="users" />
+      <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
+        <div>
+          {users.items.length === 0 ? (
+            <EmptyState title="No users match">Try another search.</EmptyState>
+          ) : (
+            <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+              <table className="min-w-full divide-y divide-slate-200 text-sm">
+                <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                  <tr>
+                    <th className="px-3 py-2">Login</th>
+                    <th className="px-3 py-2">Name</th>
+                    <th className="px-3 py-2">Created</th>
+                    <th className="px-3 py-2">Role and state</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {users.items.map((user) => (
+                    <tr key={user.id} className={user.disabled ? "text-slate-400" : undefined}>
+                      <td className="px-3 py-2 font-medium">{user.login}</td>
+                      <td className="px-3 py-2">{user.displayName ?? "—"}</td>
+                      <td className="px-3 py-2">
+                        <RelativeTime date={user.createdAt} />
+                      </td>
+                      <td className="px-3 py-2">
+                        <UserRowActions user={user} self={actor.kind === "user" && actor.id === user.id} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <Pagination basePath="/admin/users" params={{ q: search }} page={users.page} pageCount={users.pageCount} total={users.total} />
+        </div>
+        <CreateUserForm />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,109 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { formErrors } from "@/components/mutation-error";
+import { useTRPC } from "@/components/trpc";
+import { Button, Field, Input, Select } from "@/components/ui/controls";
+import { Card, ErrorNote } from "@/components/ui/states";
+
+type Role = "viewer" | "operator" | "admin";
+const roleOptions: Role[] = ["viewer", "operator", "admin"];
+
+export function CreateUserForm() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const create = useMutation(trpc.users.create.mutationOptions({ onSuccess: () => router.refresh() }));
+  const errors = formErrors(create.error);
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    create.mutate(
+      {
+        login: String(data.get("login")),
+        displayName: String(data.get("displayName") ?? "") || undefined,
+        password: String(data.get("password")),
+        role: String(data.get("role")) as Role,
+      },
+      { onSuccess: () => form.reset() },
+    );
+  }
+
+  return (
+    <Card title="New user">
+      <form onSubmit={submit} className="space-y-3" aria-label="Create user">
+        <Field label="Login" error={errors?.fields.login}>
+          <Input name="login" required autoComplete="off" />
+        </Field>
+        <Field label="Display name" error={errors?.fields.displayName}>
+          <Input name="displayName" autoComplete="off" />
+        </Field>
+        <Field label="Password (10+ characters)" error={errors?.fields.password}>
+          <Input name="password" type="password" required autoComplete="new-password" />
+        </Field>
+        <Field label="Role">
+          <Select name="role" defaultValue="viewer">
+            {roleOptions.map((role) => (
+              <option key={role}>{role}</option>
+            ))}
+          </Select>
+        </Field>
+        {errors ? <ErrorNote>{errors.message}</ErrorNote> : null}
+        {create.isSuccess ? <p className="text-sm text-emerald-700">User {create.data.login} created.</p> : null}
+        <Button type="submit" disabled={create.isPending}>
+          {create.isPending ? "Creating…" : "Create user"}
+        </Button>
+      </form>
+    </Card>
+  );
+}
+
+export function UserRowActions({ user, self }: { user: { id: number; login: string; role: Role; disabled: boolean }; self: boolean }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const update = useMutation(trpc.users.update.mutationOptions({ onSuccess: () => router.refresh() }));
+  const reset = useMutation(trpc.users.resetPassword.mutationOptions());
+  const [resetting, setResetting] = useState(false);
+  const error = formErrors(update.error ?? reset.error);
+
+  return (
+    <div className="space-y-2">
+      <div className="flex flex-wrap items-center gap-2">
+        <Select
+          aria-label={`Role of ${user.login}`}
+          value={user.role}
+          disabled={self || update.isPending}
+          onChange={(event) => update.mutate({ id: user.id, role: event.target.value as Role })}
+          className="w-28"
+        >
+          {roleOptions.map((role) => (
+            <option key={role}>{role}</option>
+          ))}
+        </Select>
+        <Button variant="secondary" disabled={self || update.isPending} onClick={() => update.mutate({ id: user.id, disabled: !user.disabled })}>
+          {user.disabled ? "Enable" : "Disable"}
+        </Button>
+        <Button variant="secondary" onClick={() => setResetting((open) => !open)} aria-expanded={resetting}>
+          Reset password
+        </Button>
+      </div>
+      {resetting ? (
+        <form
+          className="flex gap-2"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const password = String(new FormData(event.currentTarget).get("password"));
+            reset.mutate({ id: user.id, password }, { onSuccess: () => setResetting(false) });
+          }}
+        >
+          <Input name="password" type="password" placeholder="New password" aria-label={`New password for ${user.login}`} autoComplete="new-password" required />
+          <Button type="submit" disabled={reset.isPending}>Save</Button>
+        </form>
+      ) : null}
+      {reset.isSuccess && !resetting ? <p className="text-xs text-emerald-700">Password changed.</p> : null}
+      {error ? <ErrorNote>{error.fields.password ?? error.message}</ErrorNote> : null}
+    </div>
+  );
+}

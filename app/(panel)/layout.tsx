@@ -1,0 +1,45 @@
+// Every page but /login lives here: a session is required, the header shows who is logged in.
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { Nav, type NavItem } from "@/components/layout/nav";
+import { SignOutButton } from "@/components/layout/sign-out-button";
+import { can } from "@/server/auth/roles";
+import { sessionActor } from "@/server/auth/session";
+
+const sections: NavItem[] = [{ href: "/", label: "Dashboard" }];
+
+export default async function PanelLayout({ children }: { children: ReactNode }) {
+  const actor = await sessionActor();
+  if (!actor || actor.kind !== "user") redirect("/login");
+  const items = can(actor.role, "users.manage") ? [...sections, { href: "/admin/users", label: "Admin" }] : sections;
+  return (
+    <div className="min-h-screen">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">
+        Skip to content
+      </a>
+      <header className="bg-slate-900">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2">
+          <Link href="/" className="text-base font-bold tracking-tight text-white">
+            AC
+          </Link>
+          <div className="order-3 w-full sm:order-none sm:w-auto sm:flex-1">
+            <Nav items={items} />
+          </div>
+          <div className="ml-auto flex items-center gap-3 text-sm text-slate-300">
+            <span>
+              <span className="font-medium text-white">{actor.displayName ?? actor.login}</span>{" "}
+              <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs uppercase tracking-wide" data-testid="role">
+                {actor.role}
+              </span>
+            </span>
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+// Turns a tRPC error into what a form shows: the message, and per-field messages from zod.
+import { TRPCClientError } from "@trpc/client";
+import type { AppRouter } from "@/server/trpc/root";
+
+export type FormErrors = { message: string; fields: Record<string, string> };
+
+export function formErrors(error: unknown): FormErrors | null {
+  if (!error) return null;
+  if (error instanceof TRPCClientError) {
+    const trpcError = error as TRPCClientError<AppRouter>;
+    const fieldErrors = (trpcError.data?.zodError?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
+    const fields = Object.fromEntries(
+      Object.entries(fieldErrors).flatMap(([field, messages]) => (messages?.[0] ? [[field, messages[0]]] : [])),
+    );
+    const message = Object.keys(fields).length ? "Please correct the highlighted fields." : trpcError.message;
+    return { message, fields };
+  }
+  return { message: error instanceof Error ? error.message : String(error), fields: {} };
+}

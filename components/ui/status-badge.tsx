@@ -1,0 +1,29 @@
+// One colour per status, everywhere in AC.
+const tone: Record<string, string> = {
+  online: "bg-emerald-100 text-emerald-800 ring-emerald-600/20",
+  UP: "bg-emerald-100 text-emerald-800 ring-emerald-600/20",
+  succeeded: "bg-emerald-100 text-emerald-800 ring-emerald-600/20",
+  success: "bg-emerald-100 text-emerald-800 ring-emerald-600/20",
+  offline: "bg-red-100 text-red-800 ring-red-600/20",
+  DOWN: "bg-red-100 text-red-800 ring-red-600/20",
+  failed: "bg-red-100 text-red-800 ring-red-600/20",
+  starting: "bg-sky-100 text-sky-800 ring-sky-600/20",
+  running: "bg-sky-100 text-sky-800 ring-sky-600/20",
+  stopping: "bg-amber-100 text-amber-800 ring-amber-600/20",
+  DRAIN: "bg-amber-100 text-amber-800 ring-amber-600/20",
+  NOLB: "bg-amber-100 text-amber-800 ring-amber-600/20",
+  MAINT: "bg-violet-100 text-violet-800 ring-violet-600/20",
+  no_data: "bg-slate-200 text-slate-700 ring-slate-500/20",
+  unknown: "bg-slate-100 text-slate-600 ring-slate-500/20",
+};
+
+export function StatusBadge({ status }: { status: string | null | undefined }) {
+  const label = status ?? "unknown";
+  return (
+    <span
+      className={`inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tone[label] ?? tone.unknown}`}
+    >
+      {label.replace("_", " ")}
+    </span>
+  );
+}

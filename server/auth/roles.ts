@@ -1,0 +1,33 @@
+// Who may do what: one table. Procedures name the action they perform; the table says which
+// roles are allowed. A logged-in caller without the role gets FORBIDDEN.
+import type { Role } from "../generated/prisma/enums";
+
+export const roles = ["viewer", "operator", "admin"] as const satisfies readonly Role[];
+
+const rank: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+/** The lowest role that may perform each action; higher roles may too. */
+export const permissions = {
+  "inventory.read": "viewer",
+  "events.read": "viewer",
+  "haproxy.read": "viewer",
+  "tasks.read": "viewer",
+  "profile.update": "viewer",
+  "poll.now": "operator",
+  "haproxy.command": "operator",
+  "haproxy.map": "operator",
+  "haproxy.sync": "operator",
+  "task.start": "operator",
+  "task.cancel": "operator",
+  "servers.manage": "admin",
+  "settings.manage": "admin",
+  "haproxy.manage": "admin",
+  "users.manage": "admin",
+  "tokens.manage": "admin",
+} as const satisfies Record<string, Role>;
+
+export type Action = keyof typeof permissions;
+
+export function can(role: Role, action: Action): boolean {
+  return rank[role] >= rank[permissions[action]];
+}

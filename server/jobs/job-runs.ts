@@ -1,0 +1,30 @@
+// Records each run of a scheduled job in job_runs, so the dashboard can show that the
+// scheduler is alive and how the last poll cycle went.
+import { db, Prisma } from "../db";
+
+export type JobName = "heartbeat" | "poll-agents" | "cleanup" | "haproxy-sync";
+
+/** Runs `work`, then records its outcome; errors are logged with the job's name and rethrown. */
+export async function recordJobRun<T extends Prisma.InputJsonValue | null>(
+  name: JobName,
+  work: () => Promise<T>,
+): Promise<T> {
+  const started = new Date();
+  try {
+    const summary = await work();
+    const durationMs = Date.now() - started.getTime();
+    const data = { lastRunAt: started, lastOkAt: new Date(), durationMs, summary: summary ?? Prisma.DbNull, lastError: null };
+    await db().jobRun.upsert({ where: { name }, create: { name, ...data }, update: data });
+    return summary;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`[ac] job ${name} failed: ${message}`);
+    const data = { lastRunAt: started, durationMs: Date.now() - started.getTime(), lastError: message };
+    await db()
+      .jobRun.upsert({ where: { name }, create: { name, ...data }, update: data })
+      .catch(() => undefined); // the database itself may be what failed
+    throw error;
+  }
+}
+
+export const jobRuns = () => db().jobRun.findMany({ orderBy: { name: "asc" } });

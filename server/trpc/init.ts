@@ -1,0 +1,46 @@
+// Builds tRPC once: transformer, error shape, and the procedure builders routers use.
+// `authorized(action)` checks the permission table in server/auth/roles.ts: no caller gets
+// UNAUTHORIZED, a caller without the role gets FORBIDDEN.
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+import { can, permissions, type Action } from "../auth/roles";
+import { AppError } from "../errors";
+import type { Context } from "./context";
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    return {
+      ...shape,
+      data: { ...shape.data, zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null },
+    };
+  },
+});
+
+/** Domain errors become TRPCErrors with the same message; anything else stays a 500. */
+const mapDomainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(mapDomainErrors);
+
+export function authorized(action: Action) {
+  return publicProcedure.use(({ ctx, next }) => {
+    if (!ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in or send an API token" });
+    if (!can(ctx.actor.role, action)) {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `This needs the ${permissions[action]} role; you are ${ctx.actor.role}`,
+      });
+    }
+    return next({ ctx: { actor: ctx.actor } });
+  });
+}

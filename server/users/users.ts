@@ -1,0 +1,107 @@
+// User accounts: creation, role and state changes, password checks, the first admin.
+import { z } from "zod";
+import { config } from "../config";
+import { db, Prisma } from "../db";
+import { AppError, notFound } from "../errors";
+import type { Role } from "../generated/prisma/enums";
+import { burnPasswordCheck, hashPassword, randomPassword, verifyPassword } from "../auth/password";
+
+export const loginSchema = z
+  .string()
+  .trim()
+  .min(2, "at least 2 characters")
+  .max(64, "at most 64 characters")
+  .regex(/^[A-Za-z0-9._@-]+$/, "letters, digits and . _ @ - only");
+export const passwordSchema = z.string().min(10, "at least 10 characters").max(200, "at most 200 characters");
+
+export const userSelect = {
+  id: true,
+  login: true,
+  displayName: true,
+  role: true,
+  disabled: true,
+  refreshSeconds: true,
+  createdAt: true,
+} satisfies Prisma.UserSelect;
+
+export async function createUser(input: { login: string; password: string; role: Role; displayName?: string | null }) {
+  try {
+    return await db().user.create({
+      data: {
+        login: input.login,
+        displayName: input.displayName || null,
+        role: input.role,
+        passwordHash: await hashPassword(input.password),
+      },
+      select: userSelect,
+    });
+  } catch (e) {
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
+      throw new AppError("CONFLICT", `A user with login "${input.login}" already exists`);
+    }
+    throw e;
+  }
+}
+
+export async function updateUser(
+  id: number,
+  patch: { role?: Role; disabled?: boolean; displayName?: string | null },
+  byUserId?: number,
+) {
+  const user = await db().user.findUnique({ where: { id }, select: userSelect });
+  if (!user) throw notFound("User");
+  if (byUserId === id && (patch.disabled || (patch.role && patch.role !== "admin"))) {
+    throw new AppError("BAD_REQUEST", "You cannot disable yourself or take away your own admin role");
+  }
+  if (user.role === "admin" && (patch.disabled || (patch.role && patch.role !== "admin"))) {
+    const otherAdmins = await db().user.count({ where: { role: "admin", disabled: false, id: { not: id } } });
+    if (otherAdmins === 0) throw new AppError("BAD_REQUEST", "AC needs at least one active admin");
+  }
+  return db().user.update({ where: { id }, data: patch, select: userSelect });
+}
+
+export async function resetPassword(id: number, password: string) {
+  const found = await db().user.findUnique({ where: { id }, select: { id: true } });
+  if (!found) throw notFound("User");
+  await db().user.update({ where: { id }, data: { passwordHash: await hashPassword(password) } });
+}
+
+/** The user when login and password match an enabled account, else null (same timing either way). */
+export async function checkCredentials(login: string, password: string) {
+  const user = await db().user.findUnique({
+    where: { login },
+    select: { ...userSelect, passwordHash: true },
+  });
+  if (!user) {
+    await burnPasswordCheck(password);
+    return null;
+  }
+  const ok = await verifyPassword(password, user.passwordHash);
+  if (!ok || user.disabled) return null;
+  const { passwordHash: _hash, ...safe } = user;
+  return safe;
+}
+
+/**
+ * Makes sure an admin can log in on a new installation: the account from AC_ADMIN_USER /
+ * AC_ADMIN_PASSWORD when set, otherwise, when there are no users at all, an `admin` account
+ * with a random password printed once.
+ */
+export async function ensureFirstAdmin(log: (line: string) => void = console.log) {
+  const { AC_ADMIN_USER, AC_ADMIN_PASSWORD } = config();
+  if (AC_ADMIN_USER) {
+    const existing = await db().user.findUnique({ where: { login: AC_ADMIN_USER }, select: { id: true } });
+    if (existing) return;
+    if (!AC_ADMIN_PASSWORD) throw new AppError("BAD_REQUEST", "AC_ADMIN_USER is set but AC_ADMIN_PASSWORD is not");
+    await createUser({ login: AC_ADMIN_USER, password: AC_ADMIN_PASSWORD, role: "admin" });
+    log(`[ac] created admin user "${AC_ADMIN_USER}" from AC_ADMIN_USER`);
+    return;
+  }
+  if ((await db().user.count()) > 0) return;
+  const password = randomPassword();
+  await createUser({ login: "admin", password, role: "admin", displayName: "Administrator" });
+  log(`[ac] ──────────────────────────────────────────────────────────────`);
+  log(`[ac] First start: created user "admin" with password ${password}`);
+  log(`[ac] It is shown only this once. Change it under Admin → Users.`);
+  log(`[ac] ──────────────────────────────────────────────────────────────`);
+}
