@@ -2,7 +2,10 @@
 // process from instrumentation.ts; `protect` keeps a slow run from overlapping the next.
 import { Cron } from "croner";
 import { config } from "../config";
-import { recordJobRun } from "./job-runs";
+import type { Prisma } from "../db";
+import { pollServers } from "../inventory/poll-cycle";
+import { cleanupOldRecords } from "./cleanup";
+import { recordJobRun, type JobName } from "./job-runs";
 
 const globalForScheduler = globalThis as unknown as { acScheduler?: Cron[] };
 
@@ -17,11 +20,14 @@ export function startScheduler(): void {
     return;
   }
   const onError = () => undefined; // recordJobRun already logged it; keep the schedule going
-  const every = (seconds: number) => `*/${seconds} * * * * *`;
+  const job = <T extends Prisma.InputJsonValue | null>(name: JobName, pattern: string, interval: number | undefined, work: () => Promise<T>) =>
+    new Cron(pattern, { name, protect: true, interval, catch: onError }, async () => {
+      await recordJobRun(name, work);
+    });
   globalForScheduler.acScheduler = [
-    new Cron(every(HEARTBEAT_SECONDS), { name: "heartbeat", protect: true, catch: onError }, async () => {
-      await recordJobRun("heartbeat", async () => ({ pid: process.pid }));
-    }),
+    job("heartbeat", "* * * * * *", HEARTBEAT_SECONDS, async () => ({ pid: process.pid })),
+    job("poll-agents", "* * * * * *", settings.POLLING_INTERVAL, async () => (await pollServers()).summary),
+    job("cleanup", "17 3 * * *", undefined, () => cleanupOldRecords()),
   ];
   console.log(`[ac] scheduler started: ${globalForScheduler.acScheduler.map((job) => job.name).join(", ")}`);
 }

@@ -1,0 +1,56 @@
+// One polling cycle over all servers (seed 000's _poll_servers), with bounded concurrency
+// instead of the seed's "all at once". Servers whose reply did not change are touched in one
+// statement at the end, so a quiet fleet costs almost no SQL.
+import pLimit from "p-limit";
+import { config } from "../config";
+import { db } from "../db";
+import { pollServer, pollTargetSelect, type PollOptions, type PollOutcome } from "./poll-server";
+import { touchUnchangedServers } from "./store";
+
+export type CycleSummary = {
+  servers: number;
+  online: number;
+  offline: number;
+  unchanged: number;
+  updated: number;
+  failures: number;
+  versionChanges: number;
+  durationMs: number;
+};
+
+export async function pollServers(
+  where: { ids?: number[] } = {},
+  options: Pick<PollOptions, "agent"> & { concurrency?: number } = {},
+): Promise<{ summary: CycleSummary; outcomes: PollOutcome[] }> {
+  const started = Date.now();
+  const servers = await db().server.findMany({
+    where: where.ids ? { id: { in: where.ids } } : {},
+    select: pollTargetSelect,
+    orderBy: { id: "asc" },
+  });
+  const limit = pLimit(options.concurrency ?? config().POLL_CONCURRENCY);
+  const touches: { id: number; at: Date; fingerprint: string }[] = [];
+  const deferTouch = (check: (typeof touches)[number]) => void touches.push(check);
+  const outcomes = await Promise.all(servers.map((server) => limit(() => pollServer(server, { ...options, deferTouch }))));
+
+  // Servers whose stored state moved while the cycle ran get a full pass instead of a touch.
+  const moved = new Set(await touchUnchangedServers(touches));
+  if (moved.size > 0) {
+    for (const [index, server] of servers.entries()) {
+      if (moved.has(server.id)) outcomes[index] = await pollServer({ ...server, appsFingerprint: null }, options);
+    }
+  }
+
+  const count = (test: (o: PollOutcome) => boolean) => outcomes.filter(test).length;
+  const summary: CycleSummary = {
+    servers: servers.length,
+    online: count((o) => o.status === "online"),
+    offline: count((o) => o.status === "offline"),
+    unchanged: count((o) => o.result === "unchanged"),
+    updated: count((o) => o.result === "updated"),
+    failures: count((o) => o.result === "offline" || o.result === "apps_failed"),
+    versionChanges: outcomes.reduce((sum, o) => sum + o.counts.versionChanges, 0),
+    durationMs: Date.now() - started,
+  };
+  return { summary, outcomes };
+}

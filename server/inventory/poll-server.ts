@@ -1,0 +1,125 @@
+// Polls one server, as seed 000's update_server_applications: ping → apps → reconcile → write.
+// One server's failure is recorded on that server and never thrown to the caller, so a cycle
+// goes on with the others. A server is never polled twice at once in this process.
+import { createHash } from "node:crypto";
+import { clientOptionsFromConfig, decodeAppsReply, fetchAppsRaw, pingAgent, type AgentClientOptions } from "../agent/client";
+import { config } from "../config";
+import { db } from "../db";
+import { resolveGroups } from "./groups";
+import { reconcile } from "./reconcile";
+import { loadStoredInstances, touchUnchangedServers, writeAppsFailure, writeReconciliation, writeServerOffline } from "./store";
+
+export type PollTarget = {
+  id: number;
+  name: string;
+  ip: string;
+  port: number;
+  status: string;
+  agentToken: string | null;
+  appsFingerprint: string | null;
+};
+
+export type PollOutcome = {
+  serverId: number;
+  server: string;
+  status: "online" | "offline";
+  /** unchanged: same reply as last time, nothing written but last_check. */
+  result: "updated" | "unchanged" | "offline" | "apps_failed";
+  error: string | null;
+  skippedApps: string[];
+  counts: { created: number; updated: number; vanished: number; versionChanges: number; events: number };
+};
+
+export const pollTargetSelect = {
+  id: true, name: true, ip: true, port: true, status: true, agentToken: true, appsFingerprint: true,
+} as const;
+
+const noCounts = { created: 0, updated: 0, vanished: 0, versionChanges: 0, events: 0 };
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export type PollOptions = {
+  agent?: AgentClientOptions;
+  /** A cycle collects unchanged servers and touches them in one statement; alone, touch at once. */
+  deferTouch?: (check: { id: number; at: Date; fingerprint: string }) => void;
+};
+
+const inFlight = ((globalThis as { acPollsInFlight?: Map<number, Promise<PollOutcome>> }).acPollsInFlight ??= new Map());
+
+/** Polls the server, or joins the poll of it already running. */
+export function pollServer(target: PollTarget, options: PollOptions = {}): Promise<PollOutcome> {
+  const running = inFlight.get(target.id);
+  if (running) return running;
+  const poll = pollServerNow(target, options).finally(() => inFlight.delete(target.id));
+  inFlight.set(target.id, poll);
+  return poll;
+}
+
+async function pollServerNow(target: PollTarget, options: PollOptions): Promise<PollOutcome> {
+  const agent = options.agent ?? clientOptionsFromConfig(config());
+  const base = { serverId: target.id, server: target.name, skippedApps: [] as string[], counts: noCounts };
+  try {
+    await pingAgent(target, agent);
+  } catch (error) {
+    await writeServerOffline(target.id, target.name, message(error), new Date());
+    return { ...base, status: "offline", result: "offline", error: message(error) };
+  }
+
+  let body: Buffer;
+  try {
+    body = await fetchAppsRaw(target, agent);
+  } catch (error) {
+    await writeAppsFailure(target.id, target.name, message(error), new Date());
+    return { ...base, status: "online", result: "apps_failed", error: message(error) };
+  }
+  const checkedAt = new Date();
+  const fingerprint = createHash("sha1").update(body).digest("hex");
+  if (fingerprint === target.appsFingerprint && target.status === "online") {
+    const check = { id: target.id, at: checkedAt, fingerprint };
+    if (options.deferTouch) options.deferTouch(check);
+    else if ((await touchUnchangedServers([check])).length > 0) {
+      return pollServerNow({ ...target, appsFingerprint: null }, options); // state moved meanwhile: full pass
+    }
+    return { ...base, status: "online", result: "unchanged", error: null };
+  }
+  try {
+    return await applyReply(target, body, fingerprint, checkedAt);
+  } catch (error) {
+    // A database failure while storing: the transaction rolled back; say so on the server.
+    const reason = `could not store the agent's reply: ${message(error)}`;
+    console.error(`[ac] poll ${target.name}: ${reason}`);
+    await db().server.update({ where: { id: target.id }, data: { lastError: reason, appsFingerprint: null } }).catch(() => undefined);
+    return { ...base, status: "online", result: "apps_failed", error: reason };
+  }
+}
+
+async function applyReply(target: PollTarget, body: Buffer, fingerprint: string, now: Date): Promise<PollOutcome> {
+  const base = { serverId: target.id, server: target.name, status: "online" as const };
+  let reply;
+  try {
+    reply = decodeAppsReply(body, target);
+  } catch (error) {
+    await writeAppsFailure(target.id, target.name, message(error), now);
+    return { ...base, result: "apps_failed", error: message(error), skippedApps: [], counts: noCounts };
+  }
+  const [stored, groups] = await Promise.all([loadStoredInstances(target.id), resolveGroups(db(), reply.apps)]);
+  const plan = reconcile(stored, reply.apps, groups, now);
+  const skippedApps = reply.rejected.map((r) => r.reason);
+  const lastError = skippedApps.length
+    ? `${skippedApps.length} app entr${skippedApps.length === 1 ? "y" : "ies"} skipped: ${skippedApps.slice(0, 3).join("; ")}${skippedApps.length > 3 ? "; …" : ""}`
+    : null;
+  if (lastError) console.warn(`[ac] poll ${target.name}: ${lastError}`);
+  await writeReconciliation(target.id, plan, { name: target.name, fingerprint, lastError }, now);
+  return {
+    ...base,
+    result: "updated",
+    error: lastError,
+    skippedApps,
+    counts: {
+      created: plan.creates.length,
+      updated: plan.updates.length,
+      vanished: plan.vanished.length,
+      versionChanges: plan.history.length,
+      events: plan.events.length,
+    },
+  };
+}

@@ -1,0 +1,155 @@
+// The heart of polling, as a pure function: a server's stored instances + the agent's reply
+// → what must be written. No I/O here, so every rule of seed 000 is tested directly.
+import type { ParsedApp } from "../agent/contract";
+import type { AppType, EventType, InstanceStatus } from "../generated/prisma/enums";
+import { parseInstanceName } from "./grouping";
+import { normalizeStatus } from "./status";
+
+/** The columns an agent reports; written on create and compared on every poll. */
+export type AgentFields = {
+  containerId: string | null;
+  containerName: string | null;
+  composeProjectDir: string | null;
+  image: string | null;
+  tag: string | null;
+  eurekaUrl: string | null;
+  eurekaRegistered: boolean | null;
+  path: string | null;
+  logPath: string | null;
+  version: string | null;
+  distrPath: string | null;
+  ip: string | null;
+  port: number | null;
+  pid: number | null;
+  startTime: Date | null;
+  status: InstanceStatus;
+};
+
+export type StoredInstance = AgentFields & {
+  id: number;
+  instanceName: string;
+  appType: AppType;
+  groupId: number | null;
+  catalogId: number | null;
+  instanceNumber: number;
+};
+
+export type GroupLink = { groupId: number; catalogId: number };
+
+export type Reconciliation = {
+  creates: (AgentFields & { instanceName: string; appType: AppType; instanceNumber: number; groupId: number; catalogId: number; lastSeen: Date })[];
+  updates: { id: number; data: Partial<AgentFields> & { groupId?: number; catalogId?: number; instanceNumber?: number; lastSeen: Date } }[];
+  /** Instances the agent no longer reports: become offline, last_seen = now. */
+  vanished: number[];
+  history: { instanceId: number; instanceName: string; oldVersion: string | null; newVersion: string | null; oldTag: string | null; newTag: string | null; oldImage: string | null; newImage: string | null; oldDistrPath: string | null; newDistrPath: string | null }[];
+  events: { instanceId: number; eventType: EventType; description: string; status: string }[];
+};
+
+export const instanceKey = (appType: string, instanceName: string) => `${appType}\u0000${instanceName}`;
+
+export function agentFields(app: ParsedApp): AgentFields {
+  const docker = app.appType === "docker" ? app : null;
+  const hosted = app.appType === "docker" ? null : app;
+  return {
+    containerId: docker?.containerId ?? null,
+    containerName: docker?.containerName ?? null,
+    composeProjectDir: docker?.composeProjectDir ?? null,
+    image: docker?.image ?? null,
+    tag: docker?.tag ?? null,
+    eurekaUrl: docker?.eurekaUrl ?? null,
+    eurekaRegistered: docker?.eurekaRegistered ?? null,
+    path: hosted?.path ?? null,
+    logPath: hosted?.logPath ?? null,
+    version: app.version,
+    distrPath: hosted?.distrPath ?? null,
+    ip: app.ip,
+    port: app.port,
+    pid: app.pid,
+    startTime: app.startTime,
+    status: normalizeStatus(app.status),
+  };
+}
+
+const same = (a: unknown, b: unknown) =>
+  a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
+
+function changedFields(stored: StoredInstance, next: AgentFields): Partial<AgentFields> {
+  const changes: Partial<AgentFields> = {};
+  for (const key of Object.keys(next) as (keyof AgentFields)[]) {
+    if (!same(stored[key], next[key])) (changes as Record<string, unknown>)[key] = next[key];
+  }
+  return changes;
+}
+
+/** Seed rule: an existing instance, version or tag changed, and the new value not empty. */
+export function isVersionChange(stored: Pick<AgentFields, "version" | "tag">, next: Pick<AgentFields, "version" | "tag">) {
+  const changed = stored.version !== next.version || stored.tag !== next.tag;
+  return changed && !!(next.version || next.tag);
+}
+
+function statusEvent(old: InstanceStatus, next: InstanceStatus): EventType | null {
+  if (old === next || old === "no_data") return null; // no_data → x is the server coming back: its connect event says it
+  if (next === "online") return "start";
+  if (next === "offline") return "stop";
+  return null;
+}
+
+const label = (v: { version: string | null; tag: string | null }) => v.version ?? v.tag ?? "none";
+
+export function reconcile(
+  stored: StoredInstance[],
+  apps: ParsedApp[],
+  groups: ReadonlyMap<string, GroupLink>,
+  now: Date,
+): Reconciliation {
+  const result: Reconciliation = { creates: [], updates: [], vanished: [], history: [], events: [] };
+  const byKey = new Map(stored.map((row) => [instanceKey(row.appType, row.instanceName), row]));
+  const seen = new Set<string>();
+
+  for (const app of apps) {
+    const key = instanceKey(app.appType, app.instanceName);
+    // parseAppsReply already rejected later entries with a name seen before; stay safe anyway.
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const next = agentFields(app);
+    const { groupName, instanceNumber } = parseInstanceName(app.instanceName);
+    const link = groups.get(groupName);
+    if (!link) throw new Error(`group "${groupName}" was not resolved before reconcile`);
+    const row = byKey.get(key);
+    if (!row) {
+      result.creates.push({ ...next, instanceName: app.instanceName, appType: app.appType, instanceNumber, ...link, lastSeen: now });
+      continue;
+    }
+    const changes = changedFields(row, next);
+    const relink = row.groupId !== link.groupId || row.catalogId !== link.catalogId || row.instanceNumber !== instanceNumber;
+    if (Object.keys(changes).length === 0 && !relink) continue;
+    result.updates.push({ id: row.id, data: { ...changes, ...(relink ? { ...link, instanceNumber } : {}), lastSeen: now } });
+
+    if (isVersionChange(row, next)) {
+      result.history.push({
+        instanceId: row.id,
+        instanceName: row.instanceName,
+        oldVersion: row.version, newVersion: next.version,
+        oldTag: row.tag, newTag: next.tag,
+        oldImage: row.image, newImage: next.image,
+        oldDistrPath: row.distrPath, newDistrPath: next.distrPath,
+      });
+      result.events.push({ instanceId: row.id, eventType: "update", status: next.status, description: `${app.instanceName}: ${label(row)} → ${label(next)}` });
+    }
+    const event = statusEvent(row.status, next.status);
+    if (event) {
+      result.events.push({ instanceId: row.id, eventType: event, status: next.status, description: `${app.instanceName} is ${next.status} (was ${row.status})` });
+    } else if (row.status === "online" && next.status === "online" && row.startTime && next.startTime && !same(row.startTime, next.startTime)) {
+      result.events.push({ instanceId: row.id, eventType: "restart", status: next.status, description: `${app.instanceName} restarted` });
+    }
+  }
+
+  for (const row of stored) {
+    if (seen.has(instanceKey(row.appType, row.instanceName)) || row.status === "offline") continue;
+    result.vanished.push(row.id);
+    if (row.status === "online") {
+      result.events.push({ instanceId: row.id, eventType: "stop", status: "offline", description: `${row.instanceName} is no longer reported by the agent` });
+    }
+  }
+  return result;
+}
