@@ -21,6 +21,8 @@ const schema = z.object({
   DATABASE_URL: optionalString.pipe(z.url({ error: "must be a postgresql:// URL" }).optional()),
   /** Secret that signs session cookies; generated and kept in .data when not given. */
   AUTH_SECRET: optionalString,
+  /** Port of the embedded PostgreSQL (used only without DATABASE_URL). */
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   AC_ADMIN_USER: optionalString,
   AC_ADMIN_PASSWORD: optionalString,
 

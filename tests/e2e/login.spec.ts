@@ -1,0 +1,69 @@
+import { expect, test } from "@playwright/test";
+import { e2eUsers, storageState } from "./users";
+
+test.describe("logging in", () => {
+  test("an admin logs in, sees the dashboard with their role, and logs out", async ({ page }) => {
+    await page.goto("/servers");
+    await expect(page).toHaveURL(/\/login/);
+    await page.getByLabel("Login").fill(e2eUsers.admin.login);
+    await page.getByLabel("Password").fill(e2eUsers.admin.password);
+    await page.keyboard.press("Enter");
+    await expect(page.getByTestId("role")).toHaveText("admin");
+    await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+    await expect(page.getByTestId("scheduler-health")).toBeVisible();
+
+    await page.getByRole("button", { name: "Log out" }).click();
+    await expect(page).toHaveURL(/\/login/);
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/login/);
+  });
+
+  test("a wrong password is refused with the same message as an unknown user", async ({ page }) => {
+    await page.goto("/login");
+    await page.getByLabel("Login").fill(e2eUsers.admin.login);
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByRole("alert")).toHaveText("Login or password is wrong.");
+
+    await page.getByLabel("Login").fill("nobody-by-this-name");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByRole("alert")).toHaveText("Login or password is wrong.");
+    await expect(page).toHaveURL(/\/login/);
+  });
+});
+
+test.describe("as a viewer", () => {
+  test.use({ storageState: storageState("viewer") });
+
+  test("the admin pages are out of reach and the API refuses admin calls", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
+    await page.goto("/admin/users");
+    await expect(page).toHaveURL(/\/$/);
+    const response = await page.request.get("/api/trpc/users.list?input=" + encodeURIComponent(JSON.stringify({ json: {} })));
+    expect(response.status()).toBe(403);
+  });
+});
+
+test.describe("as an admin", () => {
+  test.use({ storageState: storageState("admin") });
+
+  test("creates a user who can then log in with the role given", async ({ page, browser }) => {
+    await page.goto("/admin/users");
+    const form = page.getByRole("form", { name: "Create user" });
+    await form.getByLabel("Login").fill("e2e-new-operator");
+    await form.getByLabel("Password (10+ characters)").fill("new-operator-pw-1");
+    await form.getByLabel("Role").selectOption("operator");
+    await form.getByRole("button", { name: "Create user" }).click();
+    await expect(page.getByRole("cell", { name: "e2e-new-operator" })).toBeVisible();
+
+    const fresh = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    const other = await fresh.newPage();
+    await other.goto("/login");
+    await other.getByLabel("Login").fill("e2e-new-operator");
+    await other.getByLabel("Password").fill("new-operator-pw-1");
+    await other.getByRole("button", { name: "Log in" }).click();
+    await expect(other.getByTestId("role")).toHaveText("operator");
+    await fresh.close();
+  });
+});

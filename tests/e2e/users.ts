@@ -1,0 +1,10 @@
+// The accounts tools/e2e-server.ts creates for the browser tests, one per role.
+export const e2eUsers = {
+  admin: { login: "e2e-admin", password: "admin-password-1" },
+  operator: { login: "e2e-operator", password: "operator-password-1" },
+  viewer: { login: "e2e-viewer", password: "viewer-password-1" },
+} as const;
+
+export type E2eRole = keyof typeof e2eUsers;
+
+export const storageState = (role: E2eRole) => `test-results/.auth/${role}.json`;

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what AC needs on a fresh machine, and nothing twice:
+#   - npm packages (npm ci) when node_modules is missing or older than package-lock.json;
+#   - the Prisma client (generated into server/generated, git-ignored);
+#   - Debian packages: haproxy and ansible-core (used by AC at run time) and, with --tests,
+#     chromium for the browser tests. Installed with apt-get when missing and we are root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_tests=0
+[ "${1:-}" = "--tests" ] && want_tests=1
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "[setup] installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+
+echo "[setup] generating the Prisma client"
+npm run --silent prisma:generate >/dev/null
+
+missing=()
+command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+command -v ansible-playbook >/dev/null 2>&1 || missing+=(ansible-core)
+if [ "$want_tests" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "[setup] installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "[setup] missing Debian packages: ${missing[*]} (install them with apt-get as root)" >&2
+    [ "$want_tests" = 1 ] && exit 1
+  fi
+fi

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Every test of AC, from a fresh clone: set-up, typecheck, lint, unit and integration tests
+# (real PostgreSQL, simulator, HAProxy, Ansible), production build, browser tests (Chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1m== %s ==\033[0m\n' "$1"; }
+
+step "set-up"
+bash tools/setup.sh --tests
+step "typecheck"
+npm run --silent typecheck
+step "lint"
+npm run --silent lint
+step "unit and integration tests"
+npx vitest run
+step "production build"
+npx next build
+step "browser tests"
+npx playwright test
