@@ -24,6 +24,10 @@ const schema = z.object({
   /** Port of the embedded PostgreSQL (used only without DATABASE_URL). */
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   AC_ADMIN_USER: optionalString,
+  /** Start a simulated agent fleet for a first look: auto = only with the embedded database. */
+  AC_DEMO_FLEET: z.enum(["auto", "true", "false"], { error: "must be auto, true or false" }).default("auto"),
+  /** HTTP port of the web panel. */
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   AC_ADMIN_PASSWORD: optionalString,
 
   // Agent polling (seed 000)
@@ -70,4 +74,10 @@ let cached: Config | undefined;
 export function config(): Config {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+/** Reads the environment again: the launcher calls it after providing DATABASE_URL itself. */
+export function reloadConfig(): Config {
+  cached = undefined;
+  return config();
 }

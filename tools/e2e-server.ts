@@ -1,0 +1,33 @@
+// The AC that the browser tests run against: a fresh embedded database in a temp folder
+// (deleted at exit), a small simulated fleet whose control API the tests drive, one user per
+// role, and a short polling interval. Started by playwright.config.ts.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freePort } from "../server/database/embedded";
+import { e2eUsers } from "../tests/e2e/users";
+import { launchAc } from "./launch";
+
+export const E2E_SIM_CONTROL_PORT = 3199;
+export const E2E_SIM_AGENT_PORT = 3198;
+
+const portArg = process.argv.indexOf("--port");
+const port = portArg > 0 ? Number(process.argv[portArg + 1]) : 3100;
+
+const parent = fs.mkdtempSync(path.join(os.tmpdir(), "ac-e2e-"));
+fs.chmodSync(parent, 0o755); // as root, PostgreSQL runs as `postgres` and must enter it
+process.on("exit", () => fs.rmSync(parent, { recursive: true, force: true }));
+delete process.env.DATABASE_URL;
+
+await launchAc({
+  port,
+  embedded: { dataDir: path.join(parent, "postgres"), port: await freePort() },
+  fleet: { servers: 6, appsPerServer: 5, port: E2E_SIM_AGENT_PORT, controlPort: E2E_SIM_CONTROL_PORT },
+  env: { POLLING_INTERVAL: "5", AC_ADMIN_USER: "", AC_ADMIN_PASSWORD: "" },
+  async prepare() {
+    const { createUser } = await import("../server/users/users");
+    for (const [role, user] of Object.entries(e2eUsers)) {
+      await createUser({ login: user.login, password: user.password, role: role as keyof typeof e2eUsers });
+    }
+  },
+});

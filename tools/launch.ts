@@ -1,0 +1,101 @@
+// Brings up a complete AC: a migrated database (embedded unless DATABASE_URL), optionally a
+// simulated agent fleet registered as servers, and the production Next.js server. Shared by
+// `npm start` (tools/start.ts) and the browser tests (tools/e2e-server.ts).
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { reloadConfig } from "../server/config";
+import { ensureDatabase, type EnsuredDatabase } from "../server/database/ensure";
+import { generateFleet, startSimulator, type Simulator } from "./fagent-sim";
+
+export type LaunchOptions = {
+  port: number;
+  /** Embedded database folder (default .data/postgres) and port. */
+  embedded?: { dataDir?: string; port?: number };
+  fleet?: { servers: number; appsPerServer: number; port: number; controlPort: number; churnEverySec?: number } | null;
+  /** Extra environment for the Next.js server (e.g. a short POLLING_INTERVAL in tests). */
+  env?: Record<string, string>;
+  /** Runs against the database before the web server starts (e2e users, say). */
+  prepare?: () => Promise<void>;
+};
+
+const log = (line: string) => console.log(`[ac] ${line}`);
+
+/** The secret that signs session cookies: AUTH_SECRET, else one generated once and kept in .data. */
+function authSecret(): string {
+  const configured = reloadConfig().AUTH_SECRET;
+  if (configured) return configured;
+  const file = path.join(process.cwd(), ".data", "auth-secret");
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+async function registerFleet(simulator: Simulator) {
+  const { db } = await import("../server/db");
+  for (const agent of simulator.agents) {
+    await db().server.upsert({
+      where: { name: agent.name },
+      create: { name: agent.name, ip: agent.ip, port: agent.port },
+      update: { ip: agent.ip, port: agent.port },
+    });
+  }
+  log(`registered ${simulator.agents.length} simulated agents as servers`);
+}
+
+export async function launchAc(options: LaunchOptions): Promise<{ stop(): Promise<void> }> {
+  const database: EnsuredDatabase = await ensureDatabase({
+    embeddedDataDir: options.embedded?.dataDir,
+    embeddedPort: options.embedded?.port ?? reloadConfig().EMBEDDED_PG_PORT,
+  });
+  process.env.DATABASE_URL = database.url;
+  reloadConfig();
+  let simulator: Simulator | null = null;
+  let web: ChildProcess | null = null;
+
+  const stop = async () => {
+    web?.kill("SIGTERM");
+    await simulator?.stop();
+    await database.stop();
+  };
+  try {
+    if (options.fleet) {
+      const { servers, appsPerServer, port, controlPort, churnEverySec } = options.fleet;
+      simulator = await startSimulator({
+        scenario: generateFleet({ servers, appsPerServer, seed: 7, port }),
+        controlPort,
+        churnEverySec,
+      });
+      log(`simulated fleet: ${servers} agents × ${appsPerServer} apps, control API ${simulator.controlUrl}`);
+      await registerFleet(simulator);
+    }
+    await options.prepare?.();
+    const { db } = await import("../server/db");
+    await db().$disconnect();
+
+    web = spawn(path.join("node_modules", ".bin", "next"), ["start", "-p", String(options.port)], {
+      stdio: "inherit",
+      env: {
+        ...process.env,
+        ...options.env,
+        DATABASE_URL: database.url,
+        AUTH_SECRET: authSecret(),
+        NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${options.port}`,
+        NODE_ENV: "production",
+      },
+    });
+    web.on("exit", (code, signal) => {
+      log(`web server exited (${signal ?? `code ${code}`})`);
+      void stop().finally(() => process.exit(code ?? 0));
+    });
+    log(`AC is starting on http://localhost:${options.port}`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void stop().finally(() => process.exit(0)));
+  return { stop };
+}
