@@ -2,6 +2,7 @@
 # Every test of AC, from a fresh clone: set-up, typecheck, lint, unit and integration tests
 # (real PostgreSQL, simulator, HAProxy, Ansible), production build, browser tests (Chromium).
 set -euo pipefail
+export NEXT_TELEMETRY_DISABLED=1
 cd "$(dirname "$0")/.."
 
 step() { printf '\n\033[1m== %s ==\033[0m\n' "$1"; }
