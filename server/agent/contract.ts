@@ -1,0 +1,177 @@
+// The FAgent `/api/v1/apps` contract, written down once (docs/agent-contract.md explains it).
+// The envelope is checked strictly and a wrong one fails the whole reply; entries are checked one
+// at a time so a single bad app is skipped with a reason instead of hiding the server's others.
+import { z } from "zod";
+
+export const APP_KINDS = ["docker", "site", "service"] as const;
+export type AppKind = (typeof APP_KINDS)[number];
+
+/** Key of each kind's group in the reply, and the field that names an entry of that kind. */
+export const groupKey = (kind: AppKind) => `${kind}-app` as const;
+export const nameField = { docker: "container_name", site: "name", service: "name" } as const;
+
+/** Agents fill unknown text with "" as often as with null; both mean "not known". */
+const text = z
+  .string()
+  .nullish()
+  .transform((v) => (v == null || v.trim() === "" ? null : v));
+const name = z.string().trim().min(1, "required");
+// z.int() reports a string as "expected number"; say integer, which is what the field needs.
+const integer = () =>
+  z.int({ error: (iss) => (iss.code === "invalid_type" ? `expected integer, got ${typeOf(iss.input)}` : undefined) });
+const port = integer().min(0).max(65535).nullish().transform((v) => v ?? null);
+const pid = integer().min(0).nullish().transform((v) => v ?? null);
+const flag = z.boolean().nullish().transform((v) => v ?? null);
+
+// ISO-8601 date-time; without an offset it is taken as UTC (agents report UTC), sub-millisecond
+// digits (Docker sends nanoseconds) are dropped. Anything else is a type error, not a null.
+const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+export function parseIsoDateTime(value: string): Date | null {
+  const m = ISO.exec(value);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s = "00", frac = "", zone = "Z"] = m;
+  const daysInMonth = new Date(Date.UTC(Number(y), Number(mo), 0)).getUTCDate();
+  if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > daysInMonth) return null;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
+  const offset = zone.toUpperCase() === "Z" ? "Z" : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+  const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}${frac.slice(0, 4)}${offset}`);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+const startTime = z
+  .string()
+  .nullish()
+  .transform((v, ctx) => {
+    if (v == null || v.trim() === "") return null;
+    const date = parseIsoDateTime(v.trim());
+    if (date) return date;
+    ctx.issues.push({ code: "custom", input: v, message: `expected an ISO-8601 date-time, got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  });
+
+const runtime = { version: text, ip: text, port, pid, start_time: startTime, status: text };
+
+export const dockerAppSchema = z
+  .object({
+    ...runtime,
+    container_name: name,
+    container_id: text,
+    compose_project_dir: text,
+    image: text,
+    tag: text,
+    eureka_url: text,
+    eureka_registered: flag,
+  })
+  .transform((a) => ({
+    appType: "docker" as const,
+    instanceName: a.container_name,
+    containerId: a.container_id,
+    containerName: a.container_name,
+    composeProjectDir: a.compose_project_dir,
+    image: a.image,
+    tag: a.tag,
+    ...camelRuntime(a),
+    eurekaUrl: a.eureka_url,
+    eurekaRegistered: a.eureka_registered,
+  }));
+
+const hostedAppFields = { ...runtime, name, path: text, log_path: text, distr_path: text };
+const hostedApp = <K extends "site" | "service">(kind: K) =>
+  z.object(hostedAppFields).transform((a) => ({
+    appType: kind,
+    instanceName: a.name,
+    name: a.name,
+    path: a.path,
+    logPath: a.log_path,
+    distrPath: a.distr_path,
+    ...camelRuntime(a),
+  }));
+export const siteAppSchema = hostedApp("site");
+export const serviceAppSchema = hostedApp("service");
+export const appSchemas = { docker: dockerAppSchema, site: siteAppSchema, service: serviceAppSchema } as const;
+
+type Runtime = z.output<z.ZodObject<typeof runtime>>;
+function camelRuntime(a: Runtime) {
+  return { version: a.version, ip: a.ip, port: a.port, pid: a.pid, startTime: a.start_time, status: a.status };
+}
+
+export type DockerApp = z.output<typeof dockerAppSchema>;
+export type SiteApp = z.output<typeof siteAppSchema>;
+export type ServiceApp = z.output<typeof serviceAppSchema>;
+export type ParsedApp = DockerApp | SiteApp | ServiceApp;
+/** One entry as an agent sends it (snake_case); the simulator builds replies from these. */
+export type WireApp<K extends AppKind = AppKind> = z.input<(typeof appSchemas)[K]> & Record<string, unknown>;
+
+const group = z.object({ applications: z.array(z.unknown()) }).nullish();
+export const appsReplySchema = z.object({
+  server: z.object({ "docker-app": group, "site-app": group, "service-app": group }),
+});
+
+export type RejectedApp = { kind: AppKind; index: number; name: string | null; reason: string };
+export type AppsReply = { apps: ParsedApp[]; rejected: RejectedApp[] };
+
+/** The reply is not an FAgent apps reply at all (wrong envelope); nothing of it is usable. */
+export class AgentReplyError extends Error {
+  override name = "AgentReplyError";
+}
+
+export function parseAppsReply(json: unknown): AppsReply {
+  const envelope = appsReplySchema.safeParse(json, { error: message });
+  if (!envelope.success) {
+    throw new AgentReplyError(`reply is not an FAgent apps reply: ${describeIssues(envelope.error.issues)}`);
+  }
+  const apps: ParsedApp[] = [];
+  const rejected: RejectedApp[] = [];
+  for (const kind of APP_KINDS) {
+    const seen = new Set<string>();
+    envelope.data.server[groupKey(kind)]?.applications.forEach((raw, index) => {
+      const name = rawName(kind, raw);
+      const where = `${groupKey(kind)}[${index}]${name === null ? "" : ` ${JSON.stringify(name)}`}`;
+      const reject = (why: string) => rejected.push({ kind, index, name, reason: `${where}: ${why}` });
+      const entry = appSchemas[kind].safeParse(raw, { error: message });
+      if (!entry.success) return reject(describeIssues(entry.error.issues));
+      // The inventory keys instances by (kind, name): a second entry with the same name is ambiguous.
+      if (seen.has(entry.data.instanceName)) return reject(`duplicate ${nameField[kind]}, first entry kept`);
+      seen.add(entry.data.instanceName);
+      apps.push(entry.data);
+    });
+  }
+  return { apps, rejected };
+}
+
+function rawName(kind: AppKind, raw: unknown): string | null {
+  if (typeof raw !== "object" || raw === null) return null;
+  const value = (raw as Record<string, unknown>)[nameField[kind]];
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : null;
+}
+
+/** "port: expected integer, got string; pid: must be >= 0, got -1" (one message per field). */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const byPath = new Map<string, string>();
+  for (const issue of issues) {
+    const path = issue.path.map(String).join(".");
+    if (!byPath.has(path)) byPath.set(path, path ? `${path}: ${issue.message}` : issue.message);
+  }
+  return [...byPath.values()].join("; ");
+}
+
+/** Per-parse messages: short, and naming what was received, so an operator can fix the agent. */
+const message: z.core.$ZodErrorMap = (issue) => {
+  if (issue.input === undefined) return "required";
+  switch (issue.code) {
+    case "invalid_type":
+      return `expected ${issue.expected}, got ${typeOf(issue.input)}`;
+    case "too_big":
+      return `must be <= ${String(issue.maximum)}, got ${JSON.stringify(issue.input)}`;
+    case "too_small":
+      return issue.origin === "string" ? "required" : `must be >= ${String(issue.minimum)}, got ${JSON.stringify(issue.input)}`;
+    default:
+      return undefined;
+  }
+};
+
+function typeOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "number" && !Number.isInteger(value)) return `number ${value}`;
+  return typeof value;
+}

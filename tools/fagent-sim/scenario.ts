@@ -1,0 +1,102 @@
+// A scenario describes a fleet of simulated agents: a JSON file, or generated from a seed.
+// Apps are kept exactly as written (snake_case, unknown fields too) and served verbatim, but
+// each must satisfy the contract, so a scenario cannot serve a bad entry by accident.
+import { z } from "zod";
+import { APP_KINDS, appSchemas, describeIssues, type AppKind, type WireApp } from "../../server/agent/contract";
+import { freshName, makeApp } from "./apps";
+import { rng } from "./random";
+
+const LOOPBACK = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+export const isLoopback = (ip: string) => LOOPBACK.test(ip) && ip.split(".").every((o) => Number(o) <= 255);
+const loopback = z.string().refine(isLoopback, "must be an IPv4 loopback address (127.0.0.0/8)");
+const port = z.int().min(0).max(65535);
+
+const wireApp = <K extends AppKind>(kind: K) =>
+  z
+    .record(z.string(), z.unknown())
+    .superRefine((app, ctx) => {
+      const parsed = appSchemas[kind].safeParse(app);
+      if (!parsed.success) ctx.addIssue({ code: "custom", message: describeIssues(parsed.error.issues) });
+    })
+    .transform((app) => app as WireApp<K>);
+
+export const agentAppsSchema = z.object({
+  docker: z.array(wireApp("docker")).default([]),
+  site: z.array(wireApp("site")).default([]),
+  service: z.array(wireApp("service")).default([]),
+});
+export type AgentApps = { [K in AppKind]: WireApp<K>[] };
+
+export const agentSpecSchema = z.object({
+  name: z.string().min(1),
+  /** Default: address mode → baseAddress + index; port mode → baseAddress. */
+  address: loopback.optional(),
+  /** Default: address mode → the scenario's port; port mode → port + index. 0 = any free port. */
+  port: port.optional(),
+  token: z.string().min(1).nullish(),
+  apps: agentAppsSchema.default({ docker: [], site: [], service: [] }),
+});
+export type AgentSpec = z.input<typeof agentSpecSchema>;
+
+export const scenarioSchema = z.object({
+  mode: z.enum(["address", "port"]).default("address"),
+  baseAddress: loopback.default("127.0.0.2"),
+  port: port.default(9100),
+  tokenHeader: z.string().regex(/^[A-Za-z0-9-]+$/).default("X-Agent-Token"),
+  agents: z.array(agentSpecSchema),
+});
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;
+export type PlacedAgent = Omit<Scenario["agents"][number], "address" | "port"> & { address: string; port: number };
+
+/** Every agent with its address and port decided. */
+export function placeAgents(s: Scenario): PlacedAgent[] {
+  return s.agents.map((a, i) => ({
+    ...a,
+    address: a.address ?? (s.mode === "address" ? nthAddress(s.baseAddress, i) : s.baseAddress),
+    port: a.port ?? (s.mode === "port" && s.port !== 0 ? s.port + i : s.port),
+  }));
+}
+
+/** baseAddress + n, skipping .0 and .255 last octets; stays inside 127.0.0.0/8. */
+export function nthAddress(base: string, n: number): string {
+  let value = base.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+  for (let left = n; left > 0; ) {
+    value++;
+    if (value % 256 !== 0 && value % 256 !== 255) left--;
+  }
+  const ip = [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
+  if (!isLoopback(ip)) throw new Error(`${n} agents from ${base} leave 127.0.0.0/8`);
+  return ip;
+}
+
+export type FleetOptions = {
+  servers: number;
+  appsPerServer: number;
+  seed?: number;
+  mode?: "address" | "port";
+  baseAddress?: string;
+  port?: number;
+  /** Same token on every agent, to exercise the token header. */
+  token?: string;
+};
+
+/** A deterministic fleet: the same options give the same agents and apps. */
+export function generateFleet(o: FleetOptions): Scenario {
+  const r = rng(o.seed ?? 1);
+  const base = scenarioSchema.parse({ mode: o.mode, baseAddress: o.baseAddress, port: o.port, agents: [] });
+  base.agents = Array.from({ length: o.servers }, (_, i) => {
+    const name = `srv-${String(i + 1).padStart(4, "0")}`;
+    const agentIp = base.mode === "address" ? nthAddress(base.baseAddress, i) : base.baseAddress;
+    const apps: AgentApps = { docker: [], site: [], service: [] };
+    const taken = { docker: new Set<string>(), site: new Set<string>(), service: new Set<string>() };
+    for (let j = 0; j < o.appsPerServer; j++) {
+      const kind: AppKind = r.chance(0.6) ? "docker" : r.pick(APP_KINDS.slice(1));
+      const fresh = freshName(r, taken[kind]);
+      taken[kind].add(fresh.name);
+      (apps[kind] as WireApp[]).push(makeApp(kind, r, { ...fresh, agentIp }));
+    }
+    return { name, token: o.token ?? null, apps };
+  });
+  return base;
+}
