@@ -102,7 +102,9 @@ async function applyReply(target: PollTarget, body: Buffer, fingerprint: string,
     return { ...base, result: "apps_failed", error: message(error), skippedApps: [], counts: noCounts };
   }
   const [stored, groups] = await Promise.all([loadStoredInstances(target.id), resolveGroups(db(), reply.apps)]);
-  const plan = reconcile(stored, reply.apps, groups, now);
+  // A bad entry says nothing about its instance: it must not be taken for a vanished one.
+  const unreadable = reply.rejected.flatMap((r) => (r.name ? [{ appType: r.kind, instanceName: r.name }] : []));
+  const plan = reconcile(stored, reply.apps, groups, now, unreadable);
   const skippedApps = reply.rejected.map((r) => r.reason);
   const lastError = skippedApps.length
     ? `${skippedApps.length} app entr${skippedApps.length === 1 ? "y" : "ies"} skipped: ${skippedApps.slice(0, 3).join("; ")}${skippedApps.length > 3 ? "; …" : ""}`

@@ -101,10 +101,13 @@ export function reconcile(
   apps: ParsedApp[],
   groups: ReadonlyMap<string, GroupLink>,
   now: Date,
+  /** Entries the agent sent but that broke the contract: their stored instances are left as they are. */
+  unreadable: { appType: AppType; instanceName: string }[] = [],
 ): Reconciliation {
   const result: Reconciliation = { creates: [], updates: [], vanished: [], history: [], events: [] };
   const byKey = new Map(stored.map((row) => [instanceKey(row.appType, row.instanceName), row]));
   const seen = new Set<string>();
+  const untouched = new Set(unreadable.map((u) => instanceKey(u.appType, u.instanceName)));
 
   for (const app of apps) {
     const key = instanceKey(app.appType, app.instanceName);
@@ -145,7 +148,8 @@ export function reconcile(
   }
 
   for (const row of stored) {
-    if (seen.has(instanceKey(row.appType, row.instanceName)) || row.status === "offline") continue;
+    const key = instanceKey(row.appType, row.instanceName);
+    if (seen.has(key) || untouched.has(key) || row.status === "offline") continue;
     result.vanished.push(row.id);
     if (row.status === "online") {
       result.events.push({ instanceId: row.id, eventType: "stop", status: "offline", description: `${row.instanceName} is no longer reported by the agent` });
