@@ -8,7 +8,8 @@ import { can, permissions, type Action } from "../auth/roles";
 import { AppError } from "../errors";
 import type { Context } from "./context";
 
-const t = initTRPC.context<Context>().create({
+// Every procedure names its action in meta, so the role matrix test can check all of them.
+const t = initTRPC.context<Context>().meta<{ action?: Action }>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     return {
@@ -33,7 +34,7 @@ export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(mapDomainErrors);
 
 export function authorized(action: Action) {
-  return publicProcedure.use(({ ctx, next }) => {
+  return publicProcedure.meta({ action }).use(({ ctx, next }) => {
     if (!ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in or send an API token" });
     if (!can(ctx.actor.role, action)) {
       throw new TRPCError({

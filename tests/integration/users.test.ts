@@ -1,0 +1,60 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { loginBlockedFor, recordFailedLogin, recordSuccessfulLogin } from "@/server/auth/login-limiter";
+import { db } from "@/server/db";
+import { checkCredentials, createUser, ensureFirstAdmin, updateUser } from "@/server/users/users";
+import { resetDatabase } from "@/tests/setup/db-helpers";
+
+beforeEach(() => resetDatabase());
+
+describe("accounts", () => {
+  it("creates the first admin with a random password printed once, and only once", async () => {
+    const lines: string[] = [];
+    await ensureFirstAdmin((line) => lines.push(line));
+    const password = /password (\S+)/.exec(lines.join("\n"))?.[1];
+    expect(password).toBeDefined();
+    expect(await checkCredentials("admin", password!)).toMatchObject({ login: "admin", role: "admin" });
+    await ensureFirstAdmin((line) => lines.push(line));
+    expect(await db().user.count()).toBe(1);
+    const stored = await db().user.findUniqueOrThrow({ where: { login: "admin" }, omit: { passwordHash: false } });
+    expect(stored.passwordHash).not.toContain(password!);
+  });
+
+  it("refuses a wrong password, an unknown login and a disabled account alike", async () => {
+    const user = await createUser({ login: "ops", password: "correct-horse-1", role: "operator" });
+    expect(await checkCredentials("ops", "correct-horse-1")).toMatchObject({ id: user.id, role: "operator" });
+    expect(await checkCredentials("ops", "wrong-horse-11")).toBeNull();
+    expect(await checkCredentials("nobody", "correct-horse-1")).toBeNull();
+    await updateUser(user.id, { disabled: true });
+    expect(await checkCredentials("ops", "correct-horse-1")).toBeNull();
+  });
+
+  it("refuses a duplicate login with a clear message", async () => {
+    await createUser({ login: "twin", password: "password-123", role: "viewer" });
+    await expect(createUser({ login: "twin", password: "password-456", role: "viewer" })).rejects.toThrow('A user with login "twin" already exists');
+  });
+
+  it("keeps at least one active admin and stops admins from demoting themselves", async () => {
+    const admin = await createUser({ login: "root-admin", password: "password-123", role: "admin" });
+    await expect(updateUser(admin.id, { role: "viewer" })).rejects.toThrow(/at least one active admin/);
+    await expect(updateUser(admin.id, { disabled: true }, admin.id)).rejects.toThrow(/cannot disable yourself/);
+    const second = await createUser({ login: "second-admin", password: "password-123", role: "admin" });
+    await expect(updateUser(admin.id, { role: "operator" }, second.id)).resolves.toMatchObject({ role: "operator" });
+  });
+});
+
+describe("failed-login limiting", () => {
+  it("blocks a login from one address after 5 failures, not other logins or addresses", async () => {
+    for (let i = 0; i < 5; i++) await recordFailedLogin("victim", "10.1.1.1");
+    expect(await loginBlockedFor("victim", "10.1.1.1")).toBeGreaterThan(0);
+    expect(await loginBlockedFor("VICTIM", "10.1.1.1")).toBeGreaterThan(0);
+    expect(await loginBlockedFor("victim", "10.1.1.2")).toBe(0);
+    expect(await loginBlockedFor("someone-else", "10.1.1.1")).toBe(0);
+  });
+
+  it("forgets earlier failures after a successful login", async () => {
+    for (let i = 0; i < 4; i++) await recordFailedLogin("forgetful", "10.2.2.2");
+    await recordSuccessfulLogin("forgetful", "10.2.2.2");
+    await recordFailedLogin("forgetful", "10.2.2.2");
+    expect(await loginBlockedFor("forgetful", "10.2.2.2")).toBe(0);
+  });
+});
