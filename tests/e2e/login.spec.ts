@@ -1,14 +1,18 @@
 import { expect, test } from "@playwright/test";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { e2eUsers, storageState } from "./users";
 
 test.describe("logging in", () => {
   test("an admin logs in, sees the dashboard with their role, and logs out", async ({ page }) => {
-    await page.goto("/servers");
-    await expect(page).toHaveURL(/\/login/);
+    await page.goto("/admin/users?q=e2e");
+    await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fadmin%2Fusers%3Fq%3De2e/);
     await page.getByLabel("Login").fill(e2eUsers.admin.login);
     await page.getByLabel("Password").fill(e2eUsers.admin.password);
     await page.keyboard.press("Enter");
     await expect(page.getByTestId("role")).toHaveText("admin");
+    await expect(page).toHaveURL(/\/admin\/users\?q=e2e$/);
+    await page.getByRole("link", { name: "Dashboard" }).click();
     await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
     await expect(page.getByTestId("scheduler-health")).toBeVisible();
 
@@ -19,16 +23,17 @@ test.describe("logging in", () => {
   });
 
   test("a wrong password is refused with the same message as an unknown user", async ({ page }) => {
-    await page.goto("/login");
-    await page.getByLabel("Login").fill(e2eUsers.admin.login);
-    await page.getByLabel("Password").fill("not-the-password");
-    await page.getByRole("button", { name: "Log in" }).click();
-    await expect(page.getByRole("alert")).toHaveText("Login or password is wrong.");
-
-    await page.getByLabel("Login").fill("nobody-by-this-name");
-    await page.getByRole("button", { name: "Log in" }).click();
-    await expect(page.getByRole("alert")).toHaveText("Login or password is wrong.");
-    await expect(page).toHaveURL(/\/login/);
+    for (const [login, password] of [
+      [e2eUsers.admin.login, "not-the-password"],
+      ["nobody-by-this-name", "not-the-password"],
+    ]) {
+      await page.goto("/login");
+      await page.getByLabel("Login").fill(login!);
+      await page.getByLabel("Password").fill(password!);
+      await page.getByRole("button", { name: "Log in" }).click();
+      await expect(page.getByText("Login or password is wrong.")).toBeVisible();
+      await expect(page).toHaveURL(/\/login/);
+    }
   });
 });
 
@@ -65,5 +70,26 @@ test.describe("as an admin", () => {
     await other.getByRole("button", { name: "Log in" }).click();
     await expect(other.getByTestId("role")).toHaveText("operator");
     await fresh.close();
+  });
+
+  test("creates an API token that a typed tRPC client (tools/api-client-example.ts) can use", async ({ page, baseURL }) => {
+    await page.goto("/admin/tokens");
+    const form = page.getByRole("form", { name: "Create API token" });
+    await form.getByLabel("Name (which tool uses it)").fill("e2e-example-tool");
+    await form.getByRole("button", { name: "Create token" }).click();
+    const secret = (await page.getByTestId("new-token").textContent())!.trim();
+    expect(secret).toMatch(/^ac_/);
+    const { stdout } = await promisify(execFile)("npx", ["tsx", "tools/api-client-example.ts"], {
+      env: { ...process.env, AC_URL: baseURL!, AC_TOKEN: secret },
+    });
+    expect(stdout).toMatch(/servers by status: \{.*"online"/);
+    expect(stdout).toContain("scheduler alive:");
+
+    await page.reload();
+    await expect(page.getByRole("cell", { name: "e2e-example-tool" })).toBeVisible();
+    page.once("dialog", (dialog) => dialog.accept());
+    await page.getByRole("row", { name: /e2e-example-tool/ }).getByRole("button", { name: "Revoke" }).click();
+    await expect(page.getByRole("cell", { name: "e2e-example-tool" })).toHaveCount(0);
+    await expect(promisify(execFile)("npx", ["tsx", "tools/api-client-example.ts"], { env: { ...process.env, AC_URL: baseURL!, AC_TOKEN: secret } })).rejects.toThrow(/UNAUTHORIZED|401/);
   });
 });
