@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what AC needs on a fresh machine, and nothing twice:
-#   - npm packages (npm ci) when node_modules is missing or older than package-lock.json;
+#   - npm packages when node_modules is missing or older than package-lock.json (`npm install`
+#     with the committed lock, not `npm ci`: this machine's npm writes locks without the other
+#     platforms' optional packages, which `npm ci` then refuses as "missing from lock file");
 #   - the Prisma client (generated into server/generated, git-ignored);
 #   - Debian packages: haproxy and ansible-core (used by AC at run time) and, with --tests,
 #     chromium for the browser tests. Installed with apt-get when missing and we are root.
@@ -11,8 +13,8 @@ want_tests=0
 [ "${1:-}" = "--tests" ] && want_tests=1
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "[setup] installing npm packages (npm ci)"
-  npm ci --no-audit --no-fund
+  echo "[setup] installing npm packages"
+  npm install --no-audit --no-fund
 fi
 
 echo "[setup] generating the Prisma client"
