@@ -1,26 +1,73 @@
-// Fleet-wide counts for the dashboard, grouped in the database (one query per table).
+// The dashboard in one call: fleet counts grouped in the database, what needs attention
+// (servers not online, offline first), what changed lately, and how the scheduler is doing.
+import { z } from "zod";
+import { config } from "../config";
 import { db } from "../db";
+import { eventSelect } from "../inventory/queries/events";
+import { versionChangeSelect } from "../inventory/queries/version-history";
 import { jobRuns } from "../jobs/job-runs";
 
+const RECENT = 10;
+const ATTENTION = 20;
+
+/** What the poll job stores in job_runs.summary (CycleSummary); read defensively, it is JSON. */
+const pollSummary = z
+  .object({
+    servers: z.number(),
+    online: z.number(),
+    offline: z.number(),
+    unchanged: z.number(),
+    updated: z.number(),
+    failures: z.number(),
+    versionChanges: z.number(),
+    durationMs: z.number(),
+  })
+  .partial()
+  .nullable()
+  .catch(null);
+
 export async function fleetOverview() {
-  const [servers, instances, groups, catalog, jobs] = await Promise.all([
+  const [servers, instances, groups, catalog, jobs, attention, recentEvents, recentChanges] = await Promise.all([
     db().server.groupBy({ by: ["status"], _count: { _all: true } }),
     db().applicationInstance.groupBy({ by: ["status"], _count: { _all: true } }),
     db().applicationGroup.count(),
     db().applicationCatalog.count(),
     jobRuns(),
+    db().server.findMany({
+      where: { status: { not: "online" } },
+      select: { id: true, name: true, ip: true, port: true, status: true, lastCheck: true, lastError: true },
+      orderBy: [{ status: "asc" }, { name: "asc" }], // enum order: offline before unknown
+      take: ATTENTION,
+    }),
+    db().event.findMany({ select: eventSelect, orderBy: [{ timestamp: "desc" }, { id: "desc" }], take: RECENT }),
+    db().applicationVersionHistory.findMany({ select: versionChangeSelect, orderBy: [{ changedAt: "desc" }, { id: "desc" }], take: RECENT }),
   ]);
   const byStatus = <S extends string>(rows: { status: S; _count: { _all: number } }[]) =>
     Object.fromEntries(rows.map((row) => [row.status, row._count._all])) as Partial<Record<S, number>>;
   const heartbeat = jobs.find((job) => job.name === "heartbeat");
+  const poll = jobs.find((job) => job.name === "poll-agents");
   return {
     scheduler: {
       lastHeartbeat: heartbeat?.lastOkAt ?? null,
       // The heartbeat runs every 15 s; a minute without one means the scheduler is not running.
       alive: !!heartbeat?.lastOkAt && Date.now() - heartbeat.lastOkAt.getTime() < 60_000,
     },
+    lastPollCycle: poll
+      ? {
+          lastRunAt: poll.lastRunAt,
+          lastOkAt: poll.lastOkAt,
+          durationMs: poll.durationMs,
+          lastError: poll.lastError,
+          summary: pollSummary.parse(poll.summary),
+          // Three missed intervals in a row is more than one slow cycle.
+          overdue: Date.now() - poll.lastRunAt.getTime() > 3 * config().POLLING_INTERVAL * 1000,
+        }
+      : null,
     servers: byStatus(servers),
     instances: byStatus(instances),
+    attentionServers: attention,
+    recentEvents,
+    recentChanges,
     groups,
     catalog,
     jobs,

@@ -1,12 +1,23 @@
 // The API: one router per domain. `AppRouter` is the type internal tools import for a typed client.
+import { applicationsRouter } from "../routers/applications";
+import { eventsRouter } from "../routers/events";
+import { catalogRouter, groupsRouter } from "../routers/groups";
+import { serversRouter } from "../routers/servers";
 import { systemRouter } from "../routers/system";
 import { apiTokensRouter, usersRouter } from "../routers/users";
+import { versionsRouter } from "../routers/versions";
 import { createCallerFactory, router } from "./init";
 
 export const appRouter = router({
   system: systemRouter,
   users: usersRouter,
   apiTokens: apiTokensRouter,
+  servers: serversRouter,
+  applications: applicationsRouter,
+  groups: groupsRouter,
+  catalog: catalogRouter,
+  versions: versionsRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

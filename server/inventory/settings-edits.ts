@@ -1,0 +1,83 @@
+// Admins' edits of update settings at the three levels the resolver reads (settings.ts):
+// an instance's custom_* overrides, its group's settings, its catalog entry's defaults.
+// An empty value clears a setting, so the next level down applies again.
+import { z } from "zod";
+import { db } from "../db";
+import { AppError, notFound } from "../errors";
+import { BatchGroupingStrategy } from "../generated/prisma/enums";
+import { getGroupSettings } from "./queries/groups";
+import { getCatalogEntry } from "./queries/catalog";
+import { getInstance } from "./queries/instance-detail";
+
+const id = z.number({ error: "must be a number" }).int().positive("must be a positive id");
+
+const playbookPath = z
+  .string()
+  .max(500, "at most 500 characters")
+  .regex(/^\/[^\0\r\n]*\.ya?ml$/, "must be an absolute path to a .yml or .yaml playbook, e.g. /etc/ansible/update-app.yml");
+const artifactUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).max(2000, "at most 2000 characters");
+const artifactExtension = z
+  .string()
+  .max(20, "at most 20 characters")
+  .regex(/^\.?[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$/, "letters and digits such as jar, war or tar.gz");
+
+/** Optional in a patch (absent = unchanged); "" or null clears the setting. */
+const clearable = <T extends z.ZodType<string, string>>(schema: T) =>
+  z.string().trim().transform((v) => v || null).pipe(schema.nullable()).nullable().optional();
+const description = z.string().trim().max(2000, "at most 2000 characters").transform((v) => v || null).nullable().optional();
+
+export const instanceSettingsInput = z.object({
+  id,
+  customPlaybookPath: clearable(playbookPath),
+  customArtifactUrl: clearable(artifactUrl),
+  customArtifactExtension: clearable(artifactExtension),
+});
+
+export const groupSettingsInput = z
+  .object({
+    id,
+    description,
+    updatePlaybookPath: clearable(playbookPath),
+    artifactListUrl: clearable(artifactUrl),
+    artifactExtension: clearable(artifactExtension),
+    batchGroupingStrategy: z
+      .enum(BatchGroupingStrategy, { error: `must be one of ${Object.values(BatchGroupingStrategy).join(", ")}` })
+      .optional(),
+    batchSize: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "1–1000").max(1000, "1–1000").nullable().optional(),
+  })
+  .refine((v) => !(v.batchGroupingStrategy === "fixed_size" && v.batchSize === null), {
+    path: ["batchSize"],
+    message: "required for the fixed_size strategy",
+  });
+
+export const catalogSettingsInput = z.object({
+  id,
+  description,
+  defaultPlaybookPath: clearable(playbookPath),
+  defaultArtifactUrl: clearable(artifactUrl),
+  defaultArtifactExt: clearable(artifactExtension),
+});
+
+export async function updateInstanceSettings({ id, ...patch }: z.output<typeof instanceSettingsInput>) {
+  if (!(await db().applicationInstance.findUnique({ where: { id }, select: { id: true } }))) throw notFound("Application instance");
+  await db().applicationInstance.update({ where: { id }, data: patch, select: { id: true } });
+  return getInstance(id);
+}
+
+export async function updateGroupSettings({ id, ...patch }: z.output<typeof groupSettingsInput>) {
+  const stored = await db().applicationGroup.findUnique({ where: { id }, select: { batchGroupingStrategy: true, batchSize: true } });
+  if (!stored) throw notFound("Application group");
+  const strategy = patch.batchGroupingStrategy ?? stored.batchGroupingStrategy;
+  const batchSize = patch.batchSize === undefined ? stored.batchSize : patch.batchSize;
+  if (strategy === "fixed_size" && !batchSize) {
+    throw new AppError("BAD_REQUEST", "The fixed_size strategy needs a batch size: set one, or choose another strategy");
+  }
+  await db().applicationGroup.update({ where: { id }, data: patch, select: { id: true } });
+  return getGroupSettings(id);
+}
+
+export async function updateCatalogSettings({ id, ...patch }: z.output<typeof catalogSettingsInput>) {
+  if (!(await db().applicationCatalog.findUnique({ where: { id }, select: { id: true } }))) throw notFound("Catalog entry");
+  await db().applicationCatalog.update({ where: { id }, data: patch, select: { id: true } });
+  return getCatalogEntry(id);
+}

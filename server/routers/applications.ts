@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { getInstance } from "../inventory/queries/instance-detail";
+import { instanceListInput, listInstances } from "../inventory/queries/instance-list";
+import { instanceSettingsInput, updateInstanceSettings } from "../inventory/settings-edits";
+import { authorized, router } from "../trpc/init";
+
+const id = z.object({ id: z.number({ error: "must be a number" }).int().positive("must be a positive id") });
+
+export const applicationsRouter = router({
+  /** Keyset-paginated: pass nextCursor / prevCursor back with the same filters, sort and dir. */
+  list: authorized("inventory.read").input(instanceListInput).query(({ input }) => listInstances(input)),
+  /** Every field, plus the effective update settings and where each value comes from. */
+  get: authorized("inventory.read").input(id).query(({ input }) => getInstance(input.id)),
+  /** The instance's own overrides (custom_*); "" or null clears one so the group's value applies. */
+  updateSettings: authorized("settings.manage").input(instanceSettingsInput).mutation(({ input }) => updateInstanceSettings(input)),
+});

@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { catalogListInput, getCatalogEntry, listCatalog } from "../inventory/queries/catalog";
+import { getGroup, groupListInput, listGroups } from "../inventory/queries/groups";
+import { catalogSettingsInput, groupSettingsInput, updateCatalogSettings, updateGroupSettings } from "../inventory/settings-edits";
+import { authorized, router } from "../trpc/init";
+
+const id = z.object({ id: z.number({ error: "must be a number" }).int().positive("must be a positive id") });
+
+export const groupsRouter = router({
+  /** With instance counts and a version-drift flag per group. */
+  list: authorized("inventory.read").input(groupListInput).query(({ input }) => listGroups(input)),
+  /** Settings (own and effective), and every instance across servers with its version and status. */
+  get: authorized("inventory.read").input(id).query(({ input }) => getGroup(input.id)),
+  updateSettings: authorized("settings.manage").input(groupSettingsInput).mutation(({ input }) => updateGroupSettings(input)),
+});
+
+export const catalogRouter = router({
+  list: authorized("inventory.read").input(catalogListInput).query(({ input }) => listCatalog(input)),
+  get: authorized("inventory.read").input(id).query(({ input }) => getCatalogEntry(input.id)),
+  updateSettings: authorized("settings.manage").input(catalogSettingsInput).mutation(({ input }) => updateCatalogSettings(input)),
+});

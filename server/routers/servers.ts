@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { pollNow, pollNowInput } from "../inventory/poll-now";
+import { getServer, listServers, serverListInput, serverOptions } from "../inventory/queries/server-list";
+import { createServer, deleteServer, serverInput, updateServer } from "../inventory/servers";
+import { authorized, router } from "../trpc/init";
+
+const id = z.object({ id: z.number({ error: "must be a number" }).int().positive("must be a positive id") });
+
+/**
+ * A patch: absent fields stay as they are (serverInput's defaults would reset the flags).
+ * agentToken: absent keeps it, "" or null clears it.
+ */
+const serverPatch = id.extend({
+  name: serverInput.shape.name.optional(),
+  ip: serverInput.shape.ip.optional(),
+  port: serverInput.shape.port.optional(),
+  isHaproxyNode: z.boolean().optional(),
+  isEurekaNode: z.boolean().optional(),
+  agentToken: serverInput.shape.agentToken.optional(),
+});
+
+export const serversRouter = router({
+  list: authorized("inventory.read").input(serverListInput).query(({ input }) => listServers(input)),
+  /** Id and name of every server, for filters and pickers. */
+  options: authorized("inventory.read").query(() => serverOptions()),
+  get: authorized("inventory.read").input(id).query(({ input }) => getServer(input.id)),
+
+  create: authorized("servers.manage").input(serverInput).mutation(({ input }) => createServer(input)),
+  update: authorized("servers.manage").input(serverPatch).mutation(({ input: { id, ...patch } }) => updateServer(id, patch)),
+  /** Deletes the server and its instances; events and version history stay (see docs/api.md). */
+  delete: authorized("servers.manage").input(id).mutation(({ input }) => deleteServer(input.id)),
+
+  pollNow: authorized("poll.now").input(pollNowInput).mutation(({ input }) => pollNow(input)),
+});
