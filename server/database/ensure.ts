@@ -82,7 +82,7 @@ function projectDataDir(log: (line: string) => void): string {
   if (postgresCanEnter(path.dirname(inProject))) return inProject;
   const hash = createHash("sha1").update(process.cwd()).digest("hex").slice(0, 12);
   const outside = path.join("/var/lib/ac", hash, "postgres");
-  if (!fs.lstatSync(inProject, { throwIfNoEntry: false })) fs.symlinkSync(outside, inProject);
+  if (!fs.existsSync(inProject)) fs.symlinkSync(outside, inProject);
   log(`the "postgres" user cannot enter this checkout: keeping the database in ${outside} (linked from .data/postgres)`);
   return outside;
 }
