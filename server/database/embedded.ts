@@ -154,17 +154,10 @@ function ensurePostgresUser(): Owner {
   return created;
 }
 
-const canEnter = (owner: Owner, dir: string) =>
-  spawnSync("/bin/sh", ["-c", 'test -x "$1"', "sh", dir], { uid: owner.uid, gid: owner.gid }).status === 0;
-
-/** Whether the server (run as `postgres` when we are root) can enter `dir`. */
-export function postgresCanEnter(dir: string): boolean {
-  return process.getuid?.() !== 0 || canEnter(ensurePostgresUser(), dir);
-}
-
 /** The server runs as `postgres`, so every folder above its data folder must let that user through. */
 function assertReachableBy(owner: Owner, dir: string): void {
-  if (!canEnter(owner, dir)) {
+  const ok = spawnSync("/bin/sh", ["-c", 'test -x "$1"', "sh", dir], { uid: owner.uid, gid: owner.gid }).status === 0;
+  if (!ok) {
     throw new EmbeddedPostgresError(
       `The "postgres" user cannot enter ${dir}, so the embedded PostgreSQL cannot use its data folder there. ` +
         `Let others traverse it and its parents (chmod o+x) or choose a data folder elsewhere.`,

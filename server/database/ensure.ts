@@ -1,11 +1,9 @@
 // Gets AC a migrated database before it starts: the server of DATABASE_URL when set, otherwise
 // the embedded PostgreSQL kept in <repo>/.data/postgres. One log line per step.
-import { createHash } from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { config } from "../config";
-import { postgresCanEnter, startEmbeddedPostgres } from "./embedded";
+import { startEmbeddedPostgres } from "./embedded";
 import { applyMigrations } from "./migrate";
 
 export const EMBEDDED_DEFAULT_PORT = 54329;
@@ -40,7 +38,7 @@ export async function ensureDatabase(options: EnsureDatabaseOptions = {}): Promi
     log(`using the PostgreSQL of DATABASE_URL (${redact(url)})`);
     if (await createDatabaseIfMissing(url)) log(`created database "${databaseName(url)}"`);
   } else {
-    const dataDir = options.embeddedDataDir ?? projectDataDir(log);
+    const dataDir = options.embeddedDataDir ?? path.join(process.cwd(), ".data", "postgres");
     const port = options.embeddedPort ?? EMBEDDED_DEFAULT_PORT;
     const server = await startEmbeddedPostgres({ dataDir, port });
     stop = server.stop;
@@ -69,22 +67,6 @@ export async function ensureDatabase(options: EnsureDatabaseOptions = {}): Promi
     await stop();
     throw error;
   }
-}
-
-/**
- * `.data/postgres` in the project. As root, PostgreSQL runs as `postgres`; when that user cannot
- * enter the checkout (a 0700 home or temp folder), the data lives under /var/lib/ac/<checkout
- * hash> instead, linked from .data/postgres, and is reused on the next start all the same.
- */
-function projectDataDir(log: (line: string) => void): string {
-  const inProject = path.join(process.cwd(), ".data", "postgres");
-  fs.mkdirSync(path.dirname(inProject), { recursive: true });
-  if (postgresCanEnter(path.dirname(inProject))) return inProject;
-  const hash = createHash("sha1").update(process.cwd()).digest("hex").slice(0, 12);
-  const outside = path.join("/var/lib/ac", hash, "postgres");
-  if (!fs.existsSync(inProject)) fs.symlinkSync(outside, inProject);
-  log(`the "postgres" user cannot enter this checkout: keeping the database in ${outside} (linked from .data/postgres)`);
-  return outside;
 }
 
 /**
