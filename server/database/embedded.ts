@@ -183,10 +183,12 @@ function grantTraverse(owner: Owner, dirs: string[]): void {
   }
 }
 
+const canEnter = (owner: Owner, dir: string) =>
+  spawnSync("/bin/sh", ["-c", 'test -x "$1"', "sh", dir], { uid: owner.uid, gid: owner.gid }).status === 0;
+
 /** The server runs as `postgres`, so every folder above its data folder must let that user through. */
 function assertReachableBy(owner: Owner, dir: string): void {
-  const ok = spawnSync("/bin/sh", ["-c", 'test -x "$1"', "sh", dir], { uid: owner.uid, gid: owner.gid }).status === 0;
-  if (!ok) {
+  if (!canEnter(owner, dir)) {
     throw new EmbeddedPostgresError(
       `The "postgres" user cannot enter ${dir}, so the embedded PostgreSQL cannot use its data folder there. ` +
         `Let others traverse it and its parents (chmod o+x) or choose a data folder elsewhere.`,
