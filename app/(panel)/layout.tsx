@@ -7,7 +7,13 @@ import { SignOutButton } from "@/components/layout/sign-out-button";
 import { can } from "@/server/auth/roles";
 import { sessionActor } from "@/server/auth/session";
 
-const sections: NavItem[] = [{ href: "/", label: "Dashboard" }];
+const sections: NavItem[] = [
+  { href: "/", label: "Dashboard" },
+  { href: "/servers", label: "Servers" },
+  { href: "/applications", label: "Applications" },
+  { href: "/groups", label: "Groups" },
+  { href: "/events", label: "Events" },
+];
 
 export default async function PanelLayout({ children }: { children: ReactNode }) {
   const actor = await sessionActor();

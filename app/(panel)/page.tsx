@@ -1,3 +1,7 @@
+import Link from "next/link";
+import { AutoRefresh } from "@/components/inventory/auto-refresh";
+import { EventList } from "@/components/inventory/event-list";
+import { VersionTimeline } from "@/components/inventory/version-timeline";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Card, PageHeader } from "@/components/ui/states";
@@ -5,51 +9,126 @@ import { api } from "@/server/trpc/server-caller";
 
 export const dynamic = "force-dynamic";
 
-function Counts({ counts, order }: { counts: Partial<Record<string, number>>; order: string[] }) {
+type Overview = Awaited<ReturnType<Awaited<ReturnType<typeof api>>["system"]["overview"]>>;
+
+/** Each status with its count, linking to the list filtered by it. */
+function Counts({ counts, order, href }: { counts: Partial<Record<string, number>>; order: string[]; href: (status: string) => string }) {
   return (
     <ul className="flex flex-wrap gap-4">
       {order.map((status) => (
-        <li key={status} className="flex items-center gap-2">
-          <StatusBadge status={status} />
-          <span className="text-lg font-semibold tabular-nums">{counts[status] ?? 0}</span>
+        <li key={status}>
+          <Link href={href(status)} className="flex items-center gap-2 rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500" data-testid={`count-${status}`}>
+            <StatusBadge status={status} />
+            <span className="text-lg font-semibold tabular-nums text-slate-900">{counts[status] ?? 0}</span>
+          </Link>
         </li>
       ))}
     </ul>
   );
 }
 
+function Scheduler({ overview }: { overview: Overview }) {
+  const { alive, lastHeartbeat } = overview.scheduler;
+  const poll = overview.lastPollCycle;
+  return (
+    <div className="space-y-2 text-sm">
+      <p className="flex items-center gap-2" data-testid="scheduler-health">
+        <StatusBadge status={alive ? "online" : "offline"} />
+        {lastHeartbeat ? (
+          <span>
+            last heartbeat <RelativeTime date={lastHeartbeat} />
+          </span>
+        ) : (
+          <span className="text-slate-500">no heartbeat recorded yet</span>
+        )}
+      </p>
+      {poll ? (
+        <div data-testid="last-poll-cycle">
+          <p>
+            Last poll cycle <RelativeTime date={poll.lastRunAt} />
+            {poll.durationMs !== null ? `, took ${(poll.durationMs / 1000).toFixed(1)} s` : null}
+            {poll.overdue ? <span className="ml-2 font-medium text-red-700">overdue</span> : null}
+          </p>
+          {poll.summary ? (
+            <p className="text-slate-600">
+              {poll.summary.servers ?? "?"} servers: {poll.summary.online ?? 0} online, {poll.summary.offline ?? 0} offline,{" "}
+              <span className={poll.summary.failures ? "font-medium text-red-700" : undefined}>{poll.summary.failures ?? 0} failures</span>,{" "}
+              {poll.summary.versionChanges ?? 0} version changes
+            </p>
+          ) : null}
+          {poll.lastError ? <p className="text-red-700">Failed: {poll.lastError}</p> : null}
+        </div>
+      ) : (
+        <p className="text-slate-500">No poll cycle has run yet.</p>
+      )}
+    </div>
+  );
+}
+
 export default async function DashboardPage() {
   const overview = await (await api()).system.overview();
-  const { alive, lastHeartbeat } = overview.scheduler;
   return (
     <>
-      <PageHeader title="Dashboard" />
-      <div className="grid gap-4 md:grid-cols-2">
+      <PageHeader title="Dashboard">
+        <AutoRefresh />
+      </PageHeader>
+      <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-4">
         <Card title="Servers">
-          <Counts counts={overview.servers} order={["online", "offline", "unknown"]} />
+          <Counts counts={overview.servers} order={["online", "offline", "unknown"]} href={(s) => `/servers?status=${s}`} />
         </Card>
         <Card title="Application instances">
-          <Counts counts={overview.instances} order={["online", "offline", "starting", "stopping", "unknown", "no_data"]} />
+          <Counts counts={overview.instances} order={["online", "offline", "starting", "stopping", "unknown", "no_data"]} href={(s) => `/applications?status=${s}`} />
         </Card>
         <Card title="Catalog">
           <p className="text-sm text-slate-600">
-            <span className="text-lg font-semibold text-slate-900">{overview.groups}</span> groups in{" "}
-            <span className="text-lg font-semibold text-slate-900">{overview.catalog}</span> catalog entries
+            <Link href="/groups" className="text-lg font-semibold text-slate-900 hover:underline">
+              {overview.groups}
+            </Link>{" "}
+            groups in <span className="text-lg font-semibold text-slate-900">{overview.catalog}</span> catalog entries
           </p>
         </Card>
         <Card title="Scheduler">
-          <p className="flex items-center gap-2 text-sm" data-testid="scheduler-health">
-            <StatusBadge status={alive ? "online" : "offline"} />
-            {lastHeartbeat ? (
-              <span>
-                last heartbeat <RelativeTime date={lastHeartbeat} />
-              </span>
-            ) : (
-              <span className="text-slate-500">no heartbeat recorded yet</span>
-            )}
-          </p>
+          <Scheduler overview={overview} />
         </Card>
       </div>
+
+      <div className="mt-4 grid gap-4 lg:grid-cols-2">
+        <Card title="Servers needing attention" actions={<Link className="text-sm text-sky-800 underline" href="/servers?sort=status">All servers</Link>}>
+          {overview.attentionServers.length === 0 ? (
+            <p className="text-sm text-emerald-700">Every server is online.</p>
+          ) : (
+            <ul className="divide-y divide-slate-100 text-sm" data-testid="attention-servers">
+              {overview.attentionServers.map((server) => (
+                <li key={server.id} className="flex flex-wrap items-baseline gap-x-3 gap-y-1 py-2">
+                  <StatusBadge status={server.status} />
+                  <Link href={`/servers/${server.id}`} className="font-medium text-sky-800 hover:underline">
+                    {server.name}
+                  </Link>
+                  <span className="text-xs text-slate-500">
+                    checked <RelativeTime date={server.lastCheck} />
+                  </span>
+                  {server.lastError ? <span className="w-full truncate text-xs text-red-700" title={server.lastError}>{server.lastError}</span> : null}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card title="Recent version changes">
+          <VersionTimeline rows={overview.recentChanges} />
+        </Card>
+      </div>
+
+      <section className="mt-6" aria-labelledby="recent-events">
+        <div className="mb-2 flex items-baseline justify-between">
+          <h2 id="recent-events" className="text-lg font-semibold text-slate-900">
+            Recent events
+          </h2>
+          <Link className="text-sm text-sky-800 underline" href="/events">
+            All events
+          </Link>
+        </div>
+        <EventList events={overview.recentEvents} />
+      </section>
     </>
   );
 }

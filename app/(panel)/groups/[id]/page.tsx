@@ -1,0 +1,166 @@
+import Link from "next/link";
+import { AutoRefresh } from "@/components/inventory/auto-refresh";
+import { DriftBadge } from "@/components/inventory/drift-badge";
+import { EffectiveSettings } from "@/components/inventory/effective-settings";
+import { DataTable, Th, tdClass, theadClass } from "@/components/inventory/table";
+import { VersionTimeline } from "@/components/inventory/version-timeline";
+import { Pagination } from "@/components/ui/pagination";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { Card, EmptyState, PageHeader } from "@/components/ui/states";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { idParam, orNotFound } from "@/lib/page-data";
+import { pageParam, type SearchParams } from "@/lib/search-params";
+import { can } from "@/server/auth/roles";
+import { sessionActor } from "@/server/auth/session";
+import { api } from "@/server/trpc/server-caller";
+import { CatalogSettingsForm, GroupSettingsForm } from "./group-settings-forms";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  return { title: `Group ${(await params).id}` };
+}
+
+export default async function GroupPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
+  const id = idParam((await params).id);
+  const historyPage = pageParam(await searchParams);
+  const caller = await api();
+  const [group, history, actor] = await Promise.all([
+    orNotFound(caller.groups.get({ id })),
+    orNotFound(caller.versions.forGroup({ groupId: id, page: historyPage, pageSize: 20 })),
+    sessionActor(),
+  ]);
+  const admin = !!actor && can(actor.role, "settings.manage");
+  const reported = group.versions.filter((v) => v.version !== null).length;
+
+  return (
+    <>
+      <p className="mb-1 text-sm">
+        <Link href="/groups" className="text-sky-800 hover:underline">
+          ← Groups
+        </Link>
+      </p>
+      <PageHeader title={group.name}>
+        {group.drift ? <DriftBadge versions={reported} /> : null}
+        <AutoRefresh />
+      </PageHeader>
+      {group.description ? <p className="-mt-3 mb-4 text-sm text-slate-600">{group.description}</p> : null}
+
+      <section aria-labelledby="versions-heading" className="mb-4">
+        <h2 id="versions-heading" className="sr-only">
+          Versions
+        </h2>
+        <ul className="flex flex-wrap gap-2 text-sm" data-testid="version-distribution">
+          {group.versions.map((v) => (
+            <li
+              key={v.version ?? "none"}
+              className={`rounded-full px-3 py-1 ring-1 ring-inset ${v.version === group.commonVersion ? "bg-emerald-50 text-emerald-900 ring-emerald-600/30" : v.version === null ? "bg-slate-50 text-slate-600 ring-slate-300" : "bg-amber-50 text-amber-900 ring-amber-600/30"}`}
+            >
+              <span className="font-mono">{v.version ?? "no version"}</span> × {v.count}
+              {v.version === group.commonVersion && reported > 1 ? <span className="ml-1 text-xs">(most)</span> : null}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <div className="grid gap-6 lg:grid-cols-[1fr_340px]">
+        <div className="min-w-0 space-y-6">
+          <section aria-labelledby="instances-heading">
+            <div className="mb-2 flex items-baseline justify-between">
+              <h2 id="instances-heading" className="text-lg font-semibold text-slate-900">
+                Instances <span className="text-sm font-normal text-slate-500">({group.instanceCount})</span>
+              </h2>
+              <Link className="text-sm text-sky-800 underline" href={`/applications?groupId=${group.id}`}>
+                Open in the applications list
+              </Link>
+            </div>
+            {group.instances.length === 0 ? (
+              <EmptyState title="No instances in this group">Instances join a group when polling finds them.</EmptyState>
+            ) : (
+              <DataTable label={`Instances of ${group.name}`}>
+                <thead className={theadClass}>
+                  <tr>
+                    <Th>Server</Th>
+                    <Th>Instance</Th>
+                    <Th>Status</Th>
+                    <Th>Version</Th>
+                    <Th>Last seen</Th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {group.instances.map((instance) => (
+                    <tr key={instance.id} data-testid="instance-row" data-drift={instance.drifted || undefined} className={instance.drifted ? "bg-amber-50" : undefined}>
+                      <td className={tdClass}>
+                        <Link href={`/servers/${instance.server.id}`} className="text-sky-800 hover:underline">
+                          {instance.server.name}
+                        </Link>
+                      </td>
+                      <td className={`${tdClass} font-medium`}>
+                        <Link href={`/applications/${instance.id}`} className="text-sky-800 hover:underline">
+                          {instance.instanceName}
+                        </Link>
+                        {instance.hasOverrides ? <span className="ml-2 rounded bg-violet-100 px-1.5 py-0.5 text-xs text-violet-800">own settings</span> : null}
+                      </td>
+                      <td className={tdClass}>
+                        <StatusBadge status={instance.status} />
+                      </td>
+                      <td className={`${tdClass} whitespace-nowrap`}>
+                        <span className="font-mono text-xs" data-testid="instance-version">
+                          {instance.currentVersion ?? "—"}
+                        </span>
+                        {instance.drifted ? <span className="ml-2 text-xs font-medium text-amber-800">differs from {group.commonVersion}</span> : null}
+                      </td>
+                      <td className={`${tdClass} whitespace-nowrap`}>
+                        <RelativeTime date={instance.lastSeen} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </DataTable>
+            )}
+            {group.truncated ? (
+              <p className="mt-2 text-sm text-slate-600">
+                Showing the first {group.instances.length}; <Link className="underline" href={`/applications?groupId=${group.id}`}>see all in the applications list</Link>.
+              </p>
+            ) : null}
+          </section>
+
+          <section aria-labelledby="history-heading">
+            <h2 id="history-heading" className="mb-3 text-lg font-semibold text-slate-900">
+              Version changes
+            </h2>
+            <VersionTimeline rows={history.items} />
+            {history.pageCount > 1 ? (
+              <Pagination basePath={`/groups/${id}`} params={{}} page={history.page} pageCount={history.pageCount} total={history.total} />
+            ) : null}
+          </section>
+        </div>
+
+        <div className="space-y-4">
+          <Card title="Effective settings">
+            <p className="mb-2 text-xs text-slate-500">What instances of this group use unless they set their own.</p>
+            <EffectiveSettings settings={group.effective} />
+            <p className="mt-2 text-sm text-slate-600">
+              Update batches: <span className="font-medium">{group.batchGroupingStrategy.replaceAll("_", " ")}</span>
+              {group.batchGroupingStrategy === "fixed_size" ? ` of ${group.batchSize}` : null}
+            </p>
+          </Card>
+          {admin ? (
+            <>
+              <GroupSettingsForm
+                group={{
+                  id: group.id,
+                  description: group.description,
+                  updatePlaybookPath: group.updatePlaybookPath,
+                  artifactListUrl: group.artifactListUrl,
+                  artifactExtension: group.artifactExtension,
+                  batchGroupingStrategy: group.batchGroupingStrategy,
+                  batchSize: group.batchSize,
+                }}
+              />
+              {group.catalog ? <CatalogSettingsForm catalog={group.catalog} /> : null}
+            </>
+          ) : null}
+        </div>
+      </div>
+    </>
+  );
+}

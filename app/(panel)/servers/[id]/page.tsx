@@ -1,0 +1,149 @@
+import Link from "next/link";
+import { AutoRefresh } from "@/components/inventory/auto-refresh";
+import { InstanceCounts } from "@/components/inventory/instance-counts";
+import { DataTable, Th, tdClass, theadClass } from "@/components/inventory/table";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { Card, EmptyState, PageHeader } from "@/components/ui/states";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { idParam, orNotFound } from "@/lib/page-data";
+import { can } from "@/server/auth/roles";
+import { sessionActor } from "@/server/auth/session";
+import type { ServerDetail } from "@/server/inventory/queries/server-list";
+import { api } from "@/server/trpc/server-caller";
+import { PollNowButton } from "../poll-now-button";
+import { DeleteServerButton, ServerForm } from "../server-forms";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  return { title: `Server ${(await params).id}` };
+}
+
+function AppsTable({ group }: { group: ServerDetail["byType"][number] }) {
+  return (
+    <DataTable label={`${group.appType} applications`}>
+      <thead className={theadClass}>
+        <tr>
+          <Th>Instance</Th>
+          <Th>Status</Th>
+          <Th>Version</Th>
+          <Th>{group.appType === "docker" ? "Image" : "Path"}</Th>
+          <Th>Address</Th>
+          <Th>Last seen</Th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {group.instances.map((instance) => (
+          <tr key={instance.id} data-testid="instance-row">
+            <td className={`${tdClass} font-medium`}>
+              <Link href={`/applications/${instance.id}`} className="text-sky-800 hover:underline">
+                {instance.instanceName}
+              </Link>
+            </td>
+            <td className={tdClass}>
+              <StatusBadge status={instance.status} />
+            </td>
+            <td className={`${tdClass} font-mono text-xs`} data-testid="instance-version">
+              {instance.currentVersion ?? "—"}
+            </td>
+            <td className={`${tdClass} break-all font-mono text-xs text-slate-600`}>{(group.appType === "docker" ? instance.image : instance.path) ?? "—"}</td>
+            <td className={`${tdClass} whitespace-nowrap font-mono text-xs`}>{instance.ip ? `${instance.ip}${instance.port ? `:${instance.port}` : ""}` : instance.port ?? "—"}</td>
+            <td className={`${tdClass} whitespace-nowrap`}>
+              <RelativeTime date={instance.lastSeen} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </DataTable>
+  );
+}
+
+export default async function ServerPage({ params }: { params: Promise<{ id: string }> }) {
+  const id = idParam((await params).id);
+  const [server, actor] = await Promise.all([orNotFound((await api()).servers.get({ id })), sessionActor()]);
+  const admin = !!actor && can(actor.role, "servers.manage");
+
+  return (
+    <>
+      <p className="mb-1 text-sm">
+        <Link href="/servers" className="text-sky-800 hover:underline">
+          ← Servers
+        </Link>
+      </p>
+      <PageHeader title={server.name}>
+        <AutoRefresh />
+        {actor && can(actor.role, "poll.now") ? <PollNowButton serverId={server.id} /> : null}
+      </PageHeader>
+
+      <div className="grid gap-4 lg:grid-cols-3">
+        <Card title="Agent">
+          <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-2 text-sm">
+            <dt className="text-slate-500">Status</dt>
+            <dd data-testid="server-status">
+              <StatusBadge status={server.status} />
+            </dd>
+            <dt className="text-slate-500">Address</dt>
+            <dd className="font-mono text-xs">
+              {server.ip}:{server.port}
+            </dd>
+            <dt className="text-slate-500">Last check</dt>
+            <dd>
+              <RelativeTime date={server.lastCheck} />
+            </dd>
+            <dt className="text-slate-500">Roles</dt>
+            <dd>{[server.isHaproxyNode && "HAProxy", server.isEurekaNode && "Eureka"].filter(Boolean).join(", ") || "—"}</dd>
+            <dt className="text-slate-500">Instances</dt>
+            <dd>
+              <InstanceCounts counts={server.instanceCounts} total={server.instanceTotal} />
+            </dd>
+          </dl>
+          {server.lastError ? (
+            <div className="mt-3 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" data-testid="server-last-error">
+              <p className="font-medium">Last error</p>
+              <p className="break-words">{server.lastError}</p>
+            </div>
+          ) : null}
+        </Card>
+
+        <Card title="Status timeline" actions={<Link className="text-sm text-sky-800 underline" href={`/events?serverId=${server.id}`}>All events</Link>}>
+          {server.statusEvents.length === 0 ? (
+            <p className="text-sm text-slate-500">No connects or disconnects recorded yet.</p>
+          ) : (
+            <ol className="space-y-2 border-l border-slate-200 pl-4 text-sm" aria-label="Status timeline" data-testid="status-timeline">
+              {server.statusEvents.map((event) => (
+                <li key={event.id} className="relative">
+                  <span aria-hidden="true" className={`absolute -left-[21px] top-1.5 h-2 w-2 rounded-full ${event.eventType === "connect" ? "bg-emerald-600" : "bg-red-600"}`} />
+                  <StatusBadge status={event.eventType === "connect" ? "online" : "offline"} /> <RelativeTime date={event.timestamp} />
+                  <p className="text-xs text-slate-600">{event.description}</p>
+                </li>
+              ))}
+            </ol>
+          )}
+        </Card>
+
+        {admin ? (
+          <div className="space-y-3">
+            <ServerForm server={{ id, name: server.name, ip: server.ip, port: server.port, isHaproxyNode: server.isHaproxyNode, isEurekaNode: server.isEurekaNode, hasAgentToken: server.hasAgentToken }} />
+            <DeleteServerButton server={{ id, name: server.name }} afterDelete="/servers" />
+          </div>
+        ) : null}
+      </div>
+
+      <h2 className="mb-3 mt-8 text-lg font-semibold text-slate-900">Applications</h2>
+      {server.byType.length === 0 ? (
+        <EmptyState title="No applications reported">
+          {server.lastCheck ? "The agent reported no applications." : "This server has not been polled yet."}
+        </EmptyState>
+      ) : (
+        <div className="space-y-6">
+          {server.byType.map((group) => (
+            <section key={group.appType} aria-labelledby={`type-${group.appType}`}>
+              <h3 id={`type-${group.appType}`} className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-600">
+                {group.appType} <span className="font-normal text-slate-400">({group.instances.length})</span>
+              </h3>
+              <AppsTable group={group} />
+            </section>
+          ))}
+        </div>
+      )}
+    </>
+  );
+}

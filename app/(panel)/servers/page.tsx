@@ -1,0 +1,127 @@
+import Form from "next/form";
+import Link from "next/link";
+import { AutoRefresh } from "@/components/inventory/auto-refresh";
+import { InstanceCounts } from "@/components/inventory/instance-counts";
+import { DataTable, SortHeader, Th, tdClass, theadClass } from "@/components/inventory/table";
+import { Button, Input, Select } from "@/components/ui/controls";
+import { Pagination } from "@/components/ui/pagination";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { EmptyState, PageHeader } from "@/components/ui/states";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { choice } from "@/lib/list-params";
+import { pageParam, param, type SearchParams } from "@/lib/search-params";
+import { can } from "@/server/auth/roles";
+import { sessionActor } from "@/server/auth/session";
+import { ServerStatus } from "@/server/generated/prisma/enums";
+import { serverSorts } from "@/server/inventory/queries/server-list";
+import { api } from "@/server/trpc/server-caller";
+import { PollNowButton } from "./poll-now-button";
+import { DeleteServerButton, ServerForm } from "./server-forms";
+
+export const metadata = { title: "Servers" };
+
+const statuses = Object.values(ServerStatus);
+
+export default async function ServersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const [params, actor] = await Promise.all([searchParams, sessionActor()]);
+  const filters = { q: param(params, "q"), status: choice(params, "status", statuses) };
+  const sort = choice(params, "sort", serverSorts) ?? "name";
+  const dir = choice(params, "dir", ["asc", "desc"] as const) ?? "asc";
+  const list = await (await api()).servers.list({ ...filters, sort, dir, page: pageParam(params), pageSize: 50 });
+  const admin = !!actor && can(actor.role, "servers.manage");
+  const filtered = !!(filters.q || filters.status);
+  const header = { basePath: "/servers", params: filters, sort, dir };
+
+  return (
+    <>
+      <PageHeader title="Servers">
+        <AutoRefresh />
+        {actor && can(actor.role, "poll.now") ? <PollNowButton label="Poll all servers now" /> : null}
+      </PageHeader>
+      <Form action="/servers" className="mb-4 flex flex-wrap items-end gap-2" role="search" aria-label="Filter servers">
+        <input type="hidden" name="sort" value={sort} />
+        <input type="hidden" name="dir" value={dir} />
+        <label className="text-sm">
+          <span className="mb-1 block font-medium text-slate-700">Name or IP</span>
+          <Input name="q" defaultValue={filters.q} placeholder="web-01 or 10.0." className="w-56" />
+        </label>
+        <label className="text-sm">
+          <span className="mb-1 block font-medium text-slate-700">Status</span>
+          <Select name="status" defaultValue={filters.status ?? ""} className="w-36">
+            <option value="">any</option>
+            {statuses.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </Select>
+        </label>
+        <Button type="submit" variant="secondary">
+          Apply
+        </Button>
+        {filtered ? (
+          <Link href="/servers" className="px-2 py-1.5 text-sm text-sky-800 underline">
+            Clear filters
+          </Link>
+        ) : null}
+      </Form>
+      <div className={admin ? "grid gap-6 lg:grid-cols-[1fr_320px]" : undefined}>
+        <div className="min-w-0">
+          {list.items.length === 0 ? (
+            <EmptyState title={filtered ? "No servers match" : "No servers yet"}>
+              {filtered ? "Try another search or status." : admin ? "Add the first server with the form." : "An admin adds the servers AC polls."}
+            </EmptyState>
+          ) : (
+            <DataTable label="Servers">
+              <thead className={theadClass}>
+                <tr>
+                  <SortHeader label="Name" column="name" {...header} />
+                  <SortHeader label="Address" column="address" {...header} />
+                  <SortHeader label="Status" column="status" {...header} />
+                  <SortHeader label="Last check" column="lastCheck" defaultDir="desc" {...header} />
+                  <Th>Instances</Th>
+                  <Th>Last error</Th>
+                  {admin ? <Th className="sr-only">Actions</Th> : null}
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {list.items.map((server) => (
+                  <tr key={server.id} data-testid="server-row">
+                    <td className={`${tdClass} font-medium`}>
+                      <Link href={`/servers/${server.id}`} className="text-sky-800 hover:underline">
+                        {server.name}
+                      </Link>
+                    </td>
+                    <td className={`${tdClass} whitespace-nowrap font-mono text-xs`}>
+                      {server.ip}:{server.port}
+                    </td>
+                    <td className={tdClass}>
+                      <StatusBadge status={server.status} />
+                    </td>
+                    <td className={`${tdClass} whitespace-nowrap`}>
+                      <RelativeTime date={server.lastCheck} />
+                    </td>
+                    <td className={tdClass}>
+                      <InstanceCounts counts={server.instanceCounts} total={server.instanceTotal} />
+                    </td>
+                    <td className={`${tdClass} max-w-xs truncate text-red-700`} title={server.lastError ?? undefined}>
+                      {server.lastError ?? <span className="text-slate-400">—</span>}
+                    </td>
+                    {admin ? (
+                      <td className={`${tdClass} whitespace-nowrap text-right`}>
+                        <Link href={`/servers/${server.id}#edit-server`} className="mr-2 text-sm text-sky-800 underline">
+                          Edit<span className="sr-only"> {server.name}</span>
+                        </Link>
+                        <DeleteServerButton server={{ id: server.id, name: server.name }} />
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </DataTable>
+          )}
+          <Pagination basePath="/servers" params={{ ...filters, sort, dir }} page={list.page} pageCount={list.pageCount} total={list.total} />
+        </div>
+        {admin ? <ServerForm /> : null}
+      </div>
+    </>
+  );
+}

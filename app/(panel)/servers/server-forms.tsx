@@ -1,0 +1,127 @@
+"use client";
+// Admins add, edit and delete servers. Field errors come from the API's validation.
+import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { formErrors } from "@/components/mutation-error";
+import { useTRPC } from "@/components/trpc";
+import { Button, Field, Input } from "@/components/ui/controls";
+import { Card, ErrorNote } from "@/components/ui/states";
+
+type EditedServer = { id: number; name: string; ip: string; port: number; isHaproxyNode: boolean; isEurekaNode: boolean; hasAgentToken: boolean };
+
+function readForm(form: HTMLFormElement) {
+  const data = new FormData(form);
+  const text = (key: string) => String(data.get(key) ?? "").trim();
+  return {
+    name: text("name"),
+    ip: text("ip"),
+    port: text("port") === "" ? Number.NaN : Number(text("port")),
+    isHaproxyNode: data.get("isHaproxyNode") === "on",
+    isEurekaNode: data.get("isEurekaNode") === "on",
+    agentToken: text("agentToken"),
+    clearToken: data.get("clearToken") === "on",
+  };
+}
+
+/** Create when `server` is absent, edit otherwise. */
+export function ServerForm({ server }: { server?: EditedServer }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const create = useMutation(trpc.servers.create.mutationOptions({ onSuccess: () => router.refresh() }));
+  const update = useMutation(trpc.servers.update.mutationOptions({ onSuccess: () => router.refresh() }));
+  const mutation = server ? update : create;
+  const errors = formErrors(mutation.error);
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const { agentToken, clearToken, ...fields } = readForm(form);
+    if (server) {
+      // An empty token field keeps the stored token; "remove" clears it.
+      update.mutate({ id: server.id, ...fields, agentToken: agentToken || (clearToken ? "" : undefined) });
+    } else {
+      create.mutate({ ...fields, agentToken: agentToken || null }, { onSuccess: () => form.reset() });
+    }
+  }
+
+  return (
+    <Card title={server ? "Edit server" : "Add server"}>
+      <form onSubmit={submit} className="space-y-3" aria-label={server ? "Edit server" : "Add server"} id={server ? "edit-server" : undefined} noValidate>
+        <Field label="Name" error={errors?.fields.name}>
+          <Input name="name" required defaultValue={server?.name} autoComplete="off" aria-invalid={!!errors?.fields.name} />
+        </Field>
+        <div className="grid grid-cols-[1fr_6.5rem] gap-2">
+          <Field label="IP address" error={errors?.fields.ip}>
+            <Input name="ip" required defaultValue={server?.ip} placeholder="10.0.0.5" autoComplete="off" aria-invalid={!!errors?.fields.ip} />
+          </Field>
+          <Field label="Agent port" error={errors?.fields.port}>
+            <Input name="port" type="number" inputMode="numeric" min={1} max={65535} required defaultValue={server?.port ?? 9100} aria-invalid={!!errors?.fields.port} />
+          </Field>
+        </div>
+        <Field label={server?.hasAgentToken ? "Agent token (leave empty to keep the current one)" : "Agent token (optional)"} error={errors?.fields.agentToken}>
+          <Input name="agentToken" type="password" autoComplete="off" />
+        </Field>
+        {server?.hasAgentToken ? (
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="clearToken" /> Remove the agent token
+          </label>
+        ) : null}
+        <fieldset className="flex flex-wrap gap-4 text-sm">
+          <legend className="sr-only">Roles of this server</legend>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name="isHaproxyNode" defaultChecked={server?.isHaproxyNode} /> HAProxy node
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name="isEurekaNode" defaultChecked={server?.isEurekaNode} /> Eureka node
+          </label>
+        </fieldset>
+        {errors ? <ErrorNote>{errors.message}</ErrorNote> : null}
+        <div aria-live="polite" className="text-sm text-emerald-700">
+          {create.isSuccess && !server ? (
+            <p>
+              Server <Link className="underline" href={`/servers/${create.data.id}`}>{create.data.name}</Link> added; it is polled on the next cycle.
+            </p>
+          ) : null}
+          {update.isSuccess && server ? <p>Saved.</p> : null}
+        </div>
+        <Button type="submit" disabled={mutation.isPending}>
+          {mutation.isPending ? "Saving…" : server ? "Save changes" : "Add server"}
+        </Button>
+      </form>
+    </Card>
+  );
+}
+
+/** Deleting asks once more, naming what goes: the server and its instances (history stays). */
+export function DeleteServerButton({ server, afterDelete }: { server: { id: number; name: string }; afterDelete?: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [confirming, setConfirming] = useState(false);
+  const remove = useMutation(
+    trpc.servers.delete.mutationOptions({
+      onSuccess: () => (afterDelete ? router.push(afterDelete) : router.refresh()),
+    }),
+  );
+  const error = formErrors(remove.error);
+  if (!confirming) {
+    return (
+      <Button variant="secondary" onClick={() => setConfirming(true)}>
+        Delete<span className="sr-only"> {server.name}</span>
+      </Button>
+    );
+  }
+  return (
+    <span role="group" aria-label={`Confirm deleting ${server.name}`} className="inline-flex flex-wrap items-center justify-end gap-2 whitespace-normal text-left">
+      <span className="text-sm text-slate-700">Delete {server.name} and its instances? Events and version history stay.</span>
+      <Button variant="danger" disabled={remove.isPending} onClick={() => remove.mutate({ id: server.id })} autoFocus>
+        {remove.isPending ? "Deleting…" : "Delete"}
+      </Button>
+      <Button variant="secondary" onClick={() => setConfirming(false)}>
+        Cancel
+      </Button>
+      {error ? <ErrorNote>{error.message}</ErrorNote> : null}
+    </span>
+  );
+}
