@@ -12,12 +12,12 @@ export const dynamic = "force-dynamic";
 type Overview = Awaited<ReturnType<Awaited<ReturnType<typeof api>>["system"]["overview"]>>;
 
 /** Each status with its count, linking to the list filtered by it. */
-function Counts({ counts, order, href }: { counts: Partial<Record<string, number>>; order: string[]; href: (status: string) => string }) {
+function Counts({ counts, order, href, testId }: { counts: Partial<Record<string, number>>; order: string[]; href: (status: string) => string; testId: string }) {
   return (
     <ul className="flex flex-wrap gap-4">
       {order.map((status) => (
         <li key={status}>
-          <Link href={href(status)} className="flex items-center gap-2 rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500" data-testid={`count-${status}`}>
+          <Link href={href(status)} className="flex items-center gap-2 rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500" data-testid={`${testId}-${status}`}>
             <StatusBadge status={status} />
             <span className="text-lg font-semibold tabular-nums text-slate-900">{counts[status] ?? 0}</span>
           </Link>
@@ -74,10 +74,10 @@ export default async function DashboardPage() {
       </PageHeader>
       <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-4">
         <Card title="Servers">
-          <Counts counts={overview.servers} order={["online", "offline", "unknown"]} href={(s) => `/servers?status=${s}`} />
+          <Counts counts={overview.servers} order={["online", "offline", "unknown"]} href={(s) => `/servers?status=${s}`} testId="servers-count" />
         </Card>
         <Card title="Application instances">
-          <Counts counts={overview.instances} order={["online", "offline", "starting", "stopping", "unknown", "no_data"]} href={(s) => `/applications?status=${s}`} />
+          <Counts counts={overview.instances} order={["online", "offline", "starting", "stopping", "unknown", "no_data"]} href={(s) => `/applications?status=${s}`} testId="instances-count" />
         </Card>
         <Card title="Catalog">
           <p className="text-sm text-slate-600">

@@ -37,7 +37,7 @@ async function loadPage(input: Parameters<Awaited<ReturnType<typeof api>>["appli
 export default async function ApplicationsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const filters = {
-    q: param(params, "q"),
+    q: param(params, "q")?.slice(0, 100),
     serverId: idFilter(params, "serverId"),
     groupId: idFilter(params, "groupId"),
     catalogId: idFilter(params, "catalogId"),

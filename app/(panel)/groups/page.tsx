@@ -13,7 +13,7 @@ export const metadata = { title: "Groups" };
 
 export default async function GroupsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
-  const q = param(params, "q");
+  const q = param(params, "q")?.slice(0, 100);
   const drift = param(params, "drift") === "1";
   const list = await (await api()).groups.list({ q, drift, page: pageParam(params), pageSize: 50 });
   const filtered = !!q || drift;

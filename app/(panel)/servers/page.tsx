@@ -24,7 +24,7 @@ const statuses = Object.values(ServerStatus);
 
 export default async function ServersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const [params, actor] = await Promise.all([searchParams, sessionActor()]);
-  const filters = { q: param(params, "q"), status: choice(params, "status", statuses) };
+  const filters = { q: param(params, "q")?.slice(0, 100), status: choice(params, "status", statuses) };
   const sort = choice(params, "sort", serverSorts) ?? "name";
   const dir = choice(params, "dir", ["asc", "desc"] as const) ?? "asc";
   const list = await (await api()).servers.list({ ...filters, sort, dir, page: pageParam(params), pageSize: 50 });
@@ -79,7 +79,11 @@ export default async function ServersPage({ searchParams }: { searchParams: Prom
                   <SortHeader label="Last check" column="lastCheck" defaultDir="desc" {...header} />
                   <Th>Instances</Th>
                   <Th>Last error</Th>
-                  {admin ? <Th className="sr-only">Actions</Th> : null}
+                  {admin ? (
+                    <Th>
+                      <span className="sr-only">Actions</span>
+                    </Th>
+                  ) : null}
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
