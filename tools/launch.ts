@@ -56,8 +56,13 @@ export async function launchAc(options: LaunchOptions): Promise<{ stop(): Promis
   let simulator: Simulator | null = null;
   let web: ChildProcess | null = null;
 
+  // The web server goes first (its scheduler may be mid-poll), then the fleet, then the database.
   const stop = async () => {
-    web?.kill("SIGTERM");
+    if (web && web.exitCode === null) {
+      const exited = new Promise((resolve) => web!.once("exit", resolve));
+      web.kill("SIGTERM");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    }
     await simulator?.stop();
     await database.stop();
   };
