@@ -57,7 +57,9 @@ export async function launchAc(options: LaunchOptions): Promise<{ stop(): Promis
   let web: ChildProcess | null = null;
 
   // The web server goes first (its scheduler may be mid-poll), then the fleet, then the database.
-  const stop = async () => {
+  let stopping: Promise<void> | null = null;
+  const stop = () => (stopping ??= stopAll());
+  const stopAll = async () => {
     if (web && web.exitCode === null) {
       const exited = new Promise((resolve) => web!.once("exit", resolve));
       web.kill("SIGTERM");
