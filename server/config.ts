@@ -51,6 +51,19 @@ const schema = z.object({
   HAPROXY_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   HAPROXY_CIRCUIT_BREAKER_THRESHOLD: z.coerce.number().int().positive().default(5),
   HAPROXY_CIRCUIT_BREAKER_TIMEOUT: seconds(300),
+
+  // Update tasks (issue 6); run parameters default to these, an operator may change them per run
+  /** Update tasks running at once in this AC; more wait as pending. */
+  TASKS_MAX_PARALLEL: z.coerce.number().int().min(1).max(64).default(2),
+  TASK_DRAIN_DELAY: z.coerce.number().int().min(0).max(3600).default(10),
+  TASK_WAIT_AFTER_UPDATE: z.coerce.number().int().min(0).max(3600).default(10),
+  /** Seconds the agent has, after the playbook, to report the instance online with the target version. */
+  TASK_CONFIRM_TIMEOUT: seconds(120),
+  /** Seconds one ansible-playbook run may take before its process group is killed. */
+  TASK_PLAYBOOK_TIMEOUT: seconds(3600),
+  ANSIBLE_PLAYBOOK_BIN: z.string().min(1).default("ansible-playbook"),
+  /** Seconds a group's cached version list (tags_cache) is used before it is read again. */
+  TAGS_CACHE_MAX_AGE: seconds(600),
 });
 
 export type Config = z.infer<typeof schema>;

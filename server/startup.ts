@@ -2,6 +2,7 @@
 // start the scheduler. A bad setting stops the process with a message naming the variable.
 import { config, ConfigError } from "./config";
 import { startScheduler } from "./jobs/scheduler";
+import { markInterruptedTasks } from "./tasks/interrupted";
 import { ensureFirstAdmin } from "./users/users";
 
 export async function startServerProcess(): Promise<void> {
@@ -15,5 +16,6 @@ export async function startServerProcess(): Promise<void> {
     throw error;
   }
   await ensureFirstAdmin();
+  await markInterruptedTasks(); // before the scheduler: its queue job may start pending tasks
   startScheduler();
 }

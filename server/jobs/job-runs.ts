@@ -2,7 +2,7 @@
 // scheduler is alive and how the last poll cycle went.
 import { db, Prisma } from "../db";
 
-export type JobName = "heartbeat" | "poll-agents" | "cleanup" | "haproxy-sync";
+export type JobName = "heartbeat" | "poll-agents" | "cleanup" | "haproxy-sync" | "task-queue";
 
 /** Runs `work`, then records its outcome; errors are logged with the job's name and rethrown. */
 export async function recordJobRun<T extends Prisma.InputJsonValue | null>(

@@ -4,6 +4,7 @@ import { Cron } from "croner";
 import { config } from "../config";
 import type { Prisma } from "../db";
 import { pollServers } from "../inventory/poll-cycle";
+import { dispatchTasks, runningHere } from "../tasks/queue";
 import { cleanupOldRecords } from "./cleanup";
 import { recordJobRun, type JobName } from "./job-runs";
 
@@ -28,6 +29,8 @@ export function startScheduler(): void {
     job("heartbeat", "* * * * * *", HEARTBEAT_SECONDS, async () => ({ pid: process.pid })),
     job("poll-agents", "* * * * * *", settings.POLLING_INTERVAL, async () => (await pollServers()).summary),
     job("cleanup", "17 3 * * *", undefined, () => cleanupOldRecords()),
+    // Starts update tasks left pending (the parallel limit was reached, or AC restarted).
+    job("task-queue", "* * * * * *", 5, async () => (await dispatchTasks(), { runningHere: runningHere().length })),
   ];
   console.log(`[ac] scheduler started: ${globalForScheduler.acScheduler.map((job) => job.name).join(", ")}`);
 }

@@ -4,6 +4,7 @@ import { eventsRouter } from "../routers/events";
 import { catalogRouter, groupsRouter } from "../routers/groups";
 import { serversRouter } from "../routers/servers";
 import { systemRouter } from "../routers/system";
+import { tasksRouter } from "../routers/tasks";
 import { apiTokensRouter, usersRouter } from "../routers/users";
 import { versionsRouter } from "../routers/versions";
 import { createCallerFactory, router } from "./init";
@@ -18,6 +19,7 @@ export const appRouter = router({
   catalog: catalogRouter,
   versions: versionsRouter,
   events: eventsRouter,
+  tasks: tasksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,42 @@
+// Cancelling: a pending task never starts; a running one stops after its current step (the
+// runner checks tasks.cancel_requested between steps) or, with "now", at once: the playbook's
+// process group is terminated and waits are cut short.
+import { z } from "zod";
+import { db } from "../db";
+import { AppError, notFound } from "../errors";
+import { appendLog } from "./log";
+import { abortRunningTask } from "./queue";
+
+export const cancelInput = z.object({
+  id: z.uuid("not a task id"),
+  /** after_step: let the current step finish (a playbook run completes); now: stop it. */
+  mode: z.enum(["after_step", "now"]).default("after_step"),
+});
+
+const stamp = () => new Date().toISOString().slice(11, 19);
+
+export async function cancelTask({ id, mode }: z.output<typeof cancelInput>, actor: string) {
+  const task = await db().task.findUnique({ where: { id }, select: { status: true } });
+  if (!task) throw notFound("Task");
+  if (task.status === "pending") {
+    const { count } = await db().task.updateMany({
+      where: { id, status: "pending" },
+      data: { status: "cancelled", cancelRequested: true, finishedAt: new Date(), error: `Cancelled by ${actor} before it started` },
+    });
+    if (count === 1) {
+      await appendLog(id, `[ac ${stamp()}] cancelled by ${actor} before it started\n`);
+      return { status: "cancelled" as const, note: "The task will not start." };
+    }
+  }
+  // Either it was running, or it has just been claimed: both are running now.
+  const { count } = await db().task.updateMany({ where: { id, status: "running" }, data: { cancelRequested: true } });
+  if (count === 0) {
+    const now = await db().task.findUniqueOrThrow({ where: { id }, select: { status: true } });
+    throw new AppError("CONFLICT", `The task has already finished (${now.status})`);
+  }
+  await appendLog(id, `[ac ${stamp()}] cancel requested by ${actor}: ${mode === "now" ? "now" : "after the current step"}\n`);
+  if (mode === "now" && !abortRunningTask(id)) {
+    return { status: "running" as const, note: "The task runs in another AC process: it stops after its current step." };
+  }
+  return { status: "running" as const, note: mode === "now" ? "Stopping now." : "It stops after the current step." };
+}

@@ -1,0 +1,73 @@
+// A task's log lives in tasks.log: AC's own lines and the playbook's output, appended in small
+// flushes so a browser reading from an offset sees it move while the playbook runs. Offsets count
+// characters as PostgreSQL does (substr / char_length), on both sides.
+import { db } from "../db";
+
+const FLUSH_MS = 400;
+/** Beyond this the playbook's output is dropped (AC's own lines still go in). */
+const MAX_LOG_CHARS = 4_000_000;
+
+const clock = () => new Date().toISOString().slice(11, 19);
+
+export class TaskLog {
+  private buffer = "";
+  private written = 0;
+  private truncated = false;
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly taskId: string) {}
+
+  /** One line of AC's own, timestamped (UTC). */
+  line(text: string): void {
+    this.push(`[ac ${clock()}] ${text}\n`, true);
+  }
+
+  /** The playbook's raw output. */
+  output(text: string): void {
+    this.push(text, false);
+  }
+
+  private push(text: string, ours: boolean) {
+    if (!ours && this.written + this.buffer.length + text.length > MAX_LOG_CHARS) {
+      if (!this.truncated) this.buffer += `\n[ac ${clock()}] log longer than ${MAX_LOG_CHARS} characters: further playbook output is not kept\n`;
+      this.truncated = true;
+      return;
+    }
+    this.buffer += text;
+    this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+  }
+
+  /** Writes what is buffered; resolves once it is in the database. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const chunk = this.buffer;
+    this.buffer = "";
+    if (chunk) {
+      this.written += chunk.length;
+      this.flushing = this.flushing.then(() => appendLog(this.taskId, chunk)).catch((error: unknown) => {
+        console.error(`[ac] task ${this.taskId}: could not write its log: ${(error as Error).message}`);
+      });
+    }
+    return this.flushing;
+  }
+}
+
+export async function appendLog(taskId: string, text: string): Promise<void> {
+  await db().$executeRaw`UPDATE tasks SET log = log || ${text} WHERE id = ${taskId}::uuid`;
+}
+
+const MAX_CHUNK = 200_000;
+
+/** The log from `offset` on (at most MAX_CHUNK characters) and where the next read starts. */
+export async function readLog(taskId: string, offset: number) {
+  const rows = await db().$queryRaw<{ chunk: string; length: number }[]>`
+    SELECT substr(log, ${offset + 1}::int, ${MAX_CHUNK}::int) AS chunk, char_length(log)::int AS length
+    FROM tasks WHERE id = ${taskId}::uuid`;
+  const row = rows[0];
+  if (!row) return null;
+  // A log that shrank (never in practice) restarts the reader from 0.
+  if (offset > row.length) return { text: "", nextOffset: 0, length: row.length, reset: true };
+  return { text: row.chunk, nextOffset: offset + [...row.chunk].length, length: row.length, reset: false };
+}

@@ -1,0 +1,80 @@
+// The shapes an update task stores in tasks.target / parameters / progress (JSON columns), in
+// one place: the runner writes them, the router returns them, the task page draws them.
+import type { AppType, BatchGroupingStrategy } from "../generated/prisma/enums";
+import type { Effective } from "../inventory/settings";
+
+export const UPDATE_TASK_KIND = "update";
+
+/** A batch's steps, in the order of seed 001 §14, plus the agent check. */
+export const STEP_NAMES = ["drain", "drain_delay", "playbook", "wait_after_update", "confirm", "ready"] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "skipped" | "cancelled";
+export type BatchStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled";
+
+export type TaskTarget = { groupId: number | null; instanceIds: number[] };
+
+export type TaskParameters = {
+  targetVersion: string;
+  strategy: BatchGroupingStrategy;
+  batchSize: number | null;
+  /** false: no drain / ready around the batches (the operator's choice for this run). */
+  orchestrateHaproxy: boolean;
+  drainDelaySec: number;
+  waitAfterUpdateSec: number;
+  confirmTimeoutSec: number;
+};
+
+export type PlanHaproxyServer = { haproxyServerId: number; label: string; status: string | null };
+
+export type PlanInstance = {
+  id: number;
+  name: string;
+  number: number;
+  appType: AppType;
+  server: { id: number; name: string; ip: string };
+  currentVersion: string | null;
+  /** Where the agent says it lives: distribution and install path (sites, services), image and compose folder (docker). */
+  distrPath: string | null;
+  path: string | null;
+  image: string | null;
+  composeProjectDir: string | null;
+  playbook: Effective;
+  artifactUrl: Effective;
+  artifactExtension: Effective;
+  haproxy: PlanHaproxyServer[];
+};
+
+export type PlanBatch = { index: number; instances: PlanInstance[] };
+
+export type Plan = {
+  group: { id: number; name: string } | null;
+  targetVersion: string;
+  strategy: BatchGroupingStrategy;
+  batchSize: number | null;
+  batches: PlanBatch[];
+  /** Worth a look before starting (offline server, already on the target, no HAProxy mapping ...). */
+  warnings: string[];
+  /** What stops the plan from starting (a playbook missing on the AC host). */
+  problems: string[];
+};
+
+export type StepState = { name: StepName; status: StepStatus; startedAt: string | null; finishedAt: string | null; note: string | null };
+export type BatchProgress = { status: BatchStatus; steps: StepState[] };
+
+export type TaskProgress = {
+  plan: Plan;
+  batches: BatchProgress[];
+  current: { batch: number; step: StepName } | null;
+  failure: { batch: number; step: StepName; message: string } | null;
+  /** The running playbook's process (group) id, so a restart can end a playbook left behind. */
+  playbookPid: number | null;
+};
+
+export function initialProgress(plan: Plan): TaskProgress {
+  const steps = (): StepState[] => STEP_NAMES.map((name) => ({ name, status: "pending", startedAt: null, finishedAt: null, note: null }));
+  return { plan, batches: plan.batches.map(() => ({ status: "pending", steps: steps() })), current: null, failure: null, playbookPid: null };
+}
+
+/** "batch 2/3, step playbook": how logs and errors name a place in the run. */
+export const where = (progress: Pick<TaskProgress, "plan">, batch: number, step?: StepName) =>
+  `batch ${batch + 1}/${progress.plan.batches.length}${step ? `, step ${step}` : ""}`;

@@ -1,0 +1,122 @@
+// An update's plan, as previewed and as run: the chosen instances split into batches by the
+// group's strategy, each instance with its effective playbook, artifact URL and the HAProxy
+// servers that will be drained around it, and the warnings worth reading first.
+import fs from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { config } from "../config";
+import { db } from "../db";
+import { AppError } from "../errors";
+import { BatchGroupingStrategy } from "../generated/prisma/enums";
+import { currentVersion } from "../inventory/queries/instance-shape";
+import { effectiveSettings, settingsChainInclude } from "../inventory/settings";
+import { makeBatches } from "./batches";
+import type { HaproxyPort } from "./deps";
+import type { Plan, PlanInstance, TaskParameters, TaskTarget } from "./plan-types";
+
+// Versions reach playbooks (and often a shell there): letters, digits and . _ + : @ - only.
+const versionSchema = z
+  .string()
+  .trim()
+  .min(1, "pick a version")
+  .max(128, "at most 128 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._+:@-]*$/, "letters, digits and . _ + : @ - only");
+const delay = z.number().int().min(0).max(3600);
+
+export const updateRequestInput = z
+  .object({
+    /** A whole group, or the group the chosen instances belong to. */
+    groupId: z.number().int().positive().optional(),
+    /** Some instances (of one group); omitted = every instance of groupId. */
+    instanceIds: z.array(z.number().int().positive()).min(1).max(1000).optional(),
+    targetVersion: versionSchema,
+    /** Defaults: the group's strategy and batch size. */
+    strategy: z.enum(BatchGroupingStrategy).optional(),
+    batchSize: z.number().int().min(1).max(1000).optional(),
+    orchestrateHaproxy: z.boolean().default(true),
+    /** Defaults: TASK_DRAIN_DELAY, TASK_WAIT_AFTER_UPDATE, TASK_CONFIRM_TIMEOUT. */
+    drainDelaySec: delay.optional(),
+    waitAfterUpdateSec: delay.optional(),
+    confirmTimeoutSec: z.number().int().min(1).max(3600).optional(),
+  })
+  .refine((v) => v.groupId !== undefined || v.instanceIds !== undefined, { message: "pick a group or some instances", path: ["instanceIds"] });
+export type UpdateRequest = z.output<typeof updateRequestInput>;
+
+const instanceSelect = {
+  id: true, instanceName: true, instanceNumber: true, appType: true, status: true, version: true, tag: true, distrPath: true,
+  path: true, image: true, composeProjectDir: true,
+  groupId: true, customPlaybookPath: true, customArtifactUrl: true, customArtifactExtension: true,
+  server: { select: { id: true, name: true, ip: true, status: true } },
+  ...settingsChainInclude,
+} as const;
+
+async function loadInstances(request: UpdateRequest) {
+  const where = request.instanceIds ? { id: { in: request.instanceIds } } : { groupId: request.groupId };
+  const rows = await db().applicationInstance.findMany({ where, select: instanceSelect, orderBy: { id: "asc" } });
+  if (request.instanceIds && rows.length !== new Set(request.instanceIds).size) {
+    const missing = request.instanceIds.filter((id) => !rows.some((row) => row.id === id));
+    throw new AppError("NOT_FOUND", `Instance${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not found`);
+  }
+  if (rows.length === 0) throw new AppError("BAD_REQUEST", "The group has no instances to update");
+  const groupIds = new Set(rows.map((row) => row.groupId));
+  if (groupIds.size > 1) throw new AppError("BAD_REQUEST", "Pick instances of one group: the batch strategy and versions are a group's");
+  const groupId = rows[0]!.groupId;
+  if (request.groupId !== undefined && groupId !== request.groupId) {
+    throw new AppError("BAD_REQUEST", `Instance ${rows[0]!.instanceName} is not in group ${request.groupId}`);
+  }
+  const group = groupId
+    ? await db().applicationGroup.findUnique({ where: { id: groupId }, select: { id: true, name: true, batchGroupingStrategy: true, batchSize: true } })
+    : null;
+  return { rows, group };
+}
+
+const exists = (file: string) => fs.access(path.resolve(file)).then(() => true, () => false);
+
+export async function buildPlan(request: UpdateRequest, haproxy: HaproxyPort) {
+  const { rows, group } = await loadInstances(request);
+  const c = config();
+  const parameters: TaskParameters = {
+    targetVersion: request.targetVersion,
+    strategy: request.strategy ?? group?.batchGroupingStrategy ?? "one_at_a_time",
+    batchSize: request.batchSize ?? group?.batchSize ?? null,
+    orchestrateHaproxy: request.orchestrateHaproxy,
+    drainDelaySec: request.drainDelaySec ?? c.TASK_DRAIN_DELAY,
+    waitAfterUpdateSec: request.waitAfterUpdateSec ?? c.TASK_WAIT_AFTER_UPDATE,
+    confirmTimeoutSec: request.confirmTimeoutSec ?? c.TASK_CONFIRM_TIMEOUT,
+  };
+  const mapped = parameters.orchestrateHaproxy ? await haproxy.serversMappedToInstances(rows.map((row) => row.id)) : [];
+  const warnings: string[] = [];
+  const instances: PlanInstance[] = rows.map((row) => {
+    const settings = effectiveSettings(row);
+    const where = `${row.instanceName} on ${row.server.name}`;
+    if (row.server.status !== "online") warnings.push(`${where}: the server is ${row.server.status}`);
+    else if (row.status !== "online") warnings.push(`${where} is ${row.status}`);
+    if (currentVersion(row) === request.targetVersion) warnings.push(`${where} already runs ${request.targetVersion}`);
+    const haproxyServers = mapped.filter((m) => m.instanceId === row.id).map(({ haproxyServerId, label, status }) => ({ haproxyServerId, label, status }));
+    if (parameters.orchestrateHaproxy && haproxyServers.length === 0) warnings.push(`${where}: no HAProxy server mapped, updated without draining`);
+    return {
+      id: row.id, name: row.instanceName, number: row.instanceNumber, appType: row.appType,
+      server: { id: row.server.id, name: row.server.name, ip: row.server.ip },
+      currentVersion: currentVersion(row), distrPath: row.distrPath, path: row.path, image: row.image, composeProjectDir: row.composeProjectDir,
+      playbook: settings.playbookPath, artifactUrl: settings.artifactUrl, artifactExtension: settings.artifactExtension,
+      haproxy: haproxyServers,
+    };
+  });
+  if (!parameters.orchestrateHaproxy) warnings.push("HAProxy orchestration is off for this run: nothing is drained");
+  const problems: string[] = [];
+  for (const playbook of new Set(instances.map((i) => i.playbook.value!))) {
+    if (!(await exists(playbook))) problems.push(`Playbook ${playbook} does not exist on the AC host`);
+  }
+  const batches = makeBatches(instances, parameters.strategy, parameters.batchSize).map((batch, index) => ({ index, instances: batch }));
+  const plan: Plan = {
+    group: group ? { id: group.id, name: group.name } : null,
+    targetVersion: parameters.targetVersion,
+    strategy: parameters.strategy,
+    batchSize: parameters.strategy === "fixed_size" ? parameters.batchSize ?? 1 : null,
+    batches,
+    warnings,
+    problems,
+  };
+  const target: TaskTarget = { groupId: group?.id ?? null, instanceIds: instances.map((i) => i.id) };
+  return { plan, target, parameters };
+}

@@ -1,0 +1,76 @@
+// Reading tasks: the list with its filters, one task with its plan and progress, and its log
+// from an offset (the task page polls it while the task runs).
+import { z } from "zod";
+import { db, Prisma } from "../db";
+import { notFound } from "../errors";
+import { TaskStatus } from "../generated/prisma/enums";
+import { pageArgs, pageInput, pageResult } from "../pagination";
+import { readLog } from "./log";
+import type { TaskParameters, TaskProgress, TaskTarget } from "./plan-types";
+
+export const taskListInput = pageInput.extend({
+  status: z.enum(TaskStatus).optional(),
+  groupId: z.number().int().positive().optional(),
+  /** Login or token name of who started it (exact, case-insensitive). */
+  createdBy: z.string().trim().min(1).max(200).optional(),
+  from: z.date().optional(),
+  to: z.date().optional(),
+});
+
+const taskSummarySelect = {
+  id: true, kind: true, status: true, target: true, parameters: true, progress: true, createdBy: true, error: true,
+  cancelRequested: true, createdAt: true, startedAt: true, finishedAt: true,
+} satisfies Prisma.TaskSelect;
+
+type Row = Prisma.TaskGetPayload<{ select: typeof taskSummarySelect }>;
+
+/** The JSON columns typed, and the counts a progress bar needs. */
+function shape(row: Row) {
+  const progress = row.progress as unknown as TaskProgress | null;
+  const steps = progress?.batches.flatMap((b) => b.steps) ?? [];
+  return {
+    ...row,
+    target: row.target as unknown as TaskTarget,
+    parameters: row.parameters as unknown as TaskParameters,
+    progress,
+    counts: {
+      batches: progress?.batches.length ?? 0,
+      batchesDone: progress?.batches.filter((b) => b.status === "succeeded").length ?? 0,
+      steps: steps.length,
+      stepsDone: steps.filter((s) => s.status === "succeeded" || s.status === "skipped").length,
+      instances: progress?.plan.batches.reduce((n, b) => n + b.instances.length, 0) ?? 0,
+    },
+  };
+}
+
+export async function listTasks(input: z.output<typeof taskListInput>) {
+  const where: Prisma.TaskWhereInput = {
+    ...(input.status ? { status: input.status } : {}),
+    ...(input.groupId ? { target: { path: ["groupId"], equals: input.groupId } } : {}),
+    ...(input.createdBy ? { createdBy: { equals: input.createdBy, mode: "insensitive" } } : {}),
+    ...(input.from || input.to ? { createdAt: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lte: input.to } : {}) } } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    db().task.findMany({ where, select: taskSummarySelect, orderBy: [{ createdAt: "desc" }, { id: "asc" }], ...pageArgs(input) }),
+    db().task.count({ where }),
+  ]);
+  return pageResult(rows.map((row) => {
+    const { progress, ...rest } = shape(row);
+    return { ...rest, group: progress?.plan.group ?? null, targetVersion: rest.parameters.targetVersion };
+  }), total, input);
+}
+
+export async function getTask(id: string) {
+  const row = await db().task.findUnique({ where: { id }, select: taskSummarySelect });
+  if (!row) throw notFound("Task");
+  return shape(row);
+}
+
+export const taskLogInput = z.object({ id: z.uuid("not a task id"), offset: z.number().int().min(0).default(0) });
+
+/** A slice of the log plus the task's state, so one poll updates the whole page. */
+export async function taskLog({ id, offset }: z.output<typeof taskLogInput>) {
+  const [log, task] = await Promise.all([readLog(id, offset), getTask(id)]);
+  if (!log) throw notFound("Task");
+  return { ...log, task };
+}

@@ -1,0 +1,181 @@
+// Runs one update task, batch after batch (seed 001 §14): drain the batch's HAProxy servers →
+// wait drain_delay → ansible-playbook → wait wait_after_update → confirm through the agent →
+// ready. A failure stops the rollout where it is: later batches are not touched and the failed
+// batch's servers stay out of the pool. A cancel stops after the current step (or at once).
+import { db } from "../db";
+import type { TaskDeps } from "./deps";
+import { Cancelled, sleep, StepFailed } from "./errors";
+import { TaskLog } from "./log";
+import { confirmInstances } from "./confirm";
+import { runPlaybook } from "./playbook";
+import { where, type PlanHaproxyServer, type PlanInstance, type StepName, type TaskParameters, type TaskProgress } from "./plan-types";
+import { ProgressTracker } from "./progress";
+
+type Run = {
+  taskId: string;
+  createdBy: string;
+  params: TaskParameters;
+  progress: ProgressTracker;
+  log: TaskLog;
+  signal: AbortSignal;
+  deps: TaskDeps;
+  /** The current batch's servers this run has drained (left drained on a failure). */
+  drained: PlanHaproxyServer[];
+};
+
+/** Thrown between steps when the task's cancel flag is set. */
+class CancelledAfterStep extends Cancelled {}
+
+async function cancelRequested(taskId: string) {
+  const task = await db().task.findUnique({ where: { id: taskId }, select: { cancelRequested: true } });
+  return task?.cancelRequested ?? true;
+}
+
+/** Runs one step with its bookkeeping; `work` returns the step's note. */
+async function step(run: Run, batch: number, name: StepName, work: (() => Promise<string | null>) | { skip: string }) {
+  const at = where(run.progress.state, batch, name);
+  if ("skip" in work) {
+    await run.progress.end(batch, name, "skipped", work.skip);
+    run.log.line(`${at}: skipped (${work.skip})`);
+  } else {
+    await run.progress.begin(batch, name);
+    run.log.line(`${at}: started`);
+    try {
+      const note = await work();
+      await run.progress.end(batch, name, "succeeded", note);
+      run.log.line(`${at}: done${note ? ` (${note})` : ""}`);
+    } catch (error) {
+      if (error instanceof Cancelled) {
+        await run.progress.end(batch, name, "cancelled", "cancelled while running");
+        throw error;
+      }
+      const message = error instanceof StepFailed ? error.message : `internal error: ${(error as Error).message}`;
+      await run.progress.fail(batch, name, message);
+      run.log.line(`${at}: FAILED: ${message}`);
+      throw error instanceof StepFailed ? error : new StepFailed(message);
+    }
+  }
+  // After "ready" the batch is complete: the check before the next batch decides.
+  if (name !== "ready") await checkCancel(run);
+}
+
+async function checkCancel(run: Run) {
+  if (run.signal.aborted || (await cancelRequested(run.taskId))) throw new CancelledAfterStep();
+}
+
+async function haproxyCommand(run: Run, servers: PlanHaproxyServer[], command: "drain" | "ready") {
+  for (const server of servers) {
+    const result = await run.deps.haproxy.runServerCommand({ haproxyServerId: server.haproxyServerId, command, actor: run.createdBy, taskId: run.taskId });
+    if (!result.ok) throw new StepFailed(`${command} ${server.label}: ${result.error ?? "refused"}`);
+    run.log.line(`${command} ${server.label} → ${result.status ?? "ok"}`);
+  }
+  return `${servers.map((s) => s.label).join(", ")}`;
+}
+
+async function runBatch(run: Run, batch: number, instances: PlanInstance[]) {
+  const { params } = run;
+  const servers = params.orchestrateHaproxy ? instances.flatMap((i) => i.haproxy) : [];
+  const drained: PlanHaproxyServer[] = (run.drained = []);
+  try {
+    await step(run, batch, "drain", !params.orchestrateHaproxy ? { skip: "HAProxy orchestration off for this run" } : servers.length === 0 ? { skip: "no HAProxy server mapped" } : async () => {
+      drained.push(...servers); // a partly failed drain leaves those it reached drained, as a failure should
+      return haproxyCommand(run, servers, "drain");
+    });
+    const noDelay = drained.length === 0 ? "nothing drained" : params.drainDelaySec === 0 ? "0 s" : null;
+    await step(run, batch, "drain_delay", noDelay ? { skip: noDelay } : async () => {
+      await sleep(params.drainDelaySec * 1000, run.signal);
+      return `${params.drainDelaySec} s`;
+    });
+  } catch (error) {
+    // Stopped before the playbook touched anything: put the servers back.
+    if (error instanceof Cancelled && drained.length) await restore(run, drained);
+    throw error;
+  }
+  const playbookStartedAt = new Date();
+  await step(run, batch, "playbook", async () => {
+    // An instance may name its own playbook: one run per playbook, one after the other.
+    const byPlaybook = new Map<string, PlanInstance[]>();
+    for (const i of instances) byPlaybook.set(i.playbook.value!, [...(byPlaybook.get(i.playbook.value!) ?? []), i]);
+    for (const [playbook, group] of byPlaybook) {
+      await runPlaybook({
+        taskId: run.taskId, playbook, instances: group, targetVersion: params.targetVersion,
+        batch: { index: batch, total: run.progress.state.plan.batches.length },
+        bin: run.deps.ansiblePlaybook, timeoutMs: run.deps.playbookTimeoutMs, log: run.log, signal: run.signal,
+        onPid: (pid) => run.progress.setPlaybookPid(pid),
+      });
+    }
+    return [...byPlaybook.keys()].join(", ");
+  });
+  await step(run, batch, "wait_after_update", params.waitAfterUpdateSec === 0 ? { skip: "0 s" } : async () => {
+    await sleep(params.waitAfterUpdateSec * 1000, run.signal);
+    return `${params.waitAfterUpdateSec} s`;
+  });
+  await step(run, batch, "confirm", async () => {
+    const notes = await confirmInstances(instances, {
+      taskId: run.taskId, createdBy: run.createdBy, targetVersion: params.targetVersion, timeoutMs: params.confirmTimeoutSec * 1000,
+      pollMs: run.deps.confirmPollMs, agent: run.deps.agent, signal: run.signal, playbookStartedAt,
+    });
+    return notes.join("; ");
+  });
+  await step(run, batch, "ready", drained.length === 0 ? { skip: "nothing drained" } : () => haproxyCommand(run, drained, "ready"));
+}
+
+async function restore(run: Run, drained: PlanHaproxyServer[]) {
+  run.log.line("cancelled before the playbook ran: putting the drained servers back");
+  try {
+    await haproxyCommand(run, drained, "ready");
+  } catch (error) {
+    run.log.line(`could not ready them: ${(error as Error).message}; they stay drained`);
+  }
+}
+
+type Outcome = { status: "succeeded" | "failed" | "cancelled"; error: string | null };
+
+export async function runUpdateTask(taskId: string, signal: AbortSignal, deps: TaskDeps): Promise<Outcome> {
+  const task = await db().task.findUniqueOrThrow({ where: { id: taskId } });
+  const state = task.progress as unknown as TaskProgress;
+  const run: Run = {
+    taskId, createdBy: task.createdBy, params: task.parameters as unknown as TaskParameters,
+    progress: new ProgressTracker(taskId, state), log: new TaskLog(taskId), signal, deps, drained: [],
+  };
+  const total = state.plan.batches.length;
+  run.log.line(`update to ${run.params.targetVersion} started by ${task.createdBy}: ${total} batch${total === 1 ? "" : "es"}, strategy ${state.plan.strategy}`);
+  let outcome: Outcome;
+  let batch = 0;
+  try {
+    for (; batch < total; batch++) {
+      await checkCancel(run);
+      const instances = state.plan.batches[batch]!.instances;
+      run.log.line(`${where(state, batch)}: ${instances.map((i) => `${i.name} on ${i.server.name}`).join(", ")}`);
+      try {
+        await runBatch(run, batch, instances);
+      } catch (error) {
+        await run.progress.batchDone(batch, error instanceof Cancelled ? "cancelled" : "failed");
+        throw error;
+      }
+      await run.progress.batchDone(batch, "succeeded");
+    }
+    outcome = { status: "succeeded", error: null };
+  } catch (error) {
+    outcome = describeStop(run, error, batch);
+  }
+  state.current = null;
+  await run.progress.save();
+  run.log.line(`task ${outcome.status}${outcome.error ? `: ${outcome.error}` : ""}`);
+  await run.log.flush();
+  await db().task.update({ where: { id: taskId }, data: { status: outcome.status, error: outcome.error, finishedAt: new Date() } });
+  return outcome;
+}
+
+function describeStop(run: Run, error: unknown, batch: number): Outcome {
+  const state = run.progress.state;
+  if (error instanceof Cancelled) {
+    const last = state.current ? where(state, state.current.batch, state.current.step) : where(state, batch);
+    const how = error instanceof CancelledAfterStep ? "after" : "during";
+    return { status: "cancelled", error: `Cancelled ${how} ${last}` };
+  }
+  const failure = state.failure;
+  const message = failure ? `${where(state, failure.batch, failure.step)} failed: ${failure.message}` : `${where(state, batch)} failed: ${(error as Error).message}`;
+  if (run.drained.length) run.log.line(`left out of the pool for inspection: ${run.drained.map((s) => s.label).join(", ")}`);
+  return { status: "failed", error: message };
+}

@@ -1,0 +1,47 @@
+// Starting an update: plan it, refuse what cannot run (a missing playbook, an instance already
+// in an unfinished task), store the task as pending and let the queue start it.
+import { db, Prisma } from "../db";
+import { AppError } from "../errors";
+import { taskDeps } from "./deps";
+import { buildPlan, type UpdateRequest } from "./plan";
+import { initialProgress, UPDATE_TASK_KIND } from "./plan-types";
+import { dispatchTasks, TASKS_LOCK_KEY } from "./queue";
+
+export const previewUpdate = (request: UpdateRequest) => buildPlan(request, taskDeps().haproxy);
+
+type Busy = { task_id: string; status: string; created_by: string; instance_id: number };
+
+export async function startUpdateTask(request: UpdateRequest, createdBy: string): Promise<{ id: string }> {
+  const { plan, target, parameters } = await previewUpdate(request);
+  if (plan.problems.length) throw new AppError("PRECONDITION_FAILED", plan.problems.join("; "));
+  const id = await db().$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${TASKS_LOCK_KEY}::bigint)`;
+    const busy = await tx.$queryRaw<Busy[]>`
+      SELECT t.id::text AS task_id, t.status::text AS status, t.created_by, e.value::int AS instance_id
+      FROM tasks t, jsonb_array_elements(t.target -> 'instanceIds') AS e
+      WHERE t.status IN ('pending', 'running') AND e.value::int = ANY(${target.instanceIds}::int[])
+      ORDER BY t.created_at LIMIT 5`;
+    if (busy.length) {
+      const names = new Map(plan.batches.flatMap((b) => b.instances).map((i) => [i.id, `${i.name} on ${i.server.name}`]));
+      const first = busy[0]!;
+      const who = busy.map((b) => names.get(b.instance_id)).join(", ");
+      throw new AppError(
+        "CONFLICT",
+        `${who} ${busy.length === 1 ? "is" : "are"} already in update task ${first.task_id.slice(0, 8)} (${first.status}, started by ${first.created_by}): wait for it to finish or cancel it`,
+      );
+    }
+    const task = await tx.task.create({
+      data: {
+        kind: UPDATE_TASK_KIND,
+        createdBy,
+        target: target as unknown as Prisma.InputJsonValue,
+        parameters: parameters as unknown as Prisma.InputJsonValue,
+        progress: initialProgress(plan) as unknown as Prisma.InputJsonValue,
+      },
+      select: { id: true },
+    });
+    return task.id;
+  });
+  await dispatchTasks();
+  return { id };
+}

@@ -1,0 +1,113 @@
+// Around a task's life: AC dying mid-task (a real child process killed with SIGKILL, its
+// playbook left running), and the global limit on parallel tasks. Real ansible-playbook.
+process.env.TASKS_MAX_PARALLEL = "1"; // read on first use of the configuration, below
+
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { db } from "@/server/db";
+import { setTaskDeps } from "@/server/tasks/deps";
+import { markInterruptedTasks } from "@/server/tasks/interrupted";
+import { updateRequestInput } from "@/server/tasks/plan";
+import type { TaskProgress } from "@/server/tasks/plan-types";
+import { taskFinished } from "@/server/tasks/queue";
+import { startUpdateTask } from "@/server/tasks/start";
+import { resetDatabase } from "@/tests/setup/db-helpers";
+import { startSimulator, type Simulator } from "@/tools/fagent-sim";
+import { FakeHaproxy, instanceId, loadFleet, testAgent, updateScenario, waitForTask } from "./helpers/update-fleet";
+
+const request = (input: Record<string, unknown>) => updateRequestInput.parse({ drainDelaySec: 0, waitAfterUpdateSec: 0, confirmTimeoutSec: 20, ...input });
+let sim: Simulator;
+
+beforeAll(async () => {
+  sim = await startSimulator({ scenario: updateScenario, controlPort: 0 });
+  process.env.AC_SIM_CONTROL_URL = sim.controlUrl!;
+});
+afterAll(async () => {
+  setTaskDeps(undefined);
+  await sim.stop();
+});
+beforeEach(async () => {
+  await resetDatabase();
+  await loadFleet(sim);
+  setTaskDeps({ haproxy: new FakeHaproxy(), agent: testAgent, confirmPollMs: 200 });
+});
+afterEach(() => {
+  delete process.env.AC_TEST_PLAYBOOK_SLEEP;
+});
+
+const groupAlive = (pid: number) => {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe("update task lifecycle", () => {
+  it("a task found running at start is marked interrupted with its last step, and its leftover playbook is ended", { timeout: 120_000 }, async () => {
+    const shop = await db().applicationGroup.findUniqueOrThrow({ where: { name: "shop" } });
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "helpers/start-task-child.ts"), JSON.stringify({ groupId: shop.id, targetVersion: "3.0", orchestrateHaproxy: false })], {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      env: { ...process.env, AC_TEST_PLAYBOOK_SLEEP: "60" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      const id = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout!.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          const line = out.split("\n").find((l) => l.startsWith("{"));
+          if (line) resolve((JSON.parse(line) as { id: string }).id);
+        });
+        child.once("exit", (code) => reject(new Error(`child exited (${code}) before starting a task`)));
+      });
+      const running = await waitForTask(id, (t) => (t.progress as TaskProgress).current?.step === "playbook" && !!(t.progress as TaskProgress).playbookPid);
+      const pid = (running.progress as TaskProgress).playbookPid!;
+      child.kill("SIGKILL"); // AC dies; its playbook, in its own process group, lives on
+      await new Promise((resolve) => child.once("exit", resolve));
+      expect(groupAlive(pid)).toBe(true);
+
+      expect(await markInterruptedTasks()).toBe(1); // what the next start of AC does
+      const task = await db().task.findUniqueOrThrow({ where: { id } });
+      expect(task.status).toBe("interrupted");
+      expect(task.finishedAt).not.toBeNull();
+      expect(task.error).toMatch(/^Interrupted: AC stopped during batch 1\/2, step playbook\./);
+      const progress = task.progress as unknown as TaskProgress;
+      expect(progress.failure).toMatchObject({ batch: 0, step: "playbook" });
+      expect(progress.batches[0]!.steps.find((s) => s.name === "playbook")!.status).toBe("failed");
+      expect(task.log).toMatch(new RegExp(`the playbook left running \\(process group ${pid}\\) was terminated`));
+      for (let i = 0; i < 100 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(groupAlive(pid)).toBe(false);
+      expect(await markInterruptedTasks()).toBe(0); // nothing stays "running"
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  it("beyond TASKS_MAX_PARALLEL, tasks wait as pending and start when a slot frees", { timeout: 120_000 }, async () => {
+    process.env.AC_TEST_PLAYBOOK_SLEEP = "2";
+    const a = await startUpdateTask(request({ instanceIds: [await instanceId("web-1", "shop_1")], targetVersion: "3.1" }), "olga");
+    const b = await startUpdateTask(request({ instanceIds: [await instanceId("web-2", "shop_1")], targetVersion: "3.1" }), "olga");
+    expect(await db().task.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ status: "running" });
+    expect(await db().task.findUniqueOrThrow({ where: { id: b.id } })).toMatchObject({ status: "pending", startedAt: null });
+    await taskFinished(a.id);
+    await waitForTask(b.id, (t) => t.status !== "pending");
+    await taskFinished(b.id);
+    const [ta, tb] = await Promise.all([a, b].map(({ id }) => db().task.findUniqueOrThrow({ where: { id } })));
+    expect([ta!.status, tb!.status]).toEqual(["succeeded", "succeeded"]);
+    expect(tb!.startedAt!.getTime()).toBeGreaterThanOrEqual(ta!.finishedAt!.getTime());
+  });
+
+  it("a pending task cancelled never starts", { timeout: 120_000 }, async () => {
+    process.env.AC_TEST_PLAYBOOK_SLEEP = "2";
+    const { cancelTask } = await import("@/server/tasks/cancel");
+    const a = await startUpdateTask(request({ instanceIds: [await instanceId("web-1", "shop_2")], targetVersion: "3.2" }), "olga");
+    const b = await startUpdateTask(request({ instanceIds: [await instanceId("web-2", "shop_2")], targetVersion: "3.2" }), "olga");
+    expect(await cancelTask({ id: b.id, mode: "after_step" }, "olga")).toMatchObject({ status: "cancelled" });
+    await taskFinished(a.id);
+    const tb = await db().task.findUniqueOrThrow({ where: { id: b.id } });
+    expect(tb).toMatchObject({ status: "cancelled", startedAt: null, error: "Cancelled by olga before it started" });
+  });
+});
