@@ -9,6 +9,8 @@ import { api } from "@/server/trpc/server-caller";
 
 export const dynamic = "force-dynamic";
 
+const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+
 type Overview = Awaited<ReturnType<Awaited<ReturnType<typeof api>>["system"]["overview"]>>;
 
 /** Each status with its count, linking to the list filtered by it. */
@@ -46,7 +48,7 @@ function Scheduler({ overview }: { overview: Overview }) {
         <div data-testid="last-poll-cycle">
           <p>
             Last poll cycle <RelativeTime date={poll.lastRunAt} />
-            {poll.durationMs !== null ? `, took ${(poll.durationMs / 1000).toFixed(1)} s` : null}
+            {poll.durationMs !== null ? `, took ${duration(poll.durationMs)}` : null}
             {poll.overdue ? <span className="ml-2 font-medium text-red-700">overdue</span> : null}
           </p>
           {poll.summary ? (
@@ -72,7 +74,7 @@ export default async function DashboardPage() {
       <PageHeader title="Dashboard">
         <AutoRefresh />
       </PageHeader>
-      <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-4">
+      <div className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-4">
         <Card title="Servers">
           <Counts counts={overview.servers} order={["online", "offline", "unknown"]} href={(s) => `/servers?status=${s}`} testId="servers-count" />
         </Card>
@@ -92,7 +94,7 @@ export default async function DashboardPage() {
         </Card>
       </div>
 
-      <div className="mt-4 grid gap-4 lg:grid-cols-2">
+      <div className="mt-4 grid grid-cols-1 gap-4 lg:grid-cols-2">
         <Card title="Servers needing attention" actions={<Link className="text-sm text-sky-800 underline" href="/servers?sort=status">All servers</Link>}>
           {overview.attentionServers.length === 0 ? (
             <p className="text-sm text-emerald-700">Every server is online.</p>

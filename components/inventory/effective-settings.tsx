@@ -25,7 +25,11 @@ const rows: { key: keyof Settings; label: string; testId: string }[] = [
 ];
 
 export function SourceBadge({ source }: { source: SettingSource }) {
-  return <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${sourceTone[source]}`}>from {sourceLabel[source]}</span>;
+  return (
+    <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${sourceTone[source]}`}>
+      {source === "none" ? sourceLabel.none : `from ${sourceLabel[source]}`}
+    </span>
+  );
 }
 
 export function EffectiveSettings({ settings }: { settings: Settings }) {

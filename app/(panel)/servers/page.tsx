@@ -63,7 +63,7 @@ export default async function ServersPage({ searchParams }: { searchParams: Prom
           </Link>
         ) : null}
       </Form>
-      <div className={admin ? "grid gap-6 lg:grid-cols-[1fr_320px]" : undefined}>
+      <div className={admin ? "grid grid-cols-1 gap-6 lg:grid-cols-[1fr_320px]" : undefined}>
         <div className="min-w-0">
           {list.items.length === 0 ? (
             <EmptyState title={filtered ? "No servers match" : "No servers yet"}>
@@ -89,7 +89,7 @@ export default async function ServersPage({ searchParams }: { searchParams: Prom
               <tbody className="divide-y divide-slate-100">
                 {list.items.map((server) => (
                   <tr key={server.id} data-testid="server-row">
-                    <td className={`${tdClass} font-medium`}>
+                    <td className={`${tdClass} whitespace-nowrap font-medium`}>
                       <Link href={`/servers/${server.id}`} className="text-sky-800 hover:underline">
                         {server.name}
                       </Link>

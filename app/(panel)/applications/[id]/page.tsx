@@ -85,7 +85,7 @@ export default async function InstancePage({ params, searchParams }: { params: P
         · version <span className="font-mono font-medium text-slate-900" data-testid="instance-version">{instance.currentVersion ?? "—"}</span>
       </p>
 
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <Card title="Details">
           <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1.5 text-sm" data-testid="instance-fields">
             {shown.map((field) => (

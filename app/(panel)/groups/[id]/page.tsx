@@ -61,7 +61,7 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
         </ul>
       </section>
 
-      <div className="grid gap-6 lg:grid-cols-[1fr_340px]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[1fr_340px]">
         <div className="min-w-0 space-y-6">
           <section aria-labelledby="instances-heading">
             <div className="mb-2 flex items-baseline justify-between">

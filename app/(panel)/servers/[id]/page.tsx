@@ -73,7 +73,7 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
         {actor && can(actor.role, "poll.now") ? <PollNowButton serverId={server.id} /> : null}
       </PageHeader>
 
-      <div className="grid gap-4 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
         <Card title="Agent">
           <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-2 text-sm">
             <dt className="text-slate-500">Status</dt>
