@@ -46,10 +46,13 @@ export function Th({ children, className = "" }: { children?: React.ReactNode; c
   );
 }
 
-/** The table frame every inventory list uses: scrolls sideways on a phone instead of squeezing. */
+/**
+ * The table frame every inventory list uses: scrolls sideways on a phone instead of squeezing.
+ * `relative` keeps screen-reader-only text in cells (absolutely placed) from widening the page.
+ */
 export function DataTable({ children, label }: { children: React.ReactNode; label: string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label={label}>
         {children}
       </table>
