@@ -12,6 +12,8 @@ const format = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 
 export function relative(date: Date, now: number): string {
   const seconds = Math.round((date.getTime() - now) / 1000);
+  // The clock ticks every 10 s, so a fresh time can read as slightly in the future.
+  if (Math.abs(seconds) < 15) return "just now";
   for (const [unit, size] of units) {
     if (Math.abs(seconds) >= size || unit === "second") return format.format(Math.trunc(seconds / size), unit);
   }

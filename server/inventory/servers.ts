@@ -1,6 +1,7 @@
 // Servers (agents) as an admin registers them, and the queries the pages need.
 import { z } from "zod";
 import { db, Prisma } from "../db";
+import { uniqueViolation } from "../db-errors";
 import { AppError, notFound } from "../errors";
 
 export const serverInput = z.object({
@@ -16,8 +17,8 @@ export const serverInput = z.object({
 export type ServerInput = z.infer<typeof serverInput>;
 
 function conflict(error: unknown, input: Partial<ServerInput>): never {
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-    const fields = String(error.meta?.target ?? "");
+  const fields = uniqueViolation(error);
+  if (fields !== null) {
     throw new AppError(
       "CONFLICT",
       fields.includes("name") ? `A server named "${input.name}" already exists` : `Another server already uses ${input.ip}:${input.port}`,

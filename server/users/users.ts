@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { config } from "../config";
 import { db, Prisma } from "../db";
+import { uniqueViolation } from "../db-errors";
 import { AppError, notFound } from "../errors";
 import type { Role } from "../generated/prisma/enums";
 import { burnPasswordCheck, hashPassword, randomPassword, verifyPassword } from "../auth/password";
@@ -36,7 +37,7 @@ export async function createUser(input: { login: string; password: string; role:
       select: userSelect,
     });
   } catch (e) {
-    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
+    if (uniqueViolation(e) !== null) {
       throw new AppError("CONFLICT", `A user with login "${input.login}" already exists`);
     }
     throw e;

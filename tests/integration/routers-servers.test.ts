@@ -84,9 +84,8 @@ describe("servers.create / update / delete", () => {
       port: ["1–65535"],
     });
     const duplicate = await errorOf(as.admin.servers.create({ name: "new-01", ip: "10.1.1.2", port: 9100 }));
-    // The message should name the clashing field; servers.ts reads meta.target, which Prisma 7's
-    // adapter does not set, so it always blames the address for now (reported).
     expect(duplicate.code).toBe("CONFLICT");
+    expect(duplicate.message).toBe('A server named "new-01" already exists');
     expect((await errorOf(as.admin.servers.create({ name: "new-02", ip: "10.1.1.1", port: 9100 }))).message).toBe(
       "Another server already uses 10.1.1.1:9100",
     );
