@@ -6,10 +6,13 @@ import os from "node:os";
 import path from "node:path";
 import { freePort } from "../server/database/embedded";
 import { e2eUsers } from "../tests/e2e/users";
+import { startArtifactFixtures } from "./artifact-fixtures";
 import { launchAc } from "./launch";
 
 export const E2E_SIM_CONTROL_PORT = 3199;
 export const E2E_SIM_AGENT_PORT = 3198;
+/** Artifact version lists for the update tests (tools/artifact-fixtures), any group name. */
+export const E2E_ARTIFACTS_PORT = 3197;
 
 const portArg = process.argv.indexOf("--port");
 const port = portArg > 0 ? Number(process.argv[portArg + 1]) : 3100;
@@ -19,11 +22,17 @@ fs.chmodSync(parent, 0o755); // as root, PostgreSQL runs as `postgres` and must 
 process.on("exit", () => fs.rmSync(parent, { recursive: true, force: true }));
 delete process.env.DATABASE_URL;
 
+await startArtifactFixtures({ port: E2E_ARTIFACTS_PORT, fallback: ["1.0.0", "2.0.0-rc.1", "2.0.0", "2.1.0"] });
+
 await launchAc({
   port,
   embedded: { dataDir: path.join(parent, "postgres"), port: await freePort() },
   fleet: { servers: 6, appsPerServer: 5, port: E2E_SIM_AGENT_PORT, controlPort: E2E_SIM_CONTROL_PORT },
-  env: { POLLING_INTERVAL: "5", AC_ADMIN_USER: "", AC_ADMIN_PASSWORD: "" },
+  env: {
+    POLLING_INTERVAL: "5", AC_ADMIN_USER: "", AC_ADMIN_PASSWORD: "",
+    // ansible/test-update.yml "installs" through the simulator's control API; short waits.
+    AC_SIM_CONTROL_URL: `http://127.0.0.1:${E2E_SIM_CONTROL_PORT}`, TASK_DRAIN_DELAY: "1", TASK_WAIT_AFTER_UPDATE: "1",
+  },
   async prepare() {
     const { createUser } = await import("../server/users/users");
     for (const [role, user] of Object.entries(e2eUsers)) {

@@ -15,6 +15,11 @@ const tone: Record<string, string> = {
   MAINT: "bg-violet-100 text-violet-800 ring-violet-600/20",
   no_data: "bg-slate-200 text-slate-700 ring-slate-500/20",
   unknown: "bg-slate-100 text-slate-600 ring-slate-500/20",
+  // tasks and their steps
+  pending: "bg-slate-100 text-slate-600 ring-slate-500/20",
+  skipped: "bg-slate-50 text-slate-500 ring-slate-400/20",
+  cancelled: "bg-amber-100 text-amber-800 ring-amber-600/20",
+  interrupted: "bg-violet-100 text-violet-800 ring-violet-600/20",
 };
 
 export function StatusBadge({ status }: { status: string | null | undefined }) {

@@ -3,7 +3,7 @@ import { availableVersions } from "../artifacts/available-versions";
 import { actorName } from "../auth/actor";
 import { cancelInput, cancelTask } from "../tasks/cancel";
 import { updateRequestInput } from "../tasks/plan";
-import { getTask, listTasks, taskListInput, taskLog, taskLogInput } from "../tasks/queries";
+import { getTask, listTasks, taskGroupOptions, taskListInput, taskLog, taskLogInput } from "../tasks/queries";
 import { previewUpdate, startUpdateTask } from "../tasks/start";
 import { authorized, router } from "../trpc/init";
 
@@ -13,6 +13,8 @@ const groupId = z.object({ groupId: z.number().int().positive() });
 export const tasksRouter = router({
   /** Filters: status, group, who started it, created between from and to. Newest first. */
   list: authorized("tasks.read").input(taskListInput).query(({ input }) => listTasks(input)),
+  /** Groups that have tasks (id, name), for a filter. */
+  groupOptions: authorized("tasks.read").query(() => taskGroupOptions()),
   /** Target, parameters, plan and per-step progress (no log). */
   get: authorized("tasks.read").input(taskId).query(({ input }) => getTask(input.id)),
   /** The log from `offset` on, with `nextOffset` for the next call, and the task's current state. */

@@ -11,6 +11,8 @@ import type { TaskParameters, TaskProgress, TaskTarget } from "./plan-types";
 export const taskListInput = pageInput.extend({
   status: z.enum(TaskStatus).optional(),
   groupId: z.number().int().positive().optional(),
+  /** Tasks that include this instance. */
+  instanceId: z.number().int().positive().optional(),
   /** Login or token name of who started it (exact, case-insensitive). */
   createdBy: z.string().trim().min(1).max(200).optional(),
   from: z.date().optional(),
@@ -47,6 +49,7 @@ export async function listTasks(input: z.output<typeof taskListInput>) {
   const where: Prisma.TaskWhereInput = {
     ...(input.status ? { status: input.status } : {}),
     ...(input.groupId ? { target: { path: ["groupId"], equals: input.groupId } } : {}),
+    ...(input.instanceId ? { AND: [{ target: { path: ["instanceIds"], array_contains: [input.instanceId] } }] } : {}),
     ...(input.createdBy ? { createdBy: { equals: input.createdBy, mode: "insensitive" } } : {}),
     ...(input.from || input.to ? { createdAt: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lte: input.to } : {}) } } : {}),
   };
@@ -59,6 +62,13 @@ export async function listTasks(input: z.output<typeof taskListInput>) {
     return { ...rest, group: progress?.plan.group ?? null, targetVersion: rest.parameters.targetVersion };
   }), total, input);
 }
+
+/** The groups that have tasks, for the list's filter. */
+export const taskGroupOptions = () =>
+  db().$queryRaw<{ id: number; name: string }[]>`
+    SELECT DISTINCT (progress #>> '{plan,group,id}')::int AS id, progress #>> '{plan,group,name}' AS name
+    FROM tasks WHERE progress #> '{plan,group}' IS NOT NULL AND jsonb_typeof(progress #> '{plan,group}') = 'object'
+    ORDER BY name`;
 
 export async function getTask(id: string) {
   const row = await db().task.findUnique({ where: { id }, select: taskSummarySelect });

@@ -5,6 +5,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { TRPCError } from "@trpc/server";
+import { GET, POST } from "@/app/api/trpc/[trpc]/route";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { setTaskDeps } from "@/server/tasks/deps";
@@ -14,6 +15,7 @@ import { taskFinished } from "@/server/tasks/queue";
 import { startUpdateTask } from "@/server/tasks/start";
 import { createContextInner } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/root";
+import { createApiToken } from "@/server/users/api-tokens";
 import { resetDatabase } from "@/tests/setup/db-helpers";
 import { startSimulator, type Simulator } from "@/tools/fagent-sim";
 import { agentVersion, FakeHaproxy, instanceId, loadFleet, pollAll, testAgent, updateScenario, waitForTask } from "./helpers/update-fleet";
@@ -191,5 +193,48 @@ describe("an update task", () => {
     // Finished tasks hold no instance: the same instances can be updated again.
     expect(await operator.tasks.preview({ instanceIds: web1, targetVersion: "1.4" })).toMatchObject({ problems: [] });
     await expect(operator.tasks.cancel({ id: first.id, mode: "now" })).rejects.toMatchObject({ code: "CONFLICT", message: "The task has already finished (cancelled)" });
+  });
+
+  it("is usable by an internal tool with an operator API token over HTTP; a viewer token may only watch", { timeout: 120_000 }, async () => {
+    const http = (method: "GET" | "POST", procedure: string, token: string, input: unknown) => {
+      const url = `http://localhost/api/trpc/${procedure}`;
+      const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+      const body = JSON.stringify({ json: input });
+      return method === "GET" ? GET(new Request(`${url}?input=${encodeURIComponent(body)}`, { headers })) : POST(new Request(url, { method, headers, body }));
+    };
+    const deployer = await createApiToken({ name: "deployer", role: "operator" });
+    const watcher = await createApiToken({ name: "watcher", role: "viewer" });
+    const input = { instanceIds: [await instanceId("web-1", "cart_1")], targetVersion: "4.0", waitAfterUpdateSec: 0 };
+    expect((await http("POST", "tasks.start", watcher.secret, input)).status).toBe(403);
+    const started = await http("POST", "tasks.start", deployer.secret, input);
+    expect(started.status).toBe(200);
+    const { id } = ((await started.json()) as { result: { data: { json: { id: string } } } }).result.data.json;
+    await taskFinished(id);
+    const log = await http("GET", "tasks.log", watcher.secret, { id, offset: 0 });
+    const { task, text } = ((await log.json()) as { result: { data: { json: { task: { status: string; createdBy: string }; text: string } } } }).result.data.json;
+    expect(task).toMatchObject({ status: "succeeded", createdBy: "token:deployer" });
+    expect(text).toMatch(/started by token:deployer/);
+    expect(await db().applicationVersionHistory.findFirst({ where: { taskId: id } })).toMatchObject({ changedBy: "user", notes: `update task ${id} by token:deployer` });
+  });
+
+  it("a poll that sees the new version before the agent check: its history row becomes the task's, not a second one", { timeout: 120_000 }, async () => {
+    const id1 = await instanceId("web-3", "cart_1");
+    const { id } = await startUpdateTask(request({ instanceIds: [id1], targetVersion: "5.0", waitAfterUpdateSec: 30 }), "olga");
+    await waitForTask(id, inStep(0, "wait_after_update"));
+    await pollAll();
+    expect(await db().applicationVersionHistory.findMany({ where: { instanceId: id1 } })).toMatchObject([{ changeSource: "polling", newVersion: "5.0" }]);
+    await operator.tasks.cancel({ id, mode: "now" }); // cuts the wait short: no confirm, the row stays the poller's
+    await taskFinished(id);
+    const { id: again } = await startUpdateTask(request({ instanceIds: [id1], targetVersion: "5.1", waitAfterUpdateSec: 2 }), "olga");
+    await waitForTask(again, inStep(0, "wait_after_update"));
+    await pollAll();
+    await taskFinished(again);
+    expect(await operator.tasks.get({ id: again })).toMatchObject({ status: "succeeded" });
+    expect(await db().applicationVersionHistory.findMany({ where: { instanceId: id1 }, orderBy: { id: "asc" } })).toMatchObject([
+      { changeSource: "polling", taskId: null, newVersion: "5.0" },
+      { changeSource: "update_task", changedBy: "user", taskId: again, oldVersion: "5.0", newVersion: "5.1" },
+    ]);
+    await pollAll();
+    expect(await db().applicationVersionHistory.count({ where: { instanceId: id1 } })).toBe(2);
   });
 });

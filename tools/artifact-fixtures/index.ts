@@ -4,7 +4,8 @@
 //   GET /json/<name>.json                  a JSON array of versions
 //   GET /files/<name>/                     an HTML directory index: <name>-<version><ext> files, and noise
 //   GET /status/<code>                     answers that status (failure tests)
-// Versions are per name and can be changed while running (setVersions).
+// Versions are per name and can be changed while running (setVersions); `fallback` answers for
+// any other name (the e2e fleet's generated group names).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -48,7 +49,9 @@ function htmlIndex(name: string, versions: string[], ext: string) {
   return `<!DOCTYPE html><html><head><title>Index of /files/${name}/</title></head><body><h1>Index of /files/${name}/</h1><pre>\n${links.join("\n")}\n</pre></body></html>`;
 }
 
-export async function startArtifactFixtures(options: { host?: string; port?: number; extension?: string; lists?: Record<string, string[]> } = {}): Promise<ArtifactFixtures> {
+type FixtureOptions = { host?: string; port?: number; extension?: string; lists?: Record<string, string[]>; fallback?: string[] };
+
+export async function startArtifactFixtures(options: FixtureOptions = {}): Promise<ArtifactFixtures> {
   const lists = new Map(Object.entries(options.lists ?? {}));
   const ext = options.extension ?? ".tar.gz";
   const hits = new Map<string, number>();
@@ -57,7 +60,7 @@ export async function startArtifactFixtures(options: { host?: string; port?: num
     hits.set(url.pathname, (hits.get(url.pathname) ?? 0) + 1);
     const send = (status: number, type: string, body: string, headers: Record<string, string> = {}) =>
       res.writeHead(status, { "content-type": type, ...headers }).end(body);
-    const versionsOf = (name: string) => lists.get(decodeURIComponent(name));
+    const versionsOf = (name: string) => lists.get(decodeURIComponent(name)) ?? options.fallback;
     let m: RegExpExecArray | null;
     if ((m = /^\/status\/(\d{3})$/.exec(url.pathname))) return send(Number(m[1]), "text/plain", `status ${m[1]}`);
     if ((m = /^\/v2\/(.+)\/tags\/list$/.exec(url.pathname)) && versionsOf(m[1]!)) {

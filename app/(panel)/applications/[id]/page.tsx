@@ -2,6 +2,7 @@ import Link from "next/link";
 import { EffectiveSettings } from "@/components/inventory/effective-settings";
 import { EventList } from "@/components/inventory/event-list";
 import { VersionTimeline } from "@/components/inventory/version-timeline";
+import { InstanceUpdates } from "@/components/tasks/instance-updates";
 import { Pagination } from "@/components/ui/pagination";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Card, PageHeader } from "@/components/ui/states";
@@ -136,6 +137,7 @@ export default async function InstancePage({ params, searchParams }: { params: P
         </div>
         <EventList events={events.items} showServer={false} empty="No events for this instance" />
       </section>
+      <InstanceUpdates instanceId={instance.id} />
     </>
   );
 }

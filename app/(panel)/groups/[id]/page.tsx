@@ -4,6 +4,7 @@ import { DriftBadge } from "@/components/inventory/drift-badge";
 import { EffectiveSettings } from "@/components/inventory/effective-settings";
 import { DataTable, Th, tdClass, theadClass } from "@/components/inventory/table";
 import { VersionTimeline } from "@/components/inventory/version-timeline";
+import { GroupUpdates } from "@/components/tasks/group-updates";
 import { Pagination } from "@/components/ui/pagination";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Card, EmptyState, PageHeader } from "@/components/ui/states";
@@ -161,6 +162,7 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
           ) : null}
         </div>
       </div>
+      <GroupUpdates groupId={group.id} />
     </>
   );
 }

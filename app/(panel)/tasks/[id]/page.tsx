@@ -1,0 +1,39 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { TaskLive } from "@/components/tasks/task-live";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { PageHeader } from "@/components/ui/states";
+import { orNotFound } from "@/lib/page-data";
+import { can } from "@/server/auth/roles";
+import { sessionActor } from "@/server/auth/session";
+import { api } from "@/server/trpc/server-caller";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  return { title: `Task ${(await params).id.slice(0, 8)}` };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  if (!UUID.test(id)) notFound();
+  const [task, actor] = await Promise.all([orNotFound((await api()).tasks.get({ id })), sessionActor()]);
+  const { parameters: p, progress } = task;
+  const group = progress?.plan.group;
+  return (
+    <>
+      <p className="mb-1 text-sm">
+        <Link href="/tasks" className="text-sky-800 hover:underline">← Tasks</Link>
+      </p>
+      <PageHeader title={`Update ${group ? group.name : `${task.counts.instances} instance${task.counts.instances === 1 ? "" : "s"}`} to ${p.targetVersion}`} />
+      <p className="-mt-3 mb-5 text-sm text-slate-600">
+        Task <span className="font-mono">{task.id}</span> · started by <span className="font-medium">{task.createdBy}</span> <RelativeTime date={task.createdAt} />
+        {group ? <> · group <Link className="text-sky-800 hover:underline" href={`/groups/${group.id}`}>{group.name}</Link></> : null}
+        {" · "}batches {p.strategy.replaceAll("_", " ")}{p.strategy === "fixed_size" ? ` of ${p.batchSize ?? 1}` : ""}
+        {" · "}HAProxy {p.orchestrateHaproxy ? `drained around batches, ${p.drainDelaySec} s drain delay` : "not touched (switched off)"}
+        {" · "}{p.waitAfterUpdateSec} s wait after update · agent confirm within {p.confirmTimeoutSec} s
+      </p>
+      <TaskLive initial={task} canCancel={!!actor && can(actor.role, "task.cancel")} />
+    </>
+  );
+}

@@ -1,0 +1,31 @@
+"use client";
+// Cancel a task: after its current step (a running playbook completes), or now (the playbook's
+// process group is terminated; the batch's HAProxy servers stay drained for inspection).
+import { useMutation } from "@tanstack/react-query";
+import { formErrors } from "@/components/mutation-error";
+import { useTRPC } from "@/components/trpc";
+import { Button } from "@/components/ui/controls";
+
+export function CancelButtons({ id, requested }: { id: string; requested: boolean }) {
+  const trpc = useTRPC();
+  const cancel = useMutation(trpc.tasks.cancel.mutationOptions());
+  const error = formErrors(cancel.error);
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <Button variant="secondary" disabled={cancel.isPending || requested} onClick={() => cancel.mutate({ id, mode: "after_step" })}>
+        Cancel after current step
+      </Button>
+      <Button
+        variant="danger"
+        disabled={cancel.isPending}
+        onClick={() => {
+          if (window.confirm("Stop now? A running playbook is terminated and this batch's HAProxy servers stay drained.")) cancel.mutate({ id, mode: "now" });
+        }}
+      >
+        Stop now
+      </Button>
+      {requested || cancel.data ? <span className="text-sm text-amber-800" role="status">{cancel.data?.note ?? "Cancel requested."}</span> : null}
+      {error ? <span className="text-sm text-red-700" role="alert">{error.message}</span> : null}
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+// The update part of a group page: available versions, the update dialog (operators), and the
+// group's recent tasks. Self-contained: the page passes the group id only.
+import Link from "next/link";
+import { can } from "@/server/auth/roles";
+import { sessionActor } from "@/server/auth/session";
+import { api } from "@/server/trpc/server-caller";
+import { TaskTable } from "./task-table";
+import { updateDefaults } from "./update-defaults";
+import { UpdateDialog } from "./update-dialog";
+import { VersionsPanel } from "./versions-panel";
+
+export async function GroupUpdates({ groupId }: { groupId: number }) {
+  const actor = await sessionActor();
+  const operator = !!actor && can(actor.role, "task.start");
+  const caller = await api();
+  const [group, recent] = await Promise.all([caller.groups.get({ id: groupId }), caller.tasks.list({ groupId, pageSize: 5 })]);
+  return (
+    <section className="mt-8 space-y-3" aria-labelledby="updates-heading" data-testid="group-updates">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 id="updates-heading" className="text-lg font-semibold text-slate-900">Updates</h2>
+        {operator ? (
+          <UpdateDialog title={`Update group ${group.name}`} groupId={groupId} defaults={updateDefaults(group)} />
+        ) : null}
+      </div>
+      <div className="grid gap-4 lg:grid-cols-[340px_1fr]">
+        <VersionsPanel groupId={groupId} canRefresh={operator} />
+        <div className="min-w-0 space-y-2">
+          <TaskTable tasks={recent.items} empty="No update tasks for this group yet" />
+          {recent.total > recent.items.length ? (
+            <Link className="text-sm text-sky-800 underline" href={`/tasks?groupId=${groupId}`}>All {recent.total} tasks of this group</Link>
+          ) : null}
+        </div>
+      </div>
+    </section>
+  );
+}

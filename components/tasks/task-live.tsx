@@ -1,0 +1,102 @@
+"use client";
+// The task page's live part: polls the log from its offset (each answer also carries the task's
+// state) every second while the task is pending or running, and draws progress, steps and log.
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { formErrors } from "@/components/mutation-error";
+import { useTRPC } from "@/components/trpc";
+import { ErrorNote } from "@/components/ui/states";
+import { StatusBadge } from "@/components/ui/status-badge";
+import type { getTask } from "@/server/tasks/queries";
+import { CancelButtons } from "./cancel-buttons";
+import { PlanNotes, PlanView } from "./plan-view";
+import { TaskLogView } from "./task-log-view";
+import { TaskSteps } from "./task-steps";
+
+type Task = Awaited<ReturnType<typeof getTask>>;
+const active = (status: string) => status === "pending" || status === "running";
+
+export function TaskLive({ initial, canCancel }: { initial: Task; canCancel: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [task, setTask] = useState(initial);
+  const [log, setLog] = useState("");
+  const [readError, setReadError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let stopped = false;
+    let offset = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = async () => {
+      try {
+        const r = await queryClient.fetchQuery({ ...trpc.tasks.log.queryOptions({ id: initial.id, offset }), staleTime: 0, gcTime: 0 });
+        if (stopped) return;
+        setReadError(null);
+        setTask(r.task);
+        if (r.reset) setLog("");
+        if (r.text) setLog((text) => text + r.text);
+        offset = r.nextOffset;
+        const more = r.nextOffset < r.length;
+        if (more || active(r.task.status)) timer = setTimeout(tick, more ? 0 : 1000);
+      } catch (error) {
+        if (stopped) return;
+        setReadError(formErrors(error)?.message ?? String(error));
+        timer = setTimeout(tick, 3000);
+      }
+    };
+    void tick();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [initial.id, queryClient, trpc]);
+
+  const progress = task.progress;
+  const { steps, stepsDone, batches, batchesDone } = task.counts;
+  const current = progress?.current;
+  return (
+    <div className="space-y-5">
+      <div className="flex flex-wrap items-center gap-3">
+        <span data-testid="task-status"><StatusBadge status={task.status} /></span>
+        <div className="min-w-48 flex-1">
+          <div
+            role="progressbar"
+            aria-label="Steps done"
+            aria-valuemin={0}
+            aria-valuemax={steps}
+            aria-valuenow={stepsDone}
+            className="h-2 overflow-hidden rounded-full bg-slate-200"
+          >
+            <div className={`h-full ${task.status === "failed" ? "bg-red-500" : "bg-sky-600"}`} style={{ width: `${steps ? (100 * stepsDone) / steps : 0}%` }} />
+          </div>
+          <p className="mt-1 text-xs text-slate-600" data-testid="task-progress">
+            {batchesDone} of {batches} batches done · {stepsDone} of {steps} steps
+            {current && active(task.status) ? ` · now: batch ${current.batch + 1}, ${current.step.replaceAll("_", " ")}` : ""}
+          </p>
+        </div>
+        {canCancel && active(task.status) ? <CancelButtons id={task.id} requested={task.cancelRequested} /> : null}
+      </div>
+      {task.error ? <ErrorNote><span data-testid="task-error">{task.error}</span></ErrorNote> : null}
+      {readError ? <ErrorNote>Could not read the task: {readError} (retrying)</ErrorNote> : null}
+      {progress ? (
+        <>
+          <section aria-labelledby="steps-heading">
+            <h2 id="steps-heading" className="mb-2 text-lg font-semibold text-slate-900">Steps</h2>
+            <TaskSteps progress={progress} />
+          </section>
+          <details className="rounded-lg border border-slate-200 bg-white p-3">
+            <summary className="cursor-pointer text-sm font-semibold text-slate-800">Plan</summary>
+            <div className="mt-3 space-y-2">
+              <PlanNotes plan={progress.plan} />
+              <PlanView plan={progress.plan} batches={progress.batches} />
+            </div>
+          </details>
+        </>
+      ) : null}
+      <section aria-labelledby="log-heading">
+        <h2 id="log-heading" className="mb-2 text-lg font-semibold text-slate-900">Log</h2>
+        <TaskLogView text={log} live={active(task.status)} />
+      </section>
+    </div>
+  );
+}

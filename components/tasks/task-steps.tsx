@@ -1,0 +1,54 @@
+// The steps timeline: one row per batch, its six steps in order with status, time and note
+// (the note of a failed step is the reason).
+import { StatusBadge } from "@/components/ui/status-badge";
+import type { TaskProgress } from "@/server/tasks/plan-types";
+
+const labels: Record<string, string> = {
+  drain: "Drain",
+  drain_delay: "Drain delay",
+  playbook: "Playbook",
+  wait_after_update: "Wait after update",
+  confirm: "Agent confirms",
+  ready: "Ready",
+};
+
+const time = (iso: string | null) => (iso ? iso.slice(11, 19) : null);
+
+export function TaskSteps({ progress }: { progress: TaskProgress }) {
+  return (
+    <ol className="space-y-3" data-testid="task-steps">
+      {progress.batches.map((batch, b) => (
+        <li key={b} className="rounded-lg border border-slate-200 bg-white p-3" data-testid="task-batch" data-status={batch.status}>
+          <div className="mb-2 flex flex-wrap items-center gap-2 text-sm">
+            <span className="font-semibold">Batch {b + 1} / {progress.batches.length}</span>
+            <StatusBadge status={batch.status} />
+            <span className="text-slate-500">
+              {progress.plan.batches[b]!.instances.map((i) => `${i.name} on ${i.server.name}`).join(", ")}
+            </span>
+          </div>
+          <ol className="grid gap-2 sm:grid-cols-3 lg:grid-cols-6">
+            {batch.steps.map((step) => (
+              <li
+                key={step.name}
+                data-testid={`step-${step.name}`}
+                data-status={step.status}
+                className={`rounded-md border px-2 py-1.5 text-xs ${step.status === "failed" ? "border-red-300 bg-red-50" : step.status === "running" ? "border-sky-300 bg-sky-50" : "border-slate-200"}`}
+              >
+                <div className="flex items-center justify-between gap-1">
+                  <span className="font-medium text-slate-800">{labels[step.name]}</span>
+                  <StatusBadge status={step.status} />
+                </div>
+                {step.startedAt ? (
+                  <div className="mt-0.5 text-slate-500">
+                    {time(step.startedAt)}{step.finishedAt ? ` – ${time(step.finishedAt)}` : " …"} UTC
+                  </div>
+                ) : null}
+                {step.note ? <div className={`mt-0.5 break-words ${step.status === "failed" ? "text-red-800" : "text-slate-600"}`}>{step.note}</div> : null}
+              </li>
+            ))}
+          </ol>
+        </li>
+      ))}
+    </ol>
+  );
+}

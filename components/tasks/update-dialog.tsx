@@ -1,0 +1,138 @@
+"use client";
+// The update dialog: pick a version (from the group's list, or typed), how to batch and pace
+// the rollout, preview the plan, start it, and land on the task page to watch it.
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useId, useRef, useState } from "react";
+import { formErrors } from "@/components/mutation-error";
+import { useTRPC } from "@/components/trpc";
+import { Button, Field, Input, Select } from "@/components/ui/controls";
+import { ErrorNote } from "@/components/ui/states";
+import type { BatchGroupingStrategy } from "@/server/generated/prisma/enums";
+import { PlanNotes, PlanView } from "./plan-view";
+
+export type UpdateDefaults = {
+  strategy: BatchGroupingStrategy;
+  batchSize: number | null;
+  drainDelaySec: number;
+  waitAfterUpdateSec: number;
+  confirmTimeoutSec: number;
+};
+
+const strategies: { value: BatchGroupingStrategy; label: string }[] = [
+  { value: "one_at_a_time", label: "One instance at a time" },
+  { value: "by_server", label: "By server" },
+  { value: "fixed_size", label: "Fixed batch size" },
+  { value: "by_instance_number", label: "By instance number" },
+  { value: "all_at_once", label: "All at once" },
+];
+
+type Props = { title: string; groupId: number | null; instanceIds?: number[]; defaults: UpdateDefaults };
+
+export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const listId = useId();
+  const [form, setForm] = useState({ targetVersion: "", orchestrateHaproxy: true, ...defaults, batchSize: defaults.batchSize ?? 2 });
+  const versions = useQuery({ ...trpc.tasks.versions.queryOptions({ groupId: groupId ?? 0 }), enabled: groupId !== null });
+  const preview = useMutation(trpc.tasks.preview.mutationOptions());
+  const start = useMutation(trpc.tasks.start.mutationOptions({ onSuccess: ({ id }) => router.push(`/tasks/${id}`) }));
+
+  const request = {
+    ...(instanceIds ? { instanceIds } : { groupId: groupId ?? undefined }),
+    targetVersion: form.targetVersion.trim(),
+    strategy: form.strategy,
+    batchSize: form.strategy === "fixed_size" ? form.batchSize : undefined,
+    orchestrateHaproxy: form.orchestrateHaproxy,
+    drainDelaySec: form.drainDelaySec,
+    waitAfterUpdateSec: form.waitAfterUpdateSec,
+    confirmTimeoutSec: form.confirmTimeoutSec,
+  };
+  const previewed = preview.data && preview.variables && JSON.stringify(preview.variables) === JSON.stringify(request);
+  const errors = formErrors(preview.error ?? start.error);
+  const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
+  const num = (key: "batchSize" | "drainDelaySec" | "waitAfterUpdateSec" | "confirmTimeoutSec") => ({
+    type: "number",
+    min: key === "batchSize" || key === "confirmTimeoutSec" ? 1 : 0,
+    max: 3600,
+    value: form[key],
+    onChange: (e: React.ChangeEvent<HTMLInputElement>) => set({ [key]: Number(e.target.value) }),
+  });
+
+  return (
+    <>
+      <Button onClick={() => dialog.current?.showModal()}>{title}…</Button>
+      <dialog ref={dialog} aria-label={title} className="m-auto w-[min(64rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
+        <form
+          method="dialog"
+          className="space-y-4 p-5"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (previewed) start.mutate(request);
+            else preview.mutate(request);
+          }}
+        >
+          <div className="flex items-center justify-between">
+            <h2 className="text-lg font-semibold text-slate-900">{title}</h2>
+            <button type="button" className="text-2xl leading-none text-slate-500" aria-label="Close" onClick={() => dialog.current?.close()}>×</button>
+          </div>
+          <div className="grid gap-3 sm:grid-cols-3">
+            <Field label="Target version" error={errors?.fields.targetVersion}>
+              <Input required list={listId} value={form.targetVersion} onChange={(e) => set({ targetVersion: e.target.value })} placeholder={versions.data?.versions[0] ?? "e.g. 1.4.2"} />
+              <datalist id={listId}>
+                {versions.data?.versions.map((v) => <option key={v} value={v} />)}
+              </datalist>
+            </Field>
+            <Field label="Batches">
+              <Select value={form.strategy} onChange={(e) => set({ strategy: e.target.value as BatchGroupingStrategy })}>
+                {strategies.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+              </Select>
+            </Field>
+            {form.strategy === "fixed_size" ? (
+              <Field label="Batch size" error={errors?.fields.batchSize}>
+                <Input {...num("batchSize")} />
+              </Field>
+            ) : <div />}
+            <Field label="Drain delay (s)" error={errors?.fields.drainDelaySec}>
+              <Input {...num("drainDelaySec")} />
+            </Field>
+            <Field label="Wait after update (s)" error={errors?.fields.waitAfterUpdateSec}>
+              <Input {...num("waitAfterUpdateSec")} />
+            </Field>
+            <Field label="Agent confirm timeout (s)" error={errors?.fields.confirmTimeoutSec}>
+              <Input {...num("confirmTimeoutSec")} />
+            </Field>
+          </div>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={form.orchestrateHaproxy} onChange={(e) => set({ orchestrateHaproxy: e.target.checked })} />
+            Drain the instances&apos; HAProxy servers around each batch
+          </label>
+          {errors ? <ErrorNote>{errors.message}</ErrorNote> : null}
+          {previewed && preview.data ? (
+            <div className="space-y-2">
+              <p className="text-sm text-slate-700">
+                {preview.data.batches.length} batch{preview.data.batches.length === 1 ? "" : "es"} to {preview.data.targetVersion}
+                {preview.data.group ? ` in group ${preview.data.group.name}` : ""}:
+              </p>
+              <PlanNotes plan={preview.data} />
+              <div className="max-h-[40vh] overflow-y-auto">
+                <PlanView plan={preview.data} />
+              </div>
+            </div>
+          ) : null}
+          <div className="flex justify-end gap-2">
+            <Button type="button" variant="secondary" onClick={() => dialog.current?.close()}>Close</Button>
+            {previewed ? (
+              <Button type="submit" disabled={start.isPending || (preview.data?.problems.length ?? 0) > 0}>
+                {start.isPending ? "Starting…" : "Start update"}
+              </Button>
+            ) : (
+              <Button type="submit" disabled={preview.isPending}>{preview.isPending ? "Planning…" : "Preview plan"}</Button>
+            )}
+          </div>
+        </form>
+      </dialog>
+    </>
+  );
+}
