@@ -121,7 +121,7 @@ function execute(run: PlaybookRun, args: string[], cwd: string): Promise<void> {
     child.stderr.setEncoding("utf8").on("data", (text: string) => (run.log.output(text), collect(text)));
     if (child.pid !== undefined) {
       run.log.line(`$ ${run.bin} ${args.join(" ")}   (pid ${child.pid}, cwd ${cwd})`);
-      void run.onPid(child.pid);
+      run.onPid(child.pid).catch(() => undefined); // only a help for a restart; the run goes on without it
     }
     child.once("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
@@ -132,7 +132,7 @@ function execute(run: PlaybookRun, args: string[], cwd: string): Promise<void> {
     child.once("close", (code, signal) => {
       clearTimeout(timer);
       run.signal.removeEventListener("abort", onAbort);
-      void run.onPid(null);
+      run.onPid(null).catch(() => undefined);
       if (ended === "cancel") return reject(new Cancelled());
       if (ended === "timeout") return reject(new StepFailed(`ansible-playbook did not finish within ${run.timeoutMs / 1000} s and was killed`));
       if (code === 0) return resolve();
