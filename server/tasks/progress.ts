@@ -26,8 +26,7 @@ export class ProgressTracker {
   end(batch: number, name: StepName, status: StepStatus, note?: string | null): Promise<unknown> {
     const step = this.step(batch, name);
     step.status = status;
-    step.startedAt ??= new Date().toISOString();
-    step.finishedAt = new Date().toISOString();
+    if (status !== "skipped") step.finishedAt = new Date().toISOString(); // a skipped step has no times
     if (note !== undefined) step.note = note;
     return this.save();
   }
