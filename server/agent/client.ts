@@ -12,7 +12,8 @@ export type AgentClientOptions = {
   /** Tests may pass their own; the poller uses the shared one. */
   dispatcher?: Dispatcher;
 };
-export type AgentErrorKind = "timeout" | "unreachable" | "http" | "too_large" | "invalid_json" | "invalid_reply";
+/** `refused`: the agent answered but said no (`success: false` of the HAProxy endpoints). */
+export type AgentErrorKind = "timeout" | "unreachable" | "http" | "too_large" | "invalid_json" | "invalid_reply" | "refused";
 
 export class AgentError extends Error {
   override name = "AgentError";
@@ -86,18 +87,21 @@ export function decodeAppsReply(body: Buffer, target: Pick<AgentTarget, "ip" | "
   }
 }
 
-async function get(target: AgentTarget, path: string, options: AgentClientOptions): Promise<Buffer> {
+const get = (target: AgentTarget, path: string, options: AgentClientOptions) => requestAgent(target, path, options);
+
+/** One request to the agent, size-limited, every failure an AgentError (the HAProxy client uses it too). */
+export async function requestAgent(target: AgentTarget, path: string, options: AgentClientOptions, method: "GET" | "POST" = "GET"): Promise<Buffer> {
   const who = agentHost(target);
   const fail: Fail = (kind, message, extra) => new AgentError(kind, who, message, extra);
   // One deadline for connect, headers and body together: a trickling agent must not hold a slot.
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), options.timeoutMs);
-  const attempt = () => receive(target, path, options, deadline.signal, fail);
+  const attempt = () => receive(target, path, options, deadline.signal, fail, method);
   try {
     // A kept-alive socket the agent has closed meanwhile (restart, its idle timeout) fails at
     // once; a GET is safe to send again, once, on a fresh connection.
     return await attempt().catch((error: unknown) =>
-      !deadline.signal.aborted && STALE_SOCKET.has(errorCode(error) ?? "") ? attempt() : Promise.reject(error),
+      method === "GET" && !deadline.signal.aborted && STALE_SOCKET.has(errorCode(error) ?? "") ? attempt() : Promise.reject(error),
     );
   } catch (error) {
     if (error instanceof AgentError) throw error;
@@ -109,12 +113,12 @@ async function get(target: AgentTarget, path: string, options: AgentClientOption
 }
 const STALE_SOCKET = new Set(["UND_ERR_SOCKET", "ECONNRESET"]);
 
-async function receive(target: AgentTarget, path: string, options: AgentClientOptions, signal: AbortSignal, fail: Fail): Promise<Buffer> {
+async function receive(target: AgentTarget, path: string, options: AgentClientOptions, signal: AbortSignal, fail: Fail, method: "GET" | "POST"): Promise<Buffer> {
   const who = agentHost(target);
   const headers: Record<string, string> = { accept: "application/json" };
   if (target.agentToken) headers[options.tokenHeader] = target.agentToken;
   const dispatcher = options.dispatcher ?? agentDispatcher();
-  const res = await request(agentUrl(target, path), { method: "GET", headers, dispatcher, signal });
+  const res = await request(agentUrl(target, path), { method, headers, dispatcher, signal });
   if (res.statusCode < 200 || res.statusCode > 299) {
     const detail = await snippet(res.body);
     const hint = res.statusCode === 401 || res.statusCode === 403 ? `: the agent token (${options.tokenHeader}) is missing or wrong` : "";

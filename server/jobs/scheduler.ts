@@ -3,6 +3,7 @@
 import { Cron } from "croner";
 import { config } from "../config";
 import type { Prisma } from "../db";
+import { syncAllInstances } from "../haproxy/sync";
 import { pollServers } from "../inventory/poll-cycle";
 import { dispatchTasks, runningHere } from "../tasks/queue";
 import { cleanupOldRecords } from "./cleanup";
@@ -31,6 +32,8 @@ export function startScheduler(): void {
     job("cleanup", "17 3 * * *", undefined, () => cleanupOldRecords()),
     // Starts update tasks left pending (the parallel limit was reached, or AC restarted).
     job("task-queue", "* * * * * *", 5, async () => (await dispatchTasks(), { runningHere: runningHere().length })),
+    // HAPROXY_ENABLED=false: no job at all, the module's API and pages say it is off.
+    ...(settings.HAPROXY_ENABLED ? [job("haproxy-sync", "* * * * * *", settings.HAPROXY_POLLING_INTERVAL, syncAllInstances)] : []),
   ];
   console.log(`[ac] scheduler started: ${globalForScheduler.acScheduler.map((job) => job.name).join(", ")}`);
 }

@@ -4,6 +4,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
+import type { Actor } from "../auth/actor";
 import { can, permissions, type Action } from "../auth/roles";
 import { AppError } from "../errors";
 import type { Context } from "./context";
@@ -33,10 +34,13 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(mapDomainErrors);
 
-export function authorized(action: Action) {
-  return publicProcedure.meta({ action }).use(({ ctx, next }) => {
+/** `onForbidden` runs before a logged-in caller without the role is refused (the HAProxy audit log records it). */
+export function authorized(action: Action, options: { onForbidden?: (actor: Actor, rawInput: unknown) => Promise<void> } = {}) {
+  return publicProcedure.meta({ action }).use(async ({ ctx, next, getRawInput }) => {
     if (!ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in or send an API token" });
     if (!can(ctx.actor.role, action)) {
+      // Still FORBIDDEN when the audit write fails; the failure is logged.
+      await options.onForbidden?.(ctx.actor, await getRawInput().catch(() => undefined)).catch((error: unknown) => console.error(`[ac] ${action}: recording a refused call failed: ${String(error)}`));
       throw new TRPCError({
         code: "FORBIDDEN",
         message: `This needs the ${permissions[action]} role; you are ${ctx.actor.role}`,

@@ -1,6 +1,7 @@
 // The API: one router per domain. `AppRouter` is the type internal tools import for a typed client.
 import { applicationsRouter } from "../routers/applications";
 import { eventsRouter } from "../routers/events";
+import { haproxyRouter } from "../routers/haproxy";
 import { catalogRouter, groupsRouter } from "../routers/groups";
 import { serversRouter } from "../routers/servers";
 import { systemRouter } from "../routers/system";
@@ -20,6 +21,7 @@ export const appRouter = router({
   versions: versionsRouter,
   events: eventsRouter,
   tasks: tasksRouter,
+  haproxy: haproxyRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -15,6 +15,7 @@ export function simulatorClient(controlUrl: string): SimulatorControl {
     return value;
   };
   const agent = (name: string) => `/agents/${encodeURIComponent(name)}`;
+  const haproxy = (a: string, h: string) => `${agent(a)}/haproxy/${encodeURIComponent(h)}`;
   const app = (a: string, kind: string, name: string) => `${agent(a)}/apps/${kind}/${encodeURIComponent(name)}`;
   return {
     listAgents: () => call("GET", "/agents"),
@@ -28,5 +29,12 @@ export function simulatorClient(controlUrl: string): SimulatorControl {
     churn: (options) => call("POST", "/churn", options),
     stats: () => call("GET", "/stats"),
     resetStats: () => call<void>("POST", "/stats/reset").then(() => undefined),
+    listHaproxy: (a) => call("GET", `${agent(a)}/haproxy`),
+    addHaproxy: (a, spec) => call("POST", `${agent(a)}/haproxy`, spec),
+    removeHaproxy: (a, h) => call<void>("DELETE", haproxy(a, h)).then(() => undefined),
+    getHaproxyBackends: (a, h) => call("GET", `${haproxy(a, h)}/backends`),
+    setHaproxyBackends: (a, h, backends) => call<void>("PUT", `${haproxy(a, h)}/backends`, backends).then(() => undefined),
+    setHaproxyServer: (a, h, b, s, patch) => call("PATCH", `${haproxy(a, h)}/backends/${encodeURIComponent(b)}/servers/${encodeURIComponent(s)}`, patch),
+    haproxyFault: (a, h, fault) => call<void>("POST", `${haproxy(a, h)}/fault`, fault).then(() => undefined),
   };
 }

@@ -7,6 +7,7 @@ import { APP_KINDS, type AppKind, type WireApp } from "../../server/agent/contra
 import type { SimulatorControl } from "./control";
 import type { FaultCommand } from "./faults";
 import { SimError } from "./fleet";
+import type { HaproxyFault, HaproxySpec } from "./haproxy";
 import type { AgentSpec } from "./scenario";
 import { readJson } from "./server";
 
@@ -32,6 +33,20 @@ function routes(c: SimulatorControl): [string, RegExp, Handler][] {
     ["POST", /^\/churn$/, (_, body) => c.churn(object.parse(body ?? {}))],
     ["GET", /^\/stats$/, () => c.stats()],
     ["POST", /^\/stats\/reset$/, () => c.resetStats()],
+    ...haproxyRoutes(c),
+  ];
+}
+
+function haproxyRoutes(c: SimulatorControl): [string, RegExp, Handler][] {
+  const one = /^\/agents\/([^/]+)\/haproxy\/([^/]+)$/;
+  return [
+    ["GET", /^\/agents\/([^/]+)\/haproxy$/, ([a]) => c.listHaproxy(a!)],
+    ["POST", /^\/agents\/([^/]+)\/haproxy$/, ([a], body) => c.addHaproxy(a!, body as HaproxySpec)],
+    ["DELETE", one, ([a, h]) => c.removeHaproxy(a!, h!)],
+    ["GET", /^\/agents\/([^/]+)\/haproxy\/([^/]+)\/backends$/, ([a, h]) => c.getHaproxyBackends(a!, h!)],
+    ["PUT", /^\/agents\/([^/]+)\/haproxy\/([^/]+)\/backends$/, ([a, h], body) => c.setHaproxyBackends(a!, h!, z.array(z.any()).parse(body))],
+    ["PATCH", /^\/agents\/([^/]+)\/haproxy\/([^/]+)\/backends\/([^/]+)\/servers\/([^/]+)$/, ([a, h, b, s], body) => c.setHaproxyServer(a!, h!, b!, s!, object.parse(body))],
+    ["POST", /^\/agents\/([^/]+)\/haproxy\/([^/]+)\/fault$/, ([a, h], body) => c.haproxyFault(a!, h!, (body ?? null) as HaproxyFault | null)],
   ];
 }
 

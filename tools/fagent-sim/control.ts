@@ -4,13 +4,14 @@ import { z } from "zod";
 import type { AppKind, WireApp } from "../../server/agent/contract";
 import type { FaultCommand, Faults } from "./faults";
 import type { Fleet, ChurnOptions, ChurnResult } from "./fleet";
+import { haproxyControl, type HaproxyControl } from "./haproxy-control";
 import { agentSpecSchema, nthAddress, type AgentApps, type AgentSpec, type Scenario } from "./scenario";
 import type { AgentServers } from "./server";
 import type { SimStats, Stats } from "./stats";
 
 export type AgentInfo = { name: string; ip: string; port: number; up: boolean; hasToken: boolean; apps: number; faults: Faults };
 
-export interface SimulatorControl {
+export interface SimulatorControl extends HaproxyControl {
   listAgents(): Promise<AgentInfo[]>;
   getApps(agent: string): Promise<AgentApps>;
   /** Merges snake_case fields into one app, e.g. `{ version: "1.4.3", status: "stopped" }`. */
@@ -73,6 +74,7 @@ export function localControl(fleet: Fleet, servers: AgentServers, stats: Stats, 
     churn: async (options) => fleet.churn(churnOptionsSchema.parse(options)),
     stats: async () => stats.snapshot(),
     resetStats: async () => stats.reset(),
+    ...haproxyControl(fleet),
   };
 }
 

@@ -3,6 +3,7 @@
 import { APP_KINDS, appSchemas, describeIssues, groupKey, type AppKind, type WireApp } from "../../server/agent/contract";
 import { appName, bumpVersion, changeStatus, freshName, makeApp } from "./apps";
 import { applyFault, noFaults, type FaultCommand, type Faults } from "./faults";
+import { makeHaproxy, type SimHaproxy } from "./haproxy";
 import { rng, shuffle, type Rng } from "./random";
 import type { AgentApps, PlacedAgent } from "./scenario";
 
@@ -15,6 +16,8 @@ export type AgentState = {
   faults: Faults;
   /** The serialised apps reply; null after any change. */
   cached: Buffer | null;
+  /** HAProxy instances this agent serves under /api/haproxy/{name} (haproxy.ts). */
+  haproxy: Map<string, SimHaproxy>;
 };
 
 /** A refused control request; the control API answers with `status`. */
@@ -38,7 +41,8 @@ export class Fleet {
     const clash = spec.port !== 0 && [...this.agents.values()].find((a) => a.ip === spec.address && a.port === spec.port);
     if (clash) throw new SimError(409, `${spec.address}:${spec.port} is already agent ${clash.name}`);
     const apps = { docker: [...spec.apps.docker], site: [...spec.apps.site], service: [...spec.apps.service] };
-    const agent = { name: spec.name, ip: spec.address, port: spec.port, token: spec.token ?? null, apps, faults: noFaults(), cached: null };
+    const haproxy = new Map(spec.haproxy.map((h) => makeHaproxy(h)).map((h) => [h.name, h]));
+    const agent = { name: spec.name, ip: spec.address, port: spec.port, token: spec.token ?? null, apps, faults: noFaults(), cached: null, haproxy };
     this.agents.set(agent.name, agent);
     return agent;
   }

@@ -59,3 +59,5 @@ export { generateFleet, type FleetOptions, type ScenarioInput } from "./scenario
 export { simulatorClient } from "./client";
 export type { SimulatorControl, AgentInfo } from "./control";
 export type { FaultCommand } from "./faults";
+export { generateBackends, type BackendSpec, type HaproxyFault, type HaproxySpec } from "./haproxy";
+export type { HaproxyInfo } from "./haproxy-control";

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { APP_KINDS, appSchemas, describeIssues, type AppKind, type WireApp } from "../../server/agent/contract";
 import { freshName, makeApp } from "./apps";
+import { haproxySpecSchema } from "./haproxy";
 import { rng } from "./random";
 
 const LOOPBACK = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
@@ -35,6 +36,8 @@ export const agentSpecSchema = z.object({
   port: port.optional(),
   token: z.string().min(1).nullish(),
   apps: agentAppsSchema.default({ docker: [], site: [], service: [] }),
+  /** HAProxy instances the agent serves: simulated backends, or a real HAProxy's runtime socket. */
+  haproxy: z.array(haproxySpecSchema).default([]),
 });
 export type AgentSpec = z.input<typeof agentSpecSchema>;
 
@@ -96,7 +99,7 @@ export function generateFleet(o: FleetOptions): Scenario {
       taken[kind].add(fresh.name);
       (apps[kind] as WireApp[]).push(makeApp(kind, r, { ...fresh, agentIp }));
     }
-    return { name, token: o.token ?? null, apps };
+    return { name, token: o.token ?? null, apps, haproxy: [] };
   });
   return base;
 }

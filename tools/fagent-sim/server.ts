@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { json, type Reply } from "./faults";
 import type { AgentState, Fleet } from "./fleet";
 import { fagentRoutes, type AgentRoute } from "./routes/fagent";
+import { haproxyRoutes } from "./routes/haproxy";
 import type { Stats } from "./stats";
 
 export class AgentServers {
@@ -17,7 +18,7 @@ export class AgentServers {
     private readonly fleet: Fleet,
     private readonly stats: Stats,
     private readonly tokenHeader: string,
-    private readonly routes: AgentRoute[] = fagentRoutes,
+    private readonly routes: AgentRoute[] = [...fagentRoutes, ...haproxyRoutes],
   ) {}
 
   isOpen(name: string): boolean {
@@ -64,7 +65,7 @@ export class AgentServers {
       const found = this.routes.find((r) => r.method === req.method && r.path.test(path));
       const match = found?.path.exec(path);
       if (!found || !match) return send(res, json(404, { error: `no route ${req.method} ${path}` }));
-      res.once("close", this.stats.begin(name, found.name));
+      res.once("close", this.stats.begin(name, found.name, found.detail?.(match)));
       if (agent.faults.slowMs > 0) await sleep(agent.faults.slowMs);
       if (res.destroyed) return;
       await send(res, await found.handle({ agent, fleet: this.fleet, match, readJson: () => readJson(req) }));

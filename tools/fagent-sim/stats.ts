@@ -5,6 +5,8 @@ export type AgentStats = {
   unauthorized: number;
   inFlight: Record<string, number>;
   maxInFlight: Record<string, number>;
+  /** "<route> <detail>" → requests, for routes that name one (HAProxy: per instance and backend). */
+  detail: Record<string, number>;
 };
 export type SimStats = { totals: Record<string, number>; agents: Record<string, AgentStats> };
 
@@ -12,9 +14,10 @@ export class Stats {
   private readonly agents = new Map<string, AgentStats>();
 
   /** Counts a request on `route`; call the returned function when its response has closed. */
-  begin(agent: string, route: string): () => void {
+  begin(agent: string, route: string, detail?: string): () => void {
     const s = this.of(agent);
     s.requests[route] = (s.requests[route] ?? 0) + 1;
+    if (detail !== undefined) s.detail[`${route} ${detail}`] = (s.detail[`${route} ${detail}`] ?? 0) + 1;
     const now = (s.inFlight[route] ?? 0) + 1;
     s.inFlight[route] = now;
     s.maxInFlight[route] = Math.max(s.maxInFlight[route] ?? 0, now);
@@ -42,6 +45,7 @@ export class Stats {
   reset(): void {
     for (const s of this.agents.values()) {
       s.requests = {};
+      s.detail = {};
       s.unauthorized = 0;
       s.maxInFlight = { ...s.inFlight };
     }
@@ -49,7 +53,7 @@ export class Stats {
 
   private of(agent: string): AgentStats {
     let s = this.agents.get(agent);
-    if (!s) this.agents.set(agent, (s = { requests: {}, unauthorized: 0, inFlight: {}, maxInFlight: {} }));
+    if (!s) this.agents.set(agent, (s = { requests: {}, unauthorized: 0, inFlight: {}, maxInFlight: {}, detail: {} }));
     return s;
   }
 }

@@ -8,6 +8,8 @@ export type AgentRoute = {
   name: string;
   method: "GET" | "POST";
   path: RegExp;
+  /** A finer count under /stats `detail` (e.g. "lb1/be_web" for one backend's servers). */
+  detail?: (match: RegExpExecArray) => string;
   handle(ctx: RouteContext): Reply | Promise<Reply>;
 };
 export type RouteContext = { agent: AgentState; fleet: Fleet; match: RegExpExecArray; readJson(): Promise<unknown> };

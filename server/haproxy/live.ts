@@ -1,0 +1,91 @@
+// Every agent call of the HAProxy module goes through here: the instance's circuit breaker,
+// retries with backoff for reads (commands are sent once), and a TTL cache of live reads that a
+// sync or a command drops. Callers that need fresh data (sync, the re-read after a command) pass
+// `fresh`, which skips the cache but still fills it.
+import { AgentError, type AgentTarget } from "../agent/client";
+import { fetchHaproxyBackends, fetchHaproxyServers, sendHaproxyCommand } from "../agent/haproxy-client";
+import type { HaproxyCommand, LiveServer } from "../agent/haproxy-contract";
+import { breakerFor, breakerView, type BreakerSettings } from "./breaker";
+import { haproxyOptions, type HaproxyOptions } from "./settings";
+
+/** The instance as the agent knows it: its name on the agent, and the agent's address. */
+export type InstanceTarget = { id: number; name: string; server: AgentTarget & { name: string } };
+export const instanceTargetSelect = {
+  id: true,
+  name: true,
+  server: { select: { name: true, ip: true, port: true, agentToken: true } },
+} as const;
+
+/** Worth another try: the agent was not reached or failed inside. */
+export const isTransient = (error: unknown) =>
+  error instanceof AgentError && (error.kind === "timeout" || error.kind === "unreachable" || (error.kind === "http" && (error.status ?? 0) >= 500));
+/** Counts against the breaker: anything but the agent answering "no" on purpose. */
+const countsAsFailure = (error: unknown) => !(error instanceof AgentError && error.kind === "refused");
+
+const breakerSettings = (o: HaproxyOptions): BreakerSettings => ({ threshold: o.breakerThreshold, timeoutMs: o.breakerTimeoutMs, now: o.now });
+export const instanceBreaker = (instanceId: number) => breakerView(instanceId, breakerSettings(haproxyOptions()));
+
+async function withRetries<T>(o: HaproxyOptions, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= o.retries || !isTransient(error)) throw error;
+      await o.sleep(o.backoffMs * 2 ** attempt);
+    }
+  }
+}
+
+function guarded<T>(target: InstanceTarget, o: HaproxyOptions, call: () => Promise<T>): Promise<T> {
+  return breakerFor(target.id).run(`${target.server.name}/${target.name}`, breakerSettings(o), call, countsAsFailure);
+}
+
+// ─── cache ───
+type Entry = { value: unknown; expiresAt: number };
+const holder = globalThis as { acHaproxyCache?: Map<number, Map<string, Entry>> };
+const cacheOf = (instanceId: number) => {
+  const all = (holder.acHaproxyCache ??= new Map());
+  let mine = all.get(instanceId);
+  if (!mine) all.set(instanceId, (mine = new Map()));
+  return mine;
+};
+
+async function cached<T>(target: InstanceTarget, key: string, fresh: boolean, load: () => Promise<T>): Promise<T> {
+  const o = haproxyOptions();
+  const cache = cacheOf(target.id);
+  const hit = cache.get(key);
+  if (!fresh && hit && hit.expiresAt > o.now()) return hit.value as T;
+  const value = await load();
+  cache.set(key, { value, expiresAt: o.now() + o.cacheTtlMs });
+  return value;
+}
+
+/** Drops an instance's cached reads: all of them, or one backend's servers. */
+export function invalidateLive(instanceId: number, backend?: string): void {
+  if (backend === undefined) holder.acHaproxyCache?.delete(instanceId);
+  else holder.acHaproxyCache?.get(instanceId)?.delete(`servers:${backend}`);
+}
+
+// ─── calls ───
+export function readBackends(target: InstanceTarget, { fresh = false } = {}): Promise<string[]> {
+  const o = haproxyOptions();
+  return cached(target, "backends", fresh, () =>
+    guarded(target, o, () => withRetries(o, () => fetchHaproxyBackends(target.server, target.name, o.agent))),
+  );
+}
+
+export function readServers(target: InstanceTarget, backend: string, { fresh = false } = {}): Promise<LiveServer[]> {
+  const o = haproxyOptions();
+  return cached(target, `servers:${backend}`, fresh, () =>
+    guarded(target, o, () => withRetries(o, () => fetchHaproxyServers(target.server, target.name, backend, o.agent))),
+  );
+}
+
+export async function sendCommand(target: InstanceTarget, backend: string, server: string, command: HaproxyCommand): Promise<string | null> {
+  const o = haproxyOptions();
+  try {
+    return await guarded(target, o, () => sendHaproxyCommand(target.server, { instance: target.name, backend, server }, command, o.agent));
+  } finally {
+    invalidateLive(target.id, backend); // whatever happened, the cached state may be wrong now
+  }
+}

@@ -1,0 +1,95 @@
+// Sync of one HAProxy instance (seed 001's sync_haproxy_instance): the selected backends, each
+// one's servers (a few at a time), one transaction to store them, last_sync_*, then auto-mapping.
+// One sync per instance at a time in this process; a second request joins the running one.
+import pLimit from "p-limit";
+import type { LiveServer } from "../agent/haproxy-contract";
+import { db } from "../db";
+import { notFound } from "../errors";
+import { backendMatcher } from "./backend-filter";
+import { autoMap, type AutoMapCounts } from "./mapping";
+import { instanceTargetSelect, invalidateLive, readBackends, readServers } from "./live";
+import { assertEnabled, haproxyOptions } from "./settings";
+import { recordSyncResult, storeSync, type SyncCounts } from "./store";
+
+export type SyncOutcome = { instanceId: number; ok: boolean; error: string | null; counts: SyncCounts | null; mapping: AutoMapCounts | null; durationMs: number };
+export type SyncProgress = { phase: "backends" | "servers" | "saving" | "mapping"; backendsTotal: number; backendsDone: number; startedAt: Date };
+
+const holder = globalThis as { acHaproxySyncs?: Map<number, { promise: Promise<SyncOutcome>; progress: SyncProgress }> };
+const running = () => (holder.acHaproxySyncs ??= new Map());
+
+/** The running sync of an instance, if any: what the UI shows while "Sync now" works. */
+export const syncProgress = (instanceId: number): SyncProgress | null => running().get(instanceId)?.progress ?? null;
+
+export function syncInstance(instanceId: number): Promise<SyncOutcome> {
+  const current = running().get(instanceId);
+  if (current) return current.promise;
+  const progress: SyncProgress = { phase: "backends", backendsTotal: 0, backendsDone: 0, startedAt: new Date(haproxyOptions().now()) };
+  const promise = runSync(instanceId, progress).finally(() => running().delete(instanceId));
+  running().set(instanceId, { promise, progress });
+  return promise;
+}
+
+/** "Sync now": starts in the background and returns at once; progress shows in the instance list. */
+export async function startSync(instanceId: number): Promise<{ instanceId: number; alreadyRunning: boolean }> {
+  assertEnabled();
+  const exists = await db().hAProxyInstance.findUnique({ where: { id: instanceId }, select: { id: true } });
+  if (!exists) throw notFound("HAProxy instance");
+  const alreadyRunning = running().has(instanceId);
+  // The outcome is stored on the instance (last_sync_*); only a database failure lands here.
+  syncInstance(instanceId).catch((error: unknown) => console.error(`[ac] haproxy sync of instance ${instanceId} failed: ${String(error)}`));
+  return { instanceId, alreadyRunning };
+}
+
+async function runSync(instanceId: number, progress: SyncProgress): Promise<SyncOutcome> {
+  const o = haproxyOptions();
+  const started = o.now();
+  const done = (ok: boolean, error: string | null, counts: SyncCounts | null, mapping: AutoMapCounts | null): SyncOutcome =>
+    ({ instanceId, ok, error, counts, mapping, durationMs: o.now() - started });
+  const instance = await db().hAProxyInstance.findUnique({ where: { id: instanceId }, select: { ...instanceTargetSelect, backendFilter: true } });
+  if (!instance) return done(false, "the instance was deleted", null, null);
+  try {
+    const selected = (await readBackends(instance, { fresh: true })).filter(backendMatcher(instance.backendFilter));
+    Object.assign(progress, { phase: "servers", backendsTotal: selected.length });
+    const limit = pLimit(o.serverReadConcurrency);
+    const fetched = new Map<string, LiveServer[]>(
+      await Promise.all(
+        selected.map((backend) =>
+          limit(async () => {
+            const servers = await readServers(instance, backend, { fresh: true });
+            progress.backendsDone++;
+            return [backend, servers] as const;
+          }),
+        ),
+      ),
+    );
+    progress.phase = "saving";
+    const counts = await storeSync(instanceId, fetched, new Date(started));
+    await recordSyncResult(instanceId, new Date(o.now()), null);
+    progress.phase = "mapping";
+    return done(true, null, counts, await autoMap({ instanceId }));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`[ac] haproxy sync of ${instance.server.name}/${instance.name} failed: ${message}`);
+    await recordSyncResult(instanceId, new Date(o.now()), message);
+    return done(false, message, null, null);
+  } finally {
+    invalidateLive(instanceId); // stored state is now the fresher truth
+  }
+}
+
+export type SyncAllSummary = { instances: number; ok: number; failed: number; servers: number; statusChanges: number };
+
+/** The background job: every active instance, a few at a time. */
+export async function syncAllInstances(): Promise<SyncAllSummary> {
+  const o = haproxyOptions();
+  const instances = await db().hAProxyInstance.findMany({ where: { isActive: true }, select: { id: true }, orderBy: { id: "asc" } });
+  const limit = pLimit(o.instanceConcurrency);
+  const outcomes = await Promise.all(instances.map((i) => limit(() => syncInstance(i.id))));
+  return {
+    instances: outcomes.length,
+    ok: outcomes.filter((r) => r.ok).length,
+    failed: outcomes.filter((r) => !r.ok).length,
+    servers: outcomes.reduce((n, r) => n + (r.counts?.servers ?? 0), 0),
+    statusChanges: outcomes.reduce((n, r) => n + (r.counts?.statusChanges ?? 0), 0),
+  };
+}
