@@ -26,17 +26,18 @@ const rows: { key: keyof Settings; label: string; testId: string }[] = [
 
 export function SourceBadge({ source }: { source: SettingSource }) {
   return (
-    <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${sourceTone[source]}`}>
+    <span className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${sourceTone[source]}`}>
       {source === "none" ? sourceLabel.none : `from ${sourceLabel[source]}`}
     </span>
   );
 }
 
+/** Label beside value where the card is wide enough (a container query: the group page's side card is narrow on any screen). */
 export function EffectiveSettings({ settings }: { settings: Settings }) {
   return (
-    <dl className="divide-y divide-slate-100 text-sm">
+    <dl className="@container divide-y divide-slate-100 text-sm">
       {rows.map(({ key, label, testId }) => (
-        <div key={key} className="grid gap-1 py-2 sm:grid-cols-[11rem_1fr]">
+        <div key={key} className="grid gap-1 py-2 @md:grid-cols-[11rem_1fr]">
           <dt className="font-medium text-slate-600">{label}</dt>
           <dd className="flex flex-wrap items-center gap-2">
             <span className="break-all font-mono text-slate-900" data-testid={testId}>

@@ -175,7 +175,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
                 <td className={`${tdClass} font-mono text-xs`} data-testid="instance-version">
                   {instance.currentVersion ?? "—"}
                 </td>
-                <td className={`${tdClass} max-w-xs break-all font-mono text-xs text-slate-600`}>{instance.image ?? instance.path ?? "—"}</td>
+                <td className={`${tdClass} min-w-56 max-w-xs break-all font-mono text-xs text-slate-600`}>{instance.image ?? instance.path ?? "—"}</td>
                 <td className={`${tdClass} whitespace-nowrap`}>
                   <RelativeTime date={instance.lastSeen} />
                 </td>

@@ -75,7 +75,9 @@ export default async function GroupsPage({ searchParams }: { searchParams: Promi
                 <td className={`${tdClass} tabular-nums`}>
                   {group.instances} <span className="text-xs text-slate-500">({group.online} online)</span>
                 </td>
-                <td className={tdClass}>{group.drift ? <DriftBadge versions={group.versions} /> : <span className="tabular-nums">{group.versions}</span>}</td>
+                <td className={`${tdClass} whitespace-nowrap`}>
+                  {group.drift ? <DriftBadge versions={group.versions} /> : group.versions === 1 ? "one version" : <span className="text-slate-400">no version reported</span>}
+                </td>
                 <td className={`${tdClass} max-w-sm text-slate-600`}>{group.description ?? "—"}</td>
               </tr>
             ))}

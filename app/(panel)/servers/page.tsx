@@ -103,7 +103,7 @@ export default async function ServersPage({ searchParams }: { searchParams: Prom
                     <td className={`${tdClass} whitespace-nowrap`}>
                       <RelativeTime date={server.lastCheck} />
                     </td>
-                    <td className={tdClass}>
+                    <td className={`${tdClass} min-w-60`}>
                       <InstanceCounts counts={server.instanceCounts} total={server.instanceTotal} />
                     </td>
                     <td className={`${tdClass} max-w-xs truncate text-red-700`} title={server.lastError ?? undefined}>

@@ -57,16 +57,17 @@ export function GroupSettingsForm({ group }: { group: Group }) {
         });
       }}
     >
-      <div className="grid grid-cols-[1fr_7rem] gap-2">
-        <Field label="Batches in updates" error={errors?.fields.batchGroupingStrategy}>
-          <Select name="batchGroupingStrategy" defaultValue={group.batchGroupingStrategy}>
-            {strategies.map((s) => (
-              <option key={s} value={s}>
-                {strategyLabel[s]}
-              </option>
-            ))}
-          </Select>
-        </Field>
+      {/* Stacked: the form sits in a narrow side card, where a select beside the size was cut short. */}
+      <Field label="Batches in updates" error={errors?.fields.batchGroupingStrategy}>
+        <Select name="batchGroupingStrategy" defaultValue={group.batchGroupingStrategy}>
+          {strategies.map((s) => (
+            <option key={s} value={s}>
+              {strategyLabel[s]}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <div className="w-32">
         <Field label="Batch size" error={errors?.fields.batchSize}>
           <Input name="batchSize" type="number" inputMode="numeric" min={1} max={1000} defaultValue={group.batchSize ?? ""} aria-invalid={!!errors?.fields.batchSize} />
         </Field>

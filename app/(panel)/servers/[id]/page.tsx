@@ -44,7 +44,7 @@ function AppsTable({ group }: { group: ServerDetail["byType"][number] }) {
             <td className={`${tdClass} font-mono text-xs`} data-testid="instance-version">
               {instance.currentVersion ?? "—"}
             </td>
-            <td className={`${tdClass} break-all font-mono text-xs text-slate-600`}>{(group.appType === "docker" ? instance.image : instance.path) ?? "—"}</td>
+            <td className={`${tdClass} min-w-56 break-all font-mono text-xs text-slate-600`}>{(group.appType === "docker" ? instance.image : instance.path) ?? "—"}</td>
             <td className={`${tdClass} whitespace-nowrap font-mono text-xs`}>{instance.ip ? `${instance.ip}${instance.port ? `:${instance.port}` : ""}` : instance.port ?? "—"}</td>
             <td className={`${tdClass} whitespace-nowrap`}>
               <RelativeTime date={instance.lastSeen} />
@@ -73,7 +73,7 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
         {actor && can(actor.role, "poll.now") ? <PollNowButton serverId={server.id} /> : null}
       </PageHeader>
 
-      <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
+      <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-3">
         <Card title="Agent">
           <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-2 text-sm">
             <dt className="text-slate-500">Status</dt>
