@@ -38,5 +38,7 @@ await launchAc({
     for (const [role, user] of Object.entries(e2eUsers)) {
       await createUser({ login: user.login, password: user.password, role: role as keyof typeof e2eUsers });
     }
+    // A real HAProxy "lb1" behind srv-0001 (tests/e2e/haproxy.spec.ts); stopped when this process exits.
+    await (await import("./haproxy-lab/demo")).attachDemoHaproxy(`http://127.0.0.1:${E2E_SIM_CONTROL_PORT}`, { simulated: false });
   },
 });

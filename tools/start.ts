@@ -9,4 +9,6 @@ const demo = settings.AC_DEMO_FLEET === "true" || (settings.AC_DEMO_FLEET === "a
 await launchAc({
   port: settings.PORT,
   fleet: demo ? { servers: 36, appsPerServer: 8, port: 19100, controlPort: 19099, churnEverySec: 20 } : null,
+  // The demo's HAProxy: a real one when the package is installed, and a simulated one.
+  prepare: demo ? async () => void (await import("./haproxy-lab/demo")).attachDemoHaproxy("http://127.0.0.1:19099") : undefined,
 });

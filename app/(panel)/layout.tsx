@@ -13,6 +13,7 @@ const sections: NavItem[] = [
   { href: "/applications", label: "Applications" },
   { href: "/groups", label: "Groups" },
   { href: "/events", label: "Events" },
+  { href: "/haproxy", label: "HAProxy" },
   { href: "/tasks", label: "Tasks" },
 ];
 

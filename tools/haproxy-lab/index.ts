@@ -58,7 +58,8 @@ export async function startHaproxyLab(spec: LabSpec): Promise<HaproxyLab> {
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const kill = () => child.exitCode === null && child.kill("SIGKILL");
-  process.once("exit", kill); // a crashed test run must not leave haproxy behind
+  const onExit = () => (kill(), fs.rmSync(dir, { recursive: true, force: true }));
+  process.once("exit", onExit); // a crashed test run or a stopped demo must not leave haproxy behind
 
   const lab: HaproxyLab = {
     dir,
@@ -78,7 +79,7 @@ export async function startHaproxyLab(spec: LabSpec): Promise<HaproxyLab> {
       lab.spec = next;
     },
     async stop() {
-      process.removeListener("exit", kill);
+      process.removeListener("exit", onExit);
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGTERM");

@@ -1,0 +1,115 @@
+import Form from "next/form";
+import Link from "next/link";
+import { BackendAccordion } from "@/components/haproxy/backend-accordion";
+import { StatusCountList } from "@/components/haproxy/badges";
+import { InstancesTable } from "@/components/haproxy/instances-table";
+import { AutoRefresh } from "@/components/inventory/auto-refresh";
+import { Button, Input, Select } from "@/components/ui/controls";
+import { Pagination } from "@/components/ui/pagination";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { Card, EmptyState, ErrorNote, PageHeader } from "@/components/ui/states";
+import { choice, idFilter } from "@/lib/list-params";
+import { pageParam, param, type SearchParams } from "@/lib/search-params";
+import { can } from "@/server/auth/roles";
+import { sessionActor } from "@/server/auth/session";
+import { DISABLED_MESSAGE } from "@/server/haproxy/settings";
+import { STATUS_FILTERS } from "@/server/haproxy/view";
+import { api } from "@/server/trpc/server-caller";
+
+export const metadata = { title: "HAProxy" };
+
+const label = "mb-1 block font-medium text-slate-700";
+
+export default async function HaproxyPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const params = await searchParams;
+  const filters = { instance: idFilter(params, "instance"), status: choice(params, "status", STATUS_FILTERS), q: param(params, "q")?.slice(0, 100) };
+  const caller = await api();
+  const [summary, instances, view, actor] = await Promise.all([
+    caller.haproxy.summary(),
+    caller.haproxy.instances({}),
+    caller.haproxy.view({ instanceId: filters.instance, status: filters.status, q: filters.q, page: pageParam(params) }),
+    sessionActor(),
+  ]);
+  const role = actor?.role ?? "viewer";
+  const live = summary.enabled;
+  const filtered = Object.values(filters).some((v) => v !== undefined);
+
+  return (
+    <>
+      <PageHeader title="HAProxy">
+        <AutoRefresh />
+        <Link className="text-sm text-sky-800 underline" href="/haproxy/actions">Action log</Link>
+        <Link className="text-sm text-sky-800 underline" href="/haproxy/instances">{can(role, "haproxy.manage") ? "Manage instances" : "Instances"}</Link>
+      </PageHeader>
+      {!live ? <div className="mb-4"><ErrorNote>{DISABLED_MESSAGE}: nothing is synced and commands are refused. The data below is from the last sync.</ErrorNote></div> : null}
+
+      <section aria-label="Totals" className="mb-6 grid grid-cols-2 gap-3 md:grid-cols-4" data-testid="haproxy-summary">
+        <Card title="Instances">
+          <p className="text-2xl font-semibold tabular-nums">{summary.instances.total}</p>
+          <p className="text-xs text-slate-600">
+            {summary.instances.active} active · {summary.instances.failing} failing · {summary.instances.breakerOpen} breaker not closed
+          </p>
+        </Card>
+        <Card title="Backends">
+          <p className="text-2xl font-semibold tabular-nums">{summary.backends}</p>
+          <p className="text-xs text-slate-600">last sync <RelativeTime date={summary.lastSyncAt} /></p>
+        </Card>
+        <Card title="Servers">
+          <p className="text-2xl font-semibold tabular-nums">{summary.servers.total}</p>
+          <p className="text-xs text-slate-600">{summary.servers.mapped} mapped to applications</p>
+        </Card>
+        <Card title="By status">
+          <StatusCountList counts={summary.servers.byStatus} label="All servers by status" />
+        </Card>
+      </section>
+
+      {instances.length === 0 ? (
+        <EmptyState title="No HAProxy instances registered">
+          {can(role, "haproxy.manage") ? <Link className="text-sky-800 underline" href="/haproxy/instances">Register one</Link> : "An admin registers them."}
+        </EmptyState>
+      ) : (
+        <>
+          <InstancesTable instances={instances} canSync={live && can(role, "haproxy.sync")} />
+
+          <Form action="/haproxy" className="mb-4 mt-6 flex flex-wrap items-end gap-2" role="search" aria-label="Filter backends and servers">
+            <label className="text-sm">
+              <span className={label}>Instance</span>
+              <Select name="instance" defaultValue={filters.instance ?? ""} className="w-44">
+                <option value="">all</option>
+                {instances.map((i) => <option key={i.id} value={i.id}>{i.name} ({i.server.name})</option>)}
+              </Select>
+            </label>
+            <label className="text-sm">
+              <span className={label}>Status</span>
+              <Select name="status" defaultValue={filters.status ?? ""} className="w-32">
+                <option value="">any</option>
+                {STATUS_FILTERS.map((s) => <option key={s} value={s}>{s}</option>)}
+              </Select>
+            </label>
+            <label className="text-sm">
+              <span className={label}>Backend or server</span>
+              <Input name="q" defaultValue={filters.q} placeholder="name contains…" className="w-56" />
+            </label>
+            <Button type="submit" variant="secondary">Apply</Button>
+            {filtered ? <Link href="/haproxy" className="px-2 py-1.5 text-sm text-sky-800 underline">Clear filters</Link> : null}
+          </Form>
+
+          {view.items.length === 0 ? (
+            <EmptyState title={filtered ? "No backend or server matches these filters" : "No backends synced yet"}>
+              {filtered ? null : "They appear after the first sync of an instance."}
+            </EmptyState>
+          ) : (
+            <BackendAccordion backends={view.items} expand={filtered} canCommand={live && can(role, "haproxy.command")} canMap={can(role, "haproxy.map")} />
+          )}
+          <Pagination
+            basePath="/haproxy"
+            params={{ instance: filters.instance?.toString(), status: filters.status, q: filters.q }}
+            page={view.page}
+            pageCount={view.pageCount}
+            total={view.total}
+          />
+        </>
+      )}
+    </>
+  );
+}
