@@ -21,8 +21,8 @@ test.describe("HAProxy, as an operator", () => {
     await expect(lb1.getByTestId("last-sync")).toContainText("success", { timeout: 30_000 });
 
     // A server HAProxy health-checks as UP.
-    await page.getByLabel("Instance", { exact: true }).selectOption({ label: "lb1 (srv-0001)" });
-    await page.getByLabel("Status", { exact: true }).selectOption("UP");
+    await page.getByRole("combobox", { name: "Instance", exact: true }).selectOption({ label: "lb1 (srv-0001)" });
+    await page.getByRole("combobox", { name: "Status", exact: true }).selectOption("UP");
     await page.getByRole("button", { name: "Apply" }).click();
     const first = page.getByTestId("haproxy-server").first();
     await expect(first).toBeVisible();
@@ -30,8 +30,8 @@ test.describe("HAProxy, as an operator", () => {
     const [, backend, server] = label.split("/");
 
     // Only that server, so the row stays in view after its status changes.
-    await page.getByLabel("Status", { exact: true }).selectOption("");
-    await page.getByLabel("Backend or server", { exact: true }).fill(server!);
+    await page.getByRole("combobox", { name: "Status", exact: true }).selectOption("");
+    await page.getByRole("textbox", { name: "Backend or server", exact: true }).fill(server!);
     await page.getByRole("button", { name: "Apply" }).click();
     const row = page.locator(`[data-testid="haproxy-server"][data-server="${label}"]`);
     await expect(row.getByTestId("haproxy-status")).toContainText("UP");

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { InstanceHaproxyServers } from "@/components/haproxy/instance-haproxy-servers";
 import { EffectiveSettings } from "@/components/inventory/effective-settings";
 import { EventList } from "@/components/inventory/event-list";
 import { VersionTimeline } from "@/components/inventory/version-timeline";
@@ -138,6 +139,7 @@ export default async function InstancePage({ params, searchParams }: { params: P
         <EventList events={events.items} showServer={false} empty="No events for this instance" />
       </section>
       <InstanceUpdates instanceId={instance.id} />
+      <InstanceHaproxyServers instanceId={instance.id} />
     </>
   );
 }

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { ServerHaproxy } from "@/components/haproxy/server-haproxy";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
 import { InstanceCounts } from "@/components/inventory/instance-counts";
 import { DataTable, Th, tdClass, theadClass } from "@/components/inventory/table";
@@ -71,6 +72,7 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
       <PageHeader title={server.name}>
         <AutoRefresh />
         {actor && can(actor.role, "poll.now") ? <PollNowButton serverId={server.id} /> : null}
+        <ServerHaproxy serverId={server.id} serverName={server.name} />
       </PageHeader>
 
       <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-3">
