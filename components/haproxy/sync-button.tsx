@@ -6,8 +6,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
-import { Button } from "@/components/ui/controls";
 import type { SyncProgress } from "@/server/haproxy/sync";
+import { rowButton } from "./row-button";
 
 const describe = (p: SyncProgress | null) =>
   p?.phase === "servers" ? `Syncing… ${p.backendsDone}/${p.backendsTotal} backends` : p ? `Syncing… ${p.phase}` : "Syncing…";
@@ -44,9 +44,9 @@ export function SyncButton({ instanceId, name, running }: { instanceId: number; 
 
   return (
     <span className="inline-flex flex-col items-start gap-0.5">
-      <Button variant="secondary" className="px-2 py-1 text-xs" disabled={busy || running} aria-busy={busy} onClick={() => void sync()} aria-label={`Sync ${name} now`}>
+      <button type="button" className={rowButton} disabled={busy || running} aria-busy={busy} onClick={() => void sync()} aria-label={`Sync ${name} now`}>
         {busy || running ? describe(progress) : "Sync now"}
-      </Button>
+      </button>
       <span aria-live="polite" className="text-xs text-red-700">{error}</span>
     </span>
   );

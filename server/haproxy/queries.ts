@@ -38,10 +38,9 @@ export async function haproxySummary() {
   const [instances, backends, servers, mapped] = await Promise.all([
     db().hAProxyInstance.findMany({ select: { id: true, isActive: true, lastSyncSuccess: true, lastSyncAt: true } }),
     db().hAProxyBackend.count({ where: { removedAt: null } }),
-    db().$queryRaw<{ status: string | null; n: number }[]>`
-      SELECT s.status, count(*)::int AS n FROM haproxy_servers s JOIN haproxy_backends b ON b.id = s.backend_id
-      WHERE s.removed_at IS NULL AND b.removed_at IS NULL GROUP BY 1`,
-    db().hAProxyServer.count({ where: { removedAt: null, backend: { removedAt: null }, applicationInstanceId: { not: null } } }),
+    // Live servers only live in live backends (store.ts): no join needed.
+    db().$queryRaw<{ status: string | null; n: number }[]>`SELECT status, count(*)::int AS n FROM haproxy_servers WHERE removed_at IS NULL GROUP BY 1`,
+    db().hAProxyServer.count({ where: { removedAt: null, applicationInstanceId: { not: null } } }),
   ]);
   const byStatus = bucket(servers);
   const breakers = instances.map((i) => instanceBreaker(i.id).state);

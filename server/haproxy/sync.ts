@@ -9,7 +9,7 @@ import { backendMatcher } from "./backend-filter";
 import { autoMap, type AutoMapCounts } from "./mapping";
 import { instanceTargetSelect, invalidateLive, readBackends, readServers } from "./live";
 import { assertEnabled, haproxyOptions } from "./settings";
-import { recordSyncResult, storeSync, type SyncCounts } from "./store";
+import { analyzeAfterBulk, recordSyncResult, storeSync, type SyncCounts } from "./store";
 
 export type SyncOutcome = { instanceId: number; ok: boolean; error: string | null; counts: SyncCounts | null; mapping: AutoMapCounts | null; durationMs: number };
 export type SyncProgress = { phase: "backends" | "servers" | "saving" | "mapping"; backendsTotal: number; backendsDone: number; startedAt: Date };
@@ -64,6 +64,7 @@ async function runSync(instanceId: number, progress: SyncProgress): Promise<Sync
     );
     progress.phase = "saving";
     const counts = await storeSync(instanceId, fetched, new Date(started));
+    await analyzeAfterBulk(counts.created); // one big instance; the job also counts them all together
     await recordSyncResult(instanceId, new Date(o.now()), null);
     progress.phase = "mapping";
     return done(true, null, counts, await autoMap({ instanceId }));
@@ -85,6 +86,7 @@ export async function syncAllInstances(): Promise<SyncAllSummary> {
   const instances = await db().hAProxyInstance.findMany({ where: { isActive: true }, select: { id: true }, orderBy: { id: "asc" } });
   const limit = pLimit(o.instanceConcurrency);
   const outcomes = await Promise.all(instances.map((i) => limit(() => syncInstance(i.id))));
+  await analyzeAfterBulk(outcomes.reduce((n, r) => n + (r.counts?.created ?? 0), 0));
   return {
     instances: outcomes.length,
     ok: outcomes.filter((r) => r.ok).length,

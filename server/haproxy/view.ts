@@ -14,6 +14,8 @@ export const viewInput = z.object({
   q: z.string().trim().max(100, "at most 100 characters").optional(),
   page: z.number().int().min(1).default(1),
   pageSize: z.number().int().min(1).max(100).default(25),
+  /** false: backends and their counts only (the page loads a collapsed backend's servers when opened). */
+  withServers: z.boolean().default(true),
 });
 export type ViewInput = z.output<typeof viewInput>;
 
@@ -55,7 +57,7 @@ export async function haproxyView(input: ViewInput) {
           where: { id: { in: ids } },
           select: { id: true, backendName: true, instance: { select: { id: true, name: true, server: { select: { id: true, name: true } } } } },
         }),
-        db().hAProxyServer.findMany({
+        !input.withServers ? [] : db().hAProxyServer.findMany({
           where: {
             removedAt: null,
             ...statusWhere,
@@ -82,5 +84,7 @@ export async function haproxyView(input: ViewInput) {
     page: input.page,
     pageSize: input.pageSize,
     pageCount: Math.max(1, Math.ceil(total / input.pageSize)),
+    /** When this was read: open backends on the page re-read their servers when it changes. */
+    readAt: new Date(),
   };
 }

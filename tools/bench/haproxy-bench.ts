@@ -17,7 +17,7 @@ import { applyMigrations } from "../../server/database/migrate";
 import { generateBackends, simulatorClient, type ScenarioInput } from "../fagent-sim";
 
 const USAGE = `usage: npx tsx tools/bench/haproxy-bench.ts [--instances 50] [--backends 20] [--servers 20]
-       [--requests 40] [--no-web] [--json <file>]`;
+       [--requests 40] [--no-web] [--keep] [--json <file>]`;
 const { values: o } = parseArgs({
   options: {
     instances: { type: "string", default: "50" },
@@ -25,6 +25,8 @@ const { values: o } = parseArgs({
     servers: { type: "string", default: "20" },
     requests: { type: "string", default: "40" },
     "no-web": { type: "boolean", default: false },
+    /** Keep everything running after the figures (Ctrl-C stops), to look at the pages by hand. */
+    keep: { type: "boolean", default: false },
     json: { type: "string" },
     help: { type: "boolean" },
   },
@@ -48,15 +50,21 @@ let postgres: EmbeddedPostgresHandle | null = null;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ac-haproxy-bench-"));
 
 async function stopAll() {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-  await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once("exit", r)) : null)));
-  const { db } = await import("../../server/db");
-  await db().$disconnect().catch(() => undefined);
-  await postgres?.stop();
-  postgres = null;
-  fs.rmSync(tmp, { recursive: true, force: true });
+  try {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+    const { db } = await import("../../server/db");
+    await db().$disconnect().catch(() => undefined);
+    await postgres?.stop();
+    postgres = null;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
-process.on("exit", () => children.forEach((c) => c.kill("SIGKILL")));
+process.on("exit", () => {
+  children.forEach((c) => c.kill("SIGKILL"));
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void stopAll().finally(() => process.exit(130)));
 
 async function startSimulatorProcess(): Promise<string> {
@@ -221,6 +229,11 @@ async function main() {
     web.push(await measure("tRPC haproxy.view (page 1)", trpc("haproxy.view", {}), bearer));
     web.push(await measure("tRPC haproxy.view (page 40)", trpc("haproxy.view", { page: 40 }), bearer));
     web.push(await measure("tRPC haproxy.servers (one backend)", trpc("haproxy.servers", { backendId }), bearer));
+    if (o.keep) {
+      fs.writeFileSync(path.join(tmp, "session"), JSON.stringify({ base, cookie: cookie.cookie, token: secret }));
+      log(`kept running: ${base}, session in ${path.join(tmp, "session")}; Ctrl-C stops`);
+      await new Promise(() => undefined);
+    }
   }
   const result = { setup: { instances: INSTANCES, backends: BACKENDS, servers: SERVERS, total: INSTANCES * BACKENDS * SERVERS, cpus: os.cpus().length }, syncs, web };
   console.log(JSON.stringify(result, null, 2));

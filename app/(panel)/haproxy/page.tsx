@@ -23,16 +23,18 @@ const label = "mb-1 block font-medium text-slate-700";
 export default async function HaproxyPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const filters = { instance: idFilter(params, "instance"), status: choice(params, "status", STATUS_FILTERS), q: param(params, "q")?.slice(0, 100) };
+  const filtered = Object.values(filters).some((v) => v !== undefined);
+  // A status or text filter opens the matching backends; otherwise they come collapsed and load their servers when opened.
+  const expand = filters.status !== undefined || filters.q !== undefined;
   const caller = await api();
   const [summary, instances, view, actor] = await Promise.all([
     caller.haproxy.summary(),
     caller.haproxy.instances({}),
-    caller.haproxy.view({ instanceId: filters.instance, status: filters.status, q: filters.q, page: pageParam(params) }),
+    caller.haproxy.view({ instanceId: filters.instance, status: filters.status, q: filters.q, page: pageParam(params), withServers: expand }),
     sessionActor(),
   ]);
   const role = actor?.role ?? "viewer";
   const live = summary.enabled;
-  const filtered = Object.values(filters).some((v) => v !== undefined);
 
   return (
     <>
@@ -99,7 +101,7 @@ export default async function HaproxyPage({ searchParams }: { searchParams: Prom
               {filtered ? null : "They appear after the first sync of an instance."}
             </EmptyState>
           ) : (
-            <BackendAccordion backends={view.items} expand={filtered} canCommand={live && can(role, "haproxy.command")} canMap={can(role, "haproxy.map")} />
+            <BackendAccordion view={view} expand={expand} canCommand={live && can(role, "haproxy.command")} canMap={can(role, "haproxy.map")} />
           )}
           <Pagination
             basePath="/haproxy"
