@@ -68,5 +68,13 @@ test.describe("HAProxy, as a viewer", () => {
     await expect(page.getByTestId("haproxy-instance").filter({ hasText: "lb1" })).toBeVisible();
     await expect(page.getByRole("button", { name: /^Sync .* now$/ })).toHaveCount(0);
     await expect(page.getByRole("button", { name: /^(Drain|Ready|Maintenance for) / })).toHaveCount(0);
+
+    // Unfiltered, backends come collapsed; opening one loads its servers.
+    await page.goto("/haproxy");
+    const backend = page.getByTestId("backend").first();
+    await expect(backend.getByTestId("haproxy-server")).toHaveCount(0);
+    await backend.locator("summary").click();
+    await expect(backend.getByTestId("haproxy-server").first()).toBeVisible();
+    await expect(backend.getByTestId("haproxy-status").first()).toContainText(/UP|DOWN|DRAIN|MAINT/);
   });
 });
