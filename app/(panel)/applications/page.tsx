@@ -3,6 +3,7 @@ import Form from "next/form";
 import Link from "next/link";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
 import { CursorPagination } from "@/components/inventory/cursor-pagination";
+import { ServerFilterField } from "@/components/inventory/server-filter";
 import { DataTable, SortHeader, Th, tdClass, theadClass } from "@/components/inventory/table";
 import { Button, Input, Select } from "@/components/ui/controls";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -11,6 +12,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { hrefWith } from "@/lib/href";
 import { choice, idFilter } from "@/lib/list-params";
 import { param, type SearchParams } from "@/lib/search-params";
+import { readServerFilter } from "@/lib/server-filter";
 import { AppType, InstanceStatus } from "@/server/generated/prisma/enums";
 import { instanceSorts } from "@/server/inventory/queries/instance-list";
 import { api } from "@/server/trpc/server-caller";
@@ -36,9 +38,12 @@ async function loadPage(input: Parameters<Awaited<ReturnType<typeof api>>["appli
 
 export default async function ApplicationsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
+  const caller = await api();
+  const servers = await caller.servers.options();
+  const server = readServerFilter(params, servers);
   const filters = {
     q: param(params, "q")?.slice(0, 100),
-    serverId: idFilter(params, "serverId"),
+    serverId: server.serverId,
     groupId: idFilter(params, "groupId"),
     catalogId: idFilter(params, "catalogId"),
     appType: choice(params, "appType", appTypes),
@@ -47,14 +52,14 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
   const sort = choice(params, "sort", instanceSorts) ?? "name";
   const dir = choice(params, "dir", ["asc", "desc"] as const) ?? "asc";
   const cursor = param(params, "cursor");
-  const caller = await api();
-  const [{ page, stale }, servers, catalog] = await Promise.all([
-    loadPage({ ...filters, sort, dir, cursor, limit: 50 }),
-    caller.servers.options(),
+  const [{ page, stale }, catalog] = await Promise.all([
+    server.unknown ? { page: { items: [], total: 0, nextCursor: null, prevCursor: null }, stale: false } : loadPage({ ...filters, sort, dir, cursor, limit: 50 }),
     filters.catalogId ? caller.catalog.get({ id: filters.catalogId }).catch(() => null) : null,
   ]);
-  const filtered = Object.values(filters).some((v) => v !== undefined);
-  const header = { basePath: "/applications", params: filters, sort, dir };
+  // A server name no server has stays in the links, so the empty list keeps saying why.
+  const linkFilters = { ...filters, server: server.unknown ? server.name : undefined };
+  const filtered = Object.values(linkFilters).some((v) => v !== undefined);
+  const header = { basePath: "/applications", params: linkFilters, sort, dir };
   const groupName = page.items.find((i) => i.group?.id === filters.groupId)?.group?.name ?? `#${filters.groupId}`;
 
   return (
@@ -71,17 +76,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
           <span className={label}>Search</span>
           <Input name="q" defaultValue={filters.q} placeholder="Name, image or version" className="w-56" />
         </label>
-        <label className="text-sm">
-          <span className={label}>Server</span>
-          <Select name="serverId" defaultValue={filters.serverId ?? ""} className="w-44">
-            <option value="">any</option>
-            {servers.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </Select>
-        </label>
+        <ServerFilterField servers={servers} filter={server} />
         <label className="text-sm">
           <span className={label}>Type</span>
           <Select name="appType" defaultValue={filters.appType ?? ""} className="w-32">
@@ -116,7 +111,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
           {filters.groupId ? (
             <span className="rounded-full bg-sky-50 px-3 py-1 text-sky-900">
               Group <Link className="font-medium underline" href={`/groups/${filters.groupId}`}>{groupName}</Link>{" "}
-              <Link href={hrefWith("/applications", { ...filters, groupId: undefined, sort, dir })} aria-label="Remove the group filter" className="ml-1 font-bold">
+              <Link href={hrefWith("/applications", { ...linkFilters, groupId: undefined, sort, dir })} aria-label="Remove the group filter" className="ml-1 font-bold">
                 ×
               </Link>
             </span>
@@ -124,7 +119,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
           {filters.catalogId ? (
             <span className="rounded-full bg-sky-50 px-3 py-1 text-sky-900">
               Catalog {catalog?.name ?? `#${filters.catalogId}`}{" "}
-              <Link href={hrefWith("/applications", { ...filters, catalogId: undefined, sort, dir })} aria-label="Remove the catalog filter" className="ml-1 font-bold">
+              <Link href={hrefWith("/applications", { ...linkFilters, catalogId: undefined, sort, dir })} aria-label="Remove the catalog filter" className="ml-1 font-bold">
                 ×
               </Link>
             </span>
@@ -134,7 +129,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
       {stale ? <ErrorNote>That page link was made for another sort order; this is the first page.</ErrorNote> : null}
 
       {page.items.length === 0 ? (
-        <EmptyState title={filtered ? "No applications match" : cursor ? "No more applications" : "No applications yet"}>
+        <EmptyState title={server.unknown ? `No server is named “${server.name}”` : filtered ? "No applications match" : cursor ? "No more applications" : "No applications yet"}>
           {filtered ? "Try other filters." : cursor ? <Link className="underline" href={hrefWith("/applications", { sort, dir })}>Back to the first page</Link> : "Applications appear once their servers are polled."}
         </EmptyState>
       ) : (
@@ -186,7 +181,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
       )}
       <CursorPagination
         basePath="/applications"
-        params={{ ...filters, sort, dir }}
+        params={{ ...linkFilters, sort, dir }}
         total={page.total}
         shown={page.items.length}
         prevCursor={page.prevCursor}

@@ -2,12 +2,14 @@ import Form from "next/form";
 import Link from "next/link";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
 import { EventList } from "@/components/inventory/event-list";
+import { ServerFilterField } from "@/components/inventory/server-filter";
 import { Button, Input, Select } from "@/components/ui/controls";
 import { Pagination } from "@/components/ui/pagination";
 import { ErrorNote, PageHeader } from "@/components/ui/states";
 import { hrefWith } from "@/lib/href";
 import { choice, idFilter, utcDateParam } from "@/lib/list-params";
 import { pageParam, param, type SearchParams } from "@/lib/search-params";
+import { readServerFilter } from "@/lib/server-filter";
 import { EventType } from "@/server/generated/prisma/enums";
 import { api } from "@/server/trpc/server-caller";
 
@@ -18,22 +20,23 @@ const label = "mb-1 block font-medium text-slate-700";
 
 export default async function EventsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
+  const caller = await api();
+  const servers = await caller.servers.options();
+  const server = readServerFilter(params, servers);
   const filters = {
     type: choice(params, "type", types),
-    serverId: idFilter(params, "serverId"),
+    serverId: server.serverId,
     instanceId: idFilter(params, "instanceId"),
     from: utcDateParam(params, "from"),
     to: utcDateParam(params, "to"),
   };
-  // The URL keeps the inputs' own text so the form shows what was typed.
-  const urlFilters = { ...filters, from: param(params, "from"), to: param(params, "to") };
+  // The URL keeps the inputs' own text so the form shows what was typed (and a server name no server has).
+  const urlFilters = { ...filters, from: param(params, "from"), to: param(params, "to"), server: server.unknown ? server.name : undefined };
   const reversed = !!(filters.from && filters.to && filters.from > filters.to);
-  const caller = await api();
-  const [events, servers] = await Promise.all([
-    caller.events.list({ ...filters, to: reversed ? undefined : filters.to, page: pageParam(params), pageSize: 50 }),
-    caller.servers.options(),
-  ]);
-  const filtered = Object.values(filters).some((v) => v !== undefined);
+  const events = server.unknown
+    ? { items: [], total: 0, page: 1, pageCount: 1 }
+    : await caller.events.list({ ...filters, to: reversed ? undefined : filters.to, page: pageParam(params), pageSize: 50 });
+  const filtered = Object.values(urlFilters).some((v) => v !== undefined);
   const instanceName = events.items.find((e) => e.instance?.id === filters.instanceId)?.instance?.instanceName ?? `#${filters.instanceId}`;
 
   return (
@@ -52,17 +55,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
             ))}
           </Select>
         </label>
-        <label className="text-sm">
-          <span className={label}>Server</span>
-          <Select name="serverId" defaultValue={filters.serverId ?? ""} className="w-44">
-            <option value="">any</option>
-            {servers.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </Select>
-        </label>
+        <ServerFilterField servers={servers} filter={server} />
         <label className="text-sm">
           <span className={label}>From (UTC)</span>
           <Input type="datetime-local" name="from" defaultValue={urlFilters.from} className="w-52" />
@@ -92,7 +85,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
       ) : null}
       {reversed ? <ErrorNote>&ldquo;To&rdquo; is before &ldquo;From&rdquo;; showing everything from the start time on.</ErrorNote> : null}
       <div className={reversed ? "mt-3" : undefined}>
-        <EventList events={events.items} empty={filtered ? "No events match these filters" : "No events yet"} />
+        <EventList events={events.items} empty={server.unknown ? `No server is named “${server.name}”` : filtered ? "No events match these filters" : "No events yet"} />
       </div>
       <Pagination basePath="/events" params={{ ...urlFilters, serverId: filters.serverId?.toString(), instanceId: filters.instanceId?.toString() }} page={events.page} pageCount={events.pageCount} total={events.total} />
     </>

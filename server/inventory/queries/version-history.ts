@@ -53,14 +53,29 @@ export async function instanceHistory(input: z.output<typeof instanceHistoryInpu
 
 /**
  * Changes of the group's current instances (rows of deleted servers' instances are not linked any
- * more). By their ids, not a join on the instance: joined, PostgreSQL read the whole history
- * newest first and looked up each row's instance (11 ms for a group of 500 among 60,000 changes,
- * 28 ms under load); with the ids it reads the history index alone (2.6 ms).
+ * more). The group's instance ids go in as one array (an InitPlan), so PostgreSQL reads only the
+ * group's history, by its instance_id index: 2–4 ms for a group of 500 among 60,000 changes.
+ * Joined on the instance (Prisma's `instance: { groupId }`), it read the whole history newest
+ * first, looking up each row's instance, until it had a page: 11 ms for a group that changed
+ * lately, 160–200 ms for one of 450 instances that last changed three months ago. The page's ids
+ * first, then its rows by Prisma (a Prisma `in` list of the group's 500 ids cost as much in the client).
  */
 export async function groupHistory(input: z.output<typeof groupHistoryInput>) {
-  const group = await db().applicationGroup.findUnique({ where: { id: input.groupId }, select: { instances: { select: { id: true } } } });
-  if (!group) throw notFound("Application group");
-  return page({ instanceId: { in: group.instances.map((i) => i.id) } }, input);
+  const ofGroup = Prisma.sql`h.instance_id = ANY(ARRAY(SELECT id FROM application_instances WHERE group_id = ${input.groupId}))`;
+  const { skip, take } = pageArgs(input);
+  const [found, ids, [counted]] = await Promise.all([
+    db().applicationGroup.findUnique({ where: { id: input.groupId }, select: { id: true } }),
+    db().$queryRaw<{ id: number }[]>`SELECT h.id FROM application_version_history h WHERE ${ofGroup}
+      ORDER BY h.changed_at DESC, h.id DESC LIMIT ${take} OFFSET ${skip}`,
+    db().$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM application_version_history h WHERE ${ofGroup}`,
+  ]);
+  if (!found) throw notFound("Application group");
+  const items = await db().applicationVersionHistory.findMany({
+    where: { id: { in: ids.map((row) => row.id) } },
+    select: versionChangeSelect,
+    orderBy: [{ changedAt: "desc" }, { id: "desc" }],
+  });
+  return pageResult(items, counted?.total ?? 0, input);
 }
 
 export const recentChanges = (input: z.output<typeof recentChangesInput>) =>

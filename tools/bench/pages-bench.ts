@@ -1,0 +1,428 @@
+// The inventory pages benchmark (issue 4): `npm run bench:pages` (after `npx next build`).
+// A throwaway PostgreSQL seeded with a large inventory (seed-inventory.ts: 2,000 servers,
+// 50,000 instances), the production server (`next start`) on a free loopback port, and
+// autocannon against each target twice: the HTML page with a logged-in session cookie, and the
+// tRPC procedure behind it with an API token. Each target runs with 1 connection (the time the
+// server takes for one request) and with 8 (the same under concurrent load). Then the SQL the
+// procedures send (taken at the pg driver) is run again under EXPLAIN (ANALYZE, BUFFERS).
+// Everything it starts is stopped and deleted on the way out, Ctrl-C included.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import pg from "pg";
+import { reloadConfig } from "../../server/config";
+import { freePort, startTemporaryPostgres, type EmbeddedPostgresHandle } from "../../server/database/embedded";
+import { createDatabaseIfMissing, withDatabase } from "../../server/database/ensure";
+import { applyMigrations } from "../../server/database/migrate";
+import type { Context } from "../../server/trpc/context";
+import { defaultSeed, seedInventory, type SeedResult } from "./seed-inventory";
+
+const USAGE = `usage: npm run bench:pages -- [--servers 2000] [--instances 50000] [--big-group 500] [--duration 10]
+       [--connections 1,8] [--only first,filtered,deep,group,dashboard,servers] [--no-explain] [--cpu-prof <dir>] [--json <file>]`;
+
+const { values: o } = parseArgs({
+  options: {
+    servers: { type: "string", default: String(defaultSeed.servers) },
+    instances: { type: "string", default: String(defaultSeed.instances) },
+    "big-group": { type: "string", default: String(defaultSeed.bigGroup) },
+    /** Seconds each target is measured for, per connection count (a 2 s warm-up comes first). */
+    duration: { type: "string", default: "10" },
+    connections: { type: "string", default: "1,8" },
+    only: { type: "string" },
+    "no-explain": { type: "boolean", default: false },
+    /** Writes a CPU profile of the web server there (node --cpu-prof), to see where a page's time goes. */
+    "cpu-prof": { type: "string" },
+    json: { type: "string" },
+    help: { type: "boolean" },
+  },
+});
+if (o.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const root = path.resolve(import.meta.dirname, "../..");
+const log = (line: string) => console.error(`[bench] ${line}`);
+const BUDGET_MS = 300;
+const ADMIN = { login: "bench-admin", password: "bench-admin-password" };
+
+let web: ChildProcess | null = null;
+let postgres: EmbeddedPostgresHandle | null = null;
+
+async function stopAll() {
+  if (web && web.exitCode === null && web.signalCode === null) {
+    const exited = new Promise((resolve) => web!.once("exit", resolve));
+    web.kill("SIGTERM");
+    const kill = setTimeout(() => web?.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(kill);
+  }
+  const { db } = await import("../../server/db");
+  await db().$disconnect().catch(() => undefined);
+  await postgres?.stop();
+  postgres = null;
+}
+process.on("exit", () => web?.kill("SIGKILL"));
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping`);
+    void stopAll().finally(() => process.exit(130));
+  });
+}
+
+// ───────────────────────────── the server under test ─────────────────────────────
+
+async function startWeb(databaseUrl: string): Promise<string> {
+  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("no production build: run `npx next build` first");
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const output: string[] = [];
+  const profile = o["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(o["cpu-prof"])] : [];
+  web = spawn(process.execPath, [...profile, path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: databaseUrl,
+      AUTH_SECRET: "pages-bench-secret-pages-bench-secret",
+      NEXTAUTH_URL: base,
+      SCHEDULER_ENABLED: "false",
+      AC_ADMIN_USER: "",
+      AC_ADMIN_PASSWORD: "",
+    },
+  });
+  for (const stream of [web.stdout!, web.stderr!]) stream.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (web.exitCode !== null) throw new Error(`next start exited (code ${web.exitCode}):\n${output.join("")}`);
+    const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
+    if (ok) return base;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`next start did not answer /api/health within 60 s:\n${output.join("")}`);
+}
+
+/** Logs in through next-auth's credentials flow, as the login form does; returns the Cookie header. */
+async function login(base: string): Promise<string> {
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const jar = new Map<string, string>();
+  const keep = (response: Response) => {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const at = pair!.indexOf("=");
+      jar.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+  };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  keep(csrf);
+  const response = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
+    body: new URLSearchParams({ csrfToken, login: ADMIN.login, password: ADMIN.password, callbackUrl: `${base}/`, json: "true" }),
+  });
+  keep(response);
+  if (![...jar.keys()].some((k) => k.endsWith("next-auth.session-token"))) {
+    throw new Error(`logging in gave no session cookie (HTTP ${response.status})`);
+  }
+  return cookie();
+}
+
+// ───────────────────────────── targets ─────────────────────────────
+
+type Caller = Awaited<ReturnType<typeof makeCaller>>;
+type Target = {
+  /** For --only. */
+  key: string;
+  name: string;
+  page: string;
+  procedure: { path: string; input: unknown };
+  /** The procedures the page calls, for the plans (the layout's session lookups left out). */
+  calls: (caller: Caller) => Promise<unknown>;
+};
+
+/** The router in this process, as the admin (the context module is not imported: next-auth does not load under tsx). */
+async function makeCaller() {
+  const [{ createCaller }, { db }] = await Promise.all([import("../../server/trpc/root"), import("../../server/db")]);
+  const admin = await db().user.findUniqueOrThrow({ where: { login: ADMIN.login }, select: { id: true, login: true, displayName: true, role: true } });
+  const context: Context = { actor: { kind: "user", ...admin } };
+  return createCaller(context);
+}
+
+async function targets(databaseUrl: string, seeded: SeedResult): Promise<Target[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  // A page four fifths down the list by name, as "Next" pressed 800 times would reach.
+  const deep = (await client.query<{ instance_name: string; id: number }>(
+    "SELECT instance_name, id FROM application_instances ORDER BY instance_name, id OFFSET $1 LIMIT 1",
+    [Math.floor(seeded.instances * 0.8)],
+  )).rows[0]!;
+  await client.end();
+  const { encodeCursor } = await import("../../server/inventory/queries/keyset");
+  const cursor = encodeCursor({ sort: "name", dir: "asc", before: false, keys: [deep.instance_name, String(deep.id)] });
+  const filtered = { status: "online", appType: "docker", q: "api" } as const;
+  const group = seeded.bigGroup.id;
+  return [
+    {
+      key: "first",
+      name: "applications, first page",
+      page: "/applications",
+      procedure: { path: "applications.list", input: { limit: 50 } },
+      calls: (c) => Promise.all([c.applications.list({ limit: 50 }), c.servers.options()]),
+    },
+    {
+      key: "filtered",
+      name: "applications, filtered + searched",
+      page: `/applications?${new URLSearchParams(filtered)}`,
+      procedure: { path: "applications.list", input: { ...filtered, limit: 50 } },
+      calls: (c) => c.applications.list({ ...filtered, limit: 50 }),
+    },
+    {
+      key: "deep",
+      name: "applications, deep cursor page",
+      page: `/applications?${new URLSearchParams({ sort: "name", dir: "asc", cursor })}`,
+      procedure: { path: "applications.list", input: { sort: "name", dir: "asc", cursor, limit: 50 } },
+      calls: (c) => c.applications.list({ sort: "name", dir: "asc", cursor, limit: 50 }),
+    },
+    {
+      key: "group",
+      name: `group page (${seeded.bigGroup.instances} instances)`,
+      page: `/groups/${group}`,
+      procedure: { path: "groups.get", input: { id: group } },
+      calls: (c) => Promise.all([c.groups.get({ id: group }), c.versions.forGroup({ groupId: group, page: 1, pageSize: 20 })]),
+    },
+    {
+      key: "dashboard",
+      name: "dashboard",
+      page: "/",
+      procedure: { path: "system.overview", input: undefined },
+      calls: (c) => c.system.overview(),
+    },
+    {
+      key: "servers",
+      name: "servers list",
+      page: "/servers",
+      procedure: { path: "servers.list", input: {} },
+      calls: (c) => c.servers.list({}),
+    },
+  ];
+}
+
+// ───────────────────────────── load ─────────────────────────────
+
+type Measured = {
+  target: string;
+  kind: "page" | "tRPC";
+  connections: number;
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  bytes: number;
+  failures: number;
+};
+
+/** Nearest-rank percentile, in whole milliseconds. */
+const percentile = (sorted: number[], p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN);
+
+async function load(url: string, headers: Record<string, string>, connections: number, seconds: number) {
+  const latencies: number[] = [];
+  let bytes = 0;
+  let failures = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ url, headers, connections, duration: seconds, timeout: 30 }, (error, done) => (error ? reject(error) : resolve(done)));
+    instance.on("response", (_client, status, resBytes, ms) => {
+      if (status !== 200) failures++;
+      latencies.push(ms);
+      bytes = resBytes;
+    });
+  });
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    rps: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    max: Math.round(latencies.at(-1) ?? NaN),
+    bytes,
+    failures: failures + result.errors + result.timeouts,
+  };
+}
+
+async function measure(base: string, list: Target[], cookie: string, token: string): Promise<Measured[]> {
+  const seconds = Number(o.duration);
+  const counts = o.connections.split(",").map(Number);
+  const results: Measured[] = [];
+  for (const target of list) {
+    const trpc = `/api/trpc/${target.procedure.path}` + (target.procedure.input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: target.procedure.input }))}`);
+    const kinds: { kind: Measured["kind"]; url: string; headers: Record<string, string> }[] = [
+      { kind: "page", url: base + target.page, headers: { cookie } },
+      { kind: "tRPC", url: base + trpc, headers: { authorization: `Bearer ${token}` } },
+    ];
+    for (const { kind, url, headers } of kinds) {
+      // One request by hand first: a redirect to /login or an error must stop the run, not be timed.
+      const probe = await fetch(url, { headers, redirect: "manual" });
+      if (probe.status !== 200) throw new Error(`${target.name} (${kind}) answered HTTP ${probe.status}: ${(await probe.text()).slice(0, 300)}`);
+      await load(url, headers, Math.max(...counts), 2); // warm-up
+      for (const connections of counts) {
+        const m = await load(url, headers, connections, seconds);
+        results.push({ target: target.name, kind, connections, ...m });
+        log(`${target.name} · ${kind} · ${connections} conn: p50 ${m.p50} ms, p95 ${m.p95} ms, p99 ${m.p99} ms, ${m.rps.toFixed(1)} req/s${m.failures ? `, ${m.failures} FAILED` : ""}`);
+      }
+    }
+  }
+  return results;
+}
+
+// ───────────────────────────── plans ─────────────────────────────
+
+type Statement = { text: string; values: unknown[] };
+
+/** Records what the pg driver is asked to run (Prisma's queries and raw SQL alike). */
+function tapQueries(): { take(): Statement[] } {
+  let taken: Statement[] = [];
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  (pg.Client.prototype as unknown as { query: typeof query }).query = function (this: pg.Client, ...args: unknown[]) {
+    const [first, second] = args;
+    const text = typeof first === "string" ? first : ((first as { text?: string } | null)?.text ?? "");
+    const values = typeof first === "string" ? (Array.isArray(second) ? second : []) : ((first as { values?: unknown[] } | null)?.values ?? []);
+    if (/^\s*(SELECT|WITH)\b/i.test(text)) taken.push({ text, values });
+    return query.apply(this, args);
+  };
+  return {
+    take() {
+      const out = taken;
+      taken = [];
+      return out;
+    },
+  };
+}
+
+const BIG_TABLES = ["application_instances", "events", "application_version_history"];
+
+async function explain(databaseUrl: string, list: Target[], caller: Caller, tap: { take(): Statement[] }) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const report: { target: string; sql: string; ms: number; scans: string[]; seqScans: string[]; plan: string }[] = [];
+  try {
+    for (const target of list) {
+      await target.calls(caller); // warm: the plans below are of a second, cached run
+      tap.take();
+      await target.calls(caller);
+      for (const statement of tap.take()) {
+        const rows = (await client.query<{ "QUERY PLAN": string }>({ text: `EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`, values: statement.values })).rows;
+        const plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
+        const ms = Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN);
+        const scans = [...plan.matchAll(/((?:Parallel )?(?:Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan|Bitmap Index Scan)(?: Backward)?(?: using \S+)? on \S+)/g)].map((m) => m[1]!);
+        const seqScans = scans.filter((s) => /Seq Scan on (\S+)/.test(s) && BIG_TABLES.includes(/on (\S+)/.exec(s)![1]!));
+        report.push({ target: target.name, sql: statement.text.replace(/\s+/g, " ").trim(), ms, scans: [...new Set(scans)], seqScans, plan });
+      }
+    }
+  } finally {
+    await client.end();
+  }
+  return report;
+}
+
+// ───────────────────────────── report ─────────────────────────────
+
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
+const loadAtStart = loadAverage();
+
+function machine(pgVersion: string) {
+  const cpus = os.cpus();
+  return `${cpus.length} × ${cpus[0]?.model ?? "?"}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}, ${pgVersion}; load average ${loadAtStart} at the start, ${loadAverage()} at the end`;
+}
+
+/**
+ * One row per target and kind, a column group per connection count. The budget is judged on one
+ * connection: the server's own time for a request. With more connections than the server has
+ * cores, a request also waits for the ones ahead of it; those columns show throughput under load.
+ */
+function printResults(results: Measured[]) {
+  const counts = [...new Set(results.map((r) => r.connections))];
+  const lines = [
+    `| target | kind | response | ${counts.map((c) => `${c} conn.: p50 / p95 / p99 | req/s`).join(" | ")} | p95 ≤ ${BUDGET_MS} ms (${counts[0]} conn.) |`,
+    `|---|---|---:|${counts.map(() => "---:|---:|").join("")}:---:|`,
+  ];
+  const rows = new Map<string, Measured[]>();
+  for (const r of results) rows.set(`${r.target}\u0000${r.kind}`, [...(rows.get(`${r.target}\u0000${r.kind}`) ?? []), r]);
+  for (const measured of rows.values()) {
+    const [first] = measured;
+    const cells = counts.map((c) => {
+      const m = measured.find((r) => r.connections === c);
+      return m ? `${m.p50} / ${m.p95} / ${m.p99} ms | ${m.rps.toFixed(1)}` : "— | —";
+    });
+    const failed = measured.reduce((n, m) => n + m.failures, 0);
+    const ok = failed ? `**${failed} failed**` : first!.p95 <= BUDGET_MS ? "yes" : "**no**";
+    lines.push(`| ${first!.target} | ${first!.kind} | ${(first!.bytes / 1024).toFixed(0)} KB | ${cells.join(" | ")} | ${ok} |`);
+  }
+  console.log(lines.join("\n"));
+}
+
+async function main() {
+  const seedOptions = { servers: Number(o.servers), instances: Number(o.instances), bigGroup: Number(o["big-group"]) };
+  log("starting a throwaway PostgreSQL");
+  postgres = await startTemporaryPostgres();
+  const databaseUrl = withDatabase(postgres.url, "ac_pages_bench");
+  await createDatabaseIfMissing(databaseUrl);
+  await applyMigrations(databaseUrl);
+  log(`seeding ${seedOptions.servers} servers, ${seedOptions.instances} instances`);
+  const seeded = await seedInventory(databaseUrl, seedOptions);
+  log(`seeded in ${(seeded.ms / 1000).toFixed(1)} s: ${JSON.stringify(seeded)}`);
+
+  process.env.DATABASE_URL = databaseUrl;
+  reloadConfig();
+  const tap = tapQueries();
+  const { createUser } = await import("../../server/users/users");
+  const { createApiToken } = await import("../../server/users/api-tokens");
+  await createUser({ ...ADMIN, role: "admin" });
+  const { secret } = await createApiToken({ name: "pages-bench", role: "admin" });
+
+  const only = o.only?.split(",").map((s) => s.trim().toLowerCase());
+  const list = (await targets(databaseUrl, seeded)).filter((t) => !only || only.includes(t.key));
+  const caller = await makeCaller();
+
+  log("starting next start (production build)");
+  const base = await startWeb(databaseUrl);
+  const cookie = await login(base);
+  log(`logged in; measuring ${list.length} targets, ${o.duration} s each per connection count (${o.connections})`);
+  const results = await measure(base, list, cookie, secret);
+  const plans = o["no-explain"] ? [] : await explain(databaseUrl, list, caller, tap);
+
+  const version = new pg.Client({ connectionString: databaseUrl });
+  await version.connect();
+  const pgVersion = (await version.query<{ server_version: string }>("SHOW server_version")).rows[0]!.server_version;
+  await version.end();
+
+  console.log(`\n## Inventory pages: ${seeded.servers} servers, ${seeded.instances} instances, ${seeded.groups} groups, ${seeded.events} events, ${seeded.versionChanges} version changes`);
+  console.log(`machine: ${machine(`PostgreSQL ${pgVersion}`)}\n`);
+  printResults(results);
+  if (plans.length) {
+    console.log("\n### Statements behind the pages (EXPLAIN ANALYZE, second run)\n");
+    console.log("| target | ms | scans | SQL |\n|---|---:|---|---|");
+    for (const p of plans) console.log(`| ${p.target} | ${p.ms.toFixed(2)} | ${p.scans.join("; ")} | \`${p.sql.slice(0, 160)}${p.sql.length > 160 ? "…" : ""}\` |`);
+    const seq = plans.filter((p) => p.seqScans.length);
+    console.log(seq.length ? `\nSequential scans of large tables: ${seq.length}` : "\nNo sequential scan of a large table (application_instances, events, application_version_history).");
+    console.log("\n### Plans\n");
+    for (const p of plans) console.log(`-- ${p.target}\n-- ${p.sql}\n${p.plan}\n`);
+  }
+  if (o.json) fs.writeFileSync(o.json, JSON.stringify({ seeded, results, plans }, null, 2));
+  const fewest = Math.min(...results.map((r) => r.connections));
+  const missed = results.filter((r) => r.connections === fewest && r.p95 > BUDGET_MS);
+  if (missed.length) log(`over ${BUDGET_MS} ms at p95 with ${fewest} connection(s): ${missed.map((m) => `${m.target} (${m.kind})`).join(", ")}`);
+}
+
+try {
+  await main();
+} finally {
+  await stopAll();
+}
