@@ -1,6 +1,7 @@
 // Seed 000's ApplicationGroupService: every instance name resolves to a catalog entry and a
 // group (get-or-create, both named after the name's base). Done in bulk, outside the server's
-// write transaction, with ON CONFLICT so concurrent polls creating the same group never clash.
+// write transaction, with ON CONFLICT so concurrent polls creating the same group never clash,
+// and in name order: two polls inserting overlapping names in different orders deadlocked (40P01).
 import type { AppType } from "../generated/prisma/enums";
 import type { Db } from "../db";
 import type { GroupLink } from "./reconcile";
@@ -27,10 +28,12 @@ export async function resolveGroups(
     await client.$executeRaw`
       INSERT INTO application_catalog (name, app_type, created_at, updated_at)
       SELECT n, t::"AppType", now(), now() FROM unnest(${unlinked}::text[], ${types}::text[]) AS u(n, t)
+      ORDER BY n
       ON CONFLICT (name) DO NOTHING`;
     await client.$executeRaw`
       INSERT INTO application_groups (name, catalog_id, created_at, updated_at)
       SELECT c.name, c.id, now(), now() FROM application_catalog c WHERE c.name = ANY(${unlinked}::text[])
+      ORDER BY c.name
       ON CONFLICT (name) DO UPDATE SET catalog_id = EXCLUDED.catalog_id, updated_at = now()
       WHERE application_groups.catalog_id IS NULL`;
     links = await readLinks(client, names);

@@ -7,7 +7,7 @@ import { config } from "../config";
 import { db } from "../db";
 import { resolveGroups } from "./groups";
 import { reconcile } from "./reconcile";
-import { loadStoredInstances, touchUnchangedServers, writeAppsFailure, writeReconciliation, writeServerOffline } from "./store";
+import { touchUnchangedServers, writeAppsFailure, writeReconciliation, writeServerOffline } from "./store";
 
 export type PollTarget = {
   id: number;
@@ -101,16 +101,15 @@ async function applyReply(target: PollTarget, body: Buffer, fingerprint: string,
     await writeAppsFailure(target.id, target.name, message(error), now);
     return { ...base, result: "apps_failed", error: message(error), skippedApps: [], counts: noCounts };
   }
-  const [stored, groups] = await Promise.all([loadStoredInstances(target.id), resolveGroups(db(), reply.apps)]);
+  const groups = await resolveGroups(db(), reply.apps);
   // A bad entry says nothing about its instance: it must not be taken for a vanished one.
   const unreadable = reply.rejected.flatMap((r) => (r.name ? [{ appType: r.kind, instanceName: r.name }] : []));
-  const plan = reconcile(stored, reply.apps, groups, now, unreadable);
   const skippedApps = reply.rejected.map((r) => r.reason);
   const lastError = skippedApps.length
     ? `${skippedApps.length} app entr${skippedApps.length === 1 ? "y" : "ies"} skipped: ${skippedApps.slice(0, 3).join("; ")}${skippedApps.length > 3 ? "; …" : ""}`
     : null;
   if (lastError) console.warn(`[ac] poll ${target.name}: ${lastError}`);
-  await writeReconciliation(target.id, plan, { name: target.name, fingerprint, lastError }, now);
+  const plan = await writeReconciliation(target.id, (stored) => reconcile(stored, reply.apps, groups, now, unreadable), { name: target.name, fingerprint, lastError }, now);
   return {
     ...base,
     result: "updated",

@@ -1,5 +1,6 @@
 // Database side of polling: read a server's instances, write a reconciliation atomically.
 import { db, Prisma } from "../db";
+import { insertEvents, insertHistory, insertInstances, updateInstances } from "./bulk-writes";
 import type { Reconciliation, StoredInstance } from "./reconcile";
 
 export const storedInstanceSelect = {
@@ -8,9 +9,6 @@ export const storedInstanceSelect = {
   eurekaUrl: true, eurekaRegistered: true, path: true, logPath: true, version: true, distrPath: true,
   ip: true, port: true, pid: true, startTime: true, status: true,
 } satisfies Prisma.ApplicationInstanceSelect;
-
-export const loadStoredInstances = (serverId: number): Promise<StoredInstance[]> =>
-  db().applicationInstance.findMany({ where: { serverId }, select: storedInstanceSelect });
 
 export type ServerResult = { name: string; fingerprint: string | null; lastError: string | null };
 
@@ -23,35 +21,39 @@ async function lockServer(tx: Tx, serverId: number) {
   return rows[0].status;
 }
 
-const connectEvent = (serverId: number, name: string, now: Date): Prisma.EventCreateManyInput => ({
-  serverId, timestamp: now, eventType: "connect", status: "online", description: `Agent of ${name} is answering`,
+const connectEvent = (serverId: number, name: string, now: Date) => ({
+  serverId, instanceId: null, timestamp: now, eventType: "connect" as const, status: "online", description: `Agent of ${name} is answering`,
 });
 
-/** One transaction: the instance changes, history, events and the server's own row. */
-export async function writeReconciliation(serverId: number, plan: Reconciliation, server: ServerResult, now: Date) {
-  await db().$transaction(async (tx) => {
+// 64 polls share the pool's connections; on a busy machine Prisma's default 2 s wait for one failed
+// polls that only had to queue (the failure just moved their work to the next cycle).
+const writeTransaction = { maxWait: 30_000, timeout: 30_000 };
+
+/**
+ * One transaction: the server's row is locked, its instances read, the plan made from them and
+ * written, with history, events and the server's own row. Planned under the lock, so an update
+ * task that recorded a new version a moment before is seen and not recorded a second time.
+ */
+export async function writeReconciliation(serverId: number, makePlan: (stored: StoredInstance[]) => Reconciliation, server: ServerResult, now: Date) {
+  return db().$transaction(async (tx) => {
     const previous = await lockServer(tx, serverId);
-    if (plan.creates.length) {
-      await tx.applicationInstance.createMany({ data: plan.creates.map((row) => ({ ...row, serverId })) });
-    }
-    for (const { id, data } of plan.updates) await tx.applicationInstance.update({ where: { id }, data, select: { id: true } });
+    const plan = makePlan(await tx.applicationInstance.findMany({ where: { serverId }, select: storedInstanceSelect }));
+    await insertInstances(tx, serverId, plan.creates, now);
+    await updateInstances(tx, plan.updates, now);
     if (plan.vanished.length) {
       await tx.applicationInstance.updateMany({ where: { id: { in: plan.vanished } }, data: { status: "offline", lastSeen: now } });
     }
-    if (plan.history.length) {
-      await tx.applicationVersionHistory.createMany({
-        data: plan.history.map((row) => ({ ...row, serverName: server.name, changedAt: now, changedBy: "agent" as const, changeSource: "polling" as const })),
-      });
-    }
-    const events: Prisma.EventCreateManyInput[] = plan.events.map((event) => ({ ...event, serverId, timestamp: now }));
+    await insertHistory(tx, plan.history.map((row) => ({ ...row, serverName: server.name, changedAt: now })));
+    const events: Parameters<typeof insertEvents>[1] = plan.events.map((event) => ({ ...event, serverId, timestamp: now }));
     if (previous !== "online") events.push(connectEvent(serverId, server.name, now));
-    if (events.length) await tx.event.createMany({ data: events });
+    await insertEvents(tx, events);
     await tx.server.update({
       where: { id: serverId },
       data: { status: "online", lastCheck: now, lastError: server.lastError, appsFingerprint: server.fingerprint },
       select: { id: true },
     });
-  });
+    return plan;
+  }, writeTransaction);
 }
 
 /** The agent did not answer: the server is offline and nothing is known of its apps. */
@@ -68,7 +70,7 @@ export async function writeServerOffline(serverId: number, name: string, reason:
       data: { status: "offline", lastCheck: now, lastError: reason, appsFingerprint: null },
       select: { id: true },
     });
-  });
+  }, writeTransaction);
 }
 
 /** The agent answered ping but its apps reply was unusable: keep the inventory, record why. */
@@ -80,7 +82,7 @@ export async function writeAppsFailure(serverId: number, name: string, reason: s
       data: { status: "online", lastCheck: now, lastError: reason, appsFingerprint: null },
       select: { id: true },
     });
-  });
+  }, writeTransaction);
 }
 
 /**

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { pollServer, pollTargetSelect } from "@/server/inventory/poll-server";
 import { pollServers } from "@/server/inventory/poll-cycle";
+import { resolveGroups } from "@/server/inventory/groups";
 import { startSimulator, type ScenarioInput } from "@/tools/fagent-sim";
 import { resetDatabase } from "@/tests/setup/db-helpers";
 
@@ -228,6 +229,37 @@ describe("steady and concurrent polling", () => {
     await db().server.update({ where: { name: "alpha" }, data: { appsFingerprint: null } });
     expect((await poll("alpha")).result).toBe("updated");
     expect((await instance("jurws_1")).version).toBe("1.0");
+  });
+
+  it("does not record a version change a second time when an update task recorded it while the reply was on its way", async () => {
+    await poll("alpha");
+    await sim.control.setApp("alpha", "docker", "jurws_1", { version: "2.0" });
+    await sim.control.fault("alpha", { fault: "slow", ms: 300 });
+    const polling = poll("alpha");
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the reply (with 2.0) is being sent
+    const stored = await instance("jurws_1");
+    await db().$transaction([
+      db().applicationInstance.update({ where: { id: stored.id }, data: { version: "2.0" } }),
+      db().applicationVersionHistory.create({
+        data: { instanceId: stored.id, serverName: "alpha", instanceName: "jurws_1", oldVersion: "1.0", newVersion: "2.0", oldTag: "1.0", newTag: "1.0", changedBy: "user", changeSource: "update_task" },
+      }),
+    ]);
+    expect((await polling).result).toBe("updated");
+    const rows = await db().applicationVersionHistory.findMany({ where: { instanceId: stored.id } });
+    expect(rows).toMatchObject([{ changeSource: "update_task", newVersion: "2.0" }]);
+  });
+
+  it("resolves the same new groups from many polls at once, in any order, without a deadlock or a duplicate", async () => {
+    // Each round: 200 new names, asked for by 16 polls at once, each in its own random order.
+    for (let round = 0; round < 5; round++) {
+      const names = Array.from({ length: 200 }, (_, i) => `r${round}-svc${i}_1`);
+      const shuffled = () => names.map((n) => [Math.random(), n] as const).sort(([a], [b]) => a - b).map(([, n]) => n);
+      const results = await Promise.all(
+        Array.from({ length: 16 }, () => resolveGroups(db(), shuffled().map((instanceName) => ({ instanceName, appType: "service" as const })))),
+      );
+      expect(await db().applicationGroup.count({ where: { name: { startsWith: `r${round}-` } } })).toBe(200);
+      for (const links of results) expect(new Set([...links.values()].map((l) => l.groupId)).size).toBe(200);
+    }
   });
 
   it("never polls one server twice at once when two triggers overlap", async () => {
