@@ -195,3 +195,10 @@ describe("selective polling", () => {
     expect((await as.viewer.haproxy.backends({ instanceId })).backends.map((b) => b.backendName)).toEqual(["be_admin", "be_api"]);
   });
 });
+
+describe("the lab itself", () => {
+  it("refuses a config HAProxy rejects, with HAProxy's own reason", async () => {
+    const duplicate = { name: "be_dup", servers: [{ name: "s1", address: "127.0.0.1:1", check: false }, { name: "s1", address: "127.0.0.1:2", check: false }] };
+    await expect(startHaproxyLab({ backends: [duplicate] })).rejects.toThrow(/refused the lab config: .*another server named 's1'/s);
+  });
+});

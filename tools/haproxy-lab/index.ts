@@ -51,8 +51,12 @@ export async function startHaproxyLab(spec: LabSpec): Promise<HaproxyLab> {
   const stateFile = path.join(dir, "server-state");
   const configFile = path.join(dir, "haproxy.cfg");
   fs.writeFileSync(configFile, renderConfig(spec, { socket, stateFile }));
-  const check = spawnSync(HAPROXY_BIN, ["-c", "-q", "-f", configFile], { encoding: "utf8", timeout: 10_000 });
-  if (check.status !== 0) throw new Error(`haproxy refused the lab config: ${check.stderr || check.stdout}`);
+  // Not -q: it silences the ALERT lines that say what is wrong.
+  const check = spawnSync(HAPROXY_BIN, ["-c", "-f", configFile], { encoding: "utf8", timeout: 10_000 });
+  if (check.status !== 0) {
+    const said = (check.stderr || check.stdout || check.error?.message || `ended by ${check.signal}`).split("\n").filter((l) => l.includes("ALERT") || !l.includes("NOTICE")).join("\n");
+    throw new Error(`haproxy refused the lab config: ${said.trim()}`);
+  }
 
   const child = spawn(HAPROXY_BIN, ["-W", "-db", "-f", configFile], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
