@@ -51,10 +51,10 @@ export function Th({ children, className = "" }: { children?: React.ReactNode; c
  * `relative` keeps screen-reader-only text in cells (absolutely placed) from widening the page.
  * Links in cells are names (servers, instances, groups): squeezed, they broke at every hyphen.
  */
-export function DataTable({ children, label }: { children: React.ReactNode; label: string }) {
+export function DataTable({ children, label, linkClass = "" }: { children: React.ReactNode; label: string; linkClass?: string }) {
   return (
     <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="min-w-full divide-y divide-slate-200 text-sm [&_td_a]:whitespace-nowrap" aria-label={label}>
+      <table className={`min-w-full divide-y divide-slate-200 text-sm [&_td_a]:whitespace-nowrap ${linkClass}`} aria-label={label}>
         {children}
       </table>
     </div>

@@ -21,7 +21,7 @@ import type { Context } from "../../server/trpc/context";
 import { defaultSeed, seedInventory, type SeedResult } from "./seed-inventory";
 
 const USAGE = `usage: npm run bench:pages -- [--servers 2000] [--instances 50000] [--big-group 500] [--duration 10]
-       [--connections 1,8] [--only first,filtered,deep,group,dashboard,servers] [--no-explain] [--cpu-prof <dir>] [--json <file>]`;
+       [--connections 1,8] [--only first,filtered,deep,group,dashboard,servers] [--no-explain] [--cpu-prof <dir>] [--json <file>] [--dump <dir>]`;
 
 const { values: o } = parseArgs({
   options: {
@@ -36,6 +36,8 @@ const { values: o } = parseArgs({
     /** Writes a CPU profile of the web server there (node --cpu-prof), to see where a page's time goes. */
     "cpu-prof": { type: "string" },
     json: { type: "string" },
+    /** Saves each target's page and tRPC answer there, to see what a page is made of. */
+    dump: { type: "string" },
     help: { type: "boolean" },
   },
 });
@@ -270,7 +272,12 @@ async function measure(base: string, list: Target[], cookie: string, token: stri
     for (const { kind, url, headers } of kinds) {
       // One request by hand first: a redirect to /login or an error must stop the run, not be timed.
       const probe = await fetch(url, { headers, redirect: "manual" });
-      if (probe.status !== 200) throw new Error(`${target.name} (${kind}) answered HTTP ${probe.status}: ${(await probe.text()).slice(0, 300)}`);
+      const body = await probe.text();
+      if (probe.status !== 200) throw new Error(`${target.name} (${kind}) answered HTTP ${probe.status}: ${body.slice(0, 300)}`);
+      if (o.dump) {
+        fs.mkdirSync(o.dump, { recursive: true });
+        fs.writeFileSync(path.join(o.dump, `${target.key}.${kind === "page" ? "html" : "json"}`), body);
+      }
       await load(url, headers, Math.max(...counts), 2); // warm-up
       for (const connections of counts) {
         const m = await load(url, headers, connections, seconds);

@@ -2,13 +2,11 @@ import Link from "next/link";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
 import { DriftBadge } from "@/components/inventory/drift-badge";
 import { EffectiveSettings } from "@/components/inventory/effective-settings";
-import { DataTable, Th, tdClass, theadClass } from "@/components/inventory/table";
+import { GroupInstanceTable } from "@/components/inventory/group-instance-table";
 import { VersionTimeline } from "@/components/inventory/version-timeline";
 import { GroupUpdates } from "@/components/tasks/group-updates";
 import { Pagination } from "@/components/ui/pagination";
-import { RelativeTime } from "@/components/ui/relative-time";
 import { Card, EmptyState, PageHeader } from "@/components/ui/states";
-import { StatusBadge } from "@/components/ui/status-badge";
 import { idParam, orNotFound } from "@/lib/page-data";
 import { pageParam, type SearchParams } from "@/lib/search-params";
 import { can } from "@/server/auth/roles";
@@ -76,46 +74,14 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
             {group.instances.length === 0 ? (
               <EmptyState title="No instances in this group">Instances join a group when polling finds them.</EmptyState>
             ) : (
-              <DataTable label={`Instances of ${group.name}`}>
-                <thead className={theadClass}>
-                  <tr>
-                    <Th>Server</Th>
-                    <Th>Instance</Th>
-                    <Th>Status</Th>
-                    <Th>Version</Th>
-                    <Th>Last seen</Th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {group.instances.map((instance) => (
-                    <tr key={instance.id} data-testid="instance-row" data-drift={instance.drifted || undefined} className={instance.drifted ? "bg-amber-50" : undefined}>
-                      <td className={tdClass}>
-                        <Link href={`/servers/${instance.server.id}`} className="text-sky-800 hover:underline">
-                          {instance.server.name}
-                        </Link>
-                      </td>
-                      <td className={`${tdClass} font-medium`}>
-                        <Link href={`/applications/${instance.id}`} className="text-sky-800 hover:underline">
-                          {instance.instanceName}
-                        </Link>
-                        {instance.hasOverrides ? <span className="ml-2 rounded bg-violet-100 px-1.5 py-0.5 text-xs text-violet-800">own settings</span> : null}
-                      </td>
-                      <td className={tdClass}>
-                        <StatusBadge status={instance.status} />
-                      </td>
-                      <td className={`${tdClass} whitespace-nowrap`}>
-                        <span className="font-mono text-xs" data-testid="instance-version">
-                          {instance.currentVersion ?? "—"}
-                        </span>
-                        {instance.drifted ? <span className="ml-2 text-xs font-medium text-amber-800">differs from {group.commonVersion}</span> : null}
-                      </td>
-                      <td className={`${tdClass} whitespace-nowrap`}>
-                        <RelativeTime date={instance.lastSeen} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </DataTable>
+              <GroupInstanceTable
+                label={`Instances of ${group.name}`}
+                commonVersion={group.commonVersion}
+                rows={group.instances.map((i) => ({
+                  id: i.id, serverId: i.server.id, serverName: i.server.name, instanceName: i.instanceName, status: i.status,
+                  version: i.currentVersion, drifted: i.drifted, hasOverrides: i.hasOverrides, lastSeen: i.lastSeen,
+                }))}
+              />
             )}
             {group.truncated ? (
               <p className="mt-2 text-sm text-slate-600">
