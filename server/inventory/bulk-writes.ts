@@ -1,11 +1,11 @@
-// The row writes of a poll, each one statement with its rows as one JSON parameter.
+// The statements of a poll's write transaction, in raw SQL; the rows as one JSON parameter each.
 // Why not Prisma's createMany / update: Prisma 7 compiles every createMany anew (3.5 ms of CPU
 // plus 0.5 ms per row of 20 columns, prisma/orm#29382) and an update per changed row adds
 // 0.85 ms each; the poller's CPU was the bottleneck of a churn cycle (docs/performance.md).
 import { Prisma } from "../db";
-import type { Reconciliation } from "./reconcile";
+import type { Reconciliation, StoredInstance } from "./reconcile";
 
-type Tx = Pick<Prisma.TransactionClient, "$executeRaw">;
+type Tx = Pick<Prisma.TransactionClient, "$executeRaw" | "$queryRaw">;
 
 /** A JSON key of a row, its column and its SQL type. */
 type Column = readonly [key: string, column: string, type: string];
@@ -36,6 +36,23 @@ const linkColumns: Column[] = [
 
 // Dates become ISO strings; cast to timestamp(3) (without zone) they read back as UTC, as Prisma stores them.
 const json = (rows: unknown[]) => JSON.stringify(rows);
+
+/** What reconcile compares the agent's reply with. Prisma's findMany compiled its query on every call. */
+export function readStoredInstances(tx: Tx, serverId: number): Promise<StoredInstance[]> {
+  const enums = new Set(["app_type", "status"]);
+  const columns = [["id", "id"], ["instanceName", "instance_name"], ["appType", "app_type"], ...linkColumns, ...agentColumns].map(
+    ([key, column]) => `"${column}"${enums.has(column!) ? "::text" : ""} AS "${key}"`,
+  );
+  return tx.$queryRaw<StoredInstance[]>`SELECT ${list(columns)} FROM application_instances WHERE server_id = ${serverId}`;
+}
+
+/** Instances the agent no longer reports. */
+export async function markVanished(tx: Tx, ids: number[], now: Date) {
+  if (ids.length === 0) return;
+  const at = now.toISOString();
+  await tx.$executeRaw`UPDATE application_instances SET status = 'offline', last_seen = ${at}::timestamp(3), updated_at = ${at}::timestamp(3)
+    WHERE id = ANY(${ids}::int[])`;
+}
 const list = (parts: string[]) => Prisma.raw(parts.join(", "));
 const recordType = (columns: Column[]) => list(columns.map(([key, , type]) => `"${key}" ${type}`));
 

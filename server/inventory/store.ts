@@ -1,14 +1,7 @@
 // Database side of polling: read a server's instances, write a reconciliation atomically.
-import { db, Prisma } from "../db";
-import { insertEvents, insertHistory, insertInstances, updateInstances } from "./bulk-writes";
+import { db } from "../db";
+import { insertEvents, insertHistory, insertInstances, markVanished, readStoredInstances, updateInstances } from "./bulk-writes";
 import type { Reconciliation, StoredInstance } from "./reconcile";
-
-export const storedInstanceSelect = {
-  id: true, instanceName: true, appType: true, groupId: true, catalogId: true, instanceNumber: true,
-  containerId: true, containerName: true, composeProjectDir: true, image: true, tag: true,
-  eurekaUrl: true, eurekaRegistered: true, path: true, logPath: true, version: true, distrPath: true,
-  ip: true, port: true, pid: true, startTime: true, status: true,
-} satisfies Prisma.ApplicationInstanceSelect;
 
 export type ServerResult = { name: string; fingerprint: string | null; lastError: string | null };
 
@@ -37,21 +30,17 @@ const writeTransaction = { maxWait: 30_000, timeout: 30_000 };
 export async function writeReconciliation(serverId: number, makePlan: (stored: StoredInstance[]) => Reconciliation, server: ServerResult, now: Date) {
   return db().$transaction(async (tx) => {
     const previous = await lockServer(tx, serverId);
-    const plan = makePlan(await tx.applicationInstance.findMany({ where: { serverId }, select: storedInstanceSelect }));
+    const plan = makePlan(await readStoredInstances(tx, serverId));
     await insertInstances(tx, serverId, plan.creates, now);
     await updateInstances(tx, plan.updates, now);
-    if (plan.vanished.length) {
-      await tx.applicationInstance.updateMany({ where: { id: { in: plan.vanished } }, data: { status: "offline", lastSeen: now } });
-    }
+    await markVanished(tx, plan.vanished, now);
     await insertHistory(tx, plan.history.map((row) => ({ ...row, serverName: server.name, changedAt: now })));
     const events: Parameters<typeof insertEvents>[1] = plan.events.map((event) => ({ ...event, serverId, timestamp: now }));
     if (previous !== "online") events.push(connectEvent(serverId, server.name, now));
     await insertEvents(tx, events);
-    await tx.server.update({
-      where: { id: serverId },
-      data: { status: "online", lastCheck: now, lastError: server.lastError, appsFingerprint: server.fingerprint },
-      select: { id: true },
-    });
+    await tx.$executeRaw`UPDATE servers SET status = 'online', last_check = ${now.toISOString()}::timestamp(3),
+      last_error = ${server.lastError}, apps_fingerprint = ${server.fingerprint}, updated_at = ${now.toISOString()}::timestamp(3)
+      WHERE id = ${serverId}`;
     return plan;
   }, writeTransaction);
 }

@@ -18,7 +18,7 @@ const scenario: ScenarioInput = {
       name: "alpha",
       apps: {
         docker: [
-          { container_name: "jurws_1", container_id: "c-1", image: "reg/jurws", tag: "1.0", version: "1.0", status: "running", port: 8080 },
+          { container_name: "jurws_1", container_id: "c-1", image: "reg/jurws", tag: "1.0", version: "1.0", status: "running", port: 8080, pid: 4242, start_time: "2026-11-01T10:00:00.123Z", eureka_registered: true },
           { container_name: "jurws_2", container_id: "c-2", image: "reg/jurws", tag: "1.0", version: "1.0", status: "Up" },
         ],
         site: [{ name: "standalone", path: "/srv/site", version: "3.1", status: "active" }],
@@ -227,7 +227,9 @@ describe("steady and concurrent polling", () => {
     // Someone else (an admin, an update task) changed an instance and cleared the fingerprint.
     await db().applicationInstance.updateMany({ where: { instanceName: "jurws_1" }, data: { version: "0.1" } });
     await db().server.update({ where: { name: "alpha" }, data: { appsFingerprint: null } });
-    expect((await poll("alpha")).result).toBe("updated");
+    const outcome = await poll("alpha");
+    // Only the instance that moved is written: every other stored field reads back equal to the reply's.
+    expect(outcome).toMatchObject({ result: "updated", counts: { created: 0, updated: 1, vanished: 0 } });
     expect((await instance("jurws_1")).version).toBe("1.0");
   });
 
