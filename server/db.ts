@@ -1,39 +1,63 @@
 // The one Prisma client of the process. Cached on globalThis so dev reloads reuse it.
 // Secrets never leave the database by accident: they are omitted unless a query asks.
 import { PrismaPg } from "@prisma/adapter-pg";
-import type { PoolConfig } from "pg";
+import pg, { type PoolConfig } from "pg";
 import { config } from "./config";
 import { PrismaClient } from "./generated/prisma/client";
 
 /** `Client`: the pool's pg connection class; the polling benchmark passes one that counts statements. */
 type PoolHooks = Pick<PoolConfig, "Client">;
 
-function createClient(url: string, hooks: PoolHooks = {}) {
+function createClient(pool: pg.Pool) {
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: url, max: 20, ...hooks }),
+    adapter: new PrismaPg(pool),
     omit: { user: { passwordHash: true }, apiToken: { tokenHash: true }, server: { agentToken: true } },
   });
 }
 
 export type Db = ReturnType<typeof createClient>;
 
-const globalForDb = globalThis as unknown as { acDb?: Db };
+const globalForDb = globalThis as unknown as { acDb?: Db; acPool?: pg.Pool };
+
+function connect(url: string, hooks: PoolHooks = {}): Db {
+  // A caller waits up to 30 s for a free connection (64 polls share 20), then gets an error.
+  const pool = new pg.Pool({ connectionString: url, max: 20, connectionTimeoutMillis: 30_000, ...hooks });
+  // An idle connection the server closed (a restart, an admin) is dropped by the pool; not fatal.
+  pool.on("error", (error) => console.warn(`[db] an idle database connection was closed: ${error.message}`));
+  globalForDb.acPool = pool;
+  globalForDb.acDb = createClient(pool);
+  return globalForDb.acDb;
+}
 
 /** The database client; DATABASE_URL must be set by then (the start script provides one). */
 export function db(): Db {
   if (!globalForDb.acDb) {
     const url = config().DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set: start AC with `npm start`, which provides a database");
-    globalForDb.acDb = createClient(url);
+    connect(url);
   }
-  return globalForDb.acDb;
+  return globalForDb.acDb!;
+}
+
+/** The pool under the Prisma client, for the one hot path that runs its own SQL (poll writes). */
+export function dbPool(): pg.Pool {
+  db();
+  return globalForDb.acPool!;
+}
+
+/** Closes the client and its pool (shutdown, the end of a test file); the next db() reconnects. */
+export async function closeDb(): Promise<void> {
+  const { acDb, acPool } = globalForDb;
+  delete globalForDb.acDb;
+  delete globalForDb.acPool;
+  await acDb?.$disconnect();
+  await acPool?.end();
 }
 
 /** Creates the process's client with pool hooks (tools/bench); only before the first db(). */
 export function initDb(url: string, hooks: PoolHooks): Db {
   if (globalForDb.acDb) throw new Error("initDb: the database client already exists");
-  globalForDb.acDb = createClient(url, hooks);
-  return globalForDb.acDb;
+  return connect(url, hooks);
 }
 
 export { Prisma } from "./generated/prisma/client";

@@ -80,8 +80,8 @@ export async function launchAc(options: LaunchOptions): Promise<{ stop(): Promis
       await registerFleet(simulator);
     }
     await options.prepare?.();
-    const { db } = await import("../server/db");
-    await db().$disconnect();
+    const { closeDb } = await import("../server/db");
+    await closeDb(); // the web server has its own connections
 
     web = spawn(path.join("node_modules", ".bin", "next"), ["start", "-p", String(options.port)], {
       stdio: "inherit",

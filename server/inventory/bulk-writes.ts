@@ -1,11 +1,13 @@
-// The statements of a poll's write transaction, in raw SQL; the rows as one JSON parameter each.
-// Why not Prisma's createMany / update: Prisma 7 compiles every createMany anew (3.5 ms of CPU
-// plus 0.5 ms per row of 20 columns, prisma/orm#29382) and an update per changed row adds
-// 0.85 ms each; the poller's CPU was the bottleneck of a churn cycle (docs/performance.md).
-import { Prisma } from "../db";
+// The statements of a poll's write transaction, in SQL on a pooled pg client; the rows as one
+// JSON parameter each. Why not Prisma: Prisma 7 compiles every createMany anew (3.5 ms of CPU plus
+// 0.5 ms per row of 20 columns, prisma/orm#29382), and even its raw queries and interactive
+// transactions cost about 1 ms of CPU per statement; the poller's CPU is what bounds a churn
+// cycle (docs/performance.md). Times travel as ISO strings both ways: pg would read a
+// `timestamp without time zone` as local time, where Prisma (and AC) mean UTC.
+import type { PoolClient } from "pg";
 import type { Reconciliation, StoredInstance } from "./reconcile";
 
-type Tx = Pick<Prisma.TransactionClient, "$executeRaw" | "$queryRaw">;
+export type Tx = Pick<PoolClient, "query">;
 
 /** A JSON key of a row, its column and its SQL type. */
 type Column = readonly [key: string, column: string, type: string];
@@ -34,35 +36,39 @@ const linkColumns: Column[] = [
   ["instanceNumber", "instance_number", "integer"],
 ];
 
-// Dates become ISO strings; cast to timestamp(3) (without zone) they read back as UTC, as Prisma stores them.
+// Dates become ISO strings; cast to timestamp(3) (without zone) the "Z" is dropped: UTC, as Prisma stores them.
 const json = (rows: unknown[]) => JSON.stringify(rows);
+const isoUtc = (column: string) => `to_char("${column}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** What reconcile compares the agent's reply with. Prisma's findMany compiled its query on every call. */
-export function readStoredInstances(tx: Tx, serverId: number): Promise<StoredInstance[]> {
-  const enums = new Set(["app_type", "status"]);
-  const columns = [["id", "id"], ["instanceName", "instance_name"], ["appType", "app_type"], ...linkColumns, ...agentColumns].map(
-    ([key, column]) => `"${column}"${enums.has(column!) ? "::text" : ""} AS "${key}"`,
+/** What reconcile compares the agent's reply with. */
+export async function readStoredInstances(tx: Tx, serverId: number): Promise<StoredInstance[]> {
+  const columns = [["id", "id", "integer"], ["instanceName", "instance_name", "text"], ["appType", "app_type", "text"], ...linkColumns, ...agentColumns].map(
+    ([key, column, type]) => `${type.startsWith("timestamp") ? isoUtc(column!) : `"${column}"::${type === "integer" || type === "boolean" ? type : "text"}`} AS "${key}"`,
   );
-  return tx.$queryRaw<StoredInstance[]>`SELECT ${list(columns)} FROM application_instances WHERE server_id = ${serverId}`;
+  const { rows } = await tx.query<StoredInstance & { startTime: string | null }>(
+    `SELECT ${columns.join(", ")} FROM application_instances WHERE server_id = $1`,
+    [serverId],
+  );
+  return rows.map((row) => ({ ...row, startTime: row.startTime === null ? null : new Date(row.startTime) }));
 }
 
 /** Instances the agent no longer reports. */
 export async function markVanished(tx: Tx, ids: number[], now: Date) {
   if (ids.length === 0) return;
-  const at = now.toISOString();
-  await tx.$executeRaw`UPDATE application_instances SET status = 'offline', last_seen = ${at}::timestamp(3), updated_at = ${at}::timestamp(3)
-    WHERE id = ANY(${ids}::int[])`;
+  await tx.query(
+    `UPDATE application_instances SET status = 'offline', last_seen = $2::timestamp(3), updated_at = $2::timestamp(3) WHERE id = ANY($1::int[])`,
+    [ids, now.toISOString()],
+  );
 }
-const list = (parts: string[]) => Prisma.raw(parts.join(", "));
-const recordType = (columns: Column[]) => list(columns.map(([key, , type]) => `"${key}" ${type}`));
+
+const recordType = (columns: Column[]) => columns.map(([key, , type]) => `"${key}" ${type}`).join(", ");
 
 /** INSERT … SELECT FROM jsonb_to_recordset: the JSON keys name the columns. */
 async function insertRows(tx: Tx, table: string, columns: Column[], rows: object[]) {
   if (rows.length === 0) return;
-  const target = list(columns.map(([, column]) => `"${column}"`));
-  const source = list(columns.map(([key]) => `r."${key}"`));
-  await tx.$executeRaw`INSERT INTO ${Prisma.raw(table)} (${target})
-    SELECT ${source} FROM jsonb_to_recordset(${json(rows)}::jsonb) AS r(${recordType(columns)})`;
+  const target = columns.map(([, column]) => `"${column}"`).join(", ");
+  const source = columns.map(([key]) => `r."${key}"`).join(", ");
+  await tx.query(`INSERT INTO ${table} (${target}) SELECT ${source} FROM jsonb_to_recordset($1::jsonb) AS r(${recordType(columns)})`, [json(rows)]);
 }
 
 export function insertInstances(tx: Tx, serverId: number, rows: Reconciliation["creates"], now: Date) {
@@ -81,10 +87,13 @@ export async function updateInstances(tx: Tx, updates: Reconciliation["updates"]
     ([key, column, type]) => `"${column}" = CASE WHEN u.d ? '${key}' THEN (u.d->>'${key}')::${type} ELSE i."${column}" END`,
   );
   const rows = updates.map(({ id, data }) => ({ ...data, id }));
-  await tx.$executeRaw`UPDATE application_instances AS i
-    SET ${list(sets)}, last_seen = (u.d->>'lastSeen')::timestamp(3), updated_at = ${now.toISOString()}::timestamp(3)
-    FROM jsonb_array_elements(${json(rows)}::jsonb) AS u(d)
-    WHERE i.id = (u.d->>'id')::integer`;
+  await tx.query(
+    `UPDATE application_instances AS i
+     SET ${sets.join(", ")}, last_seen = (u.d->>'lastSeen')::timestamp(3), updated_at = $2::timestamp(3)
+     FROM jsonb_array_elements($1::jsonb) AS u(d)
+     WHERE i.id = (u.d->>'id')::integer`,
+    [json(rows), now.toISOString()],
+  );
 }
 
 export function insertHistory(tx: Tx, rows: (Reconciliation["history"][number] & { serverName: string; changedAt: Date })[]) {

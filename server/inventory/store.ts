@@ -1,14 +1,14 @@
 // Database side of polling: read a server's instances, write a reconciliation atomically.
-import { db } from "../db";
-import { insertEvents, insertHistory, insertInstances, markVanished, readStoredInstances, updateInstances } from "./bulk-writes";
+import { db, dbPool } from "../db";
+import { insertEvents, insertHistory, insertInstances, markVanished, readStoredInstances, updateInstances, type Tx } from "./bulk-writes";
 import type { Reconciliation, StoredInstance } from "./reconcile";
 
 export type ServerResult = { name: string; fingerprint: string | null; lastError: string | null };
 
-type Tx = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
+type PrismaTx = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
 
 /** Locks the server's row and returns its status as stored now (not as the cycle first read it). */
-async function lockServer(tx: Tx, serverId: number) {
+async function lockServer(tx: PrismaTx, serverId: number) {
   const rows = await tx.$queryRaw<{ status: string }[]>`SELECT status::text FROM servers WHERE id = ${serverId} FOR UPDATE`;
   if (!rows[0]) throw new Error(`server ${serverId} was deleted while it was being polled`);
   return rows[0].status;
@@ -22,27 +22,47 @@ const connectEvent = (serverId: number, name: string, now: Date) => ({
 // polls that only had to queue (the failure just moved their work to the next cycle).
 const writeTransaction = { maxWait: 30_000, timeout: 30_000 };
 
+/** BEGIN … COMMIT on a pooled client; a connection that failed mid-way is dropped, not reused. */
+async function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await dbPool().connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
 /**
  * One transaction: the server's row is locked, its instances read, the plan made from them and
  * written, with history, events and the server's own row. Planned under the lock, so an update
  * task that recorded a new version a moment before is seen and not recorded a second time.
  */
-export async function writeReconciliation(serverId: number, makePlan: (stored: StoredInstance[]) => Reconciliation, server: ServerResult, now: Date) {
-  return db().$transaction(async (tx) => {
-    const previous = await lockServer(tx, serverId);
+export function writeReconciliation(serverId: number, makePlan: (stored: StoredInstance[]) => Reconciliation, server: ServerResult, now: Date) {
+  return inTransaction(async (tx) => {
+    const { rows } = await tx.query<{ status: string }>("SELECT status::text FROM servers WHERE id = $1 FOR UPDATE", [serverId]);
+    if (!rows[0]) throw new Error(`server ${serverId} was deleted while it was being polled`);
     const plan = makePlan(await readStoredInstances(tx, serverId));
     await insertInstances(tx, serverId, plan.creates, now);
     await updateInstances(tx, plan.updates, now);
     await markVanished(tx, plan.vanished, now);
     await insertHistory(tx, plan.history.map((row) => ({ ...row, serverName: server.name, changedAt: now })));
     const events: Parameters<typeof insertEvents>[1] = plan.events.map((event) => ({ ...event, serverId, timestamp: now }));
-    if (previous !== "online") events.push(connectEvent(serverId, server.name, now));
+    if (rows[0].status !== "online") events.push(connectEvent(serverId, server.name, now));
     await insertEvents(tx, events);
-    await tx.$executeRaw`UPDATE servers SET status = 'online', last_check = ${now.toISOString()}::timestamp(3),
-      last_error = ${server.lastError}, apps_fingerprint = ${server.fingerprint}, updated_at = ${now.toISOString()}::timestamp(3)
-      WHERE id = ${serverId}`;
+    const at = now.toISOString();
+    await tx.query(
+      `UPDATE servers SET status = 'online', last_check = $2::timestamp(3), last_error = $3, apps_fingerprint = $4, updated_at = $2::timestamp(3) WHERE id = $1`,
+      [serverId, at, server.lastError, server.fingerprint],
+    );
     return plan;
-  }, writeTransaction);
+  });
 }
 
 /** The agent did not answer: the server is offline and nothing is known of its apps. */

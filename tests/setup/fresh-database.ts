@@ -9,9 +9,12 @@ const database = await createTestDatabase();
 process.env.DATABASE_URL = database.url;
 
 afterAll(async () => {
-  // The client server/db.ts caches on globalThis, if the file created one.
-  const holder = globalThis as { acDb?: { $disconnect(): Promise<void> } };
+  // The client and pool server/db.ts caches on globalThis, if the file created them (closeDb's work,
+  // without importing server/db here: that would load the app before the file's own imports).
+  const holder = globalThis as { acDb?: { $disconnect(): Promise<void> }; acPool?: { end(): Promise<void> } };
   await holder.acDb?.$disconnect();
+  await holder.acPool?.end();
   delete holder.acDb;
+  delete holder.acPool;
   await database.drop();
 });
