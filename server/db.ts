@@ -17,9 +17,10 @@ function createClient(pool: pg.Pool) {
 
 export type Db = ReturnType<typeof createClient>;
 
-const globalForDb = globalThis as unknown as { acDb?: Db; acPool?: pg.Pool };
+const globalForDb = globalThis as unknown as { acDb?: Db; acPool?: pg.Pool; acPoolHooks?: PoolHooks };
 
-function connect(url: string, hooks: PoolHooks = {}): Db {
+function connect(url: string, hooks: PoolHooks = globalForDb.acPoolHooks ?? {}): Db {
+  globalForDb.acPoolHooks = hooks;
   // A caller waits up to 30 s for a free connection (64 polls share 20), then gets an error.
   const pool = new pg.Pool({ connectionString: url, max: 20, connectionTimeoutMillis: 30_000, ...hooks });
   // An idle connection the server closed (a restart, an admin) is dropped by the pool; not fatal.
@@ -45,7 +46,7 @@ export function dbPool(): pg.Pool {
   return globalForDb.acPool!;
 }
 
-/** Closes the client and its pool (shutdown, the end of a test file); the next db() reconnects. */
+/** Closes the client and its pool (shutdown, the end of a test file); the next db() reconnects, with initDb's hooks. */
 export async function closeDb(): Promise<void> {
   const { acDb, acPool } = globalForDb;
   delete globalForDb.acDb;

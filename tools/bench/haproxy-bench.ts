@@ -11,10 +11,11 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { reloadConfig } from "../../server/config";
-import { freePort, startTemporaryPostgres, type EmbeddedPostgresHandle } from "../../server/database/embedded";
+import { startTemporaryPostgres, type EmbeddedPostgresHandle } from "../../server/database/embedded";
 import { createDatabaseIfMissing, withDatabase } from "../../server/database/ensure";
 import { applyMigrations } from "../../server/database/migrate";
 import { generateBackends, simulatorClient, type ScenarioInput } from "../fagent-sim";
+import { logIn, startWebServer } from "./web-server";
 
 const USAGE = `usage: npx tsx tools/bench/haproxy-bench.ts [--instances 50] [--backends 20] [--servers 20]
        [--requests 40] [--no-web] [--keep] [--json <file>]`;
@@ -53,8 +54,8 @@ async function stopAll() {
   try {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once("exit", r)) : null)));
-    const { db } = await import("../../server/db");
-    await db().$disconnect().catch(() => undefined);
+    const { closeDb } = await import("../../server/db");
+    await closeDb().catch(() => undefined);
     await postgres?.stop();
     postgres = null;
   } finally {
@@ -114,46 +115,6 @@ async function timeSync(label: string) {
 }
 
 // ───────────────────────────── the web server ─────────────────────────────
-
-async function startWeb(databaseUrl: string): Promise<string> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const output: string[] = [];
-  const web = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, AUTH_SECRET: "haproxy-bench-secret-haproxy-bench", NEXTAUTH_URL: base, SCHEDULER_ENABLED: "false", AC_ADMIN_USER: "", AC_ADMIN_PASSWORD: "" },
-  });
-  children.push(web);
-  for (const stream of [web.stdout!, web.stderr!]) stream.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (web.exitCode !== null) throw new Error(`next start exited (${web.exitCode}):\n${output.join("")}`);
-    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) return base;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`next start did not answer within 60 s:\n${output.join("")}`);
-}
-
-/** next-auth's credentials flow, as the login form does it; returns the Cookie header. */
-async function login(base: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const keep = (r: Response) => r.headers.getSetCookie().forEach((line) => {
-    const [pair] = line.split(";");
-    jar.set(pair!.slice(0, pair!.indexOf("=")), pair!.slice(pair!.indexOf("=") + 1));
-  });
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  keep(csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  keep(await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST", redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
-    body: new URLSearchParams({ csrfToken, login: ADMIN.login, password: ADMIN.password, callbackUrl: `${base}/`, json: "true" }),
-  }));
-  if (![...jar.keys()].some((k) => k.endsWith("next-auth.session-token"))) throw new Error("logging in gave no session cookie");
-  return cookie();
-}
 
 const percentile = (sorted: number[], p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN);
 
@@ -215,8 +176,10 @@ async function main() {
     const { db } = await import("../../server/db");
     const backendId = (await db().hAProxyBackend.findFirstOrThrow({ select: { id: true } })).id;
     log("starting next start (production build)");
-    const base = await startWeb(databaseUrl);
-    const cookie = { cookie: await login(base) };
+    const server = await startWebServer(databaseUrl);
+    children.push(server.child);
+    const { base } = server;
+    const cookie = { cookie: await logIn(base, ADMIN) };
     const bearer = { authorization: `Bearer ${secret}` };
     const trpc = (p: string, input?: unknown) => `${base}/api/trpc/${p}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`}`;
     web.push(await measure("page /haproxy (25 backends, collapsed)", `${base}/haproxy`, cookie));

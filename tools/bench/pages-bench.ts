@@ -6,7 +6,7 @@
 // server takes for one request) and with 8 (the same under concurrent load). Then the SQL the
 // procedures send (taken at the pg driver) is run again under EXPLAIN (ANALYZE, BUFFERS).
 // Everything it starts is stopped and deleted on the way out, Ctrl-C included.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,11 +14,12 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import pg from "pg";
 import { reloadConfig } from "../../server/config";
-import { freePort, startTemporaryPostgres, type EmbeddedPostgresHandle } from "../../server/database/embedded";
+import { startTemporaryPostgres, type EmbeddedPostgresHandle } from "../../server/database/embedded";
 import { createDatabaseIfMissing, withDatabase } from "../../server/database/ensure";
 import { applyMigrations } from "../../server/database/migrate";
 import type { Context } from "../../server/trpc/context";
 import { defaultSeed, seedInventory, type SeedResult } from "./seed-inventory";
+import { logIn, startWebServer } from "./web-server";
 
 const USAGE = `usage: npm run bench:pages -- [--servers 2000] [--instances 50000] [--big-group 500] [--duration 10]
        [--connections 1,8] [--only first,filtered,deep,group,dashboard,servers] [--no-explain] [--cpu-prof <dir>] [--json <file>] [--dump <dir>]`;
@@ -46,7 +47,6 @@ if (o.help) {
   process.exit(0);
 }
 
-const root = path.resolve(import.meta.dirname, "../..");
 const log = (line: string) => console.error(`[bench] ${line}`);
 const BUDGET_MS = 300;
 const ADMIN = { login: "bench-admin", password: "bench-admin-password" };
@@ -62,8 +62,8 @@ async function stopAll() {
     await exited;
     clearTimeout(kill);
   }
-  const { db } = await import("../../server/db");
-  await db().$disconnect().catch(() => undefined);
+  const { closeDb } = await import("../../server/db");
+  await closeDb().catch(() => undefined);
   await postgres?.stop();
   postgres = null;
 }
@@ -73,66 +73,6 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     log(`${signal}: stopping`);
     void stopAll().finally(() => process.exit(130));
   });
-}
-
-// ───────────────────────────── the server under test ─────────────────────────────
-
-async function startWeb(databaseUrl: string): Promise<string> {
-  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("no production build: run `npx next build` first");
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const output: string[] = [];
-  const profile = o["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(o["cpu-prof"])] : [];
-  web = spawn(process.execPath, [...profile, path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: databaseUrl,
-      AUTH_SECRET: "pages-bench-secret-pages-bench-secret",
-      NEXTAUTH_URL: base,
-      SCHEDULER_ENABLED: "false",
-      AC_ADMIN_USER: "",
-      AC_ADMIN_PASSWORD: "",
-    },
-  });
-  for (const stream of [web.stdout!, web.stderr!]) stream.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (web.exitCode !== null) throw new Error(`next start exited (code ${web.exitCode}):\n${output.join("")}`);
-    const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
-    if (ok) return base;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`next start did not answer /api/health within 60 s:\n${output.join("")}`);
-}
-
-/** Logs in through next-auth's credentials flow, as the login form does; returns the Cookie header. */
-async function login(base: string): Promise<string> {
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const jar = new Map<string, string>();
-  const keep = (response: Response) => {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const at = pair!.indexOf("=");
-      jar.set(pair!.slice(0, at), pair!.slice(at + 1));
-    }
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  keep(csrf);
-  const response = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
-    body: new URLSearchParams({ csrfToken, login: ADMIN.login, password: ADMIN.password, callbackUrl: `${base}/`, json: "true" }),
-  });
-  keep(response);
-  if (![...jar.keys()].some((k) => k.endsWith("next-auth.session-token"))) {
-    throw new Error(`logging in gave no session cookie (HTTP ${response.status})`);
-  }
-  return cookie();
 }
 
 // ───────────────────────────── targets ─────────────────────────────
@@ -399,8 +339,11 @@ async function main() {
   const caller = await makeCaller();
 
   log("starting next start (production build)");
-  const base = await startWeb(databaseUrl);
-  const cookie = await login(base);
+  const profile = o["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(o["cpu-prof"])] : [];
+  const server = await startWebServer(databaseUrl, { nodeArgs: profile });
+  web = server.child;
+  const { base } = server;
+  const cookie = await logIn(base, ADMIN);
   log(`logged in; measuring ${list.length} targets, ${o.duration} s each per connection count (${o.connections})`);
   const results = await measure(base, list, cookie, secret);
   const plans = o["no-explain"] ? [] : await explain(databaseUrl, list, caller, tap);

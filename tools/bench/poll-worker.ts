@@ -13,7 +13,7 @@ import pg from "pg";
 import { Agent } from "undici";
 import { clientOptionsFromConfig, decodeAppsReply, fetchAppsRaw, pingAgent, type AgentClientOptions } from "../../server/agent/client";
 import { config } from "../../server/config";
-import { db, initDb } from "../../server/db";
+import { closeDb, db, initDb } from "../../server/db";
 import { pollServers, type CycleSummary } from "../../server/inventory/poll-cycle";
 import { pollTargetSelect } from "../../server/inventory/poll-server";
 import { simulatorClient } from "../fagent-sim/client";
@@ -124,7 +124,7 @@ async function measure(phase: PhaseName, stats: Stats, run: Run): Promise<PhaseR
   const peakRssMb = stopSampler();
   const sql = counter.take();
   await dispatcher.close();
-  await db().$disconnect();
+  await closeDb();
   const rowsWritten = (await settledWrites(stats.client)) - before;
   const failures = failed.length;
   const result = { phase, wallMs, sql, rowsWritten, peakRssMb, cpu, failures, failureReasons: tally(failed), summary };
@@ -167,7 +167,7 @@ async function main(): Promise<WorkerResult> {
     const agents = await sim.listAgents();
     await db().server.createMany({ data: agents.map((a) => ({ name: a.name, ip: a.ip, port: a.port })) });
     const targets = await db().server.findMany({ select: pollTargetSelect, orderBy: { id: "asc" } });
-    await db().$disconnect();
+    await closeDb();
 
     // A first, unmeasured pass warms the JIT on the fetch-and-parse path every phase shares.
     await measure("warm-up", stats, floor(targets));
@@ -189,7 +189,7 @@ async function main(): Promise<WorkerResult> {
     };
   } finally {
     await client.end();
-    await db().$disconnect();
+    await closeDb();
   }
 }
 
