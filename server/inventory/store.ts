@@ -5,24 +5,8 @@ import type { Reconciliation, StoredInstance } from "./reconcile";
 
 export type ServerResult = { name: string; fingerprint: string | null; lastError: string | null };
 
-type PrismaTx = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
-
-/** Locks the server's row and returns its status as stored now (not as the cycle first read it). */
-async function lockServer(tx: PrismaTx, serverId: number) {
-  const rows = await tx.$queryRaw<{ status: string }[]>`SELECT status::text FROM servers WHERE id = ${serverId} FOR UPDATE`;
-  if (!rows[0]) throw new Error(`server ${serverId} was deleted while it was being polled`);
-  return rows[0].status;
-}
-
-const connectEvent = (serverId: number, name: string, now: Date) => ({
-  serverId, instanceId: null, timestamp: now, eventType: "connect" as const, status: "online", description: `Agent of ${name} is answering`,
-});
-
-// 64 polls share the pool's connections; on a busy machine Prisma's default 2 s wait for one failed
-// polls that only had to queue (the failure just moved their work to the next cycle).
-const writeTransaction = { maxWait: 30_000, timeout: 30_000 };
-
-/** BEGIN … COMMIT on a pooled client; a connection that failed mid-way is dropped, not reused. */
+/** BEGIN … COMMIT on a pooled pg client (Prisma's transactions cost the poller too much CPU, see
+ * bulk-writes.ts); a connection that failed mid-way is dropped, not reused. */
 async function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await dbPool().connect();
   let broken: Error | undefined;
@@ -39,6 +23,25 @@ async function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
   }
 }
 
+/** Locks the server's row and returns its status as stored now (not as the cycle first read it). */
+async function lockServer(tx: Tx, serverId: number): Promise<string> {
+  const { rows } = await tx.query<{ status: string }>("SELECT status::text FROM servers WHERE id = $1 FOR UPDATE", [serverId]);
+  if (!rows[0]) throw new Error(`server ${serverId} was deleted while it was being polled`);
+  return rows[0].status;
+}
+
+/** What a poll leaves on the server's own row. */
+async function setServerState(tx: Tx, serverId: number, state: { status: "online" | "offline"; lastError: string | null; fingerprint: string | null }, now: Date) {
+  await tx.query(
+    `UPDATE servers SET status = $2::"ServerStatus", last_check = $3::timestamp(3), last_error = $4, apps_fingerprint = $5, updated_at = $3::timestamp(3) WHERE id = $1`,
+    [serverId, state.status, now.toISOString(), state.lastError, state.fingerprint],
+  );
+}
+
+const connectEvent = (serverId: number, name: string, now: Date) => ({
+  serverId, instanceId: null, timestamp: now, eventType: "connect" as const, status: "online", description: `Agent of ${name} is answering`,
+});
+
 /**
  * One transaction: the server's row is locked, its instances read, the plan made from them and
  * written, with history, events and the server's own row. Planned under the lock, so an update
@@ -46,52 +49,42 @@ async function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
  */
 export function writeReconciliation(serverId: number, makePlan: (stored: StoredInstance[]) => Reconciliation, server: ServerResult, now: Date) {
   return inTransaction(async (tx) => {
-    const { rows } = await tx.query<{ status: string }>("SELECT status::text FROM servers WHERE id = $1 FOR UPDATE", [serverId]);
-    if (!rows[0]) throw new Error(`server ${serverId} was deleted while it was being polled`);
+    const previous = await lockServer(tx, serverId);
     const plan = makePlan(await readStoredInstances(tx, serverId));
     await insertInstances(tx, serverId, plan.creates, now);
     await updateInstances(tx, plan.updates, now);
     await markVanished(tx, plan.vanished, now);
     await insertHistory(tx, plan.history.map((row) => ({ ...row, serverName: server.name, changedAt: now })));
     const events: Parameters<typeof insertEvents>[1] = plan.events.map((event) => ({ ...event, serverId, timestamp: now }));
-    if (rows[0].status !== "online") events.push(connectEvent(serverId, server.name, now));
+    if (previous !== "online") events.push(connectEvent(serverId, server.name, now));
     await insertEvents(tx, events);
-    const at = now.toISOString();
-    await tx.query(
-      `UPDATE servers SET status = 'online', last_check = $2::timestamp(3), last_error = $3, apps_fingerprint = $4, updated_at = $2::timestamp(3) WHERE id = $1`,
-      [serverId, at, server.lastError, server.fingerprint],
-    );
+    await setServerState(tx, serverId, { status: "online", lastError: server.lastError, fingerprint: server.fingerprint }, now);
     return plan;
   });
 }
 
 /** The agent did not answer: the server is offline and nothing is known of its apps. */
 export async function writeServerOffline(serverId: number, name: string, reason: string, now: Date) {
-  await db().$transaction(async (tx) => {
+  await inTransaction(async (tx) => {
     const previous = await lockServer(tx, serverId);
-    await tx.applicationInstance.updateMany({ where: { serverId, status: { not: "no_data" } }, data: { status: "no_data" } });
+    await tx.query(
+      `UPDATE application_instances SET status = 'no_data', updated_at = $2::timestamp(3) WHERE server_id = $1 AND status <> 'no_data'`,
+      [serverId, now.toISOString()],
+    );
     if (previous !== "offline") {
       const description = `Agent of ${name} does not answer: ${reason}`;
-      await tx.event.create({ data: { serverId, timestamp: now, eventType: "disconnect", status: "offline", description } });
+      await insertEvents(tx, [{ serverId, timestamp: now, eventType: "disconnect", status: "offline", description }]);
     }
-    await tx.server.update({
-      where: { id: serverId },
-      data: { status: "offline", lastCheck: now, lastError: reason, appsFingerprint: null },
-      select: { id: true },
-    });
-  }, writeTransaction);
+    await setServerState(tx, serverId, { status: "offline", lastError: reason, fingerprint: null }, now);
+  });
 }
 
 /** The agent answered ping but its apps reply was unusable: keep the inventory, record why. */
 export async function writeAppsFailure(serverId: number, name: string, reason: string, now: Date) {
-  await db().$transaction(async (tx) => {
-    if ((await lockServer(tx, serverId)) !== "online") await tx.event.create({ data: connectEvent(serverId, name, now) });
-    await tx.server.update({
-      where: { id: serverId },
-      data: { status: "online", lastCheck: now, lastError: reason, appsFingerprint: null },
-      select: { id: true },
-    });
-  }, writeTransaction);
+  await inTransaction(async (tx) => {
+    if ((await lockServer(tx, serverId)) !== "online") await insertEvents(tx, [connectEvent(serverId, name, now)]);
+    await setServerState(tx, serverId, { status: "online", lastError: reason, fingerprint: null }, now);
+  });
 }
 
 /**

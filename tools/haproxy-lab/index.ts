@@ -54,7 +54,7 @@ export async function startHaproxyLab(spec: LabSpec): Promise<HaproxyLab> {
   // Not -q: it silences the ALERT lines that say what is wrong.
   const check = spawnSync(HAPROXY_BIN, ["-c", "-f", configFile], { encoding: "utf8", timeout: 10_000 });
   if (check.status !== 0) {
-    const said = (check.stderr || check.stdout || check.error?.message || `ended by ${check.signal}`).split("\n").filter((l) => l.includes("ALERT") || !l.includes("NOTICE")).join("\n");
+    const said = (check.stderr || check.stdout || check.error?.message || `ended by ${check.signal}`).split("\n").filter((l) => !l.includes("[NOTICE]")).join("\n");
     throw new Error(`haproxy refused the lab config: ${said.trim()}`);
   }
 
