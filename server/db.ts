@@ -1,7 +1,7 @@
 // The one Prisma client of the process. Cached on globalThis so dev reloads reuse it.
 // Secrets never leave the database by accident: they are omitted unless a query asks.
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg, { type PoolConfig } from "pg";
+import pg, { type PoolClient, type PoolConfig } from "pg";
 import { config } from "./config";
 import { PrismaClient } from "./generated/prisma/client";
 
@@ -40,10 +40,30 @@ export function db(): Db {
   return globalForDb.acDb!;
 }
 
-/** The pool under the Prisma client, for the one hot path that runs its own SQL (poll writes). */
+/** The pool under the Prisma client, for the writes that run their own SQL (docs/architecture.md, "Data access"). */
 export function dbPool(): pg.Pool {
   db();
   return globalForDb.acPool!;
+}
+
+/** A pg client inside a transaction: what the SQL write modules (`*-sql.ts`) take. */
+export type PgTx = Pick<PoolClient, "query">;
+
+/** BEGIN … COMMIT on a pooled pg client; a connection that failed mid-way is dropped, not reused. */
+export async function pgTransaction<T>(work: (tx: PgTx) => Promise<T>): Promise<T> {
+  const client = await dbPool().connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }
 
 /** Closes the client and its pool (shutdown, the end of a test file); the next db() reconnects, with initDb's hooks. */

@@ -9,7 +9,7 @@ import { permissions } from "../auth/roles";
 import { db } from "../db";
 import { instanceTargetSelect, readServers, sendCommand } from "./live";
 import { DISABLED_MESSAGE, haproxyOptions } from "./settings";
-import { storeServerState } from "./store";
+import { storeServerState } from "./sync-store";
 
 export type ServerCommand = HaproxyCommand;
 export type CommandResult = { ok: boolean; status: string | null; error: string | null };

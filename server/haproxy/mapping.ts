@@ -46,12 +46,13 @@ export async function autoMap(where: { instanceId: number } | { serverIds: numbe
   }
   counts.changed = changes.length;
   if (changes.length) {
-    // A manual mapping made while this ran wins: the guard skips it.
+    // A manual mapping made while this ran wins: the guard skips it. The time is passed, not SQL's
+    // now(), which into a timestamp column is the session's local time (docs/architecture.md).
     await db().$executeRaw`
       UPDATE haproxy_servers AS s SET
         application_instance_id = v.instance_id,
         mapping_type = CASE WHEN v.instance_id IS NULL THEN NULL ELSE 'auto'::"MappingType" END,
-        mapping_note = v.note, updated_at = now()
+        mapping_note = v.note, updated_at = ${new Date()}::timestamp(3)
       FROM unnest(${changes.map((c) => c.id)}::int[], ${changes.map((c) => c.instanceId)}::int[], ${changes.map((c) => c.note)}::text[])
         AS v(id, instance_id, note)
       WHERE s.id = v.id AND s.mapping_type IS DISTINCT FROM 'manual'`;

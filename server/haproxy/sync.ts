@@ -9,7 +9,7 @@ import { backendMatcher } from "./backend-filter";
 import { autoMap, type AutoMapCounts } from "./mapping";
 import { instanceTargetSelect, invalidateLive, readBackends, readServers } from "./live";
 import { assertEnabled, haproxyOptions } from "./settings";
-import { analyzeAfterBulk, recordSyncResult, storeSync, type SyncCounts } from "./store";
+import { analyzeAfterBulk, recordSyncResult, storeSync, type SyncCounts } from "./sync-store";
 
 export type SyncOutcome = { instanceId: number; ok: boolean; error: string | null; counts: SyncCounts | null; mapping: AutoMapCounts | null; durationMs: number };
 export type SyncProgress = { phase: "backends" | "servers" | "saving" | "mapping"; backendsTotal: number; backendsDone: number; startedAt: Date };

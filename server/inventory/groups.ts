@@ -25,16 +25,17 @@ export async function resolveGroups(
   const unlinked = names.filter((name) => !links.get(name)?.catalogId);
   if (unlinked.length > 0) {
     const types = unlinked.map((name) => typeOf.get(name)!);
+    const now = new Date(); // not SQL's now(): into a timestamp column it is the session's local time
     await client.$executeRaw`
       INSERT INTO application_catalog (name, app_type, created_at, updated_at)
-      SELECT n, t::"AppType", now(), now() FROM unnest(${unlinked}::text[], ${types}::text[]) AS u(n, t)
+      SELECT n, t::"AppType", ${now}::timestamp(3), ${now}::timestamp(3) FROM unnest(${unlinked}::text[], ${types}::text[]) AS u(n, t)
       ORDER BY n
       ON CONFLICT (name) DO NOTHING`;
     await client.$executeRaw`
       INSERT INTO application_groups (name, catalog_id, created_at, updated_at)
-      SELECT c.name, c.id, now(), now() FROM application_catalog c WHERE c.name = ANY(${unlinked}::text[])
+      SELECT c.name, c.id, ${now}::timestamp(3), ${now}::timestamp(3) FROM application_catalog c WHERE c.name = ANY(${unlinked}::text[])
       ORDER BY c.name
-      ON CONFLICT (name) DO UPDATE SET catalog_id = EXCLUDED.catalog_id, updated_at = now()
+      ON CONFLICT (name) DO UPDATE SET catalog_id = EXCLUDED.catalog_id, updated_at = ${now}::timestamp(3)
       WHERE application_groups.catalog_id IS NULL`;
     links = await readLinks(client, names);
   }

@@ -5,7 +5,7 @@ import pLimit from "p-limit";
 import { config } from "../config";
 import { db } from "../db";
 import { pollServer, pollTargetSelect, type PollOptions, type PollOutcome } from "./poll-server";
-import { touchUnchangedServers } from "./store";
+import { touchUnchangedServers } from "./poll-store-sql";
 
 export type CycleSummary = {
   servers: number;

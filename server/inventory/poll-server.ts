@@ -7,7 +7,7 @@ import { config } from "../config";
 import { db } from "../db";
 import { resolveGroups } from "./groups";
 import { reconcile } from "./reconcile";
-import { touchUnchangedServers, writeAppsFailure, writeReconciliation, writeServerOffline } from "./store";
+import { touchUnchangedServers, writeAppsFailure, writeReconciliation, writeServerOffline, writeStoreFailure } from "./poll-store-sql";
 
 export type PollTarget = {
   id: number;
@@ -87,7 +87,7 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
     // A database failure while storing: the transaction rolled back; say so on the server.
     const reason = `could not store the agent's reply: ${message(error)}`;
     console.error(`[ac] poll ${target.name}: ${reason}`);
-    await db().server.update({ where: { id: target.id }, data: { lastError: reason, appsFingerprint: null } }).catch(() => undefined);
+    await writeStoreFailure(target.id, reason, new Date()).catch((e) => console.error(`[ac] poll ${target.name}: could not record that either: ${message(e)}`));
     return { ...base, status: "online", result: "apps_failed", error: reason };
   }
 }

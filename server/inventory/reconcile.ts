@@ -96,6 +96,20 @@ function statusEvent(old: InstanceStatus, next: InstanceStatus): EventType | nul
 
 const label = (v: { version: string | null; tag: string | null }) => v.version ?? v.tag ?? "none";
 
+type VersionFields = Pick<AgentFields, "version" | "tag" | "image" | "distrPath">;
+
+/** The old and new values a version history row keeps. */
+export const versionChangeFields = (old: VersionFields, next: VersionFields) => ({
+  oldVersion: old.version, newVersion: next.version,
+  oldTag: old.tag, newTag: next.tag,
+  oldImage: old.image, newImage: next.image,
+  oldDistrPath: old.distrPath, newDistrPath: next.distrPath,
+});
+
+/** The text of an update event, whoever saw the change (a poll, or an update task with its `notes`). */
+export const updateEventText = (instanceName: string, old: Pick<AgentFields, "version" | "tag">, next: Pick<AgentFields, "version" | "tag">, notes?: string) =>
+  `${instanceName}: ${label(old)} → ${label(next)}${notes ? ` (${notes})` : ""}`;
+
 export function reconcile(
   stored: StoredInstance[],
   apps: ParsedApp[],
@@ -129,15 +143,8 @@ export function reconcile(
     result.updates.push({ id: row.id, data: { ...changes, ...(relink ? { ...link, instanceNumber } : {}), lastSeen: now } });
 
     if (isVersionChange(row, next)) {
-      result.history.push({
-        instanceId: row.id,
-        instanceName: row.instanceName,
-        oldVersion: row.version, newVersion: next.version,
-        oldTag: row.tag, newTag: next.tag,
-        oldImage: row.image, newImage: next.image,
-        oldDistrPath: row.distrPath, newDistrPath: next.distrPath,
-      });
-      result.events.push({ instanceId: row.id, eventType: "update", status: next.status, description: `${app.instanceName}: ${label(row)} → ${label(next)}` });
+      result.history.push({ instanceId: row.id, instanceName: row.instanceName, ...versionChangeFields(row, next) });
+      result.events.push({ instanceId: row.id, eventType: "update", status: next.status, description: updateEventText(app.instanceName, row, next) });
     }
     const event = statusEvent(row.status, next.status);
     if (event) {

@@ -1,13 +1,14 @@
 // After the playbook: ask the instance's agent until it reports the instance online with the
 // target version (or tag), within the timeout; then write the new version and a history row
-// that names the task. The server's apps fingerprint is cleared in the same transaction, so the
-// poller compares the next reply field by field and, finding this version stored, writes no
-// second row.
+// that names the task, through the same module as the poller (inventory/version-change-sql.ts).
+// The server's apps fingerprint is cleared in the same transaction, so the poller compares the
+// next reply field by field and, finding this version stored, writes no second row.
 import { fetchApps, type AgentClientOptions } from "../agent/client";
 import type { ParsedApp } from "../agent/contract";
-import { db } from "../db";
+import { db, pgTransaction } from "../db";
 import { pollTargetSelect } from "../inventory/poll-server";
-import { agentFields, isVersionChange } from "../inventory/reconcile";
+import { agentFields } from "../inventory/reconcile";
+import { writeConfirmedVersion } from "../inventory/version-change-sql";
 import { Cancelled, sleep, StepFailed } from "./errors";
 import type { PlanInstance } from "./plan-types";
 
@@ -53,42 +54,11 @@ async function waitForTarget(instance: PlanInstance, run: ConfirmRun): Promise<P
 
 async function recordUpdate(instance: PlanInstance, app: ParsedApp, run: ConfirmRun) {
   const reported = agentFields(app);
-  const now = new Date();
-  const notes = `update task ${run.taskId} by ${run.createdBy}`;
-  await db().$transaction(async (tx) => {
-    // Same lock the poller takes to write a server's instances.
-    await tx.$queryRaw`SELECT id FROM servers WHERE id = ${instance.server.id} FOR UPDATE`;
-    const stored = await tx.applicationInstance.findUniqueOrThrow({
-      where: { id: instance.id },
-      select: { version: true, tag: true, image: true, distrPath: true },
-    });
-    if (isVersionChange(stored, reported)) {
-      await tx.applicationVersionHistory.create({
-        data: {
-          instanceId: instance.id, serverName: instance.server.name, instanceName: instance.name,
-          oldVersion: stored.version, newVersion: reported.version, oldTag: stored.tag, newTag: reported.tag,
-          oldImage: stored.image, newImage: reported.image, oldDistrPath: stored.distrPath, newDistrPath: reported.distrPath,
-          changedAt: now, changedBy: "user", changeSource: "update_task", taskId: run.taskId, notes,
-        },
-      });
-      const label = (v: { version: string | null; tag: string | null }) => v.version ?? v.tag ?? "none";
-      await tx.event.create({
-        data: { serverId: instance.server.id, instanceId: instance.id, eventType: "update", status: reported.status, timestamp: now, description: `${instance.name}: ${label(stored)} → ${label(reported)} (${notes})` },
-      });
-    } else {
-      // A poll saw the new version first (between the playbook and this check): its row is this task's.
-      await tx.applicationVersionHistory.updateMany({
-        where: { instanceId: instance.id, changeSource: "polling", taskId: null, changedAt: { gte: run.playbookStartedAt }, OR: [{ newVersion: run.targetVersion }, { newTag: run.targetVersion }] },
-        data: { changedBy: "user", changeSource: "update_task", taskId: run.taskId, notes },
-      });
-    }
-    await tx.applicationInstance.update({
-      where: { id: instance.id },
-      data: { version: reported.version, tag: reported.tag, image: reported.image, distrPath: reported.distrPath, status: reported.status, lastSeen: now },
-      select: { id: true },
-    });
-    await tx.server.update({ where: { id: instance.server.id }, data: { appsFingerprint: null }, select: { id: true } });
-  });
+  const confirmed = {
+    instance: { id: instance.id, name: instance.name, serverId: instance.server.id, serverName: instance.server.name },
+    reported, taskId: run.taskId, notes: `update task ${run.taskId} by ${run.createdBy}`, target: run.targetVersion, since: run.playbookStartedAt,
+  };
+  await pgTransaction((tx) => writeConfirmedVersion(tx, confirmed, new Date()));
   return reported.version ?? reported.tag;
 }
 

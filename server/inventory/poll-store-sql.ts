@@ -1,34 +1,11 @@
-// Database side of polling: read a server's instances, write a reconciliation atomically.
-import { db, dbPool } from "../db";
-import { insertEvents, insertHistory, insertInstances, markVanished, readStoredInstances, updateInstances, type Tx } from "./bulk-writes";
+// Database side of polling: write a reconciliation atomically, a failed poll, and the cycle's
+// batched touch. All of it on the pg pool, times as ISO strings (docs/architecture.md, "Data access").
+import { dbPool, pgTransaction, type PgTx as Tx } from "../db";
+import { insertEvents, insertInstances, markVanished, readStoredInstances, updateInstances } from "./bulk-writes-sql";
 import type { Reconciliation, StoredInstance } from "./reconcile";
+import { insertVersionHistory, lockServer, pollingSource } from "./version-change-sql";
 
 export type ServerResult = { name: string; fingerprint: string | null; lastError: string | null };
-
-/** BEGIN … COMMIT on a pooled pg client (Prisma's transactions cost the poller too much CPU, see
- * bulk-writes.ts); a connection that failed mid-way is dropped, not reused. */
-async function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-  const client = await dbPool().connect();
-  let broken: Error | undefined;
-  try {
-    await client.query("BEGIN");
-    const result = await work(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
-    throw error;
-  } finally {
-    client.release(broken);
-  }
-}
-
-/** Locks the server's row and returns its status as stored now (not as the cycle first read it). */
-async function lockServer(tx: Tx, serverId: number): Promise<string> {
-  const { rows } = await tx.query<{ status: string }>("SELECT status::text FROM servers WHERE id = $1 FOR UPDATE", [serverId]);
-  if (!rows[0]) throw new Error(`server ${serverId} was deleted while it was being polled`);
-  return rows[0].status;
-}
 
 /** What a poll leaves on the server's own row. */
 async function setServerState(tx: Tx, serverId: number, state: { status: "online" | "offline"; lastError: string | null; fingerprint: string | null }, now: Date) {
@@ -48,13 +25,13 @@ const connectEvent = (serverId: number, name: string, now: Date) => ({
  * task that recorded a new version a moment before is seen and not recorded a second time.
  */
 export function writeReconciliation(serverId: number, makePlan: (stored: StoredInstance[]) => Reconciliation, server: ServerResult, now: Date) {
-  return inTransaction(async (tx) => {
+  return pgTransaction(async (tx) => {
     const previous = await lockServer(tx, serverId);
     const plan = makePlan(await readStoredInstances(tx, serverId));
     await insertInstances(tx, serverId, plan.creates, now);
     await updateInstances(tx, plan.updates, now);
     await markVanished(tx, plan.vanished, now);
-    await insertHistory(tx, plan.history.map((row) => ({ ...row, serverName: server.name, changedAt: now })));
+    await insertVersionHistory(tx, plan.history.map((row) => ({ ...row, serverName: server.name, changedAt: now })), pollingSource);
     const events: Parameters<typeof insertEvents>[1] = plan.events.map((event) => ({ ...event, serverId, timestamp: now }));
     if (previous !== "online") events.push(connectEvent(serverId, server.name, now));
     await insertEvents(tx, events);
@@ -65,7 +42,7 @@ export function writeReconciliation(serverId: number, makePlan: (stored: StoredI
 
 /** The agent did not answer: the server is offline and nothing is known of its apps. */
 export async function writeServerOffline(serverId: number, name: string, reason: string, now: Date) {
-  await inTransaction(async (tx) => {
+  await pgTransaction(async (tx) => {
     const previous = await lockServer(tx, serverId);
     await tx.query(
       `UPDATE application_instances SET status = 'no_data', updated_at = $2::timestamp(3) WHERE server_id = $1 AND status <> 'no_data'`,
@@ -81,7 +58,7 @@ export async function writeServerOffline(serverId: number, name: string, reason:
 
 /** The agent answered ping but its apps reply was unusable: keep the inventory, record why. */
 export async function writeAppsFailure(serverId: number, name: string, reason: string, now: Date) {
-  await inTransaction(async (tx) => {
+  await pgTransaction(async (tx) => {
     if ((await lockServer(tx, serverId)) !== "online") await insertEvents(tx, [connectEvent(serverId, name, now)]);
     await setServerState(tx, serverId, { status: "online", lastError: reason, fingerprint: null }, now);
   });
@@ -95,13 +72,20 @@ export async function writeAppsFailure(serverId: number, name: string, reason: s
 export async function touchUnchangedServers(checks: { id: number; at: Date; fingerprint: string }[]): Promise<number[]> {
   if (checks.length === 0) return [];
   const ids = checks.map((c) => c.id);
-  const times = checks.map((c) => c.at);
-  const prints = checks.map((c) => c.fingerprint);
-  const touched = await db().$queryRaw<{ id: number }[]>`
-    UPDATE servers AS s SET last_check = v.at
-    FROM unnest(${ids}::int[], ${times}::timestamptz[], ${prints}::text[]) AS v(id, at, fp)
-    WHERE s.id = v.id AND s.apps_fingerprint = v.fp AND s.status = 'online'
-    RETURNING s.id`;
-  const done = new Set(touched.map((row) => row.id));
+  const { rows } = await dbPool().query<{ id: number }>(
+    `UPDATE servers AS s SET last_check = v.at
+     FROM unnest($1::int[], $2::timestamp(3)[], $3::text[]) AS v(id, at, fp)
+     WHERE s.id = v.id AND s.apps_fingerprint = v.fp AND s.status = 'online'
+     RETURNING s.id`,
+    [ids, checks.map((c) => c.at.toISOString()), checks.map((c) => c.fingerprint)],
+  );
+  const done = new Set(rows.map((row) => row.id));
   return ids.filter((id) => !done.has(id));
+}
+
+/** Storing a reply failed (its transaction rolled back): say why on the server, and compare the next reply in full. */
+export async function writeStoreFailure(serverId: number, reason: string, now: Date): Promise<void> {
+  await dbPool().query(`UPDATE servers SET last_error = $2, apps_fingerprint = NULL, updated_at = $3::timestamp(3) WHERE id = $1`, [
+    serverId, reason, now.toISOString(),
+  ]);
 }

@@ -1,16 +1,13 @@
 // The statements of a poll's write transaction, in SQL on a pooled pg client; the rows as one
-// JSON parameter each. Why not Prisma: Prisma 7 compiles every createMany anew (3.5 ms of CPU plus
-// 0.5 ms per row of 20 columns, prisma/orm#29382), and even its raw queries and interactive
-// transactions cost about 1 ms of CPU per statement; the poller's CPU is what bounds a churn
-// cycle (docs/performance.md). Times travel as ISO strings both ways: pg would read a
+// JSON parameter each. Why not Prisma here: docs/architecture.md, "Data access" (Prisma 7 compiles
+// every createMany anew and costs about 1 ms of CPU per statement; the poller's CPU bounds a churn
+// cycle, docs/performance.md). Times travel as ISO strings both ways: pg would read a
 // `timestamp without time zone` as local time, where Prisma (and AC) mean UTC.
-import type { PoolClient } from "pg";
+import type { PgTx as Tx } from "../db";
 import type { Reconciliation, StoredInstance } from "./reconcile";
 
-export type Tx = Pick<PoolClient, "query">;
-
 /** A JSON key of a row, its column and its SQL type. */
-type Column = readonly [key: string, column: string, type: string];
+export type Column = readonly [key: string, column: string, type: string];
 
 const agentColumns: Column[] = [
   ["containerId", "container_id", "text"],
@@ -64,7 +61,7 @@ export async function markVanished(tx: Tx, ids: number[], now: Date) {
 const recordType = (columns: Column[]) => columns.map(([key, , type]) => `"${key}" ${type}`).join(", ");
 
 /** INSERT … SELECT FROM jsonb_to_recordset: the JSON keys name the columns. */
-async function insertRows(tx: Tx, table: string, columns: Column[], rows: object[]) {
+export async function insertRows(tx: Tx, table: string, columns: Column[], rows: object[]) {
   if (rows.length === 0) return;
   const target = columns.map(([, column]) => `"${column}"`).join(", ");
   const source = columns.map(([key]) => `r."${key}"`).join(", ");
@@ -94,16 +91,6 @@ export async function updateInstances(tx: Tx, updates: Reconciliation["updates"]
      WHERE i.id = (u.d->>'id')::integer`,
     [json(rows), now.toISOString()],
   );
-}
-
-export function insertHistory(tx: Tx, rows: (Reconciliation["history"][number] & { serverName: string; changedAt: Date })[]) {
-  const columns: Column[] = [
-    ["instanceId", "instance_id", "integer"], ["serverName", "server_name", "text"], ["instanceName", "instance_name", "text"],
-    ["oldVersion", "old_version", "text"], ["newVersion", "new_version", "text"], ["oldTag", "old_tag", "text"], ["newTag", "new_tag", "text"],
-    ["oldImage", "old_image", "text"], ["newImage", "new_image", "text"], ["oldDistrPath", "old_distr_path", "text"], ["newDistrPath", "new_distr_path", "text"],
-    ["changedAt", "changed_at", "timestamp(3)"], ["changedBy", "changed_by", '"ChangedBy"'], ["changeSource", "change_source", '"ChangeSource"'],
-  ];
-  return insertRows(tx, "application_version_history", columns, rows.map((row) => ({ ...row, changedBy: "agent", changeSource: "polling" })));
 }
 
 export function insertEvents(tx: Tx, rows: { serverId: number; instanceId?: number | null; eventType: string; status: string; description: string; timestamp: Date }[]) {
