@@ -1,6 +1,7 @@
 // Turns a tRPC error into what a form shows: the message, and per-field messages from zod.
 import { TRPCClientError } from "@trpc/client";
 import type { AppRouter } from "@/server/trpc/root";
+import { errorMessage } from "@/lib/errors";
 
 export type FormErrors = { message: string; fields: Record<string, string> };
 
@@ -15,5 +16,5 @@ export function formErrors(error: unknown): FormErrors | null {
     const message = Object.keys(fields).length ? "Please correct the highlighted fields." : trpcError.message;
     return { message, fields };
   }
-  return { message: error instanceof Error ? error.message : String(error), fields: {} };
+  return { message: errorMessage(error), fields: {} };
 }

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { DataTable, Th, tdClass, theadClass } from "@/components/inventory/table";
 import { api } from "@/server/trpc/server-caller";
 import { HaproxyStatus } from "./badges";
+import { haproxyServerLabel } from "@/lib/haproxy-label";
 
 export async function InstanceHaproxyServers({ instanceId }: { instanceId: number }) {
   const servers = await (await api()).haproxy.forApplicationInstance({ applicationInstanceId: instanceId });
@@ -29,7 +30,7 @@ export async function InstanceHaproxyServers({ instanceId }: { instanceId: numbe
               <tr key={s.id}>
                 <td className={tdClass}>
                   <Link href={`/haproxy/servers/${s.id}`} className="font-mono text-xs text-sky-800 hover:underline">
-                    {s.backend.instance.name}/{s.backend.backendName}/{s.serverName}
+                    {haproxyServerLabel(s.backend.instance.name, s.backend.backendName, s.serverName)}
                   </Link>
                 </td>
                 <td className={tdClass}><HaproxyStatus status={s.status} /></td>

@@ -7,6 +7,7 @@ import { db } from "../db";
 import { notFound } from "../errors";
 import { fetchVersionList } from "./fetch-list";
 import type { ListFormat } from "./list-formats";
+import { errorMessage } from "../../lib/errors";
 
 const cacheSchema = z.object({ url: z.string(), format: z.string(), versions: z.array(z.string()) });
 export type TagsCache = { url: string; format: ListFormat; versions: string[] };
@@ -42,7 +43,7 @@ async function readAndStore(groupId: number, url: string, extension: string | nu
     await db().applicationGroup.update({ where: { id: groupId }, data: { tagsCache, tagsCacheUpdatedAt: new Date(), tagsCacheError: null } });
     state.lastFailure.delete(failureKey(groupId, url));
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     console.warn(`[ac] versions of group ${groupId}: ${reason}`);
     state.lastFailure.set(failureKey(groupId, url), Date.now());
     await db().applicationGroup.update({ where: { id: groupId }, data: { tagsCacheError: reason } });

@@ -2,6 +2,7 @@
 // opens and refuses calls for `timeoutMs`, then lets one trial through (half-open) and closes
 // when that succeeds. Kept in process memory (on globalThis so dev reloads keep it); each AC
 // replica has its own, which is what protects the agent from that replica.
+import { errorMessage } from "../../lib/errors";
 export type BreakerState = "closed" | "open" | "half_open";
 export type BreakerView = {
   state: BreakerState;
@@ -79,7 +80,7 @@ class CircuitBreaker {
 
   private failed(error: unknown, trial: boolean, s: BreakerSettings) {
     this.failures++;
-    this.lastError = error instanceof Error ? error.message : String(error);
+    this.lastError = errorMessage(error);
     if (trial || this.failures >= s.threshold) {
       this.state = "open";
       this.openedAt = s.now();

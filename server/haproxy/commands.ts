@@ -1,6 +1,6 @@
 // drain / ready / maint on one HAProxy server. Every attempt is written to haproxy_actions,
 // refused ones included; after a command the server's state is read again from the agent and
-// stored. The update-task runner (issue 6) calls runServerCommand and serversMappedToInstances.
+// stored. The update-task runner (docs/update-tasks.md) calls runServerCommand and serversMappedToInstances.
 import { z } from "zod";
 import { HAPROXY_COMMANDS, type HaproxyCommand } from "../agent/haproxy-contract";
 import type { Actor } from "../auth/actor";
@@ -10,12 +10,15 @@ import { db } from "../db";
 import { instanceTargetSelect, readServers, sendCommand } from "./live";
 import { DISABLED_MESSAGE, haproxyOptions } from "./settings";
 import { storeServerState } from "./sync-store";
+import { positiveId } from "../../lib/schemas";
+import { errorMessage } from "../../lib/errors";
+import { haproxyServerLabel } from "../../lib/haproxy-label";
 
 export type ServerCommand = HaproxyCommand;
 export type CommandResult = { ok: boolean; status: string | null; error: string | null };
 
 export const commandInput = z.object({
-  haproxyServerId: z.number({ error: "must be a number" }).int().positive("must be a positive id"),
+  haproxyServerId: positiveId,
   command: z.enum(HAPROXY_COMMANDS, { error: `must be one of ${HAPROXY_COMMANDS.join(", ")}` }),
 });
 
@@ -27,7 +30,6 @@ const commandTargetSelect = {
   backend: { select: { backendName: true, removedAt: true, instance: { select: instanceTargetSelect } } },
 } as const;
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Performs the command through the agent; never throws for agent failures (ok: false with the reason). */
 export async function runServerCommand(input: {
@@ -40,7 +42,7 @@ export async function runServerCommand(input: {
   const started = o.now();
   const server = await db().hAProxyServer.findUnique({ where: { id: input.haproxyServerId }, select: commandTargetSelect });
   const instance = server?.backend.instance;
-  const label = server ? `${instance!.name}/${server.backend.backendName}/${server.serverName}` : `HAProxy server #${input.haproxyServerId}`;
+  const label = server ? haproxyServerLabel(instance!.name, server.backend.backendName, server.serverName) : `HAProxy server #${input.haproxyServerId}`;
 
   let result: CommandResult;
   if (!server || !instance) result = failed(`${label} does not exist`);
@@ -77,7 +79,7 @@ async function perform(
   try {
     await sendCommand(instance, backend, serverName, command);
   } catch (error) {
-    return failed(message(error));
+    return failed(errorMessage(error));
   }
   try {
     const live = (await readServers(instance, backend, { fresh: true })).find((s) => s.name === serverName);
@@ -85,7 +87,7 @@ async function perform(
     await storeServerState(serverId, previousStatus, live, new Date(haproxyOptions().now()));
     return { ok: true, status: live.status, error: null };
   } catch (error) {
-    return { ok: true, status: null, error: `command sent; its state could not be read back: ${message(error)}` };
+    return { ok: true, status: null, error: `command sent; its state could not be read back: ${errorMessage(error)}` };
   }
 }
 
@@ -100,7 +102,7 @@ export async function recordRefusedCommand(actor: Actor, rawInput: unknown): Pro
       command: parsed.data.command,
       haproxyInstanceId: server?.backend.instance.id ?? null,
       haproxyServerId: server?.id ?? null,
-      target: server ? `${server.backend.instance.name}/${server.backend.backendName}/${server.serverName}` : `HAProxy server #${parsed.data.haproxyServerId}`,
+      target: server ? haproxyServerLabel(server.backend.instance.name, server.backend.backendName, server.serverName) : `HAProxy server #${parsed.data.haproxyServerId}`,
       result: "refused",
       error: `needs the ${permissions["haproxy.command"]} role; ${actorName(actor)} is ${actor.role}`,
       durationMs: 0,
@@ -121,7 +123,7 @@ export async function serversMappedToInstances(
   return rows.map((r) => ({
     haproxyServerId: r.id,
     instanceId: r.applicationInstanceId!,
-    label: `${r.backend.instance.name}/${r.backend.backendName}/${r.serverName}`,
+    label: haproxyServerLabel(r.backend.instance.name, r.backend.backendName, r.serverName),
     status: r.status,
   }));
 }

@@ -6,8 +6,8 @@ import { db, type Prisma } from "../db";
 import { notFound } from "../errors";
 import { pageArgs, pageInput, pageResult } from "../pagination";
 import { haproxyServerSelect } from "./queries";
+import { positiveId as id } from "../../lib/schemas";
 
-const id = z.number({ error: "must be a number" }).int().positive("must be a positive id");
 
 export const actionListInput = pageInput.extend({
   instanceId: id.optional(),

@@ -7,8 +7,8 @@ import { AppError, notFound } from "../errors";
 import { backendFilterInput } from "./backend-filter";
 import { resetBreaker } from "./breaker";
 import { invalidateLive } from "./live";
+import { positiveId as id } from "../../lib/schemas";
 
-const id = z.number({ error: "must be a number" }).int().positive("must be a positive id");
 
 export const instanceInput = z.object({
   /** The instance's name on the agent: the {instance} of /api/haproxy/{instance}/…. */

@@ -8,6 +8,7 @@ import { backendMatcher } from "./backend-filter";
 import { instanceTargetSelect, readBackends, readServers } from "./live";
 import { bucket, listBackends, type StatusCounts } from "./queries";
 import { haproxyOptions } from "./settings";
+import { errorMessage } from "../../lib/errors";
 
 export type BackendStats = { name: string; servers: StatusCounts; sessions: number | null };
 
@@ -33,7 +34,7 @@ export async function liveBackends(instanceId: number): Promise<{ source: "live"
     const stored = await listBackends({ instanceId, includeRemoved: false });
     return {
       source: "stored",
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
       backends: stored.backends.map((b) => ({ name: b.backendName, servers: b.servers, sessions: null })),
     };
   }

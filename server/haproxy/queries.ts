@@ -8,8 +8,8 @@ import { describeFilter } from "./backend-filter";
 import { instanceBreaker } from "./live";
 import { haproxyOptions } from "./settings";
 import { syncProgress } from "./sync";
+import { positiveId as id } from "../../lib/schemas";
 
-const id = z.number({ error: "must be a number" }).int().positive("must be a positive id");
 
 /** Server counts per status; statuses AC does not know are counted as "other". */
 export type StatusCounts = Record<(typeof HAPROXY_STATUSES)[number] | "other", number>;

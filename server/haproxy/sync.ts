@@ -10,6 +10,7 @@ import { autoMap, type AutoMapCounts } from "./mapping";
 import { instanceTargetSelect, invalidateLive, readBackends, readServers } from "./live";
 import { assertEnabled, haproxyOptions } from "./settings";
 import { analyzeAfterBulk, recordSyncResult, storeSync, type SyncCounts } from "./sync-store";
+import { errorMessage } from "../../lib/errors";
 
 export type SyncOutcome = { instanceId: number; ok: boolean; error: string | null; counts: SyncCounts | null; mapping: AutoMapCounts | null; durationMs: number };
 export type SyncProgress = { phase: "backends" | "servers" | "saving" | "mapping"; backendsTotal: number; backendsDone: number; startedAt: Date };
@@ -69,7 +70,7 @@ async function runSync(instanceId: number, progress: SyncProgress): Promise<Sync
     progress.phase = "mapping";
     return done(true, null, counts, await autoMap({ instanceId }));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     console.error(`[ac] haproxy sync of ${instance.server.name}/${instance.name} failed: ${message}`);
     await recordSyncResult(instanceId, new Date(o.now()), message);
     return done(false, message, null, null);

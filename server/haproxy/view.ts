@@ -5,11 +5,13 @@ import { z } from "zod";
 import { HAPROXY_STATUSES } from "../agent/haproxy-contract";
 import { db, Prisma } from "../db";
 import { bucket, haproxyServerSelect, type StatusCounts } from "./queries";
+import { positiveId } from "../../lib/schemas";
+import { likePattern } from "../like-pattern";
 
 export const STATUS_FILTERS = [...HAPROXY_STATUSES, "other"] as const;
 
 export const viewInput = z.object({
-  instanceId: z.number().int().positive().optional(),
+  instanceId: positiveId.optional(),
   status: z.enum(STATUS_FILTERS, { error: `must be one of ${STATUS_FILTERS.join(", ")}` }).optional(),
   q: z.string().trim().max(100, "at most 100 characters").optional(),
   page: z.number().int().min(1).default(1),
@@ -19,7 +21,6 @@ export const viewInput = z.object({
 });
 export type ViewInput = z.output<typeof viewInput>;
 
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 function statusSql(status: ViewInput["status"]) {
   if (!status) return Prisma.sql`TRUE`;

@@ -4,10 +4,11 @@ import { z } from "zod";
 import { db } from "../db";
 import { notFound } from "../errors";
 import { pollServers } from "./poll-cycle";
+import { positiveId } from "../../lib/schemas";
 
 export const pollNowInput = z
   .object({
-    serverId: z.number({ error: "must be a number" }).int().positive("must be a positive id").optional(),
+    serverId: positiveId.optional(),
     all: z.literal(true, { error: "must be true" }).optional(),
   })
   .refine((v) => (v.serverId === undefined) !== (v.all === undefined), {

@@ -8,6 +8,7 @@ import { db } from "../db";
 import { resolveGroups } from "./groups";
 import { reconcile } from "./reconcile";
 import { touchUnchangedServers, writeAppsFailure, writeReconciliation, writeServerOffline, writeStoreFailure } from "./poll-store-sql";
+import { errorMessage } from "../../lib/errors";
 
 export type PollTarget = {
   id: number;
@@ -35,7 +36,6 @@ export const pollTargetSelect = {
 } as const;
 
 const noCounts = { created: 0, updated: 0, vanished: 0, versionChanges: 0, events: 0 };
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export type PollOptions = {
   agent?: AgentClientOptions;
@@ -60,16 +60,16 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
   try {
     await pingAgent(target, agent);
   } catch (error) {
-    await writeServerOffline(target.id, target.name, message(error), new Date());
-    return { ...base, status: "offline", result: "offline", error: message(error) };
+    await writeServerOffline(target.id, target.name, errorMessage(error), new Date());
+    return { ...base, status: "offline", result: "offline", error: errorMessage(error) };
   }
 
   let body: Buffer;
   try {
     body = await fetchAppsRaw(target, agent);
   } catch (error) {
-    await writeAppsFailure(target.id, target.name, message(error), new Date());
-    return { ...base, status: "online", result: "apps_failed", error: message(error) };
+    await writeAppsFailure(target.id, target.name, errorMessage(error), new Date());
+    return { ...base, status: "online", result: "apps_failed", error: errorMessage(error) };
   }
   const checkedAt = new Date();
   const fingerprint = createHash("sha1").update(body).digest("hex");
@@ -85,9 +85,9 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
     return await applyReply(target, body, fingerprint, checkedAt);
   } catch (error) {
     // A database failure while storing: the transaction rolled back; say so on the server.
-    const reason = `could not store the agent's reply: ${message(error)}`;
+    const reason = `could not store the agent's reply: ${errorMessage(error)}`;
     console.error(`[ac] poll ${target.name}: ${reason}`);
-    await writeStoreFailure(target.id, reason, new Date()).catch((e) => console.error(`[ac] poll ${target.name}: could not record that either: ${message(e)}`));
+    await writeStoreFailure(target.id, reason, new Date()).catch((e) => console.error(`[ac] poll ${target.name}: could not record that either: ${errorMessage(e)}`));
     return { ...base, status: "online", result: "apps_failed", error: reason };
   }
 }
@@ -98,8 +98,8 @@ async function applyReply(target: PollTarget, body: Buffer, fingerprint: string,
   try {
     reply = decodeAppsReply(body, target);
   } catch (error) {
-    await writeAppsFailure(target.id, target.name, message(error), now);
-    return { ...base, result: "apps_failed", error: message(error), skippedApps: [], counts: noCounts };
+    await writeAppsFailure(target.id, target.name, errorMessage(error), now);
+    return { ...base, result: "apps_failed", error: errorMessage(error), skippedApps: [], counts: noCounts };
   }
   const groups = await resolveGroups(db(), reply.apps);
   // A bad entry says nothing about its instance: it must not be taken for a vanished one.

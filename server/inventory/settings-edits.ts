@@ -8,8 +8,8 @@ import { BatchGroupingStrategy } from "../generated/prisma/enums";
 import { getGroupSettings } from "./queries/groups";
 import { getCatalogEntry } from "./queries/catalog";
 import { getInstance } from "./queries/instance-detail";
+import { positiveId as id } from "../../lib/schemas";
 
-const id = z.number({ error: "must be a number" }).int().positive("must be a positive id");
 
 const playbookPath = z
   .string()

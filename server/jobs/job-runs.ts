@@ -1,6 +1,7 @@
 // Records each run of a scheduled job in job_runs, so the dashboard can show that the
 // scheduler is alive and how the last poll cycle went.
 import { db, Prisma } from "../db";
+import { errorMessage } from "../../lib/errors";
 
 export type JobName = "heartbeat" | "poll-agents" | "cleanup" | "haproxy-sync" | "task-queue";
 
@@ -17,7 +18,7 @@ export async function recordJobRun<T extends Prisma.InputJsonValue | null>(
     await db().jobRun.upsert({ where: { name }, create: { name, ...data }, update: data });
     return summary;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     console.error(`[ac] job ${name} failed: ${message}`);
     const data = { lastRunAt: started, durationMs: Date.now() - started.getTime(), lastError: message };
     await db()

@@ -3,8 +3,9 @@ import { getInstance } from "../inventory/queries/instance-detail";
 import { instanceListInput, listInstances } from "../inventory/queries/instance-list";
 import { instanceSettingsInput, updateInstanceSettings } from "../inventory/settings-edits";
 import { authorized, router } from "../trpc/init";
+import { positiveId } from "../../lib/schemas";
 
-const id = z.object({ id: z.number({ error: "must be a number" }).int().positive("must be a positive id") });
+const id = z.object({ id: positiveId });
 
 export const applicationsRouter = router({
   /** Keyset-paginated: pass nextCursor / prevCursor back with the same filters, sort and dir. */

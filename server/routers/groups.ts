@@ -3,8 +3,9 @@ import { catalogListInput, getCatalogEntry, listCatalog } from "../inventory/que
 import { getGroup, groupListInput, listGroups } from "../inventory/queries/groups";
 import { catalogSettingsInput, groupSettingsInput, updateCatalogSettings, updateGroupSettings } from "../inventory/settings-edits";
 import { authorized, router } from "../trpc/init";
+import { positiveId } from "../../lib/schemas";
 
-const id = z.object({ id: z.number({ error: "must be a number" }).int().positive("must be a positive id") });
+const id = z.object({ id: positiveId });
 
 export const groupsRouter = router({
   /** With instance counts and a version-drift flag per group. */

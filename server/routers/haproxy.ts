@@ -9,8 +9,8 @@ import { backendListInput, haproxySummary, instanceListInput, listBackends, list
 import { startSync, syncProgress } from "../haproxy/sync";
 import { haproxyView, viewInput } from "../haproxy/view";
 import { authorized, router } from "../trpc/init";
+import { positiveId as id } from "../../lib/schemas";
 
-const id = z.number({ error: "must be a number" }).int().positive("must be a positive id");
 const instanceId = z.object({ instanceId: id });
 const serverId = z.object({ haproxyServerId: id });
 

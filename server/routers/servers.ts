@@ -3,8 +3,9 @@ import { pollNow, pollNowInput } from "../inventory/poll-now";
 import { getServer, listServers, serverListInput, serverOptions } from "../inventory/queries/server-list";
 import { createServer, deleteServer, serverInput, updateServer } from "../inventory/servers";
 import { authorized, router } from "../trpc/init";
+import { positiveId } from "../../lib/schemas";
 
-const id = z.object({ id: z.number({ error: "must be a number" }).int().positive("must be a positive id") });
+const id = z.object({ id: positiveId });
 
 /**
  * A patch: absent fields stay as they are (serverInput's defaults would reset the flags).

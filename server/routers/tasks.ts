@@ -6,9 +6,10 @@ import { updateRequestInput } from "../tasks/plan";
 import { getTask, listTasks, taskGroupOptions, taskListInput, taskLog, taskLogInput } from "../tasks/queries";
 import { previewUpdate, startUpdateTask } from "../tasks/start";
 import { authorized, router } from "../trpc/init";
+import { positiveId } from "../../lib/schemas";
 
 const taskId = z.object({ id: z.uuid("not a task id") });
-const groupId = z.object({ groupId: z.number().int().positive() });
+const groupId = z.object({ groupId: positiveId });
 
 export const tasksRouter = router({
   /** Filters: status, group, who started it, created between from and to. Newest first. */

@@ -5,9 +5,10 @@ import { pageArgs, pageInput, pageResult } from "../pagination";
 import { authorized, router } from "../trpc/init";
 import { createApiToken, apiTokenSelect, revokeApiToken } from "../users/api-tokens";
 import { createUser, loginSchema, passwordSchema, resetPassword, updateUser, userSelect } from "../users/users";
+import { positiveId } from "../../lib/schemas";
 
 const role = z.enum(roles);
-const id = z.object({ id: z.number().int().positive() });
+const id = z.object({ id: positiveId });
 const refreshChoices = [0, 5, 15, 30, 60] as const;
 
 export const usersRouter = router({

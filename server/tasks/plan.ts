@@ -13,6 +13,7 @@ import { effectiveSettings, settingsChainInclude } from "../inventory/settings";
 import { makeBatches } from "./batches";
 import type { HaproxyPort } from "./deps";
 import type { Plan, PlanInstance, TaskParameters, TaskTarget } from "./plan-types";
+import { positiveId } from "../../lib/schemas";
 
 // Versions reach playbooks (and often a shell there): letters, digits and . _ + : @ - only.
 const versionSchema = z
@@ -26,9 +27,9 @@ const delay = z.number().int().min(0).max(3600);
 export const updateRequestInput = z
   .object({
     /** A whole group, or the group the chosen instances belong to. */
-    groupId: z.number().int().positive().optional(),
+    groupId: positiveId.optional(),
     /** Some instances (of one group); omitted = every instance of groupId. */
-    instanceIds: z.array(z.number().int().positive()).min(1).max(1000).optional(),
+    instanceIds: z.array(positiveId).min(1).max(1000).optional(),
     targetVersion: versionSchema,
     /** Defaults: the group's strategy and batch size. */
     strategy: z.enum(BatchGroupingStrategy).optional(),

@@ -7,12 +7,13 @@ import { TaskStatus } from "../generated/prisma/enums";
 import { pageArgs, pageInput, pageResult } from "../pagination";
 import { readLog } from "./log";
 import type { TaskParameters, TaskProgress, TaskTarget } from "./plan-types";
+import { positiveId } from "../../lib/schemas";
 
 export const taskListInput = pageInput.extend({
   status: z.enum(TaskStatus).optional(),
-  groupId: z.number().int().positive().optional(),
+  groupId: positiveId.optional(),
   /** Tasks that include this instance. */
-  instanceId: z.number().int().positive().optional(),
+  instanceId: positiveId.optional(),
   /** Login or token name of who started it (exact, case-insensitive). */
   createdBy: z.string().trim().min(1).max(200).optional(),
   from: z.date().optional(),

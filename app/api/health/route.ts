@@ -1,5 +1,6 @@
 // Unauthenticated liveness check for load balancers: the process answers and the database too.
 import { db } from "@/server/db";
+import { errorMessage } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 
@@ -8,7 +9,7 @@ export async function GET() {
     await db().$queryRaw`SELECT 1`;
     return Response.json({ status: "ok" });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return Response.json({ status: "error", error: `database: ${message}` }, { status: 503 });
   }
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { db, Prisma } from "../../db";
 import { EventType } from "../../generated/prisma/enums";
 import { pageArgs, pageInput, pageResult } from "../../pagination";
+import { positiveId } from "../../../lib/schemas";
 
 export const eventSelect = {
   id: true,
@@ -18,8 +19,8 @@ export const eventSelect = {
 export const eventListInput = pageInput
   .extend({
     type: z.enum(EventType, { error: `must be one of ${Object.values(EventType).join(", ")}` }).optional(),
-    serverId: z.number().int().positive().optional(),
-    instanceId: z.number().int().positive().optional(),
+    serverId: positiveId.optional(),
+    instanceId: positiveId.optional(),
     /** Inclusive bounds of the event time. */
     from: z.date({ error: "must be a date" }).optional(),
     to: z.date({ error: "must be a date" }).optional(),

@@ -7,6 +7,7 @@ import { notFound } from "../../errors";
 import { pageArgs, pageInput, pageResult } from "../../pagination";
 import { effectiveSettings } from "../settings";
 import { currentVersion, instanceListSelect, versionSql } from "./instance-shape";
+import { positiveId } from "../../../lib/schemas";
 
 export const groupSettingsSelect = {
   id: true,
@@ -32,7 +33,7 @@ const groupListSelect = {
 
 export const groupListInput = pageInput.extend({
   q: z.string().trim().max(100, "at most 100 characters").optional(),
-  catalogId: z.number().int().positive().optional(),
+  catalogId: positiveId.optional(),
   /** Only groups whose instances run different versions. */
   drift: z.boolean().default(false),
 });

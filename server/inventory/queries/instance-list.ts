@@ -6,11 +6,12 @@ import { db, Prisma } from "../../db";
 import { AppType, InstanceStatus } from "../../generated/prisma/enums";
 import { decodeCursor, keySelect, keysetClauses, pageCursors, type KeyColumn } from "./keyset";
 import { currentVersion, instanceListSelect, versionSql } from "./instance-shape";
+import { positiveId as id } from "../../../lib/schemas";
+import { likePattern } from "../../like-pattern";
 
 export const instanceSorts = ["name", "server", "status", "version", "lastSeen"] as const;
 export type InstanceSort = (typeof instanceSorts)[number];
 
-const id = z.number({ error: "must be a number" }).int().positive("must be a positive id");
 
 export const instanceListInput = z.object({
   serverId: id.optional(),
@@ -44,7 +45,6 @@ const sortKeys: Record<InstanceSort, KeyColumn[]> = {
 };
 
 /** `%`, `_` and `\` in a search are literal characters, not LIKE wildcards. */
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 function filters(input: InstanceListInput) {
   const where: Prisma.Sql[] = [];

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { db, Prisma } from "../../db";
 import { notFound } from "../../errors";
 import { pageArgs, pageInput, pageResult, type PageInput } from "../../pagination";
+import { positiveId as id } from "../../../lib/schemas";
 
 export const versionChangeSelect = {
   id: true,
@@ -27,7 +28,6 @@ export const versionChangeSelect = {
 
 export type VersionChange = Prisma.ApplicationVersionHistoryGetPayload<{ select: typeof versionChangeSelect }>;
 
-const id = z.number({ error: "must be a number" }).int().positive("must be a positive id");
 export const instanceHistoryInput = pageInput.extend({ instanceId: id });
 export const groupHistoryInput = pageInput.extend({ groupId: id });
 export const recentChangesInput = pageInput.extend({ since: z.date({ error: "must be a date" }).optional() });

@@ -14,6 +14,7 @@ import { pageParam, type SearchParams } from "@/lib/search-params";
 import { can } from "@/server/auth/roles";
 import { sessionActor } from "@/server/auth/session";
 import { api } from "@/server/trpc/server-caller";
+import { haproxyServerLabel } from "@/lib/haproxy-label";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return { title: `HAProxy server ${(await params).id}` };
@@ -31,7 +32,7 @@ export default async function HaproxyServerPage({ params, searchParams }: { para
   ]);
   const role = actor?.role ?? "viewer";
   const { backend } = server;
-  const label = `${backend.instance.name}/${backend.backendName}/${server.serverName}`;
+  const label = haproxyServerLabel(backend.instance.name, backend.backendName, server.serverName);
   const gone = server.removedAt ?? backend.removedAt;
 
   return (
