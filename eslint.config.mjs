@@ -11,4 +11,11 @@ export default defineConfig([
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // The app never loads the tools (embedded PostgreSQL, migrations runner, simulator): docs/architecture.md, "Layers".
+    files: ["server/**", "lib/**", "instrumentation.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["**/tools/**", "@/tools/**"], message: "tools/ is for scripts and tests, not the app" }] }],
+    },
+  },
 ]);

@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "../server/database/embedded";
+import { freePort } from "./db/embedded";
 import { e2eUsers } from "../tests/e2e/users";
 import { startArtifactFixtures } from "./artifact-fixtures";
 import { launchAc } from "./launch";

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { reloadConfig } from "../server/config";
-import { ensureDatabase, type EnsuredDatabase } from "../server/database/ensure";
+import { ensureDatabase, type EnsuredDatabase } from "./db/ensure";
 import { generateFleet, startSimulator, type Simulator } from "./fagent-sim";
 
 export type LaunchOptions = {

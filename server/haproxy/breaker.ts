@@ -3,6 +3,7 @@
 // when that succeeds. Kept in process memory (on globalThis so dev reloads keep it); each AC
 // replica has its own, which is what protects the agent from that replica.
 import { errorMessage } from "../../lib/errors";
+
 export type BreakerState = "closed" | "open" | "half_open";
 export type BreakerView = {
   state: BreakerState;

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { applyMigrations, readMigrations } from "@/server/database/migrate";
+import { applyMigrations, readMigrations } from "@/tools/db/apply-migrations";
 import { diffSchemas } from "@/tools/db/prisma6";
 import { createTestDatabase, type TestDatabase } from "../setup/db-helpers";
 

@@ -5,8 +5,8 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { startTemporaryPostgres } from "../../server/database/embedded";
-import { applyMigrations } from "../../server/database/migrate";
+import { startTemporaryPostgres } from "../../tools/db/embedded";
+import { applyMigrations } from "../../tools/db/apply-migrations";
 import { assertLocalDatabaseUrl, createDatabase, databasesWithPrefix, databaseUrl, dropDatabases } from "./db-helpers";
 
 const migrationsDir = path.resolve(import.meta.dirname, "../../prisma/migrations");

@@ -11,9 +11,9 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { reloadConfig } from "../../server/config";
-import { startTemporaryPostgres, type EmbeddedPostgresHandle } from "../../server/database/embedded";
-import { createDatabaseIfMissing, withDatabase } from "../../server/database/ensure";
-import { applyMigrations } from "../../server/database/migrate";
+import { startTemporaryPostgres, type EmbeddedPostgresHandle } from "../db/embedded";
+import { createDatabaseIfMissing, withDatabase } from "../db/ensure";
+import { applyMigrations } from "../db/apply-migrations";
 import { generateBackends, simulatorClient, type ScenarioInput } from "../fagent-sim";
 import { logIn, startWebServer } from "./web-server";
 

@@ -11,9 +11,9 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { config } from "../../server/config";
-import { freePort, startEmbeddedPostgres } from "../../server/database/embedded";
-import { createDatabaseIfMissing, withDatabase } from "../../server/database/ensure";
-import { applyMigrations } from "../../server/database/migrate";
+import { freePort, startEmbeddedPostgres } from "../db/embedded";
+import { createDatabaseIfMissing, withDatabase } from "../db/ensure";
+import { applyMigrations } from "../db/apply-migrations";
 import { printComparison, printRuns } from "./poll-report";
 import type { WorkerResult } from "./poll-worker";
 

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { freePort } from "../../server/database/embedded";
+import { freePort } from "../db/embedded";
 
 const root = path.resolve(import.meta.dirname, "../..");
 

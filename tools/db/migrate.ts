@@ -1,6 +1,6 @@
 // `npm run db:migrate`: brings up AC's database the way `npm start` does (DATABASE_URL, or the
 // embedded PostgreSQL in .data/postgres), applies the pending migrations, and stops again.
-import { ensureDatabase, redact } from "../../server/database/ensure";
+import { ensureDatabase, redact } from "./ensure";
 
 try {
   const database = await ensureDatabase();

@@ -22,7 +22,7 @@
 // offline, although generation runs on WebAssembly and never starts that binary.
 import fs from "node:fs/promises";
 import path from "node:path";
-import { startTemporaryPostgres } from "../../server/database/embedded";
+import { startTemporaryPostgres } from "./embedded";
 import { diffSchemas } from "./prisma6";
 
 const SNAPSHOT_FILE = "schema.prisma.snapshot";

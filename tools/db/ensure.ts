@@ -2,9 +2,9 @@
 // the embedded PostgreSQL kept in <repo>/.data/postgres. One log line per step.
 import path from "node:path";
 import pg from "pg";
-import { config } from "../config";
+import { config } from "../../server/config";
 import { startEmbeddedPostgres } from "./embedded";
-import { applyMigrations } from "./migrate";
+import { applyMigrations } from "./apply-migrations";
 
 export const EMBEDDED_DEFAULT_PORT = 54329;
 const EMBEDDED_DATABASE = "ac";
