@@ -1,6 +1,6 @@
 // Every setting AC reads from the environment, parsed once and validated. Nothing else in the
 // code base reads process.env for settings. A bad value stops start-up with a message that
-// names the variable and what it accepts. Defaults are the seeds' (../shared/seeds).
+// names the variable and what it accepts. Each is described in .env.example.
 import { z } from "zod";
 
 const seconds = (def: number) => z.coerce.number().int().positive().default(def);
@@ -30,7 +30,7 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   AC_ADMIN_PASSWORD: optionalString,
 
-  // Agent polling (seed 000)
+  // Agent polling (docs/inventory.md)
   POLLING_INTERVAL: seconds(60),
   CONNECTION_TIMEOUT: seconds(5),
   POLL_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
@@ -43,7 +43,7 @@ const schema = z.object({
   /** Turns the scheduler (polling, cleanup, heartbeat) off, e.g. for a read-only replica. */
   SCHEDULER_ENABLED: bool(true),
 
-  // HAProxy module (seed 001)
+  // HAProxy module (docs/haproxy.md)
   HAPROXY_ENABLED: bool(true),
   HAPROXY_POLLING_INTERVAL: seconds(60),
   HAPROXY_CACHE_TTL: seconds(30),
@@ -52,7 +52,7 @@ const schema = z.object({
   HAPROXY_CIRCUIT_BREAKER_THRESHOLD: z.coerce.number().int().positive().default(5),
   HAPROXY_CIRCUIT_BREAKER_TIMEOUT: seconds(300),
 
-  // Update tasks (issue 6); run parameters default to these, an operator may change them per run
+  // Update tasks (docs/update-tasks.md); run parameters default to these, an operator may change them per run
   /** Update tasks running at once in this AC; more wait as pending. */
   TASKS_MAX_PARALLEL: z.coerce.number().int().min(1).max(64).default(2),
   TASK_DRAIN_DELAY: z.coerce.number().int().min(0).max(3600).default(10),

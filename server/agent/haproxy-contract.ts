@@ -1,4 +1,4 @@
-// The FAgent HAProxy endpoints (seed 001), written down once. `success: false` is the agent
+// The FAgent HAProxy endpoints (docs/haproxy.md, "Agent endpoints"), written down once. `success: false` is the agent
 // refusing with a message (no such backend, socket not reachable); any other shape is a broken reply.
 import { z } from "zod";
 import { AgentReplyError, describeIssues } from "./contract";

@@ -1,4 +1,4 @@
-// Sync of one HAProxy instance (seed 001's sync_haproxy_instance): the selected backends, each
+// Sync of one HAProxy instance (docs/haproxy.md, "Sync of one instance"): the selected backends, each
 // one's servers (a few at a time), one transaction to store them, last_sync_*, then auto-mapping.
 // One sync per instance at a time in this process; a second request joins the running one.
 import pLimit from "p-limit";

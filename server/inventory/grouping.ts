@@ -1,4 +1,4 @@
-// Seed 000's parse_application_name: "jurws_1" → group "jurws", instance 1. A name without a
+// Instance name → group (docs/inventory.md, "Instance names and groups"): "jurws_1" → group "jurws", instance 1. A name without a
 // numeric suffix is its own group with instance number 0 ("my-app_test" → "my-app_test", 0).
 const numbered = /^(.+?)_(\d+)$/;
 

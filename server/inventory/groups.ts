@@ -1,4 +1,4 @@
-// Seed 000's ApplicationGroupService: every instance name resolves to a catalog entry and a
+// Every instance name (docs/inventory.md, "Instance names and groups") resolves to a catalog entry and a
 // group (get-or-create, both named after the name's base). Done in bulk, outside the server's
 // write transaction, with ON CONFLICT so concurrent polls creating the same group never clash,
 // and in name order: two polls inserting overlapping names in different orders deadlocked (40P01).

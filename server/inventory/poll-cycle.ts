@@ -1,5 +1,5 @@
-// One polling cycle over all servers (seed 000's _poll_servers), with bounded concurrency
-// instead of the seed's "all at once". Servers whose reply did not change are touched in one
+// One polling cycle over all servers, with bounded concurrency (POLL_CONCURRENCY, not all at
+// once: docs/performance.md, "What makes it fast"). Servers whose reply did not change are touched in one
 // statement at the end, so a quiet fleet costs almost no SQL.
 import pLimit from "p-limit";
 import { config } from "../config";

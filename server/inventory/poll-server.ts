@@ -1,4 +1,4 @@
-// Polls one server, as seed 000's update_server_applications: ping → apps → reconcile → write.
+// Polls one server: ping → apps → reconcile → write (docs/architecture.md, "The poll path, in one walk").
 // One server's failure is recorded on that server and never thrown to the caller, so a cycle
 // goes on with the others. A server is never polled twice at once in this process.
 import { createHash } from "node:crypto";

@@ -1,5 +1,5 @@
 // The heart of polling, as a pure function: a server's stored instances + the agent's reply
-// → what must be written. No I/O here, so every rule of seed 000 is tested directly.
+// → what must be written. No I/O here, so every rule of docs/inventory.md ("Reconciliation") is tested directly.
 import type { ParsedApp } from "../agent/contract";
 import type { AppType, EventType, InstanceStatus } from "../generated/prisma/enums";
 import { parseInstanceName } from "./grouping";
@@ -81,7 +81,7 @@ function changedFields(stored: StoredInstance, next: AgentFields): Partial<Agent
   return changes;
 }
 
-/** Seed rule: an existing instance, version or tag changed, and the new value not empty. */
+/** docs/inventory.md, "Version history": an existing instance, version or tag changed, and the new value not empty. */
 export function isVersionChange(stored: Pick<AgentFields, "version" | "tag">, next: Pick<AgentFields, "version" | "tag">) {
   const changed = stored.version !== next.version || stored.tag !== next.tag;
   return changed && !!(next.version || next.tag);

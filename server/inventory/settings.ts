@@ -1,4 +1,4 @@
-// Effective update settings of an instance (seed 000, "Приоритеты настроек"): the instance's
+// Effective update settings of an instance (docs/inventory.md, "Settings priority"): the instance's
 // own value, else its group's, else its catalog entry's, else the global default. Each result
 // says where it came from so the UI can show it.
 import { config } from "../config";

@@ -1,4 +1,4 @@
-// Seed 000's status table (_normalize_status): what an agent reports → AC's instance status.
+// The status table (docs/inventory.md, "Status table"): what an agent reports → AC's instance status.
 // Case and surrounding spaces do not matter; anything unknown, null or empty is "unknown".
 import type { InstanceStatus } from "../generated/prisma/enums";
 

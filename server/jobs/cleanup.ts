@@ -1,4 +1,4 @@
-// Daily retention (seed 000's _clean_old_events, plus finished tasks): keeps the event log and
+// Daily retention (docs/inventory.md, "Retention"): keeps the event log and
 // the task list to CLEAN_EVENTS_OLDER_THAN / CLEAN_TASKS_OLDER_THAN days.
 import { config } from "../config";
 import { db } from "../db";

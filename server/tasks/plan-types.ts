@@ -5,7 +5,7 @@ import type { Effective } from "../inventory/settings";
 
 export const UPDATE_TASK_KIND = "update";
 
-/** A batch's steps, in the order of seed 001 §14, plus the agent check. */
+/** A batch's steps, in order (docs/update-tasks.md, "A batch, step by step"). */
 export const STEP_NAMES = ["drain", "drain_delay", "playbook", "wait_after_update", "confirm", "ready"] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "skipped" | "cancelled";

@@ -1,4 +1,4 @@
-// Runs one update task, batch after batch (seed 001 §14): drain the batch's HAProxy servers →
+// Runs one update task, batch after batch (docs/update-tasks.md, "A batch, step by step"): drain the batch's HAProxy servers →
 // wait drain_delay → ansible-playbook → wait wait_after_update → confirm through the agent →
 // ready. A failure stops the rollout where it is: later batches are not touched and the failed
 // batch's servers stay out of the pool. A cancel stops after the current step (or at once).

@@ -1,4 +1,4 @@
-// The inventory in the browser (issue 4): finding a server and an application, a version change
+// The inventory in the browser: finding a server and an application, a version change
 // made by the simulator showing after a poll, a filtered list shared by its URL, group settings
 // flowing to an instance's effective settings, and what a viewer may not do. The fleet is
 // tools/e2e-server.ts's: srv-0001…srv-0006 with 5 apps each, polled every 5 s.

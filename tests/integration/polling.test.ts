@@ -1,4 +1,4 @@
-// Seed 000's polling rules end to end: simulated agents over real HTTP on 127.0.88.x, the
+// The polling rules of docs/inventory.md end to end: simulated agents over real HTTP on 127.0.88.x, the
 // real pipeline, a real PostgreSQL (a fresh database for this file).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db";

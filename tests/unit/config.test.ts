@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "@/server/config";
 
 describe("configuration", () => {
-  it("has the seeds' defaults", () => {
+  it("has the documented defaults (.env.example)", () => {
     expect(parseConfig({})).toMatchObject({
       POLLING_INTERVAL: 60, CONNECTION_TIMEOUT: 5, DEFAULT_UPDATE_PLAYBOOK: "/etc/ansible/update-app.yml",
       CLEAN_EVENTS_OLDER_THAN: 30, CLEAN_TASKS_OLDER_THAN: 30, HAPROXY_ENABLED: true, HAPROXY_POLLING_INTERVAL: 60,

@@ -1,4 +1,4 @@
-// The reconciliation rules of seed 000, one by one, on the pure function (no database).
+// The reconciliation rules of docs/inventory.md, one by one, on the pure function (no database).
 import { describe, expect, it } from "vitest";
 import { parseAppsReply } from "@/server/agent/contract";
 import { agentFields, reconcile, type StoredInstance } from "@/server/inventory/reconcile";

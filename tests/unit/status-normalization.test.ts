@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { normalizeStatus } from "@/server/inventory/status";
 
-describe("status normalisation follows seed 000's table", () => {
+describe("status normalisation follows the status table of docs/inventory.md", () => {
   it.each([
     ["disabled", "offline"],
     ["enabled", "online"],

@@ -1,4 +1,4 @@
-// The HAProxy benchmark (issue 5): `npx tsx tools/bench/haproxy-bench.ts` (after `npx next build`
+// The HAProxy benchmark (docs/performance.md, "HAProxy"): `npx tsx tools/bench/haproxy-bench.ts` (after `npx next build`
 // for the page figures). A throwaway PostgreSQL; the agent simulator as a separate process with
 // 50 agents on 127.0.170.x, each serving one simulated HAProxy instance of 20 backends × 20
 // servers; 400 AC servers with one instance each, so every HAProxy server auto-maps. Measures the

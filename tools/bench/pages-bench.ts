@@ -1,4 +1,4 @@
-// The inventory pages benchmark (issue 4): `npm run bench:pages` (after `npx next build`).
+// The inventory pages benchmark (docs/performance.md, "Inventory pages"): `npm run bench:pages` (after `npx next build`).
 // A throwaway PostgreSQL seeded with a large inventory (seed-inventory.ts: 2,000 servers,
 // 50,000 instances), the production server (`next start`) on a free loopback port, and
 // autocannon against each target twice: the HTML page with a logged-in session cookie, and the

@@ -1,4 +1,4 @@
-// The polling benchmark (issue 3): `npm run bench:poll -- --servers 2000 --apps 25`.
+// The polling benchmark (docs/performance.md, "Polling"): `npm run bench:poll -- --servers 2000 --apps 25`.
 // A throwaway PostgreSQL, the agent simulator as a separate process on loopback, and the poller
 // (poll-worker.ts, one process per configuration) measuring the floor (fetch and parse, no
 // database), the first, a steady, a churn and a second steady cycle. Then a small pair of

@@ -10,7 +10,7 @@ const BASES: readonly (readonly [string, string])[] = [
   ["docs-portal", "docs-portal"], ["scheduler", "scheduler"], ["crm-web", "crm-web"], ["search", "search"],
   ["отчёты", "otchety"], ["платежи-api", "platezhi-api"], ["café-web", "cafe-web"],
 ];
-/** Names that do not follow base_N: AC must still take them (seed: "standalone" → group 0). */
+/** Names that do not follow base_N: AC must still take them (docs/inventory.md: "standalone" → its own group, instance 0). */
 const ODD_NAMES = ["standalone", "my-app_test", "legacy"] as const;
 
 const STATUSES: Record<AppKind, readonly string[]> = {

@@ -1,4 +1,4 @@
-// The HAProxy instances of one simulated agent (seed 001). Two kinds: `simulated` keeps backends
+// The HAProxy instances of one simulated agent (docs/haproxy.md). Two kinds: `simulated` keeps backends
 // and servers in memory (for scale: thousands of servers cost nothing), `real` fronts a running
 // HAProxy through its runtime API socket (tools/haproxy-lab) — show stat for reads, set server
 // … state for commands. Faults make an instance fail like a broken agent would.

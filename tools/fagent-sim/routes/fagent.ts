@@ -1,4 +1,4 @@
-// The FAgent routes of seed 000. Later agent APIs (HAProxy, seed 001) go in sibling modules
+// The FAgent routes of docs/agent-contract.md. Other agent APIs (HAProxy, routes/haproxy.ts) go in sibling modules
 // exporting the same AgentRoute list; server.ts serves the concatenation.
 import { faultReply, json, type Reply } from "../faults";
 import { appsObject, type AgentState, type Fleet } from "../fleet";

@@ -1,4 +1,4 @@
-// FAgent's HAProxy routes (seed 001). The stats count each servers read per backend
+// FAgent's HAProxy routes (docs/haproxy.md, "Agent endpoints"). The stats count each servers read per backend
 // (`detail`), so a test can prove that selective polling read only the selected backends.
 import { json, type Reply } from "../faults";
 import type { AgentState } from "../fleet";
