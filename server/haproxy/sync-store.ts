@@ -1,6 +1,7 @@
 // Writes one instance's sync result in one transaction: backends and servers created, updated,
 // soft-deleted (removed_at) when they vanished or left the selection, restored when they come
 // back, and a status history row for every status change. Unchanged servers cost no statement.
+// Through Prisma, with one tagged-SQL bulk update (docs/architecture.md, "Data access").
 import type { LiveServer } from "../agent/haproxy-contract";
 import { db, Prisma } from "../db";
 
