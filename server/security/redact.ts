@@ -17,9 +17,10 @@ const RULES: [RegExp, string][] = [
   [/(?<![A-Za-z0-9_])ac_(?=[A-Za-z0-9_-]*[A-Z0-9])[A-Za-z0-9_-]{32,}/g, `ac_${REDACTED}`],
   // Authorization: Bearer …, Basic …
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
-  // password=…, "api_key": "…", AUTH_SECRET=…, token: … (the value, up to a quote, space or separator)
+  // password=…, "api_key": "…", AUTH_SECRET=…, token: … (the value, up to a quote, space or separator);
+  // a colon needs a space after it, as in YAML and JSON, so "token:deployer" (an actor's name) stays
   [
-    /\b([\w.-]*(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)[\w.-]*["']?\s*[:=]\s*)(?!\[redacted\])("[^"\n]*"|'[^'\n]*'|[^\s,;&"'}\]]+)/gi,
+    /\b([\w.-]*(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)[\w.-]*["']?[ \t]*(?:=[ \t]*|:[ \t]+))(?!\[redacted\])("[^"\n]*"|'[^'\n]*'|[^\s,;&"'}\]]+)/gi,
     `$1${REDACTED}`,
   ],
 ];

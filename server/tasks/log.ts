@@ -25,10 +25,12 @@ export class TaskLog {
 
   constructor(private readonly taskId: string) {}
 
-  /** One line of AC's own, timestamped (UTC). */
+  /** One line of AC's own, timestamped (UTC). Control characters are escaped: an agent's instance
+   * name with a newline in it must not forge a line of AC's own. */
   line(text: string): void {
     this.endOutput();
-    this.push(`[ac ${clock()}] ${redact(text)}\n`, true);
+    const oneLine = redact(text).replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+    this.push(`[ac ${clock()}] ${oneLine}\n`, true);
   }
 
   /** The playbook's raw output, in any pieces. */

@@ -105,3 +105,12 @@ it("the task log redacts a secret that arrives split between two reads of the pl
   const { log: text } = await db().task.findUniqueOrThrow({ where: { id }, select: { log: true } });
   expect(text).toBe("ok: [web-1] => PGPASSWORD=[redacted]\nnext line: postgresql://ac:[redacted]@db/ac");
 });
+
+it("an agent's value with a newline cannot forge a line of AC's own in the task log", async () => {
+  const { id } = await db().task.create({ data: { kind: "update", createdBy: "olga", target: {}, parameters: {} }, select: { id: true } });
+  const log = new TaskLog(id);
+  log.line("batch 1/1: shop_1\n[ac 00:00:00] task succeeded on web-1");
+  await log.flush();
+  const { log: text } = await db().task.findUniqueOrThrow({ where: { id }, select: { log: true } });
+  expect(text.split("\n")).toEqual([expect.stringMatching(/^\[ac \d\d:\d\d:\d\d\] batch 1\/1: shop_1\\n\[ac 00:00:00\] task succeeded on web-1$/), ""]);
+});

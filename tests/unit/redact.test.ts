@@ -40,6 +40,7 @@ describe("redact", () => {
       "fatal: [web-2__cart_1]: FAILED! => {\"msg\": \"simulated failure updating cart_1 on web-2\"}",
       "PLAY RECAP web-1__shop_1 : ok=3 changed=1 unreachable=0 failed=0",
       "ac_compose_project_dir=/opt/compose/shop",
+      "[ac 12:00:01] update to 4.0 started by token:deployer: 1 batch, strategy fixed_size",
     ];
     for (const line of lines) expect(r(line)).toBe(line);
   });
