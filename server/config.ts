@@ -1,6 +1,7 @@
 // Every setting AC reads from the environment, parsed once and validated. Nothing else in the
 // code base reads process.env for settings. A bad value stops start-up with a message that
 // names the variable and what it accepts. Each is described in .env.example.
+import path from "node:path";
 import { z } from "zod";
 
 const seconds = (def: number) => z.coerce.number().int().positive().default(def);
@@ -14,6 +15,9 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+/** Variables that hold AC's own secrets: never passed to a playbook, even when named in PLAYBOOK_ENV. */
+export const AC_SECRETS = ["AUTH_SECRET", "NEXTAUTH_SECRET", "DATABASE_URL", "TEST_DATABASE_URL", "AC_ADMIN_PASSWORD"];
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -37,7 +41,8 @@ const schema = z.object({
   /** Largest apps reply accepted from an agent, in bytes. */
   AGENT_MAX_RESPONSE_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   AGENT_TOKEN_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name").default("X-Agent-Token"),
-  DEFAULT_UPDATE_PLAYBOOK: z.string().min(1).default("/etc/ansible/update-app.yml"),
+  /** Relative paths are read from AC's folder (the working directory), as for PLAYBOOK_DIRS. */
+  DEFAULT_UPDATE_PLAYBOOK: z.string().trim().min(1).default("ansible/update-app.example.yml").transform((v) => path.resolve(v)),
   CLEAN_EVENTS_OLDER_THAN: days(30),
   CLEAN_TASKS_OLDER_THAN: days(30),
   /** Turns the scheduler (polling, cleanup, heartbeat) off, e.g. for a read-only replica. */
@@ -62,9 +67,35 @@ const schema = z.object({
   /** Seconds one ansible-playbook run may take before its process group is killed. */
   TASK_PLAYBOOK_TIMEOUT: seconds(3600),
   ANSIBLE_PLAYBOOK_BIN: z.string().min(1).default("ansible-playbook"),
+  /** Folders whose playbooks AC may run, colon-separated (docs/update-tasks.md, "Playbook directories"). */
+  PLAYBOOK_DIRS: optionalString.transform((v, ctx) => {
+    const dirs = (v ?? "ansible").split(":").map((d) => d.trim()).filter(Boolean).map((d) => path.resolve(d));
+    if (dirs.length === 0) ctx.addIssue({ code: "custom", message: "name at least one folder, e.g. /etc/ac/playbooks" });
+    return dirs;
+  }),
+  /** Further environment variables passed to ansible-playbook, comma-separated names (see playbook-env.ts). */
+  PLAYBOOK_ENV: optionalString.transform((v, ctx) => {
+    const names = (v ?? "").split(",").map((n) => n.trim()).filter(Boolean);
+    for (const name of names) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) ctx.addIssue({ code: "custom", message: `${name} is not a variable name` });
+      else if (AC_SECRETS.includes(name)) ctx.addIssue({ code: "custom", message: `${name} is AC's own secret and is never passed to playbooks` });
+    }
+    return names;
+  }),
   /** Seconds a group's cached version list (tags_cache) is used before it is read again. */
   TAGS_CACHE_MAX_AGE: seconds(600),
+}).superRefine((c, ctx) => {
+  // A default outside the playbook directories could never run: say so at start, not at the first update.
+  if (!c.PLAYBOOK_DIRS.some((dir) => isInside(dir, c.DEFAULT_UPDATE_PLAYBOOK))) {
+    ctx.addIssue({ code: "custom", path: ["DEFAULT_UPDATE_PLAYBOOK"], message: `${c.DEFAULT_UPDATE_PLAYBOOK} is not inside PLAYBOOK_DIRS (${c.PLAYBOOK_DIRS.join(":")})` });
+  }
 });
+
+/** Whether `file` lies below `dir` (both absolute; no file system access: playbook-paths.ts adds realpath). */
+export function isInside(dir: string, file: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative !== "" && relative.split(path.sep)[0] !== ".." && !path.isAbsolute(relative);
+}
 
 export type Config = z.infer<typeof schema>;
 

@@ -31,7 +31,7 @@ await launchAc({
   env: {
     POLLING_INTERVAL: "5", AC_ADMIN_USER: "", AC_ADMIN_PASSWORD: "",
     // ansible/test-update.yml "installs" through the simulator's control API; short waits.
-    AC_SIM_CONTROL_URL: `http://127.0.0.1:${E2E_SIM_CONTROL_PORT}`, TASK_DRAIN_DELAY: "1", TASK_WAIT_AFTER_UPDATE: "1",
+    AC_SIM_CONTROL_URL: `http://127.0.0.1:${E2E_SIM_CONTROL_PORT}`, PLAYBOOK_ENV: "AC_SIM_CONTROL_URL", TASK_DRAIN_DELAY: "1", TASK_WAIT_AFTER_UPDATE: "1",
   },
   async prepare() {
     const { createUser } = await import("../server/users/users");

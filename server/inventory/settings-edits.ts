@@ -5,6 +5,7 @@ import { z } from "zod";
 import { db } from "../db";
 import { AppError, notFound } from "../errors";
 import { BatchGroupingStrategy } from "../generated/prisma/enums";
+import { playbookPathProblem } from "../tasks/playbook-paths";
 import { getGroupSettings } from "./queries/groups";
 import { getCatalogEntry } from "./queries/catalog";
 import { getInstance } from "./queries/instance-detail";
@@ -13,8 +14,13 @@ import { positiveId as id } from "../../lib/schemas";
 
 const playbookPath = z
   .string()
-  .max(500, "at most 500 characters")
-  .regex(/^\/[^\0\r\n]*\.ya?ml$/, "must be an absolute path to a .yml or .yaml playbook, e.g. /etc/ansible/update-app.yml");
+  .max(500, { error: "at most 500 characters", abort: true })
+  .regex(/^\/[^\0\r\n]*\.ya?ml$/, { error: "must be an absolute path to a .yml or .yaml playbook, e.g. /etc/ansible/update-app.yml", abort: true })
+  // Async: the tRPC input parser awaits it, and the form shows the reason at the field.
+  .superRefine(async (value, ctx) => {
+    const problem = await playbookPathProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 const artifactUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).max(2000, "at most 2000 characters");
 const artifactExtension = z
   .string()

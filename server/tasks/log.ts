@@ -1,11 +1,16 @@
 // A task's log lives in tasks.log: AC's own lines and the playbook's output, appended in small
 // flushes so a browser reading from an offset sees it move while the playbook runs. Offsets count
-// characters as PostgreSQL does (substr / char_length), on both sides.
+// characters as PostgreSQL does (substr / char_length), on both sides. Everything written is
+// redacted first (server/security/redact.ts): the playbook's output line by line, so a secret
+// split between two reads of its pipe is still seen whole.
 import { db } from "../db";
+import { redact } from "../security/redact";
 
 const FLUSH_MS = 400;
 /** Beyond this the playbook's output is dropped (AC's own lines still go in). */
 const MAX_LOG_CHARS = 4_000_000;
+/** A line of playbook output longer than this is written (redacted) without waiting for its end. */
+const MAX_PENDING_CHARS = 64_000;
 
 const clock = () => new Date().toISOString().slice(11, 19);
 
@@ -13,19 +18,28 @@ export class TaskLog {
   private buffer = "";
   private written = 0;
   private truncated = false;
+  /** Playbook output after its last newline, held until the line is complete. */
+  private pending = "";
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly taskId: string) {}
 
-  /** One line of AC's own, timestamped (UTC). */
+  /** One line of AC's own, timestamped (UTC). Control characters are escaped: an agent's instance
+   * name with a newline in it must not forge a line of AC's own. */
   line(text: string): void {
-    this.push(`[ac ${clock()}] ${text}\n`, true);
+    this.endOutput();
+    const oneLine = redact(text).replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+    this.push(`[ac ${clock()}] ${oneLine}\n`, true);
   }
 
-  /** The playbook's raw output. */
+  /** The playbook's raw output, in any pieces. */
   output(text: string): void {
-    this.push(text, false);
+    this.pending += text;
+    const end = this.pending.length > MAX_PENDING_CHARS ? this.pending.length : this.pending.lastIndexOf("\n") + 1;
+    if (end === 0) return;
+    this.push(redact(this.pending.slice(0, end)), false);
+    this.pending = this.pending.slice(end);
   }
 
   private push(text: string, ours: boolean) {
@@ -35,11 +49,23 @@ export class TaskLog {
       return;
     }
     this.buffer += text;
-    this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+    this.timer ??= setTimeout(() => void this.write(), FLUSH_MS);
   }
 
-  /** Writes what is buffered; resolves once it is in the database. */
+  /** Writes what is buffered, an unfinished output line included; resolves once it is in the database. */
   flush(): Promise<void> {
+    this.endOutput();
+    return this.write();
+  }
+
+  /** The unfinished output line goes in as it is: an AC line or the end of the run follows. */
+  private endOutput() {
+    if (!this.pending) return;
+    this.push(redact(this.pending), false);
+    this.pending = "";
+  }
+
+  private write(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const chunk = this.buffer;

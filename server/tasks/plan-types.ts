@@ -54,7 +54,7 @@ export type Plan = {
   batches: PlanBatch[];
   /** Worth a look before starting (offline server, already on the target, no HAProxy mapping ...). */
   warnings: string[];
-  /** What stops the plan from starting (a playbook missing on the AC host). */
+  /** What stops the plan from starting (a playbook missing on the AC host, or outside PLAYBOOK_DIRS). */
   problems: string[];
 };
 

@@ -1,8 +1,6 @@
 // An update's plan, as previewed and as run: the chosen instances split into batches by the
 // group's strategy, each instance with its effective playbook, artifact URL and the HAProxy
 // servers that will be drained around it, and the warnings worth reading first.
-import fs from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
 import { config } from "../config";
 import { db } from "../db";
@@ -12,6 +10,7 @@ import { currentVersion } from "../inventory/queries/instance-shape";
 import { effectiveSettings, settingsChainInclude } from "../inventory/settings";
 import { makeBatches } from "./batches";
 import type { HaproxyPort } from "./deps";
+import { resolvePlaybook } from "./playbook-paths";
 import type { Plan, PlanInstance, TaskParameters, TaskTarget } from "./plan-types";
 import { positiveId } from "../../lib/schemas";
 
@@ -71,8 +70,6 @@ async function loadInstances(request: UpdateRequest) {
   return { rows, group };
 }
 
-const exists = (file: string) => fs.access(path.resolve(file)).then(() => true, () => false);
-
 export async function buildPlan(request: UpdateRequest, haproxy: HaproxyPort) {
   const { rows, group } = await loadInstances(request);
   const c = config();
@@ -106,7 +103,8 @@ export async function buildPlan(request: UpdateRequest, haproxy: HaproxyPort) {
   if (!parameters.orchestrateHaproxy) warnings.push("HAProxy orchestration is off for this run: nothing is drained");
   const problems: string[] = [];
   for (const playbook of new Set(instances.map((i) => i.playbook.value!))) {
-    if (!(await exists(playbook))) problems.push(`Playbook ${playbook} does not exist on the AC host`);
+    const resolved = await resolvePlaybook(playbook);
+    if (!resolved.ok) problems.push(resolved.problem);
   }
   const batches = makeBatches(instances, parameters.strategy, parameters.batchSize).map((batch, index) => ({ index, instances: batch }));
   const plan: Plan = {

@@ -1,14 +1,20 @@
 // Runs ansible-playbook for a batch: a generated inventory (one host per instance, its ac_* host
-// vars) and extra vars (ac_task_id, ac_target_version, ...), both in a private temp folder; the
-// output streamed into the task log. The playbook gets its own process group, so a timeout or a
-// "cancel now" ends it with everything it started. The contract is docs/update-tasks.md.
+// vars) and extra vars (ac_task_id, ac_target_version, ...), both in a private temp folder as
+// YAML whose strings are never templated (inventory.ts); an allowlisted environment
+// (playbook-env.ts); the playbook's real path, checked against PLAYBOOK_DIRS just before the run
+// (playbook-paths.ts). The output is streamed into the task log. The playbook gets its own
+// process group, so a timeout or a "cancel now" ends it with everything it started. The contract
+// is docs/update-tasks.md.
 import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Cancelled, StepFailed } from "./errors";
+import { extraVarsFor, inventoryFor, toAnsibleYaml } from "./inventory";
 import type { TaskLog } from "./log";
 import type { PlanInstance } from "./plan-types";
+import { playbookEnv } from "./playbook-env";
+import { resolvePlaybook } from "./playbook-paths";
 
 export type PlaybookRun = {
   taskId: string;
@@ -25,42 +31,6 @@ export type PlaybookRun = {
 
 const KILL_GRACE_MS = 5_000;
 
-/** Inventory host name: unique per instance, safe in host patterns. */
-export const inventoryHost = (i: PlanInstance) => `${i.server.name}__${i.name}`.replace(/[^A-Za-z0-9_.-]/g, "_");
-
-export function inventoryFor(run: Pick<PlaybookRun, "instances" | "targetVersion">) {
-  const hosts = Object.fromEntries(
-    run.instances.map((i) => [
-      inventoryHost(i),
-      {
-        ansible_host: i.server.ip,
-        ac_instance_id: i.id,
-        ac_instance_name: i.name,
-        ac_instance_number: i.number,
-        ac_server: i.server.name,
-        ac_server_ip: i.server.ip,
-        ac_app_type: i.appType,
-        ac_current_version: i.currentVersion,
-        ac_target_version: run.targetVersion,
-        ac_artifact_url: i.artifactUrl.value,
-        ac_artifact_extension: i.artifactExtension.value,
-        ac_distr_path: i.distrPath,
-        ac_path: i.path,
-        ac_image: i.image,
-        ac_compose_project_dir: i.composeProjectDir,
-      },
-    ]),
-  );
-  return { all: { hosts } };
-}
-
-export const extraVarsFor = (run: Pick<PlaybookRun, "taskId" | "targetVersion" | "batch">) => ({
-  ac_task_id: run.taskId,
-  ac_target_version: run.targetVersion,
-  ac_batch: run.batch.index + 1,
-  ac_batches: run.batch.total,
-});
-
 function killGroup(pid: number, signal: NodeJS.Signals): boolean {
   try {
     process.kill(-pid, signal);
@@ -71,13 +41,16 @@ function killGroup(pid: number, signal: NodeJS.Signals): boolean {
 }
 
 export async function runPlaybook(run: PlaybookRun): Promise<void> {
+  // Checked again here: the plan was made earlier, and a link in the folder may have changed since.
+  const resolved = await resolvePlaybook(run.playbook);
+  if (!resolved.ok) throw new StepFailed(resolved.problem);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `ac-task-${run.taskId.slice(0, 8)}-`));
   try {
-    const inventory = path.join(dir, "inventory.json");
-    const vars = path.join(dir, "extra-vars.json");
-    await fs.writeFile(inventory, JSON.stringify(inventoryFor(run), null, 2), { mode: 0o600 });
-    await fs.writeFile(vars, JSON.stringify(extraVarsFor(run), null, 2), { mode: 0o600 });
-    const playbook = path.resolve(run.playbook);
+    const inventory = path.join(dir, "inventory.yml");
+    const vars = path.join(dir, "extra-vars.yml");
+    await fs.writeFile(inventory, toAnsibleYaml(inventoryFor(run)), { mode: 0o600 });
+    await fs.writeFile(vars, toAnsibleYaml(extraVarsFor(run)), { mode: 0o600 });
+    const playbook = resolved.path;
     const args = [playbook, "-i", inventory, "-e", `@${vars}`];
     await execute(run, args, path.dirname(playbook));
   } finally {
@@ -99,7 +72,7 @@ function execute(run: PlaybookRun, args: string[], cwd: string): Promise<void> {
       cwd,
       detached: true, // its own process group: killed as a whole
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, PYTHONUNBUFFERED: "1", ANSIBLE_NOCOLOR: "1", ANSIBLE_FORCE_COLOR: "0" },
+      env: playbookEnv() as NodeJS.ProcessEnv, // Next declares NODE_ENV required; a playbook has no use for it
     });
     let ended: "timeout" | "cancel" | null = null;
     const stop = (why: "timeout" | "cancel") => {

@@ -4,6 +4,7 @@
 // in this process; the registry lets "cancel now" reach it and tests await it.
 import { config } from "../config";
 import { db } from "../db";
+import { redact } from "../security/redact";
 import { taskDeps } from "./deps";
 import { runUpdateTask } from "./runner";
 
@@ -53,7 +54,7 @@ function launch(id: string) {
     .catch(async (error: unknown) => {
       // The runner records its own failures; this is the database failing under it.
       console.error(`[ac] task ${id}: ${(error as Error).message}`);
-      await db().task.update({ where: { id }, data: { status: "failed", error: `internal error: ${(error as Error).message}`, finishedAt: new Date() } }).catch(() => undefined);
+      await db().task.update({ where: { id }, data: { status: "failed", error: redact(`internal error: ${(error as Error).message}`), finishedAt: new Date() } }).catch(() => undefined);
     })
     .finally(() => {
       registry.delete(id);

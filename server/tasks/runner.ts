@@ -3,6 +3,7 @@
 // ready. A failure stops the rollout where it is: later batches are not touched and the failed
 // batch's servers stay out of the pool. A cancel stops after the current step (or at once).
 import { db } from "../db";
+import { redact } from "../security/redact";
 import type { TaskDeps } from "./deps";
 import { Cancelled, sleep, StepFailed } from "./errors";
 import { TaskLog } from "./log";
@@ -49,7 +50,8 @@ async function step(run: Run, batch: number, name: StepName, work: (() => Promis
         await run.progress.end(batch, name, "cancelled", "cancelled while running");
         throw error;
       }
-      const message = error instanceof StepFailed ? error.message : `internal error: ${(error as Error).message}`;
+      // Stored where viewers read it: a playbook's fatal lines may quote a secret.
+      const message = redact(error instanceof StepFailed ? error.message : `internal error: ${(error as Error).message}`);
       await run.progress.fail(batch, name, message);
       run.log.line(`${at}: FAILED: ${message}`);
       throw error instanceof StepFailed ? error : new StepFailed(message);
@@ -177,5 +179,5 @@ function describeStop(run: Run, error: unknown, batch: number): Outcome {
   const failure = state.failure;
   const message = failure ? `${where(state, failure.batch, failure.step)} failed: ${failure.message}` : `${where(state, batch)} failed: ${(error as Error).message}`;
   if (run.drained.length) run.log.line(`left out of the pool for inspection: ${run.drained.map((s) => s.label).join(", ")}`);
-  return { status: "failed", error: message };
+  return { status: "failed", error: redact(message) };
 }

@@ -2,6 +2,7 @@
 // made by the simulator showing after a poll, a filtered list shared by its URL, group settings
 // flowing to an instance's effective settings, and what a viewer may not do. The fleet is
 // tools/e2e-server.ts's: srv-0001…srv-0006 with 5 apps each, polled every 5 s.
+import path from "node:path";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { appName } from "../../tools/fagent-sim/apps";
 import { simulatorClient } from "../../tools/fagent-sim/client";
@@ -163,7 +164,7 @@ test.describe("as an admin", () => {
     const form = page.getByTestId("group-settings-form");
     const before = await page.getByTestId("effective-playbook-path").textContent();
 
-    const playbook = `/etc/ansible/e2e-${Date.now()}.yml`;
+    const playbook = path.resolve("ansible", `e2e-${Date.now()}.yml`); // inside PLAYBOOK_DIRS (its default)
     await form.getByLabel("Update playbook path").fill(playbook);
     await form.getByRole("button", { name: "Save" }).click();
     await expect(form).toContainText("Saved.");
@@ -186,7 +187,7 @@ test.describe("as an admin", () => {
     await expect(effective).not.toContainText("from group");
   });
 
-  test("a playbook path that is not an absolute .yml path is refused with the reason", async ({ page }) => {
+  test("a playbook path that is not an absolute .yml path inside the playbook directories is refused with the reason", async ({ page }) => {
     await fleetPolled(page.request);
     await page.goto("/groups");
     await page.getByTestId("group-row").first().getByRole("link").first().click();
@@ -194,6 +195,11 @@ test.describe("as an admin", () => {
     await form.getByLabel("Update playbook path").fill("update.sh");
     await form.getByRole("button", { name: "Save" }).click();
     await expect(form).toContainText("must be an absolute path to a .yml or .yaml playbook");
+    await expect(form).not.toContainText("Saved.");
+    // Outside the playbook directories: refused, naming them (docs/update-tasks.md, "Playbook directories").
+    await form.getByLabel("Update playbook path").fill("/etc/ansible/update-app.yml");
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect(form).toContainText(`must be inside a playbook directory of this AC (PLAYBOOK_DIRS: ${path.resolve("ansible")})`);
     await expect(form).not.toContainText("Saved.");
   });
 });

@@ -1,10 +1,13 @@
 // The applications router: filters, keyset pagination, one instance with its effective
 // settings, and admins' overrides. Real PostgreSQL, data written with Prisma.
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { instanceSorts } from "@/server/inventory/queries/instance-list";
 import { callers, errorOf, fieldErrors, makeGroup, makeInstance, makeServer, type Callers } from "./inventory-fixtures";
 
+/** Inside PLAYBOOK_DIRS (its default, the repo's ansible/): paths outside are refused (tests/security/playbook-paths.test.ts). */
+const PB = path.resolve("ansible");
 let as: Callers;
 const ids: Record<string, number> = {};
 
@@ -135,23 +138,23 @@ describe("applications.get and updateSettings", () => {
     const instance = await as.viewer.applications.get({ id });
     expect(instance).toMatchObject({ id, instanceName: "alpha_2", server: { name: "srv-a" }, group: { name: "alpha" } });
     expect(instance.currentVersion).toBe(instance.version ?? instance.tag);
-    expect(instance.effective.playbookPath).toEqual({ value: "/etc/ansible/update-app.yml", source: "default" });
+    expect(instance.effective.playbookPath).toEqual({ value: `${PB}/update-app.example.yml`, source: "default" });
     expect(instance.effective.artifactUrl).toEqual({ value: null, source: "none" });
   });
 
   it("the playbook's source follows edits: catalog, then group, then the instance's own, then back", async () => {
     const id = ids["srv-b/bravo_1"]!;
     const group = await makeGroup("bravo");
-    await as.admin.catalog.updateSettings({ id: group.catalogId!, defaultPlaybookPath: "/pb/catalog.yml" });
-    expect((await as.viewer.applications.get({ id })).effective.playbookPath).toEqual({ value: "/pb/catalog.yml", source: "catalog" });
+    await as.admin.catalog.updateSettings({ id: group.catalogId!, defaultPlaybookPath: `${PB}/catalog.yml` });
+    expect((await as.viewer.applications.get({ id })).effective.playbookPath).toEqual({ value: `${PB}/catalog.yml`, source: "catalog" });
 
-    await as.admin.groups.updateSettings({ id: group.id, updatePlaybookPath: "/pb/group.yml", artifactListUrl: "https://repo.local/bravo/" });
+    await as.admin.groups.updateSettings({ id: group.id, updatePlaybookPath: `${PB}/group.yml`, artifactListUrl: "https://repo.local/bravo/" });
     const afterGroup = await as.viewer.applications.get({ id });
-    expect(afterGroup.effective.playbookPath).toEqual({ value: "/pb/group.yml", source: "group" });
+    expect(afterGroup.effective.playbookPath).toEqual({ value: `${PB}/group.yml`, source: "group" });
     expect(afterGroup.effective.artifactUrl).toEqual({ value: "https://repo.local/bravo/", source: "group" });
 
-    const own = await as.admin.applications.updateSettings({ id, customPlaybookPath: "/pb/own.yml", customArtifactExtension: "tar.gz" });
-    expect(own.effective.playbookPath).toEqual({ value: "/pb/own.yml", source: "instance" });
+    const own = await as.admin.applications.updateSettings({ id, customPlaybookPath: `${PB}/own.yml`, customArtifactExtension: "tar.gz" });
+    expect(own.effective.playbookPath).toEqual({ value: `${PB}/own.yml`, source: "instance" });
     expect(own.effective.artifactExtension).toEqual({ value: "tar.gz", source: "instance" });
 
     const cleared = await as.admin.applications.updateSettings({ id, customPlaybookPath: "" });
@@ -164,7 +167,7 @@ describe("applications.get and updateSettings", () => {
     const error = await errorOf(as.viewer.applications.get({ id: 999_999 }));
     expect(error.code).toBe("NOT_FOUND");
     expect(error.message).toBe("Application instance not found");
-    expect((await errorOf(as.admin.applications.updateSettings({ id: 999_999, customPlaybookPath: "/a.yml" }))).code).toBe("NOT_FOUND");
+    expect((await errorOf(as.admin.applications.updateSettings({ id: 999_999, customPlaybookPath: `${PB}/a.yml` }))).code).toBe("NOT_FOUND");
   });
 
   it("only admins edit settings: viewer and operator FORBIDDEN, nobody UNAUTHORIZED; a viewer token reads", async () => {

@@ -1,9 +1,12 @@
 // The groups and catalog routers: counts and version drift, a group across servers, and the
 // admin edits of group and catalog settings.
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { callers, errorOf, fieldErrors, makeGroup, makeInstance, makeServer, type Callers } from "./inventory-fixtures";
 
+/** Inside PLAYBOOK_DIRS (its default, the repo's ansible/): paths outside are refused (tests/security/playbook-paths.test.ts). */
+const PB = path.resolve("ansible");
 let as: Callers;
 let jurws: Awaited<ReturnType<typeof makeGroup>>;
 let steady: Awaited<ReturnType<typeof makeGroup>>;
@@ -15,7 +18,7 @@ beforeAll(async () => {
   steady = await makeGroup("steady");
   await makeInstance(a.id, "jurws", 1, { version: "1.4.2" });
   await makeInstance(b.id, "jurws", 2, { version: "1.4.2", status: "offline" });
-  await makeInstance(c.id, "jurws", 3, { tag: "1.5.0", customPlaybookPath: "/pb/own.yml" });
+  await makeInstance(c.id, "jurws", 3, { tag: "1.5.0", customPlaybookPath: `${PB}/own.yml` });
   await makeInstance(c.id, "jurws", 4); // no version reported: not drift
   await makeInstance(a.id, "steady", 1, { version: "7" });
   await makeInstance(b.id, "steady", 2, { version: "7" });
@@ -58,14 +61,14 @@ describe("groups.get", () => {
 
   it("shows the group-level effective settings with their source, and follows edits", async () => {
     expect((await as.viewer.groups.get({ id: steady.id })).effective.playbookPath.source).toBe("default");
-    await as.admin.catalog.updateSettings({ id: steady.catalogId!, defaultPlaybookPath: "/pb/steady-cat.yml", defaultArtifactExt: "jar" });
+    await as.admin.catalog.updateSettings({ id: steady.catalogId!, defaultPlaybookPath: `${PB}/steady-cat.yml`, defaultArtifactExt: "jar" });
     let group = await as.viewer.groups.get({ id: steady.id });
-    expect(group.effective.playbookPath).toEqual({ value: "/pb/steady-cat.yml", source: "catalog" });
+    expect(group.effective.playbookPath).toEqual({ value: `${PB}/steady-cat.yml`, source: "catalog" });
     expect(group.catalog).toMatchObject({ defaultArtifactExt: "jar" });
-    const updated = await as.admin.groups.updateSettings({ id: steady.id, updatePlaybookPath: "/pb/steady.yaml", description: "Core API" });
-    expect(updated.effective.playbookPath).toEqual({ value: "/pb/steady.yaml", source: "group" });
+    const updated = await as.admin.groups.updateSettings({ id: steady.id, updatePlaybookPath: `${PB}/steady.yaml`, description: "Core API" });
+    expect(updated.effective.playbookPath).toEqual({ value: `${PB}/steady.yaml`, source: "group" });
     group = await as.viewer.groups.get({ id: steady.id });
-    expect(group).toMatchObject({ description: "Core API", updatePlaybookPath: "/pb/steady.yaml" });
+    expect(group).toMatchObject({ description: "Core API", updatePlaybookPath: `${PB}/steady.yaml` });
     await as.admin.groups.updateSettings({ id: steady.id, updatePlaybookPath: null });
     expect((await as.viewer.groups.get({ id: steady.id })).effective.playbookPath.source).toBe("catalog");
   });

@@ -66,8 +66,9 @@ describe("an update task", () => {
     expect(first.playbook).toEqual({ value: expect.stringMatching(/ansible\/test-update\.yml$/), source: "group" });
     expect(first.artifactUrl).toEqual({ value: "http://127.0.66.1:1/v2/shop/tags/list", source: "group" });
     expect(first.haproxy).toEqual([{ haproxyServerId: 1000 + first.id, label: `be_app/${1000 + first.id}`, status: "UP" }]);
-    await db().applicationGroup.update({ where: { id: fleet.shop.id }, data: { updatePlaybookPath: "/nowhere/update.yml" } });
-    await expect(operator.tasks.start({ groupId: fleet.shop.id, targetVersion: "1.1" })).rejects.toThrow(/Playbook \/nowhere\/update.yml does not exist/);
+    const missing = path.resolve("ansible/nowhere/update.yml");
+    await db().applicationGroup.update({ where: { id: fleet.shop.id }, data: { updatePlaybookPath: missing } });
+    await expect(operator.tasks.start({ groupId: fleet.shop.id, targetVersion: "1.1" })).rejects.toThrow(`Playbook ${missing} does not exist on the AC host`);
   });
 
   it("rolls out batch by batch: one batch drained at a time, all ready at the end, the agent reports the new version, history names the task", { timeout: 120_000 }, async () => {

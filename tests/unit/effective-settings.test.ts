@@ -1,3 +1,4 @@
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { effectiveSettings, type SettingsChain } from "@/server/inventory/settings";
 
@@ -11,8 +12,8 @@ const chain = (over: Partial<SettingsChain> = {}): SettingsChain => ({
 });
 
 describe("effective settings: instance → group → catalog → default", () => {
-  it("falls back to DEFAULT_UPDATE_PLAYBOOK when nothing is set", () => {
-    expect(effectiveSettings(chain()).playbookPath).toEqual({ value: "/etc/ansible/update-app.yml", source: "default" });
+  it("falls back to DEFAULT_UPDATE_PLAYBOOK (the shipped example, inside PLAYBOOK_DIRS) when nothing is set", () => {
+    expect(effectiveSettings(chain()).playbookPath).toEqual({ value: path.resolve("ansible/update-app.example.yml"), source: "default" });
     expect(effectiveSettings(chain({ group: null, catalog: null })).artifactUrl).toEqual({ value: null, source: "none" });
   });
 

@@ -21,7 +21,7 @@ export function InstanceSettingsForm({ instance }: { instance: Overrides }) {
       pending={save.isPending}
       saved={save.isSuccess}
       fields={[
-        { name: "customPlaybookPath", label: "Playbook path", value: instance.customPlaybookPath, placeholder: "inherit", hint: "Absolute path of a .yml playbook; empty uses the group's." },
+        { name: "customPlaybookPath", label: "Playbook path", value: instance.customPlaybookPath, placeholder: "inherit", hint: "Absolute path of a .yml playbook inside a playbook directory (PLAYBOOK_DIRS); empty uses the group's." },
         { name: "customArtifactUrl", label: "Artifact list URL", value: instance.customArtifactUrl, placeholder: "inherit" },
         { name: "customArtifactExtension", label: "Artifact extension", value: instance.customArtifactExtension, placeholder: "inherit, e.g. jar" },
       ]}
