@@ -36,6 +36,8 @@ const schema = z.object({
   POLL_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
   /** Largest apps reply accepted from an agent, in bytes. */
   AGENT_MAX_RESPONSE_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  /** Bytes of agent replies buffered at once, all polls and HAProxy reads together (docs/agent-contract.md, "Bounds"). */
+  AGENT_MAX_BYTES_IN_FLIGHT: z.coerce.number().int().positive().default(64 * 1024 * 1024),
   AGENT_TOKEN_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name").default("X-Agent-Token"),
   DEFAULT_UPDATE_PLAYBOOK: z.string().min(1).default("/etc/ansible/update-app.yml"),
   CLEAN_EVENTS_OLDER_THAN: days(30),
@@ -64,6 +66,9 @@ const schema = z.object({
   ANSIBLE_PLAYBOOK_BIN: z.string().min(1).default("ansible-playbook"),
   /** Seconds a group's cached version list (tags_cache) is used before it is read again. */
   TAGS_CACHE_MAX_AGE: seconds(600),
+}).refine((c) => c.AGENT_MAX_BYTES_IN_FLIGHT >= c.AGENT_MAX_RESPONSE_BYTES, {
+  path: ["AGENT_MAX_BYTES_IN_FLIGHT"],
+  error: "must be at least AGENT_MAX_RESPONSE_BYTES, or the largest allowed reply could never be read",
 });
 
 export type Config = z.infer<typeof schema>;

@@ -1,0 +1,30 @@
+// Bounds on what an agent may send, in one place (docs/agent-contract.md, "Bounds"). Every list
+// and string of the agent contracts is capped so one hostile or broken agent can only fail its
+// own server: a name too long for a btree index entry (PostgreSQL refuses index rows over ~2.7 kB)
+// would otherwise break that server's every poll, and an endless list would fill AC's memory.
+
+/** Names are keys of unique indexes (instances, groups, catalog, HAProxy backends and servers). 255
+ *  UTF-16 units are at most 765 bytes of UTF-8, far below PostgreSQL's btree row limit. */
+export const MAX_NAME_LENGTH = 255;
+/** Any other text (paths, image, version, URLs): Linux's PATH_MAX. Stored, never indexed. */
+export const MAX_TEXT_LENGTH = 4096;
+/** Apps of one server, all kinds together: far above any real host (the benchmarks use 25–50). */
+export const MAX_APPS_PER_REPLY = 5000;
+/** Backends of one HAProxy instance, and servers of one backend. */
+export const MAX_HAPROXY_BACKENDS = 5000;
+export const MAX_HAPROXY_SERVERS_PER_BACKEND = 5000;
+/** Servers of one instance in one sync, all backends together: what one transaction stores. */
+export const MAX_HAPROXY_SERVERS_PER_SYNC = 50_000;
+
+/** Bytes each reply may buffer before it must reserve from AGENT_MAX_BYTES_IN_FLIGHT: ordinary
+ *  replies (a few kilobytes per dozen apps) never wait behind a hostile agent's large ones. */
+export const REPLY_FREE_BYTES = 256 * 1024;
+
+/** A string quoted for an error message, cut so an agent cannot make our messages huge. */
+export function preview(value: string, max = 60): string {
+  return value.length <= max ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, max))}… (${value.length} characters)`;
+}
+
+/** "." and ".." are path segments URL parsers resolve away: as a backend or server name they would
+ *  send an HAProxy command to another endpoint of the agent. */
+export const isDotSegment = (value: string) => value === "." || value === "..";
