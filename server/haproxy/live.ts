@@ -46,16 +46,20 @@ function guarded<T>(target: InstanceTarget, o: HaproxyOptions, call: () => Promi
 // many instances, or an agent reporting ever new backend names, cannot grow it without end.
 // Expiry stays ours (`o.now`) so tests can move the clock.
 type Entry = { value: unknown; expiresAt: number };
-export const LIVE_CACHE_MAX_ENTRIES = 10_000;
 /** Backend names and servers held, all entries together. */
 export const LIVE_CACHE_MAX_ITEMS = 200_000;
 const holder = globalThis as { acHaproxyLiveCache?: LRUCache<string, Entry> };
-const cache = () =>
-  (holder.acHaproxyLiveCache ??= new LRUCache<string, Entry>({
-    max: LIVE_CACHE_MAX_ENTRIES,
-    maxSize: LIVE_CACHE_MAX_ITEMS,
-    sizeCalculation: (entry) => 1 + (Array.isArray(entry.value) ? entry.value.length : 0),
-  }));
+function cache() {
+  const max = haproxyOptions().cacheMaxEntries;
+  if (holder.acHaproxyLiveCache?.max !== max) {
+    holder.acHaproxyLiveCache = new LRUCache<string, Entry>({
+      max,
+      maxSize: LIVE_CACHE_MAX_ITEMS,
+      sizeCalculation: (entry) => 1 + (Array.isArray(entry.value) ? entry.value.length : 0),
+    });
+  }
+  return holder.acHaproxyLiveCache;
+}
 const keyOf = (instanceId: number, key: string) => `${instanceId}\n${key}`;
 
 async function cached<T>(target: InstanceTarget, key: string, fresh: boolean, load: () => Promise<T>): Promise<T> {
