@@ -4,7 +4,7 @@ import { Agent, request, type Dispatcher } from "undici";
 import type { Config } from "@/server/config";
 import { ByteBudget, sharedByteBudget } from "./byte-budget";
 import { AgentRefusal, AgentReplyError, parseAppsReply, type AppsReply } from "./contract";
-import { isDotSegment, REPLY_FREE_BYTES } from "./limits";
+import { isDotSegment, REPLY_FREE_BYTES, withoutNul } from "./limits";
 
 export type AgentTarget = { ip: string; port: number; agentToken?: string | null };
 export type AgentClientOptions = {
@@ -39,7 +39,8 @@ export class AgentError extends Error {
     message: string,
     options?: { cause?: unknown; status?: number },
   ) {
-    super(message, { cause: options?.cause });
+    // Messages are stored on the server row and may quote the agent's bytes (docs/agent-contract.md, "Bounds").
+    super(withoutNul(message), { cause: options?.cause });
     this.status = options?.status;
   }
   readonly status: number | undefined;

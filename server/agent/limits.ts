@@ -20,6 +20,12 @@ export const MAX_HAPROXY_SERVERS_PER_SYNC = 50_000;
  *  replies (a few kilobytes per dozen apps) never wait behind a hostile agent's large ones. */
 export const REPLY_FREE_BYTES = 256 * 1024;
 
+/** PostgreSQL text cannot hold U+0000: a string with one would fail the whole write of its server. */
+export const hasNul = (value: string) => value.includes("\0");
+export const NUL_MESSAGE = "contains a NUL character, which the database cannot store";
+/** For messages that may quote agent bytes (JSON errors, an error page): NUL made visible. */
+export const withoutNul = (value: string) => value.replace(/\0/g, "\\0");
+
 /** A string quoted for an error message, cut so an agent cannot make our messages huge. */
 export function preview(value: string, max = 60): string {
   return value.length <= max ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, max))}… (${value.length} characters)`;
