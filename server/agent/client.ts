@@ -4,7 +4,7 @@ import { Agent, request, type Dispatcher } from "undici";
 import type { Config } from "@/server/config";
 import { ByteBudget, sharedByteBudget } from "./byte-budget";
 import { AgentRefusal, AgentReplyError, parseAppsReply, type AppsReply } from "./contract";
-import { isDotSegment, REPLY_FREE_BYTES, withoutNul } from "./limits";
+import { isDotSegment, REPLY_FREE_BYTES, storableText } from "./limits";
 
 export type AgentTarget = { ip: string; port: number; agentToken?: string | null };
 export type AgentClientOptions = {
@@ -40,7 +40,7 @@ export class AgentError extends Error {
     options?: { cause?: unknown; status?: number },
   ) {
     // Messages are stored on the server row and may quote the agent's bytes (docs/agent-contract.md, "Bounds").
-    super(withoutNul(message), { cause: options?.cause });
+    super(storableText(message), { cause: options?.cause });
     this.status = options?.status;
   }
   readonly status: number | undefined;

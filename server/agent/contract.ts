@@ -2,7 +2,7 @@
 // The envelope is checked strictly and a wrong one fails the whole reply; entries are checked one
 // at a time so a single bad app is skipped with a reason instead of hiding the server's others.
 import { z } from "zod";
-import { hasNul, MAX_APPS_PER_REPLY, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, NUL_MESSAGE, preview } from "./limits";
+import { MAX_APPS_PER_REPLY, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, preview, unstorable, UNSTORABLE_MESSAGE } from "./limits";
 
 export const APP_KINDS = ["docker", "site", "service"] as const;
 export type AppKind = (typeof APP_KINDS)[number];
@@ -15,10 +15,10 @@ export const nameField = { docker: "container_name", site: "name", service: "nam
 const text = z
   .string()
   .max(MAX_TEXT_LENGTH)
-  .refine((v) => !hasNul(v), NUL_MESSAGE)
+  .refine((v) => !unstorable(v), UNSTORABLE_MESSAGE)
   .nullish()
   .transform((v) => (v == null || v.trim() === "" ? null : v));
-const name = z.string().trim().min(1, "required").max(MAX_NAME_LENGTH).refine((v) => !hasNul(v), NUL_MESSAGE);
+const name = z.string().trim().min(1, "required").max(MAX_NAME_LENGTH).refine((v) => !unstorable(v), UNSTORABLE_MESSAGE);
 // z.int() reports a string as "expected number"; say integer, which is what the field needs.
 const integer = () =>
   z.int({ error: (iss) => (iss.code === "invalid_type" ? `expected integer, got ${typeOf(iss.input)}` : undefined) });

@@ -2,7 +2,7 @@
 // refusing with a message (no such backend, socket not reachable); any other shape is a broken reply.
 import { z } from "zod";
 import { AgentRefusal, AgentReplyError, describeIssues } from "./contract";
-import { hasNul, isDotSegment, MAX_HAPROXY_BACKENDS, MAX_HAPROXY_SERVERS_PER_BACKEND, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, NUL_MESSAGE, preview } from "./limits";
+import { isDotSegment, MAX_HAPROXY_BACKENDS, MAX_HAPROXY_SERVERS_PER_BACKEND, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, preview, unstorable, UNSTORABLE_MESSAGE } from "./limits";
 
 /** The statuses AC knows; HAProxy may report others ("UP 1/3", "no check"), kept verbatim. */
 export const HAPROXY_STATUSES = ["UP", "DOWN", "DRAIN", "MAINT", "NOLB"] as const;
@@ -21,7 +21,7 @@ const count = z
 const text = z
   .string()
   .max(MAX_NAME_LENGTH, `longer than ${MAX_NAME_LENGTH} characters`)
-  .refine((v) => !hasNul(v), NUL_MESSAGE)
+  .refine((v) => !unstorable(v), UNSTORABLE_MESSAGE)
   .nullish()
   .transform((v) => (v == null || v.trim() === "" ? null : v.trim()));
 
@@ -37,7 +37,7 @@ const name = z
   .min(1)
   .max(MAX_NAME_LENGTH, `longer than ${MAX_NAME_LENGTH} characters`)
   .refine((v) => !isDotSegment(v), { error: (iss) => `${JSON.stringify(iss.input)} cannot be a name: it is a URL dot segment` })
-  .refine((v) => !hasNul(v), NUL_MESSAGE);
+  .refine((v) => !unstorable(v), UNSTORABLE_MESSAGE);
 // The length is checked before the entries, so an endless list costs no per-entry parsing.
 const list = <T extends z.ZodType>(item: T, max: number, what: string) =>
   z

@@ -20,11 +20,13 @@ export const MAX_HAPROXY_SERVERS_PER_SYNC = 50_000;
  *  replies (a few kilobytes per dozen apps) never wait behind a hostile agent's large ones. */
 export const REPLY_FREE_BYTES = 256 * 1024;
 
-/** PostgreSQL text cannot hold U+0000: a string with one would fail the whole write of its server. */
-export const hasNul = (value: string) => value.includes("\0");
-export const NUL_MESSAGE = "contains a NUL character, which the database cannot store";
-/** For messages that may quote agent bytes (JSON errors, an error page): NUL made visible. */
-export const withoutNul = (value: string) => value.replace(/\0/g, "\\0");
+/** PostgreSQL refuses U+0000 in text and lone UTF-16 surrogates in JSON (the store passes rows as
+ *  JSON): a string with either would fail the whole write of its server. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const unstorable = (value: string) => value.includes("\0") || LONE_SURROGATE.test(value);
+export const UNSTORABLE_MESSAGE = "contains a NUL character or a lone surrogate, which the database cannot store";
+/** For messages that may quote agent bytes (JSON errors, an error page): NUL made visible, lone surrogates replaced. */
+export const storableText = (value: string) => value.replace(/\0/g, "\\0").replace(new RegExp(LONE_SURROGATE.source, "g"), "\uFFFD");
 
 /** A string quoted for an error message, cut so an agent cannot make our messages huge. */
 export function preview(value: string, max = 60): string {

@@ -61,6 +61,23 @@ export const serversReply = fc.oneof(
 );
 export const commandReply = fc.oneof(fc.record({ success, message: value }, { requiredKeys: [] }), fc.jsonValue());
 
+// Near-valid replies: well-formed entries with one hostile field each, so that most of them pass
+// the contract and reach the database writes (what the integration properties need to exercise).
+const pointed = fc.oneof(
+  fc.constantFrom("\0", "a\0b", "..", ".", "a/b", "%2e%2e", "\ud800", "{{ x }}", randomText(256), randomText(3000), randomText(4097), 65536, -1, 2 ** 53 + 2, 0.5, true),
+  fc.string({ unit: "binary", maxLength: 20 }),
+);
+const nearValidApp = fc
+  .tuple(fc.constantFrom(...Object.keys(appFields)), pointed, fc.nat(40))
+  .map(([field, v, i]) => ({ container_name: `app_${i}`, name: `app_${i}`, version: "1.0", status: "running", port: 8080, [field]: v }));
+const nearValidGroup = fc.record({ applications: fc.array(nearValidApp, { maxLength: 6 }) });
+export const nearValidAppsReply = fc.record({ server: fc.record({ "docker-app": nearValidGroup, "site-app": nearValidGroup, "service-app": nearValidGroup }) });
+const nearValidServer = fc
+  .tuple(fc.constantFrom("name", "address", "status", "weight", "current_sessions", "max_sessions"), pointed, fc.nat(40))
+  .map(([field, v, i]) => ({ name: `s${i}`, address: "10.0.0.9:80", status: "UP", weight: 1, [field]: v }));
+export const nearValidBackendsReply = fc.record({ success: fc.constant(true), backends: fc.array(fc.oneof(pointed, fc.constantFrom("web", "api")), { minLength: 1, maxLength: 4 }) });
+export const nearValidServersReply = fc.record({ success: fc.constant(true), servers: fc.uniqueArray(nearValidServer, { maxLength: 6, selector: (s) => s.name }) });
+
 /** A reply as bytes: mostly the JSON of `json`, sometimes text that is not JSON, or raw bytes. */
 export const replyBytes = (json: fc.Arbitrary<unknown>) =>
   fc.oneof(

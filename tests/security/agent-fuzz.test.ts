@@ -14,12 +14,23 @@ import { setHaproxyOptions } from "@/server/haproxy/settings";
 import { syncInstance } from "@/server/haproxy/sync";
 import { pollServers } from "@/server/inventory/poll-cycle";
 import { resetDatabase } from "@/tests/setup/db-helpers";
-import { appsReply, backendsReply, commandReply, replyBytes, serversReply } from "./agent-arbitraries";
+import {
+  appsReply,
+  backendsReply,
+  commandReply,
+  nearValidAppsReply,
+  nearValidBackendsReply,
+  nearValidServersReply,
+  replyBytes,
+  serversReply,
+} from "./agent-arbitraries";
 import { startHostileAgent, type HostileAgent } from "./hostile-agent";
 
 const who = { ip: "127.0.69.1", port: 9100 };
-const okString = (v: unknown, max: number) => v === null || (typeof v === "string" && v.length <= max && !v.includes("\0"));
-const okName = (v: string) => v.length >= 1 && v.length <= MAX_NAME_LENGTH && !v.includes("\0") && !isDotSegment(v);
+/** What PostgreSQL stores as text and as JSON: no NUL, no lone surrogate. */
+const storable = (v: string) => !v.includes("\0") && !/[\uD800-\uDFFF]/.test(v.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ""));
+const okString = (v: unknown, max: number) => v === null || (typeof v === "string" && v.length <= max && storable(v));
+const okName = (v: string) => v.length >= 1 && v.length <= MAX_NAME_LENGTH && storable(v) && !isDotSegment(v);
 
 /** Runs the decoder: its result, or the AgentError it threw (anything else fails the property). */
 function decode<T>(body: Buffer, parse: (json: unknown) => T, kinds: string[]): T | null {
@@ -27,7 +38,7 @@ function decode<T>(body: Buffer, parse: (json: unknown) => T, kinds: string[]): 
     return decodeReply(body, who, parse);
   } catch (error) {
     if (!(error instanceof AgentError) || !kinds.includes(error.kind)) throw error;
-    expect(error.message.includes("\0")).toBe(false);
+    expect(storable(error.message)).toBe(true);
     expect(error.message.length).toBeLessThan(MAX_TEXT_LENGTH + 2000);
     return null;
   }
@@ -36,12 +47,12 @@ function decode<T>(body: Buffer, parse: (json: unknown) => T, kinds: string[]): 
 describe("decoding hostile replies", () => {
   it("apps: only invalid_json / invalid_reply errors; accepted entries within every bound", () => {
     fc.assert(
-      fc.property(replyBytes(appsReply), (body) => {
+      fc.property(replyBytes(fc.oneof(appsReply, nearValidAppsReply)), (body) => {
         const reply = decode(body, parseAppsReply, ["invalid_json", "invalid_reply"]);
         if (!reply) return;
         expect(reply.apps.length + reply.rejected.length).toBeLessThanOrEqual(MAX_APPS_PER_REPLY);
         for (const app of reply.apps) {
-          expect(okName(app.instanceName) || app.instanceName === "." || app.instanceName === "..").toBe(true);
+          expect(okString(app.instanceName, MAX_NAME_LENGTH) && app.instanceName.length > 0).toBe(true);
           for (const [key, v] of Object.entries(app)) if (typeof v === "string" && key !== "appType") expect(okString(v, MAX_TEXT_LENGTH)).toBe(true);
         }
         for (const r of reply.rejected) {
@@ -56,7 +67,11 @@ describe("decoding hostile replies", () => {
   it("HAProxy: only invalid_json / invalid_reply / refused errors; names are bounded path segments", () => {
     const kinds = ["invalid_json", "invalid_reply", "refused"];
     fc.assert(
-      fc.property(replyBytes(backendsReply), replyBytes(serversReply), replyBytes(commandReply), (backends, servers, command) => {
+      fc.property(
+        replyBytes(fc.oneof(backendsReply, nearValidBackendsReply)),
+        replyBytes(fc.oneof(serversReply, nearValidServersReply)),
+        replyBytes(commandReply),
+        (backends, servers, command) => {
         const names = decode(backends, parseBackendsReply, kinds);
         if (names) {
           expect(names.length).toBeLessThanOrEqual(MAX_HAPROXY_BACKENDS);
@@ -73,7 +88,8 @@ describe("decoding hostile replies", () => {
         }
         const message = decode(command, parseCommandReply, kinds);
         if (message !== null) expect(message.length).toBeLessThanOrEqual(MAX_TEXT_LENGTH + 1);
-      }),
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -128,7 +144,7 @@ describe("a fuzzed agent in a real poll cycle and sync", () => {
     const before = await rowsOf(goodId);
     expect(before.instances).toHaveLength(2);
     await fc.assert(
-      fc.asyncProperty(replyBytes(appsReply), async (body) => {
+      fc.asyncProperty(replyBytes(fc.oneof({ weight: 3, arbitrary: nearValidAppsReply }, { weight: 1, arbitrary: appsReply })), async (body) => {
         bad.reply("/api/v1/apps", { body });
         const { summary, outcomes } = await pollServers({ ids: [goodId, badId] }, { agent });
         expect(summary.servers).toBe(2);
@@ -150,7 +166,10 @@ describe("a fuzzed agent in a real poll cycle and sync", () => {
     expect(await syncInstance(goodLb)).toMatchObject({ ok: true });
     const before = await rowsOf(goodServer.id);
     await fc.assert(
-      fc.asyncProperty(replyBytes(backendsReply), replyBytes(serversReply), async (backends, servers) => {
+      fc.asyncProperty(
+        replyBytes(fc.oneof({ weight: 3, arbitrary: nearValidBackendsReply }, { weight: 1, arbitrary: backendsReply })),
+        replyBytes(fc.oneof({ weight: 3, arbitrary: nearValidServersReply }, { weight: 1, arbitrary: serversReply })),
+        async (backends, servers) => {
         bad.reply("/api/haproxy/lb1/backends", { body: backends });
         // Whatever backend names the fuzzed list holds, their servers read gets the fuzzed reply.
         const text = backends.toString("utf8");
@@ -173,7 +192,8 @@ describe("a fuzzed agent in a real poll cycle and sync", () => {
           ...expected,
           haproxy: expected.haproxy.map((i) => ({ ...i, lastSyncAt: expect.any(Date), updatedAt: expect.any(Date) })),
         });
-      }),
+        },
+      ),
       { numRuns: 20 },
     );
   });
