@@ -2,7 +2,7 @@
 // The envelope is checked strictly and a wrong one fails the whole reply; entries are checked one
 // at a time so a single bad app is skipped with a reason instead of hiding the server's others.
 import { z } from "zod";
-import { MAX_APPS_PER_REPLY, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, preview, unstorable, UNSTORABLE_MESSAGE } from "./limits";
+import { MAX_APPS_PER_REPLY, MAX_INT4, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, preview, unstorable, UNSTORABLE_MESSAGE } from "./limits";
 
 export const APP_KINDS = ["docker", "site", "service"] as const;
 export type AppKind = (typeof APP_KINDS)[number];
@@ -23,7 +23,7 @@ const name = z.string().trim().min(1, "required").max(MAX_NAME_LENGTH).refine((v
 const integer = () =>
   z.int({ error: (iss) => (iss.code === "invalid_type" ? `expected integer, got ${typeOf(iss.input)}` : undefined) });
 const port = integer().min(0).max(65535).nullish().transform((v) => v ?? null);
-const pid = integer().min(0).nullish().transform((v) => v ?? null);
+const pid = integer().min(0).max(MAX_INT4).nullish().transform((v) => v ?? null);
 const flag = z.boolean().nullish().transform((v) => v ?? null);
 
 // ISO-8601 date-time; without an offset it is taken as UTC (agents report UTC), sub-millisecond

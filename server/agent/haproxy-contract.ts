@@ -2,7 +2,7 @@
 // refusing with a message (no such backend, socket not reachable); any other shape is a broken reply.
 import { z } from "zod";
 import { AgentRefusal, AgentReplyError, describeIssues } from "./contract";
-import { isDotSegment, MAX_HAPROXY_BACKENDS, MAX_HAPROXY_SERVERS_PER_BACKEND, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, preview, unstorable, UNSTORABLE_MESSAGE } from "./limits";
+import { isDotSegment, MAX_HAPROXY_BACKENDS, MAX_INT4, MAX_HAPROXY_SERVERS_PER_BACKEND, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, preview, unstorable, UNSTORABLE_MESSAGE } from "./limits";
 
 /** The statuses AC knows; HAProxy may report others ("UP 1/3", "no check"), kept verbatim. */
 export const HAPROXY_STATUSES = ["UP", "DOWN", "DRAIN", "MAINT", "NOLB"] as const;
@@ -15,7 +15,7 @@ export type HaproxyCommand = (typeof HAPROXY_COMMANDS)[number];
 export { AgentRefusal };
 
 const count = z
-  .union([z.int().min(0), z.literal(""), z.null()])
+  .union([z.int().min(0).max(MAX_INT4), z.literal(""), z.null()])
   .optional()
   .transform((v) => (typeof v === "number" ? v : null));
 const text = z

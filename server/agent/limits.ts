@@ -8,6 +8,8 @@
 export const MAX_NAME_LENGTH = 255;
 /** Any other text (paths, image, version, URLs): Linux's PATH_MAX. Stored, never indexed. */
 export const MAX_TEXT_LENGTH = 4096;
+/** Counts and pids are stored in 4-byte integer columns. */
+export const MAX_INT4 = 2_147_483_647;
 /** Apps of one server, all kinds together: far above any real host (the benchmarks use 25–50). */
 export const MAX_APPS_PER_REPLY = 5000;
 /** Backends of one HAProxy instance, and servers of one backend. */

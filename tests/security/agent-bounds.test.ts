@@ -61,6 +61,12 @@ describe("apps replies", () => {
     expect(await stored()).toEqual(["web_2"]);
   });
 
+  it("skips an entry whose pid does not fit the integer column", async () => {
+    agent.reply(APPS, appsReply([{ ...app("web_1"), pid: 2 ** 31 }, app("web_2")]));
+    expect((await poll()).error).toMatch(/docker-app\[0\] "web_1": pid: must be <= 2147483647, got 2147483648/);
+    expect(await stored()).toEqual(["web_2"]);
+  });
+
   it("refuses a reply with too many entries whole, with the reason on that server, its stored apps untouched", async () => {
     agent.reply(APPS, appsReply([app("web_1"), app("web_2")]));
     await poll();
@@ -142,6 +148,7 @@ describe("HAProxy replies and URLs", () => {
 
   it.each([
     ["a server named ..", [server("web1"), server("..")], /"\.\." cannot be a name/],
+    ["a weight too large for the integer column", [{ ...server("web1"), weight: 2 ** 31 }], /servers\.0\.weight/],
     ["too many servers", Array.from({ length: MAX_HAPROXY_SERVERS_PER_BACKEND + 1 }, (_, i) => server(`s${i}`)), /more than 5000 servers in one backend/],
   ])("refuses a servers reply with %s", async (_what, servers, reason) => {
     agent.reply(`${base}/backends`, { success: true, backends: ["web"] });
