@@ -4,7 +4,7 @@ import { Agent, request, type Dispatcher } from "undici";
 import type { Config } from "@/server/config";
 import { ByteBudget, sharedByteBudget } from "./byte-budget";
 import { AgentRefusal, AgentReplyError, parseAppsReply, type AppsReply } from "./contract";
-import { isDotSegment, REPLY_FREE_BYTES, storableText } from "./limits";
+import { isDotSegment, REPLY_FREE_BYTES, storableText, unstorable } from "./limits";
 
 export type AgentTarget = { ip: string; port: number; agentToken?: string | null };
 export type AgentClientOptions = {
@@ -74,11 +74,13 @@ export function agentUrl(target: Pick<AgentTarget, "ip" | "port">, path: string)
  * resolves them and the request would reach another endpoint (docs/agent-contract.md, "Bounds").
  */
 export function pathSegment(target: Pick<AgentTarget, "ip" | "port">, value: string): string {
-  if (value === "" || isDotSegment(value)) {
+  // encodeURIComponent throws on a lone surrogate: such a name cannot be sent either.
+  const encoded = value === "" || isDotSegment(value) || unstorable(value) ? null : encodeURIComponent(value);
+  if (encoded === null) {
     const who = agentHost(target);
     throw new AgentError("invalid_request", who, `agent ${who}: ${JSON.stringify(value)} cannot be sent as a name in a URL`);
   }
-  return encodeURIComponent(value);
+  return encoded;
 }
 
 // One pool per agent origin. The poller bounds concurrency (64), so an origin needs a socket or
