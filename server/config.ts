@@ -40,6 +40,8 @@ const schema = z.object({
   POLL_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
   /** Largest apps reply accepted from an agent, in bytes. */
   AGENT_MAX_RESPONSE_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  /** Bytes of agent replies buffered at once, all polls and HAProxy reads together (docs/agent-contract.md, "Bounds"). */
+  AGENT_MAX_BYTES_IN_FLIGHT: z.coerce.number().int().positive().default(64 * 1024 * 1024),
   AGENT_TOKEN_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name").default("X-Agent-Token"),
   /** Relative paths are read from AC's folder (the working directory), as for PLAYBOOK_DIRS. */
   DEFAULT_UPDATE_PLAYBOOK: z.string().trim().min(1).default("ansible/update-app.example.yml").transform((v) => path.resolve(v)),
@@ -88,6 +90,9 @@ const schema = z.object({
   // A default outside the playbook directories could never run: say so at start, not at the first update.
   if (!c.PLAYBOOK_DIRS.some((dir) => isInside(dir, c.DEFAULT_UPDATE_PLAYBOOK))) {
     ctx.addIssue({ code: "custom", path: ["DEFAULT_UPDATE_PLAYBOOK"], message: `${c.DEFAULT_UPDATE_PLAYBOOK} is not inside PLAYBOOK_DIRS (${c.PLAYBOOK_DIRS.join(":")})` });
+  }
+  if (c.AGENT_MAX_BYTES_IN_FLIGHT < c.AGENT_MAX_RESPONSE_BYTES) {
+    ctx.addIssue({ code: "custom", path: ["AGENT_MAX_BYTES_IN_FLIGHT"], message: "must be at least AGENT_MAX_RESPONSE_BYTES, or the largest allowed reply could never be read" });
   }
 });
 

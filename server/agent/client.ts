@@ -2,7 +2,9 @@
 // poller stores and whose message says what the operator should check.
 import { Agent, request, type Dispatcher } from "undici";
 import type { Config } from "@/server/config";
-import { AgentReplyError, parseAppsReply, type AppsReply } from "./contract";
+import { ByteBudget, sharedByteBudget } from "./byte-budget";
+import { AgentRefusal, AgentReplyError, parseAppsReply, type AppsReply } from "./contract";
+import { isDotSegment, REPLY_FREE_BYTES, storableText, unstorable } from "./limits";
 
 export type AgentTarget = { ip: string; port: number; agentToken?: string | null };
 export type AgentClientOptions = {
@@ -11,9 +13,22 @@ export type AgentClientOptions = {
   tokenHeader: string;
   /** Tests may pass their own; the poller uses the shared one. */
   dispatcher?: Dispatcher;
+  /** Bytes of replies buffered at once across all requests; tests may pass their own. */
+  budget?: ByteBudget;
 };
-/** `refused`: the agent answered but said no (`success: false` of the HAProxy endpoints). */
-export type AgentErrorKind = "timeout" | "unreachable" | "http" | "too_large" | "invalid_json" | "invalid_reply" | "refused";
+/**
+ * `refused`: the agent answered but said no (`success: false` of the HAProxy endpoints).
+ * `invalid_request`: AC did not send the request (a name that cannot be a URL path segment).
+ */
+export type AgentErrorKind =
+  | "timeout"
+  | "unreachable"
+  | "http"
+  | "too_large"
+  | "invalid_json"
+  | "invalid_reply"
+  | "refused"
+  | "invalid_request";
 
 export class AgentError extends Error {
   override name = "AgentError";
@@ -24,16 +39,22 @@ export class AgentError extends Error {
     message: string,
     options?: { cause?: unknown; status?: number },
   ) {
-    super(message, { cause: options?.cause });
+    // Messages are stored on the server row and may quote the agent's bytes (docs/agent-contract.md, "Bounds").
+    super(storableText(message), { cause: options?.cause });
     this.status = options?.status;
   }
   readonly status: number | undefined;
 }
 
 export function clientOptionsFromConfig(
-  c: Pick<Config, "CONNECTION_TIMEOUT" | "AGENT_MAX_RESPONSE_BYTES" | "AGENT_TOKEN_HEADER">,
+  c: Pick<Config, "CONNECTION_TIMEOUT" | "AGENT_MAX_RESPONSE_BYTES" | "AGENT_MAX_BYTES_IN_FLIGHT" | "AGENT_TOKEN_HEADER">,
 ): AgentClientOptions {
-  return { timeoutMs: c.CONNECTION_TIMEOUT * 1000, maxResponseBytes: c.AGENT_MAX_RESPONSE_BYTES, tokenHeader: c.AGENT_TOKEN_HEADER };
+  return {
+    timeoutMs: c.CONNECTION_TIMEOUT * 1000,
+    maxResponseBytes: c.AGENT_MAX_RESPONSE_BYTES,
+    tokenHeader: c.AGENT_TOKEN_HEADER,
+    budget: sharedByteBudget(c.AGENT_MAX_BYTES_IN_FLIGHT, REPLY_FREE_BYTES),
+  };
 }
 
 /** "127.0.0.5:9100", "[::1]:9100": the host part of an agent URL, IPv6 literals bracketed. */
@@ -45,6 +66,21 @@ export function agentHost(target: Pick<AgentTarget, "ip" | "port">): string {
 
 export function agentUrl(target: Pick<AgentTarget, "ip" | "port">, path: string): string {
   return `http://${agentHost(target)}${path.startsWith("/") ? path : `/${path}`}`;
+}
+
+/**
+ * A name (HAProxy instance, backend, server) as one path segment of an agent URL. Encoding keeps
+ * "/", "?", "#" and "%2e" inside the segment; "." and ".." are refused, because URL parsing
+ * resolves them and the request would reach another endpoint (docs/agent-contract.md, "Bounds").
+ */
+export function pathSegment(target: Pick<AgentTarget, "ip" | "port">, value: string): string {
+  // encodeURIComponent throws on a lone surrogate: such a name cannot be sent either.
+  const encoded = value === "" || isDotSegment(value) || unstorable(value) ? null : encodeURIComponent(value);
+  if (encoded === null) {
+    const who = agentHost(target);
+    throw new AgentError("invalid_request", who, `agent ${who}: ${JSON.stringify(value)} cannot be sent as a name in a URL`);
+  }
+  return encoded;
 }
 
 // One pool per agent origin. The poller bounds concurrency (64), so an origin needs a socket or
@@ -71,20 +107,38 @@ export function fetchAppsRaw(target: AgentTarget, options: AgentClientOptions): 
   return get(target, "/api/v1/apps", options);
 }
 
-export function decodeAppsReply(body: Buffer, target: Pick<AgentTarget, "ip" | "port">): AppsReply {
+export const decodeAppsReply = (body: Buffer, target: Pick<AgentTarget, "ip" | "port">): AppsReply => decodeReply(body, target, parseAppsReply);
+
+/**
+ * Bytes → JSON → a contract's parser, for every agent endpoint: each failure becomes an AgentError
+ * of the same kinds and message shape (invalid_json, invalid_reply, refused).
+ */
+export function decodeReply<T>(body: Buffer, target: Pick<AgentTarget, "ip" | "port">, parse: (json: unknown) => T): T {
   const who = agentHost(target);
   let json: unknown;
   try {
     json = JSON.parse(body.toString("utf8"));
   } catch (error) {
-    throw new AgentError("invalid_json", who, `agent ${who}: reply is not valid JSON (${(error as Error).message})`, { cause: error });
+    throw new AgentError("invalid_json", who, `agent ${who}: reply is not valid JSON (${(error as Error).message.slice(0, 200)})`, { cause: error });
   }
   try {
-    return parseAppsReply(json);
+    return parse(json);
   } catch (error) {
-    if (!(error instanceof AgentReplyError)) throw error;
-    throw new AgentError("invalid_reply", who, `agent ${who}: ${error.message}`, { cause: error });
+    if (error instanceof AgentRefusal) throw new AgentError("refused", who, `agent ${who}: ${error.message}`, { cause: error });
+    if (error instanceof AgentReplyError) throw new AgentError("invalid_reply", who, `agent ${who}: ${error.message}`, { cause: error });
+    throw error;
   }
+}
+
+/** One request, its reply size-limited and decoded by the contract's parser. */
+export async function fetchReply<T>(
+  target: AgentTarget,
+  path: string,
+  options: AgentClientOptions,
+  parse: (json: unknown) => T,
+  method: "GET" | "POST" = "GET",
+): Promise<T> {
+  return decodeReply(await requestAgent(target, path, options, method), target, parse);
 }
 
 const get = (target: AgentTarget, path: string, options: AgentClientOptions) => requestAgent(target, path, options);
@@ -125,21 +179,40 @@ async function receive(target: AgentTarget, path: string, options: AgentClientOp
     throw fail("http", `agent ${who} answered HTTP ${res.statusCode}${hint}${detail ? ` (${detail})` : ""}`, { status: res.statusCode });
   }
   const tooLarge = () => fail("too_large", `agent ${who}: reply larger than ${formatBytes(options.maxResponseBytes)} refused`);
-  if (Number(res.headers["content-length"]) > options.maxResponseBytes) {
+  const length = Number(res.headers["content-length"]);
+  if (length > options.maxResponseBytes) {
     res.body.destroy();
     throw tooLarge();
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > options.maxResponseBytes) {
-      res.body.destroy();
-      throw tooLarge();
+  // Past its free share a reply reserves, in one piece, all it may still need: its Content-Length,
+  // else the per-reply limit (docs/agent-contract.md, "Bounds").
+  const budget = options.budget;
+  let release: (() => void) | undefined;
+  const reserve = async (total: number) => {
+    try {
+      release = await budget!.reserve(total - budget!.freeBytes, signal);
+    } catch (error) {
+      const why = `AC's budget of reply bytes in flight (${formatBytes(budget!.capacity)}, AGENT_MAX_BYTES_IN_FLIGHT)`;
+      throw fail("timeout", `agent ${who}: a ${formatBytes(total)} reply waited past the deadline (${formatMs(options.timeoutMs)}) for ${why}`, { cause: error });
     }
-    chunks.push(chunk);
+  };
+  try {
+    if (budget && length > budget.freeBytes) await reserve(length);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > options.maxResponseBytes) throw tooLarge();
+      if (budget && size > budget.freeBytes && !release) await reserve(options.maxResponseBytes);
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size);
+  } catch (error) {
+    res.body.destroy();
+    throw error;
+  } finally {
+    release?.();
   }
-  return Buffer.concat(chunks, size);
 }
 
 type Fail = (kind: AgentErrorKind, message: string, extra?: { cause?: unknown; status?: number }) => AgentError;

@@ -2,6 +2,7 @@
 // The envelope is checked strictly and a wrong one fails the whole reply; entries are checked one
 // at a time so a single bad app is skipped with a reason instead of hiding the server's others.
 import { z } from "zod";
+import { MAX_APPS_PER_REPLY, MAX_INT4, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, preview, unstorable, UNSTORABLE_MESSAGE } from "./limits";
 
 export const APP_KINDS = ["docker", "site", "service"] as const;
 export type AppKind = (typeof APP_KINDS)[number];
@@ -13,14 +14,16 @@ export const nameField = { docker: "container_name", site: "name", service: "nam
 /** Agents fill unknown text with "" as often as with null; both mean "not known". */
 const text = z
   .string()
+  .max(MAX_TEXT_LENGTH)
+  .refine((v) => !unstorable(v), UNSTORABLE_MESSAGE)
   .nullish()
   .transform((v) => (v == null || v.trim() === "" ? null : v));
-const name = z.string().trim().min(1, "required");
+const name = z.string().trim().min(1, "required").max(MAX_NAME_LENGTH).refine((v) => !unstorable(v), UNSTORABLE_MESSAGE);
 // z.int() reports a string as "expected number"; say integer, which is what the field needs.
 const integer = () =>
   z.int({ error: (iss) => (iss.code === "invalid_type" ? `expected integer, got ${typeOf(iss.input)}` : undefined) });
 const port = integer().min(0).max(65535).nullish().transform((v) => v ?? null);
-const pid = integer().min(0).nullish().transform((v) => v ?? null);
+const pid = integer().min(0).max(MAX_INT4).nullish().transform((v) => v ?? null);
 const flag = z.boolean().nullish().transform((v) => v ?? null);
 
 // ISO-8601 date-time; without an offset it is taken as UTC (agents report UTC), sub-millisecond
@@ -39,6 +42,7 @@ export function parseIsoDateTime(value: string): Date | null {
 }
 const startTime = z
   .string()
+  .max(100)
   .nullish()
   .transform((v, ctx) => {
     if (v == null || v.trim() === "") return null;
@@ -114,10 +118,20 @@ export class AgentReplyError extends Error {
   override name = "AgentReplyError";
 }
 
+/** The agent said no (`success: false` of the HAProxy endpoints): its message is what the operator reads. */
+export class AgentRefusal extends Error {
+  override name = "AgentRefusal";
+}
+
 export function parseAppsReply(json: unknown): AppsReply {
   const envelope = appsReplySchema.safeParse(json, { error: message });
   if (!envelope.success) {
     throw new AgentReplyError(`reply is not an FAgent apps reply: ${describeIssues(envelope.error.issues)}`);
+  }
+  // Refused whole rather than cut: apps past a cut would look vanished (docs/agent-contract.md, "Bounds").
+  const total = APP_KINDS.reduce((n, kind) => n + (envelope.data.server[groupKey(kind)]?.applications.length ?? 0), 0);
+  if (total > MAX_APPS_PER_REPLY) {
+    throw new AgentReplyError(`reply lists ${total} apps; AC reads at most ${MAX_APPS_PER_REPLY} per server`);
   }
   const apps: ParsedApp[] = [];
   const rejected: RejectedApp[] = [];
@@ -125,8 +139,10 @@ export function parseAppsReply(json: unknown): AppsReply {
     const seen = new Set<string>();
     envelope.data.server[groupKey(kind)]?.applications.forEach((raw, index) => {
       const name = rawName(kind, raw);
-      const where = `${groupKey(kind)}[${index}]${name === null ? "" : ` ${JSON.stringify(name)}`}`;
-      const reject = (why: string) => rejected.push({ kind, index, name, reason: `${where}: ${why}` });
+      const where = `${groupKey(kind)}[${index}]${name === null ? "" : ` ${preview(name)}`}`;
+      // A name over the bound can match no stored instance, so it names nothing to keep.
+      const known = name !== null && name.length <= MAX_NAME_LENGTH ? name : null;
+      const reject = (why: string) => rejected.push({ kind, index, name: known, reason: `${where}: ${why}` });
       const entry = appSchemas[kind].safeParse(raw, { error: message });
       if (!entry.success) return reject(describeIssues(entry.error.issues));
       // The inventory keys instances by (kind, name): a second entry with the same name is ambiguous.
@@ -144,14 +160,16 @@ function rawName(kind: AppKind, raw: unknown): string | null {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : null;
 }
 
-/** "port: expected integer, got string; pid: must be >= 0, got -1" (one message per field). */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+/** "port: expected integer, got string; pid: must be >= 0, got -1" (one message per field, the first few). */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], max = 5): string {
   const byPath = new Map<string, string>();
   for (const issue of issues) {
     const path = issue.path.map(String).join(".");
     if (!byPath.has(path)) byPath.set(path, path ? `${path}: ${issue.message}` : issue.message);
   }
-  return [...byPath.values()].join("; ");
+  const all = [...byPath.values()];
+  // A reply with a million bad entries must not make a message of a million lines.
+  return all.length > max ? `${all.slice(0, max).join("; ")}; and ${all.length - max} more` : all.join("; ");
 }
 
 /** Per-parse messages: short, and naming what was received, so an operator can fix the agent. */
@@ -161,6 +179,7 @@ const message: z.core.$ZodErrorMap = (issue) => {
     case "invalid_type":
       return `expected ${issue.expected}, got ${typeOf(issue.input)}`;
     case "too_big":
+      if (issue.origin === "string") return `longer than ${String(issue.maximum)} characters (${String((issue.input as string).length)})`;
       return `must be <= ${String(issue.maximum)}, got ${JSON.stringify(issue.input)}`;
     case "too_small":
       return issue.origin === "string" ? "required" : `must be >= ${String(issue.minimum)}, got ${JSON.stringify(issue.input)}`;

@@ -1,7 +1,8 @@
 // The FAgent HAProxy endpoints (docs/haproxy.md, "Agent endpoints"), written down once. `success: false` is the agent
 // refusing with a message (no such backend, socket not reachable); any other shape is a broken reply.
 import { z } from "zod";
-import { AgentReplyError, describeIssues } from "./contract";
+import { AgentRefusal, AgentReplyError, describeIssues } from "./contract";
+import { isDotSegment, MAX_HAPROXY_BACKENDS, MAX_INT4, MAX_HAPROXY_SERVERS_PER_BACKEND, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, preview, unstorable, UNSTORABLE_MESSAGE } from "./limits";
 
 /** The statuses AC knows; HAProxy may report others ("UP 1/3", "no check"), kept verbatim. */
 export const HAPROXY_STATUSES = ["UP", "DOWN", "DRAIN", "MAINT", "NOLB"] as const;
@@ -11,28 +12,44 @@ export const isKnownStatus = (status: string | null | undefined): status is Know
 
 export const HAPROXY_COMMANDS = ["drain", "ready", "maint"] as const;
 export type HaproxyCommand = (typeof HAPROXY_COMMANDS)[number];
-
-/** The agent said no: its message is what the operator reads. */
-export class AgentRefusal extends Error {
-  override name = "AgentRefusal";
-}
+export { AgentRefusal };
 
 const count = z
-  .union([z.int().min(0), z.literal(""), z.null()])
+  .union([z.int().min(0).max(MAX_INT4), z.literal(""), z.null()])
   .optional()
   .transform((v) => (typeof v === "number" ? v : null));
 const text = z
   .string()
+  .max(MAX_NAME_LENGTH, `longer than ${MAX_NAME_LENGTH} characters`)
+  .refine((v) => !unstorable(v), UNSTORABLE_MESSAGE)
   .nullish()
   .transform((v) => (v == null || v.trim() === "" ? null : v.trim()));
 
 const refusal = z.object({ success: z.literal(false), error: z.string().nullish(), message: z.string().nullish() });
+const refusalText = (value: string) => (value.length > MAX_TEXT_LENGTH ? `${value.slice(0, MAX_TEXT_LENGTH)}…` : value);
 
-export const backendsReplySchema = z.object({ success: z.literal(true), backends: z.array(z.string().trim().min(1)) });
+// Backend and server names become path segments of the agent URLs and keys of unique indexes.
+// A bad one refuses the whole reply (docs/agent-contract.md, "Bounds"): a skipped backend or
+// server would look removed and lose its mapping.
+const name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(MAX_NAME_LENGTH, `longer than ${MAX_NAME_LENGTH} characters`)
+  .refine((v) => !isDotSegment(v), { error: (iss) => `${JSON.stringify(iss.input)} cannot be a name: it is a URL dot segment` })
+  .refine((v) => !unstorable(v), UNSTORABLE_MESSAGE);
+// The length is checked before the entries, so an endless list costs no per-entry parsing.
+const list = <T extends z.ZodType>(item: T, max: number, what: string) =>
+  z
+    .array(z.unknown())
+    .max(max, { error: (iss) => `more than ${max} ${what} (${String((iss.input as unknown[]).length)})` })
+    .pipe(z.array(item));
+
+export const backendsReplySchema = z.object({ success: z.literal(true), backends: list(name, MAX_HAPROXY_BACKENDS, "backends") });
 
 export const haproxyServerSchema = z
   .object({
-    name: z.string().trim().min(1),
+    name,
     address: text,
     status: text,
     weight: count,
@@ -51,12 +68,18 @@ export type LiveServer = z.output<typeof haproxyServerSchema>;
 /** A server as the agent sends it; the simulator builds replies from these. */
 export type WireHaproxyServer = z.input<typeof haproxyServerSchema>;
 
-export const serversReplySchema = z.object({ success: z.literal(true), servers: z.array(haproxyServerSchema) });
-export const commandReplySchema = z.object({ success: z.literal(true), message: z.string().nullish() });
+export const serversReplySchema = z.object({
+  success: z.literal(true),
+  servers: list(haproxyServerSchema, MAX_HAPROXY_SERVERS_PER_BACKEND, "servers in one backend"),
+});
+export const commandReplySchema = z.object({
+  success: z.literal(true),
+  message: z.string().nullish().transform((v) => (v == null ? null : refusalText(v))),
+});
 
 function parse<T>(schema: z.ZodType<T>, json: unknown, what: string): T {
   const refused = refusal.safeParse(json);
-  if (refused.success) throw new AgentRefusal(refused.data.error || refused.data.message || "the agent refused without a message");
+  if (refused.success) throw new AgentRefusal(refusalText(refused.data.error || refused.data.message || "the agent refused without a message"));
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new AgentReplyError(`reply is not an FAgent ${what} reply: ${describeIssues(parsed.error.issues)}`);
   return parsed.data;
@@ -69,7 +92,7 @@ export function parseServersReply(json: unknown): LiveServer[] {
   const names = new Set<string>();
   for (const s of servers) {
     // The database keys servers by (backend, name): a second entry would be ambiguous.
-    if (names.has(s.name)) throw new AgentReplyError(`reply is not an FAgent servers reply: server ${JSON.stringify(s.name)} listed twice`);
+    if (names.has(s.name)) throw new AgentReplyError(`reply is not an FAgent servers reply: server ${preview(s.name)} listed twice`);
     names.add(s.name);
   }
   return servers;

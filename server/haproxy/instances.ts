@@ -12,7 +12,13 @@ import { positiveId as id } from "../../lib/schemas";
 
 export const instanceInput = z.object({
   /** The instance's name on the agent: the {instance} of /api/haproxy/{instance}/…. */
-  name: z.string().trim().min(1, "required").max(100).regex(/^[\p{L}\p{N}._-]+$/u, "letters, digits and . _ - only"),
+  name: z
+    .string()
+    .trim()
+    .min(1, "required")
+    .max(100)
+    .regex(/^[\p{L}\p{N}._-]+$/u, "letters, digits and . _ - only")
+    .refine((v) => v !== "." && v !== "..", "cannot be . or .. (they change the agent URL)"),
   serverId: id,
   socketPath: z.string().trim().max(500).nullish().transform((v) => v || null),
   isActive: z.boolean().default(true),

@@ -2,6 +2,7 @@
 // retries with backoff for reads (commands are sent once), and a TTL cache of live reads that a
 // sync or a command drops. Callers that need fresh data (sync, the re-read after a command) pass
 // `fresh`, which skips the cache but still fills it.
+import { LRUCache } from "lru-cache";
 import { AgentError, type AgentTarget } from "../agent/client";
 import { fetchHaproxyBackends, fetchHaproxyServers, sendHaproxyCommand } from "../agent/haproxy-client";
 import type { HaproxyCommand, LiveServer } from "../agent/haproxy-contract";
@@ -19,8 +20,8 @@ export const instanceTargetSelect = {
 /** Worth another try: the agent was not reached or failed inside. */
 export const isTransient = (error: unknown) =>
   error instanceof AgentError && (error.kind === "timeout" || error.kind === "unreachable" || (error.kind === "http" && (error.status ?? 0) >= 500));
-/** Counts against the breaker: anything but the agent answering "no" on purpose. */
-const countsAsFailure = (error: unknown) => !(error instanceof AgentError && error.kind === "refused");
+/** Counts against the breaker: anything but the agent answering "no" on purpose, or AC not sending at all. */
+const countsAsFailure = (error: unknown) => !(error instanceof AgentError && (error.kind === "refused" || error.kind === "invalid_request"));
 
 const breakerSettings = (o: HaproxyOptions): BreakerSettings => ({ threshold: o.breakerThreshold, timeoutMs: o.breakerTimeoutMs, now: o.now });
 export const instanceBreaker = (instanceId: number) => breakerView(instanceId, breakerSettings(haproxyOptions()));
@@ -41,30 +42,44 @@ function guarded<T>(target: InstanceTarget, o: HaproxyOptions, call: () => Promi
 }
 
 // ─── cache ───
+// Bounded (docs/agent-contract.md, "Bounds"): least recently used reads are dropped first, so
+// many instances, or an agent reporting ever new backend names, cannot grow it without end.
+// Expiry stays ours (`o.now`) so tests can move the clock.
 type Entry = { value: unknown; expiresAt: number };
-const holder = globalThis as { acHaproxyCache?: Map<number, Map<string, Entry>> };
-const cacheOf = (instanceId: number) => {
-  const all = (holder.acHaproxyCache ??= new Map());
-  let mine = all.get(instanceId);
-  if (!mine) all.set(instanceId, (mine = new Map()));
-  return mine;
-};
+/** Backend names and servers held, all entries together. */
+export const LIVE_CACHE_MAX_ITEMS = 200_000;
+const holder = globalThis as { acHaproxyLiveCache?: LRUCache<string, Entry> };
+function cache() {
+  const max = haproxyOptions().cacheMaxEntries;
+  if (holder.acHaproxyLiveCache?.max !== max) {
+    holder.acHaproxyLiveCache = new LRUCache<string, Entry>({
+      max,
+      maxSize: LIVE_CACHE_MAX_ITEMS,
+      sizeCalculation: (entry) => 1 + (Array.isArray(entry.value) ? entry.value.length : 0),
+    });
+  }
+  return holder.acHaproxyLiveCache;
+}
+const keyOf = (instanceId: number, key: string) => `${instanceId}\n${key}`;
 
 async function cached<T>(target: InstanceTarget, key: string, fresh: boolean, load: () => Promise<T>): Promise<T> {
   const o = haproxyOptions();
-  const cache = cacheOf(target.id);
-  const hit = cache.get(key);
+  const hit = cache().get(keyOf(target.id, key));
   if (!fresh && hit && hit.expiresAt > o.now()) return hit.value as T;
   const value = await load();
-  cache.set(key, { value, expiresAt: o.now() + o.cacheTtlMs });
+  cache().set(keyOf(target.id, key), { value, expiresAt: o.now() + o.cacheTtlMs });
   return value;
 }
 
 /** Drops an instance's cached reads: all of them, or one backend's servers. */
 export function invalidateLive(instanceId: number, backend?: string): void {
-  if (backend === undefined) holder.acHaproxyCache?.delete(instanceId);
-  else holder.acHaproxyCache?.get(instanceId)?.delete(`servers:${backend}`);
+  if (backend !== undefined) return void cache().delete(keyOf(instanceId, `servers:${backend}`));
+  const prefix = keyOf(instanceId, "");
+  for (const key of [...cache().keys()]) if (key.startsWith(prefix)) cache().delete(key);
 }
+
+/** Entries held now (tests check the bound). */
+export const liveCacheSize = () => cache().size;
 
 // ─── calls ───
 export function readBackends(target: InstanceTarget, { fresh = false } = {}): Promise<string[]> {

@@ -14,6 +14,8 @@ export type HaproxyOptions = {
   breakerThreshold: number;
   breakerTimeoutMs: number;
   cacheTtlMs: number;
+  /** Live reads (an instance's backends, or one backend's servers) cached at most; least recently used go first. */
+  cacheMaxEntries: number;
   /** Backends of one instance read at once during a sync. */
   serverReadConcurrency: number;
   /** Instances synced at once by the background job. */
@@ -34,6 +36,7 @@ export function haproxyOptions(): HaproxyOptions {
     breakerThreshold: c.HAPROXY_CIRCUIT_BREAKER_THRESHOLD,
     breakerTimeoutMs: c.HAPROXY_CIRCUIT_BREAKER_TIMEOUT * 1000,
     cacheTtlMs: c.HAPROXY_CACHE_TTL * 1000,
+    cacheMaxEntries: 10_000,
     serverReadConcurrency: 4,
     instanceConcurrency: 8,
     now: Date.now,

@@ -3,6 +3,7 @@
 // One sync per instance at a time in this process; a second request joins the running one.
 import pLimit from "p-limit";
 import type { LiveServer } from "../agent/haproxy-contract";
+import { MAX_HAPROXY_SERVERS_PER_SYNC } from "../agent/limits";
 import { db } from "../db";
 import { notFound } from "../errors";
 import { backendMatcher } from "./backend-filter";
@@ -52,11 +53,16 @@ async function runSync(instanceId: number, progress: SyncProgress): Promise<Sync
     const selected = (await readBackends(instance, { fresh: true })).filter(backendMatcher(instance.backendFilter));
     Object.assign(progress, { phase: "servers", backendsTotal: selected.length });
     const limit = pLimit(o.serverReadConcurrency);
+    let total = 0; // what one transaction stores is bounded too (docs/agent-contract.md, "Bounds")
     const fetched = new Map<string, LiveServer[]>(
       await Promise.all(
         selected.map((backend) =>
           limit(async () => {
             const servers = await readServers(instance, backend, { fresh: true });
+            total += servers.length;
+            if (total > MAX_HAPROXY_SERVERS_PER_SYNC) {
+              throw new Error(`the agent reports more than ${MAX_HAPROXY_SERVERS_PER_SYNC} servers for this instance; nothing was stored`);
+            }
             progress.backendsDone++;
             return [backend, servers] as const;
           }),
