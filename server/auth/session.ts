@@ -3,6 +3,7 @@
 // a session ends when its user is disabled or their password changes (the session version in the
 // JWT no longer matches); a token stops with its owner's account and never exceeds the owner's role.
 import { getServerSession } from "next-auth";
+import { getToken } from "next-auth/jwt";
 import { apiTokenForSecret, recordApiTokenUse } from "../users/api-tokens";
 import { sessionUser } from "../users/users";
 import type { Actor } from "./actor";
@@ -37,5 +38,17 @@ export async function tokenActor(secret: string, now = new Date()): Promise<Acto
 export async function requestActor(headers: Headers): Promise<Actor | null> {
   const auth = headers.get("authorization");
   if (auth?.toLowerCase().startsWith("bearer ")) return tokenActor(auth.slice(7).trim());
-  return sessionActor();
+  // The session read from this request's own cookies (not next/headers' request scope).
+  const cookies = new Map<string, string>();
+  for (const pair of (headers.get("cookie") ?? "").split(";")) {
+    const at = pair.indexOf("=");
+    if (at > 0) cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
+  }
+  const jwt = await getToken({
+    req: { headers: {}, cookies } as unknown as Parameters<typeof getToken>[0]["req"],
+    secret: authOptions.secret,
+    ...(authOptions.useSecureCookies === undefined ? {} : { secureCookie: authOptions.useSecureCookies }),
+  });
+  const id = Number(jwt?.sub);
+  return Number.isInteger(id) ? userActor(id, typeof jwt?.sv === "number" ? jwt.sv : -1) : null;
 }
