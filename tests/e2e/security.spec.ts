@@ -23,8 +23,8 @@ test.describe("as an admin", () => {
   test.use({ storageState: storageState("admin") });
 
   test("every page renders and hydrates under the CSP without a violation", async ({ page }) => {
+    test.setTimeout(240_000); // about twenty page loads
     const violations = await watchCsp(page);
-    const visited = new Set<string>();
     const visit = async (path: string) => {
       const response = await page.goto(path);
       expect(response?.status(), path).toBeLessThan(400);
@@ -34,19 +34,21 @@ test.describe("as an admin", () => {
       expect(response!.headers()["x-content-type-options"]).toBe("nosniff");
       // Hydrated: the client-side navigation bar answers (a blocked script would leave it dead).
       await expect(page.getByTestId("role")).toHaveText("admin");
-      visited.add(path);
     };
-    const firstLink = async (prefix: string) =>
-      page.locator(`main a[href^="${prefix}"]`).evaluateAll((links, p) => links.map((a) => a.getAttribute("href")!).find((h) => new RegExp(`^${p}\\d+$`).test(h)), prefix);
+    /** The links of the page to detail pages (`/servers/12`, `/haproxy/servers/3`). */
+    const detailLinks = () =>
+      page.locator("main a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href")!).filter((h) => /^\/[a-z/]+\/\d+$/.test(h)));
 
+    const details = new Map<string, string>();
     for (const path of ["/", "/servers", "/applications", "/groups", "/events", "/haproxy", "/haproxy/instances", "/haproxy/actions", "/tasks", "/admin/users", "/admin/tokens"]) {
       await visit(path);
-      for (const prefix of ["/servers/", "/applications/", "/groups/", "/tasks/", "/haproxy/servers/"]) {
-        const href = await firstLink(prefix);
-        if (href && ![...visited].some((v) => v.startsWith(prefix))) await visit(href);
+      for (const href of await detailLinks()) {
+        const kind = href.replace(/\d+$/, "");
+        if (!details.has(kind)) details.set(kind, href);
       }
     }
-    expect([...visited].filter((p) => /\/\d+$/.test(p)).length).toBeGreaterThanOrEqual(3);
+    expect(details.size).toBeGreaterThanOrEqual(3);
+    for (const href of details.values()) await visit(href);
     // Client-side navigation loads more chunks under the same policy.
     await page.getByRole("link", { name: "Servers" }).click();
     await expect(page.getByRole("heading", { name: "Servers" })).toBeVisible();
@@ -76,7 +78,8 @@ test.describe("after logging in", () => {
       await page.getByLabel("Login").fill(e2eUsers.viewer.login);
       await page.getByLabel("Password").fill(e2eUsers.viewer.password);
       await page.getByRole("button", { name: "Log in" }).click();
-      await expect(page.getByTestId("role")).toHaveText("viewer");
+      // Logged in and sent on: to the dashboard, or to a path of this site that may not exist.
+      await expect(page).not.toHaveURL(/\/login/);
       expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
     });
   }
