@@ -48,7 +48,8 @@ beforeAll(async () => {
   }
 });
 
-describe("login limits over HTTP", () => {
+// Each case runs several bcrypt checks (cost 12), slow on a busy machine.
+describe("login limits over HTTP", { timeout: 120_000 }, () => {
   it("limits 15 wrong passwords from one address, each sent with a new X-Forwarded-For", async () => {
     const server = await loginServer([]);
     try {
