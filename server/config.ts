@@ -3,6 +3,7 @@
 // names the variable and what it accepts. Each is described in .env.example.
 import path from "node:path";
 import { z } from "zod";
+import { parseTrustedProxies } from "./http/client-address";
 
 const seconds = (def: number) => z.coerce.number().int().positive().default(def);
 const days = seconds;
@@ -32,6 +33,28 @@ const schema = z.object({
   AC_DEMO_FLEET: z.enum(["auto", "true", "false"], { error: "must be auto, true or false" }).default("auto"),
   /** HTTP port of the web panel. */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /**
+   * The URL users open (https://ac.example.internal behind a TLS proxy). https makes the session
+   * cookies `Secure` and adds HSTS; next-auth builds its redirects from it (docs/security.md).
+   */
+  AC_PUBLIC_URL: optionalString.pipe(
+    z
+      .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+      .transform((url) => url.replace(/\/+$/, ""))
+      .optional(),
+  ),
+  /**
+   * Reverse proxies whose X-Forwarded-For / -Proto / -Host AC believes: addresses or CIDRs,
+   * comma-separated. Empty: the client is the TCP peer and forwarded headers are dropped.
+   */
+  AC_TRUSTED_PROXIES: z.string().default("").transform((value, ctx) => {
+    try {
+      return parseTrustedProxies(value);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  }),
   AC_ADMIN_PASSWORD: optionalString,
 
   // Agent polling (docs/inventory.md)

@@ -83,14 +83,16 @@ export async function launchAc(options: LaunchOptions): Promise<{ stop(): Promis
     const { closeDb } = await import("../server/db");
     await closeDb(); // the web server has its own connections
 
-    web = spawn(path.join("node_modules", ".bin", "next"), ["start", "-p", String(options.port)], {
+    // Not `next start`: AC's own server tells the app the client's real address (tools/web-server.ts).
+    web = spawn(process.execPath, ["--import", "tsx", path.join("tools", "web-server.ts"), "--port", String(options.port)], {
       stdio: "inherit",
       env: {
         ...process.env,
         ...options.env,
         DATABASE_URL: database.url,
         AUTH_SECRET: authSecret(),
-        NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${options.port}`,
+        // next-auth's base URL for redirects; the public one when AC runs behind a proxy.
+        NEXTAUTH_URL: reloadConfig().AC_PUBLIC_URL ?? process.env.NEXTAUTH_URL ?? `http://localhost:${options.port}`,
         NODE_ENV: "production",
       },
     });

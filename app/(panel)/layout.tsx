@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import { Nav, type NavItem } from "@/components/layout/nav";
 import { SignOutButton } from "@/components/layout/sign-out-button";
 import { can } from "@/server/auth/roles";
-import { sessionActor } from "@/server/auth/session";
+import { currentActor } from "@/server/auth/current-actor";
 
 const sections: NavItem[] = [
   { href: "/", label: "Dashboard" },
@@ -18,7 +18,7 @@ const sections: NavItem[] = [
 ];
 
 export default async function PanelLayout({ children }: { children: ReactNode }) {
-  const actor = await sessionActor();
+  const actor = await currentActor();
   if (!actor || actor.kind !== "user") redirect("/login");
   const items = can(actor.role, "users.manage") ? [...sections, { href: "/admin/users", label: "Admin" }] : sections;
   return (

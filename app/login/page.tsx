@@ -1,14 +1,15 @@
 import { redirect } from "next/navigation";
-import { sessionActor } from "@/server/auth/session";
+import { sameOriginPath } from "@/lib/same-origin-path";
+import { currentActor } from "@/server/auth/current-actor";
 import { LoginForm } from "./login-form";
 
 export const metadata = { title: "Log in" };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
-  if (await sessionActor()) redirect("/");
+  if (await currentActor()) redirect("/");
   const { callbackUrl } = await searchParams;
-  // Only same-site paths: a login link must not send the user elsewhere.
-  const next = callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
+  // Only paths of this site: a login link must not send the user elsewhere.
+  const next = sameOriginPath(callbackUrl);
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-6 shadow-sm">

@@ -2,7 +2,7 @@
 // group's recent tasks. Self-contained: the page passes the group id only.
 import Link from "next/link";
 import { can } from "@/server/auth/roles";
-import { sessionActor } from "@/server/auth/session";
+import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 import { TaskTable } from "./task-table";
 import { updateDefaults } from "./update-defaults";
@@ -10,7 +10,7 @@ import { UpdateDialog } from "./update-dialog";
 import { VersionsPanel } from "./versions-panel";
 
 export async function GroupUpdates({ groupId }: { groupId: number }) {
-  const actor = await sessionActor();
+  const actor = await currentActor();
   const operator = !!actor && can(actor.role, "task.start");
   const caller = await api();
   const [group, recent] = await Promise.all([caller.groups.get({ id: groupId }), caller.tasks.list({ groupId, pageSize: 5 })]);

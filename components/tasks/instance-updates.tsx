@@ -2,14 +2,14 @@
 // the tasks that included it. Self-contained: the page passes the instance id only.
 import Link from "next/link";
 import { can } from "@/server/auth/roles";
-import { sessionActor } from "@/server/auth/session";
+import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 import { TaskTable } from "./task-table";
 import { updateDefaults } from "./update-defaults";
 import { UpdateDialog } from "./update-dialog";
 
 export async function InstanceUpdates({ instanceId }: { instanceId: number }) {
-  const actor = await sessionActor();
+  const actor = await currentActor();
   const caller = await api();
   const [instance, recent] = await Promise.all([caller.applications.get({ id: instanceId }), caller.tasks.list({ instanceId, pageSize: 5 })]);
   const group = instance.group ? await caller.groups.get({ id: instance.group.id }) : null;

@@ -4,6 +4,7 @@ import type { Role } from "../generated/prisma/enums";
 
 export type Actor =
   | { kind: "user"; id: number; login: string; displayName: string | null; role: Role }
-  | { kind: "token"; id: number; name: string; role: Role };
+  /** `role` is already capped by the owner's current role; `ownerId` null for a token nobody owns. */
+  | { kind: "token"; id: number; name: string; role: Role; ownerId?: number | null };
 
 export const actorName = (actor: Actor) => (actor.kind === "user" ? actor.login : `token:${actor.name}`);

@@ -1,24 +1,33 @@
-// next-auth: username + password, JWT sessions. The session only carries the user id; the
-// role and the disabled flag are read from the database on every request (server/auth/session.ts),
-// so a role change or a disabled account takes effect at once.
+// next-auth: username + password, JWT sessions. The session carries the user id and the user's
+// session version; the role and the disabled flag are read from the database on every request
+// (server/auth/session.ts), so a role change, a disabled account or a new password takes effect at once.
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { sameOriginPath } from "../../lib/same-origin-path";
 import { config } from "../config";
-import { checkCredentials } from "../users/users";
-import { loginBlockedFor, recordFailedLogin, recordSuccessfulLogin } from "./login-limiter";
+import { requestClientAddress } from "../http/client-address";
+import { attemptLogin } from "./login";
 
-function clientAddress(headers: Record<string, unknown> | undefined): string {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
-  return first || "unknown";
-}
+/** What the session JWT says about its user. */
+export type SessionClaims = { id?: string; sessionVersion?: number };
+
+const publicUrl = config().AC_PUBLIC_URL;
 
 export const authOptions: NextAuthOptions = {
   secret: config().AUTH_SECRET,
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  // `__Secure-` cookies with the Secure flag when users reach AC over https (docs/security.md);
+  // without AC_PUBLIC_URL next-auth decides from NEXTAUTH_URL.
+  useSecureCookies: publicUrl ? publicUrl.startsWith("https://") : undefined,
   pages: { signIn: "/login" },
   callbacks: {
-    session: ({ session, token }) => ({ ...session, user: { ...session.user, id: token.sub } }),
+    jwt: ({ token, user }) => (user ? { ...token, sv: (user as { sessionVersion?: number }).sessionVersion ?? 0 } : token),
+    session: ({ session, token }) => ({
+      ...session,
+      user: { ...session.user, id: token.sub, sessionVersion: typeof token.sv === "number" ? token.sv : -1 },
+    }),
+    // Only paths of this site, whatever callbackUrl a link carried.
+    redirect: ({ url, baseUrl }) => baseUrl + sameOriginPath(url.startsWith(baseUrl) ? url.slice(baseUrl.length) || "/" : url),
   },
   providers: [
     CredentialsProvider({
@@ -28,16 +37,10 @@ export const authOptions: NextAuthOptions = {
         const login = credentials?.login?.trim() ?? "";
         const password = credentials?.password ?? "";
         if (!login || !password) return null;
-        const address = clientAddress(req?.headers);
-        const wait = await loginBlockedFor(login, address);
-        if (wait > 0) throw new Error(`Too many failed attempts. Try again in ${wait} s.`);
-        const user = await checkCredentials(login, password);
-        if (!user) {
-          await recordFailedLogin(login, address);
-          return null;
-        }
-        await recordSuccessfulLogin(login, address);
-        return { id: String(user.id), name: user.displayName ?? user.login };
+        // A LoginLimitedError's message reaches the login form.
+        const user = await attemptLogin(login, password, requestClientAddress(req?.headers));
+        if (!user) return null;
+        return { id: String(user.id), name: user.displayName ?? user.login, sessionVersion: user.sessionVersion };
       },
     }),
   ],

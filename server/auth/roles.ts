@@ -31,3 +31,6 @@ export type Action = keyof typeof permissions;
 export function can(role: Role, action: Action): boolean {
   return rank[role] >= rank[permissions[action]];
 }
+
+/** The lower of two roles: a token never does more than the user who owns it may do now. */
+export const lowerRole = (a: Role, b: Role): Role => (rank[a] <= rank[b] ? a : b);

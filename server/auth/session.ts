@@ -1,29 +1,54 @@
 // Turns a request's credentials into an Actor: a bearer API token, or the next-auth session.
+// Both are checked against the user's current state on every request (docs/security.md):
+// a session ends when its user is disabled or their password changes (the session version in the
+// JWT no longer matches); a token stops with its owner's account and never exceeds the owner's role.
 import { getServerSession } from "next-auth";
-import { db } from "../db";
-import { actorForApiToken } from "../users/api-tokens";
+import { getToken } from "next-auth/jwt";
+import { apiTokenForSecret, recordApiTokenUse } from "../users/api-tokens";
+import { sessionUser } from "../users/users";
 import type { Actor } from "./actor";
-import { authOptions } from "./next-auth";
+import { authOptions, type SessionClaims } from "./next-auth";
+import { lowerRole } from "./roles";
 
 /** The logged-in user of the current request (server components, route handlers), or null. */
 export async function sessionActor(): Promise<Actor | null> {
-  const session = await getServerSession(authOptions);
-  const id = Number((session?.user as { id?: string } | undefined)?.id);
-  return Number.isInteger(id) ? userActor(id) : null;
+  const claims = (await getServerSession(authOptions))?.user as SessionClaims | undefined;
+  const id = Number(claims?.id);
+  return Number.isInteger(id) ? userActor(id, claims?.sessionVersion ?? -1) : null;
 }
 
-export async function userActor(id: number): Promise<Actor | null> {
-  const user = await db().user.findUnique({
-    where: { id },
-    select: { id: true, login: true, displayName: true, role: true, disabled: true },
-  });
-  if (!user || user.disabled) return null;
+/** The user as an actor while the account is enabled and the session's version is current. */
+export async function userActor(id: number, sessionVersion: number): Promise<Actor | null> {
+  const user = await sessionUser(id);
+  if (!user || user.disabled || user.sessionVersion !== sessionVersion) return null;
   return { kind: "user", id: user.id, login: user.login, displayName: user.displayName, role: user.role };
+}
+
+/** The actor for a bearer secret, or null when it is unknown, revoked, expired or its owner disabled. */
+export async function tokenActor(secret: string, now = new Date()): Promise<Actor | null> {
+  const token = await apiTokenForSecret(secret);
+  if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return null;
+  if (token.owner?.disabled) return null;
+  await recordApiTokenUse(token, now);
+  const role = token.owner ? lowerRole(token.role, token.owner.role) : token.role;
+  return { kind: "token", id: token.id, name: token.name, role, ownerId: token.ownerId };
 }
 
 /** The caller of an API request: `Authorization: Bearer <token>` first, then the session cookie. */
 export async function requestActor(headers: Headers): Promise<Actor | null> {
   const auth = headers.get("authorization");
-  if (auth?.toLowerCase().startsWith("bearer ")) return actorForApiToken(auth.slice(7).trim());
-  return sessionActor();
+  if (auth?.toLowerCase().startsWith("bearer ")) return tokenActor(auth.slice(7).trim());
+  // The session read from this request's own cookies (not next/headers' request scope).
+  const cookies = new Map<string, string>();
+  for (const pair of (headers.get("cookie") ?? "").split(";")) {
+    const at = pair.indexOf("=");
+    if (at > 0) cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
+  }
+  const jwt = await getToken({
+    req: { headers: {}, cookies } as unknown as Parameters<typeof getToken>[0]["req"],
+    secret: authOptions.secret,
+    ...(authOptions.useSecureCookies === undefined ? {} : { secureCookie: authOptions.useSecureCookies }),
+  });
+  const id = Number(jwt?.sub);
+  return Number.isInteger(id) ? userActor(id, typeof jwt?.sv === "number" ? jwt.sv : -1) : null;
 }

@@ -1,6 +1,6 @@
 // The tRPC context: who is calling. Tests build it with createContextInner and a chosen actor.
 import type { Actor } from "../auth/actor";
-import { requestActor, sessionActor } from "../auth/session";
+import { requestActor } from "../auth/session";
 
 export type Context = { actor: Actor | null };
 
@@ -9,9 +9,4 @@ export const createContextInner = (actor: Actor | null): Context => ({ actor });
 /** For the HTTP endpoint: bearer token or session cookie. */
 export async function createRequestContext(req: Request): Promise<Context> {
   return createContextInner(await requestActor(req.headers));
-}
-
-/** For server components: the session of the page's request. */
-export async function createSessionContext(): Promise<Context> {
-  return createContextInner(await sessionActor());
 }

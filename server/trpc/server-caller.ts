@@ -1,8 +1,9 @@
 // Server components call procedures directly, with the page request's session, no HTTP.
 import "server-only";
 import { cache } from "react";
-import { createSessionContext } from "./context";
+import { currentActor } from "../auth/current-actor";
+import { createContextInner } from "./context";
 import { createCaller } from "./root";
 
-/** One caller per request (React's cache dedupes the session lookup). */
-export const api = cache(async () => createCaller(await createSessionContext()));
+/** One caller per request, sharing the request's one actor lookup (server/auth/current-actor.ts). */
+export const api = cache(async () => createCaller(createContextInner(await currentActor())));

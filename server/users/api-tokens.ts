@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { db, Prisma } from "../db";
 import { notFound } from "../errors";
 import type { Role } from "../generated/prisma/enums";
-import type { Actor } from "../auth/actor";
+import { pageArgs, pageResult, type PageInput } from "../pagination";
 
 const PREFIX = "ac_";
 const hashSecret = (secret: string) => createHash("sha256").update(secret).digest("hex");
@@ -43,18 +43,38 @@ export async function revokeApiToken(id: number) {
   await db().apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
 }
 
-/** The actor for a bearer secret, or null when it is unknown, revoked or expired. */
-export async function actorForApiToken(secret: string): Promise<Actor | null> {
+export async function listApiTokens(input: PageInput & { includeRevoked: boolean }) {
+  const where = input.includeRevoked ? {} : { revokedAt: null };
+  const [items, total] = await Promise.all([
+    db().apiToken.findMany({ where, select: apiTokenSelect, orderBy: { createdAt: "desc" }, ...pageArgs(input) }),
+    db().apiToken.count({ where }),
+  ]);
+  return pageResult(items, total, input);
+}
+
+/**
+ * The stored token for a bearer secret with its owner's current role and state, or null when the
+ * secret is unknown. Whether it may be used is server/auth/session.ts's decision.
+ */
+export async function apiTokenForSecret(secret: string) {
   if (!secret.startsWith(PREFIX)) return null;
-  const token = await db().apiToken.findUnique({
+  return db().apiToken.findUnique({
     where: { tokenHash: hashSecret(secret) },
-    select: { id: true, name: true, role: true, revokedAt: true, expiresAt: true, lastUsedAt: true },
+    select: {
+      id: true,
+      name: true,
+      role: true,
+      revokedAt: true,
+      expiresAt: true,
+      lastUsedAt: true,
+      ownerId: true,
+      owner: { select: { role: true, disabled: true } },
+    },
   });
-  const now = new Date();
-  if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return null;
-  // Record use at most once a minute: a busy tool should not turn every call into a write.
-  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > 60_000) {
-    await db().apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
-  }
-  return { kind: "token", id: token.id, name: token.name, role: token.role };
+}
+
+/** Records use at most once a minute: a busy tool should not turn every call into a write. */
+export async function recordApiTokenUse(token: { id: number; lastUsedAt: Date | null }, now = new Date()) {
+  if (token.lastUsedAt && now.getTime() - token.lastUsedAt.getTime() <= 60_000) return;
+  await db().apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
 }

@@ -1,11 +1,13 @@
-// User accounts: creation, role and state changes, password checks, the first admin.
+// User accounts: creation, role and state changes, password checks, the first admin, the lists
+// and profile the users router serves. Knows nothing of sessions or tokens (server/auth/ uses it).
 import { z } from "zod";
 import { config } from "../config";
 import { db, Prisma } from "../db";
 import { uniqueViolation } from "../db-errors";
 import { AppError, notFound } from "../errors";
 import type { Role } from "../generated/prisma/enums";
-import { burnPasswordCheck, hashPassword, randomPassword, verifyPassword } from "../auth/password";
+import { pageArgs, pageResult, type PageInput } from "../pagination";
+import { burnPasswordCheck, hashPassword, randomPassword, verifyPassword } from "./password";
 
 export const loginSchema = z
   .string()
@@ -58,20 +60,56 @@ export async function updateUser(
     const otherAdmins = await db().user.count({ where: { role: "admin", disabled: false, id: { not: id } } });
     if (otherAdmins === 0) throw new AppError("BAD_REQUEST", "AC needs at least one active admin");
   }
-  return db().user.update({ where: { id }, data: patch, select: userSelect });
+  // Disabling ends the user's open sessions, also for when the account is enabled again.
+  const endSessions = patch.disabled === true ? { sessionVersion: { increment: 1 } } : {};
+  return db().user.update({ where: { id }, data: { ...patch, ...endSessions }, select: userSelect });
 }
 
+/** Sets a new password and ends every session signed in with the old one. */
 export async function resetPassword(id: number, password: string) {
   const found = await db().user.findUnique({ where: { id }, select: { id: true } });
   if (!found) throw notFound("User");
-  await db().user.update({ where: { id }, data: { passwordHash: await hashPassword(password) } });
+  await db().user.update({ where: { id }, data: { passwordHash: await hashPassword(password), sessionVersion: { increment: 1 } } });
+}
+
+/** What a request needs to know about a session's user: current role, state and session version. */
+export function sessionUser(id: number) {
+  return db().user.findUnique({
+    where: { id },
+    select: { id: true, login: true, displayName: true, role: true, disabled: true, sessionVersion: true },
+  });
+}
+
+export async function listUsers(input: PageInput & { search?: string }) {
+  const where: Prisma.UserWhereInput = input.search
+    ? {
+        OR: [
+          { login: { contains: input.search, mode: "insensitive" } },
+          { displayName: { contains: input.search, mode: "insensitive" } },
+        ],
+      }
+    : {};
+  const [items, total] = await Promise.all([
+    db().user.findMany({ where, select: userSelect, orderBy: { login: "asc" }, ...pageArgs(input) }),
+    db().user.count({ where }),
+  ]);
+  return pageResult(items, total, input);
+}
+
+export async function refreshSeconds(id: number): Promise<number> {
+  const user = await db().user.findUnique({ where: { id }, select: { refreshSeconds: true } });
+  return user?.refreshSeconds ?? 0;
+}
+
+export async function setRefreshSeconds(id: number, seconds: number): Promise<void> {
+  await db().user.update({ where: { id }, data: { refreshSeconds: seconds } });
 }
 
 /** The user when login and password match an enabled account, else null (same timing either way). */
 export async function checkCredentials(login: string, password: string) {
   const user = await db().user.findUnique({
     where: { login },
-    select: { ...userSelect, passwordHash: true },
+    select: { ...userSelect, sessionVersion: true, passwordHash: true },
   });
   if (!user) {
     await burnPasswordCheck(password);

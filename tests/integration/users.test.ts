@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { loginBlockedFor, recordFailedLogin, recordSuccessfulLogin } from "@/server/auth/login-limiter";
 import { db } from "@/server/db";
 import { checkCredentials, createUser, ensureFirstAdmin, updateUser } from "@/server/users/users";
 import { resetDatabase } from "@/tests/setup/db-helpers";
@@ -39,22 +38,5 @@ describe("accounts", () => {
     await expect(updateUser(admin.id, { disabled: true }, admin.id)).rejects.toThrow(/cannot disable yourself/);
     const second = await createUser({ login: "second-admin", password: "password-123", role: "admin" });
     await expect(updateUser(admin.id, { role: "operator" }, second.id)).resolves.toMatchObject({ role: "operator" });
-  });
-});
-
-describe("failed-login limiting", () => {
-  it("blocks a login from one address after 5 failures, not other logins or addresses", async () => {
-    for (let i = 0; i < 5; i++) await recordFailedLogin("victim", "10.1.1.1");
-    expect(await loginBlockedFor("victim", "10.1.1.1")).toBeGreaterThan(0);
-    expect(await loginBlockedFor("VICTIM", "10.1.1.1")).toBeGreaterThan(0);
-    expect(await loginBlockedFor("victim", "10.1.1.2")).toBe(0);
-    expect(await loginBlockedFor("someone-else", "10.1.1.1")).toBe(0);
-  });
-
-  it("forgets earlier failures after a successful login", async () => {
-    for (let i = 0; i < 4; i++) await recordFailedLogin("forgetful", "10.2.2.2");
-    await recordSuccessfulLogin("forgetful", "10.2.2.2");
-    await recordFailedLogin("forgetful", "10.2.2.2");
-    expect(await loginBlockedFor("forgetful", "10.2.2.2")).toBe(0);
   });
 });

@@ -11,7 +11,7 @@ import { Card, EmptyState, ErrorNote, PageHeader } from "@/components/ui/states"
 import { choice, idFilter } from "@/lib/list-params";
 import { pageParam, param, type SearchParams } from "@/lib/search-params";
 import { can } from "@/server/auth/roles";
-import { sessionActor } from "@/server/auth/session";
+import { currentActor } from "@/server/auth/current-actor";
 import { DISABLED_MESSAGE } from "@/server/haproxy/settings";
 import { STATUS_FILTERS } from "@/server/haproxy/view";
 import { api } from "@/server/trpc/server-caller";
@@ -31,7 +31,7 @@ export default async function HaproxyPage({ searchParams }: { searchParams: Prom
     caller.haproxy.summary(),
     caller.haproxy.instances({}),
     caller.haproxy.view({ instanceId: filters.instance, status: filters.status, q: filters.q, page: pageParam(params), withServers: expand }),
-    sessionActor(),
+    currentActor(),
   ]);
   const role = actor?.role ?? "viewer";
   const live = summary.enabled;

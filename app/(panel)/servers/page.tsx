@@ -11,7 +11,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { choice } from "@/lib/list-params";
 import { pageParam, param, type SearchParams } from "@/lib/search-params";
 import { can } from "@/server/auth/roles";
-import { sessionActor } from "@/server/auth/session";
+import { currentActor } from "@/server/auth/current-actor";
 import { ServerStatus } from "@/server/generated/prisma/enums";
 import { serverSorts } from "@/server/inventory/queries/server-list";
 import { api } from "@/server/trpc/server-caller";
@@ -23,7 +23,7 @@ export const metadata = { title: "Servers" };
 const statuses = Object.values(ServerStatus);
 
 export default async function ServersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const [params, actor] = await Promise.all([searchParams, sessionActor()]);
+  const [params, actor] = await Promise.all([searchParams, currentActor()]);
   const filters = { q: param(params, "q")?.slice(0, 100), status: choice(params, "status", statuses) };
   const sort = choice(params, "sort", serverSorts) ?? "name";
   const dir = choice(params, "dir", ["asc", "desc"] as const) ?? "asc";

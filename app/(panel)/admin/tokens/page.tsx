@@ -4,7 +4,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { EmptyState, PageHeader } from "@/components/ui/states";
 import { pageParam, param, type SearchParams } from "@/lib/search-params";
 import { can } from "@/server/auth/roles";
-import { sessionActor } from "@/server/auth/session";
+import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 import { AdminTabs } from "../admin-tabs";
 import { CreateTokenForm, RevokeTokenButton } from "./token-forms";
@@ -12,7 +12,7 @@ import { CreateTokenForm, RevokeTokenButton } from "./token-forms";
 export const metadata = { title: "API tokens" };
 
 export default async function TokensPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const actor = await sessionActor();
+  const actor = await currentActor();
   if (!actor || !can(actor.role, "tokens.manage")) redirect("/");
   const params = await searchParams;
   const includeRevoked = param(params, "revoked") === "1";

@@ -5,7 +5,7 @@ import { SearchBox } from "@/components/ui/search-box";
 import { EmptyState, PageHeader } from "@/components/ui/states";
 import { pageParam, param, type SearchParams } from "@/lib/search-params";
 import { can } from "@/server/auth/roles";
-import { sessionActor } from "@/server/auth/session";
+import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 import { AdminTabs } from "../admin-tabs";
 import { CreateUserForm, UserRowActions } from "./user-forms";
@@ -13,7 +13,7 @@ import { CreateUserForm, UserRowActions } from "./user-forms";
 export const metadata = { title: "Users" };
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const actor = await sessionActor();
+  const actor = await currentActor();
   if (!actor || !can(actor.role, "users.manage")) redirect("/");
   const params = await searchParams;
   const search = param(params, "q");

@@ -11,7 +11,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { idParam, orNotFound } from "@/lib/page-data";
 import { pageParam, type SearchParams } from "@/lib/search-params";
 import { can } from "@/server/auth/roles";
-import { sessionActor } from "@/server/auth/session";
+import { currentActor } from "@/server/auth/current-actor";
 import type { InstanceDetail } from "@/server/inventory/queries/instance-detail";
 import { api } from "@/server/trpc/server-caller";
 import { InstanceSettingsForm } from "./instance-settings-form";
@@ -54,7 +54,7 @@ export default async function InstancePage({ params, searchParams }: { params: P
     orNotFound(caller.applications.get({ id })),
     orNotFound(caller.versions.forInstance({ instanceId: id, page: historyPage, pageSize: 25 })),
     caller.events.list({ instanceId: id, pageSize: 20 }),
-    sessionActor(),
+    currentActor(),
   ]);
   // Fields of another app type show only when the agent filled them anyway.
   const shown = fields.filter((f) => !f.only || f.only.includes(instance.appType) || f.value(instance) !== null);

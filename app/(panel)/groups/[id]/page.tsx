@@ -10,7 +10,7 @@ import { Card, EmptyState, PageHeader } from "@/components/ui/states";
 import { idParam, orNotFound } from "@/lib/page-data";
 import { pageParam, type SearchParams } from "@/lib/search-params";
 import { can } from "@/server/auth/roles";
-import { sessionActor } from "@/server/auth/session";
+import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 import { CatalogSettingsForm, GroupSettingsForm } from "./group-settings-forms";
 
@@ -25,7 +25,7 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
   const [group, history, actor] = await Promise.all([
     orNotFound(caller.groups.get({ id })),
     orNotFound(caller.versions.forGroup({ groupId: id, page: historyPage, pageSize: 20 })),
-    sessionActor(),
+    currentActor(),
   ]);
   const admin = !!actor && can(actor.role, "settings.manage");
   const reported = group.versions.filter((v) => v.version !== null).length;

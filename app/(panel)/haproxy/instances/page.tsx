@@ -8,7 +8,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { idFilter } from "@/lib/list-params";
 import type { SearchParams } from "@/lib/search-params";
 import { can } from "@/server/auth/roles";
-import { sessionActor } from "@/server/auth/session";
+import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 
 export const metadata = { title: "HAProxy instances" };
@@ -16,7 +16,7 @@ export const metadata = { title: "HAProxy instances" };
 export default async function HaproxyInstancesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const serverId = idFilter(await searchParams, "serverId");
   const caller = await api();
-  const [instances, actor] = await Promise.all([caller.haproxy.instances({ serverId }), sessionActor()]);
+  const [instances, actor] = await Promise.all([caller.haproxy.instances({ serverId }), currentActor()]);
   const admin = !!actor && can(actor.role, "haproxy.manage");
   const servers = admin ? await caller.servers.options() : [];
 

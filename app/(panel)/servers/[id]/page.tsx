@@ -8,7 +8,7 @@ import { Card, EmptyState, PageHeader } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { idParam, orNotFound } from "@/lib/page-data";
 import { can } from "@/server/auth/roles";
-import { sessionActor } from "@/server/auth/session";
+import { currentActor } from "@/server/auth/current-actor";
 import type { ServerDetail } from "@/server/inventory/queries/server-list";
 import { api } from "@/server/trpc/server-caller";
 import { PollNowButton } from "../poll-now-button";
@@ -59,7 +59,7 @@ function AppsTable({ group }: { group: ServerDetail["byType"][number] }) {
 
 export default async function ServerPage({ params }: { params: Promise<{ id: string }> }) {
   const id = idParam((await params).id);
-  const [server, actor] = await Promise.all([orNotFound((await api()).servers.get({ id })), sessionActor()]);
+  const [server, actor] = await Promise.all([orNotFound((await api()).servers.get({ id })), currentActor()]);
   const admin = !!actor && can(actor.role, "servers.manage");
 
   return (

@@ -5,7 +5,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { PageHeader } from "@/components/ui/states";
 import { orNotFound } from "@/lib/page-data";
 import { can } from "@/server/auth/roles";
-import { sessionActor } from "@/server/auth/session";
+import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
@@ -17,7 +17,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!UUID.test(id)) notFound();
-  const [task, actor] = await Promise.all([orNotFound((await api()).tasks.get({ id })), sessionActor()]);
+  const [task, actor] = await Promise.all([orNotFound((await api()).tasks.get({ id })), currentActor()]);
   const { parameters: p, progress } = task;
   const group = progress?.plan.group;
   return (

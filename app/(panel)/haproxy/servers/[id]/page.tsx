@@ -12,7 +12,7 @@ import { hrefWith } from "@/lib/href";
 import { idParam, orNotFound } from "@/lib/page-data";
 import { pageParam, type SearchParams } from "@/lib/search-params";
 import { can } from "@/server/auth/roles";
-import { sessionActor } from "@/server/auth/session";
+import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 import { haproxyServerLabel } from "@/lib/haproxy-label";
 
@@ -28,7 +28,7 @@ export default async function HaproxyServerPage({ params, searchParams }: { para
     orNotFound(caller.haproxy.statusHistory({ haproxyServerId: id, page: pageParam(await searchParams), pageSize: 25 })),
     caller.haproxy.actions({ haproxyServerId: id, pageSize: 10 }),
     caller.haproxy.summary(),
-    sessionActor(),
+    currentActor(),
   ]);
   const role = actor?.role ?? "viewer";
   const { backend } = server;

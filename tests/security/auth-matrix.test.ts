@@ -1,0 +1,99 @@
+// Every procedure of the API, over the real HTTP route, with every kind of bad credential:
+// none, a viewer's, an expired, a revoked and a disabled owner's token (401), and a token whose
+// role is above its owner's (capped: 403 where the owner may not). The procedure list is read
+// from the router, so a new procedure is covered the day it lands. Then every route file under
+// app/api: each one is either answered 401 without a login or named here as public, with why.
+import fs from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { GET, POST } from "@/app/api/trpc/[trpc]/route";
+import type { Action } from "@/server/auth/roles";
+import { can } from "@/server/auth/roles";
+import { appRouter } from "@/server/trpc/root";
+import { createApiToken, revokeApiToken } from "@/server/users/api-tokens";
+import { createUser, updateUser } from "@/server/users/users";
+
+type AnyProcedure = { _def: { meta?: { action?: Action }; type: "query" | "mutation" | "subscription" } };
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).map(([name, p]) => ({
+  name,
+  type: p._def.type,
+  action: p._def.meta!.action!,
+}));
+
+function call(procedure: (typeof procedures)[number], token: string | null) {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const url = `http://localhost/api/trpc/${procedure.name}`;
+  // No input on purpose: credentials and roles are checked before input validation.
+  return procedure.type === "query"
+    ? GET(new Request(`${url}?input=${encodeURIComponent(JSON.stringify({ json: undefined }))}`, { headers }))
+    : POST(new Request(url, { method: "POST", headers, body: JSON.stringify({ json: undefined }) }));
+}
+
+const tokens: Record<string, string> = {};
+beforeAll(async () => {
+  const owner = await createUser({ login: "matrix-owner", password: "owner-password-1", role: "admin" });
+  const viewer = await createUser({ login: "matrix-viewer", password: "viewer-password-1", role: "viewer" });
+  const leaver = await createUser({ login: "matrix-leaver", password: "leaver-password-1", role: "admin" });
+  tokens.expired = (await createApiToken({ name: "expired", role: "admin", ownerId: owner.id, expiresAt: new Date(Date.now() - 1000) })).secret;
+  const revoked = await createApiToken({ name: "revoked", role: "admin", ownerId: owner.id });
+  await revokeApiToken(revoked.token.id);
+  tokens.revoked = revoked.secret;
+  tokens.disabledOwner = (await createApiToken({ name: "leaver's", role: "admin", ownerId: leaver.id })).secret;
+  await updateUser(leaver.id, { disabled: true });
+  tokens.viewerToken = (await createApiToken({ name: "viewer's", role: "viewer", ownerId: owner.id })).secret;
+  // Made as admin while the owner was one; the owner is a viewer now.
+  tokens.cappedByOwner = (await createApiToken({ name: "over the owner", role: "admin", ownerId: viewer.id })).secret;
+});
+
+describe("auth matrix over HTTP", () => {
+  it("covers every procedure of the router", () => {
+    expect(procedures.length).toBeGreaterThan(20);
+    expect(procedures.every((p) => p.type !== "subscription")).toBe(true);
+  });
+
+  for (const kind of [null, "expired", "revoked", "disabledOwner"] as const) {
+    it.each(procedures.map((p) => [p.name, p]))(`%s: ${kind ?? "no login"} is 401`, async (_name, procedure) => {
+      const response = await call(procedure, kind ? tokens[kind]! : null);
+      expect(response.status).toBe(401);
+    });
+  }
+
+  for (const kind of ["viewerToken", "cappedByOwner"] as const) {
+    it.each(procedures.map((p) => [p.name, p]))(`%s: ${kind} acts as a viewer`, async (_name, procedure) => {
+      const response = await call(procedure, tokens[kind]!);
+      if (can("viewer", procedure.action)) expect([401, 403]).not.toContain(response.status);
+      else expect(response.status).toBe(403);
+    });
+  }
+});
+
+describe("routes under app/api", () => {
+  // Public on purpose. Everything else must refuse a caller without a login.
+  const publicRoutes: Record<string, string> = {
+    "auth/[...nextauth]": "next-auth's own endpoints: sign-in, CSRF token, the caller's session (empty without one)",
+    health: "liveness for load balancers; says only whether the process and the database answer",
+  };
+  const routeDirs = (dir: string, base = ""): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      if (!entry.isDirectory()) return entry.name === "route.ts" ? [base.slice(1)] : [];
+      return routeDirs(path.join(dir, entry.name), `${base}/${entry.name}`);
+    });
+  const routes = routeDirs(path.resolve(import.meta.dirname, "../../app/api"));
+
+  it("lists every route: the tRPC endpoint refuses (above), the rest is public by design", () => {
+    expect(routes.length).toBeGreaterThanOrEqual(3);
+    for (const route of routes) {
+      if (route === "trpc/[trpc]") continue;
+      expect(publicRoutes, `app/api/${route} is neither protected nor known to be public`).toHaveProperty([route]);
+    }
+  });
+
+  it("the health check answers without a login and without details of the caller or the database", async () => {
+    const { GET: health } = await import("@/app/api/health/route");
+    const response = await health();
+    const body = await response.text();
+    expect([200, 503]).toContain(response.status);
+    expect(body).not.toMatch(/postgres(ql)?:\/\/|password/i);
+  });
+});
