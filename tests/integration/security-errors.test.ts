@@ -1,0 +1,119 @@
+// What an unexpected failure, a curious viewer or an oversized request gets back from AC
+// (docs/security.md, "Errors and logs" and "Bounded work per caller"): an error id instead of a
+// raw message, a bounded batch and body, and a bounded number of refusal rows per caller.
+// Through the real route handlers, against this file's own database.
+import net from "node:net";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { GET as health } from "@/app/api/health/route";
+import { GET, POST } from "@/app/api/trpc/[trpc]/route";
+import { TRPC_MAX_BATCH } from "@/lib/trpc-limits";
+import { reloadConfig } from "@/server/config";
+import { closeDb, db } from "@/server/db";
+import { REFUSAL_AUDIT } from "@/server/haproxy/commands";
+import { createApiToken } from "@/server/users/api-tokens";
+import { resetDatabase } from "@/tests/setup/db-helpers";
+import { callers, errorOf } from "./inventory-fixtures";
+
+const trpc = (method: "GET" | "POST", path: string, token: string, body?: string) => {
+  const headers = { "content-type": "application/json", authorization: `Bearer ${token}` };
+  const url = `http://localhost/api/trpc/${path}`;
+  return method === "GET" ? GET(new Request(url, { headers })) : POST(new Request(url, { method, headers, body }));
+};
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer().listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+let logged: string[] = [];
+beforeEach(async () => {
+  await resetDatabase();
+  logged = [];
+  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" ")));
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe("unexpected errors: an id for the client, the details in the log", () => {
+  it("/api/health with an unreachable database answers 503 with an error id only", async () => {
+    const realUrl = process.env.DATABASE_URL!;
+    process.env.DATABASE_URL = `postgresql://ac:hunter2-pw@127.0.0.1:${await closedPort()}/ac`;
+    reloadConfig();
+    await closeDb();
+    try {
+      const response = await health();
+      expect(response.status).toBe(503);
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body).toEqual({ status: "error", error: "database unavailable", errorId: expect.stringMatching(/^[0-9a-f]{12}$/) });
+      const line = logged.find((l) => l.includes(`error ${String(body.errorId)}`));
+      expect(line).toMatch(/Can't reach database server at 127\.0\.0\.1/); // the operator sees why
+      expect(logged.join("\n")).not.toContain("hunter2-pw");
+    } finally {
+      process.env.DATABASE_URL = realUrl;
+      reloadConfig();
+      await closeDb();
+    }
+    expect((await (await health()).json()) as unknown).toEqual({ status: "ok" });
+  });
+
+  it("a procedure failing unexpectedly answers 500 with an id, no database message and no stack", async () => {
+    const { secret } = await createApiToken({ name: "reader", role: "viewer" });
+    await db().$executeRawUnsafe("ALTER TABLE events RENAME TO events_away"); // this file's own database
+    const response = await trpc("GET", "events.list?input=" + encodeURIComponent(JSON.stringify({ json: {} })), secret).finally(() =>
+      db().$executeRawUnsafe("ALTER TABLE events_away RENAME TO events"),
+    );
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).not.toMatch(/does not exist|public\.events|at .*\.ts/);
+    const error = (JSON.parse(text) as { error: { json: { message: string; data: { errorId: string; stack?: string } } } }).error.json;
+    expect(error.message).toBe(`Something went wrong on the server (error id ${error.data.errorId}); the details are in AC's log.`);
+    expect(error.data.stack).toBeUndefined();
+    expect(logged.find((l) => l.includes(`error ${error.data.errorId} in tRPC events.list`))).toMatch(/events/);
+  });
+});
+
+describe("bounded work per request and per caller", () => {
+  it(`refuses a batch of more than ${TRPC_MAX_BATCH} calls with 400 and a message naming the limit`, async () => {
+    const { secret } = await createApiToken({ name: "reader", role: "viewer" });
+    const batch = (n: number) => {
+      const input = Object.fromEntries(Array.from({ length: n }, (_, i) => [i, { json: null }]));
+      return trpc("GET", `${Array(n).fill("system.overview").join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`, secret);
+    };
+    expect((await batch(TRPC_MAX_BATCH)).status).toBe(200);
+    const refused = await batch(TRPC_MAX_BATCH + 1);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain(`A request may batch at most ${TRPC_MAX_BATCH} calls`);
+  });
+
+  it("refuses a request body over 1 MiB with 413 before reading more of it", async () => {
+    const { secret } = await createApiToken({ name: "reader", role: "viewer" });
+    const huge = JSON.stringify({ json: { seconds: 60, padding: "x".repeat(1024 * 1024) } });
+    expect((await trpc("POST", "users.setRefreshInterval", secret, huge)).status).toBe(413);
+    expect((await trpc("POST", "users.setRefreshInterval", secret, JSON.stringify({ json: { seconds: 60 } }))).status).toBe(200);
+  });
+
+  it("writes a viewer's refused HAProxy commands one by one only up to the limit, then counts them on the newest row", async () => {
+    const as = await callers();
+    const refusals = REFUSAL_AUDIT.rowsPerWindow + 15;
+    // In parallel, as one batch would: the limit holds across concurrent refusals too.
+    const codes = await Promise.all(
+      Array.from({ length: refusals }, async () => (await errorOf(as.viewer.haproxy.command({ haproxyServerId: 7, command: "drain" }))).code),
+    );
+    expect(new Set(codes)).toEqual(new Set(["FORBIDDEN"]));
+    const rows = await db().hAProxyAction.findMany({ where: { actor: "test-viewer" }, orderBy: { id: "asc" } });
+    expect(rows).toHaveLength(REFUSAL_AUDIT.rowsPerWindow);
+    expect(rows.every((r) => r.result === "refused" && r.target === "HAProxy server #7")).toBe(true);
+    expect(rows.at(-1)!.error).toBe("needs the operator role; test-viewer is viewer (and 15 more refusals not listed one by one)");
+    expect(rows[0]!.error).toBe("needs the operator role; test-viewer is viewer");
+
+    // Another caller has its own allowance; a new window starts a new row.
+    await errorOf(as.token.haproxy.command({ haproxyServerId: 7, command: "ready" }));
+    expect(await db().hAProxyAction.count({ where: { actor: "token:t" } })).toBe(1);
+    await db().hAProxyAction.updateMany({ data: { createdAt: new Date(Date.now() - REFUSAL_AUDIT.windowMs - 1000) } });
+    await errorOf(as.viewer.haproxy.command({ haproxyServerId: 7, command: "maint" }));
+    expect(await db().hAProxyAction.count({ where: { actor: "test-viewer" } })).toBe(REFUSAL_AUDIT.rowsPerWindow + 1);
+  });
+});
