@@ -4,6 +4,8 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { config } from "../config";
+import { logUnexpectedError, unexpectedErrorMessage } from "../error-report";
+import { AppError } from "../errors";
 import { checkCredentials } from "../users/users";
 import { loginBlockedFor, recordFailedLogin, recordSuccessfulLogin } from "./login-limiter";
 
@@ -12,6 +14,21 @@ function clientAddress(headers: Record<string, unknown> | undefined): string {
   const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
   return first || "unknown";
 }
+
+/**
+ * next-auth sends the message of an error thrown by authorize to the browser (in the redirect URL)
+ * and logs nothing: an outage is logged here with an id, and only the id goes out (docs/security.md).
+ */
+const withErrorId =
+  <A extends unknown[], R>(authorize: (...args: A) => Promise<R>) =>
+  async (...args: A): Promise<R> => {
+    try {
+      return await authorize(...args);
+    } catch (error) {
+      if (error instanceof AppError) throw error; // a refusal written for the user
+      throw new Error(unexpectedErrorMessage(logUnexpectedError("login", error)));
+    }
+  };
 
 export const authOptions: NextAuthOptions = {
   secret: config().AUTH_SECRET,
@@ -24,13 +41,13 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "AC account",
       credentials: { login: { label: "Login", type: "text" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials, req) {
+      authorize: withErrorId(async (credentials, req) => {
         const login = credentials?.login?.trim() ?? "";
         const password = credentials?.password ?? "";
         if (!login || !password) return null;
         const address = clientAddress(req?.headers);
         const wait = await loginBlockedFor(login, address);
-        if (wait > 0) throw new Error(`Too many failed attempts. Try again in ${wait} s.`);
+        if (wait > 0) throw new AppError("TOO_MANY_REQUESTS", `Too many failed attempts. Try again in ${wait} s.`);
         const user = await checkCredentials(login, password);
         if (!user) {
           await recordFailedLogin(login, address);
@@ -38,7 +55,7 @@ export const authOptions: NextAuthOptions = {
         }
         await recordSuccessfulLogin(login, address);
         return { id: String(user.id), name: user.displayName ?? user.login };
-      },
+      }),
     }),
   ],
 };

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { GET as health } from "@/app/api/health/route";
 import { GET, POST } from "@/app/api/trpc/[trpc]/route";
 import { TRPC_MAX_BATCH } from "@/lib/trpc-limits";
+import { authOptions } from "@/server/auth/next-auth";
 import { reloadConfig } from "@/server/config";
 import { closeDb, db } from "@/server/db";
 import { REFUSAL_AUDIT } from "@/server/haproxy/commands";
@@ -29,6 +30,22 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** Runs `body` with AC's database URL pointing at a closed port (and a password, which no log line may show). */
+async function withUnreachableDatabase(body: () => Promise<void>) {
+  const realUrl = process.env.DATABASE_URL!;
+  process.env.DATABASE_URL = `postgresql://ac:hunter2-pw@127.0.0.1:${await closedPort()}/ac`;
+  reloadConfig();
+  await closeDb();
+  try {
+    await body();
+    expect(logged.join("\n")).not.toContain("hunter2-pw");
+  } finally {
+    process.env.DATABASE_URL = realUrl;
+    reloadConfig();
+    await closeDb();
+  }
+}
+
 let logged: string[] = [];
 beforeEach(async () => {
   await resetDatabase();
@@ -39,24 +56,26 @@ afterEach(() => vi.restoreAllMocks());
 
 describe("unexpected errors: an id for the client, the details in the log", () => {
   it("/api/health with an unreachable database answers 503 with an error id only", async () => {
-    const realUrl = process.env.DATABASE_URL!;
-    process.env.DATABASE_URL = `postgresql://ac:hunter2-pw@127.0.0.1:${await closedPort()}/ac`;
-    reloadConfig();
-    await closeDb();
-    try {
+    await withUnreachableDatabase(async () => {
       const response = await health();
       expect(response.status).toBe(503);
       const body = (await response.json()) as Record<string, unknown>;
       expect(body).toEqual({ status: "error", error: "database unavailable", errorId: expect.stringMatching(/^[0-9a-f]{12}$/) });
       const line = logged.find((l) => l.includes(`error ${String(body.errorId)}`));
       expect(line).toMatch(/Can't reach database server at 127\.0\.0\.1/); // the operator sees why
-      expect(logged.join("\n")).not.toContain("hunter2-pw");
-    } finally {
-      process.env.DATABASE_URL = realUrl;
-      reloadConfig();
-      await closeDb();
-    }
+    });
     expect((await (await health()).json()) as unknown).toEqual({ status: "ok" });
+  });
+
+  it("a login during a database outage tells the browser an error id, not the database's message", async () => {
+    // next-auth puts what authorize throws into the redirect URL it answers with.
+    const { authorize } = (authOptions.providers[0] as unknown as { options: { authorize: (c: unknown, r: unknown) => Promise<unknown> } }).options;
+    await withUnreachableDatabase(async () => {
+      const error = (await authorize({ login: "admin", password: "whatever-pw" }, { headers: {} }).catch((e: unknown) => e)) as Error;
+      expect(error.message).toMatch(/^Something went wrong on the server \(error id ([0-9a-f]{12})\)/);
+      const id = /error id ([0-9a-f]{12})/.exec(error.message)![1]!;
+      expect(logged.find((l) => l.includes(`error ${id} in login`))).toMatch(/Can't reach database server/);
+    });
   });
 
   it("a procedure failing unexpectedly answers 500 with an id, no database message and no stack", async () => {
