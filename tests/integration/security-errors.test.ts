@@ -11,8 +11,10 @@ import { authOptions } from "@/server/auth/next-auth";
 import { reloadConfig } from "@/server/config";
 import { closeDb, db } from "@/server/db";
 import { REFUSAL_AUDIT } from "@/server/haproxy/commands";
+import { pollServer, pollTargetSelect } from "@/server/inventory/poll-server";
 import { createApiToken } from "@/server/users/api-tokens";
 import { resetDatabase } from "@/tests/setup/db-helpers";
+import { startSimulator } from "@/tools/fagent-sim";
 import { callers, errorOf } from "./inventory-fixtures";
 
 const trpc = (method: "GET" | "POST", path: string, token: string, body?: string) => {
@@ -76,6 +78,26 @@ describe("unexpected errors: an id for the client, the details in the log", () =
       const id = /error id ([0-9a-f]{12})/.exec(error.message)![1]!;
       expect(logged.find((l) => l.includes(`error ${id} in login`))).toMatch(/Can't reach database server/);
     });
+  });
+
+  it("a poll whose reply cannot be stored shows viewers an error id on the server, not the database's message", async () => {
+    const sim = await startSimulator({
+      scenario: { baseAddress: "127.0.91.2", port: 0, agents: [{ name: "store-fails", apps: { site: [{ name: "portal_1", version: "1.0" }] } }] },
+    });
+    try {
+      const agent = sim.agents[0]!;
+      const server = await db().server.create({ data: { name: agent.name, ip: agent.ip, port: agent.port }, select: pollTargetSelect });
+      await db().$executeRawUnsafe("ALTER TABLE application_catalog RENAME TO catalog_away");
+      const outcome = await pollServer(server, { agent: { timeoutMs: 2_000, maxResponseBytes: 1024 * 1024, tokenHeader: "X-Agent-Token" } }).finally(() =>
+        db().$executeRawUnsafe("ALTER TABLE catalog_away RENAME TO application_catalog"),
+      );
+      const { lastError } = await db().server.findUniqueOrThrow({ where: { id: server.id } });
+      expect(lastError).toMatch(/^could not store the agent's reply \(error id [0-9a-f]{12}; the details are in AC's log\)$/);
+      expect(outcome.error).toBe(lastError);
+      expect(logged.find((l) => l.includes(`in poll store-fails`))).toMatch(/application_catalog/);
+    } finally {
+      await sim.stop();
+    }
   });
 
   it("a procedure failing unexpectedly answers 500 with an id, no database message and no stack", async () => {
