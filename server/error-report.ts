@@ -1,6 +1,6 @@
 // An unexpected error is logged once, whole, under a short id; the client gets only the id, so a
 // database message, a path or a URL never reaches a browser or an unauthenticated caller
-// (docs/security.md, "Errors and logs"). Operators find the details by grepping the log for the id.
+// (docs/operations.md, "Errors and logs"). Operators find the details by grepping the log for the id.
 import { randomBytes } from "node:crypto";
 import { redactUrlCredentials } from "./redact-url";
 

@@ -1,4 +1,4 @@
-// Passwords in URLs never reach a log line, an error message or a page (docs/security.md,
+// Passwords in URLs never reach a log line, an error message or a page (docs/operations.md,
 // "Errors and logs"). Works on any text, also on URLs that do not parse: the user info runs from
 // "scheme://" to the last "@" before whitespace, so a password holding "@" or "/" is hidden whole.
 const urlCredentials = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/]*):[^\s]*@/gi;

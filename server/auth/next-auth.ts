@@ -17,7 +17,7 @@ function clientAddress(headers: Record<string, unknown> | undefined): string {
 
 /**
  * next-auth sends the message of an error thrown by authorize to the browser (in the redirect URL)
- * and logs nothing: an outage is logged here with an id, and only the id goes out (docs/security.md).
+ * and logs nothing: an outage is logged here with an id, and only the id goes out (docs/operations.md, "Errors and logs").
  */
 const withErrorId =
   <A extends unknown[], R>(authorize: (...args: A) => Promise<R>) =>

@@ -90,7 +90,7 @@ async function perform(
 /**
  * Refusals written one by one per caller in each window; further ones in the window only raise the
  * count on the newest row ("… and 7 more refusals"), so a viewer cannot grow the log without bound
- * (docs/haproxy.md, "Audit log").
+ * (docs/haproxy.md, "Commands").
  */
 export const REFUSAL_AUDIT = { rowsPerWindow: 10, windowMs: 10 * 60_000 };
 const moreRefusals = / \(and (\d+) more refusals? not listed one by one\)$/;

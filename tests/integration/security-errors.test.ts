@@ -1,6 +1,6 @@
-// What an unexpected failure, a curious viewer or an oversized request gets back from AC
-// (docs/security.md, "Errors and logs" and "Bounded work per caller"): an error id instead of a
-// raw message, a bounded batch and body, and a bounded number of refusal rows per caller.
+// What an unexpected failure, a curious viewer or an oversized request gets back from AC: an
+// error id instead of a raw message (docs/operations.md, "Errors and logs"), a bounded batch and
+// body (docs/api.md, "Limits"), a bounded number of refusal rows per caller (docs/haproxy.md, "Commands").
 // Through the real route handlers, against this file's own database.
 import net from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
