@@ -14,3 +14,13 @@ export function logUnexpectedError(where: string, error: unknown): string {
 
 /** The message a client sees for an unexpected error. */
 export const unexpectedErrorMessage = (id: string) => `Something went wrong on the server (error id ${id}); the details are in AC's log.`;
+
+/**
+ * The message to store where users read it (a task step's, a HAProxy sync's or command's, a job's
+ * error): an expected failure's own message (an agent's answer, a refused step), anything else
+ * logged under an id.
+ */
+export function messageForUsers(where: string, error: unknown, expected: boolean): string {
+  if (expected && error instanceof Error) return error.message;
+  return `internal error (error id ${logUnexpectedError(where, error)}; the details are in AC's log)`;
+}

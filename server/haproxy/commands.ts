@@ -3,11 +3,14 @@
 // the server's state is read again from the agent and stored. The update-task runner calls
 // runServerCommand and serversMappedToInstances.
 import { z } from "zod";
+import { AgentError } from "../agent/client";
 import { HAPROXY_COMMANDS, type HaproxyCommand } from "../agent/haproxy-contract";
 import type { Actor } from "../auth/actor";
 import { actorName } from "../auth/actor";
 import { permissions } from "../auth/roles";
 import { db, type Prisma } from "../db";
+import { messageForUsers } from "../error-report";
+import { CircuitOpenError } from "./breaker";
 import { instanceTargetSelect, readServers, sendCommand } from "./live";
 import { DISABLED_MESSAGE, haproxyOptions } from "./settings";
 import { storeServerState } from "./store";
@@ -83,7 +86,8 @@ async function perform(
     await storeServerState(serverId, previousStatus, live, new Date(haproxyOptions().now()));
     return { ok: true, status: live.status, error: null };
   } catch (error) {
-    return { ok: true, status: null, error: `command sent; its state could not be read back: ${message(error)}` };
+    const reason = messageForUsers(`haproxy ${command} ${backend}/${serverName}`, error, error instanceof AgentError || error instanceof CircuitOpenError);
+    return { ok: true, status: null, error: `command sent; its state could not be read back: ${reason}` };
   }
 }
 

@@ -3,8 +3,11 @@
 // One sync per instance at a time in this process; a second request joins the running one.
 import pLimit from "p-limit";
 import type { LiveServer } from "../agent/haproxy-contract";
+import { AgentError } from "../agent/client";
 import { db } from "../db";
-import { notFound } from "../errors";
+import { messageForUsers } from "../error-report";
+import { AppError, notFound } from "../errors";
+import { CircuitOpenError } from "./breaker";
 import { backendMatcher } from "./backend-filter";
 import { autoMap, type AutoMapCounts } from "./mapping";
 import { instanceTargetSelect, invalidateLive, readBackends, readServers } from "./live";
@@ -69,8 +72,11 @@ async function runSync(instanceId: number, progress: SyncProgress): Promise<Sync
     progress.phase = "mapping";
     return done(true, null, counts, await autoMap({ instanceId }));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`[ac] haproxy sync of ${instance.server.name}/${instance.name} failed: ${message}`);
+    // An agent's failure is the sync's error as is; anything else (the database) only by its id.
+    const where = `haproxy sync of ${instance.server.name}/${instance.name}`;
+    const expected = error instanceof AgentError || error instanceof CircuitOpenError || error instanceof AppError;
+    const message = messageForUsers(where, error, expected);
+    if (expected) console.error(`[ac] ${where} failed: ${message}`);
     await recordSyncResult(instanceId, new Date(o.now()), message);
     return done(false, message, null, null);
   } finally {

@@ -11,6 +11,8 @@ import { authOptions } from "@/server/auth/next-auth";
 import { reloadConfig } from "@/server/config";
 import { closeDb, db } from "@/server/db";
 import { REFUSAL_AUDIT } from "@/server/haproxy/commands";
+import { syncInstance } from "@/server/haproxy/sync";
+import { recordJobRun } from "@/server/jobs/job-runs";
 import { pollServer, pollTargetSelect } from "@/server/inventory/poll-server";
 import { createApiToken } from "@/server/users/api-tokens";
 import { resetDatabase } from "@/tests/setup/db-helpers";
@@ -98,6 +100,31 @@ describe("unexpected errors: an id for the client, the details in the log", () =
     } finally {
       await sim.stop();
     }
+  });
+
+  it("a HAProxy sync whose result cannot be stored shows an error id as the instance's last error", async () => {
+    const backends = [{ name: "be_web", servers: [{ name: "web1", address: "10.0.0.1:80", status: "UP", weight: 1, current_sessions: 0, max_sessions: null }] }];
+    const sim = await startSimulator({ scenario: { baseAddress: "127.0.91.10", port: 0, agents: [{ name: "lb-host", haproxy: [{ name: "lb1", backends }] }] } });
+    try {
+      const agent = sim.agents[0]!;
+      const server = await db().server.create({ data: { name: agent.name, ip: agent.ip, port: agent.port } });
+      const instance = await db().hAProxyInstance.create({ data: { name: "lb1", serverId: server.id } });
+      await db().$executeRawUnsafe("ALTER TABLE haproxy_servers RENAME TO haproxy_servers_away");
+      await syncInstance(instance.id).finally(() => db().$executeRawUnsafe("ALTER TABLE haproxy_servers_away RENAME TO haproxy_servers"));
+      const { lastSyncError } = await db().hAProxyInstance.findUniqueOrThrow({ where: { id: instance.id } });
+      expect(lastSyncError).toMatch(/^internal error \(error id ([0-9a-f]{12}); the details are in AC's log\)$/);
+      const id = /error id ([0-9a-f]{12})/.exec(lastSyncError!)![1]!;
+      expect(logged.find((l) => l.includes(`error ${id} in haproxy sync of lb-host/lb1`))).toMatch(/haproxy_servers/);
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it("a failed scheduled job shows the dashboard an error id, not the error's message", async () => {
+    await expect(recordJobRun("poll-agents", () => Promise.reject(new Error("relation \"servers\" does not exist")))).rejects.toThrow();
+    const { lastError } = await db().jobRun.findUniqueOrThrow({ where: { name: "poll-agents" } });
+    expect(lastError).toMatch(/^internal error \(error id [0-9a-f]{12}; the details are in AC's log\)$/);
+    expect(logged.join("\n")).toContain('relation "servers" does not exist');
   });
 
   it("a procedure failing unexpectedly answers 500 with an id, no database message and no stack", async () => {
