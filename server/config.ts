@@ -4,6 +4,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { parseTrustedProxies } from "./http/client-address";
+import { redactUrlCredentials } from "./redact-url";
 
 const seconds = (def: number) => z.coerce.number().int().positive().default(def);
 const days = seconds;
@@ -135,9 +136,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? "?");
-    return `  ${name}=${JSON.stringify(env[name] ?? "")}: ${issue.message}`;
+    return `  ${name}=${shown(name, env[name] ?? "")}: ${issue.message}`;
   });
   throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}\nSee .env.example for every setting.`);
+}
+
+/** A bad value as the error shows it: secrets hidden, URL passwords starred (the message reaches logs). */
+function shown(name: string, value: string): string {
+  if (/SECRET|PASSWORD|TOKEN(?!_HEADER)/.test(name)) return value ? "(hidden)" : '""';
+  return JSON.stringify(redactUrlCredentials(value));
 }
 
 let cached: Config | undefined;

@@ -4,6 +4,7 @@
 // not its run.
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import superjson from "superjson";
+import { TRPC_MAX_BATCH } from "../lib/trpc-limits";
 import type { AppRouter } from "../server/trpc/root";
 
 const url = process.env.AC_URL ?? "http://localhost:3000";
@@ -14,7 +15,7 @@ if (!token) {
 }
 
 const ac = createTRPCClient<AppRouter>({
-  links: [httpBatchLink({ url: `${url}/api/trpc`, transformer: superjson, headers: { authorization: `Bearer ${token}` } })],
+  links: [httpBatchLink({ url: `${url}/api/trpc`, transformer: superjson, maxItems: TRPC_MAX_BATCH, headers: { authorization: `Bearer ${token}` } })],
 });
 
 const overview = await ac.system.overview.query();

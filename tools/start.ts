@@ -1,14 +1,20 @@
 // `npm start`: AC on http://localhost:3000 (PORT), with an embedded PostgreSQL when no
 // DATABASE_URL is given, and then also a living simulated fleet for a first look.
 import { config } from "../server/config";
+import { redactUrlCredentials } from "../server/redact-url";
 import { launchAc } from "./launch";
 
-const settings = config();
-const demo = settings.AC_DEMO_FLEET === "true" || (settings.AC_DEMO_FLEET === "auto" && !settings.DATABASE_URL);
-
-await launchAc({
-  port: settings.PORT,
-  fleet: demo ? { servers: 36, appsPerServer: 8, port: 19100, controlPort: 19099, churnEverySec: 20 } : null,
-  // The demo's HAProxy: a real one when the package is installed, and a simulated one.
-  prepare: demo ? async () => void (await import("./haproxy-lab/demo")).attachDemoHaproxy("http://127.0.0.1:19099") : undefined,
-});
+try {
+  const settings = config();
+  const demo = settings.AC_DEMO_FLEET === "true" || (settings.AC_DEMO_FLEET === "auto" && !settings.DATABASE_URL);
+  await launchAc({
+    port: settings.PORT,
+    fleet: demo ? { servers: 36, appsPerServer: 8, port: 19100, controlPort: 19099, churnEverySec: 20 } : null,
+    // The demo's HAProxy: a real one when the package is installed, and a simulated one.
+    prepare: demo ? async () => void (await import("./haproxy-lab/demo")).attachDemoHaproxy("http://127.0.0.1:19099") : undefined,
+  });
+} catch (error) {
+  // Printed by hand rather than by Node, whose dump of an error's fields could show a password in a URL.
+  console.error(`[ac] AC could not start: ${redactUrlCredentials(error instanceof Error ? (error.stack ?? error.message) : String(error))}`);
+  process.exit(1);
+}

@@ -3,7 +3,9 @@ import { Button } from "@/components/ui/controls";
 import { ErrorNote } from "@/components/ui/states";
 
 export default function PanelError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
-  const forbidden = error.message.includes("role");
+  // Only AC's own refusal ("This needs the operator role; you are viewer") is shown as is; any other
+  // message (a database's, say: `role "ac" does not exist`) stays in the server log under the digest.
+  const forbidden = /^This needs the \w+ role; you are \w+$/.test(error.message);
   return (
     <div className="space-y-3">
       <ErrorNote>

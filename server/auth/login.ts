@@ -1,5 +1,6 @@
 // One login attempt: the limits (server/auth/login-limiter.ts) first, then the password check.
 import { dbPool } from "../db";
+import { AppError } from "../errors";
 import { checkCredentials } from "../users/users";
 import { createLoginLimiter, type LoginLimiter } from "./login-limiter";
 
@@ -11,10 +12,10 @@ function limiter(): LoginLimiter {
   return holder.acLoginLimiter.limiter;
 }
 
-export class LoginLimitedError extends Error {
+export class LoginLimitedError extends AppError {
   constructor(readonly retryAfterSeconds: number) {
     // The login form shows this text as it is (app/login/login-form.tsx).
-    super(`Too many failed attempts. Try again in ${retryAfterSeconds} s.`);
+    super("TOO_MANY_REQUESTS", `Too many failed attempts. Try again in ${retryAfterSeconds} s.`);
   }
 }
 

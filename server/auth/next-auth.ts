@@ -5,6 +5,8 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { sameOriginPath } from "../../lib/same-origin-path";
 import { config } from "../config";
+import { logUnexpectedError, unexpectedErrorMessage } from "../error-report";
+import { AppError } from "../errors";
 import { requestClientAddress } from "../http/client-address";
 import { attemptLogin } from "./login";
 
@@ -12,6 +14,21 @@ import { attemptLogin } from "./login";
 export type SessionClaims = { id?: string; sessionVersion?: number };
 
 const publicUrl = config().AC_PUBLIC_URL;
+
+/**
+ * next-auth sends the message of an error thrown by authorize to the browser (in the redirect URL)
+ * and logs nothing: an outage is logged here with an id, and only the id goes out (docs/operations.md, "Errors and logs").
+ */
+const withErrorId =
+  <A extends unknown[], R>(authorize: (...args: A) => Promise<R>) =>
+  async (...args: A): Promise<R> => {
+    try {
+      return await authorize(...args);
+    } catch (error) {
+      if (error instanceof AppError) throw error; // a refusal written for the user
+      throw new Error(unexpectedErrorMessage(logUnexpectedError("login", error)));
+    }
+  };
 
 export const authOptions: NextAuthOptions = {
   secret: config().AUTH_SECRET,
@@ -33,15 +50,15 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "AC account",
       credentials: { login: { label: "Login", type: "text" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials, req) {
+      authorize: withErrorId(async (credentials, req) => {
         const login = credentials?.login?.trim() ?? "";
         const password = credentials?.password ?? "";
         if (!login || !password) return null;
-        // A LoginLimitedError's message reaches the login form.
+        // A LoginLimitedError (an AppError) reaches the login form with its message.
         const user = await attemptLogin(login, password, requestClientAddress(req?.headers));
         if (!user) return null;
         return { id: String(user.id), name: user.displayName ?? user.login, sessionVersion: user.sessionVersion };
-      },
+      }),
     }),
   ],
 };

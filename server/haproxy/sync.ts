@@ -4,14 +4,16 @@
 import pLimit from "p-limit";
 import type { LiveServer } from "../agent/haproxy-contract";
 import { MAX_HAPROXY_SERVERS_PER_SYNC } from "../agent/limits";
+import { AgentError } from "../agent/client";
 import { db } from "../db";
-import { notFound } from "../errors";
+import { messageForUsers } from "../error-report";
+import { AppError, notFound } from "../errors";
+import { CircuitOpenError } from "./breaker";
 import { backendMatcher } from "./backend-filter";
 import { autoMap, type AutoMapCounts } from "./mapping";
 import { instanceTargetSelect, invalidateLive, readBackends, readServers } from "./live";
 import { assertEnabled, haproxyOptions } from "./settings";
 import { analyzeAfterBulk, recordSyncResult, storeSync, type SyncCounts } from "./sync-store";
-import { errorMessage } from "../../lib/errors";
 
 export type SyncOutcome = { instanceId: number; ok: boolean; error: string | null; counts: SyncCounts | null; mapping: AutoMapCounts | null; durationMs: number };
 export type SyncProgress = { phase: "backends" | "servers" | "saving" | "mapping"; backendsTotal: number; backendsDone: number; startedAt: Date };
@@ -76,8 +78,11 @@ async function runSync(instanceId: number, progress: SyncProgress): Promise<Sync
     progress.phase = "mapping";
     return done(true, null, counts, await autoMap({ instanceId }));
   } catch (error) {
-    const message = errorMessage(error);
-    console.error(`[ac] haproxy sync of ${instance.server.name}/${instance.name} failed: ${message}`);
+    // An agent's failure is the sync's error as is; anything else (the database) only by its id.
+    const where = `haproxy sync of ${instance.server.name}/${instance.name}`;
+    const expected = error instanceof AgentError || error instanceof CircuitOpenError || error instanceof AppError;
+    const message = messageForUsers(where, error, expected);
+    if (expected) console.error(`[ac] ${where} failed: ${message}`);
     await recordSyncResult(instanceId, new Date(o.now()), message);
     return done(false, message, null, null);
   } finally {

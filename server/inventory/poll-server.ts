@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { clientOptionsFromConfig, decodeAppsReply, fetchAppsRaw, pingAgent, type AgentClientOptions } from "../agent/client";
 import { config } from "../config";
 import { db } from "../db";
+import { logUnexpectedError } from "../error-report";
 import { resolveGroups } from "./groups";
 import { reconcile } from "./reconcile";
 import { touchUnchangedServers, writeAppsFailure, writeReconciliation, writeServerOffline, writeStoreFailure } from "./poll-store-sql";
@@ -84,9 +85,9 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
   try {
     return await applyReply(target, body, fingerprint, checkedAt);
   } catch (error) {
-    // A database failure while storing: the transaction rolled back; say so on the server.
-    const reason = `could not store the agent's reply: ${errorMessage(error)}`;
-    console.error(`[ac] poll ${target.name}: ${reason}`);
+    // A database failure while storing: the transaction rolled back; say so on the server, whose
+    // error every viewer reads, with an id only (the database's message is in the log).
+    const reason = `could not store the agent's reply (error id ${logUnexpectedError(`poll ${target.name}`, error)}; the details are in AC's log)`;
     await writeStoreFailure(target.id, reason, new Date()).catch((e) => console.error(`[ac] poll ${target.name}: could not record that either: ${errorMessage(e)}`));
     return { ...base, status: "online", result: "apps_failed", error: reason };
   }

@@ -1,11 +1,11 @@
 // Records each run of a scheduled job in job_runs, so the dashboard can show that the
 // scheduler is alive and how the last poll cycle went.
 import { db, Prisma } from "../db";
-import { errorMessage } from "../../lib/errors";
+import { messageForUsers } from "../error-report";
 
 export type JobName = "heartbeat" | "poll-agents" | "cleanup" | "haproxy-sync" | "task-queue";
 
-/** Runs `work`, then records its outcome; errors are logged with the job's name and rethrown. */
+/** Runs `work`, then records its outcome; errors are logged with the job's name and an id, and rethrown. */
 export async function recordJobRun<T extends Prisma.InputJsonValue | null>(
   name: JobName,
   work: () => Promise<T>,
@@ -18,9 +18,9 @@ export async function recordJobRun<T extends Prisma.InputJsonValue | null>(
     await db().jobRun.upsert({ where: { name }, create: { name, ...data }, update: data });
     return summary;
   } catch (error) {
-    const message = errorMessage(error);
-    console.error(`[ac] job ${name} failed: ${message}`);
-    const data = { lastRunAt: started, durationMs: Date.now() - started.getTime(), lastError: message };
+    // The dashboard shows lastError to every viewer: an id, the details in the log.
+    const lastError = messageForUsers(`job ${name}`, error, false);
+    const data = { lastRunAt: started, durationMs: Date.now() - started.getTime(), lastError };
     await db()
       .jobRun.upsert({ where: { name }, create: { name, ...data }, update: data })
       .catch(() => undefined); // the database itself may be what failed

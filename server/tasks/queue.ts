@@ -4,7 +4,7 @@
 // in this process; the registry lets "cancel now" reach it and tests await it.
 import { config } from "../config";
 import { db } from "../db";
-import { redact } from "../security/redact";
+import { messageForUsers } from "../error-report";
 import { taskDeps } from "./deps";
 import { runUpdateTask } from "./runner";
 
@@ -53,8 +53,9 @@ function launch(id: string) {
   const done = runUpdateTask(id, controller.signal, taskDeps())
     .catch(async (error: unknown) => {
       // The runner records its own failures; this is the database failing under it.
-      console.error(`[ac] task ${id}: ${(error as Error).message}`);
-      await db().task.update({ where: { id }, data: { status: "failed", error: redact(`internal error: ${(error as Error).message}`), finishedAt: new Date() } }).catch(() => undefined);
+      // Viewers read the task's error: the database's message goes to the log under an id.
+      const message = messageForUsers(`task ${id}`, error, false);
+      await db().task.update({ where: { id }, data: { status: "failed", error: message, finishedAt: new Date() } }).catch(() => undefined);
     })
     .finally(() => {
       registry.delete(id);

@@ -3,6 +3,7 @@
 // ready. A failure stops the rollout where it is: later batches are not touched and the failed
 // batch's servers stay out of the pool. A cancel stops after the current step (or at once).
 import { db } from "../db";
+import { messageForUsers } from "../error-report";
 import { redact } from "../security/redact";
 import type { TaskDeps } from "./deps";
 import { Cancelled, sleep, StepFailed } from "./errors";
@@ -50,8 +51,9 @@ async function step(run: Run, batch: number, name: StepName, work: (() => Promis
         await run.progress.end(batch, name, "cancelled", "cancelled while running");
         throw error;
       }
-      // Stored where viewers read it: a playbook's fatal lines may quote a secret.
-      const message = redact(error instanceof StepFailed ? error.message : `internal error: ${(error as Error).message}`);
+      // Stored where viewers read it: a playbook's fatal lines may quote a secret; anything
+      // unexpected (the database) only by its error id.
+      const message = redact(messageForUsers(`task ${run.taskId} step ${name}`, error, error instanceof StepFailed));
       await run.progress.fail(batch, name, message);
       run.log.line(`${at}: FAILED: ${message}`);
       throw error instanceof StepFailed ? error : new StepFailed(message);

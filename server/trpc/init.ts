@@ -6,16 +6,29 @@ import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { Actor } from "../auth/actor";
 import { can, permissions, type Action } from "../auth/roles";
+import { logUnexpectedError, unexpectedErrorMessage } from "../error-report";
 import { AppError } from "../errors";
+import { TRPC_MAX_BATCH } from "../../lib/trpc-limits";
 import type { Context } from "./context";
 
 // Every procedure names its action in meta, so the role matrix test can check all of them.
 const t = initTRPC.context<Context>().meta<{ action?: Action }>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, path }) {
+    // A 500 is a bug or an outage: logged with an id, answered with the id only (no message, no stack).
+    const errorId = error.code === "INTERNAL_SERVER_ERROR" ? logUnexpectedError(`tRPC ${path ?? "?"}`, error.cause ?? error) : null;
+    // tRPC's own refusal of an over-long batch does not name the limit.
+    const batchTooLong = error.code === "BAD_REQUEST" && error.message === "Batch call exceeds maximum size";
+    const { stack, ...data } = shape.data;
     return {
       ...shape,
-      data: { ...shape.data, zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null },
+      message: errorId ? unexpectedErrorMessage(errorId) : batchTooLong ? `A request may batch at most ${TRPC_MAX_BATCH} calls; send fewer at once` : shape.message,
+      data: {
+        ...data,
+        ...(errorId || stack === undefined ? {} : { stack }),
+        zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+        errorId,
+      },
     };
   },
 });

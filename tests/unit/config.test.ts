@@ -45,4 +45,15 @@ describe("configuration", () => {
     expect(message).toMatch(/HAPROXY_ENABLED="maybe": must be true or false/);
     expect(message).toMatch(/DATABASE_URL="not a url": must be a postgresql:\/\/ URL/);
   });
+
+  it("never shows a password: the credentials of a bad DATABASE_URL are starred", () => {
+    let message = "";
+    try {
+      parseConfig({ DATABASE_URL: "postgresql://ac:pg-s3cret@/ac" });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('DATABASE_URL="postgresql://ac:***@/ac": must be a postgresql:// URL');
+    expect(message).not.toContain("pg-s3cret");
+  });
 });

@@ -3,6 +3,7 @@
 import path from "node:path";
 import pg from "pg";
 import { config } from "../../server/config";
+import { redactUrlCredentials } from "../../server/redact-url";
 import { startEmbeddedPostgres } from "./embedded";
 import { applyMigrations } from "./apply-migrations";
 
@@ -35,7 +36,7 @@ export async function ensureDatabase(options: EnsureDatabaseOptions = {}): Promi
   let stop = async () => {};
   if (configured) {
     url = configured;
-    log(`using the PostgreSQL of DATABASE_URL (${redact(url)})`);
+    log(`using the PostgreSQL of DATABASE_URL (${redactUrlCredentials(url)})`);
     if (await createDatabaseIfMissing(url)) log(`created database "${databaseName(url)}"`);
   } else {
     const dataDir = options.embeddedDataDir ?? path.join(process.cwd(), ".data", "postgres");
@@ -113,12 +114,5 @@ export function databaseName(url: string): string {
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${encodeURIComponent(database)}`;
-  return u.toString();
-}
-
-/** The URL without its password, for logs. */
-export function redact(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = "***";
   return u.toString();
 }

@@ -1,6 +1,7 @@
 // Unauthenticated liveness check for load balancers: the process answers and the database too.
+// A failure says only "database unavailable" with an error id; the details go to the log.
+import { logUnexpectedError } from "@/server/error-report";
 import { db } from "@/server/db";
-import { errorMessage } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +10,7 @@ export async function GET() {
     await db().$queryRaw`SELECT 1`;
     return Response.json({ status: "ok" });
   } catch (error) {
-    const message = errorMessage(error);
-    return Response.json({ status: "error", error: `database: ${message}` }, { status: 503 });
+    const errorId = logUnexpectedError("GET /api/health", error);
+    return Response.json({ status: "error", error: "database unavailable", errorId }, { status: 503 });
   }
 }
