@@ -1,9 +1,11 @@
 // Database side of polling: read a server's instances, write a reconciliation atomically.
+import type { Coercions } from "../agent/contract";
 import { db, dbPool } from "../db";
 import { insertEvents, insertHistory, insertInstances, markVanished, readStoredInstances, updateInstances, type Tx } from "./bulk-writes";
 import type { Reconciliation, StoredInstance } from "./reconcile";
 
-export type ServerResult = { name: string; fingerprint: string | null; lastError: string | null };
+/** coercions: the reply's values sent in a tolerated form, per field (docs/agent-contract.md). */
+export type ServerResult = { name: string; fingerprint: string | null; lastError: string | null; coercions: Coercions };
 
 /** BEGIN … COMMIT on a pooled pg client (Prisma's transactions cost the poller too much CPU, see
  * bulk-writes.ts); a connection that failed mid-way is dropped, not reused. */
@@ -30,11 +32,17 @@ async function lockServer(tx: Tx, serverId: number): Promise<string> {
   return rows[0].status;
 }
 
-/** What a poll leaves on the server's own row. */
-async function setServerState(tx: Tx, serverId: number, state: { status: "online" | "offline"; lastError: string | null; fingerprint: string | null }, now: Date) {
+/** What a poll leaves on the server's own row; coercions only when a reply was applied (else kept). */
+async function setServerState(
+  tx: Tx,
+  serverId: number,
+  state: { status: "online" | "offline"; lastError: string | null; fingerprint: string | null; coercions?: Coercions },
+  now: Date,
+) {
+  const coercions = state.coercions && (Object.keys(state.coercions).length ? JSON.stringify(state.coercions) : null);
   await tx.query(
-    `UPDATE servers SET status = $2::"ServerStatus", last_check = $3::timestamp(3), last_error = $4, apps_fingerprint = $5, updated_at = $3::timestamp(3) WHERE id = $1`,
-    [serverId, state.status, now.toISOString(), state.lastError, state.fingerprint],
+    `UPDATE servers SET status = $2::"ServerStatus", last_check = $3::timestamp(3), last_error = $4, apps_fingerprint = $5, updated_at = $3::timestamp(3)${coercions === undefined ? "" : ", agent_coercions = $6::jsonb"} WHERE id = $1`,
+    [serverId, state.status, now.toISOString(), state.lastError, state.fingerprint, ...(coercions === undefined ? [] : [coercions])],
   );
 }
 
@@ -58,7 +66,7 @@ export function writeReconciliation(serverId: number, makePlan: (stored: StoredI
     const events: Parameters<typeof insertEvents>[1] = plan.events.map((event) => ({ ...event, serverId, timestamp: now }));
     if (previous !== "online") events.push(connectEvent(serverId, server.name, now));
     await insertEvents(tx, events);
-    await setServerState(tx, serverId, { status: "online", lastError: server.lastError, fingerprint: server.fingerprint }, now);
+    await setServerState(tx, serverId, { status: "online", lastError: server.lastError, fingerprint: server.fingerprint, coercions: server.coercions }, now);
     return plan;
   });
 }
