@@ -19,7 +19,6 @@ export const statusMappingInput = z.object({
     .trim()
     .min(1, "required")
     .max(STATUS_MAX_LENGTH, `at most ${STATUS_MAX_LENGTH} characters`)
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
     .regex(/^[^\u0000-\u001f\u007f]+$/, "no control characters")
     .transform((v) => statusKey(v)!)
     .refine((v) => !(canonicalStatuses as readonly string[]).includes(v), "is one of AC's own statuses, which always mean themselves"),
