@@ -37,7 +37,7 @@ export const defaultStatusEntries = () => [...defaultStatusMap].map(([rawStatus,
 export async function setStatusMapping(input: StatusMappingInput) {
   return db().$transaction(async (tx) => {
     // Serialises concurrent additions so two admins cannot together pass the size limit.
-    await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('status_mappings'))`;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('status_mappings'))`;
     const where = { appType_rawStatus: { appType: input.appType, rawStatus: input.rawStatus } };
     const existing = await tx.statusMapping.findUnique({ where, select: { id: true } });
     if (!existing && (await tx.statusMapping.count()) >= MAX_STATUS_MAPPINGS) {
