@@ -56,7 +56,7 @@ const versionText = z.custom<string | number | null | undefined>(() => true).opt
 /** Longest status AC accepts from an agent; also the longest key of the admin's status map. */
 export const STATUS_MAX_LENGTH = 100;
 /** Kept as sent, trimmed, for the status table (server/inventory/status.ts) to normalise. */
-const status = text.pipe(z.string().max(STATUS_MAX_LENGTH, `longer than ${STATUS_MAX_LENGTH} characters`).transform((v) => v.trim()).nullable());
+const status = text.pipe(z.string().trim().max(STATUS_MAX_LENGTH, `longer than ${STATUS_MAX_LENGTH} characters`).nullable());
 
 /** The JSON type of each tolerated form, per field; what countCoercions counts. */
 const toleratedForms = { port: "string", pid: "string", eureka_registered: "string", version: "number" } as const;
