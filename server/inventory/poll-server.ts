@@ -75,7 +75,14 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
     return { ...base, status: "online", result: "apps_failed", error: message(error) };
   }
   const checkedAt = new Date();
-  const statusMap = options.statusMap ?? (await loadStatusMap());
+  let statusMap: StatusMap;
+  try {
+    statusMap = options.statusMap ?? (await loadStatusMap());
+  } catch (error) {
+    const reason = `could not read the status map: ${message(error)}`;
+    console.error(`[ac] poll ${target.name}: ${reason}`);
+    return { ...base, status: "online", result: "apps_failed", error: reason };
+  }
   // The map's version is part of the fingerprint: after an admin's change the same reply is applied again.
   const fingerprint = createHash("sha1").update(body).update(statusMap.version).digest("hex");
   if (fingerprint === target.appsFingerprint && target.status === "online") {
