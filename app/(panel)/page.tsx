@@ -1,10 +1,13 @@
 import Link from "next/link";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
 import { EventList } from "@/components/inventory/event-list";
+import { UnknownStatuses } from "@/components/inventory/unknown-statuses";
 import { VersionTimeline } from "@/components/inventory/version-timeline";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Card, PageHeader } from "@/components/ui/states";
+import { can } from "@/server/auth/roles";
+import { sessionActor } from "@/server/auth/session";
 import { api } from "@/server/trpc/server-caller";
 
 export const dynamic = "force-dynamic";
@@ -68,7 +71,8 @@ function Scheduler({ overview }: { overview: Overview }) {
 }
 
 export default async function DashboardPage() {
-  const overview = await (await api()).system.overview();
+  const caller = await api();
+  const [overview, unknown, actor] = await Promise.all([caller.system.overview(), caller.statusMap.unknown(), sessionActor()]);
   return (
     <>
       <PageHeader title="Dashboard">
@@ -117,6 +121,9 @@ export default async function DashboardPage() {
         </Card>
         <Card title="Recent version changes">
           <VersionTimeline rows={overview.recentChanges} />
+        </Card>
+        <Card title="Statuses read as unknown">
+          <UnknownStatuses items={unknown.items} more={unknown.more} canMap={!!actor && can(actor.role, "statusMap.manage")} />
         </Card>
       </div>
 

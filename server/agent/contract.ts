@@ -19,12 +19,53 @@ const text = z
   .nullish()
   .transform((v) => (v == null || v.trim() === "" ? null : v));
 const name = z.string().trim().min(1, "required").max(MAX_NAME_LENGTH).refine((v) => !unstorable(v), UNSTORABLE_MESSAGE);
-// z.int() reports a string as "expected number"; say integer, which is what the field needs.
-const integer = () =>
-  z.int({ error: (iss) => (iss.code === "invalid_type" ? `expected integer, got ${typeOf(iss.input)}` : undefined) });
-const port = integer().min(0).max(65535).nullish().transform((v) => v ?? null);
-const pid = integer().min(0).max(MAX_INT4).nullish().transform((v) => v ?? null);
-const flag = z.boolean().nullish().transform((v) => v ?? null);
+
+// Tolerated forms (docs/agent-contract.md): agents written in shell send numbers as strings,
+// others send versions as JSON numbers. Each is accepted, converted and counted per server
+// (countCoercions); anything else is still a type error that skips the entry.
+const INTEGER_STRING = /^-?\d{1,16}$/;
+const quote = (v: string) => JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+const fail = (ctx: z.RefinementCtx, input: unknown, message: string) => {
+  ctx.issues.push({ code: "custom", input, message });
+  return z.NEVER;
+};
+/** An integer, or a string of one ("8080"); the column is a PostgreSQL integer, hence the top. */
+const integer = (min: number, max = MAX_INT4) =>
+  z.custom<number | string | null | undefined>(() => true).optional().transform((v, ctx): number | null => {
+    if (v == null) return null;
+    if (typeof v === "string" && !INTEGER_STRING.test(v.trim())) return fail(ctx, v, `expected integer, got string ${quote(v)}`);
+    if (typeof v !== "string" && typeof v !== "number") return fail(ctx, v, `expected integer, got ${typeOf(v)}`);
+    const n = Number(v);
+    if (!Number.isInteger(n)) return fail(ctx, v, `expected integer, got ${typeOf(v)}`);
+    if (n < min) return fail(ctx, v, `must be >= ${min}, got ${JSON.stringify(v)}`);
+    if (n > max) return fail(ctx, v, `must be <= ${max}, got ${JSON.stringify(v)}`);
+    return n;
+  });
+const port = integer(0, 65535);
+const pid = integer(0);
+/** true / false, or "true" / "false" in any case. */
+const flag = z.custom<boolean | string | null | undefined>(() => true).optional().transform((v, ctx): boolean | null => {
+  if (v == null || typeof v === "boolean") return v ?? null;
+  const word = typeof v === "string" ? v.trim().toLowerCase() : null;
+  if (word === "true" || word === "false") return word === "true";
+  return fail(ctx, v, `expected boolean, got ${typeof v === "string" ? `string ${quote(v)}` : typeOf(v)}`);
+});
+/** Text, or a JSON number written as JavaScript writes it (1.4 → "1.4"; 1.10 arrives as 1.1). */
+const versionText = z.custom<string | number | null | undefined>(() => true).optional().transform((v, ctx): string | null => {
+  if (typeof v === "number") return String(v); // JSON has no NaN or Infinity
+  if (v != null && typeof v !== "string") return fail(ctx, v, `expected string, got ${typeOf(v)}`);
+  if (v != null && v.length > MAX_TEXT_LENGTH) return fail(ctx, v, `longer than ${MAX_TEXT_LENGTH} characters`);
+  if (v != null && unstorable(v)) return fail(ctx, v, UNSTORABLE_MESSAGE);
+  return v == null || v.trim() === "" ? null : v;
+});
+/** Longest status AC accepts from an agent; also the longest key of the admin's status map. */
+export const STATUS_MAX_LENGTH = 100;
+/** Kept as sent, trimmed, for the status table (server/inventory/status.ts) to normalise. */
+const status = text.pipe(z.string().trim().max(STATUS_MAX_LENGTH, `longer than ${STATUS_MAX_LENGTH} characters`).nullable());
+
+/** The JSON type of each tolerated form, per field; what countCoercions counts. */
+const toleratedForms = { port: "string", pid: "string", eureka_registered: "string", version: "number" } as const;
+export type Coercions = Partial<Record<keyof typeof toleratedForms, number>>;
 
 // ISO-8601 date-time; without an offset it is taken as UTC (agents report UTC), sub-millisecond
 // digits (Docker sends nanoseconds) are dropped. Anything else is a type error, not a null.
@@ -52,7 +93,7 @@ const startTime = z
     return z.NEVER;
   });
 
-const runtime = { version: text, ip: text, port, pid, start_time: startTime, status: text };
+const runtime = { version: versionText, ip: text, port, pid, start_time: startTime, status };
 
 export const dockerAppSchema = z
   .object({
@@ -111,7 +152,8 @@ export const appsReplySchema = z.object({
 });
 
 export type RejectedApp = { kind: AppKind; index: number; name: string | null; reason: string };
-export type AppsReply = { apps: ParsedApp[]; rejected: RejectedApp[] };
+/** coercions: per field, how many accepted entries sent it in a tolerated form. */
+export type AppsReply = { apps: ParsedApp[]; rejected: RejectedApp[]; coercions: Coercions };
 
 /** The reply is not an FAgent apps reply at all (wrong envelope); nothing of it is usable. */
 export class AgentReplyError extends Error {
@@ -135,6 +177,7 @@ export function parseAppsReply(json: unknown): AppsReply {
   }
   const apps: ParsedApp[] = [];
   const rejected: RejectedApp[] = [];
+  const coercions: Coercions = {};
   for (const kind of APP_KINDS) {
     const seen = new Set<string>();
     envelope.data.server[groupKey(kind)]?.applications.forEach((raw, index) => {
@@ -149,9 +192,18 @@ export function parseAppsReply(json: unknown): AppsReply {
       if (seen.has(entry.data.instanceName)) return reject(`duplicate ${nameField[kind]}, first entry kept`);
       seen.add(entry.data.instanceName);
       apps.push(entry.data);
+      countCoercions(kind, raw as Record<string, unknown>, coercions);
     });
   }
-  return { apps, rejected };
+  return { apps, rejected, coercions };
+}
+
+/** An accepted entry whose field has the tolerated form's JSON type was converted: count it. */
+function countCoercions(kind: AppKind, raw: Record<string, unknown>, into: Coercions) {
+  for (const [field, form] of Object.entries(toleratedForms) as [keyof typeof toleratedForms, string][]) {
+    if (field === "eureka_registered" && kind !== "docker") continue; // not a field of site and service entries
+    if (typeof raw[field] === form) into[field] = (into[field] ?? 0) + 1;
+  }
 }
 
 function rawName(kind: AppKind, raw: unknown): string | null {

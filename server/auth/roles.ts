@@ -21,6 +21,7 @@ export const permissions = {
   "task.cancel": "operator",
   "servers.manage": "admin",
   "settings.manage": "admin",
+  "statusMap.manage": "admin",
   "haproxy.manage": "admin",
   "users.manage": "admin",
   "tokens.manage": "admin",

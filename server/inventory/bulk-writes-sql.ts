@@ -26,6 +26,7 @@ const agentColumns: Column[] = [
   ["pid", "pid", "integer"],
   ["startTime", "start_time", "timestamp(3)"],
   ["status", "status", '"InstanceStatus"'],
+  ["rawStatus", "raw_status", "text"],
 ];
 const linkColumns: Column[] = [
   ["groupId", "group_id", "integer"],

@@ -10,6 +10,7 @@ import { resolveGroups } from "./groups";
 import { reconcile } from "./reconcile";
 import { touchUnchangedServers, writeAppsFailure, writeReconciliation, writeServerOffline, writeStoreFailure } from "./poll-store-sql";
 import { errorMessage } from "../../lib/errors";
+import { loadStatusMap, type StatusMap } from "./status-map";
 
 export type PollTarget = {
   id: number;
@@ -42,6 +43,8 @@ export type PollOptions = {
   agent?: AgentClientOptions;
   /** A cycle collects unchanged servers and touches them in one statement; alone, touch at once. */
   deferTouch?: (check: { id: number; at: Date; fingerprint: string }) => void;
+  /** A cycle loads the status map once for all its servers; alone, the poll loads it. */
+  statusMap?: StatusMap;
 };
 
 const inFlight = ((globalThis as { acPollsInFlight?: Map<number, Promise<PollOutcome>> }).acPollsInFlight ??= new Map());
@@ -73,7 +76,16 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
     return { ...base, status: "online", result: "apps_failed", error: errorMessage(error) };
   }
   const checkedAt = new Date();
-  const fingerprint = createHash("sha1").update(body).digest("hex");
+  let statusMap: StatusMap;
+  try {
+    statusMap = options.statusMap ?? (await loadStatusMap());
+  } catch (error) {
+    const reason = `could not read the status map: ${errorMessage(error)}`;
+    console.error(`[ac] poll ${target.name}: ${reason}`);
+    return { ...base, status: "online", result: "apps_failed", error: reason };
+  }
+  // The map's version is part of the fingerprint: after an admin's change the same reply is applied again.
+  const fingerprint = createHash("sha1").update(body).update(statusMap.version).digest("hex");
   if (fingerprint === target.appsFingerprint && target.status === "online") {
     const check = { id: target.id, at: checkedAt, fingerprint };
     if (options.deferTouch) options.deferTouch(check);
@@ -83,7 +95,7 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
     return { ...base, status: "online", result: "unchanged", error: null };
   }
   try {
-    return await applyReply(target, body, fingerprint, checkedAt);
+    return await applyReply(target, body, fingerprint, checkedAt, statusMap);
   } catch (error) {
     // A database failure while storing: the transaction rolled back; say so on the server, whose
     // error every viewer reads, with an id only (the database's message is in the log).
@@ -93,7 +105,7 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
   }
 }
 
-async function applyReply(target: PollTarget, body: Buffer, fingerprint: string, now: Date): Promise<PollOutcome> {
+async function applyReply(target: PollTarget, body: Buffer, fingerprint: string, now: Date, statusMap: StatusMap): Promise<PollOutcome> {
   const base = { serverId: target.id, server: target.name, status: "online" as const };
   let reply;
   try {
@@ -110,7 +122,12 @@ async function applyReply(target: PollTarget, body: Buffer, fingerprint: string,
     ? `${skippedApps.length} app entr${skippedApps.length === 1 ? "y" : "ies"} skipped: ${skippedApps.slice(0, 3).join("; ")}${skippedApps.length > 3 ? "; …" : ""}`
     : null;
   if (lastError) console.warn(`[ac] poll ${target.name}: ${lastError}`);
-  const plan = await writeReconciliation(target.id, (stored) => reconcile(stored, reply.apps, groups, now, unreadable), { name: target.name, fingerprint, lastError }, now);
+  const plan = await writeReconciliation(
+    target.id,
+    (stored) => reconcile(stored, reply.apps, groups, now, unreadable, statusMap.normalize),
+    { name: target.name, fingerprint, lastError, coercions: reply.coercions },
+    now,
+  );
   return {
     ...base,
     result: "updated",

@@ -1,17 +1,25 @@
 // Database side of polling: write a reconciliation atomically, a failed poll, and the cycle's
 // batched touch. All of it on the pg pool, times as ISO strings (docs/architecture.md, "Data access").
+import type { Coercions } from "../agent/contract";
 import { dbPool, pgTransaction, type PgTx as Tx } from "../db";
 import { insertEvents, insertInstances, markVanished, readStoredInstances, updateInstances } from "./bulk-writes-sql";
 import type { Reconciliation, StoredInstance } from "./reconcile";
 import { insertVersionHistory, lockServer, pollingSource } from "./version-change-sql";
 
-export type ServerResult = { name: string; fingerprint: string | null; lastError: string | null };
+/** coercions: the reply's values sent in a tolerated form, per field (docs/agent-contract.md). */
+export type ServerResult = { name: string; fingerprint: string | null; lastError: string | null; coercions: Coercions };
 
-/** What a poll leaves on the server's own row. */
-async function setServerState(tx: Tx, serverId: number, state: { status: "online" | "offline"; lastError: string | null; fingerprint: string | null }, now: Date) {
+/** What a poll leaves on the server's own row; coercions only when a reply was applied (else kept). */
+async function setServerState(
+  tx: Tx,
+  serverId: number,
+  state: { status: "online" | "offline"; lastError: string | null; fingerprint: string | null; coercions?: Coercions },
+  now: Date,
+) {
+  const coercions = state.coercions && (Object.keys(state.coercions).length ? JSON.stringify(state.coercions) : null);
   await tx.query(
-    `UPDATE servers SET status = $2::"ServerStatus", last_check = $3::timestamp(3), last_error = $4, apps_fingerprint = $5, updated_at = $3::timestamp(3) WHERE id = $1`,
-    [serverId, state.status, now.toISOString(), state.lastError, state.fingerprint],
+    `UPDATE servers SET status = $2::"ServerStatus", last_check = $3::timestamp(3), last_error = $4, apps_fingerprint = $5, updated_at = $3::timestamp(3)${coercions === undefined ? "" : ", agent_coercions = $6::jsonb"} WHERE id = $1`,
+    [serverId, state.status, now.toISOString(), state.lastError, state.fingerprint, ...(coercions === undefined ? [] : [coercions])],
   );
 }
 
@@ -35,7 +43,7 @@ export function writeReconciliation(serverId: number, makePlan: (stored: StoredI
     const events: Parameters<typeof insertEvents>[1] = plan.events.map((event) => ({ ...event, serverId, timestamp: now }));
     if (previous !== "online") events.push(connectEvent(serverId, server.name, now));
     await insertEvents(tx, events);
-    await setServerState(tx, serverId, { status: "online", lastError: server.lastError, fingerprint: server.fingerprint }, now);
+    await setServerState(tx, serverId, { status: "online", lastError: server.lastError, fingerprint: server.fingerprint, coercions: server.coercions }, now);
     return plan;
   });
 }

@@ -4,6 +4,7 @@ import type { ParsedApp } from "../agent/contract";
 import type { AppType, EventType, InstanceStatus } from "../generated/prisma/enums";
 import { parseInstanceName } from "./grouping";
 import { normalizeStatus } from "./status";
+import type { StatusMap } from "./status-map";
 
 /** The columns an agent reports; written on create and compared on every poll. */
 export type AgentFields = {
@@ -23,6 +24,8 @@ export type AgentFields = {
   pid: number | null;
   startTime: Date | null;
   status: InstanceStatus;
+  /** As the agent sent it; `status` is what the status map made of it. */
+  rawStatus: string | null;
 };
 
 export type StoredInstance = AgentFields & {
@@ -47,7 +50,10 @@ export type Reconciliation = {
 
 export const instanceKey = (appType: string, instanceName: string) => `${appType}\u0000${instanceName}`;
 
-export function agentFields(app: ParsedApp): AgentFields {
+/** Without an admin's map: the defaults of status.ts. */
+const defaultNormalize: StatusMap["normalize"] = (_, raw) => normalizeStatus(raw);
+
+export function agentFields(app: ParsedApp, normalize: StatusMap["normalize"] = defaultNormalize): AgentFields {
   const docker = app.appType === "docker" ? app : null;
   const hosted = app.appType === "docker" ? null : app;
   return {
@@ -66,7 +72,8 @@ export function agentFields(app: ParsedApp): AgentFields {
     port: app.port,
     pid: app.pid,
     startTime: app.startTime,
-    status: normalizeStatus(app.status),
+    status: normalize(app.appType, app.status),
+    rawStatus: app.status,
   };
 }
 
@@ -117,6 +124,7 @@ export function reconcile(
   now: Date,
   /** Entries the agent sent but that broke the contract: their stored instances are left as they are. */
   unreadable: { appType: AppType; instanceName: string }[] = [],
+  normalize: StatusMap["normalize"] = defaultNormalize,
 ): Reconciliation {
   const result: Reconciliation = { creates: [], updates: [], vanished: [], history: [], events: [] };
   const byKey = new Map(stored.map((row) => [instanceKey(row.appType, row.instanceName), row]));
@@ -128,7 +136,7 @@ export function reconcile(
     // parseAppsReply already rejected later entries with a name seen before; stay safe anyway.
     if (seen.has(key)) continue;
     seen.add(key);
-    const next = agentFields(app);
+    const next = agentFields(app, normalize);
     const { groupName, instanceNumber } = parseInstanceName(app.instanceName);
     const link = groups.get(groupName);
     if (!link) throw new Error(`group "${groupName}" was not resolved before reconcile`);
@@ -146,7 +154,8 @@ export function reconcile(
       result.history.push({ instanceId: row.id, instanceName: row.instanceName, ...versionChangeFields(row, next) });
       result.events.push({ instanceId: row.id, eventType: "update", status: next.status, description: updateEventText(app.instanceName, row, next) });
     }
-    const event = statusEvent(row.status, next.status);
+    // The same raw status read differently is the status map changing, not the app: no event.
+    const event = row.rawStatus === next.rawStatus ? null : statusEvent(row.status, next.status);
     if (event) {
       result.events.push({ instanceId: row.id, eventType: event, status: next.status, description: `${app.instanceName} is ${next.status} (was ${row.status})` });
     } else if (row.status === "online" && next.status === "online" && row.startTime && next.startTime && !same(row.startTime, next.startTime)) {

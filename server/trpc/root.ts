@@ -4,6 +4,7 @@ import { eventsRouter } from "../routers/events";
 import { haproxyRouter } from "../routers/haproxy";
 import { catalogRouter, groupsRouter } from "../routers/groups";
 import { serversRouter } from "../routers/servers";
+import { statusMapRouter } from "../routers/status-map";
 import { systemRouter } from "../routers/system";
 import { tasksRouter } from "../routers/tasks";
 import { apiTokensRouter, usersRouter } from "../routers/users";
@@ -22,6 +23,7 @@ export const appRouter = router({
   events: eventsRouter,
   tasks: tasksRouter,
   haproxy: haproxyRouter,
+  statusMap: statusMapRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -93,7 +93,7 @@ describe("fetchApps", () => {
     const { apps, rejected } = await fetchApps(target("srv-0001"), options);
     expect(apps).toHaveLength(7);
     expect(rejected).toHaveLength(1);
-    expect(rejected[0]!.reason).toMatch(/^\w+-app\[0\] ".+": port: expected integer, got string$/);
+    expect(rejected[0]!.reason).toMatch(/^\w+-app\[0\] ".+": port: expected integer, got string "80\/tcp"$/);
   });
 
   it("refuses a reply over the size limit while it streams, and cuts the transfer", async () => {

@@ -31,8 +31,8 @@ describe("envelope", () => {
   });
 
   it("each group may be missing, null or empty", () => {
-    expect(parseAppsReply(reply({}))).toEqual({ apps: [], rejected: [] });
-    expect(parseAppsReply(reply({ "docker-app": null, "site-app": { applications: [] } }))).toEqual({ apps: [], rejected: [] });
+    expect(parseAppsReply(reply({}))).toEqual({ apps: [], rejected: [], coercions: {} });
+    expect(parseAppsReply(reply({ "docker-app": null, "site-app": { applications: [] } }))).toEqual({ apps: [], rejected: [], coercions: {} });
     const { apps } = parseAppsReply(reply({ "docker-app": null, "service-app": { applications: [site({ name: "cron_1" })] } }));
     expect(apps.map((a) => [a.appType, a.instanceName])).toEqual([["service", "cron_1"]]);
   });
@@ -82,17 +82,25 @@ describe("entries", () => {
 
   it("rejects an entry with a wrong type and keeps the others", () => {
     const { apps, rejected } = parseAppsReply(reply({
-      "docker-app": { applications: [docker(), docker({ container_name: "web_1", port: "80" }), docker({ container_name: "jurws_2" })] },
+      "docker-app": { applications: [docker(), docker({ container_name: "web_1", port: "80/tcp" }), docker({ container_name: "jurws_2" })] },
     }));
     expect(apps.map((a) => a.instanceName)).toEqual(["jurws_1", "jurws_2"]);
-    expect(rejected).toEqual([{ kind: "docker", index: 1, name: "web_1", reason: 'docker-app[1] "web_1": port: expected integer, got string' }]);
+    expect(rejected).toEqual([{ kind: "docker", index: 1, name: "web_1", reason: 'docker-app[1] "web_1": port: expected integer, got string "80/tcp"' }]);
   });
 
   it.each([
     [{ pid: 1.5 }, "pid: expected integer, got number 1.5"],
     [{ port: 70000 }, "port: must be <= 65535, got 70000"],
-    [{ eureka_registered: "true" }, "eureka_registered: expected boolean, got string"],
-    [{ version: 1.4 }, "version: expected string, got number 1.4"],
+    [{ pid: "12.5" }, 'pid: expected integer, got string "12.5"'],
+    [{ pid: "" }, 'pid: expected integer, got string ""'],
+    [{ port: "70000" }, 'port: must be <= 65535, got "70000"'],
+    [{ pid: "-3" }, 'pid: must be >= 0, got "-3"'],
+    [{ pid: 2 ** 31 }, "pid: must be <= 2147483647, got 2147483648"],
+    [{ port: true }, "port: expected integer, got boolean"],
+    [{ eureka_registered: "yes" }, 'eureka_registered: expected boolean, got string "yes"'],
+    [{ eureka_registered: 1 }, "eureka_registered: expected boolean, got number"],
+    [{ version: false }, "version: expected string, got boolean"],
+    [{ status: "x".repeat(101) }, "status: longer than 100 characters"],
     [{ start_time: "yesterday" }, 'start_time: expected an ISO-8601 date-time, got "yesterday"'],
     [{ start_time: 1736937000 }, "start_time: expected string, got number"],
   ])("rejects %j with a readable reason", (extra, reason) => {
@@ -128,6 +136,36 @@ describe("entries", () => {
     }));
     expect(apps.map((a) => [a.appType, a.version])).toEqual([["docker", "1.4.2"], ["site", "2.0.1"]]);
     expect(rejected.map((r) => r.reason)).toEqual(['docker-app[1] "jurws_1": duplicate container_name, first entry kept']);
+  });
+});
+
+describe("tolerated forms", () => {
+  it.each([
+    [{ port: "8080" }, { port: 8080 }, { port: 1 }],
+    [{ port: " 8080 ", pid: "4242" }, { port: 8080, pid: 4242 }, { port: 1, pid: 1 }],
+    [{ pid: "0" }, { pid: 0 }, { pid: 1 }],
+    [{ eureka_registered: "true" }, { eurekaRegistered: true }, { eureka_registered: 1 }],
+    [{ eureka_registered: " False " }, { eurekaRegistered: false }, { eureka_registered: 1 }],
+    [{ version: 1.4 }, { version: "1.4" }, { version: 1 }],
+    [{ version: 2 }, { version: "2" }, { version: 1 }],
+    [{ version: 1.1 }, { version: "1.1" }, { version: 1 }],
+    [{ status: "  Exited (1) 2 minutes ago " }, { status: "Exited (1) 2 minutes ago" }, {}],
+    [{}, { port: 8080, pid: 4242, eurekaRegistered: true, version: "1.4.2" }, {}],
+  ])("accepts %j as %j and counts %j", (extra, parsed, coercions) => {
+    const result = one("docker-app", docker(extra));
+    expect(result.rejected).toEqual([]);
+    expect(result.apps[0]).toMatchObject(parsed);
+    expect(result.coercions).toEqual(coercions);
+  });
+
+  it("counts each tolerated form per field over the whole reply, accepted entries only", () => {
+    const { apps, coercions } = parseAppsReply(reply({
+      "docker-app": { applications: [docker({ port: "1" }), docker({ container_name: "b_1", port: "2", pid: "3" }), docker({ container_name: "c_1", port: "4", pid: "x" })] },
+      "site-app": { applications: [site({ version: 3, eureka_registered: "true" })] },
+    }));
+    expect(apps.map((a) => a.port)).toEqual([1, 2, 8081]);
+    // eureka_registered is no field of a site entry: ignored like any unknown field, not counted.
+    expect(coercions).toEqual({ port: 2, pid: 1, version: 1 });
   });
 });
 

@@ -84,8 +84,8 @@ describe("reconcile", () => {
 
   it("writes start and stop events on status transitions, but not when a server comes back from no_data", () => {
     const reply = apps([docker("web_1", { status: "stopped" }), docker("web_2"), docker("web_3")]);
-    const wasOnline = stored(reply[0]!, { status: "online" });
-    const wasOffline = stored(reply[1]!, { status: "offline" });
+    const wasOnline = stored(reply[0]!, { status: "online", rawStatus: "running" });
+    const wasOffline = stored(reply[1]!, { status: "offline", rawStatus: "stopped" });
     const wasNoData = stored(reply[2]!, { status: "no_data" });
     const plan = reconcile([wasOnline, wasOffline, wasNoData], reply, groups, now);
     expect(plan.events.map((e) => [e.instanceId, e.eventType])).toEqual([
@@ -93,6 +93,26 @@ describe("reconcile", () => {
       [wasOffline.id, "start"],
     ]);
     expect(plan.updates.find((u) => u.id === wasNoData.id)?.data.status).toBe("online");
+  });
+
+  it("writes no status event when only the reading of an unchanged raw status changed (the status map)", () => {
+    const reply = apps([docker("web_1", { status: "frobbing" }), docker("web_2", { status: "frobbing" })]);
+    const rows = [stored(reply[0]!, { status: "unknown" }), stored(reply[1]!, { status: "unknown" })];
+    const plan = reconcile(rows, reply, groups, now, [], (appType, raw) => (raw === "frobbing" && appType === "docker" ? "online" : "unknown"));
+    expect(plan.updates.map((u) => u.data)).toEqual([
+      { status: "online", lastSeen: now },
+      { status: "online", lastSeen: now },
+    ]);
+    expect(plan.events).toEqual([]);
+    expect(plan.history).toEqual([]);
+  });
+
+  it("stores the raw status beside the normalised one, and an agent's new raw status is a change", () => {
+    const first = apps([docker("web_1", { status: "Up 3 hours" })]);
+    expect(reconcile([], first, groups, now).creates[0]).toMatchObject({ status: "online", rawStatus: "Up 3 hours" });
+    const plan = reconcile([stored(first[0]!)], apps([docker("web_1", { status: "Exited (137) 5 seconds ago" })]), groups, now);
+    expect(plan.updates[0]?.data).toEqual({ status: "offline", rawStatus: "Exited (137) 5 seconds ago", lastSeen: now });
+    expect(plan.events.map((e) => [e.eventType, e.status])).toEqual([["stop", "offline"]]);
   });
 
   it("writes a restart event when a running instance's start time changes", () => {

@@ -1,7 +1,9 @@
 import Link from "next/link";
 
-export function AdminTabs({ current }: { current: "users" | "tokens" }) {
-  const tab = (id: "users" | "tokens", label: string) => (
+type Tab = "users" | "tokens" | "status-map";
+
+export function AdminTabs({ current }: { current: Tab }) {
+  const tab = (id: Tab, label: string) => (
     <Link
       href={`/admin/${id}`}
       aria-current={current === id ? "page" : undefined}
@@ -14,6 +16,7 @@ export function AdminTabs({ current }: { current: "users" | "tokens" }) {
     <div className="mb-4 flex gap-2 border-b border-slate-200">
       {tab("users", "Users")}
       {tab("tokens", "API tokens")}
+      {tab("status-map", "Status map")}
     </div>
   );
 }

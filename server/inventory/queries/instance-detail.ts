@@ -10,6 +10,7 @@ export const instanceDetailSelect = {
   instanceNumber: true,
   appType: true,
   status: true,
+  rawStatus: true,
   containerId: true,
   containerName: true,
   composeProjectDir: true,

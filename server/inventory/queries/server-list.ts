@@ -63,7 +63,7 @@ export const serverOptions = () => db().server.findMany({ select: { id: true, na
 const STATUS_EVENTS = 30;
 
 export async function getServer(id: number) {
-  const server = await db().server.findUnique({ where: { id }, select: { ...serverSelect, updatedAt: true, agentToken: true } });
+  const server = await db().server.findUnique({ where: { id }, select: { ...serverSelect, updatedAt: true, agentToken: true, agentCoercions: true } });
   if (!server) throw notFound("Server");
   const [instances, statusEvents] = await Promise.all([
     db().applicationInstance.findMany({ where: { serverId: id }, select: instanceListSelect, orderBy: [{ instanceName: "asc" }, { id: "asc" }] }),
@@ -74,7 +74,7 @@ export async function getServer(id: number) {
       take: STATUS_EVENTS,
     }),
   ]);
-  const { agentToken, ...safe } = server; // the token never leaves the server; the form only needs to know one is set
+  const { agentToken, agentCoercions, ...safe } = server; // the token never leaves the server; the form only needs to know one is set
   const byType = Object.values(AppType)
     .map((appType) => ({
       appType,
@@ -83,7 +83,13 @@ export async function getServer(id: number) {
     .filter((group) => group.instances.length > 0);
   const counts: InstanceCounts = {};
   for (const row of instances) counts[row.status] = (counts[row.status] ?? 0) + 1;
-  return { ...safe, hasAgentToken: !!agentToken, instanceCounts: counts, instanceTotal: instances.length, byType, statusEvents };
+  return { ...safe, hasAgentToken: !!agentToken, agentCoercions: coercionCounts(agentCoercions), instanceCounts: counts, instanceTotal: instances.length, byType, statusEvents };
 }
 
 export type ServerDetail = Awaited<ReturnType<typeof getServer>>;
+
+/** agent_coercions is JSON written by the poller (store.ts); read it defensively. */
+const coercionCounts = (value: unknown): [field: string, count: number][] =>
+  value && typeof value === "object" && !Array.isArray(value)
+    ? Object.entries(value).filter((e): e is [string, number] => typeof e[1] === "number" && e[1] > 0)
+    : [];

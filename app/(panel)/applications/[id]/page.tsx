@@ -68,6 +68,11 @@ export default async function InstancePage({ params, searchParams }: { params: P
       </p>
       <PageHeader title={instance.instanceName}>
         <StatusBadge status={instance.status} />
+        {instance.rawStatus !== null ? (
+          <span className="text-sm text-slate-600" data-testid="instance-raw-status">
+            agent reports <span className="font-mono text-slate-900">{instance.rawStatus}</span>
+          </span>
+        ) : null}
       </PageHeader>
       <p className="-mt-3 mb-5 text-sm text-slate-600">
         on{" "}

@@ -96,6 +96,14 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
             <dd>
               <InstanceCounts counts={server.instanceCounts} total={server.instanceTotal} />
             </dd>
+            {server.agentCoercions.length ? (
+              <>
+                <dt className="text-slate-500">Tolerated</dt>
+                <dd data-testid="agent-coercions" title="Values of the agent's last reply sent in a form AC converts (docs/agent-contract.md)">
+                  {server.agentCoercions.map(([field, count]) => `${field} as ${field === "version" ? "a number" : "a string"} in ${count} entr${count === 1 ? "y" : "ies"}`).join("; ")}
+                </dd>
+              </>
+            ) : null}
           </dl>
           {server.lastError ? (
             <div className="mt-3 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" data-testid="server-last-error">
