@@ -3,14 +3,8 @@
 import { z } from "zod";
 import { AgentReplyError, describeIssues } from "./contract";
 
-/** The statuses AC knows; HAProxy may report others ("UP 1/3", "no check"), kept verbatim. */
-export const HAPROXY_STATUSES = ["UP", "DOWN", "DRAIN", "MAINT", "NOLB"] as const;
-export type KnownHaproxyStatus = (typeof HAPROXY_STATUSES)[number];
-export const isKnownStatus = (status: string | null | undefined): status is KnownHaproxyStatus =>
-  (HAPROXY_STATUSES as readonly string[]).includes(status ?? "");
-
-export const HAPROXY_COMMANDS = ["drain", "ready", "maint"] as const;
-export type HaproxyCommand = (typeof HAPROXY_COMMANDS)[number];
+// Statuses and commands live in lib/ so client components can use them without this module's zod.
+export { HAPROXY_COMMANDS, HAPROXY_STATUSES, isKnownStatus, type HaproxyCommand, type KnownHaproxyStatus } from "../../lib/haproxy-status";
 
 /** The agent said no: its message is what the operator reads. */
 export class AgentRefusal extends Error {

@@ -7,7 +7,7 @@ import { Pagination } from "@/components/ui/pagination";
 import { PageHeader } from "@/components/ui/states";
 import { choice, idFilter } from "@/lib/list-params";
 import { pageParam, param, type SearchParams } from "@/lib/search-params";
-import { HAPROXY_COMMANDS } from "@/server/agent/haproxy-contract";
+import { HAPROXY_COMMANDS } from "@/lib/haproxy-status";
 import { api } from "@/server/trpc/server-caller";
 
 export const metadata = { title: "HAProxy actions" };
