@@ -5,10 +5,8 @@ import Form from "next/form";
 import Link from "next/link";
 import type { InputHTMLAttributes, ReactNode } from "react";
 import type { QueryValues } from "@/lib/href";
-import { Button, Input, Select } from "./controls";
+import { Button, Field, Input, Select } from "./controls";
 import { ErrorNote } from "./states";
-
-const labelText = "mb-1 block font-medium text-slate-700";
 
 export function FilterForm({
   action,
@@ -48,15 +46,6 @@ export function FilterForm({
   );
 }
 
-export function FilterField({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <label className="text-sm">
-      <span className={labelText}>{label}</span>
-      {children}
-    </label>
-  );
-}
-
 export type FilterOption = string | { value: string | number; label: string };
 
 /** A select whose first option ("any") means "not filtered". */
@@ -77,7 +66,7 @@ export function SelectFilter({
   className: string;
 }) {
   return (
-    <FilterField label={label}>
+    <Field label={label}>
       <Select name={name} defaultValue={value ?? ""} className={className}>
         <option value="">{anyLabel}</option>
         {options.map((option) =>
@@ -90,7 +79,7 @@ export function SelectFilter({
           ),
         )}
       </Select>
-    </FilterField>
+    </Field>
   );
 }
 
@@ -102,9 +91,9 @@ export function TextFilter({
   ...input
 }: { label: string; name: string; value: string | undefined; className: string } & Omit<InputHTMLAttributes<HTMLInputElement>, "name" | "value" | "defaultValue">) {
   return (
-    <FilterField label={label}>
+    <Field label={label}>
       <Input name={name} defaultValue={value} className={className} {...input} />
-    </FilterField>
+    </Field>
   );
 }
 
