@@ -29,7 +29,10 @@ function AppsTable({ group }: { group: ServerDetail["byType"][number] }) {
         {group.instances.map((instance) => (
           <InstanceRow
             key={instance.id}
-            instance={{ ...instance, version: instance.currentVersion, location: group.appType === "docker" ? instance.image : instance.path }}
+            instance={{
+              id: instance.id, instanceName: instance.instanceName, status: instance.status, version: instance.currentVersion, lastSeen: instance.lastSeen,
+              location: group.appType === "docker" ? instance.image : instance.path, ip: instance.ip, port: instance.port,
+            }}
             columns={appColumns}
           />
         ))}
