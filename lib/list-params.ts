@@ -19,3 +19,14 @@ export function utcDateParam(params: SearchParams, key: string): Date | undefine
   const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : `${value}Z`);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
+
+/**
+ * A list's `from` / `to` filter: the dates, the text as typed (the form shows it again), and
+ * whether the range is reversed (`to` before `from`; the list then ignores `to`).
+ */
+export function readDateRange(params: SearchParams) {
+  const from = utcDateParam(params, "from");
+  const to = utcDateParam(params, "to");
+  const reversed = !!(from && to && from > to);
+  return { from, to: reversed ? undefined : to, fromText: param(params, "from"), toText: param(params, "to"), reversed };
+}

@@ -1,6 +1,6 @@
 // The action log's rows: who asked what of which server, when, how it ended and how long it took.
 import Link from "next/link";
-import { DataTable, Th, tdClass, theadClass } from "@/components/inventory/table";
+import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { EmptyState } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";

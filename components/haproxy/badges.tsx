@@ -1,5 +1,5 @@
 // HAProxy statuses, per-status counts and the circuit breaker, drawn the same on every page.
-import { isKnownStatus } from "@/server/agent/haproxy-contract";
+import { isKnownStatus } from "@/lib/haproxy-status";
 import type { BreakerView } from "@/server/haproxy/breaker";
 import type { StatusCounts } from "@/server/haproxy/queries";
 import { StatusBadge } from "@/components/ui/status-badge";

@@ -1,7 +1,7 @@
 // The instance page's HAProxy part: the HAProxy servers mapped to this application instance,
 // with their state. Self-contained: the page passes the instance id only.
 import Link from "next/link";
-import { DataTable, Th, tdClass, theadClass } from "@/components/inventory/table";
+import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { api } from "@/server/trpc/server-caller";
 import { HaproxyStatus } from "./badges";
 import { haproxyServerLabel } from "@/lib/haproxy-label";

@@ -1,7 +1,7 @@
 // HAProxy instances with what an operator checks first: last sync and its error, the breaker,
 // the backend selection, server counts, and "Sync now".
 import Link from "next/link";
-import { DataTable, Th, tdClass, theadClass } from "@/components/inventory/table";
+import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import type { listInstances } from "@/server/haproxy/queries";

@@ -1,7 +1,7 @@
 // One backend's servers: address, status, weight, sessions, the mapped application and, for
 // operators, the commands and the mapping controls.
 import Link from "next/link";
-import { DataTable, Th, tdClass, theadClass } from "@/components/inventory/table";
+import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { haproxyServerSelect } from "@/server/haproxy/queries";
 import type { Prisma } from "@/server/db";

@@ -1,11 +1,11 @@
 // The event log as a table; server and instance link to their pages while they exist
 // (the description names them either way).
 import Link from "next/link";
+import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { EmptyState } from "@/components/ui/states";
 import type { EventItem } from "@/server/inventory/queries/events";
-import { DataTable, Th, tdClass, theadClass } from "./table";
 
 const link = "text-sky-800 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500";
 

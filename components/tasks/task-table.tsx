@@ -1,7 +1,7 @@
 // Tasks as a table: what, who, when, how far. Used by the tasks list and the recent tasks of a
 // group or instance.
 import Link from "next/link";
-import { DataTable, Th, tdClass, theadClass } from "@/components/inventory/table";
+import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { EmptyState } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";

@@ -4,14 +4,8 @@ import { z } from "zod";
 import { AgentRefusal, AgentReplyError, describeIssues } from "./contract";
 import { isDotSegment, MAX_HAPROXY_BACKENDS, MAX_INT4, MAX_HAPROXY_SERVERS_PER_BACKEND, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, preview, unstorable, UNSTORABLE_MESSAGE } from "./limits";
 
-/** The statuses AC knows; HAProxy may report others ("UP 1/3", "no check"), kept verbatim. */
-export const HAPROXY_STATUSES = ["UP", "DOWN", "DRAIN", "MAINT", "NOLB"] as const;
-export type KnownHaproxyStatus = (typeof HAPROXY_STATUSES)[number];
-export const isKnownStatus = (status: string | null | undefined): status is KnownHaproxyStatus =>
-  (HAPROXY_STATUSES as readonly string[]).includes(status ?? "");
-
-export const HAPROXY_COMMANDS = ["drain", "ready", "maint"] as const;
-export type HaproxyCommand = (typeof HAPROXY_COMMANDS)[number];
+// Statuses and commands live in lib/ so client components can use them without this module's zod.
+export { HAPROXY_COMMANDS, HAPROXY_STATUSES, isKnownStatus, type HaproxyCommand, type KnownHaproxyStatus } from "../../lib/haproxy-status";
 export { AgentRefusal };
 
 const count = z

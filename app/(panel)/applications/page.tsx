@@ -1,27 +1,26 @@
 import { TRPCError } from "@trpc/server";
-import Form from "next/form";
 import Link from "next/link";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
-import { CursorPagination } from "@/components/inventory/cursor-pagination";
 import { ServerFilterField } from "@/components/inventory/server-filter";
-import { DataTable, SortHeader, Th, tdClass, theadClass } from "@/components/inventory/table";
-import { Button, Input, Select } from "@/components/ui/controls";
-import { RelativeTime } from "@/components/ui/relative-time";
+import { CursorPagination } from "@/components/ui/cursor-pagination";
+import { DataTable } from "@/components/ui/data-table";
+import { FilterChip, FilterForm, SelectFilter, TextFilter } from "@/components/ui/filter-form";
+import { InstanceHead, InstanceRow, type InstanceColumn } from "@/components/ui/instance-row";
 import { EmptyState, ErrorNote, PageHeader } from "@/components/ui/states";
-import { StatusBadge } from "@/components/ui/status-badge";
 import { hrefWith } from "@/lib/href";
 import { choice, idFilter } from "@/lib/list-params";
 import { param, type SearchParams } from "@/lib/search-params";
 import { readServerFilter } from "@/lib/server-filter";
 import { AppType, InstanceStatus } from "@/server/generated/prisma/enums";
-import { instanceSorts } from "@/server/inventory/queries/instance-list";
+import { instanceSorts, type InstanceSort } from "@/server/inventory/queries/instance-list";
 import { api } from "@/server/trpc/server-caller";
 
 export const metadata = { title: "Applications" };
 
 const appTypes = Object.values(AppType);
 const statuses = Object.values(InstanceStatus);
-const label = "mb-1 block font-medium text-slate-700";
+const columns: InstanceColumn[] = ["instance", "server", "type", "status", "version", "location", "lastSeen"];
+const sortable = { instance: "name", server: "server", status: "status", version: "version", lastSeen: "lastSeen" } satisfies Partial<Record<InstanceColumn, InstanceSort>>;
 
 async function loadPage(input: Parameters<Awaited<ReturnType<typeof api>>["applications"]["list"]>[0]) {
   const caller = await api();
@@ -67,62 +66,23 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
       <PageHeader title="Applications">
         <AutoRefresh />
       </PageHeader>
-      <Form action="/applications" className="mb-4 flex flex-wrap items-end gap-2" role="search" aria-label="Filter applications">
-        <input type="hidden" name="sort" value={sort} />
-        <input type="hidden" name="dir" value={dir} />
-        {filters.groupId ? <input type="hidden" name="groupId" value={filters.groupId} /> : null}
-        {filters.catalogId ? <input type="hidden" name="catalogId" value={filters.catalogId} /> : null}
-        <label className="text-sm">
-          <span className={label}>Search</span>
-          <Input name="q" defaultValue={filters.q} placeholder="Name, image or version" className="w-56" />
-        </label>
+      <FilterForm action="/applications" label="Filter applications" keep={{ sort, dir, groupId: filters.groupId, catalogId: filters.catalogId }} filtered={filtered} clearHref={hrefWith("/applications", { sort, dir })}>
+        <TextFilter label="Search" name="q" value={filters.q} placeholder="Name, image or version" className="w-56" />
         <ServerFilterField servers={servers} filter={server} />
-        <label className="text-sm">
-          <span className={label}>Type</span>
-          <Select name="appType" defaultValue={filters.appType ?? ""} className="w-32">
-            <option value="">any</option>
-            {appTypes.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </Select>
-        </label>
-        <label className="text-sm">
-          <span className={label}>Status</span>
-          <Select name="status" defaultValue={filters.status ?? ""} className="w-32">
-            <option value="">any</option>
-            {statuses.map((s) => (
-              <option key={s} value={s}>
-                {s.replace("_", " ")}
-              </option>
-            ))}
-          </Select>
-        </label>
-        <Button type="submit" variant="secondary">
-          Apply
-        </Button>
-        {filtered ? (
-          <Link href={hrefWith("/applications", { sort, dir })} className="px-2 py-1.5 text-sm text-sky-800 underline">
-            Clear filters
-          </Link>
-        ) : null}
-      </Form>
+        <SelectFilter label="Type" name="appType" value={filters.appType} options={appTypes} className="w-32" />
+        <SelectFilter label="Status" name="status" value={filters.status} options={statuses.map((s) => ({ value: s, label: s.replace("_", " ") }))} className="w-32" />
+      </FilterForm>
       {filters.groupId || filters.catalogId ? (
         <p className="-mt-2 mb-4 flex flex-wrap gap-2 text-sm">
           {filters.groupId ? (
-            <span className="rounded-full bg-sky-50 px-3 py-1 text-sky-900">
-              Group <Link className="font-medium underline" href={`/groups/${filters.groupId}`}>{groupName}</Link>{" "}
-              <Link href={hrefWith("/applications", { ...linkFilters, groupId: undefined, sort, dir })} aria-label="Remove the group filter" className="ml-1 font-bold">
-                ×
-              </Link>
-            </span>
+            <FilterChip removeHref={hrefWith("/applications", { ...linkFilters, groupId: undefined, sort, dir })} removeLabel="Remove the group filter">
+              Group <Link className="font-medium underline" href={`/groups/${filters.groupId}`}>{groupName}</Link>
+            </FilterChip>
           ) : null}
           {filters.catalogId ? (
-            <span className="rounded-full bg-sky-50 px-3 py-1 text-sky-900">
-              Catalog {catalog?.name ?? `#${filters.catalogId}`}{" "}
-              <Link href={hrefWith("/applications", { ...linkFilters, catalogId: undefined, sort, dir })} aria-label="Remove the catalog filter" className="ml-1 font-bold">
-                ×
-              </Link>
-            </span>
+            <FilterChip removeHref={hrefWith("/applications", { ...linkFilters, catalogId: undefined, sort, dir })} removeLabel="Remove the catalog filter">
+              Catalog {catalog?.name ?? `#${filters.catalogId}`}
+            </FilterChip>
           ) : null}
         </p>
       ) : null}
@@ -134,47 +94,10 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
         </EmptyState>
       ) : (
         <DataTable label="Applications">
-          <thead className={theadClass}>
-            <tr>
-              <SortHeader label="Instance" column="name" {...header} />
-              <SortHeader label="Server" column="server" {...header} />
-              <Th>Type</Th>
-              <SortHeader label="Status" column="status" {...header} />
-              <SortHeader label="Version" column="version" {...header} />
-              <Th>Image / path</Th>
-              <SortHeader label="Last seen" column="lastSeen" defaultDir="desc" {...header} />
-            </tr>
-          </thead>
+          <InstanceHead columns={columns} sorting={{ header, columns: sortable }} />
           <tbody className="divide-y divide-slate-100">
             {page.items.map((instance) => (
-              <tr key={instance.id} data-testid="instance-row">
-                <td className={`${tdClass} font-medium`}>
-                  <Link href={`/applications/${instance.id}`} className="text-sky-800 hover:underline">
-                    {instance.instanceName}
-                  </Link>
-                  {instance.group ? (
-                    <Link href={`/groups/${instance.group.id}`} className="block text-xs font-normal text-slate-500 hover:underline">
-                      group {instance.group.name}
-                    </Link>
-                  ) : null}
-                </td>
-                <td className={tdClass}>
-                  <Link href={`/servers/${instance.server.id}`} className="text-sky-800 hover:underline">
-                    {instance.server.name}
-                  </Link>
-                </td>
-                <td className={tdClass}>{instance.appType}</td>
-                <td className={tdClass}>
-                  <StatusBadge status={instance.status} />
-                </td>
-                <td className={`${tdClass} font-mono text-xs`} data-testid="instance-version">
-                  {instance.currentVersion ?? "—"}
-                </td>
-                <td className={`${tdClass} min-w-56 max-w-xs break-all font-mono text-xs text-slate-600`}>{instance.image ?? instance.path ?? "—"}</td>
-                <td className={`${tdClass} whitespace-nowrap`}>
-                  <RelativeTime date={instance.lastSeen} />
-                </td>
-              </tr>
+              <InstanceRow key={instance.id} instance={{ ...instance, version: instance.currentVersion, location: instance.image ?? instance.path }} columns={columns} />
             ))}
           </tbody>
         </DataTable>

@@ -1,9 +1,8 @@
-import Form from "next/form";
 import Link from "next/link";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
 import { DriftBadge } from "@/components/inventory/drift-badge";
-import { DataTable, Th, tdClass, theadClass } from "@/components/inventory/table";
-import { Button, Input } from "@/components/ui/controls";
+import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
+import { CheckboxFilter, FilterForm, TextFilter } from "@/components/ui/filter-form";
 import { Pagination } from "@/components/ui/pagination";
 import { EmptyState, PageHeader } from "@/components/ui/states";
 import { pageParam, param, type SearchParams } from "@/lib/search-params";
@@ -23,23 +22,10 @@ export default async function GroupsPage({ searchParams }: { searchParams: Promi
       <PageHeader title="Groups">
         <AutoRefresh />
       </PageHeader>
-      <Form action="/groups" className="mb-4 flex flex-wrap items-end gap-3" role="search" aria-label="Filter groups">
-        <label className="text-sm">
-          <span className="mb-1 block font-medium text-slate-700">Group name</span>
-          <Input name="q" defaultValue={q} placeholder="jurws" className="w-56" />
-        </label>
-        <label className="flex items-center gap-2 pb-1.5 text-sm">
-          <input type="checkbox" name="drift" value="1" defaultChecked={drift} /> Only groups with version drift
-        </label>
-        <Button type="submit" variant="secondary">
-          Apply
-        </Button>
-        {filtered ? (
-          <Link href="/groups" className="px-2 py-1.5 text-sm text-sky-800 underline">
-            Clear filters
-          </Link>
-        ) : null}
-      </Form>
+      <FilterForm action="/groups" label="Filter groups" filtered={filtered}>
+        <TextFilter label="Group name" name="q" value={q} placeholder="jurws" className="w-56" />
+        <CheckboxFilter label="Only groups with version drift" name="drift" checked={drift} />
+      </FilterForm>
       {list.items.length === 0 ? (
         <EmptyState title={filtered ? "No groups match" : "No groups yet"}>
           {filtered ? "Try another name, or show every group." : "Groups are created as polling finds applications."}

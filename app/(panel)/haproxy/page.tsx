@@ -1,10 +1,9 @@
-import Form from "next/form";
 import Link from "next/link";
 import { BackendAccordion } from "@/components/haproxy/backend-accordion";
 import { StatusCountList } from "@/components/haproxy/badges";
 import { InstancesTable } from "@/components/haproxy/instances-table";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
-import { Button, Input, Select } from "@/components/ui/controls";
+import { FilterForm, SelectFilter, TextFilter } from "@/components/ui/filter-form";
 import { Pagination } from "@/components/ui/pagination";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Card, EmptyState, ErrorNote, PageHeader } from "@/components/ui/states";
@@ -18,7 +17,6 @@ import { api } from "@/server/trpc/server-caller";
 
 export const metadata = { title: "HAProxy" };
 
-const label = "mb-1 block font-medium text-slate-700";
 
 export default async function HaproxyPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
@@ -73,28 +71,11 @@ export default async function HaproxyPage({ searchParams }: { searchParams: Prom
         <>
           <InstancesTable instances={instances} canSync={live && can(role, "haproxy.sync")} />
 
-          <Form action="/haproxy" className="mb-4 mt-6 flex flex-wrap items-end gap-2" role="search" aria-label="Filter backends and servers">
-            <label className="text-sm">
-              <span className={label}>Instance</span>
-              <Select name="instance" defaultValue={filters.instance ?? ""} className="w-44">
-                <option value="">all</option>
-                {instances.map((i) => <option key={i.id} value={i.id}>{i.name} ({i.server.name})</option>)}
-              </Select>
-            </label>
-            <label className="text-sm">
-              <span className={label}>Status</span>
-              <Select name="status" defaultValue={filters.status ?? ""} className="w-32">
-                <option value="">any</option>
-                {STATUS_FILTERS.map((s) => <option key={s} value={s}>{s}</option>)}
-              </Select>
-            </label>
-            <label className="text-sm">
-              <span className={label}>Backend or server</span>
-              <Input name="q" defaultValue={filters.q} placeholder="name contains…" className="w-56" />
-            </label>
-            <Button type="submit" variant="secondary">Apply</Button>
-            {filtered ? <Link href="/haproxy" className="px-2 py-1.5 text-sm text-sky-800 underline">Clear filters</Link> : null}
-          </Form>
+          <FilterForm action="/haproxy" label="Filter backends and servers" filtered={filtered} className="mt-6">
+            <SelectFilter label="Instance" name="instance" value={filters.instance} options={instances.map((i) => ({ value: i.id, label: `${i.name} (${i.server.name})` }))} anyLabel="all" className="w-44" />
+            <SelectFilter label="Status" name="status" value={filters.status} options={STATUS_FILTERS} className="w-32" />
+            <TextFilter label="Backend or server" name="q" value={filters.q} placeholder="name contains…" className="w-56" />
+          </FilterForm>
 
           {view.items.length === 0 ? (
             <EmptyState title={filtered ? "No backend or server matches these filters" : "No backends synced yet"}>

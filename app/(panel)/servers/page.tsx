@@ -1,9 +1,8 @@
-import Form from "next/form";
 import Link from "next/link";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
 import { InstanceCounts } from "@/components/inventory/instance-counts";
-import { DataTable, SortHeader, Th, tdClass, theadClass } from "@/components/inventory/table";
-import { Button, Input, Select } from "@/components/ui/controls";
+import { DataTable, SortHeader, Th, tdClass, theadClass } from "@/components/ui/data-table";
+import { FilterForm, SelectFilter, TextFilter } from "@/components/ui/filter-form";
 import { Pagination } from "@/components/ui/pagination";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { EmptyState, PageHeader } from "@/components/ui/states";
@@ -38,31 +37,10 @@ export default async function ServersPage({ searchParams }: { searchParams: Prom
         <AutoRefresh />
         {actor && can(actor.role, "poll.now") ? <PollNowButton label="Poll all servers now" /> : null}
       </PageHeader>
-      <Form action="/servers" className="mb-4 flex flex-wrap items-end gap-2" role="search" aria-label="Filter servers">
-        <input type="hidden" name="sort" value={sort} />
-        <input type="hidden" name="dir" value={dir} />
-        <label className="text-sm">
-          <span className="mb-1 block font-medium text-slate-700">Name or IP</span>
-          <Input name="q" defaultValue={filters.q} placeholder="web-01 or 10.0." className="w-56" />
-        </label>
-        <label className="text-sm">
-          <span className="mb-1 block font-medium text-slate-700">Status</span>
-          <Select name="status" defaultValue={filters.status ?? ""} className="w-36">
-            <option value="">any</option>
-            {statuses.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </Select>
-        </label>
-        <Button type="submit" variant="secondary">
-          Apply
-        </Button>
-        {filtered ? (
-          <Link href="/servers" className="px-2 py-1.5 text-sm text-sky-800 underline">
-            Clear filters
-          </Link>
-        ) : null}
-      </Form>
+      <FilterForm action="/servers" label="Filter servers" keep={{ sort, dir }} filtered={filtered}>
+        <TextFilter label="Name or IP" name="q" value={filters.q} placeholder="web-01 or 10.0." className="w-56" />
+        <SelectFilter label="Status" name="status" value={filters.status} options={statuses} className="w-36" />
+      </FilterForm>
       <div className={admin ? "grid grid-cols-1 gap-6 lg:grid-cols-[1fr_320px]" : undefined}>
         <div className="min-w-0">
           {list.items.length === 0 ? (

@@ -1,4 +1,5 @@
 import { redirect } from "next/navigation";
+import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { Pagination } from "@/components/ui/pagination";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { EmptyState, PageHeader } from "@/components/ui/states";
@@ -30,34 +31,34 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
           {tokens.items.length === 0 ? (
             <EmptyState title="No API tokens yet">Internal tools call AC&apos;s API with a token created here.</EmptyState>
           ) : (
-            <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-              <table className="min-w-full divide-y divide-slate-200 text-sm">
-                <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                  <tr>
-                    <th className="px-3 py-2">Name</th>
-                    <th className="px-3 py-2">Token</th>
-                    <th className="px-3 py-2">Role</th>
-                    <th className="px-3 py-2">Last used</th>
-                    <th className="px-3 py-2">Expires</th>
-                    <th className="px-3 py-2" />
+            <DataTable label="API tokens">
+              <thead className={theadClass}>
+                <tr>
+                  <Th>Name</Th>
+                  <Th>Token</Th>
+                  <Th>Role</Th>
+                  <Th>Last used</Th>
+                  <Th>Expires</Th>
+                  <Th>
+                    <span className="sr-only">Actions</span>
+                  </Th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {tokens.items.map((token) => (
+                  <tr key={token.id} className={token.revokedAt ? "text-slate-400" : undefined}>
+                    <td className={`${tdClass} font-medium`}>{token.name}</td>
+                    <td className={`${tdClass} font-mono text-xs`}>{token.prefix}…</td>
+                    <td className={tdClass}>{token.role}</td>
+                    <td className={tdClass}><RelativeTime date={token.lastUsedAt} /></td>
+                    <td className={tdClass}>{token.expiresAt ? <RelativeTime date={token.expiresAt} /> : "never"}</td>
+                    <td className={`${tdClass} text-right`}>
+                      {token.revokedAt ? "revoked" : <RevokeTokenButton id={token.id} name={token.name} />}
+                    </td>
                   </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {tokens.items.map((token) => (
-                    <tr key={token.id} className={token.revokedAt ? "text-slate-400" : undefined}>
-                      <td className="px-3 py-2 font-medium">{token.name}</td>
-                      <td className="px-3 py-2 font-mono text-xs">{token.prefix}…</td>
-                      <td className="px-3 py-2">{token.role}</td>
-                      <td className="px-3 py-2"><RelativeTime date={token.lastUsedAt} /></td>
-                      <td className="px-3 py-2">{token.expiresAt ? <RelativeTime date={token.expiresAt} /> : "never"}</td>
-                      <td className="px-3 py-2 text-right">
-                        {token.revokedAt ? "revoked" : <RevokeTokenButton id={token.id} name={token.name} />}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                ))}
+              </tbody>
+            </DataTable>
           )}
           <Pagination basePath="/admin/tokens" params={{ revoked: includeRevoked ? "1" : undefined }} page={tokens.page} pageCount={tokens.pageCount} total={tokens.total} />
         </div>

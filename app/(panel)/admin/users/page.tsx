@@ -1,4 +1,5 @@
 import { redirect } from "next/navigation";
+import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { Pagination } from "@/components/ui/pagination";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SearchBox } from "@/components/ui/search-box";
@@ -29,32 +30,30 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           {users.items.length === 0 ? (
             <EmptyState title="No users match">Try another search.</EmptyState>
           ) : (
-            <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-              <table className="min-w-full divide-y divide-slate-200 text-sm">
-                <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                  <tr>
-                    <th className="px-3 py-2">Login</th>
-                    <th className="px-3 py-2">Name</th>
-                    <th className="px-3 py-2">Created</th>
-                    <th className="px-3 py-2">Role and state</th>
+            <DataTable label="Users">
+              <thead className={theadClass}>
+                <tr>
+                  <Th>Login</Th>
+                  <Th>Name</Th>
+                  <Th>Created</Th>
+                  <Th>Role and state</Th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {users.items.map((user) => (
+                  <tr key={user.id} className={user.disabled ? "text-slate-400" : undefined}>
+                    <td className={`${tdClass} font-medium`}>{user.login}</td>
+                    <td className={tdClass}>{user.displayName ?? "—"}</td>
+                    <td className={tdClass}>
+                      <RelativeTime date={user.createdAt} />
+                    </td>
+                    <td className={tdClass}>
+                      <UserRowActions user={user} self={actor.kind === "user" && actor.id === user.id} />
+                    </td>
                   </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {users.items.map((user) => (
-                    <tr key={user.id} className={user.disabled ? "text-slate-400" : undefined}>
-                      <td className="px-3 py-2 font-medium">{user.login}</td>
-                      <td className="px-3 py-2">{user.displayName ?? "—"}</td>
-                      <td className="px-3 py-2">
-                        <RelativeTime date={user.createdAt} />
-                      </td>
-                      <td className="px-3 py-2">
-                        <UserRowActions user={user} self={actor.kind === "user" && actor.id === user.id} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                ))}
+              </tbody>
+            </DataTable>
           )}
           <Pagination basePath="/admin/users" params={{ q: search }} page={users.page} pageCount={users.pageCount} total={users.total} />
         </div>

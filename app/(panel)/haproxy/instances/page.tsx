@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { BreakerBadge } from "@/components/haproxy/badges";
 import { DeleteInstanceButton, InstanceForm } from "@/components/haproxy/instance-form";
-import { DataTable, Th, tdClass, theadClass } from "@/components/inventory/table";
+import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { EmptyState, PageHeader } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";

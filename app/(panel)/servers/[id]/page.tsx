@@ -2,7 +2,8 @@ import Link from "next/link";
 import { ServerHaproxy } from "@/components/haproxy/server-haproxy";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
 import { InstanceCounts } from "@/components/inventory/instance-counts";
-import { DataTable, Th, tdClass, theadClass } from "@/components/inventory/table";
+import { DataTable } from "@/components/ui/data-table";
+import { InstanceHead, InstanceRow, type InstanceColumn } from "@/components/ui/instance-row";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Card, EmptyState, PageHeader } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -18,39 +19,22 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return { title: `Server ${(await params).id}` };
 }
 
+const appColumns: InstanceColumn[] = ["instance", "status", "version", "location", "address", "lastSeen"];
+
 function AppsTable({ group }: { group: ServerDetail["byType"][number] }) {
   return (
     <DataTable label={`${group.appType} applications`}>
-      <thead className={theadClass}>
-        <tr>
-          <Th>Instance</Th>
-          <Th>Status</Th>
-          <Th>Version</Th>
-          <Th>{group.appType === "docker" ? "Image" : "Path"}</Th>
-          <Th>Address</Th>
-          <Th>Last seen</Th>
-        </tr>
-      </thead>
+      <InstanceHead columns={appColumns} labels={{ location: group.appType === "docker" ? "Image" : "Path" }} />
       <tbody className="divide-y divide-slate-100">
         {group.instances.map((instance) => (
-          <tr key={instance.id} data-testid="instance-row">
-            <td className={`${tdClass} font-medium`}>
-              <Link href={`/applications/${instance.id}`} className="text-sky-800 hover:underline">
-                {instance.instanceName}
-              </Link>
-            </td>
-            <td className={tdClass}>
-              <StatusBadge status={instance.status} />
-            </td>
-            <td className={`${tdClass} font-mono text-xs`} data-testid="instance-version">
-              {instance.currentVersion ?? "—"}
-            </td>
-            <td className={`${tdClass} min-w-56 break-all font-mono text-xs text-slate-600`}>{(group.appType === "docker" ? instance.image : instance.path) ?? "—"}</td>
-            <td className={`${tdClass} whitespace-nowrap font-mono text-xs`}>{instance.ip ? `${instance.ip}${instance.port ? `:${instance.port}` : ""}` : instance.port ?? "—"}</td>
-            <td className={`${tdClass} whitespace-nowrap`}>
-              <RelativeTime date={instance.lastSeen} />
-            </td>
-          </tr>
+          <InstanceRow
+            key={instance.id}
+            instance={{
+              id: instance.id, instanceName: instance.instanceName, status: instance.status, version: instance.currentVersion, lastSeen: instance.lastSeen,
+              location: group.appType === "docker" ? instance.image : instance.path, ip: instance.ip, port: instance.port,
+            }}
+            columns={appColumns}
+          />
         ))}
       </tbody>
     </DataTable>

@@ -1,5 +1,6 @@
-// Tables of the inventory pages: a frame that scrolls sideways on a phone, and column headers
-// that sort (a second click reverses; the link keeps the filters and starts from the first page).
+// The table of every list page (inventory, HAProxy, tasks, admin): a frame that scrolls sideways on
+// a phone, and column headers that sort (a second click reverses; the link keeps the filters and
+// starts from the first page). docs/architecture.md, "UI kit".
 import Link from "next/link";
 import { hrefWith, type QueryValues } from "@/lib/href";
 
@@ -47,7 +48,7 @@ export function Th({ children, className = "" }: { children?: React.ReactNode; c
 }
 
 /**
- * The table frame every inventory list uses: scrolls sideways on a phone instead of squeezing.
+ * The table frame every list uses: scrolls sideways on a phone instead of squeezing.
  * `relative` keeps screen-reader-only text in cells (absolutely placed) from widening the page.
  * Links in cells are names (servers, instances, groups): squeezed, they broke at every hyphen.
  */
