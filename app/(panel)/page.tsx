@@ -7,7 +7,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Card, PageHeader } from "@/components/ui/states";
 import { can } from "@/server/auth/roles";
-import { sessionActor } from "@/server/auth/session";
+import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 
 export const dynamic = "force-dynamic";
@@ -72,7 +72,7 @@ function Scheduler({ overview }: { overview: Overview }) {
 
 export default async function DashboardPage() {
   const caller = await api();
-  const [overview, unknown, actor] = await Promise.all([caller.system.overview(), caller.statusMap.unknown(), sessionActor()]);
+  const [overview, unknown, actor] = await Promise.all([caller.system.overview(), caller.statusMap.unknown(), currentActor()]);
   return (
     <>
       <PageHeader title="Dashboard">

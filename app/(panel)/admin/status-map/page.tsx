@@ -1,21 +1,19 @@
 import { redirect } from "next/navigation";
 import { UnknownStatuses } from "@/components/inventory/unknown-statuses";
+import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { Card, EmptyState, PageHeader } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { param, type SearchParams } from "@/lib/search-params";
 import { can } from "@/server/auth/roles";
-import { sessionActor } from "@/server/auth/session";
+import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 import { AdminTabs } from "../admin-tabs";
 import { DeleteMappingButton, StatusMappingForm } from "./status-map-forms";
 
 export const metadata = { title: "Status map" };
 
-const th = "px-3 py-2";
-const td = "px-3 py-1.5";
-
 export default async function StatusMapPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const actor = await sessionActor();
+  const actor = await currentActor();
   if (!actor || !can(actor.role, "statusMap.manage")) redirect("/");
   const params = await searchParams;
   const caller = await api();
@@ -35,30 +33,32 @@ export default async function StatusMapPage({ searchParams }: { searchParams: Pr
             {map.entries.length === 0 ? (
               <EmptyState title="No entries yet">Only the defaults apply.</EmptyState>
             ) : (
-              <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="status-mappings">
-                <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <DataTable label="Status map entries">
+                <thead className={theadClass}>
                   <tr>
-                    <th className={th}>App type</th>
-                    <th className={th}>Agent status</th>
-                    <th className={th}>AC status</th>
-                    <th className={th} />
+                    <Th>App type</Th>
+                    <Th>Agent status</Th>
+                    <Th>AC status</Th>
+                    <Th>
+                      <span className="sr-only">Actions</span>
+                    </Th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
                   {map.entries.map((entry) => (
                     <tr key={entry.id} data-testid="status-mapping">
-                      <td className={td}>{entry.appType}</td>
-                      <td className={`${td} font-mono`}>{entry.rawStatus}</td>
-                      <td className={td}>
+                      <td className={tdClass}>{entry.appType}</td>
+                      <td className={`${tdClass} font-mono`}>{entry.rawStatus}</td>
+                      <td className={tdClass}>
                         <StatusBadge status={entry.status} />
                       </td>
-                      <td className={`${td} text-right`}>
+                      <td className={`${tdClass} text-right`}>
                         <DeleteMappingButton id={entry.id} label={`${entry.appType} ${entry.rawStatus}`} />
                       </td>
                     </tr>
                   ))}
                 </tbody>
-              </table>
+              </DataTable>
             )}
           </Card>
           <Card title="Statuses read as unknown">
