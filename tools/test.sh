@@ -18,7 +18,7 @@ npm run --silent lint
 step "unit and integration tests"
 npx vitest run
 step "production build"
-npx next build
+AC_STANDALONE_BUILD=1 npx next build
 step "release tarball"
 npx tsx tools/release/tarball.ts
 npx vitest run -c vitest.release.config.ts tests/release/tarball.test.ts

@@ -23,7 +23,7 @@ let simulator: Simulator;
 let databaseUrl: string;
 
 beforeAll(async () => {
-  if (!fs.existsSync(tarballPath)) throw new Error(`${tarballPath} is missing: run \`npx next build && npx tsx tools/release/tarball.ts\``);
+  if (!fs.existsSync(tarballPath)) throw new Error(`${tarballPath} is missing: run \`AC_STANDALONE_BUILD=1 npx next build && npx tsx tools/release/tarball.ts\``);
   parent = fs.mkdtempSync(path.join(os.tmpdir(), "ac-release-"));
   await run("tar", ["-xzf", tarballPath, "-C", parent]);
   release = path.join(parent, releaseName);

@@ -7,9 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 NODE_VERSION=20.20.2
-# What update tasks and the entrypoint need beyond minbase: ansible-playbook and ssh, tini as
-# PID 1, CA certificates for HTTPS artifact lists.
-PACKAGES=ca-certificates,tini,ansible-core,openssh-client
+# Beyond minbase: tini as PID 1, CA certificates for HTTPS artifact lists. (ansible-core is
+# installed by apt in the Containerfile: debootstrap cannot resolve its virtual dependencies.)
+PACKAGES=ca-certificates,tini
 export CONTAINERS_CONF="${CONTAINERS_CONF:-$PWD/tools/release/podman-vm.conf}"
 
 version=$(node -p 'require("./package.json").version')
@@ -50,7 +50,7 @@ cp tools/release/entrypoint.sh tools/release/Containerfile "$work/context/"
 
 # Docker format keeps the HEALTHCHECK (the OCI image config has no field for it); the archive is
 # OCI all the same, and podman load restores the health check from it.
-podman build --quiet --format docker --build-arg ROOTFS="$rootfs" -t "localhost/ac:$version" "$work/context" >/dev/null
+podman build --quiet --network host --format docker --build-arg ROOTFS="$rootfs" -t "localhost/ac:$version" "$work/context" >/dev/null
 rm -f "dist/ac-$version.oci.tar"
 podman save --quiet --format oci-archive -o "dist/ac-$version.oci.tar" "localhost/ac:$version"
 log "dist/ac-$version.oci.tar ($(du -m "dist/ac-$version.oci.tar" | cut -f1) MB), image localhost/ac:$version"

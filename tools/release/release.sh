@@ -7,6 +7,6 @@ export NEXT_TELEMETRY_DISABLED=1
 cd "$(dirname "$0")/../.."
 bash tools/setup.sh --release
 echo "[release] next build"
-npx next build
+AC_STANDALONE_BUILD=1 npx next build
 npx tsx tools/release/tarball.ts
 bash tools/release/image.sh

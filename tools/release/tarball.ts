@@ -1,5 +1,5 @@
-// Packs the release tarball dist/ac-<version>-linux-x64.tar.gz from an existing `next build`
-// (output: "standalone"), and copies the systemd unit to dist/ac.service. What goes in and why:
+// Packs the release tarball dist/ac-<version>-linux-x64.tar.gz from an existing standalone
+// build (`AC_STANDALONE_BUILD=1 npx next build`, see next.config.ts), and copies the systemd unit to dist/ac.service. What goes in and why:
 // docs/operations.md "What a release holds". Run by `npm run release` and by the test command
 // after its build.
 import { execFileSync } from "node:child_process";
@@ -28,7 +28,7 @@ function copy(from: string, to: string) {
 export async function packTarball(): Promise<string> {
   const standalone = path.join(root, ".next", "standalone");
   if (!fs.existsSync(path.join(standalone, "server.js"))) {
-    throw new Error('no standalone build in .next/standalone: run `npx next build` first (next.config.ts sets output: "standalone")');
+    throw new Error("no standalone build in .next/standalone: run `AC_STANDALONE_BUILD=1 npx next build` first (next.config.ts)");
   }
   const staging = path.join(dist, ".build");
   const out = path.join(staging, releaseName);
