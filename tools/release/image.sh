@@ -48,8 +48,9 @@ tar -xzf "$node_pack" -C "$work/context/node" --strip-components=1 package/bin/n
 tar -xzf "$tarball" -C "$work/context/release" --strip-components=1
 cp tools/release/entrypoint.sh tools/release/Containerfile "$work/context/"
 
-# Docker format keeps the HEALTHCHECK (the OCI image config has no field for it); the archive is
-# OCI all the same, and podman load restores the health check from it.
+# Docker format keeps the HEALTHCHECK in the image built here; the OCI archive cannot carry it
+# (an OCI image config has no such field), so a loaded image gets it at run time (--health-cmd,
+# docs/operations.md "The container image").
 podman build --quiet --network host --format docker --build-arg ROOTFS="$rootfs" -t "localhost/ac:$version" "$work/context" >/dev/null
 rm -f "dist/ac-$version.oci.tar"
 podman save --quiet --format oci-archive -o "dist/ac-$version.oci.tar" "localhost/ac:$version"
