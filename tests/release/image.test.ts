@@ -161,5 +161,5 @@ describe("release image", () => {
     expect(restarted, `ac.service was not restarted:\n${await podman("exec", name, "journalctl", "--no-pager", "-u", "ac.service").catch(() => "")}`).not.toBe("");
     expect(Number(await show("NRestarts"))).toBeGreaterThanOrEqual(1);
     await waitForHealth(base, 60_000);
-  });
+  }, 600_000); // builds an image with apt-get first
 });

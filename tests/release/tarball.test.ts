@@ -81,7 +81,7 @@ describe("release tarball", () => {
     for (const stream of [server.stdout!, server.stderr!]) stream.on("data", (chunk: Buffer) => output.push(chunk.toString()));
     const exited = new Promise<number | string | null>((resolve) => server.once("exit", (code, signal) => resolve(code ?? signal)));
     try {
-      await waitForHealth(base, 60_000, () => (server.exitCode !== null ? `server.js exited (${server.exitCode}):\n${output.join("")}` : null));
+      await waitForHealth(base, 120_000, () => (server.exitCode !== null ? `server.js exited (${server.exitCode}):\n${output.join("")}` : null));
       await checkRunningAc(base, simulator);
     } finally {
       server.kill("SIGTERM");
@@ -90,7 +90,7 @@ describe("release tarball", () => {
     if (code === "still running") server.kill("SIGKILL");
     // Next's server answers SIGTERM with exit status 143 (128 + 15); ac.service counts it as success.
     expect(code, output.join("")).toBe(143);
-  });
+  }, 300_000);
 
   it("ships a systemd unit that systemd-analyze verifies without a word", async () => {
     // verify checks the Exec paths on this host: /opt/ac need not exist, `node` must.
