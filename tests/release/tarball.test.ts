@@ -54,7 +54,7 @@ describe("release tarball", () => {
     // From another working directory: the tool finds the migrations beside itself.
     const first = await run(process.execPath, [path.join(release, "migrate.mjs")], { cwd: parent, env: baseEnv() });
     expect(first.stdout).toContain('created database "ac_release"');
-    expect(first.stdout).toMatch(/done: 1 migration\(s\) applied|done: \d+ migration\(s\) applied/);
+    expect(first.stdout).toMatch(/done: \d+ migration\(s\) applied/);
     const second = await run(process.execPath, [path.join(release, "migrate.mjs")], { cwd: parent, env: baseEnv() });
     expect(second.stdout).toContain("was already up to date");
   });
