@@ -5,12 +5,16 @@
 #     platforms' optional packages, which `npm ci` then refuses as "missing from lock file");
 #   - the Prisma client (generated into server/generated, git-ignored);
 #   - Debian packages: haproxy and ansible-core (used by AC at run time) and, with --tests,
-#     chromium for the browser tests. Installed with apt-get when missing and we are root.
+#     chromium for the browser tests; with --tests or --release, what builds and checks the
+#     release artifacts (podman, buildah, runc, debootstrap, systemd for systemd-analyze).
+#     Installed with apt-get when missing and we are root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_tests=0
-[ "${1:-}" = "--tests" ] && want_tests=1
+want_release=0
+[ "${1:-}" = "--tests" ] && want_tests=1 && want_release=1
+[ "${1:-}" = "--release" ] && want_release=1
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "[setup] installing npm packages"
@@ -24,6 +28,10 @@ missing=()
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v ansible-playbook >/dev/null 2>&1 || missing+=(ansible-core)
 if [ "$want_tests" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
+if [ "$want_release" = 1 ]; then
+  for tool in podman buildah runc debootstrap; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+  command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "[setup] installing Debian packages: ${missing[*]}"
@@ -32,6 +40,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
     echo "[setup] missing Debian packages: ${missing[*]} (install them with apt-get as root)" >&2
-    [ "$want_tests" = 1 ] && exit 1
+    if [ "$want_tests" = 1 ] || [ "$want_release" = 1 ]; then exit 1; fi
   fi
 fi

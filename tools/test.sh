@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Every test of AC, from a fresh clone: set-up, typecheck, lint, unit and integration tests
-# (real PostgreSQL, simulator, HAProxy, Ansible), production build, browser tests (Chromium).
+# (real PostgreSQL, simulator, HAProxy, Ansible), production build, the release tarball installed
+# and run from that build, browser tests (Chromium). The container image has its own command,
+# `npm run test:release-image` (docs/operations.md "Release tests").
 set -euo pipefail
 export NEXT_TELEMETRY_DISABLED=1
 cd "$(dirname "$0")/.."
@@ -16,6 +18,9 @@ npm run --silent lint
 step "unit and integration tests"
 npx vitest run
 step "production build"
-npx next build
+AC_STANDALONE_BUILD=1 npx next build
+step "release tarball"
+npx tsx tools/release/tarball.ts
+npx vitest run -c vitest.release.config.ts tests/release/tarball.test.ts
 step "browser tests"
 npx playwright test
