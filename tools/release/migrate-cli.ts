@@ -2,7 +2,8 @@
 // file that needs only the release's own node_modules (pg). A release has no embedded PostgreSQL
 // (docs/operations.md "Install a release"): DATABASE_URL is required.
 import path from "node:path";
-import { ensureDatabase, redact } from "../../server/database/ensure";
+import { redactUrlCredentials as redact } from "../../server/redact-url";
+import { ensureDatabase } from "../db/ensure";
 
 if (!process.env.DATABASE_URL?.trim()) {
   console.error("migrate: DATABASE_URL is not set (a release has no embedded PostgreSQL; see the env file)");
@@ -18,6 +19,6 @@ try {
       : `[migrate] done: ${redact(database.url)} was already up to date`,
   );
 } catch (error) {
-  console.error(`[migrate] failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`[migrate] failed: ${redact(error instanceof Error ? error.message : String(error))}`);
   process.exit(1);
 }
