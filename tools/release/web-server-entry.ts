@@ -15,7 +15,7 @@ import { startWebServer } from "../../server/http/web-server";
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 process.chdir(dir);
-process.env.NODE_ENV = "production";
+(process.env as Record<string, string>).NODE_ENV = "production";
 const manifest = path.join(dir, ".next", "required-server-files.json");
 const conf = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { config: NextConfig }).config;
 process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(conf);
