@@ -4,7 +4,7 @@
 // hand: forwarded headers from untrusted peers are dropped and the client address goes to the app
 // in CLIENT_ADDRESS_HEADER, always overwritten (server/http/client-address.ts, docs/security.md).
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import next from "next";
+import next, { type NextConfig } from "next";
 import { CLIENT_ADDRESS_HEADER, clientAddress, markServedByAcWebServer, normalizeAddress } from "./client-address";
 
 const FORWARDED_HEADERS = ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "forwarded", "x-real-ip"];
@@ -40,9 +40,18 @@ export function createAcHttpServer(
   });
 }
 
-/** Starts the production Next.js app (after `next build`) on a port. */
-export async function startWebServer(options: { port: number; hostname?: string; dir?: string; trusted: (address: string) => boolean }) {
-  const app = next({ dev: false, dir: options.dir ?? process.cwd(), port: options.port, hostname: options.hostname });
+/**
+ * Starts the production Next.js app (after `next build`) on a port. `conf`: the build's config, for
+ * a standalone build that has no next.config.ts (tools/release/web-server-entry.ts).
+ */
+export async function startWebServer(options: {
+  port: number;
+  hostname?: string;
+  dir?: string;
+  conf?: NextConfig;
+  trusted: (address: string) => boolean;
+}) {
+  const app = next({ dev: false, dir: options.dir ?? process.cwd(), port: options.port, hostname: options.hostname, conf: options.conf });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = createAcHttpServer((req, res) => handle(req, res), options.trusted);

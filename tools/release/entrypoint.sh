@@ -4,8 +4,8 @@
 set -eu
 cd /opt/ac
 case "${1:-serve}" in
-  serve) node migrate.mjs && exec node server.js ;;
+  serve) node migrate.mjs && exec node ac-server.mjs ;;
   migrate) exec node migrate.mjs ;;
-  server) exec node server.js ;;
+  server) exec node ac-server.mjs ;;
   *) exec "$@" ;;
 esac

