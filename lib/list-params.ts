@@ -28,5 +28,11 @@ export function readDateRange(params: SearchParams) {
   const from = utcDateParam(params, "from");
   const to = utcDateParam(params, "to");
   const reversed = !!(from && to && from > to);
-  return { from, to: reversed ? undefined : to, fromText: param(params, "from"), toText: param(params, "to"), reversed };
+  return {
+    from,
+    to: reversed ? undefined : to,
+    fromText: param(params, "from"),
+    toText: param(params, "to"),
+    reversed,
+  };
 }

@@ -13,7 +13,8 @@ export function logUnexpectedError(where: string, error: unknown): string {
 }
 
 /** The message a client sees for an unexpected error. */
-export const unexpectedErrorMessage = (id: string) => `Something went wrong on the server (error id ${id}); the details are in AC's log.`;
+export const unexpectedErrorMessage = (id: string) =>
+  `Something went wrong on the server (error id ${id}); the details are in AC's log.`;
 
 /**
  * The message to store where users read it (a task step's, a HAProxy sync's or command's, a job's

@@ -15,7 +15,14 @@ if (!token) {
 }
 
 const ac = createTRPCClient<AppRouter>({
-  links: [httpBatchLink({ url: `${url}/api/trpc`, transformer: superjson, maxItems: TRPC_MAX_BATCH, headers: { authorization: `Bearer ${token}` } })],
+  links: [
+    httpBatchLink({
+      url: `${url}/api/trpc`,
+      transformer: superjson,
+      maxItems: TRPC_MAX_BATCH,
+      headers: { authorization: `Bearer ${token}` },
+    }),
+  ],
 });
 
 const overview = await ac.system.overview.query();

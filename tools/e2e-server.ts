@@ -29,9 +29,14 @@ await launchAc({
   embedded: { dataDir: path.join(parent, "postgres"), port: await freePort() },
   fleet: { servers: 6, appsPerServer: 5, port: E2E_SIM_AGENT_PORT, controlPort: E2E_SIM_CONTROL_PORT },
   env: {
-    POLLING_INTERVAL: "5", AC_ADMIN_USER: "", AC_ADMIN_PASSWORD: "",
+    POLLING_INTERVAL: "5",
+    AC_ADMIN_USER: "",
+    AC_ADMIN_PASSWORD: "",
     // ansible/test-update.yml "installs" through the simulator's control API; short waits.
-    AC_SIM_CONTROL_URL: `http://127.0.0.1:${E2E_SIM_CONTROL_PORT}`, PLAYBOOK_ENV: "AC_SIM_CONTROL_URL", TASK_DRAIN_DELAY: "1", TASK_WAIT_AFTER_UPDATE: "1",
+    AC_SIM_CONTROL_URL: `http://127.0.0.1:${E2E_SIM_CONTROL_PORT}`,
+    PLAYBOOK_ENV: "AC_SIM_CONTROL_URL",
+    TASK_DRAIN_DELAY: "1",
+    TASK_WAIT_AFTER_UPDATE: "1",
   },
   async prepare() {
     const { createUser } = await import("../server/users/users");
@@ -39,6 +44,8 @@ await launchAc({
       await createUser({ login: user.login, password: user.password, role: role as keyof typeof e2eUsers });
     }
     // A real HAProxy "lb1" behind srv-0001 (tests/e2e/haproxy.spec.ts); stopped when this process exits.
-    await (await import("./haproxy-lab/demo")).attachDemoHaproxy(`http://127.0.0.1:${E2E_SIM_CONTROL_PORT}`, { simulated: false });
+    await (
+      await import("./haproxy-lab/demo")
+    ).attachDemoHaproxy(`http://127.0.0.1:${E2E_SIM_CONTROL_PORT}`, { simulated: false });
   },
 });

@@ -84,18 +84,22 @@ export async function launchAc(options: LaunchOptions): Promise<{ stop(): Promis
     await closeDb(); // the web server has its own connections
 
     // Not `next start`: AC's own server tells the app the client's real address (tools/web-server.ts).
-    web = spawn(process.execPath, ["--import", "tsx", path.join("tools", "web-server.ts"), "--port", String(options.port)], {
-      stdio: "inherit",
-      env: {
-        ...process.env,
-        ...options.env,
-        DATABASE_URL: database.url,
-        AUTH_SECRET: authSecret(),
-        // next-auth's base URL for redirects; the public one when AC runs behind a proxy.
-        NEXTAUTH_URL: reloadConfig().AC_PUBLIC_URL ?? process.env.NEXTAUTH_URL ?? `http://localhost:${options.port}`,
-        NODE_ENV: "production",
+    web = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join("tools", "web-server.ts"), "--port", String(options.port)],
+      {
+        stdio: "inherit",
+        env: {
+          ...process.env,
+          ...options.env,
+          DATABASE_URL: database.url,
+          AUTH_SECRET: authSecret(),
+          // next-auth's base URL for redirects; the public one when AC runs behind a proxy.
+          NEXTAUTH_URL: reloadConfig().AC_PUBLIC_URL ?? process.env.NEXTAUTH_URL ?? `http://localhost:${options.port}`,
+          NODE_ENV: "production",
+        },
       },
-    });
+    );
     web.on("exit", (code, signal) => {
       log(`web server exited (${signal ?? `code ${code}`})`);
       void stop().finally(() => process.exit(code ?? 0));
@@ -105,6 +109,7 @@ export async function launchAc(options: LaunchOptions): Promise<{ stop(): Promis
     await stop();
     throw error;
   }
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void stop().finally(() => process.exit(0)));
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => void stop().finally(() => process.exit(0)));
   return { stop };
 }

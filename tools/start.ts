@@ -11,10 +11,14 @@ try {
     port: settings.PORT,
     fleet: demo ? { servers: 36, appsPerServer: 8, port: 19100, controlPort: 19099, churnEverySec: 20 } : null,
     // The demo's HAProxy: a real one when the package is installed, and a simulated one.
-    prepare: demo ? async () => void (await import("./haproxy-lab/demo")).attachDemoHaproxy("http://127.0.0.1:19099") : undefined,
+    prepare: demo
+      ? async () => void (await import("./haproxy-lab/demo")).attachDemoHaproxy("http://127.0.0.1:19099")
+      : undefined,
   });
 } catch (error) {
   // Printed by hand rather than by Node, whose dump of an error's fields could show a password in a URL.
-  console.error(`[ac] AC could not start: ${redactUrlCredentials(error instanceof Error ? (error.stack ?? error.message) : String(error))}`);
+  console.error(
+    `[ac] AC could not start: ${redactUrlCredentials(error instanceof Error ? (error.stack ?? error.message) : String(error))}`,
+  );
   process.exit(1);
 }

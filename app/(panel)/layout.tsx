@@ -23,7 +23,10 @@ export default async function PanelLayout({ children }: { children: ReactNode })
   const items = can(actor.role, "users.manage") ? [...sections, { href: "/admin/users", label: "Admin" }] : sections;
   return (
     <div className="min-h-screen">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2"
+      >
         Skip to content
       </a>
       <header className="bg-slate-900">

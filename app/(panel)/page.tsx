@@ -17,12 +17,26 @@ const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixe
 type Overview = Awaited<ReturnType<Awaited<ReturnType<typeof api>>["system"]["overview"]>>;
 
 /** Each status with its count, linking to the list filtered by it. */
-function Counts({ counts, order, href, testId }: { counts: Partial<Record<string, number>>; order: string[]; href: (status: string) => string; testId: string }) {
+function Counts({
+  counts,
+  order,
+  href,
+  testId,
+}: {
+  counts: Partial<Record<string, number>>;
+  order: string[];
+  href: (status: string) => string;
+  testId: string;
+}) {
   return (
     <ul className="flex flex-wrap gap-4">
       {order.map((status) => (
         <li key={status}>
-          <Link href={href(status)} className="flex items-center gap-2 rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500" data-testid={`${testId}-${status}`}>
+          <Link
+            href={href(status)}
+            className="flex items-center gap-2 rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+            data-testid={`${testId}-${status}`}
+          >
             <StatusBadge status={status} />
             <span className="text-lg font-semibold tabular-nums text-slate-900">{counts[status] ?? 0}</span>
           </Link>
@@ -56,9 +70,12 @@ function Scheduler({ overview }: { overview: Overview }) {
           </p>
           {poll.summary ? (
             <p className="text-slate-600">
-              {poll.summary.servers ?? "?"} servers: {poll.summary.online ?? 0} online, {poll.summary.offline ?? 0} offline,{" "}
-              <span className={poll.summary.failures ? "font-medium text-red-700" : undefined}>{poll.summary.failures ?? 0} failures</span>,{" "}
-              {poll.summary.versionChanges ?? 0} version changes
+              {poll.summary.servers ?? "?"} servers: {poll.summary.online ?? 0} online, {poll.summary.offline ?? 0}{" "}
+              offline,{" "}
+              <span className={poll.summary.failures ? "font-medium text-red-700" : undefined}>
+                {poll.summary.failures ?? 0} failures
+              </span>
+              , {poll.summary.versionChanges ?? 0} version changes
             </p>
           ) : null}
           {poll.lastError ? <p className="text-red-700">Failed: {poll.lastError}</p> : null}
@@ -72,7 +89,11 @@ function Scheduler({ overview }: { overview: Overview }) {
 
 export default async function DashboardPage() {
   const caller = await api();
-  const [overview, unknown, actor] = await Promise.all([caller.system.overview(), caller.statusMap.unknown(), currentActor()]);
+  const [overview, unknown, actor] = await Promise.all([
+    caller.system.overview(),
+    caller.statusMap.unknown(),
+    currentActor(),
+  ]);
   return (
     <>
       <PageHeader title="Dashboard">
@@ -80,10 +101,20 @@ export default async function DashboardPage() {
       </PageHeader>
       <div className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-4">
         <Card title="Servers">
-          <Counts counts={overview.servers} order={["online", "offline", "unknown"]} href={(s) => `/servers?status=${s}`} testId="servers-count" />
+          <Counts
+            counts={overview.servers}
+            order={["online", "offline", "unknown"]}
+            href={(s) => `/servers?status=${s}`}
+            testId="servers-count"
+          />
         </Card>
         <Card title="Application instances">
-          <Counts counts={overview.instances} order={["online", "offline", "starting", "stopping", "unknown", "no_data"]} href={(s) => `/applications?status=${s}`} testId="instances-count" />
+          <Counts
+            counts={overview.instances}
+            order={["online", "offline", "starting", "stopping", "unknown", "no_data"]}
+            href={(s) => `/applications?status=${s}`}
+            testId="instances-count"
+          />
         </Card>
         <Card title="Catalog">
           <p className="text-sm text-slate-600">
@@ -99,7 +130,14 @@ export default async function DashboardPage() {
       </div>
 
       <div className="mt-4 grid grid-cols-1 gap-4 lg:grid-cols-2">
-        <Card title="Servers needing attention" actions={<Link className="text-sm text-sky-800 underline" href="/servers?sort=status">All servers</Link>}>
+        <Card
+          title="Servers needing attention"
+          actions={
+            <Link className="text-sm text-sky-800 underline" href="/servers?sort=status">
+              All servers
+            </Link>
+          }
+        >
           {overview.attentionServers.length === 0 ? (
             <p className="text-sm text-emerald-700">Every server is online.</p>
           ) : (
@@ -113,7 +151,11 @@ export default async function DashboardPage() {
                   <span className="text-xs text-slate-500">
                     checked <RelativeTime date={server.lastCheck} />
                   </span>
-                  {server.lastError ? <span className="w-full truncate text-xs text-red-700" title={server.lastError}>{server.lastError}</span> : null}
+                  {server.lastError ? (
+                    <span className="w-full truncate text-xs text-red-700" title={server.lastError}>
+                      {server.lastError}
+                    </span>
+                  ) : null}
                 </li>
               ))}
             </ul>
@@ -123,7 +165,11 @@ export default async function DashboardPage() {
           <VersionTimeline rows={overview.recentChanges} />
         </Card>
         <Card title="Statuses read as unknown">
-          <UnknownStatuses items={unknown.items} more={unknown.more} canMap={!!actor && can(actor.role, "statusMap.manage")} />
+          <UnknownStatuses
+            items={unknown.items}
+            more={unknown.more}
+            canMap={!!actor && can(actor.role, "statusMap.manage")}
+          />
         </Card>
       </div>
 

@@ -25,20 +25,34 @@ export function ActionTable({ actions, empty }: { actions: Action[]; empty: stri
       <tbody className="divide-y divide-slate-100">
         {actions.map((a) => (
           <tr key={a.id} data-testid="haproxy-action">
-            <td className={`${tdClass} whitespace-nowrap`}><RelativeTime date={a.createdAt} /></td>
+            <td className={`${tdClass} whitespace-nowrap`}>
+              <RelativeTime date={a.createdAt} />
+            </td>
             <td className={tdClass}>
               {a.actor}
-              {a.taskId ? <Link href={`/tasks/${a.taskId}`} className="block text-xs text-sky-800 hover:underline">update task</Link> : null}
+              {a.taskId ? (
+                <Link href={`/tasks/${a.taskId}`} className="block text-xs text-sky-800 hover:underline">
+                  update task
+                </Link>
+              ) : null}
             </td>
             <td className={`${tdClass} font-mono text-xs`}>{a.command}</td>
             <td className={`${tdClass} font-mono text-xs`}>
-              {a.haproxyServerId ? <Link href={`/haproxy/servers/${a.haproxyServerId}`} className="text-sky-800 hover:underline">{a.target}</Link> : a.target}
+              {a.haproxyServerId ? (
+                <Link href={`/haproxy/servers/${a.haproxyServerId}`} className="text-sky-800 hover:underline">
+                  {a.target}
+                </Link>
+              ) : (
+                a.target
+              )}
             </td>
             <td className={tdClass}>
               <StatusBadge status={a.result} />
               {a.error ? <span className="block max-w-md break-words text-xs text-slate-600">{a.error}</span> : null}
             </td>
-            <td className={`${tdClass} whitespace-nowrap text-right tabular-nums text-xs`}>{a.durationMs === null ? "—" : `${a.durationMs} ms`}</td>
+            <td className={`${tdClass} whitespace-nowrap text-right tabular-nums text-xs`}>
+              {a.durationMs === null ? "—" : `${a.durationMs} ms`}
+            </td>
           </tr>
         ))}
       </tbody>

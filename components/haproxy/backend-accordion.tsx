@@ -5,13 +5,29 @@ import { BackendItem } from "./backend-item";
 
 type View = Awaited<ReturnType<typeof haproxyView>>;
 
-export function BackendAccordion({ view, expand, canCommand, canMap }: { view: View; expand: boolean; canCommand: boolean; canMap: boolean }) {
+export function BackendAccordion({
+  view,
+  expand,
+  canCommand,
+  canMap,
+}: {
+  view: View;
+  expand: boolean;
+  canCommand: boolean;
+  canMap: boolean;
+}) {
   return (
     <div className="space-y-2" data-testid="backends">
       {view.items.map((b) => (
         <BackendItem
           key={b.id}
-          backend={{ id: b.id, backendName: b.backendName, instanceName: b.instance.name, serverName: b.instance.server.name, counts: b.counts }}
+          backend={{
+            id: b.id,
+            backendName: b.backendName,
+            instanceName: b.instance.name,
+            serverName: b.instance.server.name,
+            counts: b.counts,
+          }}
           servers={expand ? b.servers : null}
           readAt={view.readAt}
           canCommand={canCommand}

@@ -12,10 +12,34 @@ import type { StatusCounts } from "@/server/haproxy/queries";
 import { StatusCountList } from "./badges";
 import { ServersTable, type ServerRow } from "./servers-table";
 
-export type BackendHeader = { id: number; backendName: string; instanceName: string; serverName: string; counts: StatusCounts };
-type Props = { backend: BackendHeader; servers: ServerRow[] | null; readAt: Date; canCommand: boolean; canMap: boolean };
+export type BackendHeader = {
+  id: number;
+  backendName: string;
+  instanceName: string;
+  serverName: string;
+  counts: StatusCounts;
+};
+type Props = {
+  backend: BackendHeader;
+  servers: ServerRow[] | null;
+  readAt: Date;
+  canCommand: boolean;
+  canMap: boolean;
+};
 
-function LoadedServers({ backendId, prefix, readAt, canCommand, canMap }: { backendId: number; prefix: string; readAt: Date; canCommand: boolean; canMap: boolean }) {
+function LoadedServers({
+  backendId,
+  prefix,
+  readAt,
+  canCommand,
+  canMap,
+}: {
+  backendId: number;
+  prefix: string;
+  readAt: Date;
+  canCommand: boolean;
+  canMap: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const query = useQuery(trpc.haproxy.servers.queryOptions({ backendId }));
@@ -35,9 +59,17 @@ export function BackendItem({ backend, servers, readAt, canCommand, canMap }: Pr
   const [open, setOpen] = useState(servers !== null);
   const prefix = `${backend.instanceName}/${backend.backendName}`;
   return (
-    <details open={servers !== null || undefined} onToggle={(e) => setOpen(e.currentTarget.open)} className="group rounded-lg border border-slate-200 bg-white" data-testid="backend" data-backend={prefix}>
+    <details
+      open={servers !== null || undefined}
+      onToggle={(e) => setOpen(e.currentTarget.open)}
+      className="group rounded-lg border border-slate-200 bg-white"
+      data-testid="backend"
+      data-backend={prefix}
+    >
       <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-4 gap-y-1 rounded-lg px-4 py-3 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500">
-        <span aria-hidden="true" className="text-slate-400 transition-transform group-open:rotate-90">▶</span>
+        <span aria-hidden="true" className="text-slate-400 transition-transform group-open:rotate-90">
+          ▶
+        </span>
         <span className="font-medium text-slate-900">
           <span className="text-slate-500">{backend.instanceName} /</span> {backend.backendName}
         </span>
@@ -46,9 +78,19 @@ export function BackendItem({ backend, servers, readAt, canCommand, canMap }: Pr
       </summary>
       <div className="border-t border-slate-100 p-3">
         {servers !== null ? (
-          servers.length === 0 ? <p className="text-sm text-slate-500">No servers match the filters.</p> : <ServersTable servers={servers} prefix={prefix} canCommand={canCommand} canMap={canMap} />
+          servers.length === 0 ? (
+            <p className="text-sm text-slate-500">No servers match the filters.</p>
+          ) : (
+            <ServersTable servers={servers} prefix={prefix} canCommand={canCommand} canMap={canMap} />
+          )
         ) : open ? (
-          <LoadedServers backendId={backend.id} prefix={prefix} readAt={readAt} canCommand={canCommand} canMap={canMap} />
+          <LoadedServers
+            backendId={backend.id}
+            prefix={prefix}
+            readAt={readAt}
+            canCommand={canCommand}
+            canMap={canMap}
+          />
         ) : null}
       </div>
     </details>

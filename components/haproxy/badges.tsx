@@ -41,12 +41,22 @@ export function BreakerBadge({ breaker }: { breaker: BreakerView }) {
   const until = breaker.retryAt ? ` until ${breaker.retryAt.toISOString().slice(11, 19)} UTC` : "";
   const title =
     breaker.state === "closed"
-      ? breaker.failures ? `${breaker.failures} failed call(s) in a row: ${breaker.lastError}` : "Calls to the agent go through"
+      ? breaker.failures
+        ? `${breaker.failures} failed call(s) in a row: ${breaker.lastError}`
+        : "Calls to the agent go through"
       : `${breaker.state === "open" ? `Calls refused${until}` : "The next call is a trial"}; last error: ${breaker.lastError ?? "—"}`;
   return (
-    <span title={title} data-testid="breaker" className={`inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${breakerTone[breaker.state]}`}>
+    <span
+      title={title}
+      data-testid="breaker"
+      className={`inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${breakerTone[breaker.state]}`}
+    >
       breaker {breaker.state.replace("_", "-")}
-      {breaker.state === "open" ? until : breaker.state === "closed" && breaker.failures ? ` (${breaker.failures} failed)` : ""}
+      {breaker.state === "open"
+        ? until
+        : breaker.state === "closed" && breaker.failures
+          ? ` (${breaker.failures} failed)`
+          : ""}
     </span>
   );
 }

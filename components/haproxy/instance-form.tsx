@@ -9,17 +9,30 @@ import { useTRPC } from "@/components/trpc";
 import { Button, Field, Input, Select } from "@/components/ui/controls";
 import { ErrorNote } from "@/components/ui/states";
 
-type Instance = { id: number; name: string; serverId: number; socketPath: string | null; isActive: boolean; backendFilter: string[] };
+type Instance = {
+  id: number;
+  name: string;
+  serverId: number;
+  socketPath: string | null;
+  isActive: boolean;
+  backendFilter: string[];
+};
 type ServerOption = { id: number; name: string };
 
-const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter(Boolean);
+const lines = (text: string) =>
+  text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 export function InstanceForm({ servers, instance }: { servers: ServerOption[]; instance?: Instance }) {
   const trpc = useTRPC();
   const router = useRouter();
   const dialog = useRef<HTMLDialogElement>(null);
   const blank = { name: "", serverId: servers[0]?.id ?? 0, socketPath: "", isActive: true, filter: "" };
-  const initial = instance ? { ...instance, socketPath: instance.socketPath ?? "", filter: instance.backendFilter.join("\n") } : blank;
+  const initial = instance
+    ? { ...instance, socketPath: instance.socketPath ?? "", filter: instance.backendFilter.join("\n") }
+    : blank;
   const [form, setForm] = useState(initial);
   const create = useMutation(trpc.haproxy.createInstance.mutationOptions());
   const update = useMutation(trpc.haproxy.updateInstance.mutationOptions());
@@ -29,7 +42,13 @@ export function InstanceForm({ servers, instance }: { servers: ServerOption[]; i
 
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
-    const input = { name: form.name, serverId: Number(form.serverId), socketPath: form.socketPath, isActive: form.isActive, backendFilter: lines(form.filter) };
+    const input = {
+      name: form.name,
+      serverId: Number(form.serverId),
+      socketPath: form.socketPath,
+      isActive: form.isActive,
+      backendFilter: lines(form.filter),
+    };
     const finish = () => {
       dialog.current?.close();
       router.refresh();
@@ -40,10 +59,18 @@ export function InstanceForm({ servers, instance }: { servers: ServerOption[]; i
 
   return (
     <>
-      <Button variant={instance ? "secondary" : "primary"} className={instance ? "px-2 py-1 text-xs" : ""} onClick={() => dialog.current?.showModal()}>
+      <Button
+        variant={instance ? "secondary" : "primary"}
+        className={instance ? "px-2 py-1 text-xs" : ""}
+        onClick={() => dialog.current?.showModal()}
+      >
         {instance ? "Edit…" : "Register instance…"}
       </Button>
-      <dialog ref={dialog} aria-label={title} className="m-auto w-[min(36rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
+      <dialog
+        ref={dialog}
+        aria-label={title}
+        className="m-auto w-[min(36rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
+      >
         <form onSubmit={submit} className="space-y-3 p-5">
           <h2 className="text-lg font-semibold text-slate-900">{title}</h2>
           <Field label="Name on the agent" error={errors?.fields.name}>
@@ -51,22 +78,41 @@ export function InstanceForm({ servers, instance }: { servers: ServerOption[]; i
           </Field>
           <Field label="Server (its agent serves the instance)" error={errors?.fields.serverId}>
             <Select value={form.serverId} onChange={(e) => set({ serverId: Number(e.target.value) })}>
-              {servers.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+              {servers.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
             </Select>
           </Field>
           <Field label="Runtime API socket (informational)" error={errors?.fields.socketPath}>
-            <Input value={form.socketPath} onChange={(e) => set({ socketPath: e.target.value })} placeholder="/run/haproxy/admin.sock" />
+            <Input
+              value={form.socketPath}
+              onChange={(e) => set({ socketPath: e.target.value })}
+              placeholder="/run/haproxy/admin.sock"
+            />
           </Field>
           <Field label="Backends to poll: one name or /regex/ a line; empty = all" error={errors?.fields.backendFilter}>
-            <textarea className="block w-full rounded-md border border-slate-300 px-2.5 py-1.5 font-mono text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500" rows={4} value={form.filter} onChange={(e) => set({ filter: e.target.value })} placeholder={"web_backend\n/^api_/"} />
+            <textarea
+              className="block w-full rounded-md border border-slate-300 px-2.5 py-1.5 font-mono text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+              rows={4}
+              value={form.filter}
+              onChange={(e) => set({ filter: e.target.value })}
+              placeholder={"web_backend\n/^api_/"}
+            />
           </Field>
           <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={form.isActive} onChange={(e) => set({ isActive: e.target.checked })} /> Active (synced by the background job)
+            <input type="checkbox" checked={form.isActive} onChange={(e) => set({ isActive: e.target.checked })} />{" "}
+            Active (synced by the background job)
           </label>
           {errors ? <ErrorNote>{errors.message}</ErrorNote> : null}
           <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={() => dialog.current?.close()}>Cancel</Button>
-            <Button type="submit" disabled={create.isPending || update.isPending}>{instance ? "Save" : "Register"}</Button>
+            <Button type="button" variant="secondary" onClick={() => dialog.current?.close()}>
+              Cancel
+            </Button>
+            <Button type="submit" disabled={create.isPending || update.isPending}>
+              {instance ? "Save" : "Register"}
+            </Button>
           </div>
         </form>
       </dialog>
@@ -85,7 +131,12 @@ export function DeleteInstanceButton({ instance }: { instance: { id: number; nam
         className="px-2 py-1 text-xs"
         disabled={remove.isPending}
         onClick={() => {
-          if (window.confirm(`Delete ${instance.name} with its backends, servers and status history? The action log stays.`)) remove.mutate({ id: instance.id });
+          if (
+            window.confirm(
+              `Delete ${instance.name} with its backends, servers and status history? The action log stays.`,
+            )
+          )
+            remove.mutate({ id: instance.id });
         }}
       >
         Delete

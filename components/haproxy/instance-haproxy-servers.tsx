@@ -10,7 +10,9 @@ export async function InstanceHaproxyServers({ instanceId }: { instanceId: numbe
   const servers = await (await api()).haproxy.forApplicationInstance({ applicationInstanceId: instanceId });
   return (
     <section className="mt-8" aria-labelledby="instance-haproxy-heading" data-testid="instance-haproxy">
-      <h2 id="instance-haproxy-heading" className="mb-3 text-lg font-semibold text-slate-900">HAProxy</h2>
+      <h2 id="instance-haproxy-heading" className="mb-3 text-lg font-semibold text-slate-900">
+        HAProxy
+      </h2>
       {servers.length === 0 ? (
         <p className="text-sm text-slate-500">No HAProxy server is mapped to this instance.</p>
       ) : (
@@ -33,11 +35,17 @@ export async function InstanceHaproxyServers({ instanceId }: { instanceId: numbe
                     {haproxyServerLabel(s.backend.instance.name, s.backend.backendName, s.serverName)}
                   </Link>
                 </td>
-                <td className={tdClass}><HaproxyStatus status={s.status} /></td>
+                <td className={tdClass}>
+                  <HaproxyStatus status={s.status} />
+                </td>
                 <td className={`${tdClass} font-mono text-xs`}>{s.address ?? "—"}</td>
                 <td className={`${tdClass} text-right tabular-nums`}>{s.weight ?? "—"}</td>
-                <td className={`${tdClass} text-right tabular-nums`}>{s.currentSessions ?? "—"} / {s.maxSessions ?? "∞"}</td>
-                <td className={`${tdClass} text-xs text-slate-600`} title={s.mappingNote ?? undefined}>{s.mappingType}</td>
+                <td className={`${tdClass} text-right tabular-nums`}>
+                  {s.currentSessions ?? "—"} / {s.maxSessions ?? "∞"}
+                </td>
+                <td className={`${tdClass} text-xs text-slate-600`} title={s.mappingNote ?? undefined}>
+                  {s.mappingType}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -21,16 +21,28 @@ export function InstancesTable({ instances, canSync }: { instances: InstanceRow[
           <Th>Breaker</Th>
           <Th>Backends</Th>
           <Th>Servers</Th>
-          {canSync ? <Th><span className="sr-only">Sync</span></Th> : null}
+          {canSync ? (
+            <Th>
+              <span className="sr-only">Sync</span>
+            </Th>
+          ) : null}
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-100">
         {instances.map((i) => (
           <tr key={i.id} data-testid="haproxy-instance" data-instance={i.name}>
             <td className={tdClass}>
-              <Link href={hrefWith("/haproxy", { instance: i.id })} className="font-medium text-sky-800 hover:underline">{i.name}</Link>
+              <Link
+                href={hrefWith("/haproxy", { instance: i.id })}
+                className="font-medium text-sky-800 hover:underline"
+              >
+                {i.name}
+              </Link>
               <span className="block text-xs text-slate-500">
-                on <Link href={`/servers/${i.server.id}`} className="hover:underline">{i.server.name}</Link>
+                on{" "}
+                <Link href={`/servers/${i.server.id}`} className="hover:underline">
+                  {i.server.name}
+                </Link>
                 {i.isActive ? "" : " · inactive"}
               </span>
             </td>
@@ -38,18 +50,26 @@ export function InstancesTable({ instances, canSync }: { instances: InstanceRow[
               {i.lastSyncAt ? (
                 <>
                   <StatusBadge status={i.lastSyncSuccess ? "success" : "failed"} /> <RelativeTime date={i.lastSyncAt} />
-                  {i.lastSyncError ? <span className="block max-w-md break-words text-xs text-red-700">{i.lastSyncError}</span> : null}
+                  {i.lastSyncError ? (
+                    <span className="block max-w-md break-words text-xs text-red-700">{i.lastSyncError}</span>
+                  ) : null}
                 </>
               ) : (
                 <span className="text-slate-400">never</span>
               )}
             </td>
-            <td className={tdClass}><BreakerBadge breaker={i.breaker} /></td>
+            <td className={tdClass}>
+              <BreakerBadge breaker={i.breaker} />
+            </td>
             <td className={tdClass}>
               <span className="tabular-nums">{i.backendCount}</span>
-              <span className="block max-w-48 truncate text-xs text-slate-500" title={i.selection}>{i.selection}</span>
+              <span className="block max-w-48 truncate text-xs text-slate-500" title={i.selection}>
+                {i.selection}
+              </span>
             </td>
-            <td className={tdClass}><StatusCountList counts={i.servers} label={`Servers of ${i.name} by status`} /></td>
+            <td className={tdClass}>
+              <StatusCountList counts={i.servers} label={`Servers of ${i.name} by status`} />
+            </td>
             {canSync ? (
               <td className={tdClass}>
                 <SyncButton instanceId={i.id} name={i.name} running={i.syncing !== null} />

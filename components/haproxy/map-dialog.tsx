@@ -20,11 +20,22 @@ export function MapDialog({ serverId, label, mapped }: { serverId: number; label
   return (
     <>
       <div className="flex gap-1">
-        <button type="button" className={rowButton} onClick={() => setOpen(true)} aria-label={`Map ${label} to an application`}>
+        <button
+          type="button"
+          className={rowButton}
+          onClick={() => setOpen(true)}
+          aria-label={`Map ${label} to an application`}
+        >
           Map…
         </button>
         {mapped ? (
-          <button type="button" className={rowButton} disabled={unmap.isPending} onClick={() => unmap.mutate({ haproxyServerId: serverId })} aria-label={`Unmap ${label}`}>
+          <button
+            type="button"
+            className={rowButton}
+            disabled={unmap.isPending}
+            onClick={() => unmap.mutate({ haproxyServerId: serverId })}
+            aria-label={`Unmap ${label}`}
+          >
             Unmap
           </button>
         ) : null}
@@ -42,16 +53,30 @@ function MapPicker({ serverId, label, onClose }: { serverId: number; label: stri
   const dialog = useRef<HTMLDialogElement>(null);
   const [q, setQ] = useState("");
   useEffect(() => dialog.current?.showModal(), []);
-  const candidates = useQuery(trpc.haproxy.mappingCandidates.queryOptions({ haproxyServerId: serverId, q: q.trim() || undefined }));
+  const candidates = useQuery(
+    trpc.haproxy.mappingCandidates.queryOptions({ haproxyServerId: serverId, q: q.trim() || undefined }),
+  );
   const map = useMutation(trpc.haproxy.map.mutationOptions());
   const error = formErrors(map.error ?? candidates.error);
 
   return (
-    <dialog ref={dialog} onClose={onClose} aria-label={`Map ${label}`} className="m-auto w-[min(40rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
+    <dialog
+      ref={dialog}
+      onClose={onClose}
+      aria-label={`Map ${label}`}
+      className="m-auto w-[min(40rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
+    >
       <div className="space-y-3 p-5">
         <div className="flex items-center justify-between">
           <h2 className="text-base font-semibold text-slate-900">Map {label}</h2>
-          <button type="button" className="text-2xl leading-none text-slate-500" aria-label="Close" onClick={() => dialog.current?.close()}>×</button>
+          <button
+            type="button"
+            className="text-2xl leading-none text-slate-500"
+            aria-label="Close"
+            onClick={() => dialog.current?.close()}
+          >
+            ×
+          </button>
         </div>
         <p className="text-sm text-slate-600">A manual mapping wins over auto-mapping until it is removed.</p>
         <label className="block text-sm">
@@ -59,20 +84,29 @@ function MapPicker({ serverId, label, onClose }: { serverId: number; label: stri
           <Input value={q} onChange={(e) => setQ(e.target.value)} placeholder="e.g. shop_1" />
         </label>
         {error ? <ErrorNote>{error.message}</ErrorNote> : null}
-        <ul className="max-h-80 divide-y divide-slate-100 overflow-y-auto rounded-md border border-slate-200" aria-label="Instances">
+        <ul
+          className="max-h-80 divide-y divide-slate-100 overflow-y-auto rounded-md border border-slate-200"
+          aria-label="Instances"
+        >
           {candidates.isLoading ? <li className="p-3 text-sm text-slate-500">Loading…</li> : null}
           {candidates.data?.length === 0 ? <li className="p-3 text-sm text-slate-500">No instance found</li> : null}
           {candidates.data?.map((i) => (
             <li key={i.id} className="flex items-center justify-between gap-2 px-3 py-2 text-sm">
               <span>
                 <span className="font-medium">{i.instanceName}</span> on {i.server.name}
-                {i.port ? <span className="font-mono text-xs text-slate-500"> :{i.port}</span> : null} <StatusBadge status={i.status} />
+                {i.port ? <span className="font-mono text-xs text-slate-500"> :{i.port}</span> : null}{" "}
+                <StatusBadge status={i.status} />
                 {i.onAddressHost ? <span className="ml-1 text-xs text-emerald-700">same host</span> : null}
               </span>
               <Button
                 className="px-2 py-1 text-xs"
                 disabled={map.isPending}
-                onClick={() => map.mutate({ haproxyServerId: serverId, applicationInstanceId: i.id }, { onSuccess: () => (dialog.current?.close(), router.refresh()) })}
+                onClick={() =>
+                  map.mutate(
+                    { haproxyServerId: serverId, applicationInstanceId: i.id },
+                    { onSuccess: () => (dialog.current?.close(), router.refresh()) },
+                  )
+                }
               >
                 Map
               </Button>

@@ -15,10 +15,17 @@ function ConfirmMaint({ label, onConfirm, onClose }: { label: string; onConfirm:
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => dialog.current?.showModal(), []);
   return (
-    <dialog ref={dialog} onClose={onClose} aria-label={`Put ${label} in maintenance`} className="m-auto max-w-md rounded-lg p-5 shadow-xl backdrop:bg-slate-900/40">
+    <dialog
+      ref={dialog}
+      onClose={onClose}
+      aria-label={`Put ${label} in maintenance`}
+      className="m-auto max-w-md rounded-lg p-5 shadow-xl backdrop:bg-slate-900/40"
+    >
       <form method="dialog" className="space-y-4">
         <h2 className="text-base font-semibold text-slate-900">Put {label} in maintenance?</h2>
-        <p className="text-sm text-slate-600">Maintenance takes the server out of the pool at once and drops its open connections. Drain lets them finish.</p>
+        <p className="text-sm text-slate-600">
+          Maintenance takes the server out of the pool at once and drops its open connections. Drain lets them finish.
+        </p>
         <div className="flex justify-end gap-2">
           <Button type="submit" variant="secondary" autoFocus>
             Cancel
@@ -40,7 +47,11 @@ export function ServerActions({ serverId, label, status }: { serverId: number; l
   const command = useMutation(
     trpc.haproxy.command.mutationOptions({
       onSuccess: (result, { command }) => {
-        setNote(result.ok ? `${command}: now ${result.status ?? "unknown"}${result.error ? ` (${result.error})` : ""}` : `${command} failed: ${result.error}`);
+        setNote(
+          result.ok
+            ? `${command}: now ${result.status ?? "unknown"}${result.error ? ` (${result.error})` : ""}`
+            : `${command} failed: ${result.error}`,
+        );
         router.refresh();
       },
       onError: (error) => setNote(formErrors(error)?.message ?? "failed"),
@@ -55,14 +66,44 @@ export function ServerActions({ serverId, label, status }: { serverId: number; l
   return (
     <div className="flex flex-col gap-1" data-testid="server-actions">
       <div className="flex gap-1" role="group" aria-label={`Commands for ${label}`}>
-        <button type="button" className={rowButton} disabled={busy || status === "DRAIN"} onClick={() => run("drain")} aria-label={`Drain ${label}`}>Drain</button>
-        <button type="button" className={rowButton} disabled={busy} onClick={() => run("ready")} aria-label={`Ready ${label}`}>Ready</button>
-        <button type="button" className={rowButton} disabled={busy || status === "MAINT"} onClick={() => setConfirming(true)} aria-label={`Maintenance for ${label}`}>Maint</button>
+        <button
+          type="button"
+          className={rowButton}
+          disabled={busy || status === "DRAIN"}
+          onClick={() => run("drain")}
+          aria-label={`Drain ${label}`}
+        >
+          Drain
+        </button>
+        <button
+          type="button"
+          className={rowButton}
+          disabled={busy}
+          onClick={() => run("ready")}
+          aria-label={`Ready ${label}`}
+        >
+          Ready
+        </button>
+        <button
+          type="button"
+          className={rowButton}
+          disabled={busy || status === "MAINT"}
+          onClick={() => setConfirming(true)}
+          aria-label={`Maintenance for ${label}`}
+        >
+          Maint
+        </button>
       </div>
-      <p aria-live="polite" className={`text-xs ${note?.includes("failed") ? "text-red-700" : "text-slate-600"}`} data-testid="command-note">
+      <p
+        aria-live="polite"
+        className={`text-xs ${note?.includes("failed") ? "text-red-700" : "text-slate-600"}`}
+        data-testid="command-note"
+      >
         {busy ? "Sending…" : note}
       </p>
-      {confirming ? <ConfirmMaint label={label} onConfirm={() => run("maint")} onClose={() => setConfirming(false)} /> : null}
+      {confirming ? (
+        <ConfirmMaint label={label} onConfirm={() => run("maint")} onClose={() => setConfirming(false)} />
+      ) : null}
     </div>
   );
 }

@@ -21,15 +21,23 @@ function InstanceBackends({ instanceId }: { instanceId: number }) {
   const data = live.data!;
   return (
     <div className="space-y-2">
-      {data.source === "stored" ? <p className="text-xs text-amber-800">Last synced state: the agent could not be read ({data.error}).</p> : null}
+      {data.source === "stored" ? (
+        <p className="text-xs text-amber-800">Last synced state: the agent could not be read ({data.error}).</p>
+      ) : null}
       {data.backends.length === 0 ? <p className="text-sm text-slate-500">No backends.</p> : null}
       <ul className="divide-y divide-slate-100" aria-label="Backends">
         {data.backends.map((b) => (
-          <li key={b.name} className="flex flex-wrap items-center justify-between gap-2 py-1.5 text-sm" data-testid="dialog-backend">
+          <li
+            key={b.name}
+            className="flex flex-wrap items-center justify-between gap-2 py-1.5 text-sm"
+            data-testid="dialog-backend"
+          >
             <span className="font-medium">{b.name}</span>
             <span className="flex items-center gap-3">
               <StatusCountList counts={b.servers} label={`Servers of ${b.name} by status`} />
-              {b.sessions !== null ? <span className="text-xs text-slate-500 tabular-nums">{b.sessions} sessions</span> : null}
+              {b.sessions !== null ? (
+                <span className="text-xs text-slate-500 tabular-nums">{b.sessions} sessions</span>
+              ) : null}
             </span>
           </li>
         ))}
@@ -41,21 +49,40 @@ function InstanceBackends({ instanceId }: { instanceId: number }) {
 export function ServerHaproxyDialog({ serverName, instances }: { serverName: string; instances: InstanceRow[] }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [open, setOpen] = useState<Set<number>>(new Set());
-  const toggle = (id: number) => setOpen((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
+  const toggle = (id: number) =>
+    setOpen((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
   const title = `HAProxy on ${serverName}`;
 
   return (
     <>
-      <Button variant="secondary" onClick={() => dialog.current?.showModal()}>HAProxy ({instances.length})</Button>
-      <dialog ref={dialog} aria-label={title} className="m-auto w-[min(48rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
+      <Button variant="secondary" onClick={() => dialog.current?.showModal()}>
+        HAProxy ({instances.length})
+      </Button>
+      <dialog
+        ref={dialog}
+        aria-label={title}
+        className="m-auto w-[min(48rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
+      >
         <div className="space-y-3 p-5">
           <div className="flex items-center justify-between">
             <h2 className="text-lg font-semibold text-slate-900">
-              {title} <span className="text-sm font-normal text-slate-500">({instances.length} instance{instances.length === 1 ? "" : "s"})</span>
+              {title}{" "}
+              <span className="text-sm font-normal text-slate-500">
+                ({instances.length} instance{instances.length === 1 ? "" : "s"})
+              </span>
             </h2>
-            <button type="button" className="text-2xl leading-none text-slate-500" aria-label="Close" onClick={() => dialog.current?.close()}>×</button>
+            <button
+              type="button"
+              className="text-2xl leading-none text-slate-500"
+              aria-label="Close"
+              onClick={() => dialog.current?.close()}
+            >
+              ×
+            </button>
           </div>
-          {instances.length === 0 ? <p className="text-sm text-slate-500">No HAProxy instance is registered on this server.</p> : null}
+          {instances.length === 0 ? (
+            <p className="text-sm text-slate-500">No HAProxy instance is registered on this server.</p>
+          ) : null}
           {instances.map((i) => {
             const expanded = open.has(i.id);
             return (
@@ -68,18 +95,31 @@ export function ServerHaproxyDialog({ serverName, instances }: { serverName: str
                     onClick={() => toggle(i.id)}
                     className="flex w-full flex-wrap items-center gap-3 px-3 py-2 text-left text-sm hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
                   >
-                    <span aria-hidden="true" className={`text-slate-400 ${expanded ? "rotate-90" : ""}`}>▶</span>
+                    <span aria-hidden="true" className={`text-slate-400 ${expanded ? "rotate-90" : ""}`}>
+                      ▶
+                    </span>
                     <span className="font-medium">{i.name}</span>
-                    {i.lastSyncAt ? <StatusBadge status={i.lastSyncSuccess ? "success" : "failed"} /> : <StatusBadge status="unknown" />}
+                    {i.lastSyncAt ? (
+                      <StatusBadge status={i.lastSyncSuccess ? "success" : "failed"} />
+                    ) : (
+                      <StatusBadge status="unknown" />
+                    )}
                     <BreakerBadge breaker={i.breaker} />
-                    <span className="ml-auto text-xs text-slate-500">{i.backendCount} backend{i.backendCount === 1 ? "" : "s"}</span>
+                    <span className="ml-auto text-xs text-slate-500">
+                      {i.backendCount} backend{i.backendCount === 1 ? "" : "s"}
+                    </span>
                   </button>
                 </h3>
                 {expanded ? (
                   <div id={`haproxy-instance-${i.id}`} className="border-t border-slate-100 px-3 py-2">
                     {i.lastSyncError ? <p className="mb-2 text-xs text-red-700">Last sync: {i.lastSyncError}</p> : null}
                     <InstanceBackends instanceId={i.id} />
-                    <Link href={`/haproxy?instance=${i.id}`} className="mt-2 inline-block text-sm text-sky-800 underline">Servers and commands</Link>
+                    <Link
+                      href={`/haproxy?instance=${i.id}`}
+                      className="mt-2 inline-block text-sm text-sky-800 underline"
+                    >
+                      Servers and commands
+                    </Link>
                   </div>
                 ) : null}
               </section>

@@ -13,17 +13,36 @@ export type ServerRow = Prisma.HAProxyServerGetPayload<{ select: typeof haproxyS
 
 export function Mapping({ server }: { server: ServerRow }) {
   const app = server.applicationInstance;
-  if (!app) return <span className="text-xs text-slate-500" title={server.mappingNote ?? undefined}>{server.mappingNote ? `unmapped: ${server.mappingNote}` : "unmapped"}</span>;
+  if (!app)
+    return (
+      <span className="text-xs text-slate-500" title={server.mappingNote ?? undefined}>
+        {server.mappingNote ? `unmapped: ${server.mappingNote}` : "unmapped"}
+      </span>
+    );
   return (
     <span className="text-sm">
-      <Link href={`/applications/${app.id}`} className="text-sky-800 hover:underline">{app.instanceName}</Link>
+      <Link href={`/applications/${app.id}`} className="text-sky-800 hover:underline">
+        {app.instanceName}
+      </Link>
       <span className="text-xs text-slate-500"> on {app.server.name}</span>{" "}
-      <span className="rounded bg-slate-100 px-1 text-xs text-slate-600" title={server.mappingNote ?? undefined}>{server.mappingType}</span>
+      <span className="rounded bg-slate-100 px-1 text-xs text-slate-600" title={server.mappingNote ?? undefined}>
+        {server.mappingType}
+      </span>
     </span>
   );
 }
 
-export function ServersTable({ servers, prefix, canCommand, canMap }: { servers: ServerRow[]; prefix: string; canCommand: boolean; canMap: boolean }) {
+export function ServersTable({
+  servers,
+  prefix,
+  canCommand,
+  canMap,
+}: {
+  servers: ServerRow[];
+  prefix: string;
+  canCommand: boolean;
+  canMap: boolean;
+}) {
   return (
     <DataTable label={`Servers of ${prefix}`}>
       <thead className={theadClass}>
@@ -43,18 +62,26 @@ export function ServersTable({ servers, prefix, canCommand, canMap }: { servers:
           return (
             <tr key={s.id} data-testid="haproxy-server" data-server={label}>
               <td className={`${tdClass} font-medium`}>
-                <Link href={`/haproxy/servers/${s.id}`} className="text-sky-800 hover:underline">{s.serverName}</Link>
+                <Link href={`/haproxy/servers/${s.id}`} className="text-sky-800 hover:underline">
+                  {s.serverName}
+                </Link>
               </td>
               <td className={`${tdClass} whitespace-nowrap font-mono text-xs`}>{s.address ?? "—"}</td>
               <td className={tdClass} data-testid="haproxy-status">
                 <HaproxyStatus status={s.status} />
-                {s.lastStatusChange ? <span className="block text-xs text-slate-500"><RelativeTime date={s.lastStatusChange} /></span> : null}
+                {s.lastStatusChange ? (
+                  <span className="block text-xs text-slate-500">
+                    <RelativeTime date={s.lastStatusChange} />
+                  </span>
+                ) : null}
               </td>
               <td className={`${tdClass} text-right tabular-nums`}>{s.weight ?? "—"}</td>
               <td className={`${tdClass} whitespace-nowrap text-right tabular-nums`}>
                 {s.currentSessions ?? "—"} / {s.maxSessions ?? "∞"}
               </td>
-              <td className={tdClass}><Mapping server={s} /></td>
+              <td className={tdClass}>
+                <Mapping server={s} />
+              </td>
               {canCommand || canMap ? (
                 <td className={tdClass}>
                   <div className="flex flex-wrap items-start gap-2">

@@ -10,7 +10,11 @@ import type { SyncProgress } from "@/server/haproxy/sync";
 import { rowButton } from "./row-button";
 
 const describe = (p: SyncProgress | null) =>
-  p?.phase === "servers" ? `Syncing… ${p.backendsDone}/${p.backendsTotal} backends` : p ? `Syncing… ${p.phase}` : "Syncing…";
+  p?.phase === "servers"
+    ? `Syncing… ${p.backendsDone}/${p.backendsTotal} backends`
+    : p
+      ? `Syncing… ${p.phase}`
+      : "Syncing…";
 
 export function SyncButton({ instanceId, name, running }: { instanceId: number; name: string; running: boolean }) {
   const trpc = useTRPC();
@@ -28,7 +32,10 @@ export function SyncButton({ instanceId, name, running }: { instanceId: number; 
       await start.mutateAsync({ instanceId });
       // A sync is bounded by the agent timeouts; this loop ends with it.
       for (;;) {
-        const status = await queryClient.fetchQuery({ ...trpc.haproxy.syncStatus.queryOptions({ instanceId }), staleTime: 0 });
+        const status = await queryClient.fetchQuery({
+          ...trpc.haproxy.syncStatus.queryOptions({ instanceId }),
+          staleTime: 0,
+        });
         setProgress(status.running);
         if (!status.running) break;
         await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -44,10 +51,19 @@ export function SyncButton({ instanceId, name, running }: { instanceId: number; 
 
   return (
     <span className="inline-flex flex-col items-start gap-0.5">
-      <button type="button" className={rowButton} disabled={busy || running} aria-busy={busy} onClick={() => void sync()} aria-label={`Sync ${name} now`}>
+      <button
+        type="button"
+        className={rowButton}
+        disabled={busy || running}
+        aria-busy={busy}
+        onClick={() => void sync()}
+        aria-label={`Sync ${name} now`}
+      >
         {busy || running ? describe(progress) : "Sync now"}
       </button>
-      <span aria-live="polite" className="text-xs text-red-700">{error}</span>
+      <span aria-live="polite" className="text-xs text-red-700">
+        {error}
+      </span>
     </span>
   );
 }

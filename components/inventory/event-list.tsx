@@ -9,7 +9,15 @@ import type { EventItem } from "@/server/inventory/queries/events";
 
 const link = "text-sky-800 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500";
 
-export function EventList({ events, empty = "No events yet", showServer = true }: { events: EventItem[]; empty?: string; showServer?: boolean }) {
+export function EventList({
+  events,
+  empty = "No events yet",
+  showServer = true,
+}: {
+  events: EventItem[];
+  empty?: string;
+  showServer?: boolean;
+}) {
   if (events.length === 0) return <EmptyState title={empty} />;
   return (
     <DataTable label="Events">
@@ -34,12 +42,20 @@ export function EventList({ events, empty = "No events yet", showServer = true }
             </td>
             {showServer ? (
               <td className={tdClass}>
-                {event.server ? <Link className={link} href={`/servers/${event.server.id}`}>{event.server.name}</Link> : <span className="text-slate-400">—</span>}
+                {event.server ? (
+                  <Link className={link} href={`/servers/${event.server.id}`}>
+                    {event.server.name}
+                  </Link>
+                ) : (
+                  <span className="text-slate-400">—</span>
+                )}
               </td>
             ) : null}
             <td className={tdClass}>
               {event.instance ? (
-                <Link className={link} href={`/applications/${event.instance.id}`}>{event.instance.instanceName}</Link>
+                <Link className={link} href={`/applications/${event.instance.id}`}>
+                  {event.instance.instanceName}
+                </Link>
               ) : (
                 <span className="text-slate-400">—</span>
               )}

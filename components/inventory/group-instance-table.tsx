@@ -20,14 +20,28 @@ export type GroupInstanceRow = {
 
 const columns: InstanceColumn[] = ["server", "instance", "status", "version", "lastSeen"];
 
-export function GroupInstanceTable({ label, rows, commonVersion }: { label: string; rows: GroupInstanceRow[]; commonVersion: string | null }) {
+export function GroupInstanceTable({
+  label,
+  rows,
+  commonVersion,
+}: {
+  label: string;
+  rows: GroupInstanceRow[];
+  commonVersion: string | null;
+}) {
   return (
     <DataTable label={label}>
       <InstanceHead columns={columns} />
       <tbody className="divide-y divide-slate-100">
         {rows.map(({ serverId, serverName, ...row }) => (
           // Plain links: 1,000 next/link components would each prefetch once scrolled into view.
-          <InstanceRow key={row.id} instance={{ ...row, server: { id: serverId, name: serverName } }} columns={columns} commonVersion={commonVersion} plainLinks />
+          <InstanceRow
+            key={row.id}
+            instance={{ ...row, server: { id: serverId, name: serverName } }}
+            columns={columns}
+            commonVersion={commonVersion}
+            plainLinks
+          />
         ))}
       </tbody>
     </DataTable>

@@ -5,8 +5,22 @@ import { SERVER_SELECT_LIMIT, type ServerFilter, type ServerOption } from "@/lib
 
 export function ServerFilterField({ servers, filter }: { servers: ServerOption[]; filter: ServerFilter }) {
   return servers.length <= SERVER_SELECT_LIMIT ? (
-    <SelectFilter label="Server" name="serverId" value={filter.serverId} options={servers.map((s) => ({ value: s.id, label: s.name }))} className="w-44" />
+    <SelectFilter
+      label="Server"
+      name="serverId"
+      value={filter.serverId}
+      options={servers.map((s) => ({ value: s.id, label: s.name }))}
+      className="w-44"
+    />
   ) : (
-    <TextFilter label="Server" name="server" value={filter.name} placeholder={`name, e.g. ${servers[0]?.name ?? "web-01"}`} className="w-44" autoComplete="off" spellCheck={false} />
+    <TextFilter
+      label="Server"
+      name="server"
+      value={filter.name}
+      placeholder={`name, e.g. ${servers[0]?.name ?? "web-01"}`}
+      className="w-44"
+      autoComplete="off"
+      spellCheck={false}
+    />
   );
 }

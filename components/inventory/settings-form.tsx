@@ -44,7 +44,13 @@ export function SettingsForm({
       >
         {fields.map((field) => (
           <Field key={field.name} label={field.label} error={errors?.fields[field.name]}>
-            <Input name={field.name} defaultValue={field.value ?? ""} placeholder={field.placeholder} aria-invalid={!!errors?.fields[field.name]} autoComplete="off" />
+            <Input
+              name={field.name}
+              defaultValue={field.value ?? ""}
+              placeholder={field.placeholder}
+              aria-invalid={!!errors?.fields[field.name]}
+              autoComplete="off"
+            />
             {field.hint ? <span className="mt-1 block text-xs text-slate-500">{field.hint}</span> : null}
           </Field>
         ))}

@@ -5,7 +5,8 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { EmptyState } from "@/components/ui/states";
 import type { VersionChange } from "@/server/inventory/queries/version-history";
 
-const headline = (row: VersionChange) => [row.oldVersion ?? row.oldTag ?? "—", row.newVersion ?? row.newTag ?? "—"] as const;
+const headline = (row: VersionChange) =>
+  [row.oldVersion ?? row.oldTag ?? "—", row.newVersion ?? row.newTag ?? "—"] as const;
 
 /**
  * What else changed, in the terms the instance reports (docker tag, image, distribution); a pair
@@ -24,7 +25,15 @@ function changes(row: VersionChange): string[] {
     .map(([what, from, to]) => `${what} ${from ?? "—"} → ${to ?? "—"}`);
 }
 
-export function VersionTimeline({ rows, showInstance = true, empty = "No version changes recorded" }: { rows: VersionChange[]; showInstance?: boolean; empty?: string }) {
+export function VersionTimeline({
+  rows,
+  showInstance = true,
+  empty = "No version changes recorded",
+}: {
+  rows: VersionChange[];
+  showInstance?: boolean;
+  empty?: string;
+}) {
   if (rows.length === 0) return <EmptyState title={empty} />;
   return (
     <ol className="relative space-y-4 border-l border-slate-200 pl-5" aria-label="Version history">
@@ -32,7 +41,10 @@ export function VersionTimeline({ rows, showInstance = true, empty = "No version
         const details = changes(row);
         return (
           <li key={row.id} className="relative" data-testid="version-change">
-            <span aria-hidden="true" className="absolute -left-[26px] top-1.5 h-2.5 w-2.5 rounded-full bg-sky-600 ring-4 ring-white" />
+            <span
+              aria-hidden="true"
+              className="absolute -left-[26px] top-1.5 h-2.5 w-2.5 rounded-full bg-sky-600 ring-4 ring-white"
+            />
             <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1 text-sm">
               <span className="font-mono font-medium text-slate-900">{headline(row).join(" → ")}</span>
               {showInstance ? (

@@ -12,20 +12,35 @@ export function CancelButtons({ id, requested }: { id: string; requested: boolea
   const error = formErrors(cancel.error);
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <Button variant="secondary" disabled={cancel.isPending || requested} onClick={() => cancel.mutate({ id, mode: "after_step" })}>
+      <Button
+        variant="secondary"
+        disabled={cancel.isPending || requested}
+        onClick={() => cancel.mutate({ id, mode: "after_step" })}
+      >
         Cancel after current step
       </Button>
       <Button
         variant="danger"
         disabled={cancel.isPending}
         onClick={() => {
-          if (window.confirm("Stop now? A running playbook is terminated and this batch's HAProxy servers stay drained.")) cancel.mutate({ id, mode: "now" });
+          if (
+            window.confirm("Stop now? A running playbook is terminated and this batch's HAProxy servers stay drained.")
+          )
+            cancel.mutate({ id, mode: "now" });
         }}
       >
         Stop now
       </Button>
-      {requested || cancel.data ? <span className="text-sm text-amber-800" role="status">{cancel.data?.note ?? "Cancel requested."}</span> : null}
-      {error ? <span className="text-sm text-red-700" role="alert">{error.message}</span> : null}
+      {requested || cancel.data ? (
+        <span className="text-sm text-amber-800" role="status">
+          {cancel.data?.note ?? "Cancel requested."}
+        </span>
+      ) : null}
+      {error ? (
+        <span className="text-sm text-red-700" role="alert">
+          {error.message}
+        </span>
+      ) : null}
     </div>
   );
 }

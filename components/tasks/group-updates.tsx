@@ -13,11 +13,16 @@ export async function GroupUpdates({ groupId }: { groupId: number }) {
   const actor = await currentActor();
   const operator = !!actor && can(actor.role, "task.start");
   const caller = await api();
-  const [group, recent] = await Promise.all([caller.groups.get({ id: groupId }), caller.tasks.list({ groupId, pageSize: 5 })]);
+  const [group, recent] = await Promise.all([
+    caller.groups.get({ id: groupId }),
+    caller.tasks.list({ groupId, pageSize: 5 }),
+  ]);
   return (
     <section className="mt-8 space-y-3" aria-labelledby="updates-heading" data-testid="group-updates">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <h2 id="updates-heading" className="text-lg font-semibold text-slate-900">Updates</h2>
+        <h2 id="updates-heading" className="text-lg font-semibold text-slate-900">
+          Updates
+        </h2>
         {operator ? (
           <UpdateDialog title={`Update group ${group.name}`} groupId={groupId} defaults={updateDefaults(group)} />
         ) : null}
@@ -27,7 +32,9 @@ export async function GroupUpdates({ groupId }: { groupId: number }) {
         <div className="min-w-0 space-y-2">
           <TaskTable tasks={recent.items} empty="No update tasks for this group yet" />
           {recent.total > recent.items.length ? (
-            <Link className="text-sm text-sky-800 underline" href={`/tasks?groupId=${groupId}`}>All {recent.total} tasks of this group</Link>
+            <Link className="text-sm text-sky-800 underline" href={`/tasks?groupId=${groupId}`}>
+              All {recent.total} tasks of this group
+            </Link>
           ) : null}
         </div>
       </div>

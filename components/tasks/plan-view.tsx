@@ -12,10 +12,14 @@ export function PlanNotes({ plan }: { plan: Pick<Plan, "warnings" | "problems"> 
   return (
     <ul className="space-y-1 text-sm" data-testid="plan-notes">
       {plan.problems.map((p) => (
-        <li key={p} role="alert" className="rounded bg-red-50 px-2 py-1 text-red-800">{p}</li>
+        <li key={p} role="alert" className="rounded bg-red-50 px-2 py-1 text-red-800">
+          {p}
+        </li>
       ))}
       {plan.warnings.map((w) => (
-        <li key={w} className="rounded bg-amber-50 px-2 py-1 text-amber-900">{w}</li>
+        <li key={w} className="rounded bg-amber-50 px-2 py-1 text-amber-900">
+          {w}
+        </li>
       ))}
     </ul>
   );
@@ -40,25 +44,44 @@ export function PlanView({ plan, batches }: { plan: Plan; batches?: BatchProgres
             {batch.instances.map((i, row) => (
               <tr key={i.id}>
                 {row === 0 ? (
-                  <th scope="rowgroup" rowSpan={batch.instances.length} className={`${cell} whitespace-nowrap text-left font-medium`}>
+                  <th
+                    scope="rowgroup"
+                    rowSpan={batch.instances.length}
+                    className={`${cell} whitespace-nowrap text-left font-medium`}
+                  >
                     {batch.index + 1} / {plan.batches.length}
-                    {batches?.[batch.index] ? <div className="mt-1"><StatusBadge status={batches[batch.index]!.status} /></div> : null}
+                    {batches?.[batch.index] ? (
+                      <div className="mt-1">
+                        <StatusBadge status={batches[batch.index]!.status} />
+                      </div>
+                    ) : null}
                   </th>
                 ) : null}
                 <td className={cell}>
-                  <span className="font-medium">{i.name}</span> <span className="text-slate-500">on {i.server.name}</span>
+                  <span className="font-medium">{i.name}</span>{" "}
+                  <span className="text-slate-500">on {i.server.name}</span>
                 </td>
                 <td className={`${cell} whitespace-nowrap font-mono text-xs`}>
                   {i.currentVersion ?? "—"} → <span className="font-semibold">{plan.targetVersion}</span>
                 </td>
                 <td className={cell}>
-                  <span className="break-all font-mono text-xs">{i.playbook.value}</span> <SourceBadge source={i.playbook.source} />
+                  <span className="break-all font-mono text-xs">{i.playbook.value}</span>{" "}
+                  <SourceBadge source={i.playbook.source} />
                 </td>
                 <td className={cell}>
-                  <span className="break-all font-mono text-xs">{i.artifactUrl.value ?? "—"}</span> <SourceBadge source={i.artifactUrl.source} />
+                  <span className="break-all font-mono text-xs">{i.artifactUrl.value ?? "—"}</span>{" "}
+                  <SourceBadge source={i.artifactUrl.source} />
                 </td>
                 <td className={cell}>
-                  {i.haproxy.length ? i.haproxy.map((h) => <div key={h.haproxyServerId} className="font-mono text-xs">{h.label}</div>) : <span className="text-slate-400">none</span>}
+                  {i.haproxy.length ? (
+                    i.haproxy.map((h) => (
+                      <div key={h.haproxyServerId} className="font-mono text-xs">
+                        {h.label}
+                      </div>
+                    ))
+                  ) : (
+                    <span className="text-slate-400">none</span>
+                  )}
                 </td>
               </tr>
             ))}

@@ -29,7 +29,11 @@ export function TaskLive({ initial, canCancel }: { initial: Task; canCancel: boo
     let timer: ReturnType<typeof setTimeout> | undefined;
     const tick = async () => {
       try {
-        const r = await queryClient.fetchQuery({ ...trpc.tasks.log.queryOptions({ id: initial.id, offset }), staleTime: 0, gcTime: 0 });
+        const r = await queryClient.fetchQuery({
+          ...trpc.tasks.log.queryOptions({ id: initial.id, offset }),
+          staleTime: 0,
+          gcTime: 0,
+        });
         if (stopped) return;
         setReadError(null);
         setTask(r.task);
@@ -57,7 +61,9 @@ export function TaskLive({ initial, canCancel }: { initial: Task; canCancel: boo
   return (
     <div className="space-y-5">
       <div className="flex flex-wrap items-center gap-3">
-        <span data-testid="task-status"><StatusBadge status={task.status} /></span>
+        <span data-testid="task-status">
+          <StatusBadge status={task.status} />
+        </span>
         <div className="min-w-48 flex-1">
           <div
             role="progressbar"
@@ -67,21 +73,32 @@ export function TaskLive({ initial, canCancel }: { initial: Task; canCancel: boo
             aria-valuenow={stepsDone}
             className="h-2 overflow-hidden rounded-full bg-slate-200"
           >
-            <div className={`h-full ${task.status === "failed" ? "bg-red-500" : "bg-sky-600"}`} style={{ width: `${steps ? (100 * stepsDone) / steps : 0}%` }} />
+            <div
+              className={`h-full ${task.status === "failed" ? "bg-red-500" : "bg-sky-600"}`}
+              style={{ width: `${steps ? (100 * stepsDone) / steps : 0}%` }}
+            />
           </div>
           <p className="mt-1 text-xs text-slate-600" data-testid="task-progress">
             {batchesDone} of {batches} batches done · {stepsDone} of {steps} steps
-            {current && active(task.status) ? ` · now: batch ${current.batch + 1}, ${current.step.replaceAll("_", " ")}` : ""}
+            {current && active(task.status)
+              ? ` · now: batch ${current.batch + 1}, ${current.step.replaceAll("_", " ")}`
+              : ""}
           </p>
         </div>
         {canCancel && active(task.status) ? <CancelButtons id={task.id} requested={task.cancelRequested} /> : null}
       </div>
-      {task.error ? <ErrorNote><span data-testid="task-error">{task.error}</span></ErrorNote> : null}
+      {task.error ? (
+        <ErrorNote>
+          <span data-testid="task-error">{task.error}</span>
+        </ErrorNote>
+      ) : null}
       {readError ? <ErrorNote>Could not read the task: {readError} (retrying)</ErrorNote> : null}
       {progress ? (
         <>
           <section aria-labelledby="steps-heading">
-            <h2 id="steps-heading" className="mb-2 text-lg font-semibold text-slate-900">Steps</h2>
+            <h2 id="steps-heading" className="mb-2 text-lg font-semibold text-slate-900">
+              Steps
+            </h2>
             <TaskSteps progress={progress} />
           </section>
           <details className="rounded-lg border border-slate-200 bg-white p-3">
@@ -94,7 +111,9 @@ export function TaskLive({ initial, canCancel }: { initial: Task; canCancel: boo
         </>
       ) : null}
       <section aria-labelledby="log-heading">
-        <h2 id="log-heading" className="mb-2 text-lg font-semibold text-slate-900">Log</h2>
+        <h2 id="log-heading" className="mb-2 text-lg font-semibold text-slate-900">
+          Log
+        </h2>
         <TaskLogView text={log} live={active(task.status)} />
       </section>
     </div>

@@ -18,9 +18,16 @@ export function TaskSteps({ progress }: { progress: TaskProgress }) {
   return (
     <ol className="space-y-3" data-testid="task-steps">
       {progress.batches.map((batch, b) => (
-        <li key={b} className="rounded-lg border border-slate-200 bg-white p-3" data-testid="task-batch" data-status={batch.status}>
+        <li
+          key={b}
+          className="rounded-lg border border-slate-200 bg-white p-3"
+          data-testid="task-batch"
+          data-status={batch.status}
+        >
           <div className="mb-2 flex flex-wrap items-center gap-2 text-sm">
-            <span className="font-semibold">Batch {b + 1} / {progress.batches.length}</span>
+            <span className="font-semibold">
+              Batch {b + 1} / {progress.batches.length}
+            </span>
             <StatusBadge status={batch.status} />
             <span className="text-slate-500">
               {progress.plan.batches[b]!.instances.map((i) => `${i.name} on ${i.server.name}`).join(", ")}
@@ -40,10 +47,15 @@ export function TaskSteps({ progress }: { progress: TaskProgress }) {
                 </div>
                 {step.startedAt ? (
                   <div className="mt-0.5 text-slate-500">
-                    {time(step.startedAt)}{step.finishedAt ? ` – ${time(step.finishedAt)}` : " …"} UTC
+                    {time(step.startedAt)}
+                    {step.finishedAt ? ` – ${time(step.finishedAt)}` : " …"} UTC
                   </div>
                 ) : null}
-                {step.note ? <div className={`mt-0.5 break-words ${step.status === "failed" ? "text-red-800" : "text-slate-600"}`}>{step.note}</div> : null}
+                {step.note ? (
+                  <div className={`mt-0.5 break-words ${step.status === "failed" ? "text-red-800" : "text-slate-600"}`}>
+                    {step.note}
+                  </div>
+                ) : null}
               </li>
             ))}
           </ol>

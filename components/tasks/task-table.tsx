@@ -28,19 +28,36 @@ export function TaskTable({ tasks, empty }: { tasks: TaskRow[]; empty: string })
         {tasks.map((t) => (
           <tr key={t.id} data-testid="task-row">
             <td className={tdClass}>
-              <Link href={`/tasks/${t.id}`} className="font-mono text-xs text-sky-800 hover:underline">{t.id.slice(0, 8)}</Link>
+              <Link href={`/tasks/${t.id}`} className="font-mono text-xs text-sky-800 hover:underline">
+                {t.id.slice(0, 8)}
+              </Link>
             </td>
             <td className={tdClass}>
               <StatusBadge status={t.status} />
-              {t.error ? <div className="mt-1 max-w-md truncate text-xs text-slate-500" title={t.error}>{t.error}</div> : null}
+              {t.error ? (
+                <div className="mt-1 max-w-md truncate text-xs text-slate-500" title={t.error}>
+                  {t.error}
+                </div>
+              ) : null}
             </td>
-            <td className={tdClass}>{t.group ? <Link className="text-sky-800 hover:underline" href={`/groups/${t.group.id}`}>{t.group.name}</Link> : "—"}</td>
+            <td className={tdClass}>
+              {t.group ? (
+                <Link className="text-sky-800 hover:underline" href={`/groups/${t.group.id}`}>
+                  {t.group.name}
+                </Link>
+              ) : (
+                "—"
+              )}
+            </td>
             <td className={`${tdClass} font-mono text-xs`}>{t.targetVersion}</td>
             <td className={`${tdClass} whitespace-nowrap`}>
-              {t.counts.batchesDone}/{t.counts.batches} batches · {t.counts.instances} instance{t.counts.instances === 1 ? "" : "s"}
+              {t.counts.batchesDone}/{t.counts.batches} batches · {t.counts.instances} instance
+              {t.counts.instances === 1 ? "" : "s"}
             </td>
             <td className={tdClass}>{t.createdBy}</td>
-            <td className={`${tdClass} whitespace-nowrap`}><RelativeTime date={t.createdAt} /></td>
+            <td className={`${tdClass} whitespace-nowrap`}>
+              <RelativeTime date={t.createdAt} />
+            </td>
           </tr>
         ))}
       </tbody>

@@ -4,7 +4,9 @@ import { config } from "@/server/config";
 import type { BatchGroupingStrategy } from "@/server/generated/prisma/enums";
 import type { UpdateDefaults } from "./update-dialog";
 
-export function updateDefaults(group: { batchGroupingStrategy: BatchGroupingStrategy; batchSize: number | null } | null): UpdateDefaults {
+export function updateDefaults(
+  group: { batchGroupingStrategy: BatchGroupingStrategy; batchSize: number | null } | null,
+): UpdateDefaults {
   const c = config();
   return {
     strategy: group?.batchGroupingStrategy ?? "one_at_a_time",

@@ -34,8 +34,16 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
   const router = useRouter();
   const dialog = useRef<HTMLDialogElement>(null);
   const listId = useId();
-  const [form, setForm] = useState({ targetVersion: "", orchestrateHaproxy: true, ...defaults, batchSize: defaults.batchSize ?? 2 });
-  const versions = useQuery({ ...trpc.tasks.versions.queryOptions({ groupId: groupId ?? 0 }), enabled: groupId !== null });
+  const [form, setForm] = useState({
+    targetVersion: "",
+    orchestrateHaproxy: true,
+    ...defaults,
+    batchSize: defaults.batchSize ?? 2,
+  });
+  const versions = useQuery({
+    ...trpc.tasks.versions.queryOptions({ groupId: groupId ?? 0 }),
+    enabled: groupId !== null,
+  });
   const preview = useMutation(trpc.tasks.preview.mutationOptions());
   const start = useMutation(trpc.tasks.start.mutationOptions({ onSuccess: ({ id }) => router.push(`/tasks/${id}`) }));
 
@@ -63,7 +71,11 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
   return (
     <>
       <Button onClick={() => dialog.current?.showModal()}>{title}…</Button>
-      <dialog ref={dialog} aria-label={title} className="m-auto w-[min(64rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
+      <dialog
+        ref={dialog}
+        aria-label={title}
+        className="m-auto w-[min(64rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
+      >
         <form
           method="dialog"
           className="space-y-4 p-5"
@@ -75,25 +87,49 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
         >
           <div className="flex items-center justify-between">
             <h2 className="text-lg font-semibold text-slate-900">{title}</h2>
-            <button type="button" className="text-2xl leading-none text-slate-500" aria-label="Close" onClick={() => dialog.current?.close()}>×</button>
+            <button
+              type="button"
+              className="text-2xl leading-none text-slate-500"
+              aria-label="Close"
+              onClick={() => dialog.current?.close()}
+            >
+              ×
+            </button>
           </div>
           <div className="grid gap-3 sm:grid-cols-3">
             <Field label="Target version" error={errors?.fields.targetVersion}>
-              <Input required list={listId} value={form.targetVersion} onChange={(e) => set({ targetVersion: e.target.value })} placeholder={versions.data?.versions[0] ?? "e.g. 1.4.2"} />
+              <Input
+                required
+                list={listId}
+                value={form.targetVersion}
+                onChange={(e) => set({ targetVersion: e.target.value })}
+                placeholder={versions.data?.versions[0] ?? "e.g. 1.4.2"}
+              />
               <datalist id={listId}>
-                {versions.data?.versions.map((v) => <option key={v} value={v} />)}
+                {versions.data?.versions.map((v) => (
+                  <option key={v} value={v} />
+                ))}
               </datalist>
             </Field>
             <Field label="Batches">
-              <Select value={form.strategy} onChange={(e) => set({ strategy: e.target.value as BatchGroupingStrategy })}>
-                {strategies.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+              <Select
+                value={form.strategy}
+                onChange={(e) => set({ strategy: e.target.value as BatchGroupingStrategy })}
+              >
+                {strategies.map((s) => (
+                  <option key={s.value} value={s.value}>
+                    {s.label}
+                  </option>
+                ))}
               </Select>
             </Field>
             {form.strategy === "fixed_size" ? (
               <Field label="Batch size" error={errors?.fields.batchSize}>
                 <Input {...num("batchSize")} />
               </Field>
-            ) : <div />}
+            ) : (
+              <div />
+            )}
             <Field label="Drain delay (s)" error={errors?.fields.drainDelaySec}>
               <Input {...num("drainDelaySec")} />
             </Field>
@@ -105,14 +141,19 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
             </Field>
           </div>
           <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={form.orchestrateHaproxy} onChange={(e) => set({ orchestrateHaproxy: e.target.checked })} />
+            <input
+              type="checkbox"
+              checked={form.orchestrateHaproxy}
+              onChange={(e) => set({ orchestrateHaproxy: e.target.checked })}
+            />
             Drain the instances&apos; HAProxy servers around each batch
           </label>
           {errors ? <ErrorNote>{errors.message}</ErrorNote> : null}
           {previewed && preview.data ? (
             <div className="space-y-2">
               <p className="text-sm text-slate-700">
-                {preview.data.batches.length} batch{preview.data.batches.length === 1 ? "" : "es"} to {preview.data.targetVersion}
+                {preview.data.batches.length} batch{preview.data.batches.length === 1 ? "" : "es"} to{" "}
+                {preview.data.targetVersion}
                 {preview.data.group ? ` in group ${preview.data.group.name}` : ""}:
               </p>
               <PlanNotes plan={preview.data} />
@@ -122,13 +163,17 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
             </div>
           ) : null}
           <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={() => dialog.current?.close()}>Close</Button>
+            <Button type="button" variant="secondary" onClick={() => dialog.current?.close()}>
+              Close
+            </Button>
             {previewed ? (
               <Button type="submit" disabled={start.isPending || (preview.data?.problems.length ?? 0) > 0}>
                 {start.isPending ? "Starting…" : "Start update"}
               </Button>
             ) : (
-              <Button type="submit" disabled={preview.isPending}>{preview.isPending ? "Planning…" : "Preview plan"}</Button>
+              <Button type="submit" disabled={preview.isPending}>
+                {preview.isPending ? "Planning…" : "Preview plan"}
+              </Button>
             )}
           </div>
         </form>

@@ -22,11 +22,12 @@ export function VersionsPanel({ groupId, canRefresh }: { groupId: number; canRef
     }),
   );
   const data = versions.data;
-  const action = canRefresh && data?.url ? (
-    <Button variant="secondary" onClick={() => refresh.mutate({ groupId })} disabled={refresh.isPending}>
-      {refresh.isPending ? "Reading…" : "Refresh"}
-    </Button>
-  ) : null;
+  const action =
+    canRefresh && data?.url ? (
+      <Button variant="secondary" onClick={() => refresh.mutate({ groupId })} disabled={refresh.isPending}>
+        {refresh.isPending ? "Reading…" : "Refresh"}
+      </Button>
+    ) : null;
 
   return (
     <Card title="Available versions" actions={action}>
@@ -34,12 +35,19 @@ export function VersionsPanel({ groupId, canRefresh }: { groupId: number; canRef
         {versions.isPending ? <p className="text-slate-500">Reading the list…</p> : null}
         {versions.error ? <ErrorNote>{formErrors(versions.error)?.message}</ErrorNote> : null}
         {refresh.error ? <ErrorNote>{formErrors(refresh.error)?.message}</ErrorNote> : null}
-        {data && !data.url ? <p className="text-slate-500">No artifact list URL is set for this group or its catalog entry.</p> : null}
+        {data && !data.url ? (
+          <p className="text-slate-500">No artifact list URL is set for this group or its catalog entry.</p>
+        ) : null}
         {data?.url ? (
           <p className="text-xs text-slate-500">
             <span className="break-all font-mono">{data.url}</span>
             {data.format ? <> · {data.format}</> : null}
-            {data.updatedAt ? <> · read <RelativeTime date={data.updatedAt} /></> : null}
+            {data.updatedAt ? (
+              <>
+                {" "}
+                · read <RelativeTime date={data.updatedAt} />
+              </>
+            ) : null}
           </p>
         ) : null}
         {data?.error ? (
@@ -48,12 +56,17 @@ export function VersionsPanel({ groupId, canRefresh }: { groupId: number; canRef
             {data.updatedAt ? " — showing the last list read successfully." : ""}
           </ErrorNote>
         ) : null}
-        {data?.url && data.versions.length === 0 && !data.error ? <p className="text-slate-500">The list has no versions.</p> : null}
+        {data?.url && data.versions.length === 0 && !data.error ? (
+          <p className="text-slate-500">The list has no versions.</p>
+        ) : null}
         {data && data.versions.length > 0 ? (
           <>
             <ul className="flex flex-wrap gap-1.5" aria-label="Versions, newest first">
               {(all ? data.versions : data.versions.slice(0, SHOWN)).map((v, i) => (
-                <li key={v} className={`rounded px-2 py-0.5 font-mono text-xs ring-1 ring-inset ${i === 0 ? "bg-emerald-50 text-emerald-900 ring-emerald-600/30" : "bg-slate-50 text-slate-700 ring-slate-300"}`}>
+                <li
+                  key={v}
+                  className={`rounded px-2 py-0.5 font-mono text-xs ring-1 ring-inset ${i === 0 ? "bg-emerald-50 text-emerald-900 ring-emerald-600/30" : "bg-slate-50 text-slate-700 ring-slate-300"}`}
+                >
                   {v}
                 </li>
               ))}

@@ -2,7 +2,8 @@
 import Link from "next/link";
 import { hrefWith, type QueryValues } from "@/lib/href";
 
-const link = "rounded-md border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500";
+const link =
+  "rounded-md border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500";
 
 export function CursorPagination({
   basePath,
@@ -23,7 +24,10 @@ export function CursorPagination({
   atStart: boolean;
 }) {
   return (
-    <nav aria-label="Pagination" className="mt-3 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
+    <nav
+      aria-label="Pagination"
+      className="mt-3 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600"
+    >
       <span>
         {total} total · showing {shown}
       </span>

@@ -25,7 +25,11 @@ export function SortHeader({
   const active = sort === column;
   const nextDir = active ? (dir === "asc" ? "desc" : "asc") : defaultDir;
   return (
-    <th scope="col" className="whitespace-nowrap px-3 py-2" aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : undefined}>
+    <th
+      scope="col"
+      className="whitespace-nowrap px-3 py-2"
+      aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : undefined}
+    >
       <Link
         href={hrefWith(basePath, { ...params, sort: column, dir: nextDir })}
         className="inline-flex items-center gap-1 rounded hover:text-slate-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
@@ -52,10 +56,21 @@ export function Th({ children, className = "" }: { children?: React.ReactNode; c
  * `relative` keeps screen-reader-only text in cells (absolutely placed) from widening the page.
  * Links in cells are names (servers, instances, groups): squeezed, they broke at every hyphen.
  */
-export function DataTable({ children, label, linkClass = "" }: { children: React.ReactNode; label: string; linkClass?: string }) {
+export function DataTable({
+  children,
+  label,
+  linkClass = "",
+}: {
+  children: React.ReactNode;
+  label: string;
+  linkClass?: string;
+}) {
   return (
     <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className={`min-w-full divide-y divide-slate-200 text-sm [&_td_a]:whitespace-nowrap ${linkClass}`} aria-label={label}>
+      <table
+        className={`min-w-full divide-y divide-slate-200 text-sm [&_td_a]:whitespace-nowrap ${linkClass}`}
+        aria-label={label}
+      >
         {children}
       </table>
     </div>

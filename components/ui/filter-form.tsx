@@ -29,9 +29,16 @@ export function FilterForm({
   children: ReactNode;
 }) {
   return (
-    <Form action={action} className={`mb-4 flex flex-wrap items-end gap-2 ${className}`} role="search" aria-label={label}>
+    <Form
+      action={action}
+      className={`mb-4 flex flex-wrap items-end gap-2 ${className}`}
+      role="search"
+      aria-label={label}
+    >
       {Object.entries(keep).map(([name, value]) =>
-        value === undefined || value === null || value === "" || value === false ? null : <input key={name} type="hidden" name={name} value={String(value)} />,
+        value === undefined || value === null || value === "" || value === false ? null : (
+          <input key={name} type="hidden" name={name} value={String(value)} />
+        ),
       )}
       {children}
       <Button type="submit" variant="secondary">
@@ -89,7 +96,10 @@ export function TextFilter({
   value,
   className,
   ...input
-}: { label: string; name: string; value: string | undefined; className: string } & Omit<InputHTMLAttributes<HTMLInputElement>, "name" | "value" | "defaultValue">) {
+}: { label: string; name: string; value: string | undefined; className: string } & Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  "name" | "value" | "defaultValue"
+>) {
   return (
     <Field label={label}>
       <Input name={name} defaultValue={value} className={className} {...input} />
@@ -117,11 +127,21 @@ export function DateRangeFilter({ from, to }: { from: string | undefined; to: st
 
 /** Said above the list when "to" is before "from": the list then ignores "to". */
 export function ReversedRangeNote({ reversed }: { reversed: boolean }) {
-  return reversed ? <ErrorNote>&ldquo;To&rdquo; is before &ldquo;From&rdquo;; showing everything from the start time on.</ErrorNote> : null;
+  return reversed ? (
+    <ErrorNote>&ldquo;To&rdquo; is before &ldquo;From&rdquo;; showing everything from the start time on.</ErrorNote>
+  ) : null;
 }
 
 /** A filter set by a link from another page (a group, an instance), shown with a link that removes it. */
-export function FilterChip({ children, removeHref, removeLabel }: { children: ReactNode; removeHref: string; removeLabel: string }) {
+export function FilterChip({
+  children,
+  removeHref,
+  removeLabel,
+}: {
+  children: ReactNode;
+  removeHref: string;
+  removeLabel: string;
+}) {
   return (
     <span className="rounded-full bg-sky-50 px-3 py-1 text-sky-900">
       {children}{" "}

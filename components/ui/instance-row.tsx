@@ -29,7 +29,8 @@ export type InstanceRowData = {
   hasOverrides?: boolean;
 };
 
-export type InstanceColumn = "instance" | "server" | "type" | "status" | "version" | "location" | "address" | "lastSeen";
+export type InstanceColumn =
+  "instance" | "server" | "type" | "status" | "version" | "location" | "address" | "lastSeen";
 
 const headers: Record<InstanceColumn, string> = {
   instance: "Instance",
@@ -48,7 +49,15 @@ type Sorting = {
   columns: Partial<Record<InstanceColumn, string>>;
 };
 
-export function InstanceHead({ columns, labels = {}, sorting }: { columns: InstanceColumn[]; labels?: Partial<Record<InstanceColumn, string>>; sorting?: Sorting }) {
+export function InstanceHead({
+  columns,
+  labels = {},
+  sorting,
+}: {
+  columns: InstanceColumn[];
+  labels?: Partial<Record<InstanceColumn, string>>;
+  sorting?: Sorting;
+}) {
   return (
     <thead className={theadClass}>
       <tr>
@@ -56,7 +65,13 @@ export function InstanceHead({ columns, labels = {}, sorting }: { columns: Insta
           const label = labels[column] ?? headers[column];
           const key = sorting?.columns[column];
           return key && sorting ? (
-            <SortHeader key={column} label={label} column={key} defaultDir={column === "lastSeen" ? "desc" : "asc"} {...sorting.header} />
+            <SortHeader
+              key={column}
+              label={label}
+              column={key}
+              defaultDir={column === "lastSeen" ? "desc" : "asc"}
+              {...sorting.header}
+            />
           ) : (
             <Th key={column}>{label}</Th>
           );
@@ -68,7 +83,17 @@ export function InstanceHead({ columns, labels = {}, sorting }: { columns: Insta
 
 const linkClass = "text-sky-800 hover:underline";
 
-function RowLink({ plain, href, className, children }: { plain: boolean; href: string; className: string; children: ReactNode }) {
+function RowLink({
+  plain,
+  href,
+  className,
+  children,
+}: {
+  plain: boolean;
+  href: string;
+  className: string;
+  children: ReactNode;
+}) {
   return plain ? (
     <a href={href} className={className}>
       {children}
@@ -80,7 +105,17 @@ function RowLink({ plain, href, className, children }: { plain: boolean; href: s
   );
 }
 
-function Cell({ column, instance, commonVersion, plain }: { column: InstanceColumn; instance: InstanceRowData; commonVersion?: string | null; plain: boolean }) {
+function Cell({
+  column,
+  instance,
+  commonVersion,
+  plain,
+}: {
+  column: InstanceColumn;
+  instance: InstanceRowData;
+  commonVersion?: string | null;
+  plain: boolean;
+}) {
   switch (column) {
     case "instance":
       return (
@@ -88,9 +123,15 @@ function Cell({ column, instance, commonVersion, plain }: { column: InstanceColu
           <RowLink plain={plain} href={`/applications/${instance.id}`} className={linkClass}>
             {instance.instanceName}
           </RowLink>
-          {instance.hasOverrides ? <span className="ml-2 rounded bg-violet-100 px-1.5 py-0.5 text-xs text-violet-800">own settings</span> : null}
+          {instance.hasOverrides ? (
+            <span className="ml-2 rounded bg-violet-100 px-1.5 py-0.5 text-xs text-violet-800">own settings</span>
+          ) : null}
           {instance.group ? (
-            <RowLink plain={plain} href={`/groups/${instance.group.id}`} className="block text-xs font-normal text-slate-500 hover:underline">
+            <RowLink
+              plain={plain}
+              href={`/groups/${instance.group.id}`}
+              className="block text-xs font-normal text-slate-500 hover:underline"
+            >
               group {instance.group.name}
             </RowLink>
           ) : null}
@@ -120,11 +161,17 @@ function Cell({ column, instance, commonVersion, plain }: { column: InstanceColu
           <span className="font-mono text-xs" data-testid="instance-version">
             {instance.version ?? "—"}
           </span>
-          {instance.drifted ? <span className="ml-2 text-xs font-medium text-amber-800">differs from {commonVersion}</span> : null}
+          {instance.drifted ? (
+            <span className="ml-2 text-xs font-medium text-amber-800">differs from {commonVersion}</span>
+          ) : null}
         </td>
       );
     case "location":
-      return <td className={`${tdClass} min-w-56 max-w-xs break-all font-mono text-xs text-slate-600`}>{instance.location ?? "—"}</td>;
+      return (
+        <td className={`${tdClass} min-w-56 max-w-xs break-all font-mono text-xs text-slate-600`}>
+          {instance.location ?? "—"}
+        </td>
+      );
     case "address":
       return (
         <td className={`${tdClass} whitespace-nowrap font-mono text-xs`}>
@@ -157,7 +204,11 @@ export function InstanceRow({
   plainLinks?: boolean;
 }) {
   return (
-    <tr data-testid="instance-row" data-drift={instance.drifted || undefined} className={instance.drifted ? "bg-amber-50" : undefined}>
+    <tr
+      data-testid="instance-row"
+      data-drift={instance.drifted || undefined}
+      className={instance.drifted ? "bg-amber-50" : undefined}
+    >
       {columns.map((column) => (
         <Cell key={column} column={column} instance={instance} commonVersion={commonVersion} plain={plainLinks} />
       ))}

@@ -20,15 +20,24 @@ export function Pagination({
     query.set("page", String(target));
     return `${basePath}?${query.toString()}`;
   };
-  const link = "rounded-md border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500";
+  const link =
+    "rounded-md border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500";
   return (
     <nav aria-label="Pagination" className="mt-3 flex items-center justify-between text-sm text-slate-600">
       <span>
         {total} total · page {page} of {pageCount}
       </span>
       <span className="flex gap-2">
-        {page > 1 ? <Link className={link} href={href(page - 1)}>Previous</Link> : null}
-        {page < pageCount ? <Link className={link} href={href(page + 1)}>Next</Link> : null}
+        {page > 1 ? (
+          <Link className={link} href={href(page - 1)}>
+            Previous
+          </Link>
+        ) : null}
+        {page < pageCount ? (
+          <Link className={link} href={href(page + 1)}>
+            Next
+          </Link>
+        ) : null}
       </span>
     </nav>
   );

@@ -1,7 +1,17 @@
 // A GET form: the search lands in the URL, so a filtered view can be shared and reloaded.
 import { Button, Input } from "./controls";
 
-export function SearchBox({ name = "q", value, placeholder, label }: { name?: string; value?: string; placeholder: string; label: string }) {
+export function SearchBox({
+  name = "q",
+  value,
+  placeholder,
+  label,
+}: {
+  name?: string;
+  value?: string;
+  placeholder: string;
+  label: string;
+}) {
   return (
     <form role="search" className="flex gap-2">
       <label className="sr-only" htmlFor={`search-${name}`}>

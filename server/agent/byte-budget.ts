@@ -80,6 +80,7 @@ export class ByteBudget {
 /** The budget every agent request shares; sized from the settings on first use. */
 let shared: ByteBudget | undefined;
 export function sharedByteBudget(capacity: number, freeBytes: number): ByteBudget {
-  if (!shared || shared.capacity !== capacity || shared.freeBytes !== freeBytes) shared = new ByteBudget(capacity, freeBytes);
+  if (!shared || shared.capacity !== capacity || shared.freeBytes !== freeBytes)
+    shared = new ByteBudget(capacity, freeBytes);
   return shared;
 }

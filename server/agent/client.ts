@@ -21,14 +21,7 @@ export type AgentClientOptions = {
  * `invalid_request`: AC did not send the request (a name that cannot be a URL path segment).
  */
 export type AgentErrorKind =
-  | "timeout"
-  | "unreachable"
-  | "http"
-  | "too_large"
-  | "invalid_json"
-  | "invalid_reply"
-  | "refused"
-  | "invalid_request";
+  "timeout" | "unreachable" | "http" | "too_large" | "invalid_json" | "invalid_reply" | "refused" | "invalid_request";
 
 export class AgentError extends Error {
   override name = "AgentError";
@@ -47,7 +40,10 @@ export class AgentError extends Error {
 }
 
 export function clientOptionsFromConfig(
-  c: Pick<Config, "CONNECTION_TIMEOUT" | "AGENT_MAX_RESPONSE_BYTES" | "AGENT_MAX_BYTES_IN_FLIGHT" | "AGENT_TOKEN_HEADER">,
+  c: Pick<
+    Config,
+    "CONNECTION_TIMEOUT" | "AGENT_MAX_RESPONSE_BYTES" | "AGENT_MAX_BYTES_IN_FLIGHT" | "AGENT_TOKEN_HEADER"
+  >,
 ): AgentClientOptions {
   return {
     timeoutMs: c.CONNECTION_TIMEOUT * 1000,
@@ -78,7 +74,11 @@ export function pathSegment(target: Pick<AgentTarget, "ip" | "port">, value: str
   const encoded = value === "" || isDotSegment(value) || unstorable(value) ? null : encodeURIComponent(value);
   if (encoded === null) {
     const who = agentHost(target);
-    throw new AgentError("invalid_request", who, `agent ${who}: ${JSON.stringify(value)} cannot be sent as a name in a URL`);
+    throw new AgentError(
+      "invalid_request",
+      who,
+      `agent ${who}: ${JSON.stringify(value)} cannot be sent as a name in a URL`,
+    );
   }
   return encoded;
 }
@@ -107,7 +107,8 @@ export function fetchAppsRaw(target: AgentTarget, options: AgentClientOptions): 
   return get(target, "/api/v1/apps", options);
 }
 
-export const decodeAppsReply = (body: Buffer, target: Pick<AgentTarget, "ip" | "port">): AppsReply => decodeReply(body, target, parseAppsReply);
+export const decodeAppsReply = (body: Buffer, target: Pick<AgentTarget, "ip" | "port">): AppsReply =>
+  decodeReply(body, target, parseAppsReply);
 
 /**
  * Bytes → JSON → a contract's parser, for every agent endpoint: each failure becomes an AgentError
@@ -119,13 +120,20 @@ export function decodeReply<T>(body: Buffer, target: Pick<AgentTarget, "ip" | "p
   try {
     json = JSON.parse(body.toString("utf8"));
   } catch (error) {
-    throw new AgentError("invalid_json", who, `agent ${who}: reply is not valid JSON (${(error as Error).message.slice(0, 200)})`, { cause: error });
+    throw new AgentError(
+      "invalid_json",
+      who,
+      `agent ${who}: reply is not valid JSON (${(error as Error).message.slice(0, 200)})`,
+      { cause: error },
+    );
   }
   try {
     return parse(json);
   } catch (error) {
-    if (error instanceof AgentRefusal) throw new AgentError("refused", who, `agent ${who}: ${error.message}`, { cause: error });
-    if (error instanceof AgentReplyError) throw new AgentError("invalid_reply", who, `agent ${who}: ${error.message}`, { cause: error });
+    if (error instanceof AgentRefusal)
+      throw new AgentError("refused", who, `agent ${who}: ${error.message}`, { cause: error });
+    if (error instanceof AgentReplyError)
+      throw new AgentError("invalid_reply", who, `agent ${who}: ${error.message}`, { cause: error });
     throw error;
   }
 }
@@ -144,7 +152,12 @@ export async function fetchReply<T>(
 const get = (target: AgentTarget, path: string, options: AgentClientOptions) => requestAgent(target, path, options);
 
 /** One request to the agent, size-limited, every failure an AgentError (the HAProxy client uses it too). */
-export async function requestAgent(target: AgentTarget, path: string, options: AgentClientOptions, method: "GET" | "POST" = "GET"): Promise<Buffer> {
+export async function requestAgent(
+  target: AgentTarget,
+  path: string,
+  options: AgentClientOptions,
+  method: "GET" | "POST" = "GET",
+): Promise<Buffer> {
   const who = agentHost(target);
   const fail: Fail = (kind, message, extra) => new AgentError(kind, who, message, extra);
   // One deadline for connect, headers and body together: a trickling agent must not hold a slot.
@@ -155,11 +168,14 @@ export async function requestAgent(target: AgentTarget, path: string, options: A
     // A kept-alive socket the agent has closed meanwhile (restart, its idle timeout) fails at
     // once; a GET is safe to send again, once, on a fresh connection.
     return await attempt().catch((error: unknown) =>
-      method === "GET" && !deadline.signal.aborted && STALE_SOCKET.has(errorCode(error) ?? "") ? attempt() : Promise.reject(error),
+      method === "GET" && !deadline.signal.aborted && STALE_SOCKET.has(errorCode(error) ?? "")
+        ? attempt()
+        : Promise.reject(error),
     );
   } catch (error) {
     if (error instanceof AgentError) throw error;
-    if (deadline.signal.aborted) throw fail("timeout", `agent ${who} did not answer within ${formatMs(options.timeoutMs)}`, { cause: error });
+    if (deadline.signal.aborted)
+      throw fail("timeout", `agent ${who} did not answer within ${formatMs(options.timeoutMs)}`, { cause: error });
     throw unreachable(error, fail, who, target.port);
   } finally {
     clearTimeout(timer);
@@ -167,7 +183,14 @@ export async function requestAgent(target: AgentTarget, path: string, options: A
 }
 const STALE_SOCKET = new Set(["UND_ERR_SOCKET", "ECONNRESET"]);
 
-async function receive(target: AgentTarget, path: string, options: AgentClientOptions, signal: AbortSignal, fail: Fail, method: "GET" | "POST"): Promise<Buffer> {
+async function receive(
+  target: AgentTarget,
+  path: string,
+  options: AgentClientOptions,
+  signal: AbortSignal,
+  fail: Fail,
+  method: "GET" | "POST",
+): Promise<Buffer> {
   const who = agentHost(target);
   const headers: Record<string, string> = { accept: "application/json" };
   if (target.agentToken) headers[options.tokenHeader] = target.agentToken;
@@ -175,10 +198,16 @@ async function receive(target: AgentTarget, path: string, options: AgentClientOp
   const res = await request(agentUrl(target, path), { method, headers, dispatcher, signal });
   if (res.statusCode < 200 || res.statusCode > 299) {
     const detail = await snippet(res.body);
-    const hint = res.statusCode === 401 || res.statusCode === 403 ? `: the agent token (${options.tokenHeader}) is missing or wrong` : "";
-    throw fail("http", `agent ${who} answered HTTP ${res.statusCode}${hint}${detail ? ` (${detail})` : ""}`, { status: res.statusCode });
+    const hint =
+      res.statusCode === 401 || res.statusCode === 403
+        ? `: the agent token (${options.tokenHeader}) is missing or wrong`
+        : "";
+    throw fail("http", `agent ${who} answered HTTP ${res.statusCode}${hint}${detail ? ` (${detail})` : ""}`, {
+      status: res.statusCode,
+    });
   }
-  const tooLarge = () => fail("too_large", `agent ${who}: reply larger than ${formatBytes(options.maxResponseBytes)} refused`);
+  const tooLarge = () =>
+    fail("too_large", `agent ${who}: reply larger than ${formatBytes(options.maxResponseBytes)} refused`);
   const length = Number(res.headers["content-length"]);
   if (length > options.maxResponseBytes) {
     res.body.destroy();
@@ -193,7 +222,11 @@ async function receive(target: AgentTarget, path: string, options: AgentClientOp
       release = await budget!.reserve(total - budget!.freeBytes, signal);
     } catch (error) {
       const why = `AC's budget of reply bytes in flight (${formatBytes(budget!.capacity)}, AGENT_MAX_BYTES_IN_FLIGHT)`;
-      throw fail("timeout", `agent ${who}: a ${formatBytes(total)} reply waited past the deadline (${formatMs(options.timeoutMs)}) for ${why}`, { cause: error });
+      throw fail(
+        "timeout",
+        `agent ${who}: a ${formatBytes(total)} reply waited past the deadline (${formatMs(options.timeoutMs)}) for ${why}`,
+        { cause: error },
+      );
     }
   };
   try {
@@ -222,10 +255,18 @@ function unreachable(error: unknown, fail: Fail, who: string, port: number): Age
   const cause = { cause: error };
   switch (code) {
     case "ECONNREFUSED":
-      return fail("unreachable", `agent ${who} refused the connection: is FAgent running and listening on port ${port}?`, cause);
+      return fail(
+        "unreachable",
+        `agent ${who} refused the connection: is FAgent running and listening on port ${port}?`,
+        cause,
+      );
     case "EHOSTUNREACH":
     case "ENETUNREACH":
-      return fail("unreachable", `agent ${who} is unreachable (${code}): check the address and the network path`, cause);
+      return fail(
+        "unreachable",
+        `agent ${who} is unreachable (${code}): check the address and the network path`,
+        cause,
+      );
     case "ECONNRESET":
     case "UND_ERR_SOCKET":
       return fail("unreachable", `agent ${who} closed the connection before answering`, cause);
@@ -234,7 +275,11 @@ function unreachable(error: unknown, fail: Fail, who: string, port: number): Age
     case "UND_ERR_BODY_TIMEOUT":
       return fail("timeout", `agent ${who} did not answer in time (${code})`, cause);
     default:
-      return fail("unreachable", `agent ${who} cannot be reached: ${(error as Error).message ?? String(error)}${code ? ` (${code})` : ""}`, cause);
+      return fail(
+        "unreachable",
+        `agent ${who} cannot be reached: ${(error as Error).message ?? String(error)}${code ? ` (${code})` : ""}`,
+        cause,
+      );
   }
 }
 

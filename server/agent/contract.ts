@@ -2,7 +2,15 @@
 // The envelope is checked strictly and a wrong one fails the whole reply; entries are checked one
 // at a time so a single bad app is skipped with a reason instead of hiding the server's others.
 import { z } from "zod";
-import { MAX_APPS_PER_REPLY, MAX_INT4, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, preview, unstorable, UNSTORABLE_MESSAGE } from "./limits";
+import {
+  MAX_APPS_PER_REPLY,
+  MAX_INT4,
+  MAX_NAME_LENGTH,
+  MAX_TEXT_LENGTH,
+  preview,
+  unstorable,
+  UNSTORABLE_MESSAGE,
+} from "./limits";
 
 export const APP_KINDS = ["docker", "site", "service"] as const;
 export type AppKind = (typeof APP_KINDS)[number];
@@ -18,7 +26,12 @@ const text = z
   .refine((v) => !unstorable(v), UNSTORABLE_MESSAGE)
   .nullish()
   .transform((v) => (v == null || v.trim() === "" ? null : v));
-const name = z.string().trim().min(1, "required").max(MAX_NAME_LENGTH).refine((v) => !unstorable(v), UNSTORABLE_MESSAGE);
+const name = z
+  .string()
+  .trim()
+  .min(1, "required")
+  .max(MAX_NAME_LENGTH)
+  .refine((v) => !unstorable(v), UNSTORABLE_MESSAGE);
 
 // Tolerated forms (docs/agent-contract.md): agents written in shell send numbers as strings,
 // others send versions as JSON numbers. Each is accepted, converted and counted per server
@@ -31,37 +44,49 @@ const fail = (ctx: z.RefinementCtx, input: unknown, message: string) => {
 };
 /** An integer, or a string of one ("8080"); the column is a PostgreSQL integer, hence the top. */
 const integer = (min: number, max = MAX_INT4) =>
-  z.custom<number | string | null | undefined>(() => true).optional().transform((v, ctx): number | null => {
-    if (v == null) return null;
-    if (typeof v === "string" && !INTEGER_STRING.test(v.trim())) return fail(ctx, v, `expected integer, got string ${quote(v)}`);
-    if (typeof v !== "string" && typeof v !== "number") return fail(ctx, v, `expected integer, got ${typeOf(v)}`);
-    const n = Number(v);
-    if (!Number.isInteger(n)) return fail(ctx, v, `expected integer, got ${typeOf(v)}`);
-    if (n < min) return fail(ctx, v, `must be >= ${min}, got ${JSON.stringify(v)}`);
-    if (n > max) return fail(ctx, v, `must be <= ${max}, got ${JSON.stringify(v)}`);
-    return n;
-  });
+  z
+    .custom<number | string | null | undefined>(() => true)
+    .optional()
+    .transform((v, ctx): number | null => {
+      if (v == null) return null;
+      if (typeof v === "string" && !INTEGER_STRING.test(v.trim()))
+        return fail(ctx, v, `expected integer, got string ${quote(v)}`);
+      if (typeof v !== "string" && typeof v !== "number") return fail(ctx, v, `expected integer, got ${typeOf(v)}`);
+      const n = Number(v);
+      if (!Number.isInteger(n)) return fail(ctx, v, `expected integer, got ${typeOf(v)}`);
+      if (n < min) return fail(ctx, v, `must be >= ${min}, got ${JSON.stringify(v)}`);
+      if (n > max) return fail(ctx, v, `must be <= ${max}, got ${JSON.stringify(v)}`);
+      return n;
+    });
 const port = integer(0, 65535);
 const pid = integer(0);
 /** true / false, or "true" / "false" in any case. */
-const flag = z.custom<boolean | string | null | undefined>(() => true).optional().transform((v, ctx): boolean | null => {
-  if (v == null || typeof v === "boolean") return v ?? null;
-  const word = typeof v === "string" ? v.trim().toLowerCase() : null;
-  if (word === "true" || word === "false") return word === "true";
-  return fail(ctx, v, `expected boolean, got ${typeof v === "string" ? `string ${quote(v)}` : typeOf(v)}`);
-});
+const flag = z
+  .custom<boolean | string | null | undefined>(() => true)
+  .optional()
+  .transform((v, ctx): boolean | null => {
+    if (v == null || typeof v === "boolean") return v ?? null;
+    const word = typeof v === "string" ? v.trim().toLowerCase() : null;
+    if (word === "true" || word === "false") return word === "true";
+    return fail(ctx, v, `expected boolean, got ${typeof v === "string" ? `string ${quote(v)}` : typeOf(v)}`);
+  });
 /** Text, or a JSON number written as JavaScript writes it (1.4 → "1.4"; 1.10 arrives as 1.1). */
-const versionText = z.custom<string | number | null | undefined>(() => true).optional().transform((v, ctx): string | null => {
-  if (typeof v === "number") return String(v); // JSON has no NaN or Infinity
-  if (v != null && typeof v !== "string") return fail(ctx, v, `expected string, got ${typeOf(v)}`);
-  if (v != null && v.length > MAX_TEXT_LENGTH) return fail(ctx, v, `longer than ${MAX_TEXT_LENGTH} characters`);
-  if (v != null && unstorable(v)) return fail(ctx, v, UNSTORABLE_MESSAGE);
-  return v == null || v.trim() === "" ? null : v;
-});
+const versionText = z
+  .custom<string | number | null | undefined>(() => true)
+  .optional()
+  .transform((v, ctx): string | null => {
+    if (typeof v === "number") return String(v); // JSON has no NaN or Infinity
+    if (v != null && typeof v !== "string") return fail(ctx, v, `expected string, got ${typeOf(v)}`);
+    if (v != null && v.length > MAX_TEXT_LENGTH) return fail(ctx, v, `longer than ${MAX_TEXT_LENGTH} characters`);
+    if (v != null && unstorable(v)) return fail(ctx, v, UNSTORABLE_MESSAGE);
+    return v == null || v.trim() === "" ? null : v;
+  });
 /** Longest status AC accepts from an agent; also the longest key of the admin's status map. */
 export const STATUS_MAX_LENGTH = 100;
 /** Kept as sent, trimmed, for the status table (server/inventory/status.ts) to normalise. */
-const status = text.pipe(z.string().trim().max(STATUS_MAX_LENGTH, `longer than ${STATUS_MAX_LENGTH} characters`).nullable());
+const status = text.pipe(
+  z.string().trim().max(STATUS_MAX_LENGTH, `longer than ${STATUS_MAX_LENGTH} characters`).nullable(),
+);
 
 /** The JSON type of each tolerated form, per field; what countCoercions counts. */
 const toleratedForms = { port: "string", pid: "string", eureka_registered: "string", version: "number" } as const;
@@ -231,10 +256,13 @@ const message: z.core.$ZodErrorMap = (issue) => {
     case "invalid_type":
       return `expected ${issue.expected}, got ${typeOf(issue.input)}`;
     case "too_big":
-      if (issue.origin === "string") return `longer than ${String(issue.maximum)} characters (${String((issue.input as string).length)})`;
+      if (issue.origin === "string")
+        return `longer than ${String(issue.maximum)} characters (${String((issue.input as string).length)})`;
       return `must be <= ${String(issue.maximum)}, got ${JSON.stringify(issue.input)}`;
     case "too_small":
-      return issue.origin === "string" ? "required" : `must be >= ${String(issue.minimum)}, got ${JSON.stringify(issue.input)}`;
+      return issue.origin === "string"
+        ? "required"
+        : `must be >= ${String(issue.minimum)}, got ${JSON.stringify(issue.input)}`;
     default:
       return undefined;
   }

@@ -1,11 +1,21 @@
 // The FAgent HAProxy endpoints over the shared agent client: same timeouts, size limit, token
 // header, reply decoder and typed errors. A refusal (`success: false`) is an AgentError of kind "refused".
 import { fetchReply, pathSegment, type AgentClientOptions, type AgentTarget } from "./client";
-import { parseBackendsReply, parseCommandReply, parseServersReply, type HaproxyCommand, type LiveServer } from "./haproxy-contract";
+import {
+  parseBackendsReply,
+  parseCommandReply,
+  parseServersReply,
+  type HaproxyCommand,
+  type LiveServer,
+} from "./haproxy-contract";
 
 const base = (target: AgentTarget, instance: string) => `/api/haproxy/${pathSegment(target, instance)}`;
 
-export async function fetchHaproxyBackends(target: AgentTarget, instance: string, options: AgentClientOptions): Promise<string[]> {
+export async function fetchHaproxyBackends(
+  target: AgentTarget,
+  instance: string,
+  options: AgentClientOptions,
+): Promise<string[]> {
   return fetchReply(target, `${base(target, instance)}/backends`, options, parseBackendsReply);
 }
 

@@ -2,10 +2,26 @@
 // refusing with a message (no such backend, socket not reachable); any other shape is a broken reply.
 import { z } from "zod";
 import { AgentRefusal, AgentReplyError, describeIssues } from "./contract";
-import { isDotSegment, MAX_HAPROXY_BACKENDS, MAX_INT4, MAX_HAPROXY_SERVERS_PER_BACKEND, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, preview, unstorable, UNSTORABLE_MESSAGE } from "./limits";
+import {
+  isDotSegment,
+  MAX_HAPROXY_BACKENDS,
+  MAX_INT4,
+  MAX_HAPROXY_SERVERS_PER_BACKEND,
+  MAX_NAME_LENGTH,
+  MAX_TEXT_LENGTH,
+  preview,
+  unstorable,
+  UNSTORABLE_MESSAGE,
+} from "./limits";
 
 // Statuses and commands live in lib/ so client components can use them without this module's zod.
-export { HAPROXY_COMMANDS, HAPROXY_STATUSES, isKnownStatus, type HaproxyCommand, type KnownHaproxyStatus } from "../../lib/haproxy-status";
+export {
+  HAPROXY_COMMANDS,
+  HAPROXY_STATUSES,
+  isKnownStatus,
+  type HaproxyCommand,
+  type KnownHaproxyStatus,
+} from "../../lib/haproxy-status";
 export { AgentRefusal };
 
 const count = z
@@ -30,7 +46,9 @@ const name = z
   .trim()
   .min(1)
   .max(MAX_NAME_LENGTH, `longer than ${MAX_NAME_LENGTH} characters`)
-  .refine((v) => !isDotSegment(v), { error: (iss) => `${JSON.stringify(iss.input)} cannot be a name: it is a URL dot segment` })
+  .refine((v) => !isDotSegment(v), {
+    error: (iss) => `${JSON.stringify(iss.input)} cannot be a name: it is a URL dot segment`,
+  })
   .refine((v) => !unstorable(v), UNSTORABLE_MESSAGE);
 // The length is checked before the entries, so an endless list costs no per-entry parsing.
 const list = <T extends z.ZodType>(item: T, max: number, what: string) =>
@@ -39,7 +57,10 @@ const list = <T extends z.ZodType>(item: T, max: number, what: string) =>
     .max(max, { error: (iss) => `more than ${max} ${what} (${String((iss.input as unknown[]).length)})` })
     .pipe(z.array(item));
 
-export const backendsReplySchema = z.object({ success: z.literal(true), backends: list(name, MAX_HAPROXY_BACKENDS, "backends") });
+export const backendsReplySchema = z.object({
+  success: z.literal(true),
+  backends: list(name, MAX_HAPROXY_BACKENDS, "backends"),
+});
 
 export const haproxyServerSchema = z
   .object({
@@ -68,14 +89,21 @@ export const serversReplySchema = z.object({
 });
 export const commandReplySchema = z.object({
   success: z.literal(true),
-  message: z.string().nullish().transform((v) => (v == null ? null : refusalText(v))),
+  message: z
+    .string()
+    .nullish()
+    .transform((v) => (v == null ? null : refusalText(v))),
 });
 
 function parse<T>(schema: z.ZodType<T>, json: unknown, what: string): T {
   const refused = refusal.safeParse(json);
-  if (refused.success) throw new AgentRefusal(refusalText(refused.data.error || refused.data.message || "the agent refused without a message"));
+  if (refused.success)
+    throw new AgentRefusal(
+      refusalText(refused.data.error || refused.data.message || "the agent refused without a message"),
+    );
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new AgentReplyError(`reply is not an FAgent ${what} reply: ${describeIssues(parsed.error.issues)}`);
+  if (!parsed.success)
+    throw new AgentReplyError(`reply is not an FAgent ${what} reply: ${describeIssues(parsed.error.issues)}`);
   return parsed.data;
 }
 
@@ -86,10 +114,12 @@ export function parseServersReply(json: unknown): LiveServer[] {
   const names = new Set<string>();
   for (const s of servers) {
     // The database keys servers by (backend, name): a second entry would be ambiguous.
-    if (names.has(s.name)) throw new AgentReplyError(`reply is not an FAgent servers reply: server ${preview(s.name)} listed twice`);
+    if (names.has(s.name))
+      throw new AgentReplyError(`reply is not an FAgent servers reply: server ${preview(s.name)} listed twice`);
     names.add(s.name);
   }
   return servers;
 }
 
-export const parseCommandReply = (json: unknown): string | null => parse(commandReplySchema, json, "command").message ?? null;
+export const parseCommandReply = (json: unknown): string | null =>
+  parse(commandReplySchema, json, "command").message ?? null;

@@ -28,11 +28,14 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export const unstorable = (value: string) => value.includes("\0") || LONE_SURROGATE.test(value);
 export const UNSTORABLE_MESSAGE = "contains a NUL character or a lone surrogate, which the database cannot store";
 /** For messages that may quote agent bytes (JSON errors, an error page): NUL made visible, lone surrogates replaced. */
-export const storableText = (value: string) => value.replace(/\0/g, "\\0").replace(new RegExp(LONE_SURROGATE.source, "g"), "\uFFFD");
+export const storableText = (value: string) =>
+  value.replace(/\0/g, "\\0").replace(new RegExp(LONE_SURROGATE.source, "g"), "\uFFFD");
 
 /** A string quoted for an error message, cut so an agent cannot make our messages huge. */
 export function preview(value: string, max = 60): string {
-  return value.length <= max ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, max))}… (${value.length} characters)`;
+  return value.length <= max
+    ? JSON.stringify(value)
+    : `${JSON.stringify(value.slice(0, max))}… (${value.length} characters)`;
 }
 
 /** "." and ".." are path segments URL parsers resolve away: as a backend or server name they would

@@ -16,14 +16,22 @@ const LIST_TIMEOUT_MS = 15_000;
 // An automatic (by age) read is not retried more often than this after a failure.
 const RETRY_AFTER_FAILURE_MS = 60_000;
 
-const state = ((globalThis as { acTagReads?: { inFlight: Map<number, Promise<void>>; lastFailure: Map<string, number> } }).acTagReads ??= {
+const state = ((
+  globalThis as { acTagReads?: { inFlight: Map<number, Promise<void>>; lastFailure: Map<string, number> } }
+).acTagReads ??= {
   inFlight: new Map(),
   lastFailure: new Map(),
 });
 const failureKey = (groupId: number, url: string) => `${groupId} ${url}`;
 
 const groupSelect = {
-  id: true, name: true, artifactListUrl: true, artifactExtension: true, tagsCache: true, tagsCacheUpdatedAt: true, tagsCacheError: true,
+  id: true,
+  name: true,
+  artifactListUrl: true,
+  artifactExtension: true,
+  tagsCache: true,
+  tagsCacheUpdatedAt: true,
+  tagsCacheError: true,
   catalog: { select: { defaultArtifactUrl: true, defaultArtifactExt: true } },
 } as const;
 
@@ -40,7 +48,10 @@ async function readAndStore(groupId: number, url: string, extension: string | nu
   try {
     const list = await fetchVersionList(url, { extension, timeoutMs: LIST_TIMEOUT_MS });
     const tagsCache: TagsCache = { url, format: list.format, versions: list.versions };
-    await db().applicationGroup.update({ where: { id: groupId }, data: { tagsCache, tagsCacheUpdatedAt: new Date(), tagsCacheError: null } });
+    await db().applicationGroup.update({
+      where: { id: groupId },
+      data: { tagsCache, tagsCacheUpdatedAt: new Date(), tagsCacheError: null },
+    });
     state.lastFailure.delete(failureKey(groupId, url));
   } catch (error) {
     const reason = errorMessage(error);
@@ -71,7 +82,10 @@ export type AvailableVersions = {
   error: string | null;
 };
 
-export async function availableVersions(groupId: number, options: { refresh?: boolean } = {}): Promise<AvailableVersions> {
+export async function availableVersions(
+  groupId: number,
+  options: { refresh?: boolean } = {},
+): Promise<AvailableVersions> {
   const loaded = await loadGroup(groupId);
   const { url, extension } = loaded;
   let { group, cache } = loaded;

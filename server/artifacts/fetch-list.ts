@@ -25,7 +25,8 @@ async function readCapped(body: AsyncIterable<Buffer>, read: Read, url: string):
   let size = 0;
   for await (const chunk of body) {
     size += chunk.length;
-    if (read.bytesRead + size > read.maxBytes) throw new ArtifactListError(`${url}: list larger than ${Math.round(read.maxBytes / 1024)} KiB refused`);
+    if (read.bytesRead + size > read.maxBytes)
+      throw new ArtifactListError(`${url}: list larger than ${Math.round(read.maxBytes / 1024)} KiB refused`);
     chunks.push(chunk);
   }
   read.bytesRead += size;
@@ -41,7 +42,9 @@ function sameOrigin(target: string, base: string, read: Read, what: string): str
     throw new ArtifactListError(`${base} ${what} ${JSON.stringify(target.slice(0, 200))}, which is not a URL`);
   }
   if (url.origin !== read.origin) {
-    throw new ArtifactListError(`${base} ${what} ${url.origin}: AC follows only ${read.origin} (the configured list's origin)`);
+    throw new ArtifactListError(
+      `${base} ${what} ${url.origin}: AC follows only ${read.origin} (the configured list's origin)`,
+    );
   }
   return url.toString();
 }
@@ -71,7 +74,9 @@ async function getPage(first: string, read: Read) {
     }
     if (res.statusCode === 401 || res.statusCode === 403) {
       await res.body.dump(); // release the connection
-      throw new ArtifactListError(`${url} answered HTTP ${res.statusCode}: the list needs credentials, which AC does not send`);
+      throw new ArtifactListError(
+        `${url} answered HTTP ${res.statusCode}: the list needs credentials, which AC does not send`,
+      );
     }
     if (res.statusCode < 200 || res.statusCode > 299) {
       await res.body.dump(); // release the connection
@@ -88,14 +93,24 @@ export async function fetchVersionList(url: string, options: FetchListOptions): 
   } catch {
     throw new ArtifactListError(`"${url}" is not a URL`);
   }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new ArtifactListError(`${url}: only http and https lists are read`);
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
+    throw new ArtifactListError(`${url}: only http and https lists are read`);
   const deadline = AbortSignal.timeout(options.timeoutMs);
-  const read: Read = { origin: parsed.origin, signal: deadline, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES, bytesRead: 0 };
+  const read: Read = {
+    origin: parsed.origin,
+    signal: deadline,
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+    bytesRead: 0,
+  };
   try {
     let page = await getPage(parsed.toString(), read);
     const first = parseVersionList(page.text, options.extension);
     const versions = [...first.versions];
-    for (let n = 1, next = nextPage(page.link, page.url, read); next && first.format === "docker-registry" && n < MAX_PAGES; n++) {
+    for (
+      let n = 1, next = nextPage(page.link, page.url, read);
+      next && first.format === "docker-registry" && n < MAX_PAGES;
+      n++
+    ) {
       page = await getPage(next, read);
       versions.push(...parseVersionList(page.text, options.extension).versions);
       next = nextPage(page.link, page.url, read);

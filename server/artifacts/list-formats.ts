@@ -33,9 +33,10 @@ function fromJson(json: unknown): ParsedList {
   if (json && typeof json === "object" && "tags" in json) {
     const tags = (json as { tags: unknown }).tags;
     if (tags === null) return { format: "docker-registry", versions: [] }; // a repository without tags
-    if (Array.isArray(tags)) return { format: "docker-registry", versions: tags.filter((t): t is string => typeof t === "string") };
+    if (Array.isArray(tags))
+      return { format: "docker-registry", versions: tags.filter((t): t is string => typeof t === "string") };
   }
-  throw new ArtifactListError("JSON that is neither an array of versions nor a registry tags list ({\"tags\": [...]})");
+  throw new ArtifactListError('JSON that is neither an array of versions nor a registry tags list ({"tags": [...]})');
 }
 
 function fromMavenMetadata(xml: string): ParsedList {
@@ -88,5 +89,7 @@ export function parseVersionList(body: string, extension: string | null): Parsed
   }
   if (/^<\?xml/i.test(text) || /<metadata[\s>]/i.test(text)) return fromMavenMetadata(text);
   if (/<a\s/i.test(text) || /<html[\s>]/i.test(text)) return fromHtmlIndex(text, extension);
-  throw new ArtifactListError("unrecognised list: expected a registry tags list, maven-metadata.xml, a JSON array or an HTML index");
+  throw new ArtifactListError(
+    "unrecognised list: expected a registry tags list, maven-metadata.xml, a JSON array or an HTML index",
+  );
 }

@@ -18,7 +18,8 @@ export const loginLimits = {
   maxDelaySeconds: 5,
 };
 
-export type LoginAttempt<T> = { kind: "limited"; retryAfterSeconds: number } | { kind: "checked"; user: T | null; delayedSeconds: number };
+export type LoginAttempt<T> =
+  { kind: "limited"; retryAfterSeconds: number } | { kind: "checked"; user: T | null; delayedSeconds: number };
 
 const TABLE = "login_limits"; // created by a Prisma migration, never at run time
 
@@ -35,7 +36,12 @@ export function createLoginLimiter(pool: pg.Pool, options: { sleep?: (ms: number
       duration,
     });
   const limits = loginLimits;
-  const accountAndAddress = store("login_ua", limits.perAccountAndAddress.points, limits.perAccountAndAddress.duration, true);
+  const accountAndAddress = store(
+    "login_ua",
+    limits.perAccountAndAddress.points,
+    limits.perAccountAndAddress.duration,
+    true,
+  );
   const address = store("login_a", limits.perAddress.points, limits.perAddress.duration);
   // Counted, never refused on: points is only the threshold of the slow-down.
   const account = store("login_u", limits.accountFreeFailures, limits.accountWindow);
@@ -45,7 +51,11 @@ export function createLoginLimiter(pool: pg.Pool, options: { sleep?: (ms: number
    * Runs `check` (the password comparison) when the limits allow; `check` returns the user or null.
    * The attempt counts before `check` runs; a success gives the points back.
    */
-  async function attempt<T>(login: string, clientAddress: string, check: () => Promise<T | null>): Promise<LoginAttempt<T>> {
+  async function attempt<T>(
+    login: string,
+    clientAddress: string,
+    check: () => Promise<T | null>,
+  ): Promise<LoginAttempt<T>> {
     const accountKey = login.trim().toLowerCase().slice(0, 100);
     const pairKey = `${accountKey}|${clientAddress}`;
     const consumed = await Promise.allSettled([accountAndAddress.consume(pairKey), address.consume(clientAddress)]);

@@ -38,13 +38,15 @@ export const authOptions: NextAuthOptions = {
   useSecureCookies: publicUrl ? publicUrl.startsWith("https://") : undefined,
   pages: { signIn: "/login" },
   callbacks: {
-    jwt: ({ token, user }) => (user ? { ...token, sv: (user as { sessionVersion?: number }).sessionVersion ?? 0 } : token),
+    jwt: ({ token, user }) =>
+      user ? { ...token, sv: (user as { sessionVersion?: number }).sessionVersion ?? 0 } : token,
     session: ({ session, token }) => ({
       ...session,
       user: { ...session.user, id: token.sub, sessionVersion: typeof token.sv === "number" ? token.sv : -1 },
     }),
     // Only paths of this site, whatever callbackUrl a link carried.
-    redirect: ({ url, baseUrl }) => baseUrl + sameOriginPath(url.startsWith(baseUrl) ? url.slice(baseUrl.length) || "/" : url),
+    redirect: ({ url, baseUrl }) =>
+      baseUrl + sameOriginPath(url.startsWith(baseUrl) ? url.slice(baseUrl.length) || "/" : url),
   },
   providers: [
     CredentialsProvider({

@@ -18,7 +18,10 @@ export const backendFilterEntry = z
     try {
       compile(entry);
     } catch (error) {
-      ctx.addIssue({ code: "custom", message: `${entry} is not a valid regular expression: ${(error as Error).message}` });
+      ctx.addIssue({
+        code: "custom",
+        message: `${entry} is not a valid regular expression: ${(error as Error).message}`,
+      });
     }
   });
 export const backendFilterInput = z.array(backendFilterEntry).max(100, "at most 100 entries").default([]);

@@ -23,7 +23,9 @@ export class CircuitOpenError extends Error {
     readonly retryAt: Date,
     lastError: string | null,
   ) {
-    super(`circuit breaker for ${instance} is open until ${retryAt.toISOString()} (last error: ${lastError ?? "unknown"})`);
+    super(
+      `circuit breaker for ${instance} is open until ${retryAt.toISOString()} (last error: ${lastError ?? "unknown"})`,
+    );
   }
 }
 
@@ -48,7 +50,12 @@ class CircuitBreaker {
   }
 
   /** Runs `call` unless the breaker refuses; `counts(error)` says whether a failure is the agent's fault. */
-  async run<T>(name: string, s: BreakerSettings, call: () => Promise<T>, counts: (error: unknown) => boolean): Promise<T> {
+  async run<T>(
+    name: string,
+    s: BreakerSettings,
+    call: () => Promise<T>,
+    counts: (error: unknown) => boolean,
+  ): Promise<T> {
     const view = this.view(s);
     if (view.state === "open" || (view.state === "half_open" && this.trialInFlight)) {
       throw new CircuitOpenError(name, view.retryAt ?? new Date(s.now()), this.lastError);
@@ -99,7 +106,15 @@ export function breakerFor(instanceId: number): CircuitBreaker {
 }
 
 export function breakerView(instanceId: number, s: BreakerSettings): BreakerView {
-  return breakers().get(instanceId)?.view(s) ?? { state: "closed", failures: 0, openedAt: null, retryAt: null, lastError: null };
+  return (
+    breakers().get(instanceId)?.view(s) ?? {
+      state: "closed",
+      failures: 0,
+      openedAt: null,
+      retryAt: null,
+      lastError: null,
+    }
+  );
 }
 
 /** Tests, and an instance that was deleted or re-pointed at another agent. */

@@ -34,7 +34,6 @@ const commandTargetSelect = {
   backend: { select: { backendName: true, removedAt: true, instance: { select: instanceTargetSelect } } },
 } as const;
 
-
 /** Performs the command through the agent; never throws for agent failures (ok: false with the reason). */
 export async function runServerCommand(input: {
   haproxyServerId: number;
@@ -44,15 +43,27 @@ export async function runServerCommand(input: {
 }): Promise<CommandResult> {
   const o = haproxyOptions();
   const started = o.now();
-  const server = await db().hAProxyServer.findUnique({ where: { id: input.haproxyServerId }, select: commandTargetSelect });
+  const server = await db().hAProxyServer.findUnique({
+    where: { id: input.haproxyServerId },
+    select: commandTargetSelect,
+  });
   const instance = server?.backend.instance;
   const label = server ? serverLabel(server) : `HAProxy server #${input.haproxyServerId}`;
 
   let result: CommandResult;
   if (!server || !instance) result = failed(`${label} does not exist`);
   else if (!o.enabled) result = failed(DISABLED_MESSAGE);
-  else if (server.removedAt || server.backend.removedAt) result = failed(`${label} is no longer in HAProxy (removed at the last sync)`);
-  else result = await perform(instance, server.backend.backendName, server.serverName, server.id, server.status, input.command);
+  else if (server.removedAt || server.backend.removedAt)
+    result = failed(`${label} is no longer in HAProxy (removed at the last sync)`);
+  else
+    result = await perform(
+      instance,
+      server.backend.backendName,
+      server.serverName,
+      server.id,
+      server.status,
+      input.command,
+    );
 
   await recordAction({
     actor: input.actor,
@@ -84,11 +95,16 @@ async function perform(
   }
   try {
     const live = (await readServers(instance, backend, { fresh: true })).find((s) => s.name === serverName);
-    if (!live) return { ok: true, status: null, error: `command sent, but ${serverName} is no longer listed in ${backend}` };
+    if (!live)
+      return { ok: true, status: null, error: `command sent, but ${serverName} is no longer listed in ${backend}` };
     await storeServerState(serverId, previousStatus, live, new Date(haproxyOptions().now()));
     return { ok: true, status: live.status, error: null };
   } catch (error) {
-    const reason = messageForUsers(`haproxy ${command} ${backend}/${serverName}`, error, error instanceof AgentError || error instanceof CircuitOpenError);
+    const reason = messageForUsers(
+      `haproxy ${command} ${backend}/${serverName}`,
+      error,
+      error instanceof AgentError || error instanceof CircuitOpenError,
+    );
     return { ok: true, status: null, error: `command sent; its state could not be read back: ${reason}` };
   }
 }
@@ -125,7 +141,10 @@ export async function recordRefusedCommand(actor: Actor, rawInput: unknown): Pro
       await tx.hAProxyAction.update({ where: { id: newest.id }, data: { error: counted } });
       return;
     }
-    const server = await tx.hAProxyServer.findUnique({ where: { id: parsed.data.haproxyServerId }, select: commandTargetSelect });
+    const server = await tx.hAProxyServer.findUnique({
+      where: { id: parsed.data.haproxyServerId },
+      select: commandTargetSelect,
+    });
     await recordAction(
       {
         actor: name,
@@ -144,11 +163,15 @@ export async function recordRefusedCommand(actor: Actor, rawInput: unknown): Pro
 
 type CommandTarget = Prisma.HAProxyServerGetPayload<{ select: typeof commandTargetSelect }>;
 
-const serverLabel = (server: CommandTarget) => haproxyServerLabel(server.backend.instance.name, server.backend.backendName, server.serverName);
+const serverLabel = (server: CommandTarget) =>
+  haproxyServerLabel(server.backend.instance.name, server.backend.backendName, server.serverName);
 
 /** The one insert into haproxy_actions, for done, failed and refused commands alike. */
 async function recordAction(
-  a: Pick<Prisma.HAProxyActionUncheckedCreateInput, "actor" | "command" | "result" | "error" | "durationMs" | "taskId"> & {
+  a: Pick<
+    Prisma.HAProxyActionUncheckedCreateInput,
+    "actor" | "command" | "result" | "error" | "durationMs" | "taskId"
+  > & {
     server: CommandTarget | null;
     label: string;
   },
@@ -177,7 +200,13 @@ export async function serversMappedToInstances(
   if (instanceIds.length === 0) return [];
   const rows = await db().hAProxyServer.findMany({
     where: { applicationInstanceId: { in: instanceIds }, removedAt: null, backend: { removedAt: null } },
-    select: { id: true, serverName: true, status: true, applicationInstanceId: true, backend: { select: { backendName: true, instance: { select: { name: true } } } } },
+    select: {
+      id: true,
+      serverName: true,
+      status: true,
+      applicationInstanceId: true,
+      backend: { select: { backendName: true, instance: { select: { name: true } } } },
+    },
     orderBy: { id: "asc" },
   });
   return rows.map((r) => ({

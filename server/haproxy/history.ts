@@ -8,7 +8,6 @@ import { pageArgs, pageInput, pageResult } from "../pagination";
 import { haproxyServerSelect } from "./queries";
 import { positiveId as id } from "../../lib/schemas";
 
-
 export const actionListInput = pageInput.extend({
   instanceId: id.optional(),
   haproxyServerId: id.optional(),
@@ -43,17 +42,27 @@ export async function listActions(input: z.output<typeof actionListInput>) {
 
 /** Who appears in the log, for the actor filter. */
 export async function actionActors(): Promise<string[]> {
-  const rows = await db().hAProxyAction.findMany({ distinct: ["actor"], select: { actor: true }, orderBy: { actor: "asc" }, take: 500 });
+  const rows = await db().hAProxyAction.findMany({
+    distinct: ["actor"],
+    select: { actor: true },
+    orderBy: { actor: "asc" },
+    take: 500,
+  });
   return rows.map((r) => r.actor);
 }
 
 export const historyInput = pageInput.extend({ haproxyServerId: id });
 
 export async function statusHistory(input: z.output<typeof historyInput>) {
-  if (!(await db().hAProxyServer.findUnique({ where: { id: input.haproxyServerId }, select: { id: true } }))) throw notFound("HAProxy server");
+  if (!(await db().hAProxyServer.findUnique({ where: { id: input.haproxyServerId }, select: { id: true } })))
+    throw notFound("HAProxy server");
   const where = { haproxyServerId: input.haproxyServerId };
   const [items, total] = await Promise.all([
-    db().hAProxyServerStatusHistory.findMany({ where, orderBy: [{ changedAt: "desc" }, { id: "desc" }], ...pageArgs(input) }),
+    db().hAProxyServerStatusHistory.findMany({
+      where,
+      orderBy: [{ changedAt: "desc" }, { id: "desc" }],
+      ...pageArgs(input),
+    }),
     db().hAProxyServerStatusHistory.count({ where }),
   ]);
   return pageResult(items, total, input);
@@ -66,7 +75,14 @@ export async function serverDetail(haproxyServerId: number) {
       ...haproxyServerSelect,
       createdAt: true,
       updatedAt: true,
-      backend: { select: { id: true, backendName: true, removedAt: true, instance: { select: { id: true, name: true, server: { select: { id: true, name: true } } } } } },
+      backend: {
+        select: {
+          id: true,
+          backendName: true,
+          removedAt: true,
+          instance: { select: { id: true, name: true, server: { select: { id: true, name: true } } } },
+        },
+      },
     },
   });
   if (!server) throw notFound("HAProxy server");

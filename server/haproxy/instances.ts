@@ -9,7 +9,6 @@ import { resetBreaker } from "./breaker";
 import { invalidateLive } from "./live";
 import { positiveId as id } from "../../lib/schemas";
 
-
 export const instanceInput = z.object({
   /** The instance's name on the agent: the {instance} of /api/haproxy/{instance}/…. */
   name: z
@@ -20,7 +19,12 @@ export const instanceInput = z.object({
     .regex(/^[\p{L}\p{N}._-]+$/u, "letters, digits and . _ - only")
     .refine((v) => v !== "." && v !== "..", "cannot be . or .. (they change the agent URL)"),
   serverId: id,
-  socketPath: z.string().trim().max(500).nullish().transform((v) => v || null),
+  socketPath: z
+    .string()
+    .trim()
+    .max(500)
+    .nullish()
+    .transform((v) => v || null),
   isActive: z.boolean().default(true),
   /** Empty = all backends; otherwise names or /regex/ entries. */
   backendFilter: backendFilterInput,
@@ -42,7 +46,8 @@ async function checked<T>(work: () => Promise<T>, input: { name?: string }): Pro
   try {
     return await work();
   } catch (error) {
-    if (uniqueViolation(error) !== null) throw new AppError("CONFLICT", `That server already has an HAProxy instance named "${input.name}"`);
+    if (uniqueViolation(error) !== null)
+      throw new AppError("CONFLICT", `That server already has an HAProxy instance named "${input.name}"`);
     throw error;
   }
 }
@@ -64,7 +69,8 @@ export async function createInstance(input: InstanceInput) {
 
 export async function updateInstance(input: z.output<typeof instancePatch>) {
   const { id, ...patch } = input;
-  if (!(await db().hAProxyInstance.findUnique({ where: { id }, select: { id: true } }))) throw notFound("HAProxy instance");
+  if (!(await db().hAProxyInstance.findUnique({ where: { id }, select: { id: true } })))
+    throw notFound("HAProxy instance");
   await assertServer(patch.serverId);
   const updated = await checked(() => db().hAProxyInstance.update({ where: { id }, data: patch, select }), patch);
   if (patch.serverId !== undefined || patch.name !== undefined) {
@@ -76,7 +82,10 @@ export async function updateInstance(input: z.output<typeof instancePatch>) {
 
 /** Deletes the instance with its backends, servers and status history; the action log stays. */
 export async function deleteInstance(instanceId: number) {
-  const instance = await db().hAProxyInstance.findUnique({ where: { id: instanceId }, select: { id: true, name: true } });
+  const instance = await db().hAProxyInstance.findUnique({
+    where: { id: instanceId },
+    select: { id: true, name: true },
+  });
   if (!instance) throw notFound("HAProxy instance");
   await db().hAProxyInstance.delete({ where: { id: instanceId } });
   resetBreaker(instanceId);

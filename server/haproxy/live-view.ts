@@ -12,8 +12,13 @@ import { errorMessage } from "../../lib/errors";
 
 export type BackendStats = { name: string; servers: StatusCounts; sessions: number | null };
 
-export async function liveBackends(instanceId: number): Promise<{ source: "live" | "stored"; error: string | null; backends: BackendStats[] }> {
-  const instance = await db().hAProxyInstance.findUnique({ where: { id: instanceId }, select: { ...instanceTargetSelect, backendFilter: true } });
+export async function liveBackends(
+  instanceId: number,
+): Promise<{ source: "live" | "stored"; error: string | null; backends: BackendStats[] }> {
+  const instance = await db().hAProxyInstance.findUnique({
+    where: { id: instanceId },
+    select: { ...instanceTargetSelect, backendFilter: true },
+  });
   if (!instance) throw notFound("HAProxy instance");
   const o = haproxyOptions();
   try {

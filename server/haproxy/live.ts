@@ -19,11 +19,17 @@ export const instanceTargetSelect = {
 
 /** Worth another try: the agent was not reached or failed inside. */
 export const isTransient = (error: unknown) =>
-  error instanceof AgentError && (error.kind === "timeout" || error.kind === "unreachable" || (error.kind === "http" && (error.status ?? 0) >= 500));
+  error instanceof AgentError &&
+  (error.kind === "timeout" || error.kind === "unreachable" || (error.kind === "http" && (error.status ?? 0) >= 500));
 /** Counts against the breaker: anything but the agent answering "no" on purpose, or AC not sending at all. */
-const countsAsFailure = (error: unknown) => !(error instanceof AgentError && (error.kind === "refused" || error.kind === "invalid_request"));
+const countsAsFailure = (error: unknown) =>
+  !(error instanceof AgentError && (error.kind === "refused" || error.kind === "invalid_request"));
 
-const breakerSettings = (o: HaproxyOptions): BreakerSettings => ({ threshold: o.breakerThreshold, timeoutMs: o.breakerTimeoutMs, now: o.now });
+const breakerSettings = (o: HaproxyOptions): BreakerSettings => ({
+  threshold: o.breakerThreshold,
+  timeoutMs: o.breakerTimeoutMs,
+  now: o.now,
+});
 export const instanceBreaker = (instanceId: number) => breakerView(instanceId, breakerSettings(haproxyOptions()));
 
 async function withRetries<T>(o: HaproxyOptions, call: () => Promise<T>): Promise<T> {
@@ -96,10 +102,17 @@ export function readServers(target: InstanceTarget, backend: string, { fresh = f
   );
 }
 
-export async function sendCommand(target: InstanceTarget, backend: string, server: string, command: HaproxyCommand): Promise<string | null> {
+export async function sendCommand(
+  target: InstanceTarget,
+  backend: string,
+  server: string,
+  command: HaproxyCommand,
+): Promise<string | null> {
   const o = haproxyOptions();
   try {
-    return await guarded(target, o, () => sendHaproxyCommand(target.server, { instance: target.name, backend, server }, command, o.agent));
+    return await guarded(target, o, () =>
+      sendHaproxyCommand(target.server, { instance: target.name, backend, server }, command, o.agent),
+    );
   } finally {
     invalidateLive(target.id, backend); // whatever happened, the cached state may be wrong now
   }

@@ -5,7 +5,13 @@
 import { isIP } from "node:net";
 
 export type MappingServer = { id: number; name: string; ip: string };
-export type MappingInstance = { id: number; serverId: number; instanceName: string; port: number | null; groupName: string | null };
+export type MappingInstance = {
+  id: number;
+  serverId: number;
+  instanceName: string;
+  port: number | null;
+  groupName: string | null;
+};
 export type MappingSubject = { address: string | null; backendName: string; serverName: string };
 export type MappingResult = { instanceId: number; note: string } | { instanceId: null; note: string };
 
@@ -36,30 +42,58 @@ export function nameVariants(backendName: string, serverName: string): Set<strin
   return new Set([b, stripped, s, s.replace(/[_-]?\d+$/, "")].filter(Boolean));
 }
 
-const names = (list: readonly MappingInstance[]) => list.map((i) => i.instanceName).sort().join(", ");
+const names = (list: readonly MappingInstance[]) =>
+  list
+    .map((i) => i.instanceName)
+    .sort()
+    .join(", ");
 
-export function resolveMapping(subject: MappingSubject, servers: readonly MappingServer[], instancesOf: (serverId: number) => readonly MappingInstance[]): MappingResult {
+export function resolveMapping(
+  subject: MappingSubject,
+  servers: readonly MappingServer[],
+  instancesOf: (serverId: number) => readonly MappingInstance[],
+): MappingResult {
   const addr = splitAddress(subject.address);
   if (!addr) return { instanceId: null, note: `address ${JSON.stringify(subject.address ?? "")} names no host` };
   const hosts = hostMatches(addr.host, servers);
   if (hosts.length === 0) return { instanceId: null, note: `no AC server named or addressed ${addr.host}` };
-  if (hosts.length > 1) return { instanceId: null, note: `ambiguous: ${addr.host} matches servers ${hosts.map((s) => s.name).sort().join(", ")}` };
+  if (hosts.length > 1)
+    return {
+      instanceId: null,
+      note: `ambiguous: ${addr.host} matches servers ${hosts
+        .map((s) => s.name)
+        .sort()
+        .join(", ")}`,
+    };
   const server = hosts[0]!;
   const instances = instancesOf(server.id);
   const variants = nameVariants(subject.backendName, subject.serverName);
-  const byGroup = (list: readonly MappingInstance[]) => list.filter((i) => i.groupName !== null && variants.has(i.groupName.toLowerCase()));
+  const byGroup = (list: readonly MappingInstance[]) =>
+    list.filter((i) => i.groupName !== null && variants.has(i.groupName.toLowerCase()));
 
   const onPort = addr.port === null ? [] : instances.filter((i) => i.port === addr.port);
   if (onPort.length === 1) return { instanceId: onPort[0]!.id, note: `${server.name} port ${addr.port}` };
   if (onPort.length > 1) {
     // Several listen on that port (containers report their inner port): the group name decides.
     const narrowed = byGroup(onPort);
-    if (narrowed.length === 1) return { instanceId: narrowed[0]!.id, note: `${server.name} port ${addr.port}, group ${narrowed[0]!.groupName}` };
-    return { instanceId: null, note: `ambiguous: ${onPort.length} instances on ${server.name} listen on port ${addr.port} (${names(onPort)})` };
+    if (narrowed.length === 1)
+      return { instanceId: narrowed[0]!.id, note: `${server.name} port ${addr.port}, group ${narrowed[0]!.groupName}` };
+    return {
+      instanceId: null,
+      note: `ambiguous: ${onPort.length} instances on ${server.name} listen on port ${addr.port} (${names(onPort)})`,
+    };
   }
   const grouped = byGroup(instances);
-  if (grouped.length === 1) return { instanceId: grouped[0]!.id, note: `${server.name}, group ${grouped[0]!.groupName}` };
-  if (grouped.length > 1) return { instanceId: null, note: `ambiguous: ${grouped.length} instances on ${server.name} in a group named like ${subject.backendName}/${subject.serverName} (${names(grouped)})` };
+  if (grouped.length === 1)
+    return { instanceId: grouped[0]!.id, note: `${server.name}, group ${grouped[0]!.groupName}` };
+  if (grouped.length > 1)
+    return {
+      instanceId: null,
+      note: `ambiguous: ${grouped.length} instances on ${server.name} in a group named like ${subject.backendName}/${subject.serverName} (${names(grouped)})`,
+    };
   const port = addr.port === null ? "" : ` listens on port ${addr.port} or`;
-  return { instanceId: null, note: `no instance on ${server.name}${port} belongs to a group named like ${subject.backendName} or ${subject.serverName}` };
+  return {
+    instanceId: null,
+    note: `no instance on ${server.name}${port} belongs to a group named like ${subject.backendName} or ${subject.serverName}`,
+  };
 }

@@ -12,9 +12,18 @@ export async function autoMap(where: { instanceId: number } | { serverIds: numbe
     where: {
       removedAt: null,
       OR: [{ mappingType: null }, { mappingType: "auto" }],
-      ...("instanceId" in where ? { backend: { haproxyInstanceId: where.instanceId } } : { id: { in: where.serverIds } }),
+      ...("instanceId" in where
+        ? { backend: { haproxyInstanceId: where.instanceId } }
+        : { id: { in: where.serverIds } }),
     },
-    select: { id: true, address: true, serverName: true, applicationInstanceId: true, mappingNote: true, backend: { select: { backendName: true } } },
+    select: {
+      id: true,
+      address: true,
+      serverName: true,
+      applicationInstanceId: true,
+      mappingNote: true,
+      backend: { select: { backendName: true } },
+    },
   });
   const counts: AutoMapCounts = { considered: subjects.length, mapped: 0, unmapped: 0, changed: 0 };
   if (subjects.length === 0) return counts;
@@ -33,16 +42,27 @@ export async function autoMap(where: { instanceId: number } | { serverIds: numbe
   const byServer = new Map<number, MappingInstance[]>();
   for (const i of instances) {
     const list = byServer.get(i.serverId) ?? [];
-    list.push({ id: i.id, serverId: i.serverId, instanceName: i.instanceName, port: i.port, groupName: i.group?.name ?? null });
+    list.push({
+      id: i.id,
+      serverId: i.serverId,
+      instanceName: i.instanceName,
+      port: i.port,
+      groupName: i.group?.name ?? null,
+    });
     byServer.set(i.serverId, list);
   }
 
   const changes: { id: number; instanceId: number | null; note: string }[] = [];
   for (const s of subjects) {
-    const result = resolveMapping({ address: s.address, backendName: s.backend.backendName, serverName: s.serverName }, servers, (id) => byServer.get(id) ?? []);
+    const result = resolveMapping(
+      { address: s.address, backendName: s.backend.backendName, serverName: s.serverName },
+      servers,
+      (id) => byServer.get(id) ?? [],
+    );
     if (result.instanceId === null) counts.unmapped++;
     else counts.mapped++;
-    if (result.instanceId !== s.applicationInstanceId || result.note !== s.mappingNote) changes.push({ id: s.id, ...result });
+    if (result.instanceId !== s.applicationInstanceId || result.note !== s.mappingNote)
+      changes.push({ id: s.id, ...result });
   }
   counts.changed = changes.length;
   if (changes.length) {
@@ -63,7 +83,10 @@ export async function autoMap(where: { instanceId: number } | { serverIds: numbe
 export async function mapServer(haproxyServerId: number, instanceId: number, actor: string) {
   const [server, instance] = await Promise.all([
     db().hAProxyServer.findUnique({ where: { id: haproxyServerId }, select: { id: true } }),
-    db().applicationInstance.findUnique({ where: { id: instanceId }, select: { id: true, instanceName: true, server: { select: { name: true } } } }),
+    db().applicationInstance.findUnique({
+      where: { id: instanceId },
+      select: { id: true, instanceName: true, server: { select: { name: true } } },
+    }),
   ]);
   if (!server) throw notFound("HAProxy server");
   if (!instance) throw new AppError("BAD_REQUEST", `Application instance ${instanceId} does not exist`);
@@ -90,7 +113,9 @@ export const mappingSelect = {
   id: true,
   mappingType: true,
   mappingNote: true,
-  applicationInstance: { select: { id: true, instanceName: true, status: true, server: { select: { id: true, name: true } } } },
+  applicationInstance: {
+    select: { id: true, instanceName: true, status: true, server: { select: { id: true, name: true } } },
+  },
 } as const;
 
 /**
@@ -101,12 +126,37 @@ export async function mappingCandidates(haproxyServerId: number, q: string | und
   const subject = await db().hAProxyServer.findUnique({ where: { id: haproxyServerId }, select: { address: true } });
   if (!subject) throw notFound("HAProxy server");
   const addr = splitAddress(subject.address);
-  const hosts = addr ? hostMatches(addr.host, await db().server.findMany({ select: { id: true, name: true, ip: true } })) : [];
-  const select = { id: true, instanceName: true, port: true, status: true, server: { select: { id: true, name: true } }, group: { select: { name: true } } } as const;
+  const hosts = addr
+    ? hostMatches(addr.host, await db().server.findMany({ select: { id: true, name: true, ip: true } }))
+    : [];
+  const select = {
+    id: true,
+    instanceName: true,
+    port: true,
+    status: true,
+    server: { select: { id: true, name: true } },
+    group: { select: { name: true } },
+  } as const;
   const [near, found] = await Promise.all([
-    hosts.length ? db().applicationInstance.findMany({ where: { serverId: { in: hosts.map((h) => h.id) } }, select, orderBy: { instanceName: "asc" }, take: 50 }) : [],
-    q ? db().applicationInstance.findMany({ where: { instanceName: { contains: q, mode: "insensitive" } }, select, orderBy: { instanceName: "asc" }, take: 50 }) : [],
+    hosts.length
+      ? db().applicationInstance.findMany({
+          where: { serverId: { in: hosts.map((h) => h.id) } },
+          select,
+          orderBy: { instanceName: "asc" },
+          take: 50,
+        })
+      : [],
+    q
+      ? db().applicationInstance.findMany({
+          where: { instanceName: { contains: q, mode: "insensitive" } },
+          select,
+          orderBy: { instanceName: "asc" },
+          take: 50,
+        })
+      : [],
   ]);
   const seen = new Set<number>();
-  return [...near, ...found].filter((i) => !seen.has(i.id) && seen.add(i.id)).map((i) => ({ ...i, onAddressHost: hosts.some((h) => h.id === i.server.id) }));
+  return [...near, ...found]
+    .filter((i) => !seen.has(i.id) && seen.add(i.id))
+    .map((i) => ({ ...i, onAddressHost: hosts.some((h) => h.id === i.server.id) }));
 }

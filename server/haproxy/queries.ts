@@ -10,7 +10,6 @@ import { haproxyOptions } from "./settings";
 import { syncProgress } from "./sync";
 import { positiveId as id } from "../../lib/schemas";
 
-
 /** Server counts per status; statuses AC does not know are counted as "other". */
 export type StatusCounts = Record<(typeof HAPROXY_STATUSES)[number] | "other", number>;
 const emptyCounts = (): StatusCounts => ({ UP: 0, DOWN: 0, DRAIN: 0, MAINT: 0, NOLB: 0, other: 0 });
@@ -39,7 +38,9 @@ export async function haproxySummary() {
     db().hAProxyInstance.findMany({ select: { id: true, isActive: true, lastSyncSuccess: true, lastSyncAt: true } }),
     db().hAProxyBackend.count({ where: { removedAt: null } }),
     // Live servers only live in live backends (store.ts): no join needed.
-    db().$queryRaw<{ status: string | null; n: number }[]>`SELECT status, count(*)::int AS n FROM haproxy_servers WHERE removed_at IS NULL GROUP BY 1`,
+    db().$queryRaw<
+      { status: string | null; n: number }[]
+    >`SELECT status, count(*)::int AS n FROM haproxy_servers WHERE removed_at IS NULL GROUP BY 1`,
     db().hAProxyServer.count({ where: { removedAt: null, applicationInstanceId: { not: null } } }),
   ]);
   const byStatus = bucket(servers);
@@ -54,7 +55,10 @@ export async function haproxySummary() {
     },
     backends,
     servers: { total: total(byStatus), byStatus, mapped },
-    lastSyncAt: instances.reduce<Date | null>((latest, i) => (i.lastSyncAt && (!latest || i.lastSyncAt > latest) ? i.lastSyncAt : latest), null),
+    lastSyncAt: instances.reduce<Date | null>(
+      (latest, i) => (i.lastSyncAt && (!latest || i.lastSyncAt > latest) ? i.lastSyncAt : latest),
+      null,
+    ),
   };
 }
 
@@ -64,15 +68,24 @@ export async function listInstances(input: z.output<typeof instanceListInput>) {
   const rows = await db().hAProxyInstance.findMany({
     where: input.serverId ? { serverId: input.serverId } : {},
     select: {
-      id: true, name: true, isActive: true, socketPath: true, backendFilter: true,
-      lastSyncAt: true, lastSyncSuccess: true, lastSyncError: true, createdAt: true,
+      id: true,
+      name: true,
+      isActive: true,
+      socketPath: true,
+      backendFilter: true,
+      lastSyncAt: true,
+      lastSyncSuccess: true,
+      lastSyncError: true,
+      createdAt: true,
       server: { select: { id: true, name: true, ip: true, port: true, status: true } },
       _count: { select: { backends: { where: { removedAt: null } } } },
     },
     orderBy: [{ name: "asc" }, { id: "asc" }],
   });
   const ids = rows.map((r) => r.id);
-  const counts = ids.length ? await countsBy("instance", Prisma.sql`b.haproxy_instance_id IN (${Prisma.join(ids)})`) : new Map();
+  const counts = ids.length
+    ? await countsBy("instance", Prisma.sql`b.haproxy_instance_id IN (${Prisma.join(ids)})`)
+    : new Map();
   return rows.map(({ _count, ...r }) => ({
     ...r,
     selection: describeFilter(r.backendFilter),
@@ -86,7 +99,10 @@ export async function listInstances(input: z.output<typeof instanceListInput>) {
 export const backendListInput = z.object({ instanceId: id, includeRemoved: z.boolean().default(false) });
 
 export async function listBackends(input: z.output<typeof backendListInput>) {
-  const instance = await db().hAProxyInstance.findUnique({ where: { id: input.instanceId }, select: { id: true, name: true } });
+  const instance = await db().hAProxyInstance.findUnique({
+    where: { id: input.instanceId },
+    select: { id: true, name: true },
+  });
   if (!instance) throw notFound("HAProxy instance");
   const backends = await db().hAProxyBackend.findMany({
     where: { haproxyInstanceId: input.instanceId, ...(input.includeRemoved ? {} : { removedAt: null }) },
@@ -100,9 +116,20 @@ export async function listBackends(input: z.output<typeof backendListInput>) {
 export const serverListInput = z.object({ backendId: id, includeRemoved: z.boolean().default(false) });
 
 export const haproxyServerSelect = {
-  id: true, serverName: true, address: true, status: true, weight: true, currentSessions: true, maxSessions: true,
-  removedAt: true, lastStatusChange: true, mappingType: true, mappingNote: true,
-  applicationInstance: { select: { id: true, instanceName: true, status: true, server: { select: { id: true, name: true } } } },
+  id: true,
+  serverName: true,
+  address: true,
+  status: true,
+  weight: true,
+  currentSessions: true,
+  maxSessions: true,
+  removedAt: true,
+  lastStatusChange: true,
+  mappingType: true,
+  mappingNote: true,
+  applicationInstance: {
+    select: { id: true, instanceName: true, status: true, server: { select: { id: true, name: true } } },
+  },
 } satisfies Prisma.HAProxyServerSelect;
 
 export async function listServers(input: z.output<typeof serverListInput>) {

@@ -29,18 +29,37 @@ type StoredServer = {
 type Update = { id: number; live: LiveServer; statusChanged: boolean };
 
 const sameData = (s: StoredServer, l: LiveServer) =>
-  s.address === l.address && s.status === l.status && s.weight === l.weight && s.currentSessions === l.currentSessions && s.maxSessions === l.maxSessions;
+  s.address === l.address &&
+  s.status === l.status &&
+  s.weight === l.weight &&
+  s.currentSessions === l.currentSessions &&
+  s.maxSessions === l.maxSessions;
 
 /**
  * `fetched`: the selected backends the agent reported, each with its servers. A live server
  * always has a live backend (a vanished backend takes its servers with it), so counts of live
  * servers need no join.
  */
-export async function storeSync(instanceId: number, fetched: Map<string, LiveServer[]>, now: Date): Promise<SyncCounts> {
+export async function storeSync(
+  instanceId: number,
+  fetched: Map<string, LiveServer[]>,
+  now: Date,
+): Promise<SyncCounts> {
   return db().$transaction(
     async (tx) => {
-      const counts: SyncCounts = { backends: fetched.size, servers: 0, created: 0, updated: 0, removed: 0, restored: 0, statusChanges: 0 };
-      const backends = await tx.hAProxyBackend.findMany({ where: { haproxyInstanceId: instanceId }, select: { id: true, backendName: true, removedAt: true } });
+      const counts: SyncCounts = {
+        backends: fetched.size,
+        servers: 0,
+        created: 0,
+        updated: 0,
+        removed: 0,
+        restored: 0,
+        statusChanges: 0,
+      };
+      const backends = await tx.hAProxyBackend.findMany({
+        where: { haproxyInstanceId: instanceId },
+        select: { id: true, backendName: true, removedAt: true },
+      });
       const byName = new Map(backends.map((b) => [b.backendName, b]));
 
       const missing = [...fetched.keys()].filter((name) => !byName.has(name));
@@ -53,17 +72,33 @@ export async function storeSync(instanceId: number, fetched: Map<string, LiveSer
       }
       const restore = backends.filter((b) => b.removedAt && fetched.has(b.backendName)).map((b) => b.id);
       const gone = backends.filter((b) => !b.removedAt && !fetched.has(b.backendName)).map((b) => b.id);
-      if (restore.length) await tx.hAProxyBackend.updateMany({ where: { id: { in: restore } }, data: { removedAt: null } });
+      if (restore.length)
+        await tx.hAProxyBackend.updateMany({ where: { id: { in: restore } }, data: { removedAt: null } });
       if (gone.length) {
         await tx.hAProxyBackend.updateMany({ where: { id: { in: gone } }, data: { removedAt: now } });
         // Servers of a vanished backend vanish with it (and come back with its next sync).
-        counts.removed += (await tx.hAProxyServer.updateMany({ where: { backendId: { in: gone }, removedAt: null }, data: { removedAt: now } })).count;
+        counts.removed += (
+          await tx.hAProxyServer.updateMany({
+            where: { backendId: { in: gone }, removedAt: null },
+            data: { removedAt: now },
+          })
+        ).count;
       }
 
       const backendIds = [...fetched.keys()].map((name) => byName.get(name)!.id);
       const stored: StoredServer[] = await tx.hAProxyServer.findMany({
         where: { backendId: { in: backendIds } },
-        select: { id: true, backendId: true, serverName: true, address: true, status: true, weight: true, currentSessions: true, maxSessions: true, removedAt: true },
+        select: {
+          id: true,
+          backendId: true,
+          serverName: true,
+          address: true,
+          status: true,
+          weight: true,
+          currentSessions: true,
+          maxSessions: true,
+          removedAt: true,
+        },
       });
       const storedBy = new Map(stored.map((s) => [`${s.backendId}\n${s.serverName}`, s]));
 
@@ -79,24 +114,39 @@ export async function storeSync(instanceId: number, fetched: Map<string, LiveSer
           seen.add(live.name);
           const s = storedBy.get(`${backendId}\n${live.name}`);
           if (!s) {
-            creates.push({ backendId, serverName: live.name, ...liveFields(live), lastStatusChange: live.status ? now : null });
+            creates.push({
+              backendId,
+              serverName: live.name,
+              ...liveFields(live),
+              lastStatusChange: live.status ? now : null,
+            });
             continue;
           }
           if (s.removedAt) counts.restored++;
-          if (s.removedAt || !sameData(s, live)) updates.push({ id: s.id, live, statusChanged: s.status !== live.status });
-          if (s.status !== live.status && live.status) history.push({ haproxyServerId: s.id, oldStatus: s.status, newStatus: live.status, changedAt: now });
+          if (s.removedAt || !sameData(s, live))
+            updates.push({ id: s.id, live, statusChanged: s.status !== live.status });
+          if (s.status !== live.status && live.status)
+            history.push({ haproxyServerId: s.id, oldStatus: s.status, newStatus: live.status, changedAt: now });
         }
-        for (const s of stored) if (s.backendId === backendId && !s.removedAt && !seen.has(s.serverName)) vanished.push(s.id);
+        for (const s of stored)
+          if (s.backendId === backendId && !s.removedAt && !seen.has(s.serverName)) vanished.push(s.id);
       }
 
       if (creates.length) {
-        const created = await tx.hAProxyServer.createManyAndReturn({ data: creates, select: { id: true, status: true } });
+        const created = await tx.hAProxyServer.createManyAndReturn({
+          data: creates,
+          select: { id: true, status: true },
+        });
         counts.created = created.length;
-        for (const s of created) if (s.status) history.push({ haproxyServerId: s.id, oldStatus: null, newStatus: s.status, changedAt: now });
+        for (const s of created)
+          if (s.status) history.push({ haproxyServerId: s.id, oldStatus: null, newStatus: s.status, changedAt: now });
       }
       if (updates.length) await bulkUpdate(tx, updates, now);
       counts.updated = updates.length;
-      if (vanished.length) counts.removed += (await tx.hAProxyServer.updateMany({ where: { id: { in: vanished } }, data: { removedAt: now } })).count;
+      if (vanished.length)
+        counts.removed += (
+          await tx.hAProxyServer.updateMany({ where: { id: { in: vanished } }, data: { removedAt: now } })
+        ).count;
       if (history.length) await tx.hAProxyServerStatusHistory.createMany({ data: history });
       counts.statusChanges = history.length;
       return counts;
@@ -137,7 +187,8 @@ async function bulkUpdate(tx: Prisma.TransactionClient, updates: Update[], now: 
  */
 export const BULK_ROWS = 1000;
 export async function analyzeAfterBulk(created: number): Promise<void> {
-  if (created >= BULK_ROWS) await db().$executeRawUnsafe("ANALYZE haproxy_backends, haproxy_servers, haproxy_server_status_history");
+  if (created >= BULK_ROWS)
+    await db().$executeRawUnsafe("ANALYZE haproxy_backends, haproxy_servers, haproxy_server_status_history");
 }
 
 /** Sync status of an instance, written outside the data transaction so a failed sync records its reason. */
@@ -149,10 +200,24 @@ export async function recordSyncResult(instanceId: number, at: Date, error: stri
 }
 
 /** One server's state as read back after a command, with its history row when the status moved. */
-export async function storeServerState(serverId: number, previousStatus: string | null, live: LiveServer, now: Date): Promise<void> {
+export async function storeServerState(
+  serverId: number,
+  previousStatus: string | null,
+  live: LiveServer,
+  now: Date,
+): Promise<void> {
   const moved = previousStatus !== live.status;
   await db().$transaction([
-    db().hAProxyServer.update({ where: { id: serverId }, data: { ...liveFields(live), ...(moved ? { lastStatusChange: now } : {}) } }),
-    ...(moved && live.status ? [db().hAProxyServerStatusHistory.create({ data: { haproxyServerId: serverId, oldStatus: previousStatus, newStatus: live.status, changedAt: now } })] : []),
+    db().hAProxyServer.update({
+      where: { id: serverId },
+      data: { ...liveFields(live), ...(moved ? { lastStatusChange: now } : {}) },
+    }),
+    ...(moved && live.status
+      ? [
+          db().hAProxyServerStatusHistory.create({
+            data: { haproxyServerId: serverId, oldStatus: previousStatus, newStatus: live.status, changedAt: now },
+          }),
+        ]
+      : []),
   ]);
 }

@@ -15,10 +15,24 @@ import { instanceTargetSelect, invalidateLive, readBackends, readServers } from 
 import { assertEnabled, haproxyOptions } from "./settings";
 import { analyzeAfterBulk, recordSyncResult, storeSync, type SyncCounts } from "./sync-store";
 
-export type SyncOutcome = { instanceId: number; ok: boolean; error: string | null; counts: SyncCounts | null; mapping: AutoMapCounts | null; durationMs: number };
-export type SyncProgress = { phase: "backends" | "servers" | "saving" | "mapping"; backendsTotal: number; backendsDone: number; startedAt: Date };
+export type SyncOutcome = {
+  instanceId: number;
+  ok: boolean;
+  error: string | null;
+  counts: SyncCounts | null;
+  mapping: AutoMapCounts | null;
+  durationMs: number;
+};
+export type SyncProgress = {
+  phase: "backends" | "servers" | "saving" | "mapping";
+  backendsTotal: number;
+  backendsDone: number;
+  startedAt: Date;
+};
 
-const holder = globalThis as { acHaproxySyncs?: Map<number, { promise: Promise<SyncOutcome>; progress: SyncProgress }> };
+const holder = globalThis as {
+  acHaproxySyncs?: Map<number, { promise: Promise<SyncOutcome>; progress: SyncProgress }>;
+};
 const running = () => (holder.acHaproxySyncs ??= new Map());
 
 /** The running sync of an instance, if any: what the UI shows while "Sync now" works. */
@@ -27,7 +41,12 @@ export const syncProgress = (instanceId: number): SyncProgress | null => running
 export function syncInstance(instanceId: number): Promise<SyncOutcome> {
   const current = running().get(instanceId);
   if (current) return current.promise;
-  const progress: SyncProgress = { phase: "backends", backendsTotal: 0, backendsDone: 0, startedAt: new Date(haproxyOptions().now()) };
+  const progress: SyncProgress = {
+    phase: "backends",
+    backendsTotal: 0,
+    backendsDone: 0,
+    startedAt: new Date(haproxyOptions().now()),
+  };
   const promise = runSync(instanceId, progress).finally(() => running().delete(instanceId));
   running().set(instanceId, { promise, progress });
   return promise;
@@ -40,16 +59,25 @@ export async function startSync(instanceId: number): Promise<{ instanceId: numbe
   if (!exists) throw notFound("HAProxy instance");
   const alreadyRunning = running().has(instanceId);
   // The outcome is stored on the instance (last_sync_*); only a database failure lands here.
-  syncInstance(instanceId).catch((error: unknown) => console.error(`[ac] haproxy sync of instance ${instanceId} failed: ${String(error)}`));
+  syncInstance(instanceId).catch((error: unknown) =>
+    console.error(`[ac] haproxy sync of instance ${instanceId} failed: ${String(error)}`),
+  );
   return { instanceId, alreadyRunning };
 }
 
 async function runSync(instanceId: number, progress: SyncProgress): Promise<SyncOutcome> {
   const o = haproxyOptions();
   const started = o.now();
-  const done = (ok: boolean, error: string | null, counts: SyncCounts | null, mapping: AutoMapCounts | null): SyncOutcome =>
-    ({ instanceId, ok, error, counts, mapping, durationMs: o.now() - started });
-  const instance = await db().hAProxyInstance.findUnique({ where: { id: instanceId }, select: { ...instanceTargetSelect, backendFilter: true } });
+  const done = (
+    ok: boolean,
+    error: string | null,
+    counts: SyncCounts | null,
+    mapping: AutoMapCounts | null,
+  ): SyncOutcome => ({ instanceId, ok, error, counts, mapping, durationMs: o.now() - started });
+  const instance = await db().hAProxyInstance.findUnique({
+    where: { id: instanceId },
+    select: { ...instanceTargetSelect, backendFilter: true },
+  });
   if (!instance) return done(false, "the instance was deleted", null, null);
   try {
     const selected = (await readBackends(instance, { fresh: true })).filter(backendMatcher(instance.backendFilter));
@@ -63,7 +91,9 @@ async function runSync(instanceId: number, progress: SyncProgress): Promise<Sync
             const servers = await readServers(instance, backend, { fresh: true });
             total += servers.length;
             if (total > MAX_HAPROXY_SERVERS_PER_SYNC) {
-              throw new Error(`the agent reports more than ${MAX_HAPROXY_SERVERS_PER_SYNC} servers for this instance; nothing was stored`);
+              throw new Error(
+                `the agent reports more than ${MAX_HAPROXY_SERVERS_PER_SYNC} servers for this instance; nothing was stored`,
+              );
             }
             progress.backendsDone++;
             return [backend, servers] as const;
@@ -95,7 +125,11 @@ export type SyncAllSummary = { instances: number; ok: number; failed: number; se
 /** The background job: every active instance, a few at a time. */
 export async function syncAllInstances(): Promise<SyncAllSummary> {
   const o = haproxyOptions();
-  const instances = await db().hAProxyInstance.findMany({ where: { isActive: true }, select: { id: true }, orderBy: { id: "asc" } });
+  const instances = await db().hAProxyInstance.findMany({
+    where: { isActive: true },
+    select: { id: true },
+    orderBy: { id: "asc" },
+  });
   const limit = pLimit(o.instanceConcurrency);
   const outcomes = await Promise.all(instances.map((i) => limit(() => syncInstance(i.id))));
   await analyzeAfterBulk(outcomes.reduce((n, r) => n + (r.counts?.created ?? 0), 0));

@@ -21,7 +21,6 @@ export const viewInput = z.object({
 });
 export type ViewInput = z.output<typeof viewInput>;
 
-
 function statusSql(status: ViewInput["status"]) {
   if (!status) return Prisma.sql`TRUE`;
   if (status !== "other") return Prisma.sql`s.status = ${status}`;
@@ -31,8 +30,12 @@ function statusSql(status: ViewInput["status"]) {
 export async function haproxyView(input: ViewInput) {
   const pattern = input.q ? likePattern(input.q) : null;
   const live = Prisma.sql`s.backend_id = b.id AND s.removed_at IS NULL AND ${statusSql(input.status)}`;
-  const nameSql = pattern ? Prisma.sql`(b.backend_name ILIKE ${pattern} OR EXISTS (SELECT 1 FROM haproxy_servers s WHERE ${live} AND s.server_name ILIKE ${pattern}))` : Prisma.sql`TRUE`;
-  const statusOnly = input.status ? Prisma.sql`EXISTS (SELECT 1 FROM haproxy_servers s WHERE ${live})` : Prisma.sql`TRUE`;
+  const nameSql = pattern
+    ? Prisma.sql`(b.backend_name ILIKE ${pattern} OR EXISTS (SELECT 1 FROM haproxy_servers s WHERE ${live} AND s.server_name ILIKE ${pattern}))`
+    : Prisma.sql`TRUE`;
+  const statusOnly = input.status
+    ? Prisma.sql`EXISTS (SELECT 1 FROM haproxy_servers s WHERE ${live})`
+    : Prisma.sql`TRUE`;
   const where = Prisma.sql`b.removed_at IS NULL
     AND ${input.instanceId ? Prisma.sql`b.haproxy_instance_id = ${input.instanceId}` : Prisma.sql`TRUE`}
     AND ${nameSql} AND ${statusOnly}`;
@@ -50,23 +53,36 @@ export async function haproxyView(input: ViewInput) {
   const whole = pageRows.filter((r) => r.name_match).map((r) => r.id);
   const byName = pageRows.filter((r) => !r.name_match).map((r) => r.id);
   const statusWhere: Prisma.HAProxyServerWhereInput =
-    input.status === "other" ? { OR: [{ status: null }, { status: { notIn: [...HAPROXY_STATUSES] } }] } : input.status ? { status: input.status } : {};
+    input.status === "other"
+      ? { OR: [{ status: null }, { status: { notIn: [...HAPROXY_STATUSES] } }] }
+      : input.status
+        ? { status: input.status }
+        : {};
 
   const [backends, servers, counts] = ids.length
     ? await Promise.all([
         db().hAProxyBackend.findMany({
           where: { id: { in: ids } },
-          select: { id: true, backendName: true, instance: { select: { id: true, name: true, server: { select: { id: true, name: true } } } } },
-        }),
-        !input.withServers ? [] : db().hAProxyServer.findMany({
-          where: {
-            removedAt: null,
-            ...statusWhere,
-            OR: [{ backendId: { in: whole } }, { backendId: { in: byName }, serverName: { contains: input.q ?? "", mode: "insensitive" } }],
+          select: {
+            id: true,
+            backendName: true,
+            instance: { select: { id: true, name: true, server: { select: { id: true, name: true } } } },
           },
-          select: { ...haproxyServerSelect, backendId: true },
-          orderBy: { serverName: "asc" },
         }),
+        !input.withServers
+          ? []
+          : db().hAProxyServer.findMany({
+              where: {
+                removedAt: null,
+                ...statusWhere,
+                OR: [
+                  { backendId: { in: whole } },
+                  { backendId: { in: byName }, serverName: { contains: input.q ?? "", mode: "insensitive" } },
+                ],
+              },
+              select: { ...haproxyServerSelect, backendId: true },
+              orderBy: { serverName: "asc" },
+            }),
         db().$queryRaw<{ backend_id: number; status: string | null; n: number }[]>`
           SELECT backend_id, status, count(*)::int AS n FROM haproxy_servers
           WHERE removed_at IS NULL AND backend_id IN (${Prisma.join(ids)}) GROUP BY 1, 2`,

@@ -20,7 +20,14 @@ export function parseTrustedProxies(value: string): string[] {
       const family = isIP(address);
       const max = family === 6 ? 128 : 32;
       const bits = prefix === undefined ? max : Number(prefix);
-      if (!family || extra !== undefined || !Number.isInteger(bits) || bits < 0 || bits > max || (prefix !== undefined && !/^\d+$/.test(prefix))) {
+      if (
+        !family ||
+        extra !== undefined ||
+        !Number.isInteger(bits) ||
+        bits < 0 ||
+        bits > max ||
+        (prefix !== undefined && !/^\d+$/.test(prefix))
+      ) {
         throw new Error(`"${entry}" is not an IP address or CIDR (e.g. 10.0.0.5 or 10.0.0.0/8)`);
       }
       return `${address.toLowerCase()}/${bits}`;
@@ -48,7 +55,11 @@ export function trustedProxyMatcher(entries: readonly string[]): (address: strin
  * the right (each proxy appends the address it saw) past trusted hops. A malformed entry stops the
  * walk at the last hop known to be real, so garbage never becomes the address.
  */
-export function clientAddress(peer: string, forwardedFor: string | undefined, trusted: (address: string) => boolean): string {
+export function clientAddress(
+  peer: string,
+  forwardedFor: string | undefined,
+  trusted: (address: string) => boolean,
+): string {
   let address = normalizeAddress(peer);
   if (!trusted(address) || !forwardedFor) return address;
   const hops = forwardedFor.split(",").map(normalizeAddress);

@@ -7,7 +7,14 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import next, { type NextConfig } from "next";
 import { CLIENT_ADDRESS_HEADER, clientAddress, markServedByAcWebServer, normalizeAddress } from "./client-address";
 
-const FORWARDED_HEADERS = ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "forwarded", "x-real-ip"];
+const FORWARDED_HEADERS = [
+  "x-forwarded-for",
+  "x-forwarded-proto",
+  "x-forwarded-host",
+  "x-forwarded-port",
+  "forwarded",
+  "x-real-ip",
+];
 
 /** Rewrites a request's headers in place before anything else reads them. */
 export function normalizeForwardedHeaders(req: IncomingMessage, trusted: (address: string) => boolean): void {
@@ -15,7 +22,11 @@ export function normalizeForwardedHeaders(req: IncomingMessage, trusted: (addres
   const headers = req.headers;
   if (trusted(peer)) {
     const forwardedFor = headers["x-forwarded-for"];
-    headers[CLIENT_ADDRESS_HEADER] = clientAddress(peer, Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor, trusted);
+    headers[CLIENT_ADDRESS_HEADER] = clientAddress(
+      peer,
+      Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor,
+      trusted,
+    );
   } else {
     for (const name of FORWARDED_HEADERS) delete headers[name];
     // Next would set it from the socket anyway; set here, it is the same and explicit.
@@ -51,7 +62,13 @@ export async function startWebServer(options: {
   conf?: NextConfig;
   trusted: (address: string) => boolean;
 }) {
-  const app = next({ dev: false, dir: options.dir ?? process.cwd(), port: options.port, hostname: options.hostname, conf: options.conf });
+  const app = next({
+    dev: false,
+    dir: options.dir ?? process.cwd(),
+    port: options.port,
+    hostname: options.hostname,
+    conf: options.conf,
+  });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = createAcHttpServer((req, res) => handle(req, res), options.trusted);

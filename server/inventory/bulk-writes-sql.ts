@@ -40,8 +40,15 @@ const isoUtc = (column: string) => `to_char("${column}", 'YYYY-MM-DD"T"HH24:MI:S
 
 /** What reconcile compares the agent's reply with. */
 export async function readStoredInstances(tx: Tx, serverId: number): Promise<StoredInstance[]> {
-  const columns = [["id", "id", "integer"], ["instanceName", "instance_name", "text"], ["appType", "app_type", "text"], ...linkColumns, ...agentColumns].map(
-    ([key, column, type]) => `${type.startsWith("timestamp") ? isoUtc(column!) : `"${column}"::${type === "integer" || type === "boolean" ? type : "text"}`} AS "${key}"`,
+  const columns = [
+    ["id", "id", "integer"],
+    ["instanceName", "instance_name", "text"],
+    ["appType", "app_type", "text"],
+    ...linkColumns,
+    ...agentColumns,
+  ].map(
+    ([key, column, type]) =>
+      `${type.startsWith("timestamp") ? isoUtc(column!) : `"${column}"::${type === "integer" || type === "boolean" ? type : "text"}`} AS "${key}"`,
   );
   const { rows } = await tx.query<StoredInstance & { startTime: string | null }>(
     `SELECT ${columns.join(", ")} FROM application_instances WHERE server_id = $1`,
@@ -66,23 +73,37 @@ export async function insertRows(tx: Tx, table: string, columns: Column[], rows:
   if (rows.length === 0) return;
   const target = columns.map(([, column]) => `"${column}"`).join(", ");
   const source = columns.map(([key]) => `r."${key}"`).join(", ");
-  await tx.query(`INSERT INTO ${table} (${target}) SELECT ${source} FROM jsonb_to_recordset($1::jsonb) AS r(${recordType(columns)})`, [json(rows)]);
+  await tx.query(
+    `INSERT INTO ${table} (${target}) SELECT ${source} FROM jsonb_to_recordset($1::jsonb) AS r(${recordType(columns)})`,
+    [json(rows)],
+  );
 }
 
 export function insertInstances(tx: Tx, serverId: number, rows: Reconciliation["creates"], now: Date) {
   const columns: Column[] = [
-    ["serverId", "server_id", "integer"], ["instanceName", "instance_name", "text"], ["appType", "app_type", '"AppType"'],
-    ["lastSeen", "last_seen", "timestamp(3)"], ["createdAt", "created_at", "timestamp(3)"], ["updatedAt", "updated_at", "timestamp(3)"],
-    ...linkColumns, ...agentColumns,
+    ["serverId", "server_id", "integer"],
+    ["instanceName", "instance_name", "text"],
+    ["appType", "app_type", '"AppType"'],
+    ["lastSeen", "last_seen", "timestamp(3)"],
+    ["createdAt", "created_at", "timestamp(3)"],
+    ["updatedAt", "updated_at", "timestamp(3)"],
+    ...linkColumns,
+    ...agentColumns,
   ];
-  return insertRows(tx, "application_instances", columns, rows.map((row) => ({ ...row, serverId, createdAt: now, updatedAt: now })));
+  return insertRows(
+    tx,
+    "application_instances",
+    columns,
+    rows.map((row) => ({ ...row, serverId, createdAt: now, updatedAt: now })),
+  );
 }
 
 /** Each update carries only the fields that changed: a column absent from a row keeps its value. */
 export async function updateInstances(tx: Tx, updates: Reconciliation["updates"], now: Date) {
   if (updates.length === 0) return;
   const sets = [...agentColumns, ...linkColumns].map(
-    ([key, column, type]) => `"${column}" = CASE WHEN u.d ? '${key}' THEN (u.d->>'${key}')::${type} ELSE i."${column}" END`,
+    ([key, column, type]) =>
+      `"${column}" = CASE WHEN u.d ? '${key}' THEN (u.d->>'${key}')::${type} ELSE i."${column}" END`,
   );
   const rows = updates.map(({ id, data }) => ({ ...data, id }));
   await tx.query(
@@ -94,10 +115,24 @@ export async function updateInstances(tx: Tx, updates: Reconciliation["updates"]
   );
 }
 
-export function insertEvents(tx: Tx, rows: { serverId: number; instanceId?: number | null; eventType: string; status: string; description: string; timestamp: Date }[]) {
+export function insertEvents(
+  tx: Tx,
+  rows: {
+    serverId: number;
+    instanceId?: number | null;
+    eventType: string;
+    status: string;
+    description: string;
+    timestamp: Date;
+  }[],
+) {
   const columns: Column[] = [
-    ["serverId", "server_id", "integer"], ["instanceId", "instance_id", "integer"], ["eventType", "event_type", '"EventType"'],
-    ["status", "status", "text"], ["description", "description", "text"], ["timestamp", "timestamp", "timestamp(3)"],
+    ["serverId", "server_id", "integer"],
+    ["instanceId", "instance_id", "integer"],
+    ["eventType", "event_type", '"EventType"'],
+    ["status", "status", "text"],
+    ["description", "description", "text"],
+    ["timestamp", "timestamp", "timestamp(3)"],
   ];
   return insertRows(tx, "events", columns, rows);
 }

@@ -40,7 +40,8 @@ export async function resolveGroups(
     links = await readLinks(client, names);
   }
   const resolved = new Map<string, GroupLink>();
-  for (const [name, link] of links) if (link.catalogId) resolved.set(name, { groupId: link.groupId, catalogId: link.catalogId });
+  for (const [name, link] of links)
+    if (link.catalogId) resolved.set(name, { groupId: link.groupId, catalogId: link.catalogId });
   return resolved;
 }
 

@@ -25,19 +25,26 @@ export async function pollServers(
 ): Promise<{ summary: CycleSummary; outcomes: PollOutcome[] }> {
   const started = Date.now();
   const [servers, statusMap] = await Promise.all([
-    db().server.findMany({ where: where.ids ? { id: { in: where.ids } } : {}, select: pollTargetSelect, orderBy: { id: "asc" } }),
+    db().server.findMany({
+      where: where.ids ? { id: { in: where.ids } } : {},
+      select: pollTargetSelect,
+      orderBy: { id: "asc" },
+    }),
     loadStatusMap(),
   ]);
   const limit = pLimit(options.concurrency ?? config().POLL_CONCURRENCY);
   const touches: { id: number; at: Date; fingerprint: string }[] = [];
   const deferTouch = (check: (typeof touches)[number]) => void touches.push(check);
-  const outcomes = await Promise.all(servers.map((server) => limit(() => pollServer(server, { ...options, deferTouch, statusMap }))));
+  const outcomes = await Promise.all(
+    servers.map((server) => limit(() => pollServer(server, { ...options, deferTouch, statusMap }))),
+  );
 
   // Servers whose stored state moved while the cycle ran get a full pass instead of a touch.
   const moved = new Set(await touchUnchangedServers(touches));
   if (moved.size > 0) {
     for (const [index, server] of servers.entries()) {
-      if (moved.has(server.id)) outcomes[index] = await pollServer({ ...server, appsFingerprint: null }, { ...options, statusMap });
+      if (moved.has(server.id))
+        outcomes[index] = await pollServer({ ...server, appsFingerprint: null }, { ...options, statusMap });
     }
   }
 

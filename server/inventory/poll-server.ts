@@ -2,13 +2,25 @@
 // One server's failure is recorded on that server and never thrown to the caller, so a cycle
 // goes on with the others. A server is never polled twice at once in this process.
 import { createHash } from "node:crypto";
-import { clientOptionsFromConfig, decodeAppsReply, fetchAppsRaw, pingAgent, type AgentClientOptions } from "../agent/client";
+import {
+  clientOptionsFromConfig,
+  decodeAppsReply,
+  fetchAppsRaw,
+  pingAgent,
+  type AgentClientOptions,
+} from "../agent/client";
 import { config } from "../config";
 import { db } from "../db";
 import { logUnexpectedError } from "../error-report";
 import { resolveGroups } from "./groups";
 import { reconcile } from "./reconcile";
-import { touchUnchangedServers, writeAppsFailure, writeReconciliation, writeServerOffline, writeStoreFailure } from "./poll-store-sql";
+import {
+  touchUnchangedServers,
+  writeAppsFailure,
+  writeReconciliation,
+  writeServerOffline,
+  writeStoreFailure,
+} from "./poll-store-sql";
 import { errorMessage } from "../../lib/errors";
 import { loadStatusMap, type StatusMap } from "./status-map";
 
@@ -34,7 +46,13 @@ export type PollOutcome = {
 };
 
 export const pollTargetSelect = {
-  id: true, name: true, ip: true, port: true, status: true, agentToken: true, appsFingerprint: true,
+  id: true,
+  name: true,
+  ip: true,
+  port: true,
+  status: true,
+  agentToken: true,
+  appsFingerprint: true,
 } as const;
 
 const noCounts = { created: 0, updated: 0, vanished: 0, versionChanges: 0, events: 0 };
@@ -47,7 +65,8 @@ export type PollOptions = {
   statusMap?: StatusMap;
 };
 
-const inFlight = ((globalThis as { acPollsInFlight?: Map<number, Promise<PollOutcome>> }).acPollsInFlight ??= new Map());
+const inFlight = ((globalThis as { acPollsInFlight?: Map<number, Promise<PollOutcome>> }).acPollsInFlight ??=
+  new Map());
 
 /** Polls the server, or joins the poll of it already running. */
 export function pollServer(target: PollTarget, options: PollOptions = {}): Promise<PollOutcome> {
@@ -100,12 +119,20 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
     // A database failure while storing: the transaction rolled back; say so on the server, whose
     // error every viewer reads, with an id only (the database's message is in the log).
     const reason = `could not store the agent's reply (error id ${logUnexpectedError(`poll ${target.name}`, error)}; the details are in AC's log)`;
-    await writeStoreFailure(target.id, reason, new Date()).catch((e) => console.error(`[ac] poll ${target.name}: could not record that either: ${errorMessage(e)}`));
+    await writeStoreFailure(target.id, reason, new Date()).catch((e) =>
+      console.error(`[ac] poll ${target.name}: could not record that either: ${errorMessage(e)}`),
+    );
     return { ...base, status: "online", result: "apps_failed", error: reason };
   }
 }
 
-async function applyReply(target: PollTarget, body: Buffer, fingerprint: string, now: Date, statusMap: StatusMap): Promise<PollOutcome> {
+async function applyReply(
+  target: PollTarget,
+  body: Buffer,
+  fingerprint: string,
+  now: Date,
+  statusMap: StatusMap,
+): Promise<PollOutcome> {
   const base = { serverId: target.id, server: target.name, status: "online" as const };
   let reply;
   try {

@@ -19,12 +19,24 @@ async function setServerState(
   const coercions = state.coercions && (Object.keys(state.coercions).length ? JSON.stringify(state.coercions) : null);
   await tx.query(
     `UPDATE servers SET status = $2::"ServerStatus", last_check = $3::timestamp(3), last_error = $4, apps_fingerprint = $5, updated_at = $3::timestamp(3)${coercions === undefined ? "" : ", agent_coercions = $6::jsonb"} WHERE id = $1`,
-    [serverId, state.status, now.toISOString(), state.lastError, state.fingerprint, ...(coercions === undefined ? [] : [coercions])],
+    [
+      serverId,
+      state.status,
+      now.toISOString(),
+      state.lastError,
+      state.fingerprint,
+      ...(coercions === undefined ? [] : [coercions]),
+    ],
   );
 }
 
 const connectEvent = (serverId: number, name: string, now: Date) => ({
-  serverId, instanceId: null, timestamp: now, eventType: "connect" as const, status: "online", description: `Agent of ${name} is answering`,
+  serverId,
+  instanceId: null,
+  timestamp: now,
+  eventType: "connect" as const,
+  status: "online",
+  description: `Agent of ${name} is answering`,
 });
 
 /**
@@ -32,18 +44,36 @@ const connectEvent = (serverId: number, name: string, now: Date) => ({
  * written, with history, events and the server's own row. Planned under the lock, so an update
  * task that recorded a new version a moment before is seen and not recorded a second time.
  */
-export function writeReconciliation(serverId: number, makePlan: (stored: StoredInstance[]) => Reconciliation, server: ServerResult, now: Date) {
+export function writeReconciliation(
+  serverId: number,
+  makePlan: (stored: StoredInstance[]) => Reconciliation,
+  server: ServerResult,
+  now: Date,
+) {
   return pgTransaction(async (tx) => {
     const previous = await lockServer(tx, serverId);
     const plan = makePlan(await readStoredInstances(tx, serverId));
     await insertInstances(tx, serverId, plan.creates, now);
     await updateInstances(tx, plan.updates, now);
     await markVanished(tx, plan.vanished, now);
-    await insertVersionHistory(tx, plan.history.map((row) => ({ ...row, serverName: server.name, changedAt: now })), pollingSource);
-    const events: Parameters<typeof insertEvents>[1] = plan.events.map((event) => ({ ...event, serverId, timestamp: now }));
+    await insertVersionHistory(
+      tx,
+      plan.history.map((row) => ({ ...row, serverName: server.name, changedAt: now })),
+      pollingSource,
+    );
+    const events: Parameters<typeof insertEvents>[1] = plan.events.map((event) => ({
+      ...event,
+      serverId,
+      timestamp: now,
+    }));
     if (previous !== "online") events.push(connectEvent(serverId, server.name, now));
     await insertEvents(tx, events);
-    await setServerState(tx, serverId, { status: "online", lastError: server.lastError, fingerprint: server.fingerprint, coercions: server.coercions }, now);
+    await setServerState(
+      tx,
+      serverId,
+      { status: "online", lastError: server.lastError, fingerprint: server.fingerprint, coercions: server.coercions },
+      now,
+    );
     return plan;
   });
 }
@@ -77,7 +107,9 @@ export async function writeAppsFailure(serverId: number, name: string, reason: s
  * statement for all. Returns the ids whose stored state moved meanwhile (another poll set it
  * offline, say): those need a full pass.
  */
-export async function touchUnchangedServers(checks: { id: number; at: Date; fingerprint: string }[]): Promise<number[]> {
+export async function touchUnchangedServers(
+  checks: { id: number; at: Date; fingerprint: string }[],
+): Promise<number[]> {
   if (checks.length === 0) return [];
   const ids = checks.map((c) => c.id);
   const { rows } = await dbPool().query<{ id: number }>(
@@ -93,7 +125,8 @@ export async function touchUnchangedServers(checks: { id: number; at: Date; fing
 
 /** Storing a reply failed (its transaction rolled back): say why on the server, and compare the next reply in full. */
 export async function writeStoreFailure(serverId: number, reason: string, now: Date): Promise<void> {
-  await dbPool().query(`UPDATE servers SET last_error = $2, apps_fingerprint = NULL, updated_at = $3::timestamp(3) WHERE id = $1`, [
-    serverId, reason, now.toISOString(),
-  ]);
+  await dbPool().query(
+    `UPDATE servers SET last_error = $2, apps_fingerprint = NULL, updated_at = $3::timestamp(3) WHERE id = $1`,
+    [serverId, reason, now.toISOString()],
+  );
 }

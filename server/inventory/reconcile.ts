@@ -40,11 +40,32 @@ export type StoredInstance = AgentFields & {
 export type GroupLink = { groupId: number; catalogId: number };
 
 export type Reconciliation = {
-  creates: (AgentFields & { instanceName: string; appType: AppType; instanceNumber: number; groupId: number; catalogId: number; lastSeen: Date })[];
-  updates: { id: number; data: Partial<AgentFields> & { groupId?: number; catalogId?: number; instanceNumber?: number; lastSeen: Date } }[];
+  creates: (AgentFields & {
+    instanceName: string;
+    appType: AppType;
+    instanceNumber: number;
+    groupId: number;
+    catalogId: number;
+    lastSeen: Date;
+  })[];
+  updates: {
+    id: number;
+    data: Partial<AgentFields> & { groupId?: number; catalogId?: number; instanceNumber?: number; lastSeen: Date };
+  }[];
   /** Instances the agent no longer reports: become offline, last_seen = now. */
   vanished: number[];
-  history: { instanceId: number; instanceName: string; oldVersion: string | null; newVersion: string | null; oldTag: string | null; newTag: string | null; oldImage: string | null; newImage: string | null; oldDistrPath: string | null; newDistrPath: string | null }[];
+  history: {
+    instanceId: number;
+    instanceName: string;
+    oldVersion: string | null;
+    newVersion: string | null;
+    oldTag: string | null;
+    newTag: string | null;
+    oldImage: string | null;
+    newImage: string | null;
+    oldDistrPath: string | null;
+    newDistrPath: string | null;
+  }[];
   events: { instanceId: number; eventType: EventType; description: string; status: string }[];
 };
 
@@ -89,7 +110,10 @@ function changedFields(stored: StoredInstance, next: AgentFields): Partial<Agent
 }
 
 /** docs/inventory.md, "Version history": an existing instance, version or tag changed, and the new value not empty. */
-export function isVersionChange(stored: Pick<AgentFields, "version" | "tag">, next: Pick<AgentFields, "version" | "tag">) {
+export function isVersionChange(
+  stored: Pick<AgentFields, "version" | "tag">,
+  next: Pick<AgentFields, "version" | "tag">,
+) {
   const changed = stored.version !== next.version || stored.tag !== next.tag;
   return changed && !!(next.version || next.tag);
 }
@@ -107,15 +131,23 @@ type VersionFields = Pick<AgentFields, "version" | "tag" | "image" | "distrPath"
 
 /** The old and new values a version history row keeps. */
 export const versionChangeFields = (old: VersionFields, next: VersionFields) => ({
-  oldVersion: old.version, newVersion: next.version,
-  oldTag: old.tag, newTag: next.tag,
-  oldImage: old.image, newImage: next.image,
-  oldDistrPath: old.distrPath, newDistrPath: next.distrPath,
+  oldVersion: old.version,
+  newVersion: next.version,
+  oldTag: old.tag,
+  newTag: next.tag,
+  oldImage: old.image,
+  newImage: next.image,
+  oldDistrPath: old.distrPath,
+  newDistrPath: next.distrPath,
 });
 
 /** The text of an update event, whoever saw the change (a poll, or an update task with its `notes`). */
-export const updateEventText = (instanceName: string, old: Pick<AgentFields, "version" | "tag">, next: Pick<AgentFields, "version" | "tag">, notes?: string) =>
-  `${instanceName}: ${label(old)} → ${label(next)}${notes ? ` (${notes})` : ""}`;
+export const updateEventText = (
+  instanceName: string,
+  old: Pick<AgentFields, "version" | "tag">,
+  next: Pick<AgentFields, "version" | "tag">,
+  notes?: string,
+) => `${instanceName}: ${label(old)} → ${label(next)}${notes ? ` (${notes})` : ""}`;
 
 export function reconcile(
   stored: StoredInstance[],
@@ -142,24 +174,56 @@ export function reconcile(
     if (!link) throw new Error(`group "${groupName}" was not resolved before reconcile`);
     const row = byKey.get(key);
     if (!row) {
-      result.creates.push({ ...next, instanceName: app.instanceName, appType: app.appType, instanceNumber, ...link, lastSeen: now });
+      result.creates.push({
+        ...next,
+        instanceName: app.instanceName,
+        appType: app.appType,
+        instanceNumber,
+        ...link,
+        lastSeen: now,
+      });
       continue;
     }
     const changes = changedFields(row, next);
-    const relink = row.groupId !== link.groupId || row.catalogId !== link.catalogId || row.instanceNumber !== instanceNumber;
+    const relink =
+      row.groupId !== link.groupId || row.catalogId !== link.catalogId || row.instanceNumber !== instanceNumber;
     if (Object.keys(changes).length === 0 && !relink) continue;
-    result.updates.push({ id: row.id, data: { ...changes, ...(relink ? { ...link, instanceNumber } : {}), lastSeen: now } });
+    result.updates.push({
+      id: row.id,
+      data: { ...changes, ...(relink ? { ...link, instanceNumber } : {}), lastSeen: now },
+    });
 
     if (isVersionChange(row, next)) {
       result.history.push({ instanceId: row.id, instanceName: row.instanceName, ...versionChangeFields(row, next) });
-      result.events.push({ instanceId: row.id, eventType: "update", status: next.status, description: updateEventText(app.instanceName, row, next) });
+      result.events.push({
+        instanceId: row.id,
+        eventType: "update",
+        status: next.status,
+        description: updateEventText(app.instanceName, row, next),
+      });
     }
     // The same raw status read differently is the status map changing, not the app: no event.
     const event = row.rawStatus === next.rawStatus ? null : statusEvent(row.status, next.status);
     if (event) {
-      result.events.push({ instanceId: row.id, eventType: event, status: next.status, description: `${app.instanceName} is ${next.status} (was ${row.status})` });
-    } else if (row.status === "online" && next.status === "online" && row.startTime && next.startTime && !same(row.startTime, next.startTime)) {
-      result.events.push({ instanceId: row.id, eventType: "restart", status: next.status, description: `${app.instanceName} restarted` });
+      result.events.push({
+        instanceId: row.id,
+        eventType: event,
+        status: next.status,
+        description: `${app.instanceName} is ${next.status} (was ${row.status})`,
+      });
+    } else if (
+      row.status === "online" &&
+      next.status === "online" &&
+      row.startTime &&
+      next.startTime &&
+      !same(row.startTime, next.startTime)
+    ) {
+      result.events.push({
+        instanceId: row.id,
+        eventType: "restart",
+        status: next.status,
+        description: `${app.instanceName} restarted`,
+      });
     }
   }
 
@@ -168,7 +232,12 @@ export function reconcile(
     if (seen.has(key) || untouched.has(key) || row.status === "offline") continue;
     result.vanished.push(row.id);
     if (row.status === "online") {
-      result.events.push({ instanceId: row.id, eventType: "stop", status: "offline", description: `${row.instanceName} is no longer reported by the agent` });
+      result.events.push({
+        instanceId: row.id,
+        eventType: "stop",
+        status: "offline",
+        description: `${row.instanceName} is no longer reported by the agent`,
+      });
     }
   }
   return result;

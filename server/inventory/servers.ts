@@ -5,13 +5,23 @@ import { uniqueViolation } from "../db-errors";
 import { AppError, notFound } from "../errors";
 
 export const serverInput = z.object({
-  name: z.string().trim().min(1, "required").max(100).regex(/^[\p{L}\p{N}._-]+$/u, "letters, digits and . _ - only"),
+  name: z
+    .string()
+    .trim()
+    .min(1, "required")
+    .max(100)
+    .regex(/^[\p{L}\p{N}._-]+$/u, "letters, digits and . _ - only"),
   ip: z.union([z.ipv4(), z.ipv6()], { error: "must be an IPv4 or IPv6 address" }),
   port: z.number({ error: "must be a number" }).int().min(1, "1–65535").max(65535, "1–65535"),
   isHaproxyNode: z.boolean().default(false),
   isEurekaNode: z.boolean().default(false),
   /** Sent to the agent; empty clears it. */
-  agentToken: z.string().trim().max(500).nullish().transform((v) => v || null),
+  agentToken: z
+    .string()
+    .trim()
+    .max(500)
+    .nullish()
+    .transform((v) => v || null),
 });
 
 export type ServerInput = z.infer<typeof serverInput>;
@@ -21,15 +31,25 @@ function conflict(error: unknown, input: Partial<ServerInput>): never {
   if (fields !== null) {
     throw new AppError(
       "CONFLICT",
-      fields.includes("name") ? `A server named "${input.name}" already exists` : `Another server already uses ${input.ip}:${input.port}`,
+      fields.includes("name")
+        ? `A server named "${input.name}" already exists`
+        : `Another server already uses ${input.ip}:${input.port}`,
     );
   }
   throw error;
 }
 
 export const serverSelect = {
-  id: true, name: true, ip: true, port: true, status: true, lastCheck: true, lastError: true,
-  isHaproxyNode: true, isEurekaNode: true, createdAt: true,
+  id: true,
+  name: true,
+  ip: true,
+  port: true,
+  status: true,
+  lastCheck: true,
+  lastError: true,
+  isHaproxyNode: true,
+  isEurekaNode: true,
+  createdAt: true,
 } satisfies Prisma.ServerSelect;
 
 export async function createServer(input: ServerInput) {

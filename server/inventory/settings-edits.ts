@@ -11,17 +11,21 @@ import { getCatalogEntry } from "./queries/catalog";
 import { getInstance } from "./queries/instance-detail";
 import { positiveId as id } from "../../lib/schemas";
 
-
 const playbookPath = z
   .string()
   .max(500, { error: "at most 500 characters", abort: true })
-  .regex(/^\/[^\0\r\n]*\.ya?ml$/, { error: "must be an absolute path to a .yml or .yaml playbook, e.g. /etc/ansible/update-app.yml", abort: true })
+  .regex(/^\/[^\0\r\n]*\.ya?ml$/, {
+    error: "must be an absolute path to a .yml or .yaml playbook, e.g. /etc/ansible/update-app.yml",
+    abort: true,
+  })
   // Async: the tRPC input parser awaits it, and the form shows the reason at the field.
   .superRefine(async (value, ctx) => {
     const problem = await playbookPathProblem(value);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
-const artifactUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).max(2000, "at most 2000 characters");
+const artifactUrl = z
+  .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+  .max(2000, "at most 2000 characters");
 const artifactExtension = z
   .string()
   .max(20, "at most 20 characters")
@@ -29,8 +33,20 @@ const artifactExtension = z
 
 /** Optional in a patch (absent = unchanged); "" or null clears the setting. */
 const clearable = <T extends z.ZodType<string, string>>(schema: T) =>
-  z.string().trim().transform((v) => v || null).pipe(schema.nullable()).nullable().optional();
-const description = z.string().trim().max(2000, "at most 2000 characters").transform((v) => v || null).nullable().optional();
+  z
+    .string()
+    .trim()
+    .transform((v) => v || null)
+    .pipe(schema.nullable())
+    .nullable()
+    .optional();
+const description = z
+  .string()
+  .trim()
+  .max(2000, "at most 2000 characters")
+  .transform((v) => v || null)
+  .nullable()
+  .optional();
 
 export const instanceSettingsInput = z.object({
   id,
@@ -49,7 +65,13 @@ export const groupSettingsInput = z
     batchGroupingStrategy: z
       .enum(BatchGroupingStrategy, { error: `must be one of ${Object.values(BatchGroupingStrategy).join(", ")}` })
       .optional(),
-    batchSize: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "1–1000").max(1000, "1–1000").nullable().optional(),
+    batchSize: z
+      .number({ error: "must be a number" })
+      .int("must be a whole number")
+      .min(1, "1–1000")
+      .max(1000, "1–1000")
+      .nullable()
+      .optional(),
   })
   .refine((v) => !(v.batchGroupingStrategy === "fixed_size" && v.batchSize === null), {
     path: ["batchSize"],
@@ -65,25 +87,33 @@ export const catalogSettingsInput = z.object({
 });
 
 export async function updateInstanceSettings({ id, ...patch }: z.output<typeof instanceSettingsInput>) {
-  if (!(await db().applicationInstance.findUnique({ where: { id }, select: { id: true } }))) throw notFound("Application instance");
+  if (!(await db().applicationInstance.findUnique({ where: { id }, select: { id: true } })))
+    throw notFound("Application instance");
   await db().applicationInstance.update({ where: { id }, data: patch, select: { id: true } });
   return getInstance(id);
 }
 
 export async function updateGroupSettings({ id, ...patch }: z.output<typeof groupSettingsInput>) {
-  const stored = await db().applicationGroup.findUnique({ where: { id }, select: { batchGroupingStrategy: true, batchSize: true } });
+  const stored = await db().applicationGroup.findUnique({
+    where: { id },
+    select: { batchGroupingStrategy: true, batchSize: true },
+  });
   if (!stored) throw notFound("Application group");
   const strategy = patch.batchGroupingStrategy ?? stored.batchGroupingStrategy;
   const batchSize = patch.batchSize === undefined ? stored.batchSize : patch.batchSize;
   if (strategy === "fixed_size" && !batchSize) {
-    throw new AppError("BAD_REQUEST", "The fixed_size strategy needs a batch size: set one, or choose another strategy");
+    throw new AppError(
+      "BAD_REQUEST",
+      "The fixed_size strategy needs a batch size: set one, or choose another strategy",
+    );
   }
   await db().applicationGroup.update({ where: { id }, data: patch, select: { id: true } });
   return getGroupSettings(id);
 }
 
 export async function updateCatalogSettings({ id, ...patch }: z.output<typeof catalogSettingsInput>) {
-  if (!(await db().applicationCatalog.findUnique({ where: { id }, select: { id: true } }))) throw notFound("Catalog entry");
+  if (!(await db().applicationCatalog.findUnique({ where: { id }, select: { id: true } })))
+    throw notFound("Catalog entry");
   await db().applicationCatalog.update({ where: { id }, data: patch, select: { id: true } });
   return getCatalogEntry(id);
 }

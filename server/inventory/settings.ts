@@ -11,7 +11,11 @@ export type SettingsChain = {
   customArtifactUrl: string | null;
   customArtifactExtension: string | null;
   group: { updatePlaybookPath: string | null; artifactListUrl: string | null; artifactExtension: string | null } | null;
-  catalog: { defaultPlaybookPath: string | null; defaultArtifactUrl: string | null; defaultArtifactExt: string | null } | null;
+  catalog: {
+    defaultPlaybookPath: string | null;
+    defaultArtifactUrl: string | null;
+    defaultArtifactExt: string | null;
+  } | null;
 };
 
 function firstSet(candidates: [SettingSource, string | null | undefined][]): Effective {

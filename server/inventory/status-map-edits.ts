@@ -21,13 +21,19 @@ export const statusMappingInput = z.object({
     .max(STATUS_MAX_LENGTH, `at most ${STATUS_MAX_LENGTH} characters`)
     .regex(/^[^\u0000-\u001f\u007f]+$/, "no control characters")
     .transform((v) => statusKey(v)!)
-    .refine((v) => !(canonicalStatuses as readonly string[]).includes(v), "is one of AC's own statuses, which always mean themselves"),
+    .refine(
+      (v) => !(canonicalStatuses as readonly string[]).includes(v),
+      "is one of AC's own statuses, which always mean themselves",
+    ),
   status: z.enum(mappableStatuses, { error: `must be one of ${mappableStatuses.join(", ")}` }),
 });
 export type StatusMappingInput = z.output<typeof statusMappingInput>;
 
 export function listStatusMappings() {
-  return db().statusMapping.findMany({ select: statusMappingSelect, orderBy: [{ appType: "asc" }, { rawStatus: "asc" }] });
+  return db().statusMapping.findMany({
+    select: statusMappingSelect,
+    orderBy: [{ appType: "asc" }, { rawStatus: "asc" }],
+  });
 }
 
 /** The defaults, for the admin page and the docs: key → status, in table order. */
@@ -41,9 +47,17 @@ export async function setStatusMapping(input: StatusMappingInput) {
     const where = { appType_rawStatus: { appType: input.appType, rawStatus: input.rawStatus } };
     const existing = await tx.statusMapping.findUnique({ where, select: { id: true } });
     if (!existing && (await tx.statusMapping.count()) >= MAX_STATUS_MAPPINGS) {
-      throw new AppError("PRECONDITION_FAILED", `The status map is full (${MAX_STATUS_MAPPINGS} entries): delete entries that are no longer needed first`);
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        `The status map is full (${MAX_STATUS_MAPPINGS} entries): delete entries that are no longer needed first`,
+      );
     }
-    return tx.statusMapping.upsert({ where, create: input, update: { status: input.status }, select: statusMappingSelect });
+    return tx.statusMapping.upsert({
+      where,
+      create: input,
+      update: { status: input.status },
+      select: statusMappingSelect,
+    });
   });
 }
 

@@ -10,7 +10,12 @@ import { normalizeStatus, type StatusOverrides } from "./status";
 
 /** What an admin may map a status to: no_data is AC's own (the agent does not answer), and
  * mapping to unknown would change nothing. */
-export const mappableStatuses = ["online", "offline", "starting", "stopping"] as const satisfies readonly InstanceStatus[];
+export const mappableStatuses = [
+  "online",
+  "offline",
+  "starting",
+  "stopping",
+] as const satisfies readonly InstanceStatus[];
 export type MappableStatus = (typeof mappableStatuses)[number];
 
 export type StatusMapEntry = { appType: AppKind; rawStatus: string; status: InstanceStatus };

@@ -5,7 +5,14 @@
 import type { InstanceStatus } from "../generated/prisma/enums";
 
 /** AC's own statuses: an agent that already speaks them is taken at its word. */
-export const canonicalStatuses: readonly InstanceStatus[] = ["online", "offline", "unknown", "starting", "stopping", "no_data"];
+export const canonicalStatuses: readonly InstanceStatus[] = [
+  "online",
+  "offline",
+  "unknown",
+  "starting",
+  "stopping",
+  "no_data",
+];
 
 /** The status table of docs/inventory.md, unchanged. */
 export const agentStatusMap: Readonly<Record<string, InstanceStatus>> = {

@@ -5,29 +5,59 @@
 // other: whichever writes second finds the version stored and records no second change.
 import type { PgTx } from "../db";
 import { insertEvents, insertRows, type Column } from "./bulk-writes-sql";
-import { isVersionChange, updateEventText, versionChangeFields, type AgentFields, type Reconciliation } from "./reconcile";
+import {
+  isVersionChange,
+  updateEventText,
+  versionChangeFields,
+  type AgentFields,
+  type Reconciliation,
+} from "./reconcile";
 
 /** Locks the server's row and returns its status as stored now (not as a poll cycle first read it). */
 export async function lockServer(tx: PgTx, serverId: number): Promise<string> {
-  const { rows } = await tx.query<{ status: string }>("SELECT status::text FROM servers WHERE id = $1 FOR UPDATE", [serverId]);
+  const { rows } = await tx.query<{ status: string }>("SELECT status::text FROM servers WHERE id = $1 FOR UPDATE", [
+    serverId,
+  ]);
   if (!rows[0]) throw new Error(`server ${serverId} was deleted while its result was being written`);
   return rows[0].status;
 }
 
-type Source = { changedBy: "agent"; changeSource: "polling" } | { changedBy: "user"; changeSource: "update_task"; taskId: string; notes: string };
+type Source =
+  | { changedBy: "agent"; changeSource: "polling" }
+  | { changedBy: "user"; changeSource: "update_task"; taskId: string; notes: string };
 export const pollingSource: Source = { changedBy: "agent", changeSource: "polling" };
 
 const historyColumns: Column[] = [
-  ["instanceId", "instance_id", "integer"], ["serverName", "server_name", "text"], ["instanceName", "instance_name", "text"],
-  ["oldVersion", "old_version", "text"], ["newVersion", "new_version", "text"], ["oldTag", "old_tag", "text"], ["newTag", "new_tag", "text"],
-  ["oldImage", "old_image", "text"], ["newImage", "new_image", "text"], ["oldDistrPath", "old_distr_path", "text"], ["newDistrPath", "new_distr_path", "text"],
-  ["changedAt", "changed_at", "timestamp(3)"], ["changedBy", "changed_by", '"ChangedBy"'], ["changeSource", "change_source", '"ChangeSource"'],
-  ["taskId", "task_id", "uuid"], ["notes", "notes", "text"],
+  ["instanceId", "instance_id", "integer"],
+  ["serverName", "server_name", "text"],
+  ["instanceName", "instance_name", "text"],
+  ["oldVersion", "old_version", "text"],
+  ["newVersion", "new_version", "text"],
+  ["oldTag", "old_tag", "text"],
+  ["newTag", "new_tag", "text"],
+  ["oldImage", "old_image", "text"],
+  ["newImage", "new_image", "text"],
+  ["oldDistrPath", "old_distr_path", "text"],
+  ["newDistrPath", "new_distr_path", "text"],
+  ["changedAt", "changed_at", "timestamp(3)"],
+  ["changedBy", "changed_by", '"ChangedBy"'],
+  ["changeSource", "change_source", '"ChangeSource"'],
+  ["taskId", "task_id", "uuid"],
+  ["notes", "notes", "text"],
 ];
 
 /** Version history rows, in one statement. */
-export function insertVersionHistory(tx: PgTx, rows: (Reconciliation["history"][number] & { serverName: string; changedAt: Date })[], source: Source) {
-  return insertRows(tx, "application_version_history", historyColumns, rows.map((row) => ({ ...row, taskId: null, notes: null, ...source })));
+export function insertVersionHistory(
+  tx: PgTx,
+  rows: (Reconciliation["history"][number] & { serverName: string; changedAt: Date })[],
+  source: Source,
+) {
+  return insertRows(
+    tx,
+    "application_version_history",
+    historyColumns,
+    rows.map((row) => ({ ...row, taskId: null, notes: null, ...source })),
+  );
 }
 
 export type ConfirmedVersion = {
@@ -57,10 +87,25 @@ export async function writeConfirmedVersion(tx: PgTx, c: ConfirmedVersion, now: 
   if (!stored) throw new Error(`instance ${instance.name} on ${instance.serverName} was deleted meanwhile`);
   const source = { changedBy: "user", changeSource: "update_task", taskId: c.taskId, notes: c.notes } as const;
   if (isVersionChange(stored, reported)) {
-    const change = { instanceId: instance.id, instanceName: instance.name, serverName: instance.serverName, changedAt: now, ...versionChangeFields(stored, reported) };
+    const change = {
+      instanceId: instance.id,
+      instanceName: instance.name,
+      serverName: instance.serverName,
+      changedAt: now,
+      ...versionChangeFields(stored, reported),
+    };
     await insertVersionHistory(tx, [change], source);
     const description = updateEventText(instance.name, stored, reported, c.notes);
-    await insertEvents(tx, [{ serverId: instance.serverId, instanceId: instance.id, eventType: "update", status: reported.status, timestamp: now, description }]);
+    await insertEvents(tx, [
+      {
+        serverId: instance.serverId,
+        instanceId: instance.id,
+        eventType: "update",
+        status: reported.status,
+        timestamp: now,
+        description,
+      },
+    ]);
   } else {
     // A poll saw the new version first (between the playbook and this check): its row is this task's.
     await tx.query(
@@ -74,5 +119,8 @@ export async function writeConfirmedVersion(tx: PgTx, c: ConfirmedVersion, now: 
        last_seen = $7::timestamp(3), updated_at = $7::timestamp(3) WHERE id = $1`,
     [instance.id, reported.version, reported.tag, reported.image, reported.distrPath, reported.status, at],
   );
-  await tx.query(`UPDATE servers SET apps_fingerprint = NULL, updated_at = $2::timestamp(3) WHERE id = $1`, [instance.serverId, at]);
+  await tx.query(`UPDATE servers SET apps_fingerprint = NULL, updated_at = $2::timestamp(3) WHERE id = $1`, [
+    instance.serverId,
+    at,
+  ]);
 }

@@ -7,7 +7,9 @@ const DAY = 86_400_000;
 
 export async function cleanupOldRecords(now = new Date()) {
   const { CLEAN_EVENTS_OLDER_THAN, CLEAN_TASKS_OLDER_THAN } = config();
-  const events = await db().event.deleteMany({ where: { timestamp: { lt: new Date(now.getTime() - CLEAN_EVENTS_OLDER_THAN * DAY) } } });
+  const events = await db().event.deleteMany({
+    where: { timestamp: { lt: new Date(now.getTime() - CLEAN_EVENTS_OLDER_THAN * DAY) } },
+  });
   const tasks = await db().task.deleteMany({
     where: {
       status: { in: ["succeeded", "failed", "cancelled", "interrupted"] },

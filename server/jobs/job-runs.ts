@@ -14,7 +14,13 @@ export async function recordJobRun<T extends Prisma.InputJsonValue | null>(
   try {
     const summary = await work();
     const durationMs = Date.now() - started.getTime();
-    const data = { lastRunAt: started, lastOkAt: new Date(), durationMs, summary: summary ?? Prisma.DbNull, lastError: null };
+    const data = {
+      lastRunAt: started,
+      lastOkAt: new Date(),
+      durationMs,
+      summary: summary ?? Prisma.DbNull,
+      lastError: null,
+    };
     await db().jobRun.upsert({ where: { name }, create: { name, ...data }, update: data });
     return summary;
   } catch (error) {

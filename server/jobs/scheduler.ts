@@ -22,7 +22,12 @@ export function startScheduler(): void {
     return;
   }
   const onError = () => undefined; // recordJobRun already logged it; keep the schedule going
-  const job = <T extends Prisma.InputJsonValue | null>(name: JobName, pattern: string, interval: number | undefined, work: () => Promise<T>) =>
+  const job = <T extends Prisma.InputJsonValue | null>(
+    name: JobName,
+    pattern: string,
+    interval: number | undefined,
+    work: () => Promise<T>,
+  ) =>
     new Cron(pattern, { name, protect: true, interval, catch: onError }, async () => {
       await recordJobRun(name, work);
     });
@@ -33,7 +38,9 @@ export function startScheduler(): void {
     // Starts update tasks left pending (the parallel limit was reached, or AC restarted).
     job("task-queue", "* * * * * *", 5, async () => (await dispatchTasks(), { runningHere: runningHere().length })),
     // HAPROXY_ENABLED=false: no job at all, the module's API and pages say it is off.
-    ...(settings.HAPROXY_ENABLED ? [job("haproxy-sync", "* * * * * *", settings.HAPROXY_POLLING_INTERVAL, syncAllInstances)] : []),
+    ...(settings.HAPROXY_ENABLED
+      ? [job("haproxy-sync", "* * * * * *", settings.HAPROXY_POLLING_INTERVAL, syncAllInstances)]
+      : []),
   ];
   console.log(`[ac] scheduler started: ${globalForScheduler.acScheduler.map((job) => job.name).join(", ")}`);
 }

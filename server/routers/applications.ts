@@ -9,9 +9,15 @@ const id = z.object({ id: positiveId });
 
 export const applicationsRouter = router({
   /** Keyset-paginated: pass nextCursor / prevCursor back with the same filters, sort and dir. */
-  list: authorized("inventory.read").input(instanceListInput).query(({ input }) => listInstances(input)),
+  list: authorized("inventory.read")
+    .input(instanceListInput)
+    .query(({ input }) => listInstances(input)),
   /** Every field, plus the effective update settings and where each value comes from. */
-  get: authorized("inventory.read").input(id).query(({ input }) => getInstance(input.id)),
+  get: authorized("inventory.read")
+    .input(id)
+    .query(({ input }) => getInstance(input.id)),
   /** The instance's own overrides (custom_*); "" or null clears one so the group's value applies. */
-  updateSettings: authorized("settings.manage").input(instanceSettingsInput).mutation(({ input }) => updateInstanceSettings(input)),
+  updateSettings: authorized("settings.manage")
+    .input(instanceSettingsInput)
+    .mutation(({ input }) => updateInstanceSettings(input)),
 });

@@ -1,7 +1,12 @@
 import { z } from "zod";
 import { catalogListInput, getCatalogEntry, listCatalog } from "../inventory/queries/catalog";
 import { getGroup, groupListInput, listGroups } from "../inventory/queries/groups";
-import { catalogSettingsInput, groupSettingsInput, updateCatalogSettings, updateGroupSettings } from "../inventory/settings-edits";
+import {
+  catalogSettingsInput,
+  groupSettingsInput,
+  updateCatalogSettings,
+  updateGroupSettings,
+} from "../inventory/settings-edits";
 import { authorized, router } from "../trpc/init";
 import { positiveId } from "../../lib/schemas";
 
@@ -9,14 +14,26 @@ const id = z.object({ id: positiveId });
 
 export const groupsRouter = router({
   /** With instance counts and a version-drift flag per group. */
-  list: authorized("inventory.read").input(groupListInput).query(({ input }) => listGroups(input)),
+  list: authorized("inventory.read")
+    .input(groupListInput)
+    .query(({ input }) => listGroups(input)),
   /** Settings (own and effective), and every instance across servers with its version and status. */
-  get: authorized("inventory.read").input(id).query(({ input }) => getGroup(input.id)),
-  updateSettings: authorized("settings.manage").input(groupSettingsInput).mutation(({ input }) => updateGroupSettings(input)),
+  get: authorized("inventory.read")
+    .input(id)
+    .query(({ input }) => getGroup(input.id)),
+  updateSettings: authorized("settings.manage")
+    .input(groupSettingsInput)
+    .mutation(({ input }) => updateGroupSettings(input)),
 });
 
 export const catalogRouter = router({
-  list: authorized("inventory.read").input(catalogListInput).query(({ input }) => listCatalog(input)),
-  get: authorized("inventory.read").input(id).query(({ input }) => getCatalogEntry(input.id)),
-  updateSettings: authorized("settings.manage").input(catalogSettingsInput).mutation(({ input }) => updateCatalogSettings(input)),
+  list: authorized("inventory.read")
+    .input(catalogListInput)
+    .query(({ input }) => listCatalog(input)),
+  get: authorized("inventory.read")
+    .input(id)
+    .query(({ input }) => getCatalogEntry(input.id)),
+  updateSettings: authorized("settings.manage")
+    .input(catalogSettingsInput)
+    .mutation(({ input }) => updateCatalogSettings(input)),
 });

@@ -1,11 +1,27 @@
 import { z } from "zod";
 import { actorName } from "../auth/actor";
 import { commandInput, recordRefusedCommand, runServerCommand } from "../haproxy/commands";
-import { actionActors, actionListInput, historyInput, listActions, serverDetail, serversOfInstance, statusHistory } from "../haproxy/history";
+import {
+  actionActors,
+  actionListInput,
+  historyInput,
+  listActions,
+  serverDetail,
+  serversOfInstance,
+  statusHistory,
+} from "../haproxy/history";
 import { createInstance, deleteInstance, instanceInput, instancePatch, updateInstance } from "../haproxy/instances";
 import { liveBackends } from "../haproxy/live-view";
 import { mapServer, mappingCandidates, unmapServer } from "../haproxy/mapping";
-import { backendListInput, haproxySummary, instanceListInput, listBackends, listInstances, listServers, serverListInput } from "../haproxy/queries";
+import {
+  backendListInput,
+  haproxySummary,
+  instanceListInput,
+  listBackends,
+  listInstances,
+  listServers,
+  serverListInput,
+} from "../haproxy/queries";
 import { startSync, syncProgress } from "../haproxy/sync";
 import { haproxyView, viewInput } from "../haproxy/view";
 import { authorized, router } from "../trpc/init";
@@ -18,29 +34,51 @@ export const haproxyRouter = router({
   /** Fleet-wide counts: instances (active, failing, breaker not closed), backends, servers by status; `enabled`. */
   summary: authorized("haproxy.read").query(() => haproxySummary()),
   /** Instances (optionally of one server) with last sync, breaker state, a running sync's progress, server counts. */
-  instances: authorized("haproxy.read").input(instanceListInput).query(({ input }) => listInstances(input)),
+  instances: authorized("haproxy.read")
+    .input(instanceListInput)
+    .query(({ input }) => listInstances(input)),
   /** Backends of an instance with server counts by status; removed ones only with includeRemoved. */
-  backends: authorized("haproxy.read").input(backendListInput).query(({ input }) => listBackends(input)),
+  backends: authorized("haproxy.read")
+    .input(backendListInput)
+    .query(({ input }) => listBackends(input)),
   /** Servers of a backend with their mapping; removed ones only with includeRemoved. */
-  servers: authorized("haproxy.read").input(serverListInput).query(({ input }) => listServers(input)),
+  servers: authorized("haproxy.read")
+    .input(serverListInput)
+    .query(({ input }) => listServers(input)),
   /** The /haproxy page: backends a page at a time with their servers, filtered by instance, status, text. */
-  view: authorized("haproxy.read").input(viewInput).query(({ input }) => haproxyView(input)),
+  view: authorized("haproxy.read")
+    .input(viewInput)
+    .query(({ input }) => haproxyView(input)),
   /** An instance's backends as the agent reports them now (cached); the stored ones, with the error, when it cannot be read. */
-  liveBackends: authorized("haproxy.read").input(instanceId).query(({ input }) => liveBackends(input.instanceId)),
+  liveBackends: authorized("haproxy.read")
+    .input(instanceId)
+    .query(({ input }) => liveBackends(input.instanceId)),
   /** One server: state, mapping, backend and instance. */
-  server: authorized("haproxy.read").input(serverId).query(({ input }) => serverDetail(input.haproxyServerId)),
+  server: authorized("haproxy.read")
+    .input(serverId)
+    .query(({ input }) => serverDetail(input.haproxyServerId)),
   /** A server's status changes, newest first. */
-  statusHistory: authorized("haproxy.read").input(historyInput).query(({ input }) => statusHistory(input)),
+  statusHistory: authorized("haproxy.read")
+    .input(historyInput)
+    .query(({ input }) => statusHistory(input)),
   /** HAProxy servers mapped to one application instance. */
-  forApplicationInstance: authorized("haproxy.read").input(z.object({ applicationInstanceId: id })).query(({ input }) => serversOfInstance(input.applicationInstanceId)),
+  forApplicationInstance: authorized("haproxy.read")
+    .input(z.object({ applicationInstanceId: id }))
+    .query(({ input }) => serversOfInstance(input.applicationInstanceId)),
   /** Every command attempt (success, failed, refused), newest first. */
-  actions: authorized("haproxy.read").input(actionListInput).query(({ input }) => listActions(input)),
+  actions: authorized("haproxy.read")
+    .input(actionListInput)
+    .query(({ input }) => listActions(input)),
   actionActors: authorized("haproxy.read").query(() => actionActors()),
 
   /** Starts a sync and returns at once; `instances` shows its progress, then last_sync_*. */
-  syncNow: authorized("haproxy.sync").input(instanceId).mutation(({ input }) => startSync(input.instanceId)),
+  syncNow: authorized("haproxy.sync")
+    .input(instanceId)
+    .mutation(({ input }) => startSync(input.instanceId)),
   /** The running sync of an instance, or null when none runs. */
-  syncStatus: authorized("haproxy.read").input(instanceId).query(({ input }) => ({ running: syncProgress(input.instanceId) })),
+  syncStatus: authorized("haproxy.read")
+    .input(instanceId)
+    .query(({ input }) => ({ running: syncProgress(input.instanceId) })),
   /** drain / ready / maint: ok false with the agent's reason on failure. A caller without the role is logged as refused. */
   command: authorized("haproxy.command", { onForbidden: recordRefusedCommand })
     .input(commandInput)
@@ -54,10 +92,18 @@ export const haproxyRouter = router({
     .input(serverId.extend({ applicationInstanceId: id }))
     .mutation(({ input, ctx }) => mapServer(input.haproxyServerId, input.applicationInstanceId, actorName(ctx.actor))),
   /** Removes the mapping; auto-mapping decides again at once. */
-  unmap: authorized("haproxy.map").input(serverId).mutation(({ input, ctx }) => unmapServer(input.haproxyServerId, actorName(ctx.actor))),
+  unmap: authorized("haproxy.map")
+    .input(serverId)
+    .mutation(({ input, ctx }) => unmapServer(input.haproxyServerId, actorName(ctx.actor))),
 
-  createInstance: authorized("haproxy.manage").input(instanceInput).mutation(({ input }) => createInstance(input)),
-  updateInstance: authorized("haproxy.manage").input(instancePatch).mutation(({ input }) => updateInstance(input)),
+  createInstance: authorized("haproxy.manage")
+    .input(instanceInput)
+    .mutation(({ input }) => createInstance(input)),
+  updateInstance: authorized("haproxy.manage")
+    .input(instancePatch)
+    .mutation(({ input }) => updateInstance(input)),
   /** Deletes the instance with its backends, servers and status history; the action log stays. */
-  deleteInstance: authorized("haproxy.manage").input(z.object({ id })).mutation(({ input }) => deleteInstance(input.id)),
+  deleteInstance: authorized("haproxy.manage")
+    .input(z.object({ id }))
+    .mutation(({ input }) => deleteInstance(input.id)),
 });

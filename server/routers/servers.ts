@@ -21,15 +21,27 @@ const serverPatch = id.extend({
 });
 
 export const serversRouter = router({
-  list: authorized("inventory.read").input(serverListInput).query(({ input }) => listServers(input)),
+  list: authorized("inventory.read")
+    .input(serverListInput)
+    .query(({ input }) => listServers(input)),
   /** Id and name of every server, for filters and pickers. */
   options: authorized("inventory.read").query(() => serverOptions()),
-  get: authorized("inventory.read").input(id).query(({ input }) => getServer(input.id)),
+  get: authorized("inventory.read")
+    .input(id)
+    .query(({ input }) => getServer(input.id)),
 
-  create: authorized("servers.manage").input(serverInput).mutation(({ input }) => createServer(input)),
-  update: authorized("servers.manage").input(serverPatch).mutation(({ input: { id, ...patch } }) => updateServer(id, patch)),
+  create: authorized("servers.manage")
+    .input(serverInput)
+    .mutation(({ input }) => createServer(input)),
+  update: authorized("servers.manage")
+    .input(serverPatch)
+    .mutation(({ input: { id, ...patch } }) => updateServer(id, patch)),
   /** Deletes the server and its instances; events and version history stay (see docs/api.md). */
-  delete: authorized("servers.manage").input(id).mutation(({ input }) => deleteServer(input.id)),
+  delete: authorized("servers.manage")
+    .input(id)
+    .mutation(({ input }) => deleteServer(input.id)),
 
-  pollNow: authorized("poll.now").input(pollNowInput).mutation(({ input }) => pollNow(input)),
+  pollNow: authorized("poll.now")
+    .input(pollNowInput)
+    .mutation(({ input }) => pollNow(input)),
 });

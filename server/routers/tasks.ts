@@ -13,20 +13,36 @@ const groupId = z.object({ groupId: positiveId });
 
 export const tasksRouter = router({
   /** Filters: status, group, who started it, created between from and to. Newest first. */
-  list: authorized("tasks.read").input(taskListInput).query(({ input }) => listTasks(input)),
+  list: authorized("tasks.read")
+    .input(taskListInput)
+    .query(({ input }) => listTasks(input)),
   /** Groups that have tasks (id, name), for a filter. */
   groupOptions: authorized("tasks.read").query(() => taskGroupOptions()),
   /** Target, parameters, plan and per-step progress (no log). */
-  get: authorized("tasks.read").input(taskId).query(({ input }) => getTask(input.id)),
+  get: authorized("tasks.read")
+    .input(taskId)
+    .query(({ input }) => getTask(input.id)),
   /** The log from `offset` on, with `nextOffset` for the next call, and the task's current state. */
-  log: authorized("tasks.read").input(taskLogInput).query(({ input }) => taskLog(input)),
+  log: authorized("tasks.read")
+    .input(taskLogInput)
+    .query(({ input }) => taskLog(input)),
   /** The group's installable versions, newest first; read again when older than TAGS_CACHE_MAX_AGE. */
-  versions: authorized("tasks.read").input(groupId).query(({ input }) => availableVersions(input.groupId)),
+  versions: authorized("tasks.read")
+    .input(groupId)
+    .query(({ input }) => availableVersions(input.groupId)),
   /** Reads the group's version list now; a failure keeps the last good list and returns its reason. */
-  refreshVersions: authorized("task.start").input(groupId).mutation(({ input }) => availableVersions(input.groupId, { refresh: true })),
+  refreshVersions: authorized("task.start")
+    .input(groupId)
+    .mutation(({ input }) => availableVersions(input.groupId, { refresh: true })),
   /** The plan an update would run: batches, playbooks, artifact URLs, HAProxy servers, warnings. */
-  preview: authorized("task.start").input(updateRequestInput).mutation(async ({ input }) => (await previewUpdate(input)).plan),
+  preview: authorized("task.start")
+    .input(updateRequestInput)
+    .mutation(async ({ input }) => (await previewUpdate(input)).plan),
   /** Starts an update task (pending until a slot is free); CONFLICT when an instance is already in one. */
-  start: authorized("task.start").input(updateRequestInput).mutation(({ input, ctx }) => startUpdateTask(input, actorName(ctx.actor))),
-  cancel: authorized("task.cancel").input(cancelInput).mutation(({ input, ctx }) => cancelTask(input, actorName(ctx.actor))),
+  start: authorized("task.start")
+    .input(updateRequestInput)
+    .mutation(({ input, ctx }) => startUpdateTask(input, actorName(ctx.actor))),
+  cancel: authorized("task.cancel")
+    .input(cancelInput)
+    .mutation(({ input, ctx }) => cancelTask(input, actorName(ctx.actor))),
 });

@@ -38,11 +38,24 @@ export const usersRouter = router({
     .query(({ input }) => listUsers(input)),
 
   create: authorized("users.manage")
-    .input(z.object({ login: loginSchema, password: passwordSchema, role, displayName: z.string().trim().max(100).optional() }))
+    .input(
+      z.object({
+        login: loginSchema,
+        password: passwordSchema,
+        role,
+        displayName: z.string().trim().max(100).optional(),
+      }),
+    )
     .mutation(({ input }) => createUser(input)),
 
   update: authorized("users.manage")
-    .input(id.extend({ role: role.optional(), disabled: z.boolean().optional(), displayName: z.string().trim().max(100).nullable().optional() }))
+    .input(
+      id.extend({
+        role: role.optional(),
+        disabled: z.boolean().optional(),
+        displayName: z.string().trim().max(100).nullable().optional(),
+      }),
+    )
     .mutation(({ ctx, input: { id, ...patch } }) =>
       updateUser(id, patch, ctx.actor.kind === "user" ? ctx.actor.id : undefined),
     ),
@@ -59,7 +72,13 @@ export const apiTokensRouter = router({
 
   /** Returns the secret once; it cannot be read again. */
   create: authorized("tokens.manage")
-    .input(z.object({ name: z.string().trim().min(2).max(100), role, expiresInDays: z.number().int().min(1).max(3650).optional() }))
+    .input(
+      z.object({
+        name: z.string().trim().min(2).max(100),
+        role,
+        expiresInDays: z.number().int().min(1).max(3650).optional(),
+      }),
+    )
     .mutation(({ ctx, input }) =>
       createApiToken({
         name: input.name,
@@ -70,5 +89,7 @@ export const apiTokensRouter = router({
       }),
     ),
 
-  revoke: authorized("tokens.manage").input(id).mutation(({ input }) => revokeApiToken(input.id)),
+  revoke: authorized("tokens.manage")
+    .input(id)
+    .mutation(({ input }) => revokeApiToken(input.id)),
 });

@@ -40,7 +40,11 @@ export async function fleetOverview() {
       take: ATTENTION,
     }),
     db().event.findMany({ select: eventSelect, orderBy: [{ timestamp: "desc" }, { id: "desc" }], take: RECENT }),
-    db().applicationVersionHistory.findMany({ select: versionChangeSelect, orderBy: [{ changedAt: "desc" }, { id: "desc" }], take: RECENT }),
+    db().applicationVersionHistory.findMany({
+      select: versionChangeSelect,
+      orderBy: [{ changedAt: "desc" }, { id: "desc" }],
+      take: RECENT,
+    }),
   ]);
   const byStatus = <S extends string>(rows: { status: S; _count: { _all: number } }[]) =>
     Object.fromEntries(rows.map((row) => [row.status, row._count._all])) as Partial<Record<S, number>>;

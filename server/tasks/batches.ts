@@ -21,7 +21,11 @@ function groupBy<T>(items: T[], key: (item: T) => string | number): T[][] {
   return [...groups.values()];
 }
 
-export function makeBatches<T extends Batchable>(instances: T[], strategy: BatchGroupingStrategy, batchSize: number | null): T[][] {
+export function makeBatches<T extends Batchable>(
+  instances: T[],
+  strategy: BatchGroupingStrategy,
+  batchSize: number | null,
+): T[][] {
   const sorted = [...instances].sort(byServerThenNumber);
   if (sorted.length === 0) return [];
   switch (strategy) {
@@ -34,7 +38,10 @@ export function makeBatches<T extends Batchable>(instances: T[], strategy: Batch
       return Array.from({ length: Math.ceil(sorted.length / size) }, (_, i) => sorted.slice(i * size, (i + 1) * size));
     }
     case "by_instance_number":
-      return groupBy([...sorted].sort((a, b) => a.number - b.number || byServerThenNumber(a, b)), (instance) => instance.number);
+      return groupBy(
+        [...sorted].sort((a, b) => a.number - b.number || byServerThenNumber(a, b)),
+        (instance) => instance.number,
+      );
     case "all_at_once":
       return [sorted];
   }

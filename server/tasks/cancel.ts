@@ -21,7 +21,12 @@ export async function cancelTask({ id, mode }: z.output<typeof cancelInput>, act
   if (task.status === "pending") {
     const { count } = await db().task.updateMany({
       where: { id, status: "pending" },
-      data: { status: "cancelled", cancelRequested: true, finishedAt: new Date(), error: `Cancelled by ${actor} before it started` },
+      data: {
+        status: "cancelled",
+        cancelRequested: true,
+        finishedAt: new Date(),
+        error: `Cancelled by ${actor} before it started`,
+      },
     });
     if (count === 1) {
       await appendLog(id, `[ac ${stamp()}] cancelled by ${actor} before it started\n`);
@@ -34,9 +39,15 @@ export async function cancelTask({ id, mode }: z.output<typeof cancelInput>, act
     const now = await db().task.findUniqueOrThrow({ where: { id }, select: { status: true } });
     throw new AppError("CONFLICT", `The task has already finished (${now.status})`);
   }
-  await appendLog(id, `[ac ${stamp()}] cancel requested by ${actor}: ${mode === "now" ? "now" : "after the current step"}\n`);
+  await appendLog(
+    id,
+    `[ac ${stamp()}] cancel requested by ${actor}: ${mode === "now" ? "now" : "after the current step"}\n`,
+  );
   if (mode === "now" && !abortRunningTask(id)) {
-    return { status: "running" as const, note: "The task runs in another AC process: it stops after its current step." };
+    return {
+      status: "running" as const,
+      note: "The task runs in another AC process: it stops after its current step.",
+    };
   }
   return { status: "running" as const, note: mode === "now" ? "Stopping now." : "It stops after the current step." };
 }

@@ -46,7 +46,9 @@ async function waitForTarget(instance: PlanInstance, run: ConfirmRun): Promise<P
       last = `agent check failed: ${(error as Error).message}`;
     }
     if (Date.now() + run.pollMs > deadline) {
-      throw new StepFailed(`${instance.name} on ${instance.server.name} ${last} after ${run.timeoutMs / 1000} s; expected ${run.targetVersion} online`);
+      throw new StepFailed(
+        `${instance.name} on ${instance.server.name} ${last} after ${run.timeoutMs / 1000} s; expected ${run.targetVersion} online`,
+      );
     }
     await sleep(run.pollMs, run.signal);
   }
@@ -56,7 +58,11 @@ async function recordUpdate(instance: PlanInstance, app: ParsedApp, run: Confirm
   const reported = agentFields(app);
   const confirmed = {
     instance: { id: instance.id, name: instance.name, serverId: instance.server.id, serverName: instance.server.name },
-    reported, taskId: run.taskId, notes: `update task ${run.taskId} by ${run.createdBy}`, target: run.targetVersion, since: run.playbookStartedAt,
+    reported,
+    taskId: run.taskId,
+    notes: `update task ${run.taskId} by ${run.createdBy}`,
+    target: run.targetVersion,
+    since: run.playbookStartedAt,
   };
   await pgTransaction((tx) => writeConfirmedVersion(tx, confirmed, new Date()));
   return reported.version ?? reported.tag;
@@ -71,7 +77,10 @@ export async function confirmInstances(instances: PlanInstance[], run: ConfirmRu
   const notes: string[] = [];
   for (const [i, result] of results.entries()) {
     const instance = instances[i]!;
-    if (result.status === "fulfilled") notes.push(`${instance.name} on ${instance.server.name}: ${await recordUpdate(instance, result.value, run)} online`);
+    if (result.status === "fulfilled")
+      notes.push(
+        `${instance.name} on ${instance.server.name}: ${await recordUpdate(instance, result.value, run)} online`,
+      );
   }
   const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
   const cancelled = failures.find((f) => f instanceof Cancelled);

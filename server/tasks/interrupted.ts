@@ -42,7 +42,12 @@ export async function markInterruptedTasks(): Promise<number> {
     const place = progress && current ? where(progress, current.batch, current.step) : "before its first step";
     if (progress && current) {
       const step = progress.batches[current.batch]?.steps.find((s) => s.name === current.step);
-      if (step && step.status === "running") Object.assign(step, { status: "failed", finishedAt: new Date().toISOString(), note: "interrupted: AC stopped" });
+      if (step && step.status === "running")
+        Object.assign(step, {
+          status: "failed",
+          finishedAt: new Date().toISOString(),
+          note: "interrupted: AC stopped",
+        });
       progress.failure = { batch: current.batch, step: current.step, message: "interrupted: AC stopped" };
     }
     const killed = endLeftoverPlaybook(task.id, progress?.playbookPid ?? null);
@@ -50,7 +55,12 @@ export async function markInterruptedTasks(): Promise<number> {
     const error = `Interrupted: AC stopped during ${place}. HAProxy servers of that batch may still be drained; check before starting again.`;
     const { count } = await db().task.updateMany({
       where: { id: task.id, status: "running" },
-      data: { status: "interrupted", finishedAt: new Date(), error, ...(progress ? { progress: progress as unknown as Prisma.InputJsonValue } : {}) },
+      data: {
+        status: "interrupted",
+        finishedAt: new Date(),
+        error,
+        ...(progress ? { progress: progress as unknown as Prisma.InputJsonValue } : {}),
+      },
     });
     if (count) {
       const line = `[ac ${new Date().toISOString().slice(11, 19)}] ${error}${killed ? ` (${killed})` : ""}\n`;

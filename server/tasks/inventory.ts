@@ -13,7 +13,8 @@ export type InventoryInput = { instances: PlanInstance[]; targetVersion: string 
 export type ExtraVarsInput = { taskId: string; targetVersion: string; batch: { index: number; total: number } };
 
 /** `<server>__<instance>`: letters of any script, digits, `_ . -` kept, anything else `_`. */
-const baseHostName = (i: PlanInstance) => `${i.server.name}__${i.name}`.normalize("NFC").replace(/[^\p{L}\p{M}\p{N}_.-]/gu, "_");
+const baseHostName = (i: PlanInstance) =>
+  `${i.server.name}__${i.name}`.normalize("NFC").replace(/[^\p{L}\p{M}\p{N}_.-]/gu, "_");
 
 /**
  * Inventory host names, unique per instance: two instances with one name on one server (a docker

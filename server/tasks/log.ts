@@ -44,7 +44,8 @@ export class TaskLog {
 
   private push(text: string, ours: boolean) {
     if (!ours && this.written + this.buffer.length + text.length > MAX_LOG_CHARS) {
-      if (!this.truncated) this.buffer += `\n[ac ${clock()}] log longer than ${MAX_LOG_CHARS} characters: further playbook output is not kept\n`;
+      if (!this.truncated)
+        this.buffer += `\n[ac ${clock()}] log longer than ${MAX_LOG_CHARS} characters: further playbook output is not kept\n`;
       this.truncated = true;
       return;
     }
@@ -72,9 +73,11 @@ export class TaskLog {
     this.buffer = "";
     if (chunk) {
       this.written += chunk.length;
-      this.flushing = this.flushing.then(() => appendLog(this.taskId, chunk)).catch((error: unknown) => {
-        console.error(`[ac] task ${this.taskId}: could not write its log: ${(error as Error).message}`);
-      });
+      this.flushing = this.flushing
+        .then(() => appendLog(this.taskId, chunk))
+        .catch((error: unknown) => {
+          console.error(`[ac] task ${this.taskId}: could not write its log: ${(error as Error).message}`);
+        });
     }
     return this.flushing;
   }

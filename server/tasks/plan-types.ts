@@ -58,7 +58,13 @@ export type Plan = {
   problems: string[];
 };
 
-export type StepState = { name: StepName; status: StepStatus; startedAt: string | null; finishedAt: string | null; note: string | null };
+export type StepState = {
+  name: StepName;
+  status: StepStatus;
+  startedAt: string | null;
+  finishedAt: string | null;
+  note: string | null;
+};
 export type BatchProgress = { status: BatchStatus; steps: StepState[] };
 
 export type TaskProgress = {
@@ -71,8 +77,15 @@ export type TaskProgress = {
 };
 
 export function initialProgress(plan: Plan): TaskProgress {
-  const steps = (): StepState[] => STEP_NAMES.map((name) => ({ name, status: "pending", startedAt: null, finishedAt: null, note: null }));
-  return { plan, batches: plan.batches.map(() => ({ status: "pending", steps: steps() })), current: null, failure: null, playbookPid: null };
+  const steps = (): StepState[] =>
+    STEP_NAMES.map((name) => ({ name, status: "pending", startedAt: null, finishedAt: null, note: null }));
+  return {
+    plan,
+    batches: plan.batches.map(() => ({ status: "pending", steps: steps() })),
+    current: null,
+    failure: null,
+    playbookPid: null,
+  };
 }
 
 /** "batch 2/3, step playbook": how logs and errors name a place in the run. */

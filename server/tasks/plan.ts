@@ -39,13 +39,28 @@ export const updateRequestInput = z
     waitAfterUpdateSec: delay.optional(),
     confirmTimeoutSec: z.number().int().min(1).max(3600).optional(),
   })
-  .refine((v) => v.groupId !== undefined || v.instanceIds !== undefined, { message: "pick a group or some instances", path: ["instanceIds"] });
+  .refine((v) => v.groupId !== undefined || v.instanceIds !== undefined, {
+    message: "pick a group or some instances",
+    path: ["instanceIds"],
+  });
 export type UpdateRequest = z.output<typeof updateRequestInput>;
 
 const instanceSelect = {
-  id: true, instanceName: true, instanceNumber: true, appType: true, status: true, version: true, tag: true, distrPath: true,
-  path: true, image: true, composeProjectDir: true,
-  groupId: true, customPlaybookPath: true, customArtifactUrl: true, customArtifactExtension: true,
+  id: true,
+  instanceName: true,
+  instanceNumber: true,
+  appType: true,
+  status: true,
+  version: true,
+  tag: true,
+  distrPath: true,
+  path: true,
+  image: true,
+  composeProjectDir: true,
+  groupId: true,
+  customPlaybookPath: true,
+  customArtifactUrl: true,
+  customArtifactExtension: true,
   server: { select: { id: true, name: true, ip: true, status: true } },
   ...settingsChainInclude,
 } as const;
@@ -59,13 +74,17 @@ async function loadInstances(request: UpdateRequest) {
   }
   if (rows.length === 0) throw new AppError("BAD_REQUEST", "The group has no instances to update");
   const groupIds = new Set(rows.map((row) => row.groupId));
-  if (groupIds.size > 1) throw new AppError("BAD_REQUEST", "Pick instances of one group: the batch strategy and versions are a group's");
+  if (groupIds.size > 1)
+    throw new AppError("BAD_REQUEST", "Pick instances of one group: the batch strategy and versions are a group's");
   const groupId = rows[0]!.groupId;
   if (request.groupId !== undefined && groupId !== request.groupId) {
     throw new AppError("BAD_REQUEST", `Instance ${rows[0]!.instanceName} is not in group ${request.groupId}`);
   }
   const group = groupId
-    ? await db().applicationGroup.findUnique({ where: { id: groupId }, select: { id: true, name: true, batchGroupingStrategy: true, batchSize: true } })
+    ? await db().applicationGroup.findUnique({
+        where: { id: groupId },
+        select: { id: true, name: true, batchGroupingStrategy: true, batchSize: true },
+      })
     : null;
   return { rows, group };
 }
@@ -90,13 +109,25 @@ export async function buildPlan(request: UpdateRequest, haproxy: HaproxyPort) {
     if (row.server.status !== "online") warnings.push(`${where}: the server is ${row.server.status}`);
     else if (row.status !== "online") warnings.push(`${where} is ${row.status}`);
     if (currentVersion(row) === request.targetVersion) warnings.push(`${where} already runs ${request.targetVersion}`);
-    const haproxyServers = mapped.filter((m) => m.instanceId === row.id).map(({ haproxyServerId, label, status }) => ({ haproxyServerId, label, status }));
-    if (parameters.orchestrateHaproxy && haproxyServers.length === 0) warnings.push(`${where}: no HAProxy server mapped, updated without draining`);
+    const haproxyServers = mapped
+      .filter((m) => m.instanceId === row.id)
+      .map(({ haproxyServerId, label, status }) => ({ haproxyServerId, label, status }));
+    if (parameters.orchestrateHaproxy && haproxyServers.length === 0)
+      warnings.push(`${where}: no HAProxy server mapped, updated without draining`);
     return {
-      id: row.id, name: row.instanceName, number: row.instanceNumber, appType: row.appType,
+      id: row.id,
+      name: row.instanceName,
+      number: row.instanceNumber,
+      appType: row.appType,
       server: { id: row.server.id, name: row.server.name, ip: row.server.ip },
-      currentVersion: currentVersion(row), distrPath: row.distrPath, path: row.path, image: row.image, composeProjectDir: row.composeProjectDir,
-      playbook: settings.playbookPath, artifactUrl: settings.artifactUrl, artifactExtension: settings.artifactExtension,
+      currentVersion: currentVersion(row),
+      distrPath: row.distrPath,
+      path: row.path,
+      image: row.image,
+      composeProjectDir: row.composeProjectDir,
+      playbook: settings.playbookPath,
+      artifactUrl: settings.artifactUrl,
+      artifactExtension: settings.artifactExtension,
       haproxy: haproxyServers,
     };
   });
@@ -106,12 +137,15 @@ export async function buildPlan(request: UpdateRequest, haproxy: HaproxyPort) {
     const resolved = await resolvePlaybook(playbook);
     if (!resolved.ok) problems.push(resolved.problem);
   }
-  const batches = makeBatches(instances, parameters.strategy, parameters.batchSize).map((batch, index) => ({ index, instances: batch }));
+  const batches = makeBatches(instances, parameters.strategy, parameters.batchSize).map((batch, index) => ({
+    index,
+    instances: batch,
+  }));
   const plan: Plan = {
     group: group ? { id: group.id, name: group.name } : null,
     targetVersion: parameters.targetVersion,
     strategy: parameters.strategy,
-    batchSize: parameters.strategy === "fixed_size" ? parameters.batchSize ?? 1 : null,
+    batchSize: parameters.strategy === "fixed_size" ? (parameters.batchSize ?? 1) : null,
     batches,
     warnings,
     problems,

@@ -46,7 +46,12 @@ export async function resolvePlaybook(file: string): Promise<ResolvedPlaybook> {
   const outside = await playbookPathProblem(file);
   if (outside) return { ok: false, problem: `Playbook ${file} ${outside}` };
   const { real, exists } = await realPathOf(file);
-  const isFile = exists && (await fs.stat(real).then((s) => s.isFile(), () => false));
+  const isFile =
+    exists &&
+    (await fs.stat(real).then(
+      (s) => s.isFile(),
+      () => false,
+    ));
   if (!isFile) return { ok: false, problem: `Playbook ${file} does not exist on the AC host` };
   return { ok: true, path: real };
 }

@@ -65,7 +65,8 @@ function execute(run: PlaybookRun, args: string[], cwd: string): Promise<void> {
     pending += text;
     const lines = pending.split("\n");
     pending = lines.pop()!;
-    for (const line of lines) if (/^(fatal|failed): /.test(line) && failures.length < 3) failures.push(line.slice(0, 500));
+    for (const line of lines)
+      if (/^(fatal|failed): /.test(line) && failures.length < 3) failures.push(line.slice(0, 500));
   };
   return new Promise<void>((resolve, reject) => {
     const child = spawn(run.bin, args, {
@@ -80,9 +81,12 @@ function execute(run: PlaybookRun, args: string[], cwd: string): Promise<void> {
       ended = why;
       const pid = child.pid;
       const sent = killGroup(pid, "SIGTERM");
-      run.log.line(`${why === "cancel" ? "cancel now" : "playbook timed out"}: terminating the playbook's process group ${pid} (SIGTERM${sent ? "" : ", already gone"})`);
+      run.log.line(
+        `${why === "cancel" ? "cancel now" : "playbook timed out"}: terminating the playbook's process group ${pid} (SIGTERM${sent ? "" : ", already gone"})`,
+      );
       setTimeout(() => {
-        if (killGroup(pid, "SIGKILL")) run.log.line(`process group ${pid} still alive after ${KILL_GRACE_MS / 1000} s: SIGKILL sent`);
+        if (killGroup(pid, "SIGKILL"))
+          run.log.line(`process group ${pid} still alive after ${KILL_GRACE_MS / 1000} s: SIGKILL sent`);
       }, KILL_GRACE_MS).unref();
     };
     const timer = setTimeout(() => stop("timeout"), run.timeoutMs);
@@ -107,7 +111,10 @@ function execute(run: PlaybookRun, args: string[], cwd: string): Promise<void> {
       run.signal.removeEventListener("abort", onAbort);
       run.onPid(null).catch(() => undefined);
       if (ended === "cancel") return reject(new Cancelled());
-      if (ended === "timeout") return reject(new StepFailed(`ansible-playbook did not finish within ${run.timeoutMs / 1000} s and was killed`));
+      if (ended === "timeout")
+        return reject(
+          new StepFailed(`ansible-playbook did not finish within ${run.timeoutMs / 1000} s and was killed`),
+        );
       if (code === 0) return resolve();
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       reject(new StepFailed(`ansible-playbook ${how}${failures.length ? `: ${failures.join(" | ")}` : ""}`));

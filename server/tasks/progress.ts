@@ -34,7 +34,8 @@ export class ProgressTracker {
   batchDone(batch: number, status: BatchStatus): Promise<unknown> {
     this.state.batches[batch]!.status = status;
     // Steps a stopped batch never reached stay visible as such.
-    if (status !== "succeeded") for (const step of this.state.batches[batch]!.steps) if (step.status === "pending") step.status = "skipped";
+    if (status !== "succeeded")
+      for (const step of this.state.batches[batch]!.steps) if (step.status === "pending") step.status = "skipped";
     return this.save();
   }
 
@@ -51,7 +52,8 @@ export class ProgressTracker {
   /** Saves are chained so an older snapshot never lands after a newer one. */
   save(): Promise<unknown> {
     const snapshot = structuredClone(this.state) as unknown as Prisma.InputJsonValue;
-    const write = () => db().task.update({ where: { id: this.taskId }, data: { progress: snapshot }, select: { id: true } });
+    const write = () =>
+      db().task.update({ where: { id: this.taskId }, data: { progress: snapshot }, select: { id: true } });
     const next = this.saving.catch(() => undefined).then(write); // one failed save must not block the later ones
     this.saving = next;
     return next;

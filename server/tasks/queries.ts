@@ -21,8 +21,18 @@ export const taskListInput = pageInput.extend({
 });
 
 const taskSummarySelect = {
-  id: true, kind: true, status: true, target: true, parameters: true, progress: true, createdBy: true, error: true,
-  cancelRequested: true, createdAt: true, startedAt: true, finishedAt: true,
+  id: true,
+  kind: true,
+  status: true,
+  target: true,
+  parameters: true,
+  progress: true,
+  createdBy: true,
+  error: true,
+  cancelRequested: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
 } satisfies Prisma.TaskSelect;
 
 type Row = Prisma.TaskGetPayload<{ select: typeof taskSummarySelect }>;
@@ -52,16 +62,27 @@ export async function listTasks(input: z.output<typeof taskListInput>) {
     ...(input.groupId ? { target: { path: ["groupId"], equals: input.groupId } } : {}),
     ...(input.instanceId ? { AND: [{ target: { path: ["instanceIds"], array_contains: [input.instanceId] } }] } : {}),
     ...(input.createdBy ? { createdBy: { equals: input.createdBy, mode: "insensitive" } } : {}),
-    ...(input.from || input.to ? { createdAt: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lte: input.to } : {}) } } : {}),
+    ...(input.from || input.to
+      ? { createdAt: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lte: input.to } : {}) } }
+      : {}),
   };
   const [rows, total] = await Promise.all([
-    db().task.findMany({ where, select: taskSummarySelect, orderBy: [{ createdAt: "desc" }, { id: "asc" }], ...pageArgs(input) }),
+    db().task.findMany({
+      where,
+      select: taskSummarySelect,
+      orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+      ...pageArgs(input),
+    }),
     db().task.count({ where }),
   ]);
-  return pageResult(rows.map((row) => {
-    const { progress, ...rest } = shape(row);
-    return { ...rest, group: progress?.plan.group ?? null, targetVersion: rest.parameters.targetVersion };
-  }), total, input);
+  return pageResult(
+    rows.map((row) => {
+      const { progress, ...rest } = shape(row);
+      return { ...rest, group: progress?.plan.group ?? null, targetVersion: rest.parameters.targetVersion };
+    }),
+    total,
+    input,
+  );
 }
 
 /** The groups that have tasks, for the list's filter. */

@@ -19,9 +19,17 @@ async function claimNext(): Promise<string | null> {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${TASKS_LOCK_KEY}::bigint)`;
     const running = await tx.task.count({ where: { status: "running" } });
     if (running >= config().TASKS_MAX_PARALLEL) return null;
-    const next = await tx.task.findFirst({ where: { status: "pending" }, orderBy: { createdAt: "asc" }, select: { id: true } });
+    const next = await tx.task.findFirst({
+      where: { status: "pending" },
+      orderBy: { createdAt: "asc" },
+      select: { id: true },
+    });
     if (!next) return null;
-    await tx.task.update({ where: { id: next.id }, data: { status: "running", startedAt: new Date() }, select: { id: true } });
+    await tx.task.update({
+      where: { id: next.id },
+      data: { status: "running", startedAt: new Date() },
+      select: { id: true },
+    });
     return next.id;
   });
 }
@@ -55,7 +63,9 @@ function launch(id: string) {
       // The runner records its own failures; this is the database failing under it.
       // Viewers read the task's error: the database's message goes to the log under an id.
       const message = messageForUsers(`task ${id}`, error, false);
-      await db().task.update({ where: { id }, data: { status: "failed", error: message, finishedAt: new Date() } }).catch(() => undefined);
+      await db()
+        .task.update({ where: { id }, data: { status: "failed", error: message, finishedAt: new Date() } })
+        .catch(() => undefined);
     })
     .finally(() => {
       registry.delete(id);

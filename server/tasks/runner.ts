@@ -10,7 +10,14 @@ import { Cancelled, sleep, StepFailed } from "./errors";
 import { TaskLog } from "./log";
 import { confirmInstances } from "./confirm";
 import { runPlaybook } from "./playbook";
-import { where, type PlanHaproxyServer, type PlanInstance, type StepName, type TaskParameters, type TaskProgress } from "./plan-types";
+import {
+  where,
+  type PlanHaproxyServer,
+  type PlanInstance,
+  type StepName,
+  type TaskParameters,
+  type TaskProgress,
+} from "./plan-types";
 import { ProgressTracker } from "./progress";
 
 type Run = {
@@ -69,7 +76,12 @@ async function checkCancel(run: Run) {
 
 async function haproxyCommand(run: Run, servers: PlanHaproxyServer[], command: "drain" | "ready") {
   for (const server of servers) {
-    const result = await run.deps.haproxy.runServerCommand({ haproxyServerId: server.haproxyServerId, command, actor: run.createdBy, taskId: run.taskId });
+    const result = await run.deps.haproxy.runServerCommand({
+      haproxyServerId: server.haproxyServerId,
+      command,
+      actor: run.createdBy,
+      taskId: run.taskId,
+    });
     if (!result.ok) throw new StepFailed(`${command} ${server.label}: ${result.error ?? "refused"}`);
     run.log.line(`${command} ${server.label} → ${result.status ?? "ok"}`);
   }
@@ -81,15 +93,31 @@ async function runBatch(run: Run, batch: number, instances: PlanInstance[]) {
   const servers = params.orchestrateHaproxy ? instances.flatMap((i) => i.haproxy) : [];
   const drained: PlanHaproxyServer[] = (run.drained = []);
   try {
-    await step(run, batch, "drain", !params.orchestrateHaproxy ? { skip: "HAProxy orchestration off for this run" } : servers.length === 0 ? { skip: "no HAProxy server mapped" } : async () => {
-      drained.push(...servers); // a partly failed drain leaves those it reached drained, as a failure should
-      return haproxyCommand(run, servers, "drain");
-    });
+    await step(
+      run,
+      batch,
+      "drain",
+      !params.orchestrateHaproxy
+        ? { skip: "HAProxy orchestration off for this run" }
+        : servers.length === 0
+          ? { skip: "no HAProxy server mapped" }
+          : async () => {
+              drained.push(...servers); // a partly failed drain leaves those it reached drained, as a failure should
+              return haproxyCommand(run, servers, "drain");
+            },
+    );
     const noDelay = drained.length === 0 ? "nothing drained" : params.drainDelaySec === 0 ? "0 s" : null;
-    await step(run, batch, "drain_delay", noDelay ? { skip: noDelay } : async () => {
-      await sleep(params.drainDelaySec * 1000, run.signal);
-      return `${params.drainDelaySec} s`;
-    });
+    await step(
+      run,
+      batch,
+      "drain_delay",
+      noDelay
+        ? { skip: noDelay }
+        : async () => {
+            await sleep(params.drainDelaySec * 1000, run.signal);
+            return `${params.drainDelaySec} s`;
+          },
+    );
   } catch (error) {
     // Stopped before the playbook touched anything: put the servers back.
     if (error instanceof Cancelled && drained.length) await restore(run, drained);
@@ -102,26 +130,50 @@ async function runBatch(run: Run, batch: number, instances: PlanInstance[]) {
     for (const i of instances) byPlaybook.set(i.playbook.value!, [...(byPlaybook.get(i.playbook.value!) ?? []), i]);
     for (const [playbook, group] of byPlaybook) {
       await runPlaybook({
-        taskId: run.taskId, playbook, instances: group, targetVersion: params.targetVersion,
+        taskId: run.taskId,
+        playbook,
+        instances: group,
+        targetVersion: params.targetVersion,
         batch: { index: batch, total: run.progress.state.plan.batches.length },
-        bin: run.deps.ansiblePlaybook, timeoutMs: run.deps.playbookTimeoutMs, log: run.log, signal: run.signal,
+        bin: run.deps.ansiblePlaybook,
+        timeoutMs: run.deps.playbookTimeoutMs,
+        log: run.log,
+        signal: run.signal,
         onPid: (pid) => run.progress.setPlaybookPid(pid),
       });
     }
     return [...byPlaybook.keys()].join(", ");
   });
-  await step(run, batch, "wait_after_update", params.waitAfterUpdateSec === 0 ? { skip: "0 s" } : async () => {
-    await sleep(params.waitAfterUpdateSec * 1000, run.signal);
-    return `${params.waitAfterUpdateSec} s`;
-  });
+  await step(
+    run,
+    batch,
+    "wait_after_update",
+    params.waitAfterUpdateSec === 0
+      ? { skip: "0 s" }
+      : async () => {
+          await sleep(params.waitAfterUpdateSec * 1000, run.signal);
+          return `${params.waitAfterUpdateSec} s`;
+        },
+  );
   await step(run, batch, "confirm", async () => {
     const notes = await confirmInstances(instances, {
-      taskId: run.taskId, createdBy: run.createdBy, targetVersion: params.targetVersion, timeoutMs: params.confirmTimeoutSec * 1000,
-      pollMs: run.deps.confirmPollMs, agent: run.deps.agent, signal: run.signal, playbookStartedAt,
+      taskId: run.taskId,
+      createdBy: run.createdBy,
+      targetVersion: params.targetVersion,
+      timeoutMs: params.confirmTimeoutSec * 1000,
+      pollMs: run.deps.confirmPollMs,
+      agent: run.deps.agent,
+      signal: run.signal,
+      playbookStartedAt,
     });
     return notes.join("; ");
   });
-  await step(run, batch, "ready", drained.length === 0 ? { skip: "nothing drained" } : () => haproxyCommand(run, drained, "ready"));
+  await step(
+    run,
+    batch,
+    "ready",
+    drained.length === 0 ? { skip: "nothing drained" } : () => haproxyCommand(run, drained, "ready"),
+  );
 }
 
 async function restore(run: Run, drained: PlanHaproxyServer[]) {
@@ -139,11 +191,19 @@ export async function runUpdateTask(taskId: string, signal: AbortSignal, deps: T
   const task = await db().task.findUniqueOrThrow({ where: { id: taskId } });
   const state = task.progress as unknown as TaskProgress;
   const run: Run = {
-    taskId, createdBy: task.createdBy, params: task.parameters as unknown as TaskParameters,
-    progress: new ProgressTracker(taskId, state), log: new TaskLog(taskId), signal, deps, drained: [],
+    taskId,
+    createdBy: task.createdBy,
+    params: task.parameters as unknown as TaskParameters,
+    progress: new ProgressTracker(taskId, state),
+    log: new TaskLog(taskId),
+    signal,
+    deps,
+    drained: [],
   };
   const total = state.plan.batches.length;
-  run.log.line(`update to ${run.params.targetVersion} started by ${task.createdBy}: ${total} batch${total === 1 ? "" : "es"}, strategy ${state.plan.strategy}`);
+  run.log.line(
+    `update to ${run.params.targetVersion} started by ${task.createdBy}: ${total} batch${total === 1 ? "" : "es"}, strategy ${state.plan.strategy}`,
+  );
   let outcome: Outcome;
   let batch = 0;
   try {
@@ -167,7 +227,10 @@ export async function runUpdateTask(taskId: string, signal: AbortSignal, deps: T
   await run.progress.save();
   run.log.line(`task ${outcome.status}${outcome.error ? `: ${outcome.error}` : ""}`);
   await run.log.flush();
-  await db().task.update({ where: { id: taskId }, data: { status: outcome.status, error: outcome.error, finishedAt: new Date() } });
+  await db().task.update({
+    where: { id: taskId },
+    data: { status: outcome.status, error: outcome.error, finishedAt: new Date() },
+  });
   return outcome;
 }
 
@@ -179,7 +242,10 @@ function describeStop(run: Run, error: unknown, batch: number): Outcome {
     return { status: "cancelled", error: `Cancelled ${how} ${last}` };
   }
   const failure = state.failure;
-  const message = failure ? `${where(state, failure.batch, failure.step)} failed: ${failure.message}` : `${where(state, batch)} failed: ${(error as Error).message}`;
-  if (run.drained.length) run.log.line(`left out of the pool for inspection: ${run.drained.map((s) => s.label).join(", ")}`);
+  const message = failure
+    ? `${where(state, failure.batch, failure.step)} failed: ${failure.message}`
+    : `${where(state, batch)} failed: ${(error as Error).message}`;
+  if (run.drained.length)
+    run.log.line(`left out of the pool for inspection: ${run.drained.map((s) => s.label).join(", ")}`);
   return { status: "failed", error: redact(message) };
 }

@@ -22,7 +22,9 @@ export async function startUpdateTask(request: UpdateRequest, createdBy: string)
       WHERE t.status IN ('pending', 'running') AND e.value::int = ANY(${target.instanceIds}::int[])
       ORDER BY t.created_at LIMIT 5`;
     if (busy.length) {
-      const names = new Map(plan.batches.flatMap((b) => b.instances).map((i) => [i.id, `${i.name} on ${i.server.name}`]));
+      const names = new Map(
+        plan.batches.flatMap((b) => b.instances).map((i) => [i.id, `${i.name} on ${i.server.name}`]),
+      );
       const first = busy[0]!;
       const who = busy.map((b) => names.get(b.instance_id)).join(", ");
       throw new AppError(

@@ -12,26 +12,34 @@ import { TRPC_MAX_BATCH } from "../../lib/trpc-limits";
 import type { Context } from "./context";
 
 // Every procedure names its action in meta, so the role matrix test can check all of them.
-const t = initTRPC.context<Context>().meta<{ action?: Action }>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error, path }) {
-    // A 500 is a bug or an outage: logged with an id, answered with the id only (no message, no stack).
-    const errorId = error.code === "INTERNAL_SERVER_ERROR" ? logUnexpectedError(`tRPC ${path ?? "?"}`, error.cause ?? error) : null;
-    // tRPC's own refusal of an over-long batch does not name the limit.
-    const batchTooLong = error.code === "BAD_REQUEST" && error.message === "Batch call exceeds maximum size";
-    const { stack, ...data } = shape.data;
-    return {
-      ...shape,
-      message: errorId ? unexpectedErrorMessage(errorId) : batchTooLong ? `A request may batch at most ${TRPC_MAX_BATCH} calls; send fewer at once` : shape.message,
-      data: {
-        ...data,
-        ...(errorId || stack === undefined ? {} : { stack }),
-        zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
-        errorId,
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<{ action?: Action }>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error, path }) {
+      // A 500 is a bug or an outage: logged with an id, answered with the id only (no message, no stack).
+      const errorId =
+        error.code === "INTERNAL_SERVER_ERROR" ? logUnexpectedError(`tRPC ${path ?? "?"}`, error.cause ?? error) : null;
+      // tRPC's own refusal of an over-long batch does not name the limit.
+      const batchTooLong = error.code === "BAD_REQUEST" && error.message === "Batch call exceeds maximum size";
+      const { stack, ...data } = shape.data;
+      return {
+        ...shape,
+        message: errorId
+          ? unexpectedErrorMessage(errorId)
+          : batchTooLong
+            ? `A request may batch at most ${TRPC_MAX_BATCH} calls; send fewer at once`
+            : shape.message,
+        data: {
+          ...data,
+          ...(errorId || stack === undefined ? {} : { stack }),
+          zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+          errorId,
+        },
+      };
+    },
+  });
 
 /** Domain errors become TRPCErrors with the same message; anything else stays a 500. */
 const mapDomainErrors = t.middleware(async ({ next }) => {
@@ -48,12 +56,17 @@ export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(mapDomainErrors);
 
 /** `onForbidden` runs before a logged-in caller without the role is refused (the HAProxy audit log records it). */
-export function authorized(action: Action, options: { onForbidden?: (actor: Actor, rawInput: unknown) => Promise<void> } = {}) {
+export function authorized(
+  action: Action,
+  options: { onForbidden?: (actor: Actor, rawInput: unknown) => Promise<void> } = {},
+) {
   return publicProcedure.meta({ action }).use(async ({ ctx, next, getRawInput }) => {
     if (!ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in or send an API token" });
     if (!can(ctx.actor.role, action)) {
       // Still FORBIDDEN when the audit write fails; the failure is logged.
-      await options.onForbidden?.(ctx.actor, await getRawInput().catch(() => undefined)).catch((error: unknown) => console.error(`[ac] ${action}: recording a refused call failed: ${String(error)}`));
+      await options
+        .onForbidden?.(ctx.actor, await getRawInput().catch(() => undefined))
+        .catch((error: unknown) => console.error(`[ac] ${action}: recording a refused call failed: ${String(error)}`));
       throw new TRPCError({
         code: "FORBIDDEN",
         message: `This needs the ${permissions[action]} role; you are ${ctx.actor.role}`,

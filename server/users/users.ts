@@ -69,7 +69,10 @@ export async function updateUser(
 export async function resetPassword(id: number, password: string) {
   const found = await db().user.findUnique({ where: { id }, select: { id: true } });
   if (!found) throw notFound("User");
-  await db().user.update({ where: { id }, data: { passwordHash: await hashPassword(password), sessionVersion: { increment: 1 } } });
+  await db().user.update({
+    where: { id },
+    data: { passwordHash: await hashPassword(password), sessionVersion: { increment: 1 } },
+  });
 }
 
 /** What a request needs to know about a session's user: current role, state and session version. */

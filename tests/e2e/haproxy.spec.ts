@@ -51,8 +51,13 @@ test.describe("HAProxy, as an operator", () => {
     await expect(action).toContainText("success");
 
     await page.goto(`/haproxy?q=${encodeURIComponent(server!)}`);
-    await page.locator(`[data-testid="haproxy-server"][data-server="${label}"]`).getByRole("button", { name: `Ready ${label}` }).click();
-    await expect(page.locator(`[data-testid="haproxy-server"][data-server="${label}"]`).getByTestId("haproxy-status")).toContainText("UP");
+    await page
+      .locator(`[data-testid="haproxy-server"][data-server="${label}"]`)
+      .getByRole("button", { name: `Ready ${label}` })
+      .click();
+    await expect(
+      page.locator(`[data-testid="haproxy-server"][data-server="${label}"]`).getByTestId("haproxy-status"),
+    ).toContainText("UP");
   });
 });
 

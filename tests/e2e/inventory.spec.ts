@@ -14,7 +14,9 @@ const simulator = simulatorClient("http://127.0.0.1:3199");
 const FLEET_APPS = 6 * 5;
 
 const trpcGet = async <T>(request: APIRequestContext, procedure: string, input: unknown): Promise<T> => {
-  const response = await request.get(`/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+  const response = await request.get(
+    `/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
+  );
   expect(response.ok()).toBe(true);
   return ((await response.json()) as { result: { data: { json: T } } }).result.data.json;
 };
@@ -29,7 +31,10 @@ async function fleetPolled(request: APIRequestContext) {
 
 /** The instances a list shows, in order (their links; relative times would differ between two looks). */
 const listed = (page: Page) =>
-  page.getByTestId("instance-row").locator('a[href^="/applications/"]').evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+  page
+    .getByTestId("instance-row")
+    .locator('a[href^="/applications/"]')
+    .evaluateAll((links) => links.map((a) => a.getAttribute("href")));
 
 /** A version no generated app has (they are 1–3.x.y), different on every run of the suite. */
 const freshVersion = () => `7.${Date.now() % 100_000}.${Math.floor(Math.random() * 1000)}`;
@@ -155,7 +160,9 @@ test.describe("as an operator", () => {
 test.describe("as an admin", () => {
   test.use({ storageState: storageState("admin") });
 
-  test("sets a group's playbook path and an instance of the group shows it as its effective value, from the group", async ({ page }) => {
+  test("sets a group's playbook path and an instance of the group shows it as its effective value, from the group", async ({
+    page,
+  }) => {
     await fleetPolled(page.request);
     await page.goto("/groups");
     await page.getByTestId("group-row").first().getByRole("link").first().click();
@@ -187,7 +194,9 @@ test.describe("as an admin", () => {
     await expect(effective).not.toContainText("from group");
   });
 
-  test("a playbook path that is not an absolute .yml path inside the playbook directories is refused with the reason", async ({ page }) => {
+  test("a playbook path that is not an absolute .yml path inside the playbook directories is refused with the reason", async ({
+    page,
+  }) => {
     await fleetPolled(page.request);
     await page.goto("/groups");
     await page.getByTestId("group-row").first().getByRole("link").first().click();
@@ -199,7 +208,9 @@ test.describe("as an admin", () => {
     // Outside the playbook directories: refused, naming them (docs/update-tasks.md, "Playbook directories").
     await form.getByLabel("Update playbook path").fill("/etc/ansible/update-app.yml");
     await form.getByRole("button", { name: "Save" }).click();
-    await expect(form).toContainText(`must be inside a playbook directory of this AC (PLAYBOOK_DIRS: ${path.resolve("ansible")})`);
+    await expect(form).toContainText(
+      `must be inside a playbook directory of this AC (PLAYBOOK_DIRS: ${path.resolve("ansible")})`,
+    );
     await expect(form).not.toContainText("Saved.");
   });
 });
@@ -236,8 +247,12 @@ test.describe("as a viewer", () => {
     await expect(page.getByTestId("effective-playbook-path")).toBeVisible();
     await expect(page.getByTestId("instance-settings-form")).toHaveCount(0);
 
-    const mutate = (procedure: string, input: unknown) => page.request.post(`/api/trpc/${procedure}`, { data: { json: input } });
-    const refused = await mutate("groups.updateSettings", { id: groupId, updatePlaybookPath: "/etc/ansible/viewer.yml" });
+    const mutate = (procedure: string, input: unknown) =>
+      page.request.post(`/api/trpc/${procedure}`, { data: { json: input } });
+    const refused = await mutate("groups.updateSettings", {
+      id: groupId,
+      updatePlaybookPath: "/etc/ansible/viewer.yml",
+    });
     expect(refused.status()).toBe(403);
     expect(JSON.stringify(await refused.json())).toContain("FORBIDDEN");
     expect((await mutate("servers.pollNow", { all: true })).status()).toBe(403);
@@ -251,9 +266,13 @@ test.describe("the main pages at desktop and phone widths", () => {
 
   test("fit the window without sideways scrolling (screenshots in test-results/screenshots)", async ({ page }) => {
     await fleetPolled(page.request);
-    const groups = await trpcGet<{ items: { id: number; instances: number }[] }>(page.request, "groups.list", { pageSize: 200 });
+    const groups = await trpcGet<{ items: { id: number; instances: number }[] }>(page.request, "groups.list", {
+      pageSize: 200,
+    });
     const group = [...groups.items].sort((a, b) => b.instances - a.instances)[0]!;
-    const detail = await trpcGet<{ instances: { id: number; server: { id: number } }[] }>(page.request, "groups.get", { id: group.id });
+    const detail = await trpcGet<{ instances: { id: number; server: { id: number } }[] }>(page.request, "groups.get", {
+      id: group.id,
+    });
     const pages = {
       dashboard: "/",
       servers: "/servers",
@@ -270,7 +289,9 @@ test.describe("the main pages at desktop and phone widths", () => {
         await page.goto(url);
         await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
         await page.screenshot({ path: `test-results/screenshots/${name}-${width}.png`, fullPage: true });
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
         expect.soft(overflow, `${url} at ${width} px scrolls sideways by ${overflow} px`).toBeLessThanOrEqual(0);
       }
     }

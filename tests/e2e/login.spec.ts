@@ -45,7 +45,9 @@ test.describe("as a viewer", () => {
     await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
     await page.goto("/admin/users");
     await expect(page).toHaveURL(/\/$/);
-    const response = await page.request.get("/api/trpc/users.list?input=" + encodeURIComponent(JSON.stringify({ json: {} })));
+    const response = await page.request.get(
+      "/api/trpc/users.list?input=" + encodeURIComponent(JSON.stringify({ json: {} })),
+    );
     expect(response.status()).toBe(403);
   });
 });
@@ -72,7 +74,10 @@ test.describe("as an admin", () => {
     await fresh.close();
   });
 
-  test("creates an API token that a typed tRPC client (tools/api-client-example.ts) can use", async ({ page, baseURL }) => {
+  test("creates an API token that a typed tRPC client (tools/api-client-example.ts) can use", async ({
+    page,
+    baseURL,
+  }) => {
     await page.goto("/admin/tokens");
     const form = page.getByRole("form", { name: "Create API token" });
     await form.getByLabel("Name (which tool uses it)").fill("e2e-example-tool");
@@ -88,8 +93,15 @@ test.describe("as an admin", () => {
     await page.reload();
     await expect(page.getByRole("cell", { name: "e2e-example-tool" })).toBeVisible();
     page.once("dialog", (dialog) => dialog.accept());
-    await page.getByRole("row", { name: /e2e-example-tool/ }).getByRole("button", { name: "Revoke" }).click();
+    await page
+      .getByRole("row", { name: /e2e-example-tool/ })
+      .getByRole("button", { name: "Revoke" })
+      .click();
     await expect(page.getByRole("cell", { name: "e2e-example-tool" })).toHaveCount(0);
-    await expect(promisify(execFile)("npx", ["tsx", "tools/api-client-example.ts"], { env: { ...process.env, AC_URL: baseURL!, AC_TOKEN: secret } })).rejects.toThrow(/UNAUTHORIZED|401/);
+    await expect(
+      promisify(execFile)("npx", ["tsx", "tools/api-client-example.ts"], {
+        env: { ...process.env, AC_URL: baseURL!, AC_TOKEN: secret },
+      }),
+    ).rejects.toThrow(/UNAUTHORIZED|401/);
   });
 });

@@ -37,10 +37,24 @@ test.describe("as an admin", () => {
     };
     /** The links of the page to detail pages (`/servers/12`, `/haproxy/servers/3`). */
     const detailLinks = () =>
-      page.locator("main a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href")!).filter((h) => /^\/[a-z/]+\/\d+$/.test(h)));
+      page
+        .locator("main a[href]")
+        .evaluateAll((links) => links.map((a) => a.getAttribute("href")!).filter((h) => /^\/[a-z/]+\/\d+$/.test(h)));
 
     const details = new Map<string, string>();
-    for (const path of ["/", "/servers", "/applications", "/groups", "/events", "/haproxy", "/haproxy/instances", "/haproxy/actions", "/tasks", "/admin/users", "/admin/tokens"]) {
+    for (const path of [
+      "/",
+      "/servers",
+      "/applications",
+      "/groups",
+      "/events",
+      "/haproxy",
+      "/haproxy/instances",
+      "/haproxy/actions",
+      "/tasks",
+      "/admin/users",
+      "/admin/tokens",
+    ]) {
       await visit(path);
       for (const href of await detailLinks()) {
         const kind = href.replace(/\d+$/, "");
@@ -72,7 +86,13 @@ test("the login page runs under the CSP and API answers carry their own headers"
 });
 
 test.describe("after logging in", () => {
-  for (const target of ["/\\evil.example", "//evil.example", "https://evil.example/", "/%5Cevil.example", "/\t/evil.example"]) {
+  for (const target of [
+    "/\\evil.example",
+    "//evil.example",
+    "https://evil.example/",
+    "/%5Cevil.example",
+    "/\t/evil.example",
+  ]) {
     test(`a callbackUrl of ${JSON.stringify(target)} stays on this site`, async ({ page, baseURL }) => {
       await page.goto(`/login?callbackUrl=${encodeURIComponent(target)}`);
       await page.getByLabel("Login").fill(e2eUsers.viewer.login);
@@ -85,7 +105,10 @@ test.describe("after logging in", () => {
   }
 });
 
-test("password guesses from one address are limited, whatever X-Forwarded-For says", async ({ playwright, baseURL }) => {
+test("password guesses from one address are limited, whatever X-Forwarded-For says", async ({
+  playwright,
+  baseURL,
+}) => {
   const request = await playwright.request.newContext({ baseURL });
   try {
     const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };

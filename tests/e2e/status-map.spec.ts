@@ -10,8 +10,20 @@ const simulator = simulatorClient("http://127.0.0.1:3199");
 const AGENT = "srv-0006";
 // Two groups of one instance each, so tasks.spec.ts (groups of 2–6) never picks them after removal.
 const APPS = [
-  { container_name: "quirky-a_1", image: "registry.local/quirky-a:1.0", tag: "1.0", version: "1.0", status: "Frobbing 3 hours" },
-  { container_name: "quirky-b_1", image: "registry.local/quirky-b:1.0", tag: "1.0", version: "1.0", status: "frobbing" },
+  {
+    container_name: "quirky-a_1",
+    image: "registry.local/quirky-a:1.0",
+    tag: "1.0",
+    version: "1.0",
+    status: "Frobbing 3 hours",
+  },
+  {
+    container_name: "quirky-b_1",
+    image: "registry.local/quirky-b:1.0",
+    tag: "1.0",
+    version: "1.0",
+    status: "frobbing",
+  },
 ];
 
 const unknownRow = (page: Page) => page.getByTestId("unknown-status").filter({ hasText: "frobbing" });

@@ -11,7 +11,9 @@ const ARTIFACTS = "http://127.0.0.1:3197";
 type Group = { id: number; name: string; instances: number; online: number };
 
 const trpcGet = async <T>(request: APIRequestContext, procedure: string, input: unknown): Promise<T> => {
-  const response = await request.get(`/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+  const response = await request.get(
+    `/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
+  );
   expect(response.ok()).toBe(true);
   return ((await response.json()) as { result: { data: { json: T } } }).result.data.json;
 };
@@ -21,7 +23,9 @@ async function pickGroup(request: APIRequestContext): Promise<Group> {
   let best: Group | undefined;
   await expect(async () => {
     const groups = await trpcGet<{ items: Group[] }>(request, "groups.list", { pageSize: 200 });
-    best = groups.items.filter((g) => g.instances >= 2 && g.instances <= 6).sort((a, b) => b.online - a.online || b.instances - a.instances)[0];
+    best = groups.items
+      .filter((g) => g.instances >= 2 && g.instances <= 6)
+      .sort((a, b) => b.online - a.online || b.instances - a.instances)[0];
     expect(best).toBeDefined();
   }).toPass({ timeout: 30_000 });
   return best!;
@@ -51,7 +55,12 @@ test.describe("update tasks, as an operator", () => {
 
     await page.goto(`/groups/${group.id}`);
     const versions = page.getByTestId("available-versions");
-    await expect(versions.getByRole("list", { name: "Versions, newest first" }).getByRole("listitem")).toHaveText(["2.1.0", "2.0.0", "2.0.0-rc.1", "1.0.0"]);
+    await expect(versions.getByRole("list", { name: "Versions, newest first" }).getByRole("listitem")).toHaveText([
+      "2.1.0",
+      "2.0.0",
+      "2.0.0-rc.1",
+      "1.0.0",
+    ]);
 
     await page.getByRole("button", { name: `Update group ${group.name}…` }).click();
     const dialog = page.getByRole("dialog", { name: `Update group ${group.name}` });
@@ -66,12 +75,22 @@ test.describe("update tasks, as an operator", () => {
 
     await expect(page).toHaveURL(/\/tasks\/[0-9a-f-]{36}$/);
     await expect(page.getByRole("heading", { name: `Update ${group.name} to 2.1.0` })).toBeVisible();
-    await expect(page.getByTestId("task-log")).toContainText("PLAY [Update application instances (simulated)]", { timeout: 60_000 });
+    await expect(page.getByTestId("task-log")).toContainText("PLAY [Update application instances (simulated)]", {
+      timeout: 60_000,
+    });
     await expect(page.getByTestId("task-status")).toHaveText("succeeded", { timeout: 120_000 });
-    await expect(page.getByTestId("task-progress")).toContainText(`${Math.ceil(group.instances / 2)} of ${Math.ceil(group.instances / 2)} batches done`);
-    await expect(page.getByRole("progressbar", { name: "Steps done" })).toHaveAttribute("aria-valuenow", String(6 * Math.ceil(group.instances / 2)));
+    await expect(page.getByTestId("task-progress")).toContainText(
+      `${Math.ceil(group.instances / 2)} of ${Math.ceil(group.instances / 2)} batches done`,
+    );
+    await expect(page.getByRole("progressbar", { name: "Steps done" })).toHaveAttribute(
+      "aria-valuenow",
+      String(6 * Math.ceil(group.instances / 2)),
+    );
     await expect(page.getByTestId("task-log")).toContainText("task succeeded");
-    await expect(page.getByTestId("task-batch").first().getByTestId("step-confirm")).toHaveAttribute("data-status", "succeeded");
+    await expect(page.getByTestId("task-batch").first().getByTestId("step-confirm")).toHaveAttribute(
+      "data-status",
+      "succeeded",
+    );
 
     // The group now runs the new version everywhere, and its tasks list shows this one.
     await page.getByRole("link", { name: group.name }).first().click();

@@ -29,12 +29,19 @@ const HAPROXY_SERVER = `hs${SCRIPT}`;
 const TOKEN = `tok${SVG}`;
 const DISPLAY_NAME = `Eve${SCRIPT}`;
 
-
-async function trpc<T>(request: APIRequestContext, procedure: string, input: unknown, mutation = false, token?: string): Promise<T> {
+async function trpc<T>(
+  request: APIRequestContext,
+  procedure: string,
+  input: unknown,
+  mutation = false,
+  token?: string,
+): Promise<T> {
   const headers = token ? { authorization: `Bearer ${token}` } : undefined;
   const response = mutation
     ? await request.post(`/api/trpc/${procedure}`, { data: { json: input }, headers })
-    : await request.get(`/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, { headers });
+    : await request.get(`/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
+        headers,
+      });
   const body = (await response.json()) as { result?: { data: { json: T } }; error?: { json: { message: string } } };
   if (!response.ok()) throw new Error(`${procedure}: HTTP ${response.status()} ${body.error?.json.message ?? ""}`);
   return body.result!.data.json;
@@ -46,11 +53,15 @@ async function visit(page: Page, dialogs: string[], url: string, shows: string[]
   await page.waitForLoadState("networkidle");
   for (const text of shows) await expect(page.locator("body"), `${url} shows ${text}`).toContainText(text);
   // Next's own inline scripts carry the payloads as JSON strings; an injected one would be exactly "alert(1)".
-  const injected = await page.locator('img[src="x"], svg[onload], script').evaluateAll((nodes) =>
-    nodes.filter((n) => n.tagName !== "SCRIPT" || n.textContent?.trim() === "alert(1)").map((n) => n.outerHTML),
-  );
+  const injected = await page
+    .locator('img[src="x"], svg[onload], script')
+    .evaluateAll((nodes) =>
+      nodes.filter((n) => n.tagName !== "SCRIPT" || n.textContent?.trim() === "alert(1)").map((n) => n.outerHTML),
+    );
   expect(injected, `elements injected on ${url}`).toEqual([]);
-  const jsLinks = await page.locator("a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href")!).filter((h) => /^\s*javascript:/i.test(h)));
+  const jsLinks = await page
+    .locator("a[href]")
+    .evaluateAll((links) => links.map((a) => a.getAttribute("href")!).filter((h) => /^\s*javascript:/i.test(h)));
   expect(jsLinks, `javascript: links on ${url}`).toEqual([]);
   expect(dialogs, `dialogs opened on ${url}`).toEqual([]);
 }
@@ -71,19 +82,50 @@ test.describe("hostile text from agents and users", () => {
     const agent = await simulator.addAgent({
       name: AGENT,
       apps: {
-        docker: [{
-          container_name: DOCKER, version: SCRIPT, image: `registry/${IMG}:1`, tag: SVG, compose_project_dir: JS,
-          eureka_url: JS, container_id: IMG, ip: "127.0.0.1", port: 8080, status: "running",
-        }],
+        docker: [
+          {
+            container_name: DOCKER,
+            version: SCRIPT,
+            image: `registry/${IMG}:1`,
+            tag: SVG,
+            compose_project_dir: JS,
+            eureka_url: JS,
+            container_id: IMG,
+            ip: "127.0.0.1",
+            port: 8080,
+            status: "running",
+          },
+        ],
         site: [{ name: SITE, path: JS, log_path: IMG, distr_path: SCRIPT, version: "1.0.0", status: "active" }],
         service: [{ name: SERVICE, path: SVG, version: IMG, status: SCRIPT }],
       },
-      haproxy: [{
-        name: LB,
-        backends: [{ name: BACKEND, servers: [{ name: HAPROXY_SERVER, address: "127.0.0.1:1", status: "UP", weight: 1, current_sessions: 0, max_sessions: null }] }],
-      }],
+      haproxy: [
+        {
+          name: LB,
+          backends: [
+            {
+              name: BACKEND,
+              servers: [
+                {
+                  name: HAPROXY_SERVER,
+                  address: "127.0.0.1:1",
+                  status: "UP",
+                  weight: 1,
+                  current_sessions: 0,
+                  max_sessions: null,
+                },
+              ],
+            },
+          ],
+        },
+      ],
     });
-    const server = await trpc<{ id: number }>(admin, "servers.create", { name: "xss-server", ip: agent.ip, port: agent.port, isHaproxyNode: true }, true);
+    const server = await trpc<{ id: number }>(
+      admin,
+      "servers.create",
+      { name: "xss-server", ip: agent.ip, port: agent.port, isHaproxyNode: true },
+      true,
+    );
     await trpc(admin, "servers.pollNow", { serverId: server.id }, true);
 
     // Events: a stop, an update (a hostile version), and an entry the contract rejects (its name in the server's error).
@@ -107,17 +149,37 @@ test.describe("hostile text from agents and users", () => {
     await trpc(admin, "groups.updateSettings", { id: dockerGroup.id, description: `group ${IMG}` }, true);
     await trpc(admin, "catalog.updateSettings", { id: group.catalog!.id, description: `catalog ${SCRIPT}` }, true);
     const siteGroup = byName(SITE).group!;
-    await trpc(admin, "groups.updateSettings", {
-      id: siteGroup.id,
-      updatePlaybookPath: path.resolve("ansible/test-update.yml"),
-      artifactListUrl: `${ARTIFACTS}/json/${encodeURIComponent(siteGroup.name)}.json`,
-    }, true);
-    const task = await trpc<{ id: string }>(admin, "tasks.start", {
-      groupId: siteGroup.id, targetVersion: "2.1.0", orchestrateHaproxy: false, drainDelaySec: 0, waitAfterUpdateSec: 0, confirmTimeoutSec: 20,
-    }, true);
+    await trpc(
+      admin,
+      "groups.updateSettings",
+      {
+        id: siteGroup.id,
+        updatePlaybookPath: path.resolve("ansible/test-update.yml"),
+        artifactListUrl: `${ARTIFACTS}/json/${encodeURIComponent(siteGroup.name)}.json`,
+      },
+      true,
+    );
+    const task = await trpc<{ id: string }>(
+      admin,
+      "tasks.start",
+      {
+        groupId: siteGroup.id,
+        targetVersion: "2.1.0",
+        orchestrateHaproxy: false,
+        drainDelaySec: 0,
+        waitAfterUpdateSec: 0,
+        confirmTimeoutSec: 20,
+      },
+      true,
+    );
 
     // HAProxy: an instance with a hostile socket path, synced; a refused command by a hostile token name.
-    const lb = await trpc<{ id: number }>(admin, "haproxy.createInstance", { name: LB, serverId: server.id, socketPath: SCRIPT }, true);
+    const lb = await trpc<{ id: number }>(
+      admin,
+      "haproxy.createInstance",
+      { name: LB, serverId: server.id, socketPath: SCRIPT },
+      true,
+    );
     await trpc(admin, "haproxy.syncNow", { instanceId: lb.id }, true);
     type HaServer = { id: number; serverName: string };
     let haServer: HaServer | undefined;
@@ -141,7 +203,12 @@ test.describe("hostile text from agents and users", () => {
     }).toPass({ timeout: 30_000 });
 
     // A user with a hostile display name, who logs in (it shows in their header) and is listed.
-    await trpc(admin, "users.create", { login: "xss-user", password: "xss-password-1", role: "viewer", displayName: DISPLAY_NAME }, true);
+    await trpc(
+      admin,
+      "users.create",
+      { login: "xss-user", password: "xss-password-1", role: "viewer", displayName: DISPLAY_NAME },
+      true,
+    );
 
     await expect(async () => {
       const t = await trpc<{ status: string }>(admin, "tasks.get", { id: task.id });
@@ -196,4 +263,3 @@ test.describe("hostile text from agents and users", () => {
     await context.close();
   });
 });
-

@@ -1,7 +1,14 @@
 // The FAgent client against real agents: the simulator in this process, on 127.0.77.x, each
 // agent on its own address and an ephemeral port. Every fault a poller meets, one by one.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { AgentError, agentUrl, fetchApps, pingAgent, type AgentClientOptions, type AgentTarget } from "@/server/agent/client";
+import {
+  AgentError,
+  agentUrl,
+  fetchApps,
+  pingAgent,
+  type AgentClientOptions,
+  type AgentTarget,
+} from "@/server/agent/client";
 import { parseAppsReply } from "@/server/agent/contract";
 import { generateFleet, simulatorClient, startSimulator } from "@/tools/fagent-sim";
 
@@ -23,7 +30,11 @@ const target = (name: string, agentToken?: string): AgentTarget => {
   const agent = sim.agents.find((a) => a.name === name)!;
   return { ip: agent.ip, port: agent.port, agentToken };
 };
-const failure = (promise: Promise<unknown>) => promise.then(() => expect.fail("expected an AgentError"), (e: unknown) => e as AgentError);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.fail("expected an AgentError"),
+    (e: unknown) => e as AgentError,
+  );
 
 describe("pingAgent", () => {
   it("resolves for a live agent", async () => {
@@ -48,7 +59,13 @@ describe("fetchApps", () => {
     const reply = await fetchApps(target("srv-0001"), options);
     expect(reply.rejected).toEqual([]);
     expect(reply.apps).toHaveLength(8);
-    const wire = { server: { "docker-app": { applications: served.docker }, "site-app": { applications: served.site }, "service-app": { applications: served.service } } };
+    const wire = {
+      server: {
+        "docker-app": { applications: served.docker },
+        "site-app": { applications: served.site },
+        "service-app": { applications: served.service },
+      },
+    };
     expect(reply.apps).toEqual(parseAppsReply(wire).apps);
   });
 
@@ -56,7 +73,10 @@ describe("fetchApps", () => {
     const [app] = (await sim.control.getApps("srv-0002")).docker;
     await sim.control.setApp("srv-0002", "docker", app!.container_name, { version: "9.9.9", tag: "9.9.9" });
     const reply = await fetchApps(target("srv-0002"), options);
-    expect(reply.apps.find((a) => a.instanceName === app!.container_name)).toMatchObject({ version: "9.9.9", tag: "9.9.9" });
+    expect(reply.apps.find((a) => a.instanceName === app!.container_name)).toMatchObject({
+      version: "9.9.9",
+      tag: "9.9.9",
+    });
   });
 
   it("gives up on a slow agent after the timeout", async () => {
@@ -147,6 +167,8 @@ describe("simulator", () => {
     expect((await http.listAgents()).map((a) => a.name)).toEqual(names);
     await http.fault("srv-0002", { fault: "down" });
     expect((await failure(pingAgent(target("srv-0002"), options))).kind).toBe("unreachable");
-    await expect(http.removeApp("srv-0002", "docker", "no-such-app")).rejects.toThrow("srv-0002 has no docker app no-such-app");
+    await expect(http.removeApp("srv-0002", "docker", "no-such-app")).rejects.toThrow(
+      "srv-0002 has no docker app no-such-app",
+    );
   });
 });

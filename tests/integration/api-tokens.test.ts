@@ -29,7 +29,11 @@ describe("API tokens over HTTP", () => {
 
   it("lets an admin token do admin work and records when it was last used", async () => {
     const { secret, token } = await createApiToken({ name: "provisioner", role: "admin" });
-    const created = await call("POST", "users.create", secret, { login: "made-by-token", password: "long-enough-pw", role: "viewer" });
+    const created = await call("POST", "users.create", secret, {
+      login: "made-by-token",
+      password: "long-enough-pw",
+      role: "viewer",
+    });
     expect(created.status).toBe(200);
     expect(await db().user.count({ where: { login: "made-by-token" } })).toBe(1);
     expect((await db().apiToken.findUniqueOrThrow({ where: { id: token.id } })).lastUsedAt).not.toBeNull();

@@ -22,7 +22,9 @@ beforeEach(async () => {
 });
 
 const group = (artifactListUrl: string | null, artifactExtension: string | null = null) =>
-  db().applicationGroup.create({ data: { name: `g${Math.random().toString(36).slice(2, 8)}`, artifactListUrl, artifactExtension } });
+  db().applicationGroup.create({
+    data: { name: `g${Math.random().toString(36).slice(2, 8)}`, artifactListUrl, artifactExtension },
+  });
 
 describe("available versions", () => {
   it.each([
@@ -53,7 +55,10 @@ describe("available versions", () => {
     expect(fixtures.hits.get("/json/shop.json")).toBe(1);
     expect((await availableVersions(g.id, { refresh: true })).versions[0]).toBe("3.0.0");
     fixtures.setVersions("shop", ["4.0.0"]);
-    await db().applicationGroup.update({ where: { id: g.id }, data: { tagsCacheUpdatedAt: new Date(Date.now() - 3_600_000) } });
+    await db().applicationGroup.update({
+      where: { id: g.id },
+      data: { tagsCacheUpdatedAt: new Date(Date.now() - 3_600_000) },
+    });
     expect((await availableVersions(g.id)).versions).toEqual(["4.0.0"]); // older than TAGS_CACHE_MAX_AGE (600 s)
   });
 
@@ -67,7 +72,11 @@ describe("available versions", () => {
       expect(failed.error).toMatch(/cannot be read: .*ECONNREFUSED/);
       expect(failed.updatedAt).not.toBeNull();
     } finally {
-      fixtures = await startArtifactFixtures({ host: "127.0.66.1", port: Number(new URL(fixtures.url).port), lists: { shop: versions } });
+      fixtures = await startArtifactFixtures({
+        host: "127.0.66.1",
+        port: Number(new URL(fixtures.url).port),
+        lists: { shop: versions },
+      });
     }
     expect((await availableVersions(g.id, { refresh: true })).error).toBeNull(); // a good read clears the reason
   });
@@ -75,8 +84,14 @@ describe("available versions", () => {
   it("does not show another URL's list: a changed URL that fails shows no versions, with the reason", async () => {
     const g = await group(`${fixtures.url}/json/shop.json`);
     await availableVersions(g.id);
-    await db().applicationGroup.update({ where: { id: g.id }, data: { artifactListUrl: `${fixtures.url}/status/503` } });
-    expect(await availableVersions(g.id)).toMatchObject({ versions: [], error: expect.stringMatching(/answered HTTP 503/) });
+    await db().applicationGroup.update({
+      where: { id: g.id },
+      data: { artifactListUrl: `${fixtures.url}/status/503` },
+    });
+    expect(await availableVersions(g.id)).toMatchObject({
+      versions: [],
+      error: expect.stringMatching(/answered HTTP 503/),
+    });
   });
 
   it("reports an unreadable list and a group without a list plainly", async () => {

@@ -14,15 +14,29 @@ describe("daily cleanup (CLEAN_EVENTS_OLDER_THAN = CLEAN_TASKS_OLDER_THAN = 30 d
       ],
     });
     const task = (status: "succeeded" | "failed" | "running" | "pending", finishedDaysAgo: number | null) => ({
-      kind: "update", status, target: {}, parameters: {}, createdBy: "t",
+      kind: "update",
+      status,
+      target: {},
+      parameters: {},
+      createdBy: "t",
       finishedAt: finishedDaysAgo === null ? null : daysAgo(now, finishedDaysAgo),
     });
     await db().task.createMany({
-      data: [task("succeeded", 40), task("failed", 31), task("succeeded", 10), task("running", null), task("pending", null)],
+      data: [
+        task("succeeded", 40),
+        task("failed", 31),
+        task("succeeded", 10),
+        task("running", null),
+        task("pending", null),
+      ],
     });
 
     expect(await cleanupOldRecords(now)).toEqual({ eventsDeleted: 1, tasksDeleted: 2 });
     expect((await db().event.findMany()).map((e) => e.description)).toEqual(["recent"]);
-    expect((await db().task.findMany({ orderBy: { status: "asc" } })).map((t) => t.status).sort()).toEqual(["pending", "running", "succeeded"]);
+    expect((await db().task.findMany({ orderBy: { status: "asc" } })).map((t) => t.status).sort()).toEqual([
+      "pending",
+      "running",
+      "succeeded",
+    ]);
   });
 });

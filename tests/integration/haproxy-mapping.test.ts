@@ -17,7 +17,14 @@ let as: Callers;
 let lbId: number;
 const ids: Record<string, number> = {};
 
-const server = (name: string, address: string) => ({ name, address, status: "UP", weight: 1, current_sessions: 0, max_sessions: null });
+const server = (name: string, address: string) => ({
+  name,
+  address,
+  status: "UP",
+  weight: 1,
+  current_sessions: 0,
+  max_sessions: null,
+});
 const backends: BackendSpec[] = [
   {
     name: "be_shop",
@@ -33,11 +40,19 @@ const backends: BackendSpec[] = [
 ];
 
 const mappingOf = async (name: string) =>
-  db().hAProxyServer.findFirstOrThrow({ where: { serverName: name }, select: { id: true, applicationInstanceId: true, mappingType: true, mappingNote: true } });
+  db().hAProxyServer.findFirstOrThrow({
+    where: { serverName: name },
+    select: { id: true, applicationInstanceId: true, mappingType: true, mappingNote: true },
+  });
 
 beforeAll(async () => {
-  sim = await startSimulator({ scenario: { baseAddress: "127.0.99.60", port: 0, agents: [{ name: AGENT, haproxy: [{ name: "lb1", backends }] }] } });
-  setHaproxyOptions({ agent: { timeoutMs: 2_000, maxResponseBytes: 1024 * 1024, tokenHeader: "X-Agent-Token" }, retries: 0 });
+  sim = await startSimulator({
+    scenario: { baseAddress: "127.0.99.60", port: 0, agents: [{ name: AGENT, haproxy: [{ name: "lb1", backends }] }] },
+  });
+  setHaproxyOptions({
+    agent: { timeoutMs: 2_000, maxResponseBytes: 1024 * 1024, tokenHeader: "X-Agent-Token" },
+    retries: 0,
+  });
 });
 afterAll(async () => {
   setHaproxyOptions(undefined);
@@ -67,19 +82,40 @@ describe("auto-mapping after a sync", () => {
   it("maps by IP and port, by host name, by group name; leaves ambiguous and unknown addresses unmapped with the reason", async () => {
     const outcome = await syncInstance(lbId);
     expect(outcome.mapping).toEqual({ considered: 6, mapped: 3, unmapped: 3, changed: 6 });
-    expect(await mappingOf("by-ip")).toMatchObject({ applicationInstanceId: ids.web1shop1, mappingType: "auto", mappingNote: "web-1 port 8080" });
+    expect(await mappingOf("by-ip")).toMatchObject({
+      applicationInstanceId: ids.web1shop1,
+      mappingType: "auto",
+      mappingNote: "web-1 port 8080",
+    });
     expect(await mappingOf("by-name")).toMatchObject({ applicationInstanceId: ids.web2shop2, mappingType: "auto" });
-    expect(await mappingOf("by-group")).toMatchObject({ applicationInstanceId: ids.web1shop1, mappingType: "auto", mappingNote: "web-1, group shop" });
-    expect(await mappingOf("twins")).toMatchObject({ applicationInstanceId: null, mappingType: null, mappingNote: "ambiguous: 10.1.0.9 matches servers twin-a, twin-b" });
-    expect(await mappingOf("nowhere")).toMatchObject({ applicationInstanceId: null, mappingNote: "no AC server named or addressed 10.9.9.9" });
-    expect((await mappingOf("cart-a")).mappingNote).toMatch(/^ambiguous: 2 instances on web-2 in a group named like be_cart/);
+    expect(await mappingOf("by-group")).toMatchObject({
+      applicationInstanceId: ids.web1shop1,
+      mappingType: "auto",
+      mappingNote: "web-1, group shop",
+    });
+    expect(await mappingOf("twins")).toMatchObject({
+      applicationInstanceId: null,
+      mappingType: null,
+      mappingNote: "ambiguous: 10.1.0.9 matches servers twin-a, twin-b",
+    });
+    expect(await mappingOf("nowhere")).toMatchObject({
+      applicationInstanceId: null,
+      mappingNote: "no AC server named or addressed 10.9.9.9",
+    });
+    expect((await mappingOf("cart-a")).mappingNote).toMatch(
+      /^ambiguous: 2 instances on web-2 in a group named like be_cart/,
+    );
   });
 
   it("follows the inventory: an instance that moves to the address's port is mapped at the next sync", async () => {
     await syncInstance(lbId);
     await db().applicationInstance.update({ where: { id: ids.web2cart1 }, data: { port: 7000 } });
     await syncInstance(lbId);
-    expect(await mappingOf("cart-a")).toMatchObject({ applicationInstanceId: ids.web2cart1, mappingType: "auto", mappingNote: "web-2 port 7000" });
+    expect(await mappingOf("cart-a")).toMatchObject({
+      applicationInstanceId: ids.web2cart1,
+      mappingType: "auto",
+      mappingNote: "web-2 port 7000",
+    });
   });
 
   it("serversMappedToInstances lists live mapped servers with their labels, for the update tasks", async () => {
@@ -87,7 +123,12 @@ describe("auto-mapping after a sync", () => {
     const byIp = await mappingOf("by-ip");
     expect(await serversMappedToInstances([ids.web1shop1!, ids.web2cart1!])).toEqual([
       { haproxyServerId: byIp.id, instanceId: ids.web1shop1, label: "lb1/be_shop/by-ip", status: "UP" },
-      { haproxyServerId: (await mappingOf("by-group")).id, instanceId: ids.web1shop1, label: "lb1/be_shop/by-group", status: "UP" },
+      {
+        haproxyServerId: (await mappingOf("by-group")).id,
+        instanceId: ids.web1shop1,
+        label: "lb1/be_shop/by-group",
+        status: "UP",
+      },
     ]);
   });
 });
@@ -100,7 +141,11 @@ describe("manual mapping", () => {
     await as.operator.haproxy.map({ haproxyServerId: twins.id, applicationInstanceId: ids.web2cart2! });
     await as.operator.haproxy.map({ haproxyServerId: byIp.id, applicationInstanceId: ids.web2cart1! }); // overrides an auto mapping
     await syncInstance(lbId);
-    expect(await mappingOf("twins")).toMatchObject({ applicationInstanceId: ids.web2cart2, mappingType: "manual", mappingNote: "manual, by test-operator" });
+    expect(await mappingOf("twins")).toMatchObject({
+      applicationInstanceId: ids.web2cart2,
+      mappingType: "manual",
+      mappingNote: "manual, by test-operator",
+    });
     expect(await mappingOf("by-ip")).toMatchObject({ applicationInstanceId: ids.web2cart1, mappingType: "manual" });
 
     const unmapped = await as.operator.haproxy.unmap({ haproxyServerId: byIp.id });
@@ -111,8 +156,12 @@ describe("manual mapping", () => {
   it("is for operators; a viewer is FORBIDDEN; a missing instance is a clear error", async () => {
     await syncInstance(lbId);
     const twins = await mappingOf("twins");
-    expect((await errorOf(as.viewer.haproxy.map({ haproxyServerId: twins.id, applicationInstanceId: ids.web1shop1! }))).code).toBe("FORBIDDEN");
-    const missing = await errorOf(as.operator.haproxy.map({ haproxyServerId: twins.id, applicationInstanceId: 999_999 }));
+    expect(
+      (await errorOf(as.viewer.haproxy.map({ haproxyServerId: twins.id, applicationInstanceId: ids.web1shop1! }))).code,
+    ).toBe("FORBIDDEN");
+    const missing = await errorOf(
+      as.operator.haproxy.map({ haproxyServerId: twins.id, applicationInstanceId: 999_999 }),
+    );
     expect(missing.code).toBe("BAD_REQUEST");
     expect(missing.message).toMatch(/999999 does not exist/);
   });
@@ -122,7 +171,10 @@ describe("manual mapping", () => {
     const byName = await mappingOf("by-name");
     const offered = await as.operator.haproxy.mappingCandidates({ haproxyServerId: byName.id, q: "shop_1" });
     expect(offered.map((i) => [i.server.name, i.instanceName, i.onAddressHost])).toEqual([
-      ["web-2", "cart_1", true], ["web-2", "cart_2", true], ["web-2", "shop_2", true], ["web-1", "shop_1", false],
+      ["web-2", "cart_1", true],
+      ["web-2", "cart_2", true],
+      ["web-2", "shop_2", true],
+      ["web-1", "shop_1", false],
     ]);
   });
 });
@@ -130,15 +182,32 @@ describe("manual mapping", () => {
 describe("instance management", () => {
   it("admins create, update (backend selection) and delete instances; others are FORBIDDEN; input is validated", async () => {
     const web1 = await db().server.findFirstOrThrow({ where: { name: "web-1" } });
-    const created = await as.admin.haproxy.createInstance({ name: "edge", serverId: web1.id, backendFilter: ["be_a", "/^api/"] });
-    expect(created).toMatchObject({ name: "edge", isActive: true, backendFilter: ["be_a", "/^api/"], socketPath: null });
+    const created = await as.admin.haproxy.createInstance({
+      name: "edge",
+      serverId: web1.id,
+      backendFilter: ["be_a", "/^api/"],
+    });
+    expect(created).toMatchObject({
+      name: "edge",
+      isActive: true,
+      backendFilter: ["be_a", "/^api/"],
+      socketPath: null,
+    });
     expect((await db().server.findUniqueOrThrow({ where: { id: web1.id } })).isHaproxyNode).toBe(true);
     expect((await errorOf(as.admin.haproxy.createInstance({ name: "edge", serverId: web1.id }))).code).toBe("CONFLICT");
-    expect((await errorOf(as.operator.haproxy.createInstance({ name: "x", serverId: web1.id }))).code).toBe("FORBIDDEN");
-    expect(await fieldErrors(as.admin.haproxy.updateInstance({ id: created.id, backendFilter: ["/(/"] }))).toHaveProperty("backendFilter");
+    expect((await errorOf(as.operator.haproxy.createInstance({ name: "x", serverId: web1.id }))).code).toBe(
+      "FORBIDDEN",
+    );
+    expect(
+      await fieldErrors(as.admin.haproxy.updateInstance({ id: created.id, backendFilter: ["/(/"] })),
+    ).toHaveProperty("backendFilter");
 
-    expect(await as.admin.haproxy.updateInstance({ id: created.id, isActive: false, backendFilter: [] })).toMatchObject({ isActive: false, backendFilter: [] });
-    expect((await as.viewer.haproxy.instances({ serverId: web1.id })).map((i) => [i.name, i.selection])).toEqual([["edge", "all backends"]]);
+    expect(await as.admin.haproxy.updateInstance({ id: created.id, isActive: false, backendFilter: [] })).toMatchObject(
+      { isActive: false, backendFilter: [] },
+    );
+    expect((await as.viewer.haproxy.instances({ serverId: web1.id })).map((i) => [i.name, i.selection])).toEqual([
+      ["edge", "all backends"],
+    ]);
     await as.admin.haproxy.deleteInstance({ id: created.id });
     expect(await as.viewer.haproxy.instances({ serverId: web1.id })).toEqual([]);
   });
@@ -148,6 +217,8 @@ describe("instance management", () => {
     const byIp = await mappingOf("by-ip");
     await as.operator.haproxy.command({ haproxyServerId: byIp.id, command: "drain" });
     await as.admin.haproxy.deleteInstance({ id: lbId });
-    expect((await as.viewer.haproxy.actions({})).items.map((a) => [a.target, a.result])).toEqual([["lb1/be_shop/by-ip", "success"]]);
+    expect((await as.viewer.haproxy.actions({})).items.map((a) => [a.target, a.result])).toEqual([
+      ["lb1/be_shop/by-ip", "success"],
+    ]);
   });
 });

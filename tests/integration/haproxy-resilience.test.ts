@@ -28,12 +28,18 @@ const backends = generateBackends({ backends: 3, servers: 4, seed: 5 });
 
 const requests = async () => {
   const s = (await sim.control.stats()).agents[AGENT];
-  return { backends: s?.requests["haproxy.backends"] ?? 0, servers: s?.requests["haproxy.servers"] ?? 0, commands: s?.requests["haproxy.command"] ?? 0 };
+  return {
+    backends: s?.requests["haproxy.backends"] ?? 0,
+    servers: s?.requests["haproxy.servers"] ?? 0,
+    commands: s?.requests["haproxy.command"] ?? 0,
+  };
 };
 const breaker = async () => (await as.viewer.haproxy.instances({})).find((i) => i.id === instanceId)!.breaker;
 
 beforeAll(async () => {
-  sim = await startSimulator({ scenario: { baseAddress: "127.0.99.40", port: 0, agents: [{ name: AGENT, haproxy: [{ name: "lb1", backends }] }] } });
+  sim = await startSimulator({
+    scenario: { baseAddress: "127.0.99.40", port: 0, agents: [{ name: AGENT, haproxy: [{ name: "lb1", backends }] }] },
+  });
 });
 afterAll(async () => {
   setHaproxyOptions(undefined);
@@ -82,7 +88,9 @@ describe("circuit breaker", () => {
     const refused = await syncInstance(instanceId);
     expect(refused.error).toMatch(/circuit breaker .* is open/);
     expect(await requests()).toEqual(seen);
-    expect((await db().hAProxyInstance.findUniqueOrThrow({ where: { id: instanceId } })).lastSyncError).toMatch(/circuit breaker/);
+    expect((await db().hAProxyInstance.findUniqueOrThrow({ where: { id: instanceId } })).lastSyncError).toMatch(
+      /circuit breaker/,
+    );
 
     // Time is up: half-open, one trial goes through; it succeeds and the breaker closes.
     now += 1;
@@ -110,11 +118,17 @@ describe("circuit breaker", () => {
     const result = await runServerCommand({ haproxyServerId: server.id, command: "drain", actor: "olga" });
     expect(result).toMatchObject({ ok: false, status: null });
     expect(result.error).toMatch(/circuit breaker/);
-    expect(await db().hAProxyAction.findFirstOrThrow({ where: { haproxyServerId: server.id } })).toMatchObject({ result: "failed", actor: "olga" });
+    expect(await db().hAProxyAction.findFirstOrThrow({ where: { haproxyServerId: server.id } })).toMatchObject({
+      result: "failed",
+      actor: "olga",
+    });
   });
 
   it("an agent that answers success: false is not a failure: no retries, the breaker stays closed", async () => {
-    await sim.control.haproxyFault(AGENT, "lb1", { fault: "refuse", message: "cannot connect to /run/haproxy/admin.sock" });
+    await sim.control.haproxyFault(AGENT, "lb1", {
+      fault: "refuse",
+      message: "cannot connect to /run/haproxy/admin.sock",
+    });
     for (let i = 0; i < THRESHOLD + 1; i++) {
       const outcome = await syncInstance(instanceId);
       expect(outcome.error).toMatch(/cannot connect to \/run\/haproxy\/admin.sock/);
@@ -142,7 +156,9 @@ describe("retries", () => {
     expect(outcome.error).toMatch(/refused the connection/);
     expect(sleeps).toEqual([100, 200]);
     expect(await db().hAProxyServer.count({ where: { removedAt: null } })).toBe(12);
-    expect(await db().hAProxyInstance.findUniqueOrThrow({ where: { id: instanceId } })).toMatchObject({ lastSyncSuccess: false });
+    expect(await db().hAProxyInstance.findUniqueOrThrow({ where: { id: instanceId } })).toMatchObject({
+      lastSyncSuccess: false,
+    });
   });
 
   it("a command is sent once, never retried", async () => {
@@ -176,7 +192,11 @@ describe("cache of live reads", () => {
   it("a command drops its backend's cached servers; a sync drops all of the instance's", async () => {
     await syncInstance(instanceId);
     await as.viewer.haproxy.liveBackends({ instanceId });
-    const [target, other] = await db().hAProxyServer.findMany({ where: { backend: { backendName: "be_app01" } }, orderBy: { serverName: "asc" }, take: 2 });
+    const [target, other] = await db().hAProxyServer.findMany({
+      where: { backend: { backendName: "be_app01" } },
+      orderBy: { serverName: "asc" },
+      take: 2,
+    });
     // The agent's state moves behind AC's back; the cached read does not show it yet.
     await sim.control.setHaproxyServer(AGENT, "lb1", "be_app01", other!.serverName, { status: "NOLB" });
     await sim.control.setHaproxyServer(AGENT, "lb1", "be_app01", target!.serverName, { status: "UP" });
@@ -225,7 +245,12 @@ describe("HAPROXY_ENABLED=false", () => {
 describe("the haproxy-sync job", () => {
   const jobNames = (haproxyEnabled: string) => {
     const saved = { ...process.env };
-    Object.assign(process.env, { HAPROXY_ENABLED: haproxyEnabled, SCHEDULER_ENABLED: "true", POLLING_INTERVAL: "3600", HAPROXY_POLLING_INTERVAL: "3600" });
+    Object.assign(process.env, {
+      HAPROXY_ENABLED: haproxyEnabled,
+      SCHEDULER_ENABLED: "true",
+      POLLING_INTERVAL: "3600",
+      HAPROXY_POLLING_INTERVAL: "3600",
+    });
     reloadConfig();
     try {
       startScheduler();

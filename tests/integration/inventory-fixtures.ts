@@ -10,7 +10,9 @@ import type { Role } from "@/server/generated/prisma/enums";
 import { createContextInner } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/root";
 
-export type Callers = Record<Role | "anonymous", ReturnType<typeof createCaller>> & { token: ReturnType<typeof createCaller> };
+export type Callers = Record<Role | "anonymous", ReturnType<typeof createCaller>> & {
+  token: ReturnType<typeof createCaller>;
+};
 
 /** Creates one user per role (after a reset), and callers for them, a viewer token and no one. */
 export async function callers(): Promise<Callers> {
@@ -30,8 +32,16 @@ export const makeServer = (name: string, data: Partial<Prisma.ServerUncheckedCre
 
 /** A group (and catalog entry) named `name`, created once. */
 export async function makeGroup(name: string, data: Partial<Prisma.ApplicationGroupUncheckedCreateInput> = {}) {
-  const catalog = await db().applicationCatalog.upsert({ where: { name }, create: { name, appType: "docker" }, update: {} });
-  return db().applicationGroup.upsert({ where: { name }, create: { name, catalogId: catalog.id, ...data }, update: {} });
+  const catalog = await db().applicationCatalog.upsert({
+    where: { name },
+    create: { name, appType: "docker" },
+    update: {},
+  });
+  return db().applicationGroup.upsert({
+    where: { name },
+    create: { name, catalogId: catalog.id, ...data },
+    update: {},
+  });
 }
 
 /** An instance "<group>_<n>" on the server, in that group. */

@@ -29,22 +29,40 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string, para
 async function describeSchema(url: string) {
   const notHistory = "<> '_prisma_migrations'";
   return {
-    tables: await query(url, `SELECT table_name FROM information_schema.tables
-      WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name ${notHistory} ORDER BY 1`),
-    columns: await query(url, `SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default,
+    tables: await query(
+      url,
+      `SELECT table_name FROM information_schema.tables
+      WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name ${notHistory} ORDER BY 1`,
+    ),
+    columns: await query(
+      url,
+      `SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default,
         character_maximum_length, numeric_precision, numeric_scale, datetime_precision
-      FROM information_schema.columns WHERE table_schema = 'public' AND table_name ${notHistory} ORDER BY 1, 2`),
-    enums: await query(url, `SELECT t.typname AS name, array_agg(e.enumlabel ORDER BY e.enumsortorder) AS labels
+      FROM information_schema.columns WHERE table_schema = 'public' AND table_name ${notHistory} ORDER BY 1, 2`,
+    ),
+    enums: await query(
+      url,
+      `SELECT t.typname AS name, array_agg(e.enumlabel ORDER BY e.enumsortorder) AS labels
       FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
-      WHERE n.nspname = 'public' GROUP BY t.typname ORDER BY 1`),
-    indexes: await query(url, `SELECT tablename, indexname, indexdef FROM pg_indexes
-      WHERE schemaname = 'public' AND tablename ${notHistory} ORDER BY 1, 2`),
-    constraints: await query(url, `SELECT c.conrelid::regclass::text AS table_name, c.conname, c.contype,
+      WHERE n.nspname = 'public' GROUP BY t.typname ORDER BY 1`,
+    ),
+    indexes: await query(
+      url,
+      `SELECT tablename, indexname, indexdef FROM pg_indexes
+      WHERE schemaname = 'public' AND tablename ${notHistory} ORDER BY 1, 2`,
+    ),
+    constraints: await query(
+      url,
+      `SELECT c.conrelid::regclass::text AS table_name, c.conname, c.contype,
         pg_get_constraintdef(c.oid) AS definition, c.confdeltype, c.confupdtype
       FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
-      WHERE n.nspname = 'public' AND c.conrelid <> 0 AND c.conrelid::regclass::text ${notHistory} ORDER BY 1, 2`),
-    sequences: await query(url, `SELECT sequence_name, data_type, start_value, increment FROM information_schema.sequences
-      WHERE sequence_schema = 'public' ORDER BY 1`),
+      WHERE n.nspname = 'public' AND c.conrelid <> 0 AND c.conrelid::regclass::text ${notHistory} ORDER BY 1, 2`,
+    ),
+    sequences: await query(
+      url,
+      `SELECT sequence_name, data_type, start_value, increment FROM information_schema.sequences
+      WHERE sequence_schema = 'public' ORDER BY 1`,
+    ),
   };
 }
 
@@ -85,10 +103,19 @@ describe("migrations", () => {
   }, 60_000);
 
   it("are recorded in _prisma_migrations as prisma migrate deploy records them", async () => {
-    const folders = (await fs.readdir(migrationsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const folders = (await fs.readdir(migrationsDir, { withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
     const rows = await query<{
-      id: string; checksum: string; migration_name: string; started_at: Date; finished_at: Date | null;
-      applied_steps_count: number; logs: string | null; rolled_back_at: Date | null;
+      id: string;
+      checksum: string;
+      migration_name: string;
+      started_at: Date;
+      finished_at: Date | null;
+      applied_steps_count: number;
+      logs: string | null;
+      rolled_back_at: Date | null;
     }>(fileUrl(), "SELECT * FROM _prisma_migrations ORDER BY migration_name");
 
     expect(rows.map((r) => r.migration_name)).toEqual(folders);
@@ -108,7 +135,9 @@ describe("migrations", () => {
     const dir = await scratchFolder();
     const [first] = await readMigrations(dir);
     await fs.appendFile(path.join(dir, first!.name, "migration.sql"), "\n-- edited after it was applied\n");
-    await expect(applyMigrations(fileUrl(), { migrationsDir: dir })).rejects.toThrow(/was changed after it was applied/);
+    await expect(applyMigrations(fileUrl(), { migrationsDir: dir })).rejects.toThrow(
+      /was changed after it was applied/,
+    );
   });
 
   it("refuse to run when the database has a migration the folder lacks", async () => {
@@ -129,10 +158,17 @@ describe("migrations", () => {
   it("roll a failing migration back entirely, history row included", async () => {
     const dir = await scratchFolder();
     await fs.mkdir(path.join(dir, "99990101000000_broken"));
-    await fs.writeFile(path.join(dir, "99990101000000_broken", "migration.sql"), 'CREATE TABLE "half_done" (id int);\nSELECT no_such_function();\n');
-    await expect(applyMigrations(fileUrl(), { migrationsDir: dir })).rejects.toThrow(/99990101000000_broken failed and was rolled back.*line 2/);
+    await fs.writeFile(
+      path.join(dir, "99990101000000_broken", "migration.sql"),
+      'CREATE TABLE "half_done" (id int);\nSELECT no_such_function();\n',
+    );
+    await expect(applyMigrations(fileUrl(), { migrationsDir: dir })).rejects.toThrow(
+      /99990101000000_broken failed and was rolled back.*line 2/,
+    );
     expect(await query(fileUrl(), "SELECT to_regclass('half_done') AS t")).toEqual([{ t: null }]);
-    expect(await query(fileUrl(), "SELECT 1 FROM _prisma_migrations WHERE migration_name = '99990101000000_broken'")).toEqual([]);
+    expect(
+      await query(fileUrl(), "SELECT 1 FROM _prisma_migrations WHERE migration_name = '99990101000000_broken'"),
+    ).toEqual([]);
   });
 
   it("refuse a database that holds tables but no migration history", async () => {

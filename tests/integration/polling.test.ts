@@ -18,21 +18,51 @@ const scenario: ScenarioInput = {
       name: "alpha",
       apps: {
         docker: [
-          { container_name: "jurws_1", container_id: "c-1", image: "reg/jurws", tag: "1.0", version: "1.0", status: "running", port: 8080, pid: 4242, start_time: "2026-11-01T10:00:00.123Z", eureka_registered: true },
-          { container_name: "jurws_2", container_id: "c-2", image: "reg/jurws", tag: "1.0", version: "1.0", status: "Up" },
+          {
+            container_name: "jurws_1",
+            container_id: "c-1",
+            image: "reg/jurws",
+            tag: "1.0",
+            version: "1.0",
+            status: "running",
+            port: 8080,
+            pid: 4242,
+            start_time: "2026-11-01T10:00:00.123Z",
+            eureka_registered: true,
+          },
+          {
+            container_name: "jurws_2",
+            container_id: "c-2",
+            image: "reg/jurws",
+            tag: "1.0",
+            version: "1.0",
+            status: "Up",
+          },
         ],
         site: [{ name: "standalone", path: "/srv/site", version: "3.1", status: "active" }],
-        service: [{ name: "my-app_test", version: "0.9", status: "pending" }, { name: "платёж_2", version: "2.0", status: "running" }],
+        service: [
+          { name: "my-app_test", version: "0.9", status: "pending" },
+          { name: "платёж_2", version: "2.0", status: "running" },
+        ],
       },
     },
-    { name: "beta", apps: { docker: [{ container_name: "jurws_3", image: "reg/jurws", tag: "1.0", version: "1.0", status: "running" }] } },
+    {
+      name: "beta",
+      apps: {
+        docker: [{ container_name: "jurws_3", image: "reg/jurws", tag: "1.0", version: "1.0", status: "running" }],
+      },
+    },
     { name: "gamma", token: "t0ken", apps: { site: [{ name: "portal_1", version: "5.0", status: "enabled" }] } },
   ],
 };
 
 let sim: Awaited<ReturnType<typeof startSimulator>>;
-const poll = (name: string) => db().server.findUniqueOrThrow({ where: { name }, select: pollTargetSelect }).then((t) => pollServer(t, { agent }));
-const instance = (instanceName: string) => db().applicationInstance.findFirstOrThrow({ where: { instanceName }, include: { group: true, catalog: true } });
+const poll = (name: string) =>
+  db()
+    .server.findUniqueOrThrow({ where: { name }, select: pollTargetSelect })
+    .then((t) => pollServer(t, { agent }));
+const instance = (instanceName: string) =>
+  db().applicationInstance.findFirstOrThrow({ where: { instanceName }, include: { group: true, catalog: true } });
 
 beforeAll(async () => {
   sim = await startSimulator({ scenario });
@@ -43,7 +73,9 @@ beforeEach(async () => {
   sim = await startSimulator({ scenario });
   await resetDatabase();
   for (const a of sim.agents) {
-    await db().server.create({ data: { name: a.name, ip: a.ip, port: a.port, agentToken: a.name === "gamma" ? "t0ken" : null } });
+    await db().server.create({
+      data: { name: a.name, ip: a.ip, port: a.port, agentToken: a.name === "gamma" ? "t0ken" : null },
+    });
   }
 });
 
@@ -52,22 +84,46 @@ describe("a server's first poll", () => {
     const outcome = await poll("alpha");
     expect(outcome).toMatchObject({ status: "online", result: "updated", error: null, counts: { created: 5 } });
     expect(await instance("jurws_1")).toMatchObject({
-      appType: "docker", status: "online", containerId: "c-1", image: "reg/jurws", tag: "1.0", version: "1.0", port: 8080,
-      instanceNumber: 1, group: { name: "jurws" }, catalog: { name: "jurws", appType: "docker" },
+      appType: "docker",
+      status: "online",
+      containerId: "c-1",
+      image: "reg/jurws",
+      tag: "1.0",
+      version: "1.0",
+      port: 8080,
+      instanceNumber: 1,
+      group: { name: "jurws" },
+      catalog: { name: "jurws", appType: "docker" },
     });
-    expect(await instance("standalone")).toMatchObject({ appType: "site", status: "online", path: "/srv/site", instanceNumber: 0, group: { name: "standalone" } });
-    expect(await instance("my-app_test")).toMatchObject({ appType: "service", status: "starting", instanceNumber: 0, group: { name: "my-app_test" } });
+    expect(await instance("standalone")).toMatchObject({
+      appType: "site",
+      status: "online",
+      path: "/srv/site",
+      instanceNumber: 0,
+      group: { name: "standalone" },
+    });
+    expect(await instance("my-app_test")).toMatchObject({
+      appType: "service",
+      status: "starting",
+      instanceNumber: 0,
+      group: { name: "my-app_test" },
+    });
     expect(await instance("платёж_2")).toMatchObject({ instanceNumber: 2, group: { name: "платёж" } });
     const server = await db().server.findUniqueOrThrow({ where: { name: "alpha" } });
     expect(server).toMatchObject({ status: "online", lastError: null });
     expect(server.lastCheck).not.toBeNull();
-    expect(await db().event.findMany({ where: { serverId: server.id }, select: { eventType: true } })).toEqual([{ eventType: "connect" }]);
+    expect(await db().event.findMany({ where: { serverId: server.id }, select: { eventType: true } })).toEqual([
+      { eventType: "connect" },
+    ]);
     expect(await db().applicationVersionHistory.count()).toBe(0);
   });
 
   it("puts instances of one base name on different servers into one group", async () => {
     await pollServers({}, { agent });
-    const group = await db().applicationGroup.findUniqueOrThrow({ where: { name: "jurws" }, include: { instances: true } });
+    const group = await db().applicationGroup.findUniqueOrThrow({
+      where: { name: "jurws" },
+      include: { instances: true },
+    });
     expect(group.instances.map((i) => i.instanceName).sort()).toEqual(["jurws_1", "jurws_2", "jurws_3"]);
     expect(await db().applicationCatalog.count({ where: { name: "jurws" } })).toBe(1);
   });
@@ -88,7 +144,15 @@ describe("version history", () => {
     await poll("alpha");
     const rows = await db().applicationVersionHistory.findMany();
     expect(rows).toEqual([
-      expect.objectContaining({ oldVersion: "3.1", newVersion: "3.2", changedBy: "agent", changeSource: "polling", taskId: null, serverName: "alpha", instanceName: "standalone" }),
+      expect.objectContaining({
+        oldVersion: "3.1",
+        newVersion: "3.2",
+        changedBy: "agent",
+        changeSource: "polling",
+        taskId: null,
+        serverName: "alpha",
+        instanceName: "standalone",
+      }),
     ]);
     const updates = await db().event.findMany({ where: { eventType: "update" } });
     expect(updates).toHaveLength(1);
@@ -99,7 +163,9 @@ describe("version history", () => {
     await poll("alpha");
     await sim.control.setApp("alpha", "docker", "jurws_2", { tag: "1.0-hotfix" });
     await poll("alpha");
-    expect(await db().applicationVersionHistory.findMany()).toEqual([expect.objectContaining({ oldTag: "1.0", newTag: "1.0-hotfix", instanceName: "jurws_2" })]);
+    expect(await db().applicationVersionHistory.findMany()).toEqual([
+      expect.objectContaining({ oldTag: "1.0", newTag: "1.0-hotfix", instanceName: "jurws_2" }),
+    ]);
   });
 
   it("is not written for a new instance, an unchanged poll, or a change to empty version and tag", async () => {
@@ -121,7 +187,9 @@ describe("apps that disappear, and status events", () => {
     const gone = await instance("jurws_2");
     expect(gone.status).toBe("offline");
     expect(gone.lastSeen!.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
-    expect(await db().event.findMany({ where: { instanceId: gone.id }, select: { eventType: true } })).toEqual([{ eventType: "stop" }]);
+    expect(await db().event.findMany({ where: { instanceId: gone.id }, select: { eventType: true } })).toEqual([
+      { eventType: "stop" },
+    ]);
     expect((await instance("jurws_1")).status).toBe("online");
   });
 
@@ -132,7 +200,11 @@ describe("apps that disappear, and status events", () => {
     await sim.control.setApp("alpha", "docker", "jurws_1", { status: "running" });
     await poll("alpha");
     const id = (await instance("jurws_1")).id;
-    const events = await db().event.findMany({ where: { instanceId: id }, orderBy: { id: "asc" }, select: { eventType: true } });
+    const events = await db().event.findMany({
+      where: { instanceId: id },
+      orderBy: { id: "asc" },
+      select: { eventType: true },
+    });
     expect(events.map((e) => e.eventType)).toEqual(["stop", "start"]);
   });
 });
@@ -146,7 +218,10 @@ describe("a server going offline and coming back", () => {
     const server = await db().server.findUniqueOrThrow({ where: { name: "alpha" } });
     expect(server.status).toBe("offline");
     expect(server.lastError).toMatch(/refused|not answer/);
-    const statuses = await db().applicationInstance.findMany({ where: { serverId: server.id }, select: { status: true } });
+    const statuses = await db().applicationInstance.findMany({
+      where: { serverId: server.id },
+      select: { status: true },
+    });
     expect(new Set(statuses.map((s) => s.status))).toEqual(new Set(["no_data"]));
 
     await poll("alpha"); // still down: no second disconnect event
@@ -154,7 +229,11 @@ describe("a server going offline and coming back", () => {
     await poll("alpha");
     expect((await instance("jurws_1")).status).toBe("online");
     expect((await instance("my-app_test")).status).toBe("starting");
-    const events = await db().event.findMany({ where: { serverId: server.id, instanceId: null }, orderBy: { id: "asc" }, select: { eventType: true } });
+    const events = await db().event.findMany({
+      where: { serverId: server.id, instanceId: null },
+      orderBy: { id: "asc" },
+      select: { eventType: true },
+    });
     expect(events.map((e) => e.eventType)).toEqual(["connect", "disconnect", "connect"]);
     expect(await db().event.count({ where: { eventType: { in: ["start", "stop"] } } })).toBe(0);
   });
@@ -187,7 +266,9 @@ describe("failure isolation", () => {
     await sim.control.fault("alpha", { fault: "badEntry" });
     await poll("alpha");
     expect((await instance("jurws_1")).status).toBe("online");
-    expect((await db().server.findUniqueOrThrow({ where: { name: "alpha" } })).lastError).toMatch(/^1 app entry skipped: .*expected/);
+    expect((await db().server.findUniqueOrThrow({ where: { name: "alpha" } })).lastError).toMatch(
+      /^1 app entry skipped: .*expected/,
+    );
   });
 
   it("polls every other server normally when one is down, slow or broken", async () => {
@@ -243,7 +324,17 @@ describe("steady and concurrent polling", () => {
     await db().$transaction([
       db().applicationInstance.update({ where: { id: stored.id }, data: { version: "2.0" } }),
       db().applicationVersionHistory.create({
-        data: { instanceId: stored.id, serverName: "alpha", instanceName: "jurws_1", oldVersion: "1.0", newVersion: "2.0", oldTag: "1.0", newTag: "1.0", changedBy: "user", changeSource: "update_task" },
+        data: {
+          instanceId: stored.id,
+          serverName: "alpha",
+          instanceName: "jurws_1",
+          oldVersion: "1.0",
+          newVersion: "2.0",
+          oldTag: "1.0",
+          newTag: "1.0",
+          changedBy: "user",
+          changeSource: "update_task",
+        },
       }),
     ]);
     expect((await polling).result).toBe("updated");
@@ -255,9 +346,18 @@ describe("steady and concurrent polling", () => {
     // Each round: 200 new names, asked for by 16 polls at once, each in its own random order.
     for (let round = 0; round < 5; round++) {
       const names = Array.from({ length: 200 }, (_, i) => `r${round}-svc${i}_1`);
-      const shuffled = () => names.map((n) => [Math.random(), n] as const).sort(([a], [b]) => a - b).map(([, n]) => n);
+      const shuffled = () =>
+        names
+          .map((n) => [Math.random(), n] as const)
+          .sort(([a], [b]) => a - b)
+          .map(([, n]) => n);
       const results = await Promise.all(
-        Array.from({ length: 16 }, () => resolveGroups(db(), shuffled().map((instanceName) => ({ instanceName, appType: "service" as const })))),
+        Array.from({ length: 16 }, () =>
+          resolveGroups(
+            db(),
+            shuffled().map((instanceName) => ({ instanceName, appType: "service" as const })),
+          ),
+        ),
       );
       expect(await db().applicationGroup.count({ where: { name: { startsWith: `r${round}-` } } })).toBe(200);
       for (const links of results) expect(new Set([...links.values()].map((l) => l.groupId)).size).toBe(200);
@@ -268,7 +368,11 @@ describe("steady and concurrent polling", () => {
     await sim.control.fault("alpha", { fault: "slow", ms: 150 });
     await sim.control.resetStats();
     const target = await db().server.findUniqueOrThrow({ where: { name: "alpha" }, select: pollTargetSelect });
-    const [a, b] = await Promise.all([pollServer(target, { agent }), pollServer(target, { agent }), pollServers({}, { agent })]);
+    const [a, b] = await Promise.all([
+      pollServer(target, { agent }),
+      pollServer(target, { agent }),
+      pollServers({}, { agent }),
+    ]);
     expect(a).toBe(b);
     const stats = await sim.control.stats();
     expect(stats.agents["alpha"]).toMatchObject({ requests: { apps: 1 }, maxInFlight: { apps: 1 } });

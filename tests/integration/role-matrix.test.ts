@@ -21,7 +21,9 @@ beforeAll(async () => {
 });
 
 async function callAs(role: Role | null, path: string) {
-  const actor = role ? { kind: "user" as const, id: userIds[role]!, login: `matrix-${role}`, displayName: null, role } : null;
+  const actor = role
+    ? { kind: "user" as const, id: userIds[role]!, login: `matrix-${role}`, displayName: null, role }
+    : null;
   let target: unknown = createCaller(createContextInner(actor));
   for (const part of path.split(".")) target = (target as Record<string, unknown>)[part];
   try {

@@ -13,7 +13,11 @@ const ids: Record<string, number> = {};
 
 beforeAll(async () => {
   as = await callers();
-  const servers = [await makeServer("srv-a"), await makeServer("srv-b"), await makeServer("srv-c", { status: "offline" })];
+  const servers = [
+    await makeServer("srv-a"),
+    await makeServer("srv-b"),
+    await makeServer("srv-c", { status: "offline" }),
+  ];
   const seen = [new Date("2026-01-01T10:00:00Z"), new Date("2026-01-02T10:00:00Z"), null];
   let k = 0;
   // The same names on every server and few distinct versions, times and statuses: many ties.
@@ -83,14 +87,20 @@ describe("applications.list: keyset pagination", () => {
     const third = await as.viewer.applications.list({ sort: "version", limit: 6, cursor: second.nextCursor! });
     const backToSecond = await as.viewer.applications.list({ sort: "version", limit: 6, cursor: third.prevCursor! });
     expect(backToSecond.items.map((i) => i.id)).toEqual(second.items.map((i) => i.id));
-    const backToFirst = await as.viewer.applications.list({ sort: "version", limit: 6, cursor: backToSecond.prevCursor! });
+    const backToFirst = await as.viewer.applications.list({
+      sort: "version",
+      limit: 6,
+      cursor: backToSecond.prevCursor!,
+    });
     expect(backToFirst.items.map((i) => i.id)).toEqual(first.items.map((i) => i.id));
     expect(backToFirst.prevCursor).toBeNull();
   });
 
   it("a cursor from another sort order, or a made-up one, is a BAD_REQUEST that says what to do", async () => {
     const page = await as.viewer.applications.list({ sort: "name", limit: 5 });
-    const wrongSort = await errorOf(as.viewer.applications.list({ sort: "server", limit: 5, cursor: page.nextCursor! }));
+    const wrongSort = await errorOf(
+      as.viewer.applications.list({ sort: "server", limit: 5, cursor: page.nextCursor! }),
+    );
     expect(wrongSort.code).toBe("BAD_REQUEST");
     expect(wrongSort.message).toMatch(/first page/);
     expect((await errorOf(as.viewer.applications.list({ cursor: "garbage" }))).code).toBe("BAD_REQUEST");
@@ -99,7 +109,9 @@ describe("applications.list: keyset pagination", () => {
 
 describe("applications.list: filters", () => {
   const names = async (input: Parameters<Callers["viewer"]["applications"]["list"]>[0]) =>
-    (await as.viewer.applications.list({ limit: 200, ...input })).items.map((i) => `${i.server.name}/${i.instanceName}`);
+    (await as.viewer.applications.list({ limit: 200, ...input })).items.map(
+      (i) => `${i.server.name}/${i.instanceName}`,
+    );
 
   it("filters by server, group, catalog, type and status, and they combine", async () => {
     const srvB = await db().server.findUniqueOrThrow({ where: { name: "srv-b" } });
@@ -125,7 +137,9 @@ describe("applications.list: filters", () => {
   });
 
   it("rejects bad input with field errors", async () => {
-    const errors = await fieldErrors(as.viewer.applications.list({ limit: 500, status: "sleeping" as never, sort: "colour" as never }));
+    const errors = await fieldErrors(
+      as.viewer.applications.list({ limit: 500, status: "sleeping" as never, sort: "colour" as never }),
+    );
     expect(errors.limit).toEqual(["at most 200 rows a page"]);
     expect(errors.status?.[0]).toMatch(/must be one of online, offline/);
     expect(errors.sort?.[0]).toMatch(/must be one of name, server/);
@@ -136,7 +150,12 @@ describe("applications.get and updateSettings", () => {
   it("returns every field, the current version and effective settings with their source", async () => {
     const id = ids["srv-a/alpha_2"]!;
     const instance = await as.viewer.applications.get({ id });
-    expect(instance).toMatchObject({ id, instanceName: "alpha_2", server: { name: "srv-a" }, group: { name: "alpha" } });
+    expect(instance).toMatchObject({
+      id,
+      instanceName: "alpha_2",
+      server: { name: "srv-a" },
+      group: { name: "alpha" },
+    });
     expect(instance.currentVersion).toBe(instance.version ?? instance.tag);
     expect(instance.effective.playbookPath).toEqual({ value: `${PB}/update-app.example.yml`, source: "default" });
     expect(instance.effective.artifactUrl).toEqual({ value: null, source: "none" });
@@ -146,14 +165,25 @@ describe("applications.get and updateSettings", () => {
     const id = ids["srv-b/bravo_1"]!;
     const group = await makeGroup("bravo");
     await as.admin.catalog.updateSettings({ id: group.catalogId!, defaultPlaybookPath: `${PB}/catalog.yml` });
-    expect((await as.viewer.applications.get({ id })).effective.playbookPath).toEqual({ value: `${PB}/catalog.yml`, source: "catalog" });
+    expect((await as.viewer.applications.get({ id })).effective.playbookPath).toEqual({
+      value: `${PB}/catalog.yml`,
+      source: "catalog",
+    });
 
-    await as.admin.groups.updateSettings({ id: group.id, updatePlaybookPath: `${PB}/group.yml`, artifactListUrl: "https://repo.local/bravo/" });
+    await as.admin.groups.updateSettings({
+      id: group.id,
+      updatePlaybookPath: `${PB}/group.yml`,
+      artifactListUrl: "https://repo.local/bravo/",
+    });
     const afterGroup = await as.viewer.applications.get({ id });
     expect(afterGroup.effective.playbookPath).toEqual({ value: `${PB}/group.yml`, source: "group" });
     expect(afterGroup.effective.artifactUrl).toEqual({ value: "https://repo.local/bravo/", source: "group" });
 
-    const own = await as.admin.applications.updateSettings({ id, customPlaybookPath: `${PB}/own.yml`, customArtifactExtension: "tar.gz" });
+    const own = await as.admin.applications.updateSettings({
+      id,
+      customPlaybookPath: `${PB}/own.yml`,
+      customArtifactExtension: "tar.gz",
+    });
     expect(own.effective.playbookPath).toEqual({ value: `${PB}/own.yml`, source: "instance" });
     expect(own.effective.artifactExtension).toEqual({ value: "tar.gz", source: "instance" });
 
@@ -167,13 +197,19 @@ describe("applications.get and updateSettings", () => {
     const error = await errorOf(as.viewer.applications.get({ id: 999_999 }));
     expect(error.code).toBe("NOT_FOUND");
     expect(error.message).toBe("Application instance not found");
-    expect((await errorOf(as.admin.applications.updateSettings({ id: 999_999, customPlaybookPath: `${PB}/a.yml` }))).code).toBe("NOT_FOUND");
+    expect(
+      (await errorOf(as.admin.applications.updateSettings({ id: 999_999, customPlaybookPath: `${PB}/a.yml` }))).code,
+    ).toBe("NOT_FOUND");
   });
 
   it("only admins edit settings: viewer and operator FORBIDDEN, nobody UNAUTHORIZED; a viewer token reads", async () => {
     const id = ids["srv-a/alpha_1"]!;
-    expect((await errorOf(as.viewer.applications.updateSettings({ id, customPlaybookPath: "/x.yml" }))).code).toBe("FORBIDDEN");
-    expect((await errorOf(as.operator.applications.updateSettings({ id, customPlaybookPath: "/x.yml" }))).code).toBe("FORBIDDEN");
+    expect((await errorOf(as.viewer.applications.updateSettings({ id, customPlaybookPath: "/x.yml" }))).code).toBe(
+      "FORBIDDEN",
+    );
+    expect((await errorOf(as.operator.applications.updateSettings({ id, customPlaybookPath: "/x.yml" }))).code).toBe(
+      "FORBIDDEN",
+    );
     expect((await errorOf(as.anonymous.applications.list({}))).code).toBe("UNAUTHORIZED");
     expect((await as.token.applications.list({ limit: 1 })).items).toHaveLength(1);
   });
@@ -181,7 +217,12 @@ describe("applications.get and updateSettings", () => {
   it("invalid settings are BAD_REQUEST with a message per field", async () => {
     const id = ids["srv-a/alpha_1"]!;
     const errors = await fieldErrors(
-      as.admin.applications.updateSettings({ id, customPlaybookPath: "relative.yml", customArtifactUrl: "ftp://x", customArtifactExtension: "a b" }),
+      as.admin.applications.updateSettings({
+        id,
+        customPlaybookPath: "relative.yml",
+        customArtifactUrl: "ftp://x",
+        customArtifactExtension: "a b",
+      }),
     );
     expect(errors.customPlaybookPath?.[0]).toMatch(/absolute path/);
     expect(errors.customArtifactUrl).toEqual(["must be an http:// or https:// URL"]);

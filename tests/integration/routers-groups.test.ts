@@ -29,7 +29,13 @@ describe("groups.list", () => {
   it("counts instances (and online ones) and flags version drift", async () => {
     const page = await as.viewer.groups.list({});
     const byName = Object.fromEntries(page.items.map((g) => [g.name, g]));
-    expect(byName.jurws).toMatchObject({ instances: 4, online: 3, versions: 2, drift: true, catalog: { name: "jurws" } });
+    expect(byName.jurws).toMatchObject({
+      instances: 4,
+      online: 3,
+      versions: 2,
+      drift: true,
+      catalog: { name: "jurws" },
+    });
     expect(byName.steady).toMatchObject({ instances: 2, versions: 1, drift: false });
     expect(byName.empty).toMatchObject({ instances: 0, drift: false });
   });
@@ -37,7 +43,9 @@ describe("groups.list", () => {
   it("filters by drift, name and catalog entry", async () => {
     expect((await as.viewer.groups.list({ drift: true })).items.map((g) => g.name)).toEqual(["jurws"]);
     expect((await as.viewer.groups.list({ q: "STEAD" })).items.map((g) => g.name)).toEqual(["steady"]);
-    expect((await as.viewer.groups.list({ catalogId: steady.catalogId! })).items.map((g) => g.name)).toEqual(["steady"]);
+    expect((await as.viewer.groups.list({ catalogId: steady.catalogId! })).items.map((g) => g.name)).toEqual([
+      "steady",
+    ]);
   });
 });
 
@@ -61,11 +69,19 @@ describe("groups.get", () => {
 
   it("shows the group-level effective settings with their source, and follows edits", async () => {
     expect((await as.viewer.groups.get({ id: steady.id })).effective.playbookPath.source).toBe("default");
-    await as.admin.catalog.updateSettings({ id: steady.catalogId!, defaultPlaybookPath: `${PB}/steady-cat.yml`, defaultArtifactExt: "jar" });
+    await as.admin.catalog.updateSettings({
+      id: steady.catalogId!,
+      defaultPlaybookPath: `${PB}/steady-cat.yml`,
+      defaultArtifactExt: "jar",
+    });
     let group = await as.viewer.groups.get({ id: steady.id });
     expect(group.effective.playbookPath).toEqual({ value: `${PB}/steady-cat.yml`, source: "catalog" });
     expect(group.catalog).toMatchObject({ defaultArtifactExt: "jar" });
-    const updated = await as.admin.groups.updateSettings({ id: steady.id, updatePlaybookPath: `${PB}/steady.yaml`, description: "Core API" });
+    const updated = await as.admin.groups.updateSettings({
+      id: steady.id,
+      updatePlaybookPath: `${PB}/steady.yaml`,
+      description: "Core API",
+    });
     expect(updated.effective.playbookPath).toEqual({ value: `${PB}/steady.yaml`, source: "group" });
     group = await as.viewer.groups.get({ id: steady.id });
     expect(group).toMatchObject({ description: "Core API", updatePlaybookPath: `${PB}/steady.yaml` });
@@ -74,16 +90,24 @@ describe("groups.get", () => {
   });
 
   it("unknown group is NOT_FOUND", async () => {
-    expect(await errorOf(as.viewer.groups.get({ id: 999_999 }))).toMatchObject({ code: "NOT_FOUND", message: "Application group not found" });
+    expect(await errorOf(as.viewer.groups.get({ id: 999_999 }))).toMatchObject({
+      code: "NOT_FOUND",
+      message: "Application group not found",
+    });
   });
 });
 
 describe("groups.updateSettings", () => {
   it("stores the batch strategy; fixed_size needs a batch size (field error, or a message when it would be cleared)", async () => {
-    const errors = await fieldErrors(as.admin.groups.updateSettings({ id: jurws.id, batchGroupingStrategy: "fixed_size", batchSize: null }));
+    const errors = await fieldErrors(
+      as.admin.groups.updateSettings({ id: jurws.id, batchGroupingStrategy: "fixed_size", batchSize: null }),
+    );
     expect(errors.batchSize).toEqual(["required for the fixed_size strategy"]);
     await as.admin.groups.updateSettings({ id: jurws.id, batchGroupingStrategy: "fixed_size", batchSize: 3 });
-    expect(await db().applicationGroup.findUniqueOrThrow({ where: { id: jurws.id } })).toMatchObject({ batchGroupingStrategy: "fixed_size", batchSize: 3 });
+    expect(await db().applicationGroup.findUniqueOrThrow({ where: { id: jurws.id } })).toMatchObject({
+      batchGroupingStrategy: "fixed_size",
+      batchSize: 3,
+    });
     const clearing = await errorOf(as.admin.groups.updateSettings({ id: jurws.id, batchSize: null }));
     expect(clearing.code).toBe("BAD_REQUEST");
     expect(clearing.message).toMatch(/needs a batch size/);
@@ -100,13 +124,23 @@ describe("groups.updateSettings", () => {
         batchSize: 0,
       }),
     );
-    expect(Object.keys(errors).sort()).toEqual(["artifactExtension", "artifactListUrl", "batchGroupingStrategy", "batchSize", "updatePlaybookPath"]);
+    expect(Object.keys(errors).sort()).toEqual([
+      "artifactExtension",
+      "artifactListUrl",
+      "batchGroupingStrategy",
+      "batchSize",
+      "updatePlaybookPath",
+    ]);
     expect(errors.batchGroupingStrategy?.[0]).toMatch(/one_at_a_time/);
   });
 
   it("is for admins only; unknown ids are NOT_FOUND", async () => {
-    expect((await errorOf(as.operator.groups.updateSettings({ id: jurws.id, description: "x" }))).code).toBe("FORBIDDEN");
-    expect((await errorOf(as.viewer.catalog.updateSettings({ id: jurws.catalogId!, description: "x" }))).code).toBe("FORBIDDEN");
+    expect((await errorOf(as.operator.groups.updateSettings({ id: jurws.id, description: "x" }))).code).toBe(
+      "FORBIDDEN",
+    );
+    expect((await errorOf(as.viewer.catalog.updateSettings({ id: jurws.catalogId!, description: "x" }))).code).toBe(
+      "FORBIDDEN",
+    );
     expect((await errorOf(as.anonymous.groups.list({}))).code).toBe("UNAUTHORIZED");
     expect((await errorOf(as.admin.groups.updateSettings({ id: 999_999, description: "x" }))).code).toBe("NOT_FOUND");
     expect((await errorOf(as.admin.catalog.updateSettings({ id: 999_999, description: "x" }))).code).toBe("NOT_FOUND");
@@ -116,7 +150,9 @@ describe("groups.updateSettings", () => {
 describe("catalog", () => {
   it("lists entries with their group and instance counts, and shows one with its groups", async () => {
     const page = await as.viewer.catalog.list({ q: "jur" });
-    expect(page.items).toEqual([expect.objectContaining({ name: "jurws", appType: "docker", _count: { groups: 1, instances: 4 } })]);
+    expect(page.items).toEqual([
+      expect.objectContaining({ name: "jurws", appType: "docker", _count: { groups: 1, instances: 4 } }),
+    ]);
     const entry = await as.viewer.catalog.get({ id: jurws.catalogId! });
     expect(entry.groups).toEqual([{ id: jurws.id, name: "jurws" }]);
     expect((await errorOf(as.viewer.catalog.get({ id: 999_999 }))).code).toBe("NOT_FOUND");

@@ -17,9 +17,21 @@ beforeAll(async () => {
   api1 = await makeInstance(web.id, "api", 1, { version: "3" });
   api2 = await makeInstance(other.id, "api", 2, { version: "2" });
   const lone = await makeInstance(other.id, "lone", 1, { version: "9" });
-  const change = (instance: { id: number; instanceName: string }, server: string, from: string, to: string, minute: number) => ({
-    instanceId: instance.id, serverName: server, instanceName: instance.instanceName, oldVersion: from, newVersion: to,
-    changedAt: at(minute), changedBy: "agent" as const, changeSource: "polling" as const,
+  const change = (
+    instance: { id: number; instanceName: string },
+    server: string,
+    from: string,
+    to: string,
+    minute: number,
+  ) => ({
+    instanceId: instance.id,
+    serverName: server,
+    instanceName: instance.instanceName,
+    oldVersion: from,
+    newVersion: to,
+    changedAt: at(minute),
+    changedBy: "agent" as const,
+    changeSource: "polling" as const,
   });
   await db().applicationVersionHistory.createMany({
     data: [
@@ -33,9 +45,30 @@ beforeAll(async () => {
     data: [
       { serverId: web.id, eventType: "disconnect", status: "offline", description: "web-01 down", timestamp: at(0) },
       { serverId: web.id, eventType: "connect", status: "online", description: "web-01 up", timestamp: at(2) },
-      { serverId: web.id, instanceId: api1.id, eventType: "update", status: "online", description: "api_1: 2 → 3", timestamp: at(5) },
-      { serverId: other.id, instanceId: api2.id, eventType: "restart", status: "online", description: "api_2 restarted", timestamp: at(6) },
-      { serverId: other.id, instanceId: lone.id, eventType: "stop", status: "offline", description: "lone_1 is offline", timestamp: at(7) },
+      {
+        serverId: web.id,
+        instanceId: api1.id,
+        eventType: "update",
+        status: "online",
+        description: "api_1: 2 → 3",
+        timestamp: at(5),
+      },
+      {
+        serverId: other.id,
+        instanceId: api2.id,
+        eventType: "restart",
+        status: "online",
+        description: "api_2 restarted",
+        timestamp: at(6),
+      },
+      {
+        serverId: other.id,
+        instanceId: lone.id,
+        eventType: "stop",
+        status: "offline",
+        description: "lone_1 is offline",
+        timestamp: at(7),
+      },
     ],
   });
 });
@@ -50,15 +83,24 @@ describe("versions", () => {
   it("forGroup: the group's instances across servers", async () => {
     const group = await makeGroup("api");
     const page = await as.viewer.versions.forGroup({ groupId: group.id });
-    expect(page.items.map((c) => `${c.serverName}/${c.instanceName}`)).toEqual(["web-01/api_1", "web-02/api_2", "web-01/api_1"]);
+    expect(page.items.map((c) => `${c.serverName}/${c.instanceName}`)).toEqual([
+      "web-01/api_1",
+      "web-02/api_2",
+      "web-01/api_1",
+    ]);
   });
 
   it("recent: fleet-wide, paginated, optionally since a time", async () => {
     const first = await as.viewer.versions.recent({ pageSize: 3 });
     expect(first).toMatchObject({ total: 4, pageCount: 2 });
     expect(first.items.map((c) => c.instanceName)).toEqual(["api_1", "lone_1", "api_2"]);
-    expect((await as.viewer.versions.recent({ page: 2, pageSize: 3 })).items.map((c) => c.instanceName)).toEqual(["api_1"]);
-    expect((await as.viewer.versions.recent({ since: at(4) })).items.map((c) => c.instanceName)).toEqual(["api_1", "lone_1"]);
+    expect((await as.viewer.versions.recent({ page: 2, pageSize: 3 })).items.map((c) => c.instanceName)).toEqual([
+      "api_1",
+    ]);
+    expect((await as.viewer.versions.recent({ since: at(4) })).items.map((c) => c.instanceName)).toEqual([
+      "api_1",
+      "lone_1",
+    ]);
   });
 
   it("unknown instance or group is NOT_FOUND; no caller is UNAUTHORIZED", async () => {
@@ -75,7 +117,12 @@ describe("events.list", () => {
   it("newest first, with server and instance links", async () => {
     const page = await as.viewer.events.list({});
     expect(page.total).toBe(5);
-    expect(page.items[0]).toMatchObject({ description: "lone_1 is offline", eventType: "stop", server: { name: "web-02" }, instance: { instanceName: "lone_1" } });
+    expect(page.items[0]).toMatchObject({
+      description: "lone_1 is offline",
+      eventType: "stop",
+      server: { name: "web-02" },
+      instance: { instanceName: "lone_1" },
+    });
   });
 
   it("filters by type, server, instance and time range (inclusive), combined", async () => {
@@ -95,6 +142,8 @@ describe("events.list", () => {
   it("a range that ends before it starts, or a bad type, is a field error", async () => {
     const errors = await fieldErrors(as.viewer.events.list({ from: at(5), to: at(1) }));
     expect(errors.to).toEqual(["must not be before the start of the range"]);
-    expect((await fieldErrors(as.viewer.events.list({ type: "explode" as never }))).type?.[0]).toMatch(/must be one of start, stop/);
+    expect((await fieldErrors(as.viewer.events.list({ type: "explode" as never }))).type?.[0]).toMatch(
+      /must be one of start, stop/,
+    );
   });
 });

@@ -14,7 +14,11 @@ beforeEach(async () => {
 
 describe("servers.list", () => {
   beforeEach(async () => {
-    const a = await makeServer("web-01", { ip: "10.0.0.1", status: "online", lastCheck: new Date("2026-01-01T00:00:00Z") });
+    const a = await makeServer("web-01", {
+      ip: "10.0.0.1",
+      status: "online",
+      lastCheck: new Date("2026-01-01T00:00:00Z"),
+    });
     await makeServer("web-02", { ip: "10.0.0.2", status: "offline", lastError: "connect ECONNREFUSED" });
     await makeServer("db-01", { ip: "10.0.1.1", status: "unknown" });
     await makeInstance(a.id, "jurws", 1, { status: "online" });
@@ -26,7 +30,11 @@ describe("servers.list", () => {
     const page = await as.viewer.servers.list({});
     expect(page.total).toBe(3);
     expect(page.items.map((s) => s.name)).toEqual(["db-01", "web-01", "web-02"]);
-    expect(page.items[1]).toMatchObject({ status: "online", instanceCounts: { online: 2, offline: 1 }, instanceTotal: 3 });
+    expect(page.items[1]).toMatchObject({
+      status: "online",
+      instanceCounts: { online: 2, offline: 1 },
+      instanceTotal: 3,
+    });
     expect(page.items[2]).toMatchObject({ status: "offline", lastError: "connect ECONNREFUSED", instanceTotal: 0 });
     expect(page.items[0]).not.toHaveProperty("agentToken");
   });
@@ -35,7 +43,11 @@ describe("servers.list", () => {
     expect((await as.viewer.servers.list({ q: "WEB" })).items.map((s) => s.name)).toEqual(["web-01", "web-02"]);
     expect((await as.viewer.servers.list({ q: "10.0.1." })).items.map((s) => s.name)).toEqual(["db-01"]);
     expect((await as.viewer.servers.list({ status: "offline" })).items.map((s) => s.name)).toEqual(["web-02"]);
-    expect((await as.viewer.servers.list({ sort: "status" })).items.map((s) => s.status)).toEqual(["online", "offline", "unknown"]);
+    expect((await as.viewer.servers.list({ sort: "status" })).items.map((s) => s.status)).toEqual([
+      "online",
+      "offline",
+      "unknown",
+    ]);
     expect((await as.viewer.servers.list({ sort: "name", dir: "desc" })).items[0]!.name).toBe("web-02");
     expect((await as.viewer.servers.list({ sort: "lastCheck", dir: "desc" })).items[0]!.name).toBe("web-01");
     const second = await as.viewer.servers.list({ page: 2, pageSize: 2 });
@@ -51,13 +63,27 @@ describe("servers.get", () => {
     await makeInstance(server.id, "portal", 1, { appType: "site", version: "5.0" });
     await db().event.createMany({
       data: [
-        { serverId: server.id, eventType: "disconnect", status: "offline", description: "Agent of app-01 does not answer", timestamp: new Date("2026-01-01T00:00:00Z") },
-        { serverId: server.id, eventType: "connect", status: "online", description: "Agent of app-01 is answering", timestamp: new Date("2026-01-01T00:05:00Z") },
+        {
+          serverId: server.id,
+          eventType: "disconnect",
+          status: "offline",
+          description: "Agent of app-01 does not answer",
+          timestamp: new Date("2026-01-01T00:00:00Z"),
+        },
+        {
+          serverId: server.id,
+          eventType: "connect",
+          status: "online",
+          description: "Agent of app-01 is answering",
+          timestamp: new Date("2026-01-01T00:05:00Z"),
+        },
         { serverId: server.id, eventType: "update", status: "online", description: "not a status change" },
       ],
     });
     const detail = await as.viewer.servers.get({ id: server.id });
-    expect(detail.byType.map((t) => [t.appType, t.instances.map((i) => `${i.instanceName}@${i.currentVersion}`)])).toEqual([
+    expect(
+      detail.byType.map((t) => [t.appType, t.instances.map((i) => `${i.instanceName}@${i.currentVersion}`)]),
+    ).toEqual([
       ["docker", ["jurws_1@1.4"]],
       ["site", ["portal_1@5.0"]],
     ]);
@@ -116,9 +142,19 @@ describe("servers.create / update / delete", () => {
   it("deleting a server keeps its history readable: events keep their text, version rows their names", async () => {
     const server = await makeServer("gone-01");
     const instance = await makeInstance(server.id, "billing", 1, { version: "2.0" });
-    await db().event.create({ data: { serverId: server.id, instanceId: instance.id, eventType: "update", description: "billing_1: 1.0 → 2.0" } });
+    await db().event.create({
+      data: { serverId: server.id, instanceId: instance.id, eventType: "update", description: "billing_1: 1.0 → 2.0" },
+    });
     await db().applicationVersionHistory.create({
-      data: { instanceId: instance.id, serverName: "gone-01", instanceName: "billing_1", oldVersion: "1.0", newVersion: "2.0", changedBy: "agent", changeSource: "polling" },
+      data: {
+        instanceId: instance.id,
+        serverName: "gone-01",
+        instanceName: "billing_1",
+        oldVersion: "1.0",
+        newVersion: "2.0",
+        changedBy: "agent",
+        changeSource: "polling",
+      },
     });
     expect(await as.admin.servers.delete({ id: server.id })).toEqual({ id: server.id, name: "gone-01" });
 
@@ -126,7 +162,12 @@ describe("servers.create / update / delete", () => {
     const events = await as.viewer.events.list({});
     expect(events.items[0]).toMatchObject({ description: "billing_1: 1.0 → 2.0", server: null, instance: null });
     const changes = await as.viewer.versions.recent({});
-    expect(changes.items[0]).toMatchObject({ instanceId: null, serverName: "gone-01", instanceName: "billing_1", newVersion: "2.0" });
+    expect(changes.items[0]).toMatchObject({
+      instanceId: null,
+      serverName: "gone-01",
+      instanceName: "billing_1",
+      newVersion: "2.0",
+    });
     expect((await errorOf(as.viewer.servers.get({ id: server.id }))).code).toBe("NOT_FOUND");
   });
 });
@@ -139,7 +180,12 @@ describe("servers.pollNow", () => {
         mode: "address",
         baseAddress: "127.0.91.2",
         port: 0,
-        agents: [{ name: "live", apps: { docker: [{ container_name: "jurws_1", image: "reg/jurws", tag: "1.0", status: "running" }] } }],
+        agents: [
+          {
+            name: "live",
+            apps: { docker: [{ container_name: "jurws_1", image: "reg/jurws", tag: "1.0", status: "running" }] },
+          },
+        ],
       },
     });
   });
@@ -150,7 +196,9 @@ describe("servers.pollNow", () => {
     const server = await makeServer("live", { ip: agent.ip, port: agent.port });
     const result = await as.operator.servers.pollNow({ serverId: server.id });
     expect(result.summary).toMatchObject({ servers: 1, online: 1, failures: 0 });
-    expect(result.outcomes).toEqual([expect.objectContaining({ server: "live", status: "online", result: "updated", error: null })]);
+    expect(result.outcomes).toEqual([
+      expect.objectContaining({ server: "live", status: "online", result: "updated", error: null }),
+    ]);
     const detail = await as.viewer.servers.get({ id: server.id });
     expect(detail).toMatchObject({ status: "online", instanceTotal: 1 });
   });

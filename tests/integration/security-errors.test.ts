@@ -64,7 +64,11 @@ describe("unexpected errors: an id for the client, the details in the log", () =
       const response = await health();
       expect(response.status).toBe(503);
       const body = (await response.json()) as Record<string, unknown>;
-      expect(body).toEqual({ status: "error", error: "database unavailable", errorId: expect.stringMatching(/^[0-9a-f]{12}$/) });
+      expect(body).toEqual({
+        status: "error",
+        error: "database unavailable",
+        errorId: expect.stringMatching(/^[0-9a-f]{12}$/),
+      });
       const line = logged.find((l) => l.includes(`error ${String(body.errorId)}`));
       expect(line).toMatch(/Can't reach database server at 127\.0\.0\.1/); // the operator sees why
     });
@@ -73,29 +77,44 @@ describe("unexpected errors: an id for the client, the details in the log", () =
 
   it("a login during a database outage tells the browser an error id, not the database's message", async () => {
     // next-auth puts what authorize throws into the redirect URL it answers with.
-    const { authorize } = (authOptions.providers[0] as unknown as { options: { authorize: (c: unknown, r: unknown) => Promise<unknown> } }).options;
+    const { authorize } = (
+      authOptions.providers[0] as unknown as { options: { authorize: (c: unknown, r: unknown) => Promise<unknown> } }
+    ).options;
     await withUnreachableDatabase(async () => {
-      const error = (await authorize({ login: "admin", password: "whatever-pw" }, { headers: {} }).catch((e: unknown) => e)) as Error;
+      const error = (await authorize({ login: "admin", password: "whatever-pw" }, { headers: {} }).catch(
+        (e: unknown) => e,
+      )) as Error;
       expect(error.message).toMatch(/^Something went wrong on the server \(error id ([0-9a-f]{12})\)/);
       const id = /error id ([0-9a-f]{12})/.exec(error.message)![1]!;
       // The login limiter (pg pool) or Prisma meets the outage first: either way the cause is logged.
-      expect(logged.find((l) => l.includes(`error ${id} in login`))).toMatch(/Can't reach database server|ECONNREFUSED/);
+      expect(logged.find((l) => l.includes(`error ${id} in login`))).toMatch(
+        /Can't reach database server|ECONNREFUSED/,
+      );
     });
   });
 
   it("a poll whose reply cannot be stored shows viewers an error id on the server, not the database's message", async () => {
     const sim = await startSimulator({
-      scenario: { baseAddress: "127.0.91.2", port: 0, agents: [{ name: "store-fails", apps: { site: [{ name: "portal_1", version: "1.0" }] } }] },
+      scenario: {
+        baseAddress: "127.0.91.2",
+        port: 0,
+        agents: [{ name: "store-fails", apps: { site: [{ name: "portal_1", version: "1.0" }] } }],
+      },
     });
     try {
       const agent = sim.agents[0]!;
-      const server = await db().server.create({ data: { name: agent.name, ip: agent.ip, port: agent.port }, select: pollTargetSelect });
+      const server = await db().server.create({
+        data: { name: agent.name, ip: agent.ip, port: agent.port },
+        select: pollTargetSelect,
+      });
       await db().$executeRawUnsafe("ALTER TABLE application_catalog RENAME TO catalog_away");
-      const outcome = await pollServer(server, { agent: { timeoutMs: 2_000, maxResponseBytes: 1024 * 1024, tokenHeader: "X-Agent-Token" } }).finally(() =>
-        db().$executeRawUnsafe("ALTER TABLE catalog_away RENAME TO application_catalog"),
-      );
+      const outcome = await pollServer(server, {
+        agent: { timeoutMs: 2_000, maxResponseBytes: 1024 * 1024, tokenHeader: "X-Agent-Token" },
+      }).finally(() => db().$executeRawUnsafe("ALTER TABLE catalog_away RENAME TO application_catalog"));
       const { lastError } = await db().server.findUniqueOrThrow({ where: { id: server.id } });
-      expect(lastError).toMatch(/^could not store the agent's reply \(error id [0-9a-f]{12}; the details are in AC's log\)$/);
+      expect(lastError).toMatch(
+        /^could not store the agent's reply \(error id [0-9a-f]{12}; the details are in AC's log\)$/,
+      );
       expect(outcome.error).toBe(lastError);
       expect(logged.find((l) => l.includes(`in poll store-fails`))).toMatch(/application_catalog/);
     } finally {
@@ -104,14 +123,29 @@ describe("unexpected errors: an id for the client, the details in the log", () =
   });
 
   it("a HAProxy sync whose result cannot be stored shows an error id as the instance's last error", async () => {
-    const backends = [{ name: "be_web", servers: [{ name: "web1", address: "10.0.0.1:80", status: "UP", weight: 1, current_sessions: 0, max_sessions: null }] }];
-    const sim = await startSimulator({ scenario: { baseAddress: "127.0.91.10", port: 0, agents: [{ name: "lb-host", haproxy: [{ name: "lb1", backends }] }] } });
+    const backends = [
+      {
+        name: "be_web",
+        servers: [
+          { name: "web1", address: "10.0.0.1:80", status: "UP", weight: 1, current_sessions: 0, max_sessions: null },
+        ],
+      },
+    ];
+    const sim = await startSimulator({
+      scenario: {
+        baseAddress: "127.0.91.10",
+        port: 0,
+        agents: [{ name: "lb-host", haproxy: [{ name: "lb1", backends }] }],
+      },
+    });
     try {
       const agent = sim.agents[0]!;
       const server = await db().server.create({ data: { name: agent.name, ip: agent.ip, port: agent.port } });
       const instance = await db().hAProxyInstance.create({ data: { name: "lb1", serverId: server.id } });
       await db().$executeRawUnsafe("ALTER TABLE haproxy_servers RENAME TO haproxy_servers_away");
-      await syncInstance(instance.id).finally(() => db().$executeRawUnsafe("ALTER TABLE haproxy_servers_away RENAME TO haproxy_servers"));
+      await syncInstance(instance.id).finally(() =>
+        db().$executeRawUnsafe("ALTER TABLE haproxy_servers_away RENAME TO haproxy_servers"),
+      );
       const { lastSyncError } = await db().hAProxyInstance.findUniqueOrThrow({ where: { id: instance.id } });
       expect(lastSyncError).toMatch(/^internal error \(error id ([0-9a-f]{12}); the details are in AC's log\)$/);
       const id = /error id ([0-9a-f]{12})/.exec(lastSyncError!)![1]!;
@@ -122,7 +156,9 @@ describe("unexpected errors: an id for the client, the details in the log", () =
   });
 
   it("a failed scheduled job shows the dashboard an error id, not the error's message", async () => {
-    await expect(recordJobRun("poll-agents", () => Promise.reject(new Error("relation \"servers\" does not exist")))).rejects.toThrow();
+    await expect(
+      recordJobRun("poll-agents", () => Promise.reject(new Error('relation "servers" does not exist'))),
+    ).rejects.toThrow();
     const { lastError } = await db().jobRun.findUniqueOrThrow({ where: { name: "poll-agents" } });
     expect(lastError).toMatch(/^internal error \(error id [0-9a-f]{12}; the details are in AC's log\)$/);
     expect(logged.join("\n")).toContain('relation "servers" does not exist');
@@ -131,14 +167,20 @@ describe("unexpected errors: an id for the client, the details in the log", () =
   it("a procedure failing unexpectedly answers 500 with an id, no database message and no stack", async () => {
     const { secret } = await createApiToken({ name: "reader", role: "viewer" });
     await db().$executeRawUnsafe("ALTER TABLE events RENAME TO events_away"); // this file's own database
-    const response = await trpc("GET", "events.list?input=" + encodeURIComponent(JSON.stringify({ json: {} })), secret).finally(() =>
-      db().$executeRawUnsafe("ALTER TABLE events_away RENAME TO events"),
-    );
+    const response = await trpc(
+      "GET",
+      "events.list?input=" + encodeURIComponent(JSON.stringify({ json: {} })),
+      secret,
+    ).finally(() => db().$executeRawUnsafe("ALTER TABLE events_away RENAME TO events"));
     expect(response.status).toBe(500);
     const text = await response.text();
     expect(text).not.toMatch(/does not exist|public\.events|at .*\.ts/);
-    const error = (JSON.parse(text) as { error: { json: { message: string; data: { errorId: string; stack?: string } } } }).error.json;
-    expect(error.message).toBe(`Something went wrong on the server (error id ${error.data.errorId}); the details are in AC's log.`);
+    const error = (
+      JSON.parse(text) as { error: { json: { message: string; data: { errorId: string; stack?: string } } } }
+    ).error.json;
+    expect(error.message).toBe(
+      `Something went wrong on the server (error id ${error.data.errorId}); the details are in AC's log.`,
+    );
     expect(error.data.stack).toBeUndefined();
     expect(logged.find((l) => l.includes(`error ${error.data.errorId} in tRPC events.list`))).toMatch(/events/);
   });
@@ -149,7 +191,11 @@ describe("bounded work per request and per caller", () => {
     const { secret } = await createApiToken({ name: "reader", role: "viewer" });
     const batch = (n: number) => {
       const input = Object.fromEntries(Array.from({ length: n }, (_, i) => [i, { json: null }]));
-      return trpc("GET", `${Array(n).fill("system.overview").join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`, secret);
+      return trpc(
+        "GET",
+        `${Array(n).fill("system.overview").join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`,
+        secret,
+      );
     };
     expect((await batch(TRPC_MAX_BATCH)).status).toBe(200);
     const refused = await batch(TRPC_MAX_BATCH + 1);
@@ -161,7 +207,9 @@ describe("bounded work per request and per caller", () => {
     const { secret } = await createApiToken({ name: "reader", role: "viewer" });
     const huge = JSON.stringify({ json: { seconds: 60, padding: "x".repeat(1024 * 1024) } });
     expect((await trpc("POST", "users.setRefreshInterval", secret, huge)).status).toBe(413);
-    expect((await trpc("POST", "users.setRefreshInterval", secret, JSON.stringify({ json: { seconds: 60 } }))).status).toBe(200);
+    expect(
+      (await trpc("POST", "users.setRefreshInterval", secret, JSON.stringify({ json: { seconds: 60 } }))).status,
+    ).toBe(200);
   });
 
   it("writes a viewer's refused HAProxy commands one by one only up to the limit, then counts them on the newest row", async () => {
@@ -169,13 +217,18 @@ describe("bounded work per request and per caller", () => {
     const refusals = REFUSAL_AUDIT.rowsPerWindow + 15;
     // In parallel, as one batch would: the limit holds across concurrent refusals too.
     const codes = await Promise.all(
-      Array.from({ length: refusals }, async () => (await errorOf(as.viewer.haproxy.command({ haproxyServerId: 7, command: "drain" }))).code),
+      Array.from(
+        { length: refusals },
+        async () => (await errorOf(as.viewer.haproxy.command({ haproxyServerId: 7, command: "drain" }))).code,
+      ),
     );
     expect(new Set(codes)).toEqual(new Set(["FORBIDDEN"]));
     const rows = await db().hAProxyAction.findMany({ where: { actor: "test-viewer" }, orderBy: { id: "asc" } });
     expect(rows).toHaveLength(REFUSAL_AUDIT.rowsPerWindow);
     expect(rows.every((r) => r.result === "refused" && r.target === "HAProxy server #7")).toBe(true);
-    expect(rows.at(-1)!.error).toBe("needs the operator role; test-viewer is viewer (and 15 more refusals not listed one by one)");
+    expect(rows.at(-1)!.error).toBe(
+      "needs the operator role; test-viewer is viewer (and 15 more refusals not listed one by one)",
+    );
     expect(rows[0]!.error).toBe("needs the operator role; test-viewer is viewer");
 
     // Another caller has its own allowance; a new window starts a new row.

@@ -14,15 +14,32 @@ const agent = { timeoutMs: 1000, maxResponseBytes: 256 * 1024, tokenHeader: "X-A
 
 /** Each state as the agent writes it → what AC must store. */
 const dockerStates: [raw: string, status: string][] = [
-  ["running", "online"], ["exited", "offline"], ["dead", "offline"], ["created", "starting"], ["restarting", "starting"],
-  ["removing", "stopping"], ["paused", "stopping"],
-  ["Up 3 hours", "online"], ["Up 2 hours (Paused)", "stopping"], ["Exited (1) 2 minutes ago", "offline"],
-  ["Restarting (1) 5 seconds ago", "starting"], ["Created", "starting"], ["Dead", "offline"], ["Removal In Progress", "stopping"],
-  ["frobbing", "unknown"], ["Frobbing 3 hours", "unknown"],
+  ["running", "online"],
+  ["exited", "offline"],
+  ["dead", "offline"],
+  ["created", "starting"],
+  ["restarting", "starting"],
+  ["removing", "stopping"],
+  ["paused", "stopping"],
+  ["Up 3 hours", "online"],
+  ["Up 2 hours (Paused)", "stopping"],
+  ["Exited (1) 2 minutes ago", "offline"],
+  ["Restarting (1) 5 seconds ago", "starting"],
+  ["Created", "starting"],
+  ["Dead", "offline"],
+  ["Removal In Progress", "stopping"],
+  ["frobbing", "unknown"],
+  ["Frobbing 3 hours", "unknown"],
 ];
 const systemdStates: [raw: string, status: string][] = [
-  ["active", "online"], ["inactive", "offline"], ["failed", "offline"], ["activating", "starting"],
-  ["deactivating", "stopping"], ["reloading", "starting"], ["active (running)", "online"], ["failed (Result: exit-code)", "offline"],
+  ["active", "online"],
+  ["inactive", "offline"],
+  ["failed", "offline"],
+  ["activating", "starting"],
+  ["deactivating", "stopping"],
+  ["reloading", "starting"],
+  ["active (running)", "online"],
+  ["failed (Result: exit-code)", "offline"],
 ];
 
 const scenario: ScenarioInput = {
@@ -36,8 +53,22 @@ const scenario: ScenarioInput = {
         docker: [
           ...dockerStates.map(([status], i) => ({ container_name: `state-${i}_1`, version: "1.0", status })),
           // A shell-written agent: every number a string, the flag a word, the version a JSON number.
-          { container_name: "shell_1", port: "8080", pid: " 4242 ", eureka_registered: "true", version: 1.4, status: "  Up 3 hours " },
-          { container_name: "shell_2", port: "8081", pid: "77", eureka_registered: "False", version: "2.0", status: "running" },
+          {
+            container_name: "shell_1",
+            port: "8080",
+            pid: " 4242 ",
+            eureka_registered: "true",
+            version: 1.4,
+            status: "  Up 3 hours ",
+          },
+          {
+            container_name: "shell_2",
+            port: "8081",
+            pid: "77",
+            eureka_registered: "False",
+            version: "2.0",
+            status: "running",
+          },
         ],
       },
     },
@@ -50,7 +81,10 @@ const scenario: ScenarioInput = {
 
 let sim: Awaited<ReturnType<typeof startSimulator>>;
 let as: Callers;
-const poll = (name: string) => db().server.findUniqueOrThrow({ where: { name }, select: pollTargetSelect }).then((t) => pollServer(t, { agent }));
+const poll = (name: string) =>
+  db()
+    .server.findUniqueOrThrow({ where: { name }, select: pollTargetSelect })
+    .then((t) => pollServer(t, { agent }));
 const stored = (instanceName: string) => db().applicationInstance.findFirstOrThrow({ where: { instanceName } });
 
 beforeAll(async () => {
@@ -80,11 +114,20 @@ describe("every Docker and systemd state, and string-typed numbers", () => {
     }
   });
 
-  it("converts integer strings, \"true\"/\"false\" and numeric versions, and counts them on the server", async () => {
+  it('converts integer strings, "true"/"false" and numeric versions, and counts them on the server', async () => {
     await poll("docker-host");
-    expect(await stored("shell_1")).toMatchObject({ port: 8080, pid: 4242, eurekaRegistered: true, version: "1.4", status: "online", rawStatus: "Up 3 hours" });
+    expect(await stored("shell_1")).toMatchObject({
+      port: 8080,
+      pid: 4242,
+      eurekaRegistered: true,
+      version: "1.4",
+      status: "online",
+      rawStatus: "Up 3 hours",
+    });
     expect(await stored("shell_2")).toMatchObject({ port: 8081, pid: 77, eurekaRegistered: false, version: "2.0" });
-    const server = await as.viewer.servers.get({ id: (await db().server.findUniqueOrThrow({ where: { name: "docker-host" } })).id });
+    const server = await as.viewer.servers.get({
+      id: (await db().server.findUniqueOrThrow({ where: { name: "docker-host" } })).id,
+    });
     expect(Object.fromEntries(server.agentCoercions)).toEqual({ port: 2, pid: 2, eureka_registered: 2, version: 1 });
     expect(server.lastError).toBeNull();
   });
@@ -96,7 +139,12 @@ describe("every Docker and systemd state, and string-typed numbers", () => {
     expect((await poll("docker-host")).result).toBe("offline");
     expect((await as.viewer.servers.get({ id })).agentCoercions).not.toEqual([]);
     await sim.control.fault("docker-host", { fault: "clear" });
-    await sim.control.setApp("docker-host", "docker", "shell_1", { port: 8080, pid: 4242, eureka_registered: true, version: "1.4" });
+    await sim.control.setApp("docker-host", "docker", "shell_1", {
+      port: 8080,
+      pid: 4242,
+      eureka_registered: true,
+      version: "1.4",
+    });
     await sim.control.setApp("docker-host", "docker", "shell_2", { port: 8081, pid: 77, eureka_registered: false });
     await poll("docker-host");
     expect((await as.viewer.servers.get({ id })).agentCoercions).toEqual([]);
@@ -147,27 +195,44 @@ describe("an admin's status map", () => {
   });
 
   it("is admin-only, and refuses AC's own statuses, no_data, over-long keys and a full map", async () => {
-    expect((await errorOf(as.operator.statusMap.set({ appType: "docker", rawStatus: "x", status: "online" }))).code).toBe("FORBIDDEN");
+    expect(
+      (await errorOf(as.operator.statusMap.set({ appType: "docker", rawStatus: "x", status: "online" }))).code,
+    ).toBe("FORBIDDEN");
     expect((await errorOf(as.operator.statusMap.delete({ id: 1 }))).code).toBe("FORBIDDEN");
-    expect(await fieldErrors(as.admin.statusMap.set({ appType: "docker", rawStatus: "Online", status: "offline" }))).toMatchObject({
+    expect(
+      await fieldErrors(as.admin.statusMap.set({ appType: "docker", rawStatus: "Online", status: "offline" })),
+    ).toMatchObject({
       rawStatus: ["is one of AC's own statuses, which always mean themselves"],
     });
-    expect(await fieldErrors(as.admin.statusMap.set({ appType: "docker", rawStatus: "x".repeat(101), status: "offline" }))).toMatchObject({
+    expect(
+      await fieldErrors(as.admin.statusMap.set({ appType: "docker", rawStatus: "x".repeat(101), status: "offline" })),
+    ).toMatchObject({
       rawStatus: ["at most 100 characters"],
     });
-    // @ts-expect-error no_data is AC's own state, not a mapping target
-    expect(await fieldErrors(as.admin.statusMap.set({ appType: "docker", rawStatus: "x", status: "no_data" }))).toHaveProperty("status");
-    expect(await fieldErrors(as.admin.statusMap.set({ appType: "docker", rawStatus: "a\u0000b", status: "online" }))).toHaveProperty("rawStatus");
+    expect(
+      // @ts-expect-error no_data is AC's own state, not a mapping target
+      await fieldErrors(as.admin.statusMap.set({ appType: "docker", rawStatus: "x", status: "no_data" })),
+    ).toHaveProperty("status");
+    expect(
+      await fieldErrors(as.admin.statusMap.set({ appType: "docker", rawStatus: "a\u0000b", status: "online" })),
+    ).toHaveProperty("rawStatus");
     expect((await errorOf(as.admin.statusMap.delete({ id: 999_999 }))).code).toBe("NOT_FOUND");
 
     await db().statusMapping.createMany({
-      data: Array.from({ length: MAX_STATUS_MAPPINGS }, (_, i) => ({ appType: "docker" as const, rawStatus: `s${i}`, status: "online" as const })),
+      data: Array.from({ length: MAX_STATUS_MAPPINGS }, (_, i) => ({
+        appType: "docker" as const,
+        rawStatus: `s${i}`,
+        status: "online" as const,
+      })),
     });
     const full = await errorOf(as.admin.statusMap.set({ appType: "docker", rawStatus: "one-more", status: "online" }));
     expect(full.code).toBe("PRECONDITION_FAILED");
     expect(full.message).toContain("full (500 entries)");
     // Changing an existing entry does not grow the map, so it is still allowed.
-    expect(await as.admin.statusMap.set({ appType: "docker", rawStatus: "s1", status: "offline" })).toMatchObject({ rawStatus: "s1", status: "offline" });
+    expect(await as.admin.statusMap.set({ appType: "docker", rawStatus: "s1", status: "offline" })).toMatchObject({
+      rawStatus: "s1",
+      status: "offline",
+    });
     expect(await db().statusMapping.count()).toBe(MAX_STATUS_MAPPINGS);
   });
 });

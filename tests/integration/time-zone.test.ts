@@ -20,7 +20,8 @@ const scenario: ScenarioInput = {
 
 let sim: Awaited<ReturnType<typeof startSimulator>>;
 const server = () => db().server.findUniqueOrThrow({ where: { name: "tokyo" } });
-const poll = async () => pollServer(await db().server.findUniqueOrThrow({ where: { name: "tokyo" }, select: pollTargetSelect }), { agent });
+const poll = async () =>
+  pollServer(await db().server.findUniqueOrThrow({ where: { name: "tokyo" }, select: pollTargetSelect }), { agent });
 
 /** Runs `work` and returns the moments just before and after it, to bound what it wrote. */
 async function during(work: () => Promise<unknown>) {
@@ -35,7 +36,7 @@ const within = (at: Date | null | undefined, span: { from: number; to: number })
 };
 
 beforeAll(async () => {
-  const [{ name }] = (await db().$queryRaw<[{ name: string }]>`SELECT current_database() AS name`);
+  const [{ name }] = await db().$queryRaw<[{ name: string }]>`SELECT current_database() AS name`;
   await db().$executeRawUnsafe(`ALTER DATABASE "${name}" SET timezone = 'Europe/Berlin'`);
   await closeDb(); // new connections start in the database's time zone
   expect(await db().$queryRaw`SELECT current_setting('TimeZone') AS tz`).toEqual([{ tz: "Europe/Berlin" }]);
@@ -54,14 +55,21 @@ describe("with the database in Europe/Berlin", () => {
     const shop = await db().applicationInstance.findFirstOrThrow({ where: { instanceName: "shop_1" } });
     within(shop.lastSeen, span);
     within((await db().event.findFirstOrThrow({ where: { eventType: "connect" } })).timestamp, span);
-    const group = await db().applicationGroup.findUniqueOrThrow({ where: { name: "shop" }, include: { catalog: true } });
-    for (const at of [group.createdAt, group.updatedAt, group.catalog!.createdAt, group.catalog!.updatedAt]) within(at, span);
+    const group = await db().applicationGroup.findUniqueOrThrow({
+      where: { name: "shop" },
+      include: { catalog: true },
+    });
+    for (const at of [group.createdAt, group.updatedAt, group.catalog!.createdAt, group.catalog!.updatedAt])
+      within(at, span);
   });
 
   it("the batched touch of an unchanged reply stores last_check as UTC", async () => {
     await poll();
     const span = await during(() => pollServers({}, { agent }));
-    expect((await db().server.findFirstOrThrow({ where: { name: "tokyo" }, select: { appsFingerprint: true } })).appsFingerprint).not.toBeNull();
+    expect(
+      (await db().server.findFirstOrThrow({ where: { name: "tokyo" }, select: { appsFingerprint: true } }))
+        .appsFingerprint,
+    ).not.toBeNull();
     within((await server()).lastCheck, span);
   });
 
@@ -93,23 +101,45 @@ describe("with the database in Europe/Berlin", () => {
   it("an update task's confirmed version stores its times as UTC, and claims a polling row written since the playbook began", async () => {
     const { id: serverId } = await server();
     const shop = await db().applicationInstance.findFirstOrThrow({ where: { instanceName: "shop_1" } });
-    const task = await db().task.create({ data: { kind: "update", target: {}, parameters: {}, createdBy: "test" }, select: { id: true } });
+    const task = await db().task.create({
+      data: { kind: "update", target: {}, parameters: {}, createdBy: "test" },
+      select: { id: true },
+    });
     const confirmed = {
       instance: { id: shop.id, name: shop.instanceName, serverId, serverName: "tokyo" },
       reported: { version: "2.0", tag: null, image: null, distrPath: null, status: "online" as const },
-      taskId: task.id, notes: "test task", target: "2.0",
+      taskId: task.id,
+      notes: "test task",
+      target: "2.0",
     };
-    const span = await during(() => pgTransaction((tx) => writeConfirmedVersion(tx, { ...confirmed, since: new Date(Date.now() - 60_000) }, new Date())));
+    const span = await during(() =>
+      pgTransaction((tx) =>
+        writeConfirmedVersion(tx, { ...confirmed, since: new Date(Date.now() - 60_000) }, new Date()),
+      ),
+    );
     const row = await db().applicationVersionHistory.findFirstOrThrow({ where: { taskId: task.id } });
     within(row.changedAt, span);
     within((await db().applicationInstance.findUniqueOrThrow({ where: { id: shop.id } })).lastSeen, span);
-    within((await db().event.findFirstOrThrow({ where: { eventType: "update", description: { contains: "test task" } } })).timestamp, span);
+    within(
+      (await db().event.findFirstOrThrow({ where: { eventType: "update", description: { contains: "test task" } } }))
+        .timestamp,
+      span,
+    );
 
     // A poll recorded 2.1 a moment ago (UTC); the task that started a minute ago claims that row.
     await sim.control.setApp("tokyo", "service", "shop_1", { version: "2.1" });
     await poll();
     const since = new Date(Date.now() - 60_000);
-    await pgTransaction((tx) => writeConfirmedVersion(tx, { ...confirmed, target: "2.1", reported: { ...confirmed.reported, version: "2.1" }, since }, new Date()));
-    expect(await db().applicationVersionHistory.findFirstOrThrow({ where: { newVersion: "2.1" } })).toMatchObject({ changeSource: "update_task", taskId: task.id });
+    await pgTransaction((tx) =>
+      writeConfirmedVersion(
+        tx,
+        { ...confirmed, target: "2.1", reported: { ...confirmed.reported, version: "2.1" }, since },
+        new Date(),
+      ),
+    );
+    expect(await db().applicationVersionHistory.findFirstOrThrow({ where: { newVersion: "2.1" } })).toMatchObject({
+      changeSource: "update_task",
+      taskId: task.id,
+    });
   });
 });

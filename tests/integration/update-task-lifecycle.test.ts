@@ -16,7 +16,8 @@ import { resetDatabase } from "@/tests/setup/db-helpers";
 import { startSimulator, type Simulator } from "@/tools/fagent-sim";
 import { FakeHaproxy, instanceId, loadFleet, testAgent, updateScenario, waitForTask } from "./helpers/update-fleet";
 
-const request = (input: Record<string, unknown>) => updateRequestInput.parse({ drainDelaySec: 0, waitAfterUpdateSec: 0, confirmTimeoutSec: 20, ...input });
+const request = (input: Record<string, unknown>) =>
+  updateRequestInput.parse({ drainDelaySec: 0, waitAfterUpdateSec: 0, confirmTimeoutSec: 20, ...input });
 let sim: Simulator;
 
 beforeAll(async () => {
@@ -46,52 +47,78 @@ const groupAlive = (pid: number) => {
 };
 
 describe("update task lifecycle", () => {
-  it("a task found running at start is marked interrupted with its last step, and its leftover playbook is ended", { timeout: 120_000 }, async () => {
-    const shop = await db().applicationGroup.findUniqueOrThrow({ where: { name: "shop" } });
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "helpers/start-task-child.ts"), JSON.stringify({ groupId: shop.id, targetVersion: "3.0", orchestrateHaproxy: false })], {
-      cwd: path.resolve(import.meta.dirname, "../.."),
-      env: { ...process.env, AC_TEST_PLAYBOOK_SLEEP: "60" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    try {
-      const id = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        child.stdout!.on("data", (chunk: Buffer) => {
-          out += chunk.toString();
-          const line = out.split("\n").find((l) => l.startsWith("{"));
-          if (line) resolve((JSON.parse(line) as { id: string }).id);
+  it(
+    "a task found running at start is marked interrupted with its last step, and its leftover playbook is ended",
+    { timeout: 120_000 },
+    async () => {
+      const shop = await db().applicationGroup.findUniqueOrThrow({ where: { name: "shop" } });
+      const child = spawn(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          path.join(import.meta.dirname, "helpers/start-task-child.ts"),
+          JSON.stringify({ groupId: shop.id, targetVersion: "3.0", orchestrateHaproxy: false }),
+        ],
+        {
+          cwd: path.resolve(import.meta.dirname, "../.."),
+          env: { ...process.env, AC_TEST_PLAYBOOK_SLEEP: "60" },
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
+      try {
+        const id = await new Promise<string>((resolve, reject) => {
+          let out = "";
+          child.stdout!.on("data", (chunk: Buffer) => {
+            out += chunk.toString();
+            const line = out.split("\n").find((l) => l.startsWith("{"));
+            if (line) resolve((JSON.parse(line) as { id: string }).id);
+          });
+          child.once("exit", (code) => reject(new Error(`child exited (${code}) before starting a task`)));
         });
-        child.once("exit", (code) => reject(new Error(`child exited (${code}) before starting a task`)));
-      });
-      const running = await waitForTask(id, (t) => (t.progress as TaskProgress).current?.step === "playbook" && !!(t.progress as TaskProgress).playbookPid);
-      const pid = (running.progress as TaskProgress).playbookPid!;
-      child.kill("SIGKILL"); // AC dies; its playbook, in its own process group, lives on
-      await new Promise((resolve) => child.once("exit", resolve));
-      expect(groupAlive(pid)).toBe(true);
+        const running = await waitForTask(
+          id,
+          (t) =>
+            (t.progress as TaskProgress).current?.step === "playbook" && !!(t.progress as TaskProgress).playbookPid,
+        );
+        const pid = (running.progress as TaskProgress).playbookPid!;
+        child.kill("SIGKILL"); // AC dies; its playbook, in its own process group, lives on
+        await new Promise((resolve) => child.once("exit", resolve));
+        expect(groupAlive(pid)).toBe(true);
 
-      expect(await markInterruptedTasks()).toBe(1); // what the next start of AC does
-      const task = await db().task.findUniqueOrThrow({ where: { id } });
-      expect(task.status).toBe("interrupted");
-      expect(task.finishedAt).not.toBeNull();
-      expect(task.error).toMatch(/^Interrupted: AC stopped during batch 1\/2, step playbook\./);
-      const progress = task.progress as unknown as TaskProgress;
-      expect(progress.failure).toMatchObject({ batch: 0, step: "playbook" });
-      expect(progress.batches[0]!.steps.find((s) => s.name === "playbook")!.status).toBe("failed");
-      expect(task.log).toMatch(new RegExp(`the playbook left running \\(process group ${pid}\\) was terminated`));
-      for (let i = 0; i < 100 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(groupAlive(pid)).toBe(false);
-      expect(await markInterruptedTasks()).toBe(0); // nothing stays "running"
-    } finally {
-      child.kill("SIGKILL");
-    }
-  });
+        expect(await markInterruptedTasks()).toBe(1); // what the next start of AC does
+        const task = await db().task.findUniqueOrThrow({ where: { id } });
+        expect(task.status).toBe("interrupted");
+        expect(task.finishedAt).not.toBeNull();
+        expect(task.error).toMatch(/^Interrupted: AC stopped during batch 1\/2, step playbook\./);
+        const progress = task.progress as unknown as TaskProgress;
+        expect(progress.failure).toMatchObject({ batch: 0, step: "playbook" });
+        expect(progress.batches[0]!.steps.find((s) => s.name === "playbook")!.status).toBe("failed");
+        expect(task.log).toMatch(new RegExp(`the playbook left running \\(process group ${pid}\\) was terminated`));
+        for (let i = 0; i < 100 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+        expect(groupAlive(pid)).toBe(false);
+        expect(await markInterruptedTasks()).toBe(0); // nothing stays "running"
+      } finally {
+        child.kill("SIGKILL");
+      }
+    },
+  );
 
   it("beyond TASKS_MAX_PARALLEL, tasks wait as pending and start when a slot frees", { timeout: 120_000 }, async () => {
     process.env.AC_TEST_PLAYBOOK_SLEEP = "2";
-    const a = await startUpdateTask(request({ instanceIds: [await instanceId("web-1", "shop_1")], targetVersion: "3.1" }), "olga");
-    const b = await startUpdateTask(request({ instanceIds: [await instanceId("web-2", "shop_1")], targetVersion: "3.1" }), "olga");
+    const a = await startUpdateTask(
+      request({ instanceIds: [await instanceId("web-1", "shop_1")], targetVersion: "3.1" }),
+      "olga",
+    );
+    const b = await startUpdateTask(
+      request({ instanceIds: [await instanceId("web-2", "shop_1")], targetVersion: "3.1" }),
+      "olga",
+    );
     expect(await db().task.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ status: "running" });
-    expect(await db().task.findUniqueOrThrow({ where: { id: b.id } })).toMatchObject({ status: "pending", startedAt: null });
+    expect(await db().task.findUniqueOrThrow({ where: { id: b.id } })).toMatchObject({
+      status: "pending",
+      startedAt: null,
+    });
     await taskFinished(a.id);
     await waitForTask(b.id, (t) => t.status !== "pending");
     await taskFinished(b.id);
@@ -103,8 +130,14 @@ describe("update task lifecycle", () => {
   it("a pending task cancelled never starts", { timeout: 120_000 }, async () => {
     process.env.AC_TEST_PLAYBOOK_SLEEP = "2";
     const { cancelTask } = await import("@/server/tasks/cancel");
-    const a = await startUpdateTask(request({ instanceIds: [await instanceId("web-1", "shop_2")], targetVersion: "3.2" }), "olga");
-    const b = await startUpdateTask(request({ instanceIds: [await instanceId("web-2", "shop_2")], targetVersion: "3.2" }), "olga");
+    const a = await startUpdateTask(
+      request({ instanceIds: [await instanceId("web-1", "shop_2")], targetVersion: "3.2" }),
+      "olga",
+    );
+    const b = await startUpdateTask(
+      request({ instanceIds: [await instanceId("web-2", "shop_2")], targetVersion: "3.2" }),
+      "olga",
+    );
     expect(await cancelTask({ id: b.id, mode: "after_step" }, "olga")).toMatchObject({ status: "cancelled" });
     await taskFinished(a.id);
     const tb = await db().task.findUniqueOrThrow({ where: { id: b.id } });

@@ -29,7 +29,9 @@ describe("accounts", () => {
 
   it("refuses a duplicate login with a clear message", async () => {
     await createUser({ login: "twin", password: "password-123", role: "viewer" });
-    await expect(createUser({ login: "twin", password: "password-456", role: "viewer" })).rejects.toThrow('A user with login "twin" already exists');
+    await expect(createUser({ login: "twin", password: "password-456", role: "viewer" })).rejects.toThrow(
+      'A user with login "twin" already exists',
+    );
   });
 
   it("keeps at least one active admin and stops admins from demoting themselves", async () => {

@@ -15,7 +15,13 @@ export async function waitForHealth(base: string, ms: number, alive: () => strin
   while (Date.now() < deadline) {
     const dead = alive();
     if (dead) throw new Error(dead);
-    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${base}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   throw new Error(`${base}/api/health did not answer 200 within ${ms / 1000} s`);
@@ -28,7 +34,8 @@ async function trpc(base: string, cookie: string, procedure: string, input: unkn
     body: JSON.stringify({ json: input }),
   });
   const body = (await response.json()) as { result?: { data: { json: unknown } }; error?: unknown };
-  if (!response.ok || !body.result) throw new Error(`${procedure}: HTTP ${response.status} ${JSON.stringify(body.error)}`);
+  if (!response.ok || !body.result)
+    throw new Error(`${procedure}: HTTP ${response.status} ${JSON.stringify(body.error)}`);
   return body.result.data.json;
 }
 
@@ -46,7 +53,9 @@ export async function checkRunningAc(base: string, simulator: Simulator): Promis
   expect((await file.arrayBuffer()).byteLength).toBeGreaterThan(0);
 
   const agent = simulator.agents[0]!;
-  const server = (await trpc(base, cookie, "servers.create", { name: agent.name, ip: agent.ip, port: agent.port })) as { id: number };
+  const server = (await trpc(base, cookie, "servers.create", { name: agent.name, ip: agent.ip, port: agent.port })) as {
+    id: number;
+  };
   await trpc(base, cookie, "servers.pollNow", { serverId: server.id });
   const detail = await fetch(`${base}/servers/${server.id}`, { headers: { cookie } });
   expect(detail.status).toBe(200);
@@ -58,15 +67,36 @@ export async function checkRunningAc(base: string, simulator: Simulator): Promis
 /** One credentials login POSTed from a given loopback source address; next-auth's error, or null with the session cookie. */
 async function logInFrom(base: string, localAddress: string, password: string, headers: Record<string, string> = {}) {
   const csrf = await fetch(`${base}/api/auth/csrf`);
-  const cookie = csrf.headers.getSetCookie().map((line) => line.split(";")[0]).join("; ");
+  const cookie = csrf.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0])
+    .join("; ");
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const body = new URLSearchParams({ csrfToken, login: ADMIN.login, password, callbackUrl: `${base}/`, json: "true" }).toString();
+  const body = new URLSearchParams({
+    csrfToken,
+    login: ADMIN.login,
+    password,
+    callbackUrl: `${base}/`,
+    json: "true",
+  }).toString();
   const { port } = new URL(base);
   // fetch cannot choose its source address; node:http can (any 127.0.0.0/8 address is this host).
   const response = await new Promise<{ cookies: string[]; text: string }>((resolve, reject) => {
     const req = http.request(
-      { host: "127.0.0.1", port, localAddress, method: "POST", path: "/api/auth/callback/credentials", timeout: 60_000,
-        headers: { ...headers, "content-type": "application/x-www-form-urlencoded", cookie, "content-length": Buffer.byteLength(body) } },
+      {
+        host: "127.0.0.1",
+        port,
+        localAddress,
+        method: "POST",
+        path: "/api/auth/callback/credentials",
+        timeout: 60_000,
+        headers: {
+          ...headers,
+          "content-type": "application/x-www-form-urlencoded",
+          cookie,
+          "content-length": Buffer.byteLength(body),
+        },
+      },
       (res) => {
         let text = "";
         res.on("data", (chunk: Buffer) => (text += chunk.toString()));
@@ -92,10 +122,19 @@ export async function checkLoginLimitPerAddress(base: string): Promise<void> {
   const outcomes: (string | null)[] = [];
   for (let i = 1; i <= 6; i++) {
     const forged = `198.51.100.${i}`;
-    outcomes.push((await logInFrom(base, "127.0.0.2", `wrong-password-${i}`, { "x-forwarded-for": forged, "x-real-ip": forged })).error);
+    outcomes.push(
+      (await logInFrom(base, "127.0.0.2", `wrong-password-${i}`, { "x-forwarded-for": forged, "x-real-ip": forged }))
+        .error,
+    );
   }
   expect(outcomes.slice(0, 5)).toEqual(Array(5).fill("CredentialsSignin"));
   expect(outcomes[5]).toMatch(/^Too many failed attempts/);
-  expect((await logInFrom(base, "127.0.0.2", ADMIN.password)).error, "limited means not checked, even the right password").toMatch(/^Too many/);
-  expect(await logInFrom(base, "127.0.0.3", ADMIN.password), "another address is not limited").toEqual({ error: null, session: true });
+  expect(
+    (await logInFrom(base, "127.0.0.2", ADMIN.password)).error,
+    "limited means not checked, even the right password",
+  ).toMatch(/^Too many/);
+  expect(await logInFrom(base, "127.0.0.3", ADMIN.password), "another address is not limited").toEqual({
+    error: null,
+    session: true,
+  });
 }

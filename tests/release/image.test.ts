@@ -25,8 +25,12 @@ const containers: string[] = [];
 const HEALTH_CMD = "node /opt/ac/healthcheck.mjs";
 
 // The VM's podman settings (tools/release/podman-vm.conf) unless the machine has its own.
-const env = { ...process.env, CONTAINERS_CONF: process.env.CONTAINERS_CONF ?? path.join(root, "tools/release/podman-vm.conf") };
-const podman = async (...args: string[]) => (await execFileAsync("podman", args, { env, maxBuffer: 16 * 1024 * 1024 })).stdout.trim();
+const env = {
+  ...process.env,
+  CONTAINERS_CONF: process.env.CONTAINERS_CONF ?? path.join(root, "tools/release/podman-vm.conf"),
+};
+const podman = async (...args: string[]) =>
+  (await execFileAsync("podman", args, { env, maxBuffer: 16 * 1024 * 1024 })).stdout.trim();
 
 let parent: string;
 let postgres: EmbeddedPostgresHandle;
@@ -54,15 +58,27 @@ afterAll(async () => {
 function envFile(name: string, database: string, port: number): string {
   const file = path.join(parent, `${name}.env`);
   const lines = {
-    DATABASE_URL: withDatabase(postgres.url, database), AUTH_SECRET, NEXTAUTH_URL: `http://127.0.0.1:${port}`,
-    HOSTNAME: "127.0.0.1", PORT: String(port), AC_ADMIN_USER: ADMIN.login, AC_ADMIN_PASSWORD: ADMIN.password,
+    DATABASE_URL: withDatabase(postgres.url, database),
+    AUTH_SECRET,
+    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+    HOSTNAME: "127.0.0.1",
+    PORT: String(port),
+    AC_ADMIN_USER: ADMIN.login,
+    AC_ADMIN_PASSWORD: ADMIN.password,
   };
-  fs.writeFileSync(file, Object.entries(lines).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
+  fs.writeFileSync(
+    file,
+    Object.entries(lines)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("\n") + "\n",
+  );
   return file;
 }
 
 const stillRunning = (name: string) => async () =>
-  (await podman("inspect", "--format", "{{.State.Running}}", name).catch(() => "false")) === "true" ? null : `${name} is not running:\n${await podman("logs", name).catch(() => "")}`;
+  (await podman("inspect", "--format", "{{.State.Running}}", name).catch(() => "false")) === "true"
+    ? null
+    : `${name} is not running:\n${await podman("logs", name).catch(() => "")}`;
 
 /** waitForHealth with a liveness probe that may only be asked synchronously: the last answer is used. */
 async function waitForContainer(base: string, name: string): Promise<void> {
@@ -87,7 +103,19 @@ describe("release image", () => {
     const name = `ac-release-test-${suffix}`;
     containers.push(name);
     // The health check as docs/operations.md gives it: an OCI image config has no field for it.
-    await podman("run", "--detach", "--name", name, "--network", "host", "--health-cmd", HEALTH_CMD, "--env-file", envFile(name, "ac_image", port), image);
+    await podman(
+      "run",
+      "--detach",
+      "--name",
+      name,
+      "--network",
+      "host",
+      "--health-cmd",
+      HEALTH_CMD,
+      "--env-file",
+      envFile(name, "ac_image", port),
+      image,
+    );
     await waitForContainer(`http://127.0.0.1:${port}`, name);
     expect(await podman("logs", name)).toMatch(/\[migrate\] done: \d+ migration\(s\) applied/);
     await checkRunningAc(`http://127.0.0.1:${port}`, simulator);
@@ -127,15 +155,27 @@ describe("release image", () => {
     // Without CAP_SYS_ADMIN systemd cannot build the unit's mount namespace and silently runs it
     // unconfined (ProtectSystem, PrivateTmp ignored); with it, the sandbox is the real one.
     await podman(
-      "run", "--detach", "--name", name, "--systemd", "always", "--cap-add", "SYS_ADMIN", "--network", "host",
-      "-v", `${envPath}:/etc/ac/ac.env:ro`, systemdImage,
+      "run",
+      "--detach",
+      "--name",
+      name,
+      "--systemd",
+      "always",
+      "--cap-add",
+      "SYS_ADMIN",
+      "--network",
+      "host",
+      "-v",
+      `${envPath}:/etc/ac/ac.env:ro`,
+      systemdImage,
     );
     await waitForContainer(base, name);
     const journal = await podman("exec", name, "journalctl", "--no-pager", "-u", "ac.service");
     expect(journal).toMatch(/\[migrate\] done: \d+ migration\(s\) applied/);
     await checkRunningAc(base, simulator);
 
-    const show = async (property: string) => podman("exec", name, "systemctl", "show", "--value", "-p", property, "ac.service");
+    const show = async (property: string) =>
+      podman("exec", name, "systemctl", "show", "--value", "-p", property, "ac.service");
     const pid = await show("MainPID");
     // The hardening is in force on the server process, not only written in the unit.
     const status = await podman("exec", name, "cat", `/proc/${pid}/status`);
@@ -144,7 +184,21 @@ describe("release image", () => {
     expect(status.match(/^Uid:\s+(\d+)\s/m)![1]).not.toBe("0");
     // ProtectSystem=strict: the release is read-only to the server, its StateDirectory is not.
     const inServerMounts = (command: string) =>
-      podman("exec", "--privileged", "--user", "root", name, "nsenter", "--target", pid, "--mount", "--", "sh", "-c", command);
+      podman(
+        "exec",
+        "--privileged",
+        "--user",
+        "root",
+        name,
+        "nsenter",
+        "--target",
+        pid,
+        "--mount",
+        "--",
+        "sh",
+        "-c",
+        command,
+      );
     await expect(inServerMounts("touch /opt/ac/probe")).rejects.toThrow(/Read-only file system/);
     await inServerMounts("touch /var/lib/ac/probe && rm /var/lib/ac/probe");
 
@@ -159,7 +213,10 @@ describe("release image", () => {
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    expect(restarted, `ac.service was not restarted:\n${await podman("exec", name, "journalctl", "--no-pager", "-u", "ac.service").catch(() => "")}`).not.toBe("");
+    expect(
+      restarted,
+      `ac.service was not restarted:\n${await podman("exec", name, "journalctl", "--no-pager", "-u", "ac.service").catch(() => "")}`,
+    ).not.toBe("");
     expect(Number(await show("NRestarts"))).toBeGreaterThanOrEqual(1);
     await waitForHealth(base, 60_000);
   }, 600_000); // builds an image with apt-get first

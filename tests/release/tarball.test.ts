@@ -24,7 +24,10 @@ let simulator: Simulator;
 let databaseUrl: string;
 
 beforeAll(async () => {
-  if (!fs.existsSync(tarballPath)) throw new Error(`${tarballPath} is missing: run \`AC_STANDALONE_BUILD=1 npx next build && npx tsx tools/release/tarball.ts\``);
+  if (!fs.existsSync(tarballPath))
+    throw new Error(
+      `${tarballPath} is missing: run \`AC_STANDALONE_BUILD=1 npx next build && npx tsx tools/release/tarball.ts\``,
+    );
   parent = fs.mkdtempSync(path.join(os.tmpdir(), "ac-release-"));
   await run("tar", ["-xzf", tarballPath, "-C", parent]);
   release = path.join(parent, releaseName);
@@ -40,11 +43,24 @@ afterAll(async () => {
 });
 
 /** Only what an installation's env file would hold: nothing of the repository's environment. */
-const baseEnv = () => ({ NODE_ENV: "production" as const, PATH: process.env.PATH!, HOME: parent, DATABASE_URL: databaseUrl });
+const baseEnv = () => ({
+  NODE_ENV: "production" as const,
+  PATH: process.env.PATH!,
+  HOME: parent,
+  DATABASE_URL: databaseUrl,
+});
 
 describe("release tarball", () => {
   it("holds AC's server, its static files, the migrations and the bundled migration tool, not the image libraries", () => {
-    for (const file of ["ac-server.mjs", "migrate.mjs", ".next/static", "prisma/migrations/migration_lock.toml", "ac.service", "ac.env.example", "INSTALL.md"]) {
+    for (const file of [
+      "ac-server.mjs",
+      "migrate.mjs",
+      ".next/static",
+      "prisma/migrations/migration_lock.toml",
+      "ac.service",
+      "ac.env.example",
+      "INSTALL.md",
+    ]) {
       expect(fs.existsSync(path.join(release, file)), file).toBe(true);
     }
     expect(fs.existsSync(path.join(release, "node_modules", "sharp"))).toBe(false);
@@ -63,9 +79,10 @@ describe("release tarball", () => {
   });
 
   it("refuses to migrate without DATABASE_URL, saying why", async () => {
-    const failed = await run(process.execPath, [path.join(release, "migrate.mjs")], { cwd: parent, env: { ...baseEnv(), DATABASE_URL: "" } }).catch(
-      (error: { code: number; stderr: string }) => error,
-    );
+    const failed = await run(process.execPath, [path.join(release, "migrate.mjs")], {
+      cwd: parent,
+      env: { ...baseEnv(), DATABASE_URL: "" },
+    }).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining("DATABASE_URL is not set") });
   });
 
@@ -77,20 +94,33 @@ describe("release tarball", () => {
       cwd: release,
       stdio: ["ignore", "pipe", "pipe"],
       env: {
-        ...baseEnv(), AUTH_SECRET, NEXTAUTH_URL: base, PORT: String(port), HOSTNAME: "127.0.0.1",
-        AC_ADMIN_USER: ADMIN.login, AC_ADMIN_PASSWORD: ADMIN.password,
+        ...baseEnv(),
+        AUTH_SECRET,
+        NEXTAUTH_URL: base,
+        PORT: String(port),
+        HOSTNAME: "127.0.0.1",
+        AC_ADMIN_USER: ADMIN.login,
+        AC_ADMIN_PASSWORD: ADMIN.password,
       },
     });
-    for (const stream of [server.stdout!, server.stderr!]) stream.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-    const exited = new Promise<number | string | null>((resolve) => server.once("exit", (code, signal) => resolve(code ?? signal)));
+    for (const stream of [server.stdout!, server.stderr!])
+      stream.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    const exited = new Promise<number | string | null>((resolve) =>
+      server.once("exit", (code, signal) => resolve(code ?? signal)),
+    );
     try {
-      await waitForHealth(base, 120_000, () => (server.exitCode !== null ? `ac-server.mjs exited (${server.exitCode}):\n${output.join("")}` : null));
+      await waitForHealth(base, 120_000, () =>
+        server.exitCode !== null ? `ac-server.mjs exited (${server.exitCode}):\n${output.join("")}` : null,
+      );
       await checkRunningAc(base, simulator);
       await checkLoginLimitPerAddress(base);
     } finally {
       server.kill("SIGTERM");
     }
-    const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve("still running"), 15_000))]);
+    const code = await Promise.race([
+      exited,
+      new Promise((resolve) => setTimeout(() => resolve("still running"), 15_000)),
+    ]);
     if (code === "still running") server.kill("SIGKILL");
     // A clean stop: exit status 0, which ac.service counts as success.
     expect(code, output.join("")).toBe(0);
@@ -100,7 +130,9 @@ describe("release tarball", () => {
     // verify checks the Exec paths on this host: /opt/ac need not exist, `node` must.
     const unit = path.join(parent, "ac.service");
     fs.copyFileSync(path.join(release, "ac.service"), unit);
-    const result = await run("systemd-analyze", ["verify", unit]).catch((error: { stdout: string; stderr: string }) => error);
+    const result = await run("systemd-analyze", ["verify", unit]).catch(
+      (error: { stdout: string; stderr: string }) => error,
+    );
     expect(`${result.stdout}${result.stderr}`).toBe("");
   });
 });

@@ -7,7 +7,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AgentError, decodeReply } from "@/server/agent/client";
 import { parseAppsReply } from "@/server/agent/contract";
 import { parseBackendsReply, parseCommandReply, parseServersReply } from "@/server/agent/haproxy-contract";
-import { isDotSegment, MAX_APPS_PER_REPLY, MAX_HAPROXY_BACKENDS, MAX_HAPROXY_SERVERS_PER_BACKEND, MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from "@/server/agent/limits";
+import {
+  isDotSegment,
+  MAX_APPS_PER_REPLY,
+  MAX_HAPROXY_BACKENDS,
+  MAX_HAPROXY_SERVERS_PER_BACKEND,
+  MAX_NAME_LENGTH,
+  MAX_TEXT_LENGTH,
+} from "@/server/agent/limits";
 import { db } from "@/server/db";
 import { resetBreaker } from "@/server/haproxy/breaker";
 import { setHaproxyOptions } from "@/server/haproxy/settings";
@@ -28,7 +35,8 @@ import { startHostileAgent, type HostileAgent } from "./hostile-agent";
 
 const who = { ip: "127.0.69.1", port: 9100 };
 /** What PostgreSQL stores as text and as JSON: no NUL, no lone surrogate. */
-const storable = (v: string) => !v.includes("\0") && !/[\uD800-\uDFFF]/.test(v.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ""));
+const storable = (v: string) =>
+  !v.includes("\0") && !/[\uD800-\uDFFF]/.test(v.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ""));
 const okString = (v: unknown, max: number) => v === null || (typeof v === "string" && v.length <= max && storable(v));
 const okName = (v: string) => v.length >= 1 && v.length <= MAX_NAME_LENGTH && storable(v) && !isDotSegment(v);
 
@@ -53,7 +61,8 @@ describe("decoding hostile replies", () => {
         expect(reply.apps.length + reply.rejected.length).toBeLessThanOrEqual(MAX_APPS_PER_REPLY);
         for (const app of reply.apps) {
           expect(okString(app.instanceName, MAX_NAME_LENGTH) && app.instanceName.length > 0).toBe(true);
-          for (const [key, v] of Object.entries(app)) if (typeof v === "string" && key !== "appType") expect(okString(v, MAX_TEXT_LENGTH)).toBe(true);
+          for (const [key, v] of Object.entries(app))
+            if (typeof v === "string" && key !== "appType") expect(okString(v, MAX_TEXT_LENGTH)).toBe(true);
         }
         for (const r of reply.rejected) {
           expect(r.reason.length).toBeLessThan(1000);
@@ -72,22 +81,23 @@ describe("decoding hostile replies", () => {
         replyBytes(fc.oneof(serversReply, nearValidServersReply)),
         replyBytes(commandReply),
         (backends, servers, command) => {
-        const names = decode(backends, parseBackendsReply, kinds);
-        if (names) {
-          expect(names.length).toBeLessThanOrEqual(MAX_HAPROXY_BACKENDS);
-          for (const name of names) expect(okName(name)).toBe(true);
-        }
-        const live = decode(servers, parseServersReply, kinds);
-        if (live) {
-          expect(live.length).toBeLessThanOrEqual(MAX_HAPROXY_SERVERS_PER_BACKEND);
-          for (const s of live) {
-            expect(okName(s.name)).toBe(true);
-            expect(okString(s.address, MAX_NAME_LENGTH) && okString(s.status, MAX_NAME_LENGTH)).toBe(true);
-            for (const n of [s.weight, s.currentSessions, s.maxSessions]) expect(n === null || (Number.isSafeInteger(n) && n >= 0)).toBe(true);
+          const names = decode(backends, parseBackendsReply, kinds);
+          if (names) {
+            expect(names.length).toBeLessThanOrEqual(MAX_HAPROXY_BACKENDS);
+            for (const name of names) expect(okName(name)).toBe(true);
           }
-        }
-        const message = decode(command, parseCommandReply, kinds);
-        if (message !== null) expect(message.length).toBeLessThanOrEqual(MAX_TEXT_LENGTH + 1);
+          const live = decode(servers, parseServersReply, kinds);
+          if (live) {
+            expect(live.length).toBeLessThanOrEqual(MAX_HAPROXY_SERVERS_PER_BACKEND);
+            for (const s of live) {
+              expect(okName(s.name)).toBe(true);
+              expect(okString(s.address, MAX_NAME_LENGTH) && okString(s.status, MAX_NAME_LENGTH)).toBe(true);
+              for (const n of [s.weight, s.currentSessions, s.maxSessions])
+                expect(n === null || (Number.isSafeInteger(n) && n >= 0)).toBe(true);
+            }
+          }
+          const message = decode(command, parseCommandReply, kinds);
+          if (message !== null) expect(message.length).toBeLessThanOrEqual(MAX_TEXT_LENGTH + 1);
         },
       ),
       { numRuns: 200 },
@@ -101,7 +111,11 @@ describe("a fuzzed agent in a real poll cycle and sync", () => {
   const agent = { timeoutMs: 2_000, maxResponseBytes: 1024 * 1024, tokenHeader: "X-Agent-Token" };
   const goodApps = {
     server: {
-      "docker-app": { applications: [{ container_name: "web_1", image: "reg/web", tag: "1.0", version: "1.0", status: "running", port: 8080 }] },
+      "docker-app": {
+        applications: [
+          { container_name: "web_1", image: "reg/web", tag: "1.0", version: "1.0", status: "running", port: 8080 },
+        ],
+      },
       "site-app": { applications: [{ name: "shop_1", path: "/srv/shop", version: "2.0", status: "active" }] },
     },
   };
@@ -125,7 +139,11 @@ describe("a fuzzed agent in a real poll cycle and sync", () => {
 
   /** Everything stored about one server: its row (but last_check), instances, events, HAProxy rows. */
   async function rowsOf(serverId: number) {
-    const { lastCheck: _lastCheck, updatedAt: _updatedAt, ...server } = await db().server.findUniqueOrThrow({ where: { id: serverId } });
+    const {
+      lastCheck: _lastCheck,
+      updatedAt: _updatedAt,
+      ...server
+    } = await db().server.findUniqueOrThrow({ where: { id: serverId } });
     return {
       server,
       instances: await db().applicationInstance.findMany({ where: { serverId }, orderBy: { id: "asc" } }),
@@ -144,16 +162,19 @@ describe("a fuzzed agent in a real poll cycle and sync", () => {
     const before = await rowsOf(goodId);
     expect(before.instances).toHaveLength(2);
     await fc.assert(
-      fc.asyncProperty(replyBytes(fc.oneof({ weight: 3, arbitrary: nearValidAppsReply }, { weight: 1, arbitrary: appsReply })), async (body) => {
-        bad.reply("/api/v1/apps", { body });
-        const { summary, outcomes } = await pollServers({ ids: [goodId, badId] }, { agent });
-        expect(summary.servers).toBe(2);
-        expect(outcomes.find((o) => o.serverId === goodId)).toMatchObject({ status: "online", error: null });
-        const badOutcome = outcomes.find((o) => o.serverId === badId)!;
-        expect(badOutcome.result).not.toBe("offline");
-        if (badOutcome.result === "apps_failed") expect(badOutcome.error).not.toMatch(/could not store/);
-        expect(await rowsOf(goodId)).toEqual(before);
-      }),
+      fc.asyncProperty(
+        replyBytes(fc.oneof({ weight: 3, arbitrary: nearValidAppsReply }, { weight: 1, arbitrary: appsReply })),
+        async (body) => {
+          bad.reply("/api/v1/apps", { body });
+          const { summary, outcomes } = await pollServers({ ids: [goodId, badId] }, { agent });
+          expect(summary.servers).toBe(2);
+          expect(outcomes.find((o) => o.serverId === goodId)).toMatchObject({ status: "online", error: null });
+          const badOutcome = outcomes.find((o) => o.serverId === badId)!;
+          expect(badOutcome.result).not.toBe("offline");
+          if (badOutcome.result === "apps_failed") expect(badOutcome.error).not.toMatch(/could not store/);
+          expect(await rowsOf(goodId)).toEqual(before);
+        },
+      ),
       { numRuns: 20 },
     );
   });
@@ -170,32 +191,37 @@ describe("a fuzzed agent in a real poll cycle and sync", () => {
         replyBytes(fc.oneof({ weight: 3, arbitrary: nearValidBackendsReply }, { weight: 1, arbitrary: backendsReply })),
         replyBytes(fc.oneof({ weight: 3, arbitrary: nearValidServersReply }, { weight: 1, arbitrary: serversReply })),
         async (backends, servers) => {
-        bad.reply("/api/haproxy/lb1/backends", { body: backends });
-        // Whatever backend names the fuzzed list holds, their servers read gets the fuzzed reply.
-        const text = backends.toString("utf8");
-        const listed = (() => {
-          try {
-            const json = JSON.parse(text) as { backends?: unknown };
-            return Array.isArray(json.backends) ? json.backends.filter((b): b is string => typeof b === "string").slice(0, 8) : [];
-          } catch {
-            return [];
+          bad.reply("/api/haproxy/lb1/backends", { body: backends });
+          // Whatever backend names the fuzzed list holds, their servers read gets the fuzzed reply.
+          const text = backends.toString("utf8");
+          const listed = (() => {
+            try {
+              const json = JSON.parse(text) as { backends?: unknown };
+              return Array.isArray(json.backends)
+                ? json.backends.filter((b): b is string => typeof b === "string").slice(0, 8)
+                : [];
+            } catch {
+              return [];
+            }
+          })();
+          for (const b of listed) {
+            if (!storable(b)) continue; // not a name that can be sent (the contract refuses it)
+            bad.reply(`/api/haproxy/lb1/backends/${encodeURIComponent(b.trim())}/servers`, { body: servers });
           }
-        })();
-        for (const b of listed) {
-          if (!storable(b)) continue; // not a name that can be sent (the contract refuses it)
-          bad.reply(`/api/haproxy/lb1/backends/${encodeURIComponent(b.trim())}/servers`, { body: servers });
-        }
-        const [goodOutcome, badOutcome] = await Promise.all([syncInstance(goodLb), syncInstance(badLb)]);
-        resetBreaker(); // the fuzzed instance's breaker must not make later runs vacuous
-        expect(goodOutcome).toMatchObject({ ok: true });
-        // A failure must be the agent's (its reply refused), never the database refusing what was let through.
-        if (!badOutcome.ok) expect(badOutcome.error).not.toMatch(/prisma|out of range|invalid byte sequence|index row|unsupported unicode|violates/i);
-        const { server: _s, ...after } = await rowsOf(goodServer.id);
-        const { server: _b, ...expected } = before;
-        expect(after).toEqual({
-          ...expected,
-          haproxy: expected.haproxy.map((i) => ({ ...i, lastSyncAt: expect.any(Date), updatedAt: expect.any(Date) })),
-        });
+          const [goodOutcome, badOutcome] = await Promise.all([syncInstance(goodLb), syncInstance(badLb)]);
+          resetBreaker(); // the fuzzed instance's breaker must not make later runs vacuous
+          expect(goodOutcome).toMatchObject({ ok: true });
+          // A failure must be the agent's (its reply refused), never the database refusing what was let through.
+          if (!badOutcome.ok)
+            expect(badOutcome.error).not.toMatch(
+              /prisma|out of range|invalid byte sequence|index row|unsupported unicode|violates/i,
+            );
+          const { server: _s, ...after } = await rowsOf(goodServer.id);
+          const { server: _b, ...expected } = before;
+          expect(after).toEqual({
+            ...expected,
+            haproxy: expected.haproxy.map((i) => ({ ...i, lastSyncAt: expect.any(Date), updatedAt: expect.any(Date) })),
+          });
         },
       ),
       { numRuns: 20 },

@@ -52,7 +52,9 @@ beforeEach(() => {
 
 describe("artifact list hops stay on the configured origin", () => {
   it("follows a redirect within the origin", async () => {
-    list.handle((req, res) => (req.url === "/old" ? res.writeHead(301, { location: "/new" }).end() : json(res, ["1.0.0", "1.1.0"])));
+    list.handle((req, res) =>
+      req.url === "/old" ? res.writeHead(301, { location: "/new" }).end() : json(res, ["1.0.0", "1.1.0"]),
+    );
     expect((await read(`${list.url}/old`)).versions).toEqual(["1.1.0", "1.0.0"]);
   });
 
@@ -61,7 +63,9 @@ describe("artifact list hops stay on the configured origin", () => {
     ["another port of the same host", () => `${victimPort.url}/x`, () => victimPort],
   ])("refuses a redirect to %s, and never contacts it", async (_what, target, hit) => {
     list.handle((_req, res) => res.writeHead(302, { location: target() }).end());
-    await expect(read(`${list.url}/list.json`)).rejects.toThrow(/redirects to http:\/\/127\.0\.67\.\d:\d+: AC follows only http:\/\/127\.0\.67\.1:\d+/);
+    await expect(read(`${list.url}/list.json`)).rejects.toThrow(
+      /redirects to http:\/\/127\.0\.67\.\d:\d+: AC follows only http:\/\/127\.0\.67\.1:\d+/,
+    );
     expect(hit().hits).toEqual([]);
   });
 
@@ -72,8 +76,12 @@ describe("artifact list hops stay on the configured origin", () => {
   });
 
   it("refuses a Link: next to another origin, and never contacts it", async () => {
-    list.handle((_req, res) => json(res, { tags: ["1.0.0"] }, { link: `<${victimPort.url}/v2/x/tags/list?last=1>; rel="next"` }));
-    await expect(read(`${list.url}/v2/x/tags/list`)).rejects.toThrow(/links its next page to http:\/\/127\.0\.67\.1:\d+: AC follows only/);
+    list.handle((_req, res) =>
+      json(res, { tags: ["1.0.0"] }, { link: `<${victimPort.url}/v2/x/tags/list?last=1>; rel="next"` }),
+    );
+    await expect(read(`${list.url}/v2/x/tags/list`)).rejects.toThrow(
+      /links its next page to http:\/\/127\.0\.67\.1:\d+: AC follows only/,
+    );
     expect(victimPort.hits).toEqual([]);
   });
 
@@ -93,7 +101,11 @@ describe("artifact list hops stay on the configured origin", () => {
 
     list.handle((req, res) => {
       const n = Number(new URL(req.url!, list.url).searchParams.get("page") ?? 0);
-      json(res, { tags: Array.from({ length: 100 }, (_, i) => `${n}.0.${i}`) }, { link: `</v2/x/tags/list?page=${n + 1}>; rel="next"` });
+      json(
+        res,
+        { tags: Array.from({ length: 100 }, (_, i) => `${n}.0.${i}`) },
+        { link: `</v2/x/tags/list?page=${n + 1}>; rel="next"` },
+      );
     });
     // One page is about 1 KB: each page alone fits the 4 KB limit, all of them together do not.
     await expect(read(`${list.url}/v2/x/tags/list`, 4096)).rejects.toThrow(/list larger than 4 KiB refused/);

@@ -14,11 +14,13 @@ import { createApiToken, revokeApiToken } from "@/server/users/api-tokens";
 import { createUser, updateUser } from "@/server/users/users";
 
 type AnyProcedure = { _def: { meta?: { action?: Action }; type: "query" | "mutation" | "subscription" } };
-const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).map(([name, p]) => ({
-  name,
-  type: p._def.type,
-  action: p._def.meta!.action!,
-}));
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).map(
+  ([name, p]) => ({
+    name,
+    type: p._def.type,
+    action: p._def.meta!.action!,
+  }),
+);
 
 function call(procedure: (typeof procedures)[number], token: string | null) {
   const headers: Record<string, string> = { "content-type": "application/json" };
@@ -35,7 +37,9 @@ beforeAll(async () => {
   const owner = await createUser({ login: "matrix-owner", password: "owner-password-1", role: "admin" });
   const viewer = await createUser({ login: "matrix-viewer", password: "viewer-password-1", role: "viewer" });
   const leaver = await createUser({ login: "matrix-leaver", password: "leaver-password-1", role: "admin" });
-  tokens.expired = (await createApiToken({ name: "expired", role: "admin", ownerId: owner.id, expiresAt: new Date(Date.now() - 1000) })).secret;
+  tokens.expired = (
+    await createApiToken({ name: "expired", role: "admin", ownerId: owner.id, expiresAt: new Date(Date.now() - 1000) })
+  ).secret;
   const revoked = await createApiToken({ name: "revoked", role: "admin", ownerId: owner.id });
   await revokeApiToken(revoked.token.id);
   tokens.revoked = revoked.secret;

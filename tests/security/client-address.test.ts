@@ -3,7 +3,12 @@
 // cannot be parsed stop AC at start with the variable named.
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "@/server/config";
-import { clientAddress, parseTrustedProxies, requestClientAddress, trustedProxyMatcher } from "@/server/http/client-address";
+import {
+  clientAddress,
+  parseTrustedProxies,
+  requestClientAddress,
+  trustedProxyMatcher,
+} from "@/server/http/client-address";
 import { contentSecurityPolicy } from "@/server/http/security-headers";
 
 const trusted = trustedProxyMatcher(["10.0.0.0/8", "::1", "192.0.2.1"]);
@@ -41,7 +46,9 @@ describe("client address", () => {
 
 describe("public URL", () => {
   it("accepts http and https URLs only", () => {
-    expect(parseConfig({ AC_PUBLIC_URL: "https://ac.example.internal/" }).AC_PUBLIC_URL).toBe("https://ac.example.internal");
+    expect(parseConfig({ AC_PUBLIC_URL: "https://ac.example.internal/" }).AC_PUBLIC_URL).toBe(
+      "https://ac.example.internal",
+    );
     expect(parseConfig({}).AC_PUBLIC_URL).toBeUndefined();
     expect(() => parseConfig({ AC_PUBLIC_URL: "ftp://ac.example.internal" })).toThrow(/AC_PUBLIC_URL/);
   });

@@ -3,7 +3,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type Reply = { status?: number; body: string | Buffer; headers?: Record<string, string> } | ((res: http.ServerResponse) => void);
+export type Reply =
+  { status?: number; body: string | Buffer; headers?: Record<string, string> } | ((res: http.ServerResponse) => void);
 
 export type HostileAgent = {
   ip: string;
@@ -16,7 +17,11 @@ export type HostileAgent = {
 };
 
 const isReply = (value: unknown): value is Reply =>
-  typeof value === "function" || (typeof value === "object" && value !== null && "body" in value && Object.keys(value).every((k) => ["status", "body", "headers"].includes(k)));
+  typeof value === "function" ||
+  (typeof value === "object" &&
+    value !== null &&
+    "body" in value &&
+    Object.keys(value).every((k) => ["status", "body", "headers"].includes(k)));
 
 export async function startHostileAgent(ip: string): Promise<HostileAgent> {
   const replies = new Map<string, Reply>();
@@ -26,7 +31,8 @@ export async function startHostileAgent(ip: string): Promise<HostileAgent> {
     if (path === "/ping") return res.writeHead(200).end("pong");
     requests.push(`${req.method} ${path}`);
     const reply = replies.get(path);
-    if (!reply) return res.writeHead(404, { "content-type": "application/json" }).end('{"success":false,"error":"no such path"}');
+    if (!reply)
+      return res.writeHead(404, { "content-type": "application/json" }).end('{"success":false,"error":"no such path"}');
     if (typeof reply === "function") return reply(res);
     res.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers }).end(reply.body);
   });

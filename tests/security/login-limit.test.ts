@@ -54,11 +54,14 @@ describe("login limits over HTTP", { timeout: 120_000 }, () => {
     const server = await loginServer([]);
     try {
       const outcomes: string[] = [];
-      for (let i = 1; i <= 15; i++) outcomes.push(await server.post("target", "wrong-password", { "x-forwarded-for": `198.51.100.${i}` }));
+      for (let i = 1; i <= 15; i++)
+        outcomes.push(await server.post("target", "wrong-password", { "x-forwarded-for": `198.51.100.${i}` }));
       expect(outcomes.slice(0, loginLimits.perAccountAndAddress.points)).toEqual(Array(5).fill("wrong"));
       expect(outcomes.slice(5).every((o) => o.startsWith("Too many failed attempts"))).toBe(true);
       // Limited means not checked at all: the right password is refused too, from that address.
-      expect(await server.post("target", "target-password-1", { "x-forwarded-for": "198.51.100.200" })).toMatch(/^Too many/);
+      expect(await server.post("target", "target-password-1", { "x-forwarded-for": "198.51.100.200" })).toMatch(
+        /^Too many/,
+      );
     } finally {
       await server.close();
     }
@@ -69,7 +72,9 @@ describe("login limits over HTTP", { timeout: 120_000 }, () => {
     const server = await loginServer(["127.0.0.1"]);
     try {
       for (let i = 1; i <= 6; i++) {
-        const outcome = await server.post("sprayed", "wrong-password", { "x-forwarded-for": `10.9.9.${i}, 203.0.113.7` });
+        const outcome = await server.post("sprayed", "wrong-password", {
+          "x-forwarded-for": `10.9.9.${i}, 203.0.113.7`,
+        });
         expect(outcome).toEqual(i <= 5 ? "wrong" : expect.stringMatching(/^Too many/));
       }
       // Another client behind the same proxy is a different address: it logs in.
@@ -95,7 +100,9 @@ describe("login limiter", () => {
       ),
     );
     expect(checks).toBeLessThanOrEqual(loginLimits.perAccountAndAddress.points);
-    expect(results.filter((r) => r.kind === "limited").length).toBeGreaterThanOrEqual(20 - loginLimits.perAccountAndAddress.points);
+    expect(results.filter((r) => r.kind === "limited").length).toBeGreaterThanOrEqual(
+      20 - loginLimits.perAccountAndAddress.points,
+    );
   });
 
   it("shares its counts between two AC processes on one database", async () => {
@@ -133,6 +140,7 @@ describe("login limiter", () => {
     const limiter = createLoginLimiter(newPool(), { sleep: noSleep });
     for (let i = 0; i < 4; i++) await limiter.attempt("forgetful", "192.0.2.40", async () => null);
     await limiter.attempt("forgetful", "192.0.2.40", async () => ({ id: 2 }));
-    for (let i = 0; i < 4; i++) expect((await limiter.attempt("forgetful", "192.0.2.40", async () => null)).kind).toBe("checked");
+    for (let i = 0; i < 4; i++)
+      expect((await limiter.attempt("forgetful", "192.0.2.40", async () => null)).kind).toBe("checked");
   });
 });

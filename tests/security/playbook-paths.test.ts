@@ -12,7 +12,15 @@ import { StepFailed } from "@/server/tasks/errors";
 import { TaskLog } from "@/server/tasks/log";
 import type { PlanInstance } from "@/server/tasks/plan-types";
 import { runPlaybook } from "@/server/tasks/playbook";
-import { callers, errorOf, fieldErrors, makeGroup, makeInstance, makeServer, type Callers } from "../integration/inventory-fixtures";
+import {
+  callers,
+  errorOf,
+  fieldErrors,
+  makeGroup,
+  makeInstance,
+  makeServer,
+  type Callers,
+} from "../integration/inventory-fixtures";
 
 const work = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "ac-paths-")));
 const allowed = path.join(work, "allowed");
@@ -48,22 +56,35 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rm(work, { recursive: true, force: true }));
 
-const setGroupPlaybook = (updatePlaybookPath: string) => as.admin.groups.updateSettings({ id: groupId, updatePlaybookPath });
+const setGroupPlaybook = (updatePlaybookPath: string) =>
+  as.admin.groups.updateSettings({ id: groupId, updatePlaybookPath });
 const refusal = (via = "") => `must be inside a playbook directory of this AC (PLAYBOOK_DIRS: ${allowed})${via}`;
 
 describe("an admin's playbook path", () => {
   it("is accepted inside PLAYBOOK_DIRS, also before the file exists", async () => {
-    expect((await setGroupPlaybook(path.join(allowed, "update.yml"))).updatePlaybookPath).toBe(path.join(allowed, "update.yml"));
-    expect((await setGroupPlaybook(path.join(allowed, "sub/not-yet.yml"))).updatePlaybookPath).toBe(path.join(allowed, "sub/not-yet.yml"));
+    expect((await setGroupPlaybook(path.join(allowed, "update.yml"))).updatePlaybookPath).toBe(
+      path.join(allowed, "update.yml"),
+    );
+    expect((await setGroupPlaybook(path.join(allowed, "sub/not-yet.yml"))).updatePlaybookPath).toBe(
+      path.join(allowed, "sub/not-yet.yml"),
+    );
   });
 
   it("is refused outside them, at the field, with the folders named", async () => {
-    expect((await fieldErrors(setGroupPlaybook("/etc/ansible/update-app.yml"))).updatePlaybookPath).toEqual([refusal()]);
-    expect((await fieldErrors(setGroupPlaybook(`${allowed}/../outside/evil.yml`))).updatePlaybookPath).toEqual([refusal()]);
+    expect((await fieldErrors(setGroupPlaybook("/etc/ansible/update-app.yml"))).updatePlaybookPath).toEqual([
+      refusal(),
+    ]);
+    expect((await fieldErrors(setGroupPlaybook(`${allowed}/../outside/evil.yml`))).updatePlaybookPath).toEqual([
+      refusal(),
+    ]);
     expect((await fieldErrors(setGroupPlaybook(`${allowed}-not/evil.yml`))).updatePlaybookPath).toEqual([refusal()]);
-    const instance = await fieldErrors(as.admin.applications.updateSettings({ id: instanceId, customPlaybookPath: path.join(outside, "evil.yml") }));
+    const instance = await fieldErrors(
+      as.admin.applications.updateSettings({ id: instanceId, customPlaybookPath: path.join(outside, "evil.yml") }),
+    );
     expect(instance.customPlaybookPath).toEqual([refusal()]);
-    const catalog = await fieldErrors(as.admin.catalog.updateSettings({ id: (await makeGroup("shop")).catalogId!, defaultPlaybookPath: "/tmp/x.yml" }));
+    const catalog = await fieldErrors(
+      as.admin.catalog.updateSettings({ id: (await makeGroup("shop")).catalogId!, defaultPlaybookPath: "/tmp/x.yml" }),
+    );
     expect(catalog.defaultPlaybookPath).toEqual([refusal()]);
   });
 
@@ -77,33 +98,58 @@ describe("an admin's playbook path", () => {
 
 describe("a stored playbook path", () => {
   it("outside PLAYBOOK_DIRS stops the plan and the start, with the reason", async () => {
-    await db().applicationGroup.update({ where: { id: groupId }, data: { updatePlaybookPath: path.join(allowed, "link.yml") } });
+    await db().applicationGroup.update({
+      where: { id: groupId },
+      data: { updatePlaybookPath: path.join(allowed, "link.yml") },
+    });
     const plan = await as.operator.tasks.preview({ groupId, targetVersion: "1.1" });
-    expect(plan.problems).toEqual([`Playbook ${path.join(allowed, "link.yml")} ${refusal(` (it leads to ${path.join(outside, "evil.yml")})`)}`]);
+    expect(plan.problems).toEqual([
+      `Playbook ${path.join(allowed, "link.yml")} ${refusal(` (it leads to ${path.join(outside, "evil.yml")})`)}`,
+    ]);
     const error = await errorOf(as.operator.tasks.start({ groupId, targetVersion: "1.1" }));
     expect(error).toMatchObject({ code: "PRECONDITION_FAILED", message: plan.problems[0] });
     expect(await db().task.count()).toBe(0);
   });
 
   it("that does not exist yet stops the plan as missing", async () => {
-    await db().applicationGroup.update({ where: { id: groupId }, data: { updatePlaybookPath: path.join(allowed, "sub/not-yet.yml") } });
+    await db().applicationGroup.update({
+      where: { id: groupId },
+      data: { updatePlaybookPath: path.join(allowed, "sub/not-yet.yml") },
+    });
     const plan = await as.operator.tasks.preview({ groupId, targetVersion: "1.1" });
     expect(plan.problems).toEqual([`Playbook ${path.join(allowed, "sub/not-yet.yml")} does not exist on the AC host`]);
   });
 
-  it("is checked again right before the run: a link swapped after the plan does not run", { timeout: 60_000 }, async () => {
-    const swapped = path.join(allowed, "swapped.yml");
-    await fs.writeFile(swapped, EVIL.replace(marker, `${marker}-allowed`)); // what the plan saw
-    await fs.rm(swapped);
-    await fs.symlink(path.join(outside, "evil.yml"), swapped); // what is there at run time
-    const instance = { id: instanceId, name: "shop_1", number: 1, appType: "docker", server: { id: 1, name: "web-1", ip: "127.0.0.1" } } as PlanInstance;
-    const run = runPlaybook({
-      taskId: "00000000-0000-0000-0000-000000000000", playbook: swapped, instances: [instance], targetVersion: "1.1", batch: { index: 0, total: 1 },
-      bin: "ansible-playbook", timeoutMs: 60_000, log: new TaskLog("00000000-0000-0000-0000-000000000000"), signal: new AbortController().signal,
-      onPid: async () => undefined,
-    });
-    await expect(run).rejects.toThrow(StepFailed);
-    await expect(run).rejects.toThrow(refusal(` (it leads to ${path.join(outside, "evil.yml")})`));
-    await expect(fs.access(marker)).rejects.toThrow(/ENOENT/);
-  });
+  it(
+    "is checked again right before the run: a link swapped after the plan does not run",
+    { timeout: 60_000 },
+    async () => {
+      const swapped = path.join(allowed, "swapped.yml");
+      await fs.writeFile(swapped, EVIL.replace(marker, `${marker}-allowed`)); // what the plan saw
+      await fs.rm(swapped);
+      await fs.symlink(path.join(outside, "evil.yml"), swapped); // what is there at run time
+      const instance = {
+        id: instanceId,
+        name: "shop_1",
+        number: 1,
+        appType: "docker",
+        server: { id: 1, name: "web-1", ip: "127.0.0.1" },
+      } as PlanInstance;
+      const run = runPlaybook({
+        taskId: "00000000-0000-0000-0000-000000000000",
+        playbook: swapped,
+        instances: [instance],
+        targetVersion: "1.1",
+        batch: { index: 0, total: 1 },
+        bin: "ansible-playbook",
+        timeoutMs: 60_000,
+        log: new TaskLog("00000000-0000-0000-0000-000000000000"),
+        signal: new AbortController().signal,
+        onPid: async () => undefined,
+      });
+      await expect(run).rejects.toThrow(StepFailed);
+      await expect(run).rejects.toThrow(refusal(` (it leads to ${path.join(outside, "evil.yml")})`));
+      await expect(fs.access(marker)).rejects.toThrow(/ENOENT/);
+    },
+  );
 });

@@ -12,7 +12,11 @@ vi.hoisted(() => {
 });
 
 const me = (cookie: string) =>
-  GET(new Request(`http://localhost/api/trpc/users.me?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`, { headers: { cookie } }));
+  GET(
+    new Request(`http://localhost/api/trpc/users.me?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`, {
+      headers: { cookie },
+    }),
+  );
 
 describe("cookies behind https", () => {
   it("are Secure, and the session is read from the __Secure- cookie only", async () => {

@@ -14,7 +14,11 @@ vi.hoisted(() => {
 });
 
 const get = (procedure: string, headers: Record<string, string>) =>
-  GET(new Request(`http://localhost/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`, { headers }));
+  GET(
+    new Request(`http://localhost/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`, {
+      headers,
+    }),
+  );
 
 /** The session cookie next-auth would set for this user, signed with AC's secret. */
 async function sessionCookie(user: { id: number; sessionVersion?: number }) {
@@ -48,7 +52,10 @@ describe("sessions", () => {
 
   it("are refused when signed with another secret", async () => {
     const user = await createUser({ login: "forged", password: "forged-password-1", role: "admin" });
-    const value = await encode({ token: { sub: String(user.id), sv: 0 }, secret: "not-the-secret-of-this-installation" });
+    const value = await encode({
+      token: { sub: String(user.id), sv: 0 },
+      secret: "not-the-secret-of-this-installation",
+    });
     expect((await get("users.me", { cookie: `next-auth.session-token=${value}` })).status).toBe(401);
   });
 });

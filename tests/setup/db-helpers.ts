@@ -26,9 +26,14 @@ export function assertLocalDatabaseUrl(url: string): void {
   const parsed = new URL(url);
   const host = decodeURIComponent(parsed.hostname);
   const socketHost = parsed.searchParams.get("host") ?? "";
-  const local = LOCAL_HOSTS.has(host) || host.startsWith("127.") || (host === "" && (socketHost === "" || socketHost.startsWith("/")));
+  const local =
+    LOCAL_HOSTS.has(host) ||
+    host.startsWith("127.") ||
+    (host === "" && (socketHost === "" || socketHost.startsWith("/")));
   if (!local) {
-    throw new Error(`Refusing to run tests against ${parsed.host || socketHost}: test databases must be on this machine (localhost / 127.0.0.1)`);
+    throw new Error(
+      `Refusing to run tests against ${parsed.host || socketHost}: test databases must be on this machine (localhost / 127.0.0.1)`,
+    );
   }
 }
 
@@ -51,7 +56,9 @@ async function withAdmin<T>(serverUrl: string, work: (client: pg.Client) => Prom
 
 export async function createDatabase(serverUrl: string, name: string, template?: string): Promise<void> {
   await withAdmin(serverUrl, (c) =>
-    c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}${template ? ` TEMPLATE ${pg.escapeIdentifier(template)}` : ""}`),
+    c.query(
+      `CREATE DATABASE ${pg.escapeIdentifier(name)}${template ? ` TEMPLATE ${pg.escapeIdentifier(template)}` : ""}`,
+    ),
   );
 }
 
@@ -66,7 +73,10 @@ export async function dropDatabases(serverUrl: string, names: string[]): Promise
 
 export async function databasesWithPrefix(serverUrl: string, prefix: string): Promise<string[]> {
   return withAdmin(serverUrl, async (c) => {
-    const { rows } = await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE starts_with(datname, $1)", [prefix]);
+    const { rows } = await c.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
+      [prefix],
+    );
     return rows.map((r) => r.datname);
   });
 }
@@ -103,7 +113,8 @@ export async function resetDatabase(url = process.env.DATABASE_URL): Promise<voi
     const { rows } = await client.query<{ name: string }>(
       "SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'",
     );
-    if (rows.length > 0) await client.query(`TRUNCATE TABLE ${rows.map((r) => r.name).join(", ")} RESTART IDENTITY CASCADE`);
+    if (rows.length > 0)
+      await client.query(`TRUNCATE TABLE ${rows.map((r) => r.name).join(", ")} RESTART IDENTITY CASCADE`);
   } finally {
     await client.end();
   }

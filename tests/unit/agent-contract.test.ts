@@ -3,15 +3,33 @@ import { describe, expect, it } from "vitest";
 import { AgentReplyError, parseAppsReply, parseIsoDateTime } from "@/server/agent/contract";
 
 const docker = (extra: Record<string, unknown> = {}) => ({
-  container_id: "3f2a9c", container_name: "jurws_1", compose_project_dir: "/opt/compose/jurws",
-  image: "registry.local/jurws:1.4.2", tag: "1.4.2", version: "1.4.2", ip: "172.18.0.5", port: 8080, pid: 4242,
-  start_time: "2025-01-15T10:30:00Z", eureka_url: "http://eureka.local:8761/eureka/", eureka_registered: true,
-  status: "running", ...extra,
+  container_id: "3f2a9c",
+  container_name: "jurws_1",
+  compose_project_dir: "/opt/compose/jurws",
+  image: "registry.local/jurws:1.4.2",
+  tag: "1.4.2",
+  version: "1.4.2",
+  ip: "172.18.0.5",
+  port: 8080,
+  pid: 4242,
+  start_time: "2025-01-15T10:30:00Z",
+  eureka_url: "http://eureka.local:8761/eureka/",
+  eureka_registered: true,
+  status: "running",
+  ...extra,
 });
 const site = (extra: Record<string, unknown> = {}) => ({
-  name: "billing-api_2", path: "/var/www/billing-api", log_path: "/var/log/billing-api.log", version: "2.0.1",
-  distr_path: "/opt/distr/billing-api-2.0.1.zip", ip: "127.0.0.2", port: 8081, pid: 77, start_time: null,
-  status: "active", ...extra,
+  name: "billing-api_2",
+  path: "/var/www/billing-api",
+  log_path: "/var/log/billing-api.log",
+  version: "2.0.1",
+  distr_path: "/opt/distr/billing-api-2.0.1.zip",
+  ip: "127.0.0.2",
+  port: 8081,
+  pid: 77,
+  start_time: null,
+  status: "active",
+  ...extra,
 });
 const reply = (groups: Record<string, unknown>) => ({ server: groups });
 const one = (kind: "docker-app" | "site-app" | "service-app", entry: unknown) =>
@@ -22,8 +40,16 @@ describe("envelope", () => {
     ["not an object", [], "expected object, got array"],
     ["no server", { apps: [] }, "server: required"],
     ["server is an array", { server: [] }, "server: expected object, got array"],
-    ["applications not an array", reply({ "docker-app": { applications: {} } }), "server.docker-app.applications: expected array, got object"],
-    ["applications null", reply({ "site-app": { applications: null } }), "server.site-app.applications: expected array, got null"],
+    [
+      "applications not an array",
+      reply({ "docker-app": { applications: {} } }),
+      "server.docker-app.applications: expected array, got object",
+    ],
+    [
+      "applications null",
+      reply({ "site-app": { applications: null } }),
+      "server.site-app.applications: expected array, got null",
+    ],
     ["group without applications", reply({ "service-app": {} }), "server.service-app.applications: required"],
   ])("a reply with %s throws AgentReplyError naming the problem", (_, json, detail) => {
     expect(() => parseAppsReply(json)).toThrow(AgentReplyError);
@@ -32,8 +58,14 @@ describe("envelope", () => {
 
   it("each group may be missing, null or empty", () => {
     expect(parseAppsReply(reply({}))).toEqual({ apps: [], rejected: [], coercions: {} });
-    expect(parseAppsReply(reply({ "docker-app": null, "site-app": { applications: [] } }))).toEqual({ apps: [], rejected: [], coercions: {} });
-    const { apps } = parseAppsReply(reply({ "docker-app": null, "service-app": { applications: [site({ name: "cron_1" })] } }));
+    expect(parseAppsReply(reply({ "docker-app": null, "site-app": { applications: [] } }))).toEqual({
+      apps: [],
+      rejected: [],
+      coercions: {},
+    });
+    const { apps } = parseAppsReply(
+      reply({ "docker-app": null, "service-app": { applications: [site({ name: "cron_1" })] } }),
+    );
     expect(apps.map((a) => [a.appType, a.instanceName])).toEqual([["service", "cron_1"]]);
   });
 });
@@ -42,20 +74,44 @@ describe("entries", () => {
   it("maps a docker entry to camelCase with instanceName = container_name", () => {
     const { apps, rejected } = one("docker-app", docker());
     expect(rejected).toEqual([]);
-    expect(apps).toEqual([{
-      appType: "docker", instanceName: "jurws_1", containerId: "3f2a9c", containerName: "jurws_1",
-      composeProjectDir: "/opt/compose/jurws", image: "registry.local/jurws:1.4.2", tag: "1.4.2", version: "1.4.2",
-      ip: "172.18.0.5", port: 8080, pid: 4242, startTime: new Date("2025-01-15T10:30:00Z"),
-      eurekaUrl: "http://eureka.local:8761/eureka/", eurekaRegistered: true, status: "running",
-    }]);
+    expect(apps).toEqual([
+      {
+        appType: "docker",
+        instanceName: "jurws_1",
+        containerId: "3f2a9c",
+        containerName: "jurws_1",
+        composeProjectDir: "/opt/compose/jurws",
+        image: "registry.local/jurws:1.4.2",
+        tag: "1.4.2",
+        version: "1.4.2",
+        ip: "172.18.0.5",
+        port: 8080,
+        pid: 4242,
+        startTime: new Date("2025-01-15T10:30:00Z"),
+        eurekaUrl: "http://eureka.local:8761/eureka/",
+        eurekaRegistered: true,
+        status: "running",
+      },
+    ]);
   });
 
   it("maps site and service entries with instanceName = name", () => {
-    const { apps } = parseAppsReply(reply({ "site-app": { applications: [site()] }, "service-app": { applications: [site({ name: "cron" })] } }));
+    const { apps } = parseAppsReply(
+      reply({ "site-app": { applications: [site()] }, "service-app": { applications: [site({ name: "cron" })] } }),
+    );
     expect(apps[0]).toEqual({
-      appType: "site", instanceName: "billing-api_2", name: "billing-api_2", path: "/var/www/billing-api",
-      logPath: "/var/log/billing-api.log", distrPath: "/opt/distr/billing-api-2.0.1.zip", version: "2.0.1",
-      ip: "127.0.0.2", port: 8081, pid: 77, startTime: null, status: "active",
+      appType: "site",
+      instanceName: "billing-api_2",
+      name: "billing-api_2",
+      path: "/var/www/billing-api",
+      logPath: "/var/log/billing-api.log",
+      distrPath: "/opt/distr/billing-api-2.0.1.zip",
+      version: "2.0.1",
+      ip: "127.0.0.2",
+      port: 8081,
+      pid: 77,
+      startTime: null,
+      status: "active",
     });
     expect(apps[1]).toMatchObject({ appType: "service", instanceName: "cron" });
   });
@@ -67,8 +123,24 @@ describe("entries", () => {
   });
 
   it("turns empty or blank optional text into null, and absent fields into null", () => {
-    const { apps } = one("site-app", { name: "docs", path: "", log_path: "  ", version: "", status: "", start_time: "" });
-    expect(apps[0]).toMatchObject({ path: null, logPath: null, version: null, status: null, startTime: null, distrPath: null, port: null, pid: null });
+    const { apps } = one("site-app", {
+      name: "docs",
+      path: "",
+      log_path: "  ",
+      version: "",
+      status: "",
+      start_time: "",
+    });
+    expect(apps[0]).toMatchObject({
+      path: null,
+      logPath: null,
+      version: null,
+      status: null,
+      startTime: null,
+      distrPath: null,
+      port: null,
+      pid: null,
+    });
   });
 
   it("keeps the raw status string for the status table to normalise", () => {
@@ -76,16 +148,36 @@ describe("entries", () => {
   });
 
   it("keeps non-ASCII names", () => {
-    const { apps } = parseAppsReply(reply({ "docker-app": { applications: [docker({ container_name: "отчёты_1" })] }, "site-app": { applications: [site({ name: "café-web_2" })] } }));
+    const { apps } = parseAppsReply(
+      reply({
+        "docker-app": { applications: [docker({ container_name: "отчёты_1" })] },
+        "site-app": { applications: [site({ name: "café-web_2" })] },
+      }),
+    );
     expect(apps.map((a) => a.instanceName)).toEqual(["отчёты_1", "café-web_2"]);
   });
 
   it("rejects an entry with a wrong type and keeps the others", () => {
-    const { apps, rejected } = parseAppsReply(reply({
-      "docker-app": { applications: [docker(), docker({ container_name: "web_1", port: "80/tcp" }), docker({ container_name: "jurws_2" })] },
-    }));
+    const { apps, rejected } = parseAppsReply(
+      reply({
+        "docker-app": {
+          applications: [
+            docker(),
+            docker({ container_name: "web_1", port: "80/tcp" }),
+            docker({ container_name: "jurws_2" }),
+          ],
+        },
+      }),
+    );
     expect(apps.map((a) => a.instanceName)).toEqual(["jurws_1", "jurws_2"]);
-    expect(rejected).toEqual([{ kind: "docker", index: 1, name: "web_1", reason: 'docker-app[1] "web_1": port: expected integer, got string "80/tcp"' }]);
+    expect(rejected).toEqual([
+      {
+        kind: "docker",
+        index: 1,
+        name: "web_1",
+        reason: 'docker-app[1] "web_1": port: expected integer, got string "80/tcp"',
+      },
+    ]);
   });
 
   it.each([
@@ -111,14 +203,18 @@ describe("entries", () => {
 
   it("names every wrong field of an entry in one reason", () => {
     const { rejected } = one("docker-app", docker({ tag: 2, status: false }));
-    expect(rejected[0]?.reason).toBe('docker-app[0] "jurws_1": status: expected string, got boolean; tag: expected string, got number');
+    expect(rejected[0]?.reason).toBe(
+      'docker-app[0] "jurws_1": status: expected string, got boolean; tag: expected string, got number',
+    );
   });
 
   it("rejects entries without a name, and entries that are not objects", () => {
-    const { rejected } = parseAppsReply(reply({
-      "docker-app": { applications: [docker({ container_name: undefined }), docker({ container_name: "" })] },
-      "site-app": { applications: ["billing", null, site({ name: 42 })] },
-    }));
+    const { rejected } = parseAppsReply(
+      reply({
+        "docker-app": { applications: [docker({ container_name: undefined }), docker({ container_name: "" })] },
+        "site-app": { applications: ["billing", null, site({ name: 42 })] },
+      }),
+    );
     expect(rejected.map((r) => r.reason)).toEqual([
       "docker-app[0]: container_name: required",
       "docker-app[1]: container_name: required",
@@ -130,19 +226,30 @@ describe("entries", () => {
   });
 
   it("rejects a second entry with the same name in one group, not in another group", () => {
-    const { apps, rejected } = parseAppsReply(reply({
-      "docker-app": { applications: [docker(), docker({ version: "2" })] },
-      "site-app": { applications: [site({ name: "jurws_1" })] },
-    }));
-    expect(apps.map((a) => [a.appType, a.version])).toEqual([["docker", "1.4.2"], ["site", "2.0.1"]]);
-    expect(rejected.map((r) => r.reason)).toEqual(['docker-app[1] "jurws_1": duplicate container_name, first entry kept']);
+    const { apps, rejected } = parseAppsReply(
+      reply({
+        "docker-app": { applications: [docker(), docker({ version: "2" })] },
+        "site-app": { applications: [site({ name: "jurws_1" })] },
+      }),
+    );
+    expect(apps.map((a) => [a.appType, a.version])).toEqual([
+      ["docker", "1.4.2"],
+      ["site", "2.0.1"],
+    ]);
+    expect(rejected.map((r) => r.reason)).toEqual([
+      'docker-app[1] "jurws_1": duplicate container_name, first entry kept',
+    ]);
   });
 });
 
 describe("tolerated forms", () => {
   it.each([
     [{ port: "8080" }, { port: 8080 }, { port: 1 }],
-    [{ port: " 8080 ", pid: "4242" }, { port: 8080, pid: 4242 }, { port: 1, pid: 1 }],
+    [
+      { port: " 8080 ", pid: "4242" },
+      { port: 8080, pid: 4242 },
+      { port: 1, pid: 1 },
+    ],
     [{ pid: "0" }, { pid: 0 }, { pid: 1 }],
     [{ eureka_registered: "true" }, { eurekaRegistered: true }, { eureka_registered: 1 }],
     [{ eureka_registered: " False " }, { eurekaRegistered: false }, { eureka_registered: 1 }],
@@ -159,10 +266,18 @@ describe("tolerated forms", () => {
   });
 
   it("counts each tolerated form per field over the whole reply, accepted entries only", () => {
-    const { apps, coercions } = parseAppsReply(reply({
-      "docker-app": { applications: [docker({ port: "1" }), docker({ container_name: "b_1", port: "2", pid: "3" }), docker({ container_name: "c_1", port: "4", pid: "x" })] },
-      "site-app": { applications: [site({ version: 3, eureka_registered: "true" })] },
-    }));
+    const { apps, coercions } = parseAppsReply(
+      reply({
+        "docker-app": {
+          applications: [
+            docker({ port: "1" }),
+            docker({ container_name: "b_1", port: "2", pid: "3" }),
+            docker({ container_name: "c_1", port: "4", pid: "x" }),
+          ],
+        },
+        "site-app": { applications: [site({ version: 3, eureka_registered: "true" })] },
+      }),
+    );
     expect(apps.map((a) => a.port)).toEqual([1, 2, 8081]);
     // eureka_registered is no field of a site entry: ignored like any unknown field, not counted.
     expect(coercions).toEqual({ port: 2, pid: 1, version: 1 });
@@ -181,8 +296,12 @@ describe("start_time", () => {
     expect(parseIsoDateTime(text)?.toISOString()).toBe(iso);
   });
 
-  it.each(["2025-02-30T00:00:00Z", "2025-13-01T00:00:00Z", "2025-01-15", "2025-01-15 10:30:00", "15.01.2025 10:30", "now"])(
-    "refuses %s",
-    (text) => expect(parseIsoDateTime(text)).toBeNull(),
-  );
+  it.each([
+    "2025-02-30T00:00:00Z",
+    "2025-13-01T00:00:00Z",
+    "2025-01-15",
+    "2025-01-15 10:30:00",
+    "15.01.2025 10:30",
+    "now",
+  ])("refuses %s", (text) => expect(parseIsoDateTime(text)).toBeNull());
 });

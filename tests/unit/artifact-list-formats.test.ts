@@ -3,7 +3,10 @@ import { ArtifactListError, parseVersionList, versionFromFileName } from "@/serv
 
 describe("artifact list formats", () => {
   it("reads a Docker Registry v2 tags list", () => {
-    expect(parseVersionList('{"name":"shop/api","tags":["1.0","1.1","latest"]}', null)).toEqual({ format: "docker-registry", versions: ["1.0", "1.1", "latest"] });
+    expect(parseVersionList('{"name":"shop/api","tags":["1.0","1.1","latest"]}', null)).toEqual({
+      format: "docker-registry",
+      versions: ["1.0", "1.1", "latest"],
+    });
     expect(parseVersionList('{"name":"empty","tags":null}', null)).toEqual({ format: "docker-registry", versions: [] });
   });
 
@@ -16,7 +19,11 @@ describe("artifact list formats", () => {
 
   it("reads a JSON array of strings or of objects naming the version", () => {
     expect(parseVersionList('["1.0", "2.0"]', null)).toEqual({ format: "json-array", versions: ["1.0", "2.0"] });
-    expect(parseVersionList('[{"version":"1.0"},{"tag":"2.0"},{"name":"3.0"},{"other":1},7]', null).versions).toEqual(["1.0", "2.0", "3.0"]);
+    expect(parseVersionList('[{"version":"1.0"},{"tag":"2.0"},{"name":"3.0"},{"other":1},7]', null).versions).toEqual([
+      "1.0",
+      "2.0",
+      "3.0",
+    ]);
   });
 
   it("reads an HTML index: files with the extension give versions, everything else is ignored", () => {
@@ -42,7 +49,9 @@ describe("artifact list formats", () => {
   it("says why a list cannot be read", () => {
     expect(() => parseVersionList('{"repositories":[]}', null)).toThrow(ArtifactListError);
     expect(() => parseVersionList("{broken", null)).toThrow(/does not parse/);
-    expect(() => parseVersionList("<?xml version='1.0'?><metadata></metadata>", null)).toThrow(/without a <versioning><versions> list/);
+    expect(() => parseVersionList("<?xml version='1.0'?><metadata></metadata>", null)).toThrow(
+      /without a <versioning><versions> list/,
+    );
     expect(() => parseVersionList("plain text", null)).toThrow(/unrecognised list/);
   });
 });

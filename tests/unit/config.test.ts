@@ -5,31 +5,56 @@ import { ConfigError, parseConfig } from "@/server/config";
 describe("configuration", () => {
   it("has the documented defaults (.env.example)", () => {
     expect(parseConfig({})).toMatchObject({
-      POLLING_INTERVAL: 60, CONNECTION_TIMEOUT: 5, DEFAULT_UPDATE_PLAYBOOK: path.resolve("ansible/update-app.example.yml"),
-      CLEAN_EVENTS_OLDER_THAN: 30, CLEAN_TASKS_OLDER_THAN: 30, HAPROXY_ENABLED: true, HAPROXY_POLLING_INTERVAL: 60,
-      HAPROXY_CACHE_TTL: 30, HAPROXY_REQUEST_TIMEOUT: 10, HAPROXY_MAX_RETRIES: 3, HAPROXY_CIRCUIT_BREAKER_THRESHOLD: 5,
-      HAPROXY_CIRCUIT_BREAKER_TIMEOUT: 300, PLAYBOOK_DIRS: [path.resolve("ansible")], PLAYBOOK_ENV: [],
+      POLLING_INTERVAL: 60,
+      CONNECTION_TIMEOUT: 5,
+      DEFAULT_UPDATE_PLAYBOOK: path.resolve("ansible/update-app.example.yml"),
+      CLEAN_EVENTS_OLDER_THAN: 30,
+      CLEAN_TASKS_OLDER_THAN: 30,
+      HAPROXY_ENABLED: true,
+      HAPROXY_POLLING_INTERVAL: 60,
+      HAPROXY_CACHE_TTL: 30,
+      HAPROXY_REQUEST_TIMEOUT: 10,
+      HAPROXY_MAX_RETRIES: 3,
+      HAPROXY_CIRCUIT_BREAKER_THRESHOLD: 5,
+      HAPROXY_CIRCUIT_BREAKER_TIMEOUT: 300,
+      PLAYBOOK_DIRS: [path.resolve("ansible")],
+      PLAYBOOK_ENV: [],
     });
   });
 
   it("reads playbook folders colon-separated, relative ones from AC's folder, and keeps the default playbook inside them", () => {
-    expect(parseConfig({ PLAYBOOK_DIRS: "/etc/ac/playbooks: ansible ", DEFAULT_UPDATE_PLAYBOOK: "/etc/ac/playbooks/update.yml" })).toMatchObject({
+    expect(
+      parseConfig({
+        PLAYBOOK_DIRS: "/etc/ac/playbooks: ansible ",
+        DEFAULT_UPDATE_PLAYBOOK: "/etc/ac/playbooks/update.yml",
+      }),
+    ).toMatchObject({
       PLAYBOOK_DIRS: ["/etc/ac/playbooks", path.resolve("ansible")],
       DEFAULT_UPDATE_PLAYBOOK: "/etc/ac/playbooks/update.yml",
     });
-    expect(() => parseConfig({ PLAYBOOK_DIRS: "/etc/ac/playbooks" })).toThrow(/DEFAULT_UPDATE_PLAYBOOK.*update-app\.example\.yml is not inside PLAYBOOK_DIRS \(\/etc\/ac\/playbooks\)/);
-    expect(() => parseConfig({ DEFAULT_UPDATE_PLAYBOOK: "/etc/ansible/../../work/x.yml", PLAYBOOK_DIRS: "/etc/ansible" })).toThrow(/is not inside PLAYBOOK_DIRS/);
+    expect(() => parseConfig({ PLAYBOOK_DIRS: "/etc/ac/playbooks" })).toThrow(
+      /DEFAULT_UPDATE_PLAYBOOK.*update-app\.example\.yml is not inside PLAYBOOK_DIRS \(\/etc\/ac\/playbooks\)/,
+    );
+    expect(() =>
+      parseConfig({ DEFAULT_UPDATE_PLAYBOOK: "/etc/ansible/../../work/x.yml", PLAYBOOK_DIRS: "/etc/ansible" }),
+    ).toThrow(/is not inside PLAYBOOK_DIRS/);
     expect(() => parseConfig({ PLAYBOOK_DIRS: " : " })).toThrow(/PLAYBOOK_DIRS=" : ": name at least one folder/);
   });
 
   it("refuses to pass AC's own secrets to playbooks through PLAYBOOK_ENV", () => {
-    expect(parseConfig({ PLAYBOOK_ENV: "HTTPS_PROXY, VAULT_ADDR" }).PLAYBOOK_ENV).toEqual(["HTTPS_PROXY", "VAULT_ADDR"]);
+    expect(parseConfig({ PLAYBOOK_ENV: "HTTPS_PROXY, VAULT_ADDR" }).PLAYBOOK_ENV).toEqual([
+      "HTTPS_PROXY",
+      "VAULT_ADDR",
+    ]);
     expect(() => parseConfig({ PLAYBOOK_ENV: "VAULT_ADDR,DATABASE_URL" })).toThrow(/DATABASE_URL is AC's own secret/);
     expect(() => parseConfig({ PLAYBOOK_ENV: "A-B" })).toThrow(/A-B is not a variable name/);
   });
 
   it("reads numbers and booleans from strings", () => {
-    expect(parseConfig({ POLLING_INTERVAL: "15", HAPROXY_ENABLED: "false" })).toMatchObject({ POLLING_INTERVAL: 15, HAPROXY_ENABLED: false });
+    expect(parseConfig({ POLLING_INTERVAL: "15", HAPROXY_ENABLED: "false" })).toMatchObject({
+      POLLING_INTERVAL: 15,
+      HAPROXY_ENABLED: false,
+    });
   });
 
   it("names every bad variable, its value and what it accepts", () => {

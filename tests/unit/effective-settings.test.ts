@@ -13,12 +13,20 @@ const chain = (over: Partial<SettingsChain> = {}): SettingsChain => ({
 
 describe("effective settings: instance → group → catalog → default", () => {
   it("falls back to DEFAULT_UPDATE_PLAYBOOK (the shipped example, inside PLAYBOOK_DIRS) when nothing is set", () => {
-    expect(effectiveSettings(chain()).playbookPath).toEqual({ value: path.resolve("ansible/update-app.example.yml"), source: "default" });
-    expect(effectiveSettings(chain({ group: null, catalog: null })).artifactUrl).toEqual({ value: null, source: "none" });
+    expect(effectiveSettings(chain()).playbookPath).toEqual({
+      value: path.resolve("ansible/update-app.example.yml"),
+      source: "default",
+    });
+    expect(effectiveSettings(chain({ group: null, catalog: null })).artifactUrl).toEqual({
+      value: null,
+      source: "none",
+    });
   });
 
   it("takes the catalog's value over the default", () => {
-    const c = chain({ catalog: { defaultPlaybookPath: "/pb/cat.yml", defaultArtifactUrl: "http://cat", defaultArtifactExt: "jar" } });
+    const c = chain({
+      catalog: { defaultPlaybookPath: "/pb/cat.yml", defaultArtifactUrl: "http://cat", defaultArtifactExt: "jar" },
+    });
     expect(effectiveSettings(c)).toMatchObject({
       playbookPath: { value: "/pb/cat.yml", source: "catalog" },
       artifactUrl: { value: "http://cat", source: "catalog" },

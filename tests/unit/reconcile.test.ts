@@ -11,19 +11,37 @@ const groups = new Map([
 ]);
 
 const docker = (name: string, extra: Record<string, unknown> = {}) => ({
-  container_name: name, container_id: "c1", image: "registry/web", tag: "1.0", version: "1.0", status: "running", ...extra,
+  container_name: name,
+  container_id: "c1",
+  image: "registry/web",
+  tag: "1.0",
+  version: "1.0",
+  status: "running",
+  ...extra,
 });
-const site = (name: string, extra: Record<string, unknown> = {}) => ({ name, version: "2.0", status: "active", path: "/srv/" + name, ...extra });
+const site = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  version: "2.0",
+  status: "active",
+  path: "/srv/" + name,
+  ...extra,
+});
 const apps = (dockerApps: object[], siteApps: object[] = []) =>
-  parseAppsReply({ server: { "docker-app": { applications: dockerApps }, "site-app": { applications: siteApps } } }).apps;
+  parseAppsReply({ server: { "docker-app": { applications: dockerApps }, "site-app": { applications: siteApps } } })
+    .apps;
 
 let nextId = 100;
 function stored(app: ReturnType<typeof apps>[number], over: Partial<StoredInstance> = {}): StoredInstance {
   const group = app.instanceName.replace(/_\d+$/, "");
   return {
-    ...agentFields(app), id: nextId++, instanceName: app.instanceName, appType: app.appType,
-    groupId: groups.get(group)?.groupId ?? null, catalogId: groups.get(group)?.catalogId ?? null,
-    instanceNumber: Number(/_(\d+)$/.exec(app.instanceName)?.[1] ?? 0), ...over,
+    ...agentFields(app),
+    id: nextId++,
+    instanceName: app.instanceName,
+    appType: app.appType,
+    groupId: groups.get(group)?.groupId ?? null,
+    catalogId: groups.get(group)?.catalogId ?? null,
+    instanceNumber: Number(/_(\d+)$/.exec(app.instanceName)?.[1] ?? 0),
+    ...over,
   };
 }
 
@@ -31,8 +49,21 @@ describe("reconcile", () => {
   it("creates new instances linked to group, catalog and instance number, without history or events", () => {
     const plan = reconcile([], apps([docker("web_2")], [site("standalone")]), groups, now);
     expect(plan.creates).toHaveLength(2);
-    expect(plan.creates[0]).toMatchObject({ instanceName: "web_2", appType: "docker", groupId: 1, catalogId: 1, instanceNumber: 2, status: "online", lastSeen: now });
-    expect(plan.creates[1]).toMatchObject({ instanceName: "standalone", appType: "site", groupId: 3, instanceNumber: 0 });
+    expect(plan.creates[0]).toMatchObject({
+      instanceName: "web_2",
+      appType: "docker",
+      groupId: 1,
+      catalogId: 1,
+      instanceNumber: 2,
+      status: "online",
+      lastSeen: now,
+    });
+    expect(plan.creates[1]).toMatchObject({
+      instanceName: "standalone",
+      appType: "site",
+      groupId: 3,
+      instanceNumber: 0,
+    });
     expect(plan.history).toEqual([]);
     expect(plan.events).toEqual([]);
   });
@@ -46,7 +77,15 @@ describe("reconcile", () => {
   it("records a version change (changed_by agent) and an update event when the version changes", () => {
     const before = stored(apps([docker("web_1")])[0]!);
     const plan = reconcile([before], apps([docker("web_1", { version: "1.1" })]), groups, now);
-    expect(plan.history).toEqual([expect.objectContaining({ instanceId: before.id, oldVersion: "1.0", newVersion: "1.1", oldTag: "1.0", newTag: "1.0" })]);
+    expect(plan.history).toEqual([
+      expect.objectContaining({
+        instanceId: before.id,
+        oldVersion: "1.0",
+        newVersion: "1.1",
+        oldTag: "1.0",
+        newTag: "1.0",
+      }),
+    ]);
     expect(plan.events).toEqual([expect.objectContaining({ instanceId: before.id, eventType: "update" })]);
     expect(plan.updates[0]!.data).toMatchObject({ version: "1.1", lastSeen: now });
   });
@@ -98,7 +137,9 @@ describe("reconcile", () => {
   it("writes no status event when only the reading of an unchanged raw status changed (the status map)", () => {
     const reply = apps([docker("web_1", { status: "frobbing" }), docker("web_2", { status: "frobbing" })]);
     const rows = [stored(reply[0]!, { status: "unknown" }), stored(reply[1]!, { status: "unknown" })];
-    const plan = reconcile(rows, reply, groups, now, [], (appType, raw) => (raw === "frobbing" && appType === "docker" ? "online" : "unknown"));
+    const plan = reconcile(rows, reply, groups, now, [], (appType, raw) =>
+      raw === "frobbing" && appType === "docker" ? "online" : "unknown",
+    );
     expect(plan.updates.map((u) => u.data)).toEqual([
       { status: "online", lastSeen: now },
       { status: "online", lastSeen: now },
@@ -110,19 +151,37 @@ describe("reconcile", () => {
   it("stores the raw status beside the normalised one, and an agent's new raw status is a change", () => {
     const first = apps([docker("web_1", { status: "Up 3 hours" })]);
     expect(reconcile([], first, groups, now).creates[0]).toMatchObject({ status: "online", rawStatus: "Up 3 hours" });
-    const plan = reconcile([stored(first[0]!)], apps([docker("web_1", { status: "Exited (137) 5 seconds ago" })]), groups, now);
-    expect(plan.updates[0]?.data).toEqual({ status: "offline", rawStatus: "Exited (137) 5 seconds ago", lastSeen: now });
+    const plan = reconcile(
+      [stored(first[0]!)],
+      apps([docker("web_1", { status: "Exited (137) 5 seconds ago" })]),
+      groups,
+      now,
+    );
+    expect(plan.updates[0]?.data).toEqual({
+      status: "offline",
+      rawStatus: "Exited (137) 5 seconds ago",
+      lastSeen: now,
+    });
     expect(plan.events.map((e) => [e.eventType, e.status])).toEqual([["stop", "offline"]]);
   });
 
   it("writes a restart event when a running instance's start time changes", () => {
     const first = apps([docker("web_1", { start_time: "2026-11-22T08:00:00Z" })]);
-    const plan = reconcile([stored(first[0]!)], apps([docker("web_1", { start_time: "2026-11-22T09:30:00Z" })]), groups, now);
+    const plan = reconcile(
+      [stored(first[0]!)],
+      apps([docker("web_1", { start_time: "2026-11-22T09:30:00Z" })]),
+      groups,
+      now,
+    );
     expect(plan.events.map((e) => e.eventType)).toEqual(["restart"]);
   });
 
   it("keeps the first of two entries with the same name; the reply parser reports the second", () => {
-    const reply = parseAppsReply({ server: { "docker-app": { applications: [docker("web_1", { version: "1" }), docker("web_1", { version: "2" })] } } });
+    const reply = parseAppsReply({
+      server: {
+        "docker-app": { applications: [docker("web_1", { version: "1" }), docker("web_1", { version: "2" })] },
+      },
+    });
     expect(reply.rejected).toEqual([expect.objectContaining({ kind: "docker", index: 1, name: "web_1" })]);
     const plan = reconcile([], reply.apps, groups, now);
     expect(plan.creates).toHaveLength(1);

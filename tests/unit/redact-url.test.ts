@@ -14,6 +14,7 @@ describe("redactUrlCredentials", () => {
   });
 
   it("leaves URLs without a password and other text alone", () => {
-    for (const text of ["postgres://ac@db/ac", "http://example.test/a:b@c", "no URL: a@b"]) expect(redactUrlCredentials(text)).toBe(text);
+    for (const text of ["postgres://ac@db/ac", "http://example.test/a:b@c", "no URL: a@b"])
+      expect(redactUrlCredentials(text)).toBe(text);
   });
 });

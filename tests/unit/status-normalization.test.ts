@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { agentStatusMap, defaultStatusMap, normalizeStatus, runtimeStatusMap, wordKey } from "@/server/inventory/status";
+import {
+  agentStatusMap,
+  defaultStatusMap,
+  normalizeStatus,
+  runtimeStatusMap,
+  wordKey,
+} from "@/server/inventory/status";
 import { buildStatusMap } from "@/server/inventory/status-map";
 
 describe("status normalisation follows the status table of docs/inventory.md", () => {
@@ -24,9 +30,12 @@ describe("status normalisation follows the status table of docs/inventory.md", (
     expect(agentStatusMap).toEqual(Object.fromEntries(seedTable));
   });
 
-  it.each(["online", "offline", "unknown", "starting", "stopping", "no_data"])("the allowed status %s is kept", (status) => {
-    expect(normalizeStatus(status)).toBe(status);
-  });
+  it.each(["online", "offline", "unknown", "starting", "stopping", "no_data"])(
+    "the allowed status %s is kept",
+    (status) => {
+      expect(normalizeStatus(status)).toBe(status);
+    },
+  );
 
   it("ignores case and surrounding spaces", () => {
     expect(normalizeStatus("  RUNNING ")).toBe("online");
@@ -39,9 +48,12 @@ describe("status normalisation follows the status table of docs/inventory.md", (
     expect(normalizeStatus(agent)).toBe("unknown");
   });
 
-  it.each([["constructor"], ["toString"], ["__proto__"], ["hasOwnProperty"]])("%j, a name every JavaScript object has, → unknown", (agent) => {
-    expect(normalizeStatus(agent)).toBe("unknown");
-  });
+  it.each([["constructor"], ["toString"], ["__proto__"], ["hasOwnProperty"]])(
+    "%j, a name every JavaScript object has, → unknown",
+    (agent) => {
+      expect(normalizeStatus(agent)).toBe("unknown");
+    },
+  );
 });
 
 describe("Docker's and systemd's other states", () => {
@@ -128,6 +140,8 @@ describe("an admin's map", () => {
       { appType: "docker", rawStatus: "frobbing", status: "offline" },
     ]);
     expect(reordered.version).toBe(map.version);
-    expect(buildStatusMap([{ appType: "docker", rawStatus: "frobbing", status: "online" }]).version).not.toBe(map.version);
+    expect(buildStatusMap([{ appType: "docker", rawStatus: "frobbing", status: "online" }]).version).not.toBe(
+      map.version,
+    );
   });
 });

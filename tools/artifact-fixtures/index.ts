@@ -49,7 +49,13 @@ function htmlIndex(name: string, versions: string[], ext: string) {
   return `<!DOCTYPE html><html><head><title>Index of /files/${name}/</title></head><body><h1>Index of /files/${name}/</h1><pre>\n${links.join("\n")}\n</pre></body></html>`;
 }
 
-type FixtureOptions = { host?: string; port?: number; extension?: string; lists?: Record<string, string[]>; fallback?: string[] };
+type FixtureOptions = {
+  host?: string;
+  port?: number;
+  extension?: string;
+  lists?: Record<string, string[]>;
+  fallback?: string[];
+};
 
 export async function startArtifactFixtures(options: FixtureOptions = {}): Promise<ArtifactFixtures> {
   const lists = new Map(Object.entries(options.lists ?? {}));
@@ -70,7 +76,9 @@ export async function startArtifactFixtures(options: FixtureOptions = {}): Promi
       const start = last ? all.indexOf(last) + 1 : 0;
       const page = all.slice(start, start + n);
       const more = start + n < all.length;
-      const link: Record<string, string> = more ? { link: `</v2/${m[1]}/tags/list?n=${n}&last=${encodeURIComponent(page.at(-1)!)}>; rel="next"` } : {};
+      const link: Record<string, string> = more
+        ? { link: `</v2/${m[1]}/tags/list?n=${n}&last=${encodeURIComponent(page.at(-1)!)}>; rel="next"` }
+        : {};
       return send(200, "application/json", JSON.stringify({ name: m[1], tags: page }), link);
     }
     if ((m = /^\/maven\/(.+)\/maven-metadata\.xml$/.exec(url.pathname)) && versionsOf(m[1]!)) {

@@ -40,7 +40,12 @@ if (o.help) {
 const root = path.resolve(import.meta.dirname, "../..");
 const log = (line: string) => console.error(`[bench] ${line}`);
 const ADMIN = { login: "bench-admin", password: "bench-admin-password" };
-const [INSTANCES, BACKENDS, SERVERS, REQUESTS] = [o.instances, o.backends, o.servers, o.requests].map(Number) as [number, number, number, number];
+const [INSTANCES, BACKENDS, SERVERS, REQUESTS] = [o.instances, o.backends, o.servers, o.requests].map(Number) as [
+  number,
+  number,
+  number,
+  number,
+];
 // Away from the tests' 127.0.99.x and the other benchmarks' 127.0.160.x.
 const BASE_ADDRESS = "127.0.170.2";
 /** The app servers every LB fronts: 10.<b+1>.0.<s+1>:<8000+b>, as generateBackends' default. */
@@ -53,7 +58,11 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ac-haproxy-bench-"));
 async function stopAll() {
   try {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+    await Promise.all(
+      children.map((c) =>
+        c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once("exit", r)) : null,
+      ),
+    );
     const { closeDb } = await import("../../server/db");
     await closeDb().catch(() => undefined);
     await postgres?.stop();
@@ -66,7 +75,8 @@ process.on("exit", () => {
   children.forEach((c) => c.kill("SIGKILL"));
   fs.rmSync(tmp, { recursive: true, force: true });
 });
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void stopAll().finally(() => process.exit(130)));
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.once(signal, () => void stopAll().finally(() => process.exit(130)));
 
 async function startSimulatorProcess(): Promise<string> {
   const scenario: ScenarioInput = {
@@ -75,12 +85,21 @@ async function startSimulatorProcess(): Promise<string> {
     port: 9200,
     agents: Array.from({ length: INSTANCES }, (_, i) => ({
       name: `lb-${String(i + 1).padStart(3, "0")}`,
-      haproxy: [{ name: "lb", backends: generateBackends({ backends: BACKENDS, servers: SERVERS, seed: i + 1, host: appHost }) }],
+      haproxy: [
+        {
+          name: "lb",
+          backends: generateBackends({ backends: BACKENDS, servers: SERVERS, seed: i + 1, host: appHost }),
+        },
+      ],
     })),
   };
   const file = path.join(tmp, "scenario.json");
   fs.writeFileSync(file, JSON.stringify(scenario));
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "tools/fagent-sim/cli.ts"), "--scenario", file, "--control-port", "0"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(root, "tools/fagent-sim/cli.ts"), "--scenario", file, "--control-port", "0"],
+    { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
+  );
   children.push(child);
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once("line", resolve);
@@ -92,15 +111,27 @@ async function startSimulatorProcess(): Promise<string> {
 async function seed(controlUrl: string) {
   const { db } = await import("../../server/db");
   const agents = await simulatorClient(controlUrl).listAgents();
-  await db().server.createMany({ data: agents.map((a) => ({ name: a.name, ip: a.ip, port: a.port, isHaproxyNode: true })) });
+  await db().server.createMany({
+    data: agents.map((a) => ({ name: a.name, ip: a.ip, port: a.port, isHaproxyNode: true })),
+  });
   const lbs = await db().server.findMany({ where: { isHaproxyNode: true }, select: { id: true } });
   await db().hAProxyInstance.createMany({ data: lbs.map((s) => ({ name: "lb", serverId: s.id })) });
   // The application servers behind the LBs, one instance each on the port the backends use.
   const hosts = Array.from({ length: BACKENDS * SERVERS }, (_, n) => ({ b: Math.floor(n / SERVERS), s: n % SERVERS }));
-  await db().server.createMany({ data: hosts.map(({ b, s }) => ({ name: `app-${b + 1}-${s + 1}`, ip: appHost(b, s), port: 9100 })) });
-  const apps = await db().server.findMany({ where: { name: { startsWith: "app-" } }, select: { id: true, name: true } });
+  await db().server.createMany({
+    data: hosts.map(({ b, s }) => ({ name: `app-${b + 1}-${s + 1}`, ip: appHost(b, s), port: 9100 })),
+  });
+  const apps = await db().server.findMany({
+    where: { name: { startsWith: "app-" } },
+    select: { id: true, name: true },
+  });
   await db().applicationInstance.createMany({
-    data: apps.map((a) => ({ serverId: a.id, instanceName: `app${a.name.split("-")[1]!.padStart(2, "0")}_1`, appType: "docker" as const, port: 7999 + Number(a.name.split("-")[1]) })),
+    data: apps.map((a) => ({
+      serverId: a.id,
+      instanceName: `app${a.name.split("-")[1]!.padStart(2, "0")}_1`,
+      appType: "docker" as const,
+      port: 7999 + Number(a.name.split("-")[1]),
+    })),
   });
 }
 
@@ -116,7 +147,8 @@ async function timeSync(label: string) {
 
 // ───────────────────────────── the web server ─────────────────────────────
 
-const percentile = (sorted: number[], p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN);
+const percentile = (sorted: number[], p: number) =>
+  Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN);
 
 /** `REQUESTS` requests, `concurrency` at a time, after two warm-up requests. */
 async function measure(name: string, url: string, headers: Record<string, string>, concurrency = 1) {
@@ -124,7 +156,8 @@ async function measure(name: string, url: string, headers: Record<string, string
     const started = performance.now();
     const res = await fetch(url, { headers, redirect: "manual" });
     const body = await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`${name}: HTTP ${res.status} ${Buffer.from(body).toString().slice(0, 200)}`);
+    if (res.status !== 200)
+      throw new Error(`${name}: HTTP ${res.status} ${Buffer.from(body).toString().slice(0, 200)}`);
     return { ms: performance.now() - started, bytes: body.byteLength };
   };
   await one();
@@ -132,15 +165,24 @@ async function measure(name: string, url: string, headers: Record<string, string
   const times: number[] = [];
   let bytes = 0;
   let left = REQUESTS;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (left-- > 0) {
-      const r = await one();
-      times.push(r.ms);
-      bytes = r.bytes;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (left-- > 0) {
+        const r = await one();
+        times.push(r.ms);
+        bytes = r.bytes;
+      }
+    }),
+  );
   times.sort((a, b) => a - b);
-  const row = { name, concurrency, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.round(times.at(-1)!), kb: Math.round(bytes / 1024) };
+  const row = {
+    name,
+    concurrency,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    max: Math.round(times.at(-1)!),
+    kb: Math.round(bytes / 1024),
+  };
   log(`${name} ×${concurrency}: p50 ${row.p50} ms, p95 ${row.p95} ms, max ${row.max} ms, ${row.kb} KB`);
   return row;
 }
@@ -158,10 +200,17 @@ async function main() {
   const controlUrl = await startSimulatorProcess();
   await seed(controlUrl);
 
-  const syncs = [await timeSync("first sync (creates everything, maps every server)"), await timeSync("unchanged sync")];
+  const syncs = [
+    await timeSync("first sync (creates everything, maps every server)"),
+    await timeSync("unchanged sync"),
+  ];
   const control = simulatorClient(controlUrl);
   for (const [i, agent] of (await control.listAgents()).entries()) {
-    await control.setHaproxyBackends(agent.name, "lb", generateBackends({ backends: BACKENDS, servers: SERVERS, seed: 1000 + i, host: appHost }));
+    await control.setHaproxyBackends(
+      agent.name,
+      "lb",
+      generateBackends({ backends: BACKENDS, servers: SERVERS, seed: 1000 + i, host: appHost }),
+    );
   }
   syncs.push(await timeSync("sync with every server changed (status, weight, sessions)"));
 
@@ -181,7 +230,8 @@ async function main() {
     const { base } = server;
     const cookie = { cookie: await logIn(base, ADMIN) };
     const bearer = { authorization: `Bearer ${secret}` };
-    const trpc = (p: string, input?: unknown) => `${base}/api/trpc/${p}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`}`;
+    const trpc = (p: string, input?: unknown) =>
+      `${base}/api/trpc/${p}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`}`;
     web.push(await measure("page /haproxy (25 backends, collapsed)", `${base}/haproxy`, cookie));
     web.push(await measure("page /haproxy", `${base}/haproxy`, cookie, 4));
     web.push(await measure("page /haproxy?status=DOWN (open, filtered)", `${base}/haproxy?status=DOWN`, cookie));
@@ -198,7 +248,17 @@ async function main() {
       await new Promise(() => undefined);
     }
   }
-  const result = { setup: { instances: INSTANCES, backends: BACKENDS, servers: SERVERS, total: INSTANCES * BACKENDS * SERVERS, cpus: os.cpus().length }, syncs, web };
+  const result = {
+    setup: {
+      instances: INSTANCES,
+      backends: BACKENDS,
+      servers: SERVERS,
+      total: INSTANCES * BACKENDS * SERVERS,
+      cpus: os.cpus().length,
+    },
+    syncs,
+    web,
+  };
   console.log(JSON.stringify(result, null, 2));
   if (o.json) fs.writeFileSync(o.json, JSON.stringify(result, null, 2));
 }

@@ -91,7 +91,10 @@ type Target = {
 /** The router in this process, as the admin (the context module is not imported: next-auth does not load under tsx). */
 async function makeCaller() {
   const [{ createCaller }, { db }] = await Promise.all([import("../../server/trpc/root"), import("../../server/db")]);
-  const admin = await db().user.findUniqueOrThrow({ where: { login: ADMIN.login }, select: { id: true, login: true, displayName: true, role: true } });
+  const admin = await db().user.findUniqueOrThrow({
+    where: { login: ADMIN.login },
+    select: { id: true, login: true, displayName: true, role: true },
+  });
   const context: Context = { actor: { kind: "user", ...admin } };
   return createCaller(context);
 }
@@ -100,10 +103,12 @@ async function targets(databaseUrl: string, seeded: SeedResult): Promise<Target[
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   // A page four fifths down the list by name, as "Next" pressed 800 times would reach.
-  const deep = (await client.query<{ instance_name: string; id: number }>(
-    "SELECT instance_name, id FROM application_instances ORDER BY instance_name, id OFFSET $1 LIMIT 1",
-    [Math.floor(seeded.instances * 0.8)],
-  )).rows[0]!;
+  const deep = (
+    await client.query<{ instance_name: string; id: number }>(
+      "SELECT instance_name, id FROM application_instances ORDER BY instance_name, id OFFSET $1 LIMIT 1",
+      [Math.floor(seeded.instances * 0.8)],
+    )
+  ).rows[0]!;
   await client.end();
   const { encodeCursor } = await import("../../server/inventory/queries/keyset");
   const cursor = encodeCursor({ sort: "name", dir: "asc", before: false, keys: [deep.instance_name, String(deep.id)] });
@@ -136,7 +141,8 @@ async function targets(databaseUrl: string, seeded: SeedResult): Promise<Target[
       name: `group page (${seeded.bigGroup.instances} instances)`,
       page: `/groups/${group}`,
       procedure: { path: "groups.get", input: { id: group } },
-      calls: (c) => Promise.all([c.groups.get({ id: group }), c.versions.forGroup({ groupId: group, page: 1, pageSize: 20 })]),
+      calls: (c) =>
+        Promise.all([c.groups.get({ id: group }), c.versions.forGroup({ groupId: group, page: 1, pageSize: 20 })]),
     },
     {
       key: "dashboard",
@@ -172,14 +178,17 @@ type Measured = {
 };
 
 /** Nearest-rank percentile, in whole milliseconds. */
-const percentile = (sorted: number[], p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN);
+const percentile = (sorted: number[], p: number) =>
+  Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN);
 
 async function load(url: string, headers: Record<string, string>, connections: number, seconds: number) {
   const latencies: number[] = [];
   let bytes = 0;
   let failures = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, headers, connections, duration: seconds, timeout: 30 }, (error, done) => (error ? reject(error) : resolve(done)));
+    const instance = autocannon({ url, headers, connections, duration: seconds, timeout: 30 }, (error, done) =>
+      error ? reject(error) : resolve(done),
+    );
     instance.on("response", (_client, status, resBytes, ms) => {
       if (status !== 200) failures++;
       latencies.push(ms);
@@ -204,7 +213,11 @@ async function measure(base: string, list: Target[], cookie: string, token: stri
   const counts = o.connections.split(",").map(Number);
   const results: Measured[] = [];
   for (const target of list) {
-    const trpc = `/api/trpc/${target.procedure.path}` + (target.procedure.input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: target.procedure.input }))}`);
+    const trpc =
+      `/api/trpc/${target.procedure.path}` +
+      (target.procedure.input === undefined
+        ? ""
+        : `?input=${encodeURIComponent(JSON.stringify({ json: target.procedure.input }))}`);
     const kinds: { kind: Measured["kind"]; url: string; headers: Record<string, string> }[] = [
       { kind: "page", url: base + target.page, headers: { cookie } },
       { kind: "tRPC", url: base + trpc, headers: { authorization: `Bearer ${token}` } },
@@ -213,7 +226,8 @@ async function measure(base: string, list: Target[], cookie: string, token: stri
       // One request by hand first: a redirect to /login or an error must stop the run, not be timed.
       const probe = await fetch(url, { headers, redirect: "manual" });
       const body = await probe.text();
-      if (probe.status !== 200) throw new Error(`${target.name} (${kind}) answered HTTP ${probe.status}: ${body.slice(0, 300)}`);
+      if (probe.status !== 200)
+        throw new Error(`${target.name} (${kind}) answered HTTP ${probe.status}: ${body.slice(0, 300)}`);
       if (o.dump) {
         fs.mkdirSync(o.dump, { recursive: true });
         fs.writeFileSync(path.join(o.dump, `${target.key}.${kind === "page" ? "html" : "json"}`), body);
@@ -222,7 +236,9 @@ async function measure(base: string, list: Target[], cookie: string, token: stri
       for (const connections of counts) {
         const m = await load(url, headers, connections, seconds);
         results.push({ target: target.name, kind, connections, ...m });
-        log(`${target.name} · ${kind} · ${connections} conn: p50 ${m.p50} ms, p95 ${m.p95} ms, p99 ${m.p99} ms, ${m.rps.toFixed(1)} req/s${m.failures ? `, ${m.failures} FAILED` : ""}`);
+        log(
+          `${target.name} · ${kind} · ${connections} conn: p50 ${m.p50} ms, p95 ${m.p95} ms, p99 ${m.p99} ms, ${m.rps.toFixed(1)} req/s${m.failures ? `, ${m.failures} FAILED` : ""}`,
+        );
       }
     }
   }
@@ -240,7 +256,12 @@ function tapQueries(): { take(): Statement[] } {
   (pg.Client.prototype as unknown as { query: typeof query }).query = function (this: pg.Client, ...args: unknown[]) {
     const [first, second] = args;
     const text = typeof first === "string" ? first : ((first as { text?: string } | null)?.text ?? "");
-    const values = typeof first === "string" ? (Array.isArray(second) ? second : []) : ((first as { values?: unknown[] } | null)?.values ?? []);
+    const values =
+      typeof first === "string"
+        ? Array.isArray(second)
+          ? second
+          : []
+        : ((first as { values?: unknown[] } | null)?.values ?? []);
     if (/^\s*(SELECT|WITH)\b/i.test(text)) taken.push({ text, values });
     return query.apply(this, args);
   };
@@ -265,12 +286,30 @@ async function explain(databaseUrl: string, list: Target[], caller: Caller, tap:
       tap.take();
       await target.calls(caller);
       for (const statement of tap.take()) {
-        const rows = (await client.query<{ "QUERY PLAN": string }>({ text: `EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`, values: statement.values })).rows;
+        const rows = (
+          await client.query<{ "QUERY PLAN": string }>({
+            text: `EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`,
+            values: statement.values,
+          })
+        ).rows;
         const plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
         const ms = Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN);
-        const scans = [...plan.matchAll(/((?:Parallel )?(?:Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan|Bitmap Index Scan)(?: Backward)?(?: using \S+)? on \S+)/g)].map((m) => m[1]!);
-        const seqScans = scans.filter((s) => /Seq Scan on (\S+)/.test(s) && BIG_TABLES.includes(/on (\S+)/.exec(s)![1]!));
-        report.push({ target: target.name, sql: statement.text.replace(/\s+/g, " ").trim(), ms, scans: [...new Set(scans)], seqScans, plan });
+        const scans = [
+          ...plan.matchAll(
+            /((?:Parallel )?(?:Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan|Bitmap Index Scan)(?: Backward)?(?: using \S+)? on \S+)/g,
+          ),
+        ].map((m) => m[1]!);
+        const seqScans = scans.filter(
+          (s) => /Seq Scan on (\S+)/.test(s) && BIG_TABLES.includes(/on (\S+)/.exec(s)![1]!),
+        );
+        report.push({
+          target: target.name,
+          sql: statement.text.replace(/\s+/g, " ").trim(),
+          ms,
+          scans: [...new Set(scans)],
+          seqScans,
+          plan,
+        });
       }
     }
   } finally {
@@ -281,7 +320,11 @@ async function explain(databaseUrl: string, list: Target[], caller: Caller, tap:
 
 // ───────────────────────────── report ─────────────────────────────
 
-const loadAverage = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
 const loadAtStart = loadAverage();
 
 function machine(pgVersion: string) {
@@ -301,7 +344,8 @@ function printResults(results: Measured[]) {
     `|---|---|---:|${counts.map(() => "---:|---:|").join("")}:---:|`,
   ];
   const rows = new Map<string, Measured[]>();
-  for (const r of results) rows.set(`${r.target}\u0000${r.kind}`, [...(rows.get(`${r.target}\u0000${r.kind}`) ?? []), r]);
+  for (const r of results)
+    rows.set(`${r.target}\u0000${r.kind}`, [...(rows.get(`${r.target}\u0000${r.kind}`) ?? []), r]);
   for (const measured of rows.values()) {
     const [first] = measured;
     const cells = counts.map((c) => {
@@ -310,7 +354,9 @@ function printResults(results: Measured[]) {
     });
     const failed = measured.reduce((n, m) => n + m.failures, 0);
     const ok = failed ? `**${failed} failed**` : first!.p95 <= BUDGET_MS ? "yes" : "**no**";
-    lines.push(`| ${first!.target} | ${first!.kind} | ${(first!.bytes / 1024).toFixed(0)} KB | ${cells.join(" | ")} | ${ok} |`);
+    lines.push(
+      `| ${first!.target} | ${first!.kind} | ${(first!.bytes / 1024).toFixed(0)} KB | ${cells.join(" | ")} | ${ok} |`,
+    );
   }
   console.log(lines.join("\n"));
 }
@@ -353,22 +399,34 @@ async function main() {
   const pgVersion = (await version.query<{ server_version: string }>("SHOW server_version")).rows[0]!.server_version;
   await version.end();
 
-  console.log(`\n## Inventory pages: ${seeded.servers} servers, ${seeded.instances} instances, ${seeded.groups} groups, ${seeded.events} events, ${seeded.versionChanges} version changes`);
+  console.log(
+    `\n## Inventory pages: ${seeded.servers} servers, ${seeded.instances} instances, ${seeded.groups} groups, ${seeded.events} events, ${seeded.versionChanges} version changes`,
+  );
   console.log(`machine: ${machine(`PostgreSQL ${pgVersion}`)}\n`);
   printResults(results);
   if (plans.length) {
     console.log("\n### Statements behind the pages (EXPLAIN ANALYZE, second run)\n");
     console.log("| target | ms | scans | SQL |\n|---|---:|---|---|");
-    for (const p of plans) console.log(`| ${p.target} | ${p.ms.toFixed(2)} | ${p.scans.join("; ")} | \`${p.sql.slice(0, 160)}${p.sql.length > 160 ? "…" : ""}\` |`);
+    for (const p of plans)
+      console.log(
+        `| ${p.target} | ${p.ms.toFixed(2)} | ${p.scans.join("; ")} | \`${p.sql.slice(0, 160)}${p.sql.length > 160 ? "…" : ""}\` |`,
+      );
     const seq = plans.filter((p) => p.seqScans.length);
-    console.log(seq.length ? `\nSequential scans of large tables: ${seq.length}` : "\nNo sequential scan of a large table (application_instances, events, application_version_history).");
+    console.log(
+      seq.length
+        ? `\nSequential scans of large tables: ${seq.length}`
+        : "\nNo sequential scan of a large table (application_instances, events, application_version_history).",
+    );
     console.log("\n### Plans\n");
     for (const p of plans) console.log(`-- ${p.target}\n-- ${p.sql}\n${p.plan}\n`);
   }
   if (o.json) fs.writeFileSync(o.json, JSON.stringify({ seeded, results, plans }, null, 2));
   const fewest = Math.min(...results.map((r) => r.connections));
   const missed = results.filter((r) => r.connections === fewest && r.p95 > BUDGET_MS);
-  if (missed.length) log(`over ${BUDGET_MS} ms at p95 with ${fewest} connection(s): ${missed.map((m) => `${m.target} (${m.kind})`).join(", ")}`);
+  if (missed.length)
+    log(
+      `over ${BUDGET_MS} ms at p95 with ${fewest} connection(s): ${missed.map((m) => `${m.target} (${m.kind})`).join(", ")}`,
+    );
 }
 
 try {

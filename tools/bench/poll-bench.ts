@@ -99,14 +99,28 @@ async function stopChild(child: ChildProcess, graceMs = 0): Promise<void> {
 /** The simulator CLI as a child: its agents then never share the poller's event loop. */
 async function startSimulator(fleet: Fleet, deadline: number): Promise<{ child: ChildProcess; control: string }> {
   const args = [
-    path.join(root, "tools/fagent-sim/cli.ts"), "--generate", `${fleet.servers}x${fleet.apps}`, "--seed", o.seed,
-    "--mode", "address", "--base-address", o["base-address"], "--port", o.port, "--control-port", "0",
+    path.join(root, "tools/fagent-sim/cli.ts"),
+    "--generate",
+    `${fleet.servers}x${fleet.apps}`,
+    "--seed",
+    o.seed,
+    "--mode",
+    "address",
+    "--base-address",
+    o["base-address"],
+    "--port",
+    o.port,
+    "--control-port",
+    "0",
   ];
   const child = track(spawn(process.execPath, [...tsx, ...args], { cwd: root, stdio: ["ignore", "pipe", "inherit"] }));
   const lines = createInterface({ input: child.stdout! });
   try {
     return await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("the simulator did not report ready in time")), deadline - Date.now());
+      const timer = setTimeout(
+        () => reject(new Error("the simulator did not report ready in time")),
+        deadline - Date.now(),
+      );
       child.once("exit", (code) => {
         clearTimeout(timer);
         reject(new Error(`the simulator exited (code ${code}) before it was ready`));
@@ -125,24 +139,45 @@ async function startSimulator(fleet: Fleet, deadline: number): Promise<{ child: 
   }
 }
 
-async function runWorker(fleet: Fleet, databaseUrl: string, sim: { child: ChildProcess; control: string }, deadline: number): Promise<WorkerResult> {
+async function runWorker(
+  fleet: Fleet,
+  databaseUrl: string,
+  sim: { child: ChildProcess; control: string },
+  deadline: number,
+): Promise<WorkerResult> {
   const profile = o["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(o["cpu-prof"])] : [];
   const flags = o["poller-flags"].split(/\s+/).filter(Boolean);
   const concurrency = o.concurrency ?? String(config().POLL_CONCURRENCY);
   const child = track(
-    fork(path.join(root, "tools/bench/poll-worker.ts"), [
-      "--control", sim.control, "--sim-pid", String(sim.child.pid), "--servers", String(fleet.servers), "--apps", String(fleet.apps), "--seed", o.seed,
-    ], {
-      cwd: root,
-      execArgv: [...tsx, ...profile, ...flags],
-      env: { ...process.env, DATABASE_URL: databaseUrl, POLL_CONCURRENCY: concurrency },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    }),
+    fork(
+      path.join(root, "tools/bench/poll-worker.ts"),
+      [
+        "--control",
+        sim.control,
+        "--sim-pid",
+        String(sim.child.pid),
+        "--servers",
+        String(fleet.servers),
+        "--apps",
+        String(fleet.apps),
+        "--seed",
+        o.seed,
+      ],
+      {
+        cwd: root,
+        execArgv: [...tsx, ...profile, ...flags],
+        env: { ...process.env, DATABASE_URL: databaseUrl, POLL_CONCURRENCY: concurrency },
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      },
+    ),
   );
   let answered = false;
   try {
     return await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the configuration did not finish within ${o.timeout} s (--timeout)`)), deadline - Date.now());
+      const timer = setTimeout(
+        () => reject(new Error(`the configuration did not finish within ${o.timeout} s (--timeout)`)),
+        deadline - Date.now(),
+      );
       child.on("message", (m: { type: "result"; result: WorkerResult } | { type: "error"; message: string }) => {
         clearTimeout(timer);
         answered = true;
@@ -181,7 +216,11 @@ async function main() {
 
   tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "ac-bench-pg-"));
   fs.chmodSync(tempDir, 0o755); // as root, PostgreSQL runs as `postgres` and must reach its folder
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(tempDir, "data"), port: await freePort(), onServerMessage: (l) => log(`postgres: ${l}`) });
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.join(tempDir, "data"),
+    port: await freePort(),
+    onServerMessage: (l) => log(`postgres: ${l}`),
+  });
   stopPostgres = pg.stop;
   log(`PostgreSQL on 127.0.0.1:${pg.port} (throwaway, ${tempDir})`);
   try {
@@ -193,7 +232,9 @@ async function main() {
     const compared: WorkerResult[] = [];
     for (const small of compare) compared.push(await runConfiguration(pg.url, small));
 
-    console.log(`\nMachine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+    console.log(
+      `\nMachine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    );
     printRuns(results);
     if (compared.length) printComparison(compared);
     if (o.json) fs.writeFileSync(o.json, JSON.stringify({ runs: results, compared }, null, 2));

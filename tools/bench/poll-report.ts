@@ -18,8 +18,17 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const thousands = (n: number) => Math.round(n).toLocaleString("en-US");
 
 type Row = {
-  wallMs: number; statements: number; transactions: number; rowsWritten: number; rowsAffected: number; peakRssMb: number;
-  pollerMs: number; postgresMs: number; simulatorMs: number; otherMs: number; failures: number;
+  wallMs: number;
+  statements: number;
+  transactions: number;
+  rowsWritten: number;
+  rowsAffected: number;
+  peakRssMb: number;
+  pollerMs: number;
+  postgresMs: number;
+  simulatorMs: number;
+  otherMs: number;
+  failures: number;
 };
 
 function row(p: PhaseResult): Row {
@@ -64,13 +73,22 @@ export function printRuns(results: WorkerResult[]): void {
     console.log(`\n### Run ${i + 1}: ${fleet}\n`);
     console.log(table(rowsOf(result)).join("\n"));
     for (const p of result.phases.filter((p) => p.failures)) {
-      const reasons = Object.entries(p.failureReasons).map(([reason, n]) => `${n} × ${reason}`).join("; ");
-      console.log(`\n${p.phase}: ${p.failures} servers failed (${reasons}); the next cycle redoes them, so its figures grow too.`);
+      const reasons = Object.entries(p.failureReasons)
+        .map(([reason, n]) => `${n} × ${reason}`)
+        .join("; ");
+      console.log(
+        `\n${p.phase}: ${p.failures} servers failed (${reasons}); the next cycle redoes them, so its figures grow too.`,
+      );
     }
     const mismatch = result.phases.filter((p) => p.rowsWritten !== p.sql.rowsAffected);
-    for (const p of mismatch) console.log(`\n(${p.phase}: pg_stat counted ${p.rowsWritten} rows, the statements reported ${p.sql.rowsAffected})`);
+    for (const p of mismatch)
+      console.log(
+        `\n(${p.phase}: pg_stat counted ${p.rowsWritten} rows, the statements reported ${p.sql.rowsAffected})`,
+      );
     const { changed, removed, added } = result.churn;
-    console.log(`\nChurn applied: ${changed} versions changed, ${removed} apps removed, ${added} added. Highest RSS of the run: ${result.maxRssMb} MB.`);
+    console.log(
+      `\nChurn applied: ${changed} versions changed, ${removed} apps removed, ${added} added. Highest RSS of the run: ${result.maxRssMb} MB.`,
+    );
   });
   if (results.length < 2) return;
   const medians = new Map<PhaseName, Row>();
@@ -82,10 +100,15 @@ export function printRuns(results: WorkerResult[]): void {
   }
   console.log(`\n### Median of ${results.length} runs: ${fleet}\n`);
   console.log(table(medians).join("\n"));
-  const failedRuns = results.flatMap((r, i) => r.phases.filter((p) => p.failures).map((p) => `run ${i + 1} ${p.phase}: ${p.failures}`));
+  const failedRuns = results.flatMap((r, i) =>
+    r.phases.filter((p) => p.failures).map((p) => `run ${i + 1} ${p.phase}: ${p.failures}`),
+  );
   if (failedRuns.length) console.log(`\nServers failed in: ${failedRuns.join(", ")} (see the runs above).`);
-  const spread = (phase: PhaseName) => results.map((r) => seconds(r.phases.find((p) => p.phase === phase)!.wallMs)).join(", ");
-  console.log(`\nWall times per run: ${(["floor", "first", "steady", "churn", "steady2"] as const).map((p) => `${p} ${spread(p)}`).join("; ")}.`);
+  const spread = (phase: PhaseName) =>
+    results.map((r) => seconds(r.phases.find((p) => p.phase === phase)!.wallMs)).join(", ");
+  console.log(
+    `\nWall times per run: ${(["floor", "first", "steady", "churn", "steady2"] as const).map((p) => `${p} ${spread(p)}`).join("; ")}.`,
+  );
 }
 
 /** Same servers, different apps per server: a steady cycle's statements must not follow the apps. */
@@ -100,11 +123,17 @@ export function printComparison(results: WorkerResult[]): void {
     const get = (phase: PhaseName) => r.phases.find((p) => p.phase === phase)!.sql;
     const steady = get("steady");
     steadyCounts.push(steady.statements);
-    const kinds = Object.entries(steady.byVerb).map(([verb, n]) => `${verb} ${n}`).join(", ");
-    console.log(`| ${r.servers} × ${r.apps} | ${thousands(get("first").statements)} | ${steady.statements} | ${kinds} | ${thousands(get("churn").statements)} |`);
+    const kinds = Object.entries(steady.byVerb)
+      .map(([verb, n]) => `${verb} ${n}`)
+      .join(", ");
+    console.log(
+      `| ${r.servers} × ${r.apps} | ${thousands(get("first").statements)} | ${steady.statements} | ${kinds} | ${thousands(get("churn").statements)} |`,
+    );
   }
   const same = steadyCounts.every((n) => n === steadyCounts[0]);
   const verdict = same ? "are the same whatever the apps per server" : "DIFFER with the apps per server";
   // A server the first cycle failed to store is applied in full by the steady one.
-  console.log(`\nSteady-cycle statements ${verdict}${retried ? " (inconclusive: a first cycle failed servers, which the steady cycle then stored)" : ""}.`);
+  console.log(
+    `\nSteady-cycle statements ${verdict}${retried ? " (inconclusive: a first cycle failed servers, which the steady cycle then stored)" : ""}.`,
+  );
 }

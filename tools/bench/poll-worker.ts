@@ -11,7 +11,13 @@ import { parseArgs } from "node:util";
 import pLimit from "p-limit";
 import pg from "pg";
 import { Agent } from "undici";
-import { clientOptionsFromConfig, decodeAppsReply, fetchAppsRaw, pingAgent, type AgentClientOptions } from "../../server/agent/client";
+import {
+  clientOptionsFromConfig,
+  decodeAppsReply,
+  fetchAppsRaw,
+  pingAgent,
+  type AgentClientOptions,
+} from "../../server/agent/client";
 import { config } from "../../server/config";
 import { closeDb, db, initDb } from "../../server/db";
 import { pollServers, type CycleSummary } from "../../server/inventory/poll-cycle";
@@ -68,7 +74,8 @@ const sim = simulatorClient(args.control!);
 const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
 
 // Same settings as the poller's shared dispatcher (server/agent/client.ts agentDispatcher).
-const freshDispatcher = () => new Agent({ connections: 4, pipelining: 1, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 30_000 });
+const freshDispatcher = () =>
+  new Agent({ connections: 4, pipelining: 1, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 30_000 });
 
 async function tableWrites(stats: pg.Client): Promise<number> {
   const { rows } = await stats.query<{ n: string }>(
@@ -129,7 +136,9 @@ async function measure(phase: PhaseName, stats: Stats, run: Run): Promise<PhaseR
   const failures = failed.length;
   const result = { phase, wallMs, sql, rowsWritten, peakRssMb, cpu, failures, failureReasons: tally(failed), summary };
   const cpuLine = `CPU s: poller ${cpu.pollerMs / 1000}, postgres ${cpu.postgresMs / 1000}, simulator ${cpu.simulatorMs / 1000}, other ${cpu.otherMs / 1000}`;
-  console.error(`[bench]   ${phase}: ${wallMs} ms, ${sql.statements} statements, ${rowsWritten} rows, ${peakRssMb} MB, ${cpuLine}${failures ? `, ${failures} FAILED` : ""}`);
+  console.error(
+    `[bench]   ${phase}: ${wallMs} ms, ${sql.statements} statements, ${rowsWritten} rows, ${peakRssMb} MB, ${cpuLine}${failures ? `, ${failures} FAILED` : ""}`,
+  );
   return result;
 }
 
@@ -152,7 +161,9 @@ function floor(targets: { ip: string; port: number; agentToken: string | null }[
         }),
       ),
     );
-    const failed = fetched.flatMap((f) => (f.status === "rejected" ? [String((f.reason as Error).message ?? f.reason)] : []));
+    const failed = fetched.flatMap((f) =>
+      f.status === "rejected" ? [String((f.reason as Error).message ?? f.reason)] : [],
+    );
     return { failures: failed, summary: null };
   };
 }

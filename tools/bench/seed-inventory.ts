@@ -17,7 +17,14 @@ export type SeedOptions = {
   seed?: number;
 };
 
-export const defaultSeed: SeedOptions = { servers: 2000, instances: 50_000, bigGroup: 500, groups: 1200, events: 200_000, versionChanges: 60_000 };
+export const defaultSeed: SeedOptions = {
+  servers: 2000,
+  instances: 50_000,
+  bigGroup: 500,
+  groups: 1200,
+  events: 200_000,
+  versionChanges: 60_000,
+};
 
 export type SeedResult = {
   servers: number;
@@ -33,8 +40,30 @@ type AppType = "docker" | "site" | "service";
 type Group = { name: string; appType: AppType; size: number; versions: { version: string; share: number }[] };
 
 const WORDS = [
-  "billing", "auth", "gateway", "reports", "notifier", "catalog", "payments", "docs", "scheduler", "crm", "search", "orders",
-  "ledger", "profile", "inventory", "pricing", "audit", "mailer", "sms", "export", "import", "media", "geo", "risk",
+  "billing",
+  "auth",
+  "gateway",
+  "reports",
+  "notifier",
+  "catalog",
+  "payments",
+  "docs",
+  "scheduler",
+  "crm",
+  "search",
+  "orders",
+  "ledger",
+  "profile",
+  "inventory",
+  "pricing",
+  "audit",
+  "mailer",
+  "sms",
+  "export",
+  "import",
+  "media",
+  "geo",
+  "risk",
 ];
 const SUFFIXES = ["api", "web", "worker", "service", "sync", "portal", "jobs", "backend"];
 
@@ -47,7 +76,8 @@ function groupSizes(o: SeedOptions): number[] {
   const rest = o.instances - o.bigGroup;
   const cap = Math.max(1, Math.min(o.servers, o.bigGroup - 50));
   if (rest > n * cap || rest < n) throw new Error(`${rest} instances do not fit ${n} groups of 1 to ${cap}`);
-  const tail = (a: number) => Array.from({ length: n }, (_, i) => Math.min(cap, Math.max(1, Math.floor(a / (i + 1) ** 0.9))));
+  const tail = (a: number) =>
+    Array.from({ length: n }, (_, i) => Math.min(cap, Math.max(1, Math.floor(a / (i + 1) ** 0.9))));
   const sum = (sizes: number[]) => sizes.reduce((x, y) => x + y, 0);
   let [low, high] = [0, rest * 10];
   for (let step = 0; step < 60; step++) {
@@ -75,8 +105,15 @@ function groupVersions(r: Rng, big: boolean): Group["versions"] {
   const previous = `${major}.${minor}.${Math.max(0, patch - 1)}${patch === 0 ? "-rc" : ""}`;
   const older = `${major}.${Math.max(0, minor - 1)}.${patch + 3}`;
   return big
-    ? [{ version: current, share: 0.8 }, { version: previous, share: 0.16 }, { version: older, share: 0.04 }]
-    : [{ version: current, share: 0.85 }, { version: previous, share: 0.15 }];
+    ? [
+        { version: current, share: 0.8 },
+        { version: previous, share: 0.16 },
+        { version: older, share: 0.04 },
+      ]
+    : [
+        { version: current, share: 0.85 },
+        { version: previous, share: 0.15 },
+      ];
 }
 
 function planGroups(o: SeedOptions, r: Rng): Group[] {
@@ -90,7 +127,14 @@ function planGroups(o: SeedOptions, r: Rng): Group[] {
   });
 }
 
-const STATUS_WEIGHTS: [string, number][] = [["online", 0.86], ["offline", 0.05], ["unknown", 0.02], ["starting", 0.015], ["stopping", 0.015], ["no_data", 0.04]];
+const STATUS_WEIGHTS: [string, number][] = [
+  ["online", 0.86],
+  ["offline", 0.05],
+  ["unknown", 0.02],
+  ["starting", 0.015],
+  ["stopping", 0.015],
+  ["no_data", 0.04],
+];
 
 function pickWeighted<T>(r: Rng, weighted: [T, number][]): T {
   let x = r.next();
@@ -99,19 +143,28 @@ function pickWeighted<T>(r: Rng, weighted: [T, number][]): T {
 }
 
 /** Inserts `columns` (name → SQL array type and values) in chunks, one statement each. */
-async function insertColumns(client: pg.Client, table: string, columns: Record<string, [string, unknown[]]>, chunk = 10_000) {
+async function insertColumns(
+  client: pg.Client,
+  table: string,
+  columns: Record<string, [string, unknown[]]>,
+  chunk = 10_000,
+) {
   const names = Object.keys(columns);
   const rows = columns[names[0]!]![1].length;
   for (let start = 0; start < rows; start += chunk) {
     const params = names.map((n) => columns[n]![1].slice(start, start + chunk));
     const unnest = names.map((n, i) => `$${i + 1}::${columns[n]![0]}[]`).join(", ");
-    await client.query(`INSERT INTO ${table} (${names.map((n) => `"${n}"`).join(", ")}) SELECT * FROM unnest(${unnest})`, params);
+    await client.query(
+      `INSERT INTO ${table} (${names.map((n) => `"${n}"`).join(", ")}) SELECT * FROM unnest(${unnest})`,
+      params,
+    );
   }
 }
 
 export async function seedInventory(url: string, options: Partial<SeedOptions> = {}): Promise<SeedResult> {
   const o = { ...defaultSeed, ...options };
-  if (o.bigGroup > o.servers || o.bigGroup > o.instances) throw new Error("the big group cannot be larger than the fleet or the instances");
+  if (o.bigGroup > o.servers || o.bigGroup > o.instances)
+    throw new Error("the big group cannot be larger than the fleet or the instances");
   const started = performance.now();
   const r = rng(o.seed ?? 1);
   const now = Date.now();
@@ -121,17 +174,36 @@ export async function seedInventory(url: string, options: Partial<SeedOptions> =
     await client.query("BEGIN");
 
     // Servers: most online and checked a minute ago; some offline with the reason.
-    const serverStatus = Array.from({ length: o.servers }, () => pickWeighted(r, [["online", 0.95], ["offline", 0.03], ["unknown", 0.02]]));
+    const serverStatus = Array.from({ length: o.servers }, () =>
+      pickWeighted(r, [
+        ["online", 0.95],
+        ["offline", 0.03],
+        ["unknown", 0.02],
+      ]),
+    );
     await insertColumns(client, "servers", {
       name: ["text", serverStatus.map((_, i) => `srv-${String(i + 1).padStart(4, "0")}`)],
-      ip: ["text", serverStatus.map((_, i) => `10.${Math.floor(i / 62500)}.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`)],
+      ip: [
+        "text",
+        serverStatus.map((_, i) => `10.${Math.floor(i / 62500)}.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`),
+      ],
       port: ["int", serverStatus.map(() => 9100)],
       status: ['"ServerStatus"', serverStatus],
-      last_check: ["timestamp", serverStatus.map((s) => (s === "unknown" ? null : new Date(now - r.int(5, 90) * 1000)))],
-      last_error: ["text", serverStatus.map((s) => (s === "offline" ? "connect ECONNREFUSED (the agent did not answer within 5 s)" : null))],
+      last_check: [
+        "timestamp",
+        serverStatus.map((s) => (s === "unknown" ? null : new Date(now - r.int(5, 90) * 1000))),
+      ],
+      last_error: [
+        "text",
+        serverStatus.map((s) =>
+          s === "offline" ? "connect ECONNREFUSED (the agent did not answer within 5 s)" : null,
+        ),
+      ],
       updated_at: ["timestamp", serverStatus.map(() => new Date(now))],
     });
-    const serverIds = (await client.query<{ id: number }>("SELECT id FROM servers ORDER BY id")).rows.map((row) => row.id);
+    const serverIds = (await client.query<{ id: number }>("SELECT id FROM servers ORDER BY id")).rows.map(
+      (row) => row.id,
+    );
 
     // Catalog entries and groups, one each per application, as polling creates them.
     const groups = planGroups(o, r);
@@ -145,17 +217,36 @@ export async function seedInventory(url: string, options: Partial<SeedOptions> =
       SELECT c.name, c.id, CASE WHEN c.id % 4 = 0 THEN 'Owned by team ' || (c.id % 9 + 1) END,
         CASE WHEN c.id % 3 = 0 THEN 'https://artifacts.local/' || c.name || '/versions.json' END, now()
       FROM application_catalog c ORDER BY c.id`);
-    const stored = await client.query<{ id: number; name: string; catalog_id: number }>("SELECT id, name, catalog_id FROM application_groups");
+    const stored = await client.query<{ id: number; name: string; catalog_id: number }>(
+      "SELECT id, name, catalog_id FROM application_groups",
+    );
     const groupIds = new Map(stored.rows.map((g) => [g.name, { groupId: g.id, catalogId: g.catalog_id }]));
 
     // Instances: each group on consecutive servers from a running cursor, so every server gets
     // instances/servers of them and a group never lands twice on one server.
     const rows = {
-      server_id: [] as number[], catalog_id: [] as number[], group_id: [] as number[], instance_name: [] as string[], instance_number: [] as number[],
-      app_type: [] as string[], status: [] as string[], container_name: [] as (string | null)[], container_id: [] as (string | null)[],
-      image: [] as (string | null)[], tag: [] as (string | null)[], path: [] as (string | null)[], log_path: [] as (string | null)[],
-      version: [] as string[], distr_path: [] as (string | null)[], ip: [] as string[], port: [] as number[], pid: [] as (number | null)[],
-      start_time: [] as Date[], last_seen: [] as Date[], custom_playbook_path: [] as (string | null)[], updated_at: [] as Date[],
+      server_id: [] as number[],
+      catalog_id: [] as number[],
+      group_id: [] as number[],
+      instance_name: [] as string[],
+      instance_number: [] as number[],
+      app_type: [] as string[],
+      status: [] as string[],
+      container_name: [] as (string | null)[],
+      container_id: [] as (string | null)[],
+      image: [] as (string | null)[],
+      tag: [] as (string | null)[],
+      path: [] as (string | null)[],
+      log_path: [] as (string | null)[],
+      version: [] as string[],
+      distr_path: [] as (string | null)[],
+      ip: [] as string[],
+      port: [] as number[],
+      pid: [] as (number | null)[],
+      start_time: [] as Date[],
+      last_seen: [] as Date[],
+      custom_playbook_path: [] as (string | null)[],
+      updated_at: [] as Date[],
     };
     let cursor = 0;
     groups.forEach((group, g) => {
@@ -163,7 +254,10 @@ export async function seedInventory(url: string, options: Partial<SeedOptions> =
       for (let k = 0; k < group.size; k++) {
         const server = serverIds[cursor++ % serverIds.length]!;
         const name = `${group.name}_1`;
-        const version = pickWeighted(r, group.versions.map((v) => [v.version, v.share] as [string, number]));
+        const version = pickWeighted(
+          r,
+          group.versions.map((v) => [v.version, v.share] as [string, number]),
+        );
         const status = pickWeighted(r, STATUS_WEIGHTS);
         const docker = group.appType === "docker";
         const root = group.appType === "site" ? "/var/www" : "/opt/services";
@@ -175,7 +269,9 @@ export async function seedInventory(url: string, options: Partial<SeedOptions> =
         rows.app_type.push(group.appType);
         rows.status.push(status);
         rows.container_name.push(docker ? name : null);
-        rows.container_id.push(docker ? Array.from({ length: 8 }, () => r.int(0, 0xffffffff).toString(16).padStart(8, "0")).join("") : null);
+        rows.container_id.push(
+          docker ? Array.from({ length: 8 }, () => r.int(0, 0xffffffff).toString(16).padStart(8, "0")).join("") : null,
+        );
         rows.image.push(docker ? `registry.local/${group.name}:${version}` : null);
         rows.tag.push(docker ? version : null);
         rows.path.push(docker ? null : `${root}/${group.name}`);
@@ -192,12 +288,34 @@ export async function seedInventory(url: string, options: Partial<SeedOptions> =
       }
     });
     const types: Record<keyof typeof rows, string> = {
-      server_id: "int", catalog_id: "int", group_id: "int", instance_name: "text", instance_number: "int", app_type: '"AppType"',
-      status: '"InstanceStatus"', container_name: "text", container_id: "text", image: "text", tag: "text", path: "text", log_path: "text",
-      version: "text", distr_path: "text", ip: "text", port: "int", pid: "int", start_time: "timestamp", last_seen: "timestamp",
-      custom_playbook_path: "text", updated_at: "timestamp",
+      server_id: "int",
+      catalog_id: "int",
+      group_id: "int",
+      instance_name: "text",
+      instance_number: "int",
+      app_type: '"AppType"',
+      status: '"InstanceStatus"',
+      container_name: "text",
+      container_id: "text",
+      image: "text",
+      tag: "text",
+      path: "text",
+      log_path: "text",
+      version: "text",
+      distr_path: "text",
+      ip: "text",
+      port: "int",
+      pid: "int",
+      start_time: "timestamp",
+      last_seen: "timestamp",
+      custom_playbook_path: "text",
+      updated_at: "timestamp",
     };
-    await insertColumns(client, "application_instances", Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, [types[k as keyof typeof rows], v]])));
+    await insertColumns(
+      client,
+      "application_instances",
+      Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, [types[k as keyof typeof rows], v]])),
+    );
 
     // History and events in the database: random instances, spread over 90 and 30 days.
     await client.query("SELECT setseed($1)", [((o.seed ?? 1) % 1000) / 1000]);
@@ -235,7 +353,16 @@ export async function seedInventory(url: string, options: Partial<SeedOptions> =
     );
 
     // The scheduler's rows, as after a healthy poll cycle.
-    const summary = { servers: o.servers, online: serverStatus.filter((s) => s === "online").length, offline: serverStatus.filter((s) => s === "offline").length, unchanged: o.servers - 40, updated: 40, failures: serverStatus.filter((s) => s === "offline").length, versionChanges: 12, durationMs: 8200 };
+    const summary = {
+      servers: o.servers,
+      online: serverStatus.filter((s) => s === "online").length,
+      offline: serverStatus.filter((s) => s === "offline").length,
+      unchanged: o.servers - 40,
+      updated: 40,
+      failures: serverStatus.filter((s) => s === "offline").length,
+      versionChanges: 12,
+      durationMs: 8200,
+    };
     await client.query(
       `INSERT INTO job_runs (name, last_run_at, last_ok_at, duration_ms, summary) VALUES
          ('poll-agents', now() - interval '20 seconds', now() - interval '20 seconds', 8200, $1), ('heartbeat', now(), now(), 3, NULL)`,
@@ -245,17 +372,26 @@ export async function seedInventory(url: string, options: Partial<SeedOptions> =
     // Fresh statistics and visibility map, as autovacuum would have left a long-running database.
     await client.query("VACUUM ANALYZE");
 
-    const counts = (await client.query<Record<string, number>>(`SELECT
+    const counts = (
+      await client.query<Record<string, number>>(`SELECT
       (SELECT count(*)::int FROM servers) AS servers, (SELECT count(*)::int FROM application_instances) AS instances,
       (SELECT count(*)::int FROM application_groups) AS groups, (SELECT count(*)::int FROM events) AS events,
-      (SELECT count(*)::int FROM application_version_history) AS history`)).rows[0]!;
-    const big = (await client.query<{ id: number; name: string; instances: number; versions: number }>(
-      `SELECT g.id, g.name, count(*)::int AS instances, count(DISTINCT COALESCE(i.version, i.tag))::int AS versions
+      (SELECT count(*)::int FROM application_version_history) AS history`)
+    ).rows[0]!;
+    const big = (
+      await client.query<{ id: number; name: string; instances: number; versions: number }>(
+        `SELECT g.id, g.name, count(*)::int AS instances, count(DISTINCT COALESCE(i.version, i.tag))::int AS versions
        FROM application_groups g JOIN application_instances i ON i.group_id = g.id WHERE g.name = 'jurws' GROUP BY g.id`,
-    )).rows[0]!;
+      )
+    ).rows[0]!;
     return {
-      servers: counts.servers!, instances: counts.instances!, groups: counts.groups!, events: counts.events!, versionChanges: counts.history!,
-      bigGroup: big, ms: Math.round(performance.now() - started),
+      servers: counts.servers!,
+      instances: counts.instances!,
+      groups: counts.groups!,
+      events: counts.events!,
+      versionChanges: counts.history!,
+      bigGroup: big,
+      ms: Math.round(performance.now() - started),
     };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);

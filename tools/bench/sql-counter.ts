@@ -25,7 +25,10 @@ export function sqlCounter(): { Client: typeof pg.Client; take(): SqlTally } {
   const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
   // Client#query has many overloads (text or config, values, callback or promise): count the
   // call, then pass it on untouched but for a tap on its result.
-  (CountingClient.prototype as unknown as { query: typeof query }).query = function (this: pg.Client, ...args: unknown[]) {
+  (CountingClient.prototype as unknown as { query: typeof query }).query = function (
+    this: pg.Client,
+    ...args: unknown[]
+  ) {
     const first = args[0];
     const text = typeof first === "string" ? first : ((first as { text?: string } | null)?.text ?? "");
     const verb = /^\s*([A-Za-z]+)/.exec(text)?.[1]?.toUpperCase() ?? "?";

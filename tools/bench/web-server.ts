@@ -11,29 +11,49 @@ export type WebServer = { base: string; child: ChildProcess };
 
 /** Starts `next start` (after `npx next build`); resolves once /api/health answers. */
 export async function startWebServer(databaseUrl: string, options: { nodeArgs?: string[] } = {}): Promise<WebServer> {
-  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("no production build: run `npx next build` first");
+  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID")))
+    throw new Error("no production build: run `npx next build` first");
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const output: string[] = [];
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: databaseUrl,
-      AUTH_SECRET: "bench-secret-bench-secret-bench-secret",
-      NEXTAUTH_URL: base,
-      SCHEDULER_ENABLED: "false",
-      AC_ADMIN_USER: "",
-      AC_ADMIN_PASSWORD: "",
+  const child = spawn(
+    process.execPath,
+    [
+      ...(options.nodeArgs ?? []),
+      path.join(root, "node_modules/next/dist/bin/next"),
+      "start",
+      "-p",
+      String(port),
+      "-H",
+      "127.0.0.1",
+    ],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        DATABASE_URL: databaseUrl,
+        AUTH_SECRET: "bench-secret-bench-secret-bench-secret",
+        NEXTAUTH_URL: base,
+        SCHEDULER_ENABLED: "false",
+        AC_ADMIN_USER: "",
+        AC_ADMIN_PASSWORD: "",
+      },
     },
-  });
-  for (const stream of [child.stdout!, child.stderr!]) stream.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+  );
+  for (const stream of [child.stdout!, child.stderr!])
+    stream.on("data", (chunk: Buffer) => output.push(chunk.toString()));
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`next start exited (code ${child.exitCode}):\n${output.join("")}`);
-    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) return { base, child };
+    if (
+      await fetch(`${base}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { base, child };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   child.kill("SIGKILL");
@@ -58,9 +78,16 @@ export async function logIn(base: string, user: { login: string; password: strin
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
-    body: new URLSearchParams({ csrfToken, login: user.login, password: user.password, callbackUrl: `${base}/`, json: "true" }),
+    body: new URLSearchParams({
+      csrfToken,
+      login: user.login,
+      password: user.password,
+      callbackUrl: `${base}/`,
+      json: "true",
+    }),
   });
   keep(response);
-  if (![...jar.keys()].some((k) => k.endsWith("next-auth.session-token"))) throw new Error(`logging in gave no session cookie (HTTP ${response.status})`);
+  if (![...jar.keys()].some((k) => k.endsWith("next-auth.session-token")))
+    throw new Error(`logging in gave no session cookie (HTTP ${response.status})`);
   return cookie();
 }

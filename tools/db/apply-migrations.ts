@@ -51,7 +51,9 @@ export function migrationChecksum(sql: string | Buffer): string {
 
 /** Prisma accepts a file whose line endings git changed since it was applied; so do we. */
 function matchesChecksum(sql: string, checksum: string): boolean {
-  return [sql, sql.replaceAll("\r\n", "\n"), sql.replaceAll(/\r?\n/g, "\r\n")].some((variant) => migrationChecksum(variant) === checksum);
+  return [sql, sql.replaceAll("\r\n", "\n"), sql.replaceAll(/\r?\n/g, "\r\n")].some(
+    (variant) => migrationChecksum(variant) === checksum,
+  );
 }
 
 export function defaultMigrationsDir(): string {
@@ -67,7 +69,9 @@ export async function readMigrations(migrationsDir: string): Promise<LocalMigrat
   const lock = await fs.readFile(path.join(migrationsDir, "migration_lock.toml"), "utf8").catch(() => undefined);
   const provider = lock?.match(/^\s*provider\s*=\s*"([^"]*)"/m)?.[1];
   if (provider !== undefined && provider !== "postgresql") {
-    throw new MigrationError(`${migrationsDir} holds migrations for "${provider}", not PostgreSQL (migration_lock.toml)`);
+    throw new MigrationError(
+      `${migrationsDir} holds migrations for "${provider}", not PostgreSQL (migration_lock.toml)`,
+    );
   }
   const names = entries
     .filter((e) => e.isDirectory())
@@ -93,7 +97,10 @@ interface HistoryRow {
 }
 
 /** Applies the migrations the database lacks; returns their names in the order applied. */
-export async function applyMigrations(databaseUrl: string, options: ApplyMigrationsOptions = {}): Promise<{ applied: string[] }> {
+export async function applyMigrations(
+  databaseUrl: string,
+  options: ApplyMigrationsOptions = {},
+): Promise<{ applied: string[] }> {
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
   const log = options.log ?? (() => {});
   const migrations = await readMigrations(migrationsDir);
@@ -121,10 +128,14 @@ async function acquireLock(client: pg.Client, log: (line: string) => void): Prom
   const deadline = Date.now() + LOCK_WAIT_MS;
   let told = false;
   for (;;) {
-    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [PRISMA_ADVISORY_LOCK_KEY]);
+    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [
+      PRISMA_ADVISORY_LOCK_KEY,
+    ]);
     if (rows[0]?.locked) return;
     if (Date.now() > deadline) {
-      throw new MigrationError(`Another migration run has held the migration lock for ${LOCK_WAIT_MS / 1000} s; giving up`);
+      throw new MigrationError(
+        `Another migration run has held the migration lock for ${LOCK_WAIT_MS / 1000} s; giving up`,
+      );
     }
     if (!told) log("waiting for another migration run to finish");
     told = true;
@@ -134,7 +145,9 @@ async function acquireLock(client: pg.Client, log: (line: string) => void): Prom
 
 /** Creates the history table on a database that has nothing yet; refuses one that has other tables. */
 async function readHistory(client: pg.Client): Promise<HistoryRow[]> {
-  const { rows } = await client.query<{ table: string | null }>("SELECT to_regclass('_prisma_migrations')::text AS table");
+  const { rows } = await client.query<{ table: string | null }>(
+    "SELECT to_regclass('_prisma_migrations')::text AS table",
+  );
   if (rows[0]?.table == null) {
     const { rows: existing } = await client.query<{ name: string }>(
       `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -155,7 +168,11 @@ async function readHistory(client: pg.Client): Promise<HistoryRow[]> {
   return history.rows;
 }
 
-function pendingMigrations(migrations: LocalMigration[], history: HistoryRow[], migrationsDir: string): LocalMigration[] {
+function pendingMigrations(
+  migrations: LocalMigration[],
+  history: HistoryRow[],
+  migrationsDir: string,
+): LocalMigration[] {
   const local = new Map(migrations.map((m) => [m.name, m]));
   const failed = history.find((row) => row.finished_at === null && row.rolled_back_at === null);
   if (failed) {
@@ -200,7 +217,9 @@ async function applyOne(client: pg.Client, migration: LocalMigration): Promise<v
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
-    throw new MigrationError(`Migration ${migration.name} failed and was rolled back: ${describeSqlError(error, migration.sql)}`);
+    throw new MigrationError(
+      `Migration ${migration.name} failed and was rolled back: ${describeSqlError(error, migration.sql)}`,
+    );
   }
 }
 

@@ -155,7 +155,16 @@ function ensurePostgresUser(): Owner {
   const groupExists = spawnSync("getent", ["group", "postgres"], { stdio: "ignore" }).status === 0;
   const result = spawnSync(
     "useradd",
-    ["--system", ...(groupExists ? ["--gid", "postgres"] : ["--user-group"]), "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", "postgres"],
+    [
+      "--system",
+      ...(groupExists ? ["--gid", "postgres"] : ["--user-group"]),
+      "--no-create-home",
+      "--home-dir",
+      "/nonexistent",
+      "--shell",
+      "/usr/sbin/nologin",
+      "postgres",
+    ],
     { encoding: "utf8" },
   );
   const created = lookup();
@@ -214,7 +223,9 @@ async function initialiseCluster(dataDir: string, owner: Owner | undefined): Pro
   if (await exists(dataDir)) {
     const entries = await fs.readdir(dataDir);
     if (entries.length > 0) {
-      throw new EmbeddedPostgresError(`${dataDir} exists but holds no PostgreSQL cluster (no PG_VERSION): move it away or delete it`);
+      throw new EmbeddedPostgresError(
+        `${dataDir} exists but holds no PostgreSQL cluster (no PG_VERSION): move it away or delete it`,
+      );
     }
     await fs.rmdir(dataDir);
   }
@@ -280,7 +291,9 @@ async function runningPostmaster(dataDir: string): Promise<{ pid: number; port: 
     // Without /proc (macOS) we cannot tell; PostgreSQL's own check decides then.
     if (cmdline === undefined) return undefined;
     const args = cmdline.split("\0");
-    const isOurs = path.basename(args[0] ?? "") === "postgres" && args.some((arg, i) => args[i - 1] === "-D" && path.resolve(arg) === dataDir);
+    const isOurs =
+      path.basename(args[0] ?? "") === "postgres" &&
+      args.some((arg, i) => args[i - 1] === "-D" && path.resolve(arg) === dataDir);
     if (isOurs && Number.isInteger(port) && port > 0) return { pid, port };
   }
   await fs.rm(pidFile, { force: true });
@@ -295,7 +308,9 @@ async function isOrphan(pid: number): Promise<boolean> {
   const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
   const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
   if (!Number.isInteger(ppid) || ppid <= 0) return false;
-  const exe = await fs.readlink(`/proc/${ppid}/exe`).catch(async () => (await fs.readFile(`/proc/${ppid}/cmdline`, "utf8").catch(() => "")).split("\0")[0] ?? "");
+  const exe = await fs
+    .readlink(`/proc/${ppid}/exe`)
+    .catch(async () => (await fs.readFile(`/proc/${ppid}/cmdline`, "utf8").catch(() => "")).split("\0")[0] ?? "");
   return !/^node/.test(path.basename(exe));
 }
 
@@ -352,7 +367,9 @@ async function waitUntilAccepting(url: string): Promise<void> {
     } catch (error) {
       await client.end().catch(() => {});
       if (Date.now() > deadline) {
-        throw new EmbeddedPostgresError(`The PostgreSQL already running on this data folder does not accept connections: ${(error as Error).message}`);
+        throw new EmbeddedPostgresError(
+          `The PostgreSQL already running on this data folder does not accept connections: ${(error as Error).message}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -366,7 +383,9 @@ export async function freePort(): Promise<number> {
     probe.once("error", reject);
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }

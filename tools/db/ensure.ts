@@ -50,7 +50,9 @@ export async function ensureDatabase(options: EnsureDatabaseOptions = {}): Promi
       : server.initialised
         ? "started with a new cluster"
         : "started with its existing cluster";
-    log(`embedded PostgreSQL in ${path.relative(process.cwd(), dataDir) || dataDir} ${how} on 127.0.0.1:${server.port}`);
+    log(
+      `embedded PostgreSQL in ${path.relative(process.cwd(), dataDir) || dataDir} ${how} on 127.0.0.1:${server.port}`,
+    );
     url = withDatabase(server.url, EMBEDDED_DATABASE);
     try {
       if (await createDatabaseIfMissing(url)) log(`created database "${EMBEDDED_DATABASE}"`);
@@ -99,7 +101,9 @@ export async function createDatabaseIfMissing(url: string): Promise<boolean> {
     const code = (error as { code?: string }).code;
     if (code === "42P04") return false; // created meanwhile by another process
     if (code === "42501") {
-      throw new Error(`Database "${name}" does not exist and the user of DATABASE_URL may not create it: create it, or grant CREATEDB`);
+      throw new Error(
+        `Database "${name}" does not exist and the user of DATABASE_URL may not create it: create it, or grant CREATEDB`,
+      );
     }
     throw error;
   } finally {

@@ -78,7 +78,9 @@ async function main(): Promise<void> {
   }
 
   if (empty && diff.changed) {
-    console.error("prisma/schema.prisma has changes that no migration holds yet: create that migration first, without --empty.");
+    console.error(
+      "prisma/schema.prisma has changes that no migration holds yet: create that migration first, without --empty.",
+    );
     process.exit(1);
   }
   if (!empty && !diff.changed) {
@@ -88,7 +90,10 @@ async function main(): Promise<void> {
 
   const dir = path.join(migrationsDir, `${utcTimestamp()}_${name}`);
   await fs.mkdir(dir);
-  await fs.writeFile(path.join(dir, "migration.sql"), empty ? "-- Hand-written migration: put its SQL here.\n" : diff.sql);
+  await fs.writeFile(
+    path.join(dir, "migration.sql"),
+    empty ? "-- Hand-written migration: put its SQL here.\n" : diff.sql,
+  );
   await fs.writeFile(path.join(dir, SNAPSHOT_FILE), schema);
   console.log(`wrote ${path.relative(root, path.join(dir, "migration.sql"))}`);
   console.log("next: review it, then `npm run db:migrate` and `npm run prisma:generate`");

@@ -51,7 +51,19 @@ export async function diffSchemas(from: string | null, to: string, databaseUrl: 
     await fs.writeFile(configFile, prisma6Config(toFile));
     const outFile = path.join(dir, "diff.sql");
 
-    const args = ["migrate", "diff", "--config", configFile, ...fromArgs, "--to-schema-datamodel", toFile, "--script", "--exit-code", "--output", outFile];
+    const args = [
+      "migrate",
+      "diff",
+      "--config",
+      configFile,
+      ...fromArgs,
+      "--to-schema-datamodel",
+      toFile,
+      "--script",
+      "--exit-code",
+      "--output",
+      outFile,
+    ];
     const { code, output } = await run(process.execPath, [require.resolve("prisma6/build/index.js"), ...args], {
       cwd: dir,
       env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
@@ -78,7 +90,11 @@ module.exports = defineConfig({
 `;
 }
 
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ code: number | null; output: string }> {
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";

@@ -5,10 +5,21 @@ import type { Rng } from "./random";
 
 /** [instance base name, ASCII slug for images and paths] */
 const BASES: readonly (readonly [string, string])[] = [
-  ["jurws", "jurws"], ["billing-api", "billing-api"], ["auth-service", "auth-service"], ["gateway", "gateway"],
-  ["reports", "reports"], ["notifier", "notifier"], ["catalog", "catalog"], ["payments", "payments"],
-  ["docs-portal", "docs-portal"], ["scheduler", "scheduler"], ["crm-web", "crm-web"], ["search", "search"],
-  ["отчёты", "otchety"], ["платежи-api", "platezhi-api"], ["café-web", "cafe-web"],
+  ["jurws", "jurws"],
+  ["billing-api", "billing-api"],
+  ["auth-service", "auth-service"],
+  ["gateway", "gateway"],
+  ["reports", "reports"],
+  ["notifier", "notifier"],
+  ["catalog", "catalog"],
+  ["payments", "payments"],
+  ["docs-portal", "docs-portal"],
+  ["scheduler", "scheduler"],
+  ["crm-web", "crm-web"],
+  ["search", "search"],
+  ["отчёты", "otchety"],
+  ["платежи-api", "platezhi-api"],
+  ["café-web", "cafe-web"],
 ];
 /** Names that do not follow base_N: AC must still take them (docs/inventory.md: "standalone" → its own group, instance 0). */
 const ODD_NAMES = ["standalone", "my-app_test", "legacy"] as const;
@@ -71,7 +82,8 @@ export function bumpVersion(kind: AppKind, app: WireApp): void {
   const old = typeof app.version === "string" ? app.version : "";
   const parts = old.split(".");
   const last = Number(parts.at(-1));
-  const next = parts.length > 1 && Number.isInteger(last) ? [...parts.slice(0, -1), last + 1].join(".") : `${old || "0"}.1`;
+  const next =
+    parts.length > 1 && Number.isInteger(last) ? [...parts.slice(0, -1), last + 1].join(".") : `${old || "0"}.1`;
   app.version = next;
   if (kind === "docker") {
     app.tag = next;

@@ -16,10 +16,18 @@ async function main(argv: string[]): Promise<void> {
   const { values: o } = parseArgs({
     args: argv,
     options: {
-      scenario: { type: "string" }, generate: { type: "string" }, seed: { type: "string" },
-      mode: { type: "string" }, "base-address": { type: "string" }, port: { type: "string" },
-      token: { type: "string" }, "token-header": { type: "string" }, "control-port": { type: "string", default: "9099" },
-      "churn-every": { type: "string" }, "churn-apps": { type: "string" }, help: { type: "boolean" },
+      scenario: { type: "string" },
+      generate: { type: "string" },
+      seed: { type: "string" },
+      mode: { type: "string" },
+      "base-address": { type: "string" },
+      port: { type: "string" },
+      token: { type: "string" },
+      "token-header": { type: "string" },
+      "control-port": { type: "string", default: "9099" },
+      "churn-every": { type: "string" },
+      "churn-apps": { type: "string" },
+      help: { type: "boolean" },
     },
   });
   if (o.help || !(o.scenario || o.generate)) throw new Error(USAGE);
@@ -33,7 +41,12 @@ async function main(argv: string[]): Promise<void> {
     scenario = generateFleet({ ...fleet, mode, baseAddress: o["base-address"], port: num(o.port) });
   } else {
     const file = JSON.parse(readFileSync(o.scenario!, "utf8")) as ScenarioInput;
-    scenario = { ...file, mode: mode ?? file.mode, baseAddress: o["base-address"] ?? file.baseAddress, port: num(o.port) ?? file.port };
+    scenario = {
+      ...file,
+      mode: mode ?? file.mode,
+      baseAddress: o["base-address"] ?? file.baseAddress,
+      port: num(o.port) ?? file.port,
+    };
   }
   if (o["token-header"]) scenario.tokenHeader = o["token-header"];
   const sim = await startSimulator({

@@ -33,8 +33,10 @@ export function simulatorClient(controlUrl: string): SimulatorControl {
     addHaproxy: (a, spec) => call("POST", `${agent(a)}/haproxy`, spec),
     removeHaproxy: (a, h) => call<void>("DELETE", haproxy(a, h)).then(() => undefined),
     getHaproxyBackends: (a, h) => call("GET", `${haproxy(a, h)}/backends`),
-    setHaproxyBackends: (a, h, backends) => call<void>("PUT", `${haproxy(a, h)}/backends`, backends).then(() => undefined),
-    setHaproxyServer: (a, h, b, s, patch) => call("PATCH", `${haproxy(a, h)}/backends/${encodeURIComponent(b)}/servers/${encodeURIComponent(s)}`, patch),
+    setHaproxyBackends: (a, h, backends) =>
+      call<void>("PUT", `${haproxy(a, h)}/backends`, backends).then(() => undefined),
+    setHaproxyServer: (a, h, b, s, patch) =>
+      call("PATCH", `${haproxy(a, h)}/backends/${encodeURIComponent(b)}/servers/${encodeURIComponent(s)}`, patch),
     haproxyFault: (a, h, fault) => call<void>("POST", `${haproxy(a, h)}/fault`, fault).then(() => undefined),
   };
 }

@@ -23,10 +23,14 @@ function routes(c: SimulatorControl): [string, RegExp, Handler][] {
     ["POST", /^\/agents$/, (_, body) => c.addAgent(body as AgentSpec)],
     ["DELETE", /^\/agents\/([^/]+)$/, ([a]) => c.removeAgent(a!)],
     ["GET", /^\/agents\/([^/]+)\/apps$/, ([a]) => c.getApps(a!)],
-    ["POST", /^\/agents\/([^/]+)\/apps$/, ([a], body) => {
-      const b = addAppBody.parse(body);
-      return c.addApp(a!, b.kind, b.app as WireApp);
-    }],
+    [
+      "POST",
+      /^\/agents\/([^/]+)\/apps$/,
+      ([a], body) => {
+        const b = addAppBody.parse(body);
+        return c.addApp(a!, b.kind, b.app as WireApp);
+      },
+    ],
     ["PATCH", app, ([a, k, n], body) => c.setApp(a!, kind(k), n!, object.parse(body))],
     ["DELETE", app, ([a, k, n]) => c.removeApp(a!, kind(k), n!)],
     ["POST", /^\/agents\/([^/]+)\/fault$/, ([a], body) => c.fault(a!, body as FaultCommand)],
@@ -44,13 +48,28 @@ function haproxyRoutes(c: SimulatorControl): [string, RegExp, Handler][] {
     ["POST", /^\/agents\/([^/]+)\/haproxy$/, ([a], body) => c.addHaproxy(a!, body as HaproxySpec)],
     ["DELETE", one, ([a, h]) => c.removeHaproxy(a!, h!)],
     ["GET", /^\/agents\/([^/]+)\/haproxy\/([^/]+)\/backends$/, ([a, h]) => c.getHaproxyBackends(a!, h!)],
-    ["PUT", /^\/agents\/([^/]+)\/haproxy\/([^/]+)\/backends$/, ([a, h], body) => c.setHaproxyBackends(a!, h!, z.array(z.any()).parse(body))],
-    ["PATCH", /^\/agents\/([^/]+)\/haproxy\/([^/]+)\/backends\/([^/]+)\/servers\/([^/]+)$/, ([a, h, b, s], body) => c.setHaproxyServer(a!, h!, b!, s!, object.parse(body))],
-    ["POST", /^\/agents\/([^/]+)\/haproxy\/([^/]+)\/fault$/, ([a, h], body) => c.haproxyFault(a!, h!, (body ?? null) as HaproxyFault | null)],
+    [
+      "PUT",
+      /^\/agents\/([^/]+)\/haproxy\/([^/]+)\/backends$/,
+      ([a, h], body) => c.setHaproxyBackends(a!, h!, z.array(z.any()).parse(body)),
+    ],
+    [
+      "PATCH",
+      /^\/agents\/([^/]+)\/haproxy\/([^/]+)\/backends\/([^/]+)\/servers\/([^/]+)$/,
+      ([a, h, b, s], body) => c.setHaproxyServer(a!, h!, b!, s!, object.parse(body)),
+    ],
+    [
+      "POST",
+      /^\/agents\/([^/]+)\/haproxy\/([^/]+)\/fault$/,
+      ([a, h], body) => c.haproxyFault(a!, h!, (body ?? null) as HaproxyFault | null),
+    ],
   ];
 }
 
-export async function serveControl(control: SimulatorControl, port: number): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveControl(
+  control: SimulatorControl,
+  port: number,
+): Promise<{ url: string; close(): Promise<void> }> {
   const table = routes(control);
   const server = http.createServer(async (req, res) => {
     const reply = (status: number, value: unknown) =>

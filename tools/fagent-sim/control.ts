@@ -9,7 +9,15 @@ import { agentSpecSchema, nthAddress, type AgentApps, type AgentSpec, type Scena
 import type { AgentServers } from "./server";
 import type { SimStats, Stats } from "./stats";
 
-export type AgentInfo = { name: string; ip: string; port: number; up: boolean; hasToken: boolean; apps: number; faults: Faults };
+export type AgentInfo = {
+  name: string;
+  ip: string;
+  port: number;
+  up: boolean;
+  hasToken: boolean;
+  apps: number;
+  faults: Faults;
+};
 
 export interface SimulatorControl extends HaproxyControl {
   listAgents(): Promise<AgentInfo[]>;
@@ -38,11 +46,24 @@ export const churnOptionsSchema = z.object({
 
 type Placement = Pick<Scenario, "mode" | "baseAddress" | "port">;
 
-export function localControl(fleet: Fleet, servers: AgentServers, stats: Stats, placement: Placement): SimulatorControl {
+export function localControl(
+  fleet: Fleet,
+  servers: AgentServers,
+  stats: Stats,
+  placement: Placement,
+): SimulatorControl {
   const info = (name: string): AgentInfo => {
     const a = fleet.get(name);
     const apps = a.apps.docker.length + a.apps.site.length + a.apps.service.length;
-    return { name, ip: a.ip, port: a.port, up: servers.isOpen(name), hasToken: a.token !== null, apps, faults: a.faults };
+    return {
+      name,
+      ip: a.ip,
+      port: a.port,
+      up: servers.isOpen(name),
+      hasToken: a.token !== null,
+      apps,
+      faults: a.faults,
+    };
   };
   return {
     listAgents: async () => [...fleet.agents.keys()].map(info),
@@ -79,7 +100,11 @@ export function localControl(fleet: Fleet, servers: AgentServers, stats: Stats, 
 }
 
 /** The spec's own address/port, or the first free one in the scenario's scheme. */
-function nextFree(fleet: Fleet, p: Placement, spec: z.output<typeof agentSpecSchema>): { address: string; port: number } {
+function nextFree(
+  fleet: Fleet,
+  p: Placement,
+  spec: z.output<typeof agentSpecSchema>,
+): { address: string; port: number } {
   const agents = [...fleet.agents.values()];
   if (p.mode === "port" || spec.address) {
     const address = spec.address ?? p.baseAddress;

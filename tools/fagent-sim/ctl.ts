@@ -18,8 +18,11 @@ export async function runCtl(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       control: { type: "string", default: "http://127.0.0.1:9099" },
-      "change-version-pct": { type: "string" }, "change-status-pct": { type: "string" },
-      "remove-pct": { type: "string" }, "add-pct": { type: "string" }, seed: { type: "string" },
+      "change-version-pct": { type: "string" },
+      "change-status-pct": { type: "string" },
+      "remove-pct": { type: "string" },
+      "add-pct": { type: "string" },
+      seed: { type: "string" },
     },
   });
   const c = simulatorClient(o.control);

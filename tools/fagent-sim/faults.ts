@@ -12,7 +12,11 @@ export const faultCommandSchema = z.discriminatedUnion("fault", [
   z.object({ fault: z.literal("wrongShape") }),
   z.object({ fault: z.literal("badEntry") }),
   /** A reply of `mb` megabytes, streamed; `declareLength` also sends its Content-Length up front. */
-  z.object({ fault: z.literal("oversize"), mb: z.number().positive().max(1024), declareLength: z.boolean().default(false) }),
+  z.object({
+    fault: z.literal("oversize"),
+    mb: z.number().positive().max(1024),
+    declareLength: z.boolean().default(false),
+  }),
   z.object({ fault: z.literal("clear") }),
 ]);
 export type FaultCommand = z.input<typeof faultCommandSchema>;
@@ -39,8 +43,7 @@ export function applyFault(faults: Faults, input: FaultCommand): Faults {
 }
 
 export type Reply =
-  | { status: number; body: Buffer }
-  | { status: number; stream: () => AsyncIterable<Buffer>; length?: number };
+  { status: number; body: Buffer } | { status: number; stream: () => AsyncIterable<Buffer>; length?: number };
 
 export const json = (status: number, value: unknown): Reply => ({ status, body: Buffer.from(JSON.stringify(value)) });
 
@@ -50,7 +53,10 @@ export function faultReply(fault: ReplyFault, appsJson: () => Record<string, unk
     case "http500":
       return json(500, { error: "internal error: docker daemon did not answer" });
     case "brokenJson":
-      return { status: 200, body: Buffer.from('{"server": {"docker-app": {"applications": [{"container_name": "web_1", ') };
+      return {
+        status: 200,
+        body: Buffer.from('{"server": {"docker-app": {"applications": [{"container_name": "web_1", '),
+      };
     case "wrongShape":
       // What an old agent sends: the groups without the "server" wrapper.
       return json(200, (appsJson().server as Record<string, unknown>) ?? {});

@@ -1,6 +1,13 @@
 // The simulated agents' state and every change to it. Knows nothing of HTTP except that an
 // agent's apps reply is cached as bytes and rebuilt only after that agent changed.
-import { APP_KINDS, appSchemas, describeIssues, groupKey, type AppKind, type WireApp } from "../../server/agent/contract";
+import {
+  APP_KINDS,
+  appSchemas,
+  describeIssues,
+  groupKey,
+  type AppKind,
+  type WireApp,
+} from "../../server/agent/contract";
 import { appName, bumpVersion, changeStatus, freshName, makeApp } from "./apps";
 import { applyFault, noFaults, type FaultCommand, type Faults } from "./faults";
 import { makeHaproxy, type SimHaproxy } from "./haproxy";
@@ -30,7 +37,13 @@ export class SimError extends Error {
   }
 }
 
-export type ChurnOptions = { changeVersionPct?: number; changeStatusPct?: number; removePct?: number; addPct?: number; seed?: number };
+export type ChurnOptions = {
+  changeVersionPct?: number;
+  changeStatusPct?: number;
+  removePct?: number;
+  addPct?: number;
+  seed?: number;
+};
 export type ChurnResult = { changed: number; statusChanged: number; removed: number; added: number };
 
 export class Fleet {
@@ -38,11 +51,21 @@ export class Fleet {
 
   add(spec: PlacedAgent): AgentState {
     if (this.agents.has(spec.name)) throw new SimError(409, `agent ${spec.name} already exists`);
-    const clash = spec.port !== 0 && [...this.agents.values()].find((a) => a.ip === spec.address && a.port === spec.port);
+    const clash =
+      spec.port !== 0 && [...this.agents.values()].find((a) => a.ip === spec.address && a.port === spec.port);
     if (clash) throw new SimError(409, `${spec.address}:${spec.port} is already agent ${clash.name}`);
     const apps = { docker: [...spec.apps.docker], site: [...spec.apps.site], service: [...spec.apps.service] };
     const haproxy = new Map(spec.haproxy.map((h) => makeHaproxy(h)).map((h) => [h.name, h]));
-    const agent = { name: spec.name, ip: spec.address, port: spec.port, token: spec.token ?? null, apps, faults: noFaults(), cached: null, haproxy };
+    const agent = {
+      name: spec.name,
+      ip: spec.address,
+      port: spec.port,
+      token: spec.token ?? null,
+      apps,
+      faults: noFaults(),
+      cached: null,
+      haproxy,
+    };
     this.agents.set(agent.name, agent);
     return agent;
   }
@@ -73,7 +96,8 @@ export class Fleet {
   addApp(name: string, kind: AppKind, app: WireApp): void {
     const agent = this.get(name);
     checkApp(kind, app);
-    if (findApp(agent, kind, appName(kind, app)) >= 0) throw new SimError(409, `${name} already has ${kind} app ${appName(kind, app)}`);
+    if (findApp(agent, kind, appName(kind, app)) >= 0)
+      throw new SimError(409, `${name} already has ${kind} app ${appName(kind, app)}`);
     (agent.apps[kind] as WireApp[]).push(app);
     agent.cached = null;
   }

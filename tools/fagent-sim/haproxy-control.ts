@@ -3,9 +3,24 @@
 import { z } from "zod";
 import type { WireHaproxyServer } from "../../server/agent/haproxy-contract";
 import { SimError, type Fleet } from "./fleet";
-import { haproxyFaultSchema, listBackends, listServers, makeHaproxy, type BackendSpec, type HaproxyFault, type HaproxySpec, type SimHaproxy } from "./haproxy";
+import {
+  haproxyFaultSchema,
+  listBackends,
+  listServers,
+  makeHaproxy,
+  type BackendSpec,
+  type HaproxyFault,
+  type HaproxySpec,
+  type SimHaproxy,
+} from "./haproxy";
 
-export type HaproxyInfo = { name: string; kind: "real" | "simulated"; socket: string | null; backends: number | null; fault: HaproxyFault | null };
+export type HaproxyInfo = {
+  name: string;
+  kind: "real" | "simulated";
+  socket: string | null;
+  backends: number | null;
+  fault: HaproxyFault | null;
+};
 
 export interface HaproxyControl {
   listHaproxy(agent: string): Promise<HaproxyInfo[]>;
@@ -16,7 +31,13 @@ export interface HaproxyControl {
   /** Simulated instances only: replaces every backend. */
   setHaproxyBackends(agent: string, name: string, backends: BackendSpec[]): Promise<void>;
   /** Simulated instances only: merges fields (status, weight, current_sessions ...) into one server. */
-  setHaproxyServer(agent: string, name: string, backend: string, server: string, patch: Partial<WireHaproxyServer>): Promise<WireHaproxyServer>;
+  setHaproxyServer(
+    agent: string,
+    name: string,
+    backend: string,
+    server: string,
+    patch: Partial<WireHaproxyServer>,
+  ): Promise<WireHaproxyServer>;
   /** null clears it. */
   haproxyFault(agent: string, name: string, fault: HaproxyFault | null): Promise<void>;
 }
@@ -37,7 +58,8 @@ export function haproxyControl(fleet: Fleet): HaproxyControl {
   };
   const simulated = (agent: string, name: string) => {
     const h = instance(agent, name);
-    if (h.source.kind !== "simulated") throw new SimError(409, `${agent}/${name} fronts a real HAProxy: change its config (tools/haproxy-lab) instead`);
+    if (h.source.kind !== "simulated")
+      throw new SimError(409, `${agent}/${name} fronts a real HAProxy: change its config (tools/haproxy-lab) instead`);
     return h.source;
   };
   return {

@@ -3,13 +3,21 @@
 // HAProxy through its runtime API socket (tools/haproxy-lab) — show stat for reads, set server
 // … state for commands. Faults make an instance fail like a broken agent would.
 import { z } from "zod";
-import { haproxyServerSchema, HAPROXY_COMMANDS, type HaproxyCommand, type WireHaproxyServer } from "../../server/agent/haproxy-contract";
+import {
+  haproxyServerSchema,
+  HAPROXY_COMMANDS,
+  type HaproxyCommand,
+  type WireHaproxyServer,
+} from "../../server/agent/haproxy-contract";
 import { backendNames, backendServers, setServerState } from "../haproxy-lab/runtime";
 import { rng } from "./random";
 
 const wireServer = z
   .record(z.string(), z.unknown())
-  .refine((s) => haproxyServerSchema.safeParse(s).success, "not a valid HAProxy server (name, address, status, weight, current_sessions, max_sessions)")
+  .refine(
+    (s) => haproxyServerSchema.safeParse(s).success,
+    "not a valid HAProxy server (name, address, status, weight, current_sessions, max_sessions)",
+  )
   .transform((s) => s as WireHaproxyServer);
 const backendSpec = z.object({ name: z.string().min(1), servers: z.array(wireServer).default([]) });
 
@@ -40,7 +48,10 @@ export function makeHaproxy(input: HaproxySpec): SimHaproxy {
   const source =
     "socket" in spec
       ? { kind: "real" as const, socket: spec.socket }
-      : { kind: "simulated" as const, backends: new Map(spec.backends.map((b) => [b.name, b.servers.map((s) => ({ ...s }))])) };
+      : {
+          kind: "simulated" as const,
+          backends: new Map(spec.backends.map((b) => [b.name, b.servers.map((s) => ({ ...s }))])),
+        };
   return { name: spec.name, source, fault: null };
 }
 
@@ -61,8 +72,14 @@ export async function listServers(h: SimHaproxy, backend: string): Promise<WireH
 
 const STATE_AFTER: Record<HaproxyCommand, string> = { drain: "DRAIN", ready: "UP", maint: "MAINT" };
 
-export async function runCommand(h: SimHaproxy, backend: string, server: string, command: HaproxyCommand): Promise<void> {
-  if (h.source.kind === "real") return setServerState(h.source.socket, backend, server, command).catch(runtimeFailure(h));
+export async function runCommand(
+  h: SimHaproxy,
+  backend: string,
+  server: string,
+  command: HaproxyCommand,
+): Promise<void> {
+  if (h.source.kind === "real")
+    return setServerState(h.source.socket, backend, server, command).catch(runtimeFailure(h));
   const target = (await listServers(h, backend)).find((s) => s.name === server);
   if (!target) throw new HaproxyRefusal(`server ${backend}/${server} not found in ${h.name}`);
   target.status = STATE_AFTER[command];
@@ -72,7 +89,8 @@ const runtimeFailure = (h: SimHaproxy) => (error: unknown) => {
   throw new HaproxyRefusal(`${h.name}: ${error instanceof Error ? error.message : String(error)}`);
 };
 
-export const isCommand = (value: string): value is HaproxyCommand => (HAPROXY_COMMANDS as readonly string[]).includes(value);
+export const isCommand = (value: string): value is HaproxyCommand =>
+  (HAPROXY_COMMANDS as readonly string[]).includes(value);
 
 /** The fault for this request, if any; a `times` fault counts itself down. */
 export function takeFault(h: SimHaproxy): HaproxyFault | null {
@@ -83,7 +101,12 @@ export function takeFault(h: SimHaproxy): HaproxyFault | null {
 }
 
 /** Simulated backends for scale tests: `backends` × `servers`, addresses from `host(b, s)`. */
-export function generateBackends(o: { backends: number; servers: number; seed?: number; host?: (b: number, s: number) => string }): BackendSpec[] {
+export function generateBackends(o: {
+  backends: number;
+  servers: number;
+  seed?: number;
+  host?: (b: number, s: number) => string;
+}): BackendSpec[] {
   const r = rng(o.seed ?? 1);
   const statuses = ["UP", "UP", "UP", "UP", "UP", "UP", "UP", "DOWN", "DRAIN", "MAINT", "NOLB"];
   const host = o.host ?? ((b, s) => `10.${(b % 200) + 1}.${Math.floor(s / 250)}.${(s % 250) + 1}`);

@@ -45,7 +45,10 @@ export const scenarioSchema = z.object({
   mode: z.enum(["address", "port"]).default("address"),
   baseAddress: loopback.default("127.0.0.2"),
   port: port.default(9100),
-  tokenHeader: z.string().regex(/^[A-Za-z0-9-]+$/).default("X-Agent-Token"),
+  tokenHeader: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/)
+    .default("X-Agent-Token"),
   agents: z.array(agentSpecSchema),
 });
 export type ScenarioInput = z.input<typeof scenarioSchema>;
@@ -64,7 +67,7 @@ export function placeAgents(s: Scenario): PlacedAgent[] {
 /** baseAddress + n, skipping .0 and .255 last octets; stays inside 127.0.0.0/8. */
 export function nthAddress(base: string, n: number): string {
   let value = base.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     value++;
     if (value % 256 !== 0 && value % 256 !== 255) left--;
   }

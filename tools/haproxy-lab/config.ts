@@ -34,10 +34,12 @@ export function renderConfig(spec: LabSpec, paths: { socket: string; stateFile: 
     `  default-server inter ${inter} fastinter ${inter} downinter ${inter} rise 1 fall 1`,
   ];
   for (const backend of spec.backends) {
-    if (!NAME.test(backend.name)) throw new Error(`backend name ${JSON.stringify(backend.name)}: letters, digits and _ . : - only`);
+    if (!NAME.test(backend.name))
+      throw new Error(`backend name ${JSON.stringify(backend.name)}: letters, digits and _ . : - only`);
     lines.push(`backend ${backend.name}`);
     for (const s of backend.servers) {
-      if (!NAME.test(s.name)) throw new Error(`server name ${JSON.stringify(s.name)}: letters, digits and _ . : - only`);
+      if (!NAME.test(s.name))
+        throw new Error(`server name ${JSON.stringify(s.name)}: letters, digits and _ . : - only`);
       const check = s.check ?? true;
       const options = [
         check === false ? "" : "check",

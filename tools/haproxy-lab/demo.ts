@@ -9,7 +9,11 @@ import { haproxyAvailable, startHaproxyLab, type LabBackend } from "./index";
 const log = (line: string) => console.log(`[ac] ${line}`);
 
 /** Up to `max` backends, one per application base name found on at least two agents. */
-async function fleetBackends(control: ReturnType<typeof simulatorClient>, agents: AgentInfo[], max: number): Promise<LabBackend[]> {
+async function fleetBackends(
+  control: ReturnType<typeof simulatorClient>,
+  agents: AgentInfo[],
+  max: number,
+): Promise<LabBackend[]> {
   const byBase = new Map<string, LabBackend["servers"]>();
   for (const agent of agents) {
     const apps = await control.getApps(agent.name);
@@ -20,21 +24,35 @@ async function fleetBackends(control: ReturnType<typeof simulatorClient>, agents
       const servers = byBase.get(base) ?? [];
       // An agent may report one name twice (a container and a service): HAProxy wants distinct server names.
       if (servers.some((s) => s.name === `${agent.name}_${name}`)) continue;
-      servers.push({ name: `${agent.name}_${name}`, address: `${agent.ip}:${app.port}`, check: { addr: agent.ip, port: agent.port } });
+      servers.push({
+        name: `${agent.name}_${name}`,
+        address: `${agent.ip}:${app.port}`,
+        check: { addr: agent.ip, port: agent.port },
+      });
       byBase.set(base, servers);
     }
   }
-  return [...byBase].filter(([, servers]) => servers.length >= 2).slice(0, max).map(([base, servers]) => ({ name: `be_${base}`, servers }));
+  return [...byBase]
+    .filter(([, servers]) => servers.length >= 2)
+    .slice(0, max)
+    .map(([base, servers]) => ({ name: `be_${base}`, servers }));
 }
 
 /** Runs after the fleet is registered (launchAc's prepare); returns what to stop (exiting stops it too). */
-export async function attachDemoHaproxy(controlUrl: string, options: { simulated?: boolean } = {}): Promise<{ stop(): Promise<void> }> {
+export async function attachDemoHaproxy(
+  controlUrl: string,
+  options: { simulated?: boolean } = {},
+): Promise<{ stop(): Promise<void> }> {
   const { db } = await import("../../server/db");
   const control = simulatorClient(controlUrl);
   const agents = await control.listAgents();
   const register = async (agent: AgentInfo, name: string) => {
     const server = await db().server.update({ where: { name: agent.name }, data: { isHaproxyNode: true } });
-    await db().hAProxyInstance.upsert({ where: { serverId_name: { serverId: server.id, name } }, create: { name, serverId: server.id }, update: {} });
+    await db().hAProxyInstance.upsert({
+      where: { serverId_name: { serverId: server.id, name } },
+      create: { name, serverId: server.id },
+      update: {},
+    });
   };
   let stop = async () => undefined as void;
 
@@ -55,7 +73,10 @@ export async function attachDemoHaproxy(controlUrl: string, options: { simulated
   }
   if (agents[1] && options.simulated !== false) {
     const hosts = agents.map((a) => a.ip);
-    await control.addHaproxy(agents[1].name, { name: "lb-sim", backends: generateBackends({ backends: 6, servers: 8, seed: 3, host: (b, s) => hosts[(b + s) % hosts.length]! }) });
+    await control.addHaproxy(agents[1].name, {
+      name: "lb-sim",
+      backends: generateBackends({ backends: 6, servers: 8, seed: 3, host: (b, s) => hosts[(b + s) % hosts.length]! }),
+    });
     await register(agents[1], "lb-sim");
     log(`simulated HAProxy "lb-sim" on ${agents[1].name}`);
   }

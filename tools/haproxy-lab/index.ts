@@ -32,7 +32,13 @@ export function haproxyAvailable(): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(what: string, deadlineMs: number, check: () => Promise<boolean>, child: ChildProcess, stderr: () => string) {
+async function until(
+  what: string,
+  deadlineMs: number,
+  check: () => Promise<boolean>,
+  child: ChildProcess,
+  stderr: () => string,
+) {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`haproxy exited (${child.exitCode}): ${stderr().trim()}`);
@@ -42,8 +48,10 @@ async function until(what: string, deadlineMs: number, check: () => Promise<bool
   }
 }
 
-const workerPid = async (socket: string) => /^Pid: (\d+)$/m.exec(await runtimeCommand(socket, "show info"))?.[1] ?? null;
-const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
+const workerPid = async (socket: string) =>
+  /^Pid: (\d+)$/m.exec(await runtimeCommand(socket, "show info"))?.[1] ?? null;
+const sameSet = (a: string[], b: string[]) =>
+  a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
 
 export async function startHaproxyLab(spec: LabSpec): Promise<HaproxyLab> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ac-haproxy-lab-"));
@@ -54,7 +62,10 @@ export async function startHaproxyLab(spec: LabSpec): Promise<HaproxyLab> {
   // Not -q: it silences the ALERT lines that say what is wrong.
   const check = spawnSync(HAPROXY_BIN, ["-c", "-f", configFile], { encoding: "utf8", timeout: 10_000 });
   if (check.status !== 0) {
-    const said = (check.stderr || check.stdout || check.error?.message || `ended by ${check.signal}`).split("\n").filter((l) => !l.includes("[NOTICE]")).join("\n");
+    const said = (check.stderr || check.stdout || check.error?.message || `ended by ${check.signal}`)
+      .split("\n")
+      .filter((l) => !l.includes("[NOTICE]"))
+      .join("\n");
     throw new Error(`haproxy refused the lab config: ${said.trim()}`);
   }
 
@@ -94,7 +105,13 @@ export async function startHaproxyLab(spec: LabSpec): Promise<HaproxyLab> {
     },
   };
   try {
-    await until("did not open its runtime API", 10_000, async () => (await runtimeCommand(socket, "show info")).includes("Pid:"), child, () => stderr);
+    await until(
+      "did not open its runtime API",
+      10_000,
+      async () => (await runtimeCommand(socket, "show info")).includes("Pid:"),
+      child,
+      () => stderr,
+    );
   } catch (error) {
     await lab.stop();
     throw error;

@@ -8,7 +8,9 @@ export async function runtimeCommand(socket: string, line: string, timeoutMs = 2
   return new Promise<string>((resolve, reject) => {
     const conn = net.createConnection(socket);
     let answer = "";
-    conn.setTimeout(timeoutMs, () => conn.destroy(new Error(`HAProxy did not answer "${line}" within ${timeoutMs} ms`)));
+    conn.setTimeout(timeoutMs, () =>
+      conn.destroy(new Error(`HAProxy did not answer "${line}" within ${timeoutMs} ms`)),
+    );
     conn.on("connect", () => conn.write(`${line}\n`));
     conn.on("data", (chunk) => (answer += chunk.toString()));
     conn.on("end", () => resolve(answer));
@@ -55,7 +57,12 @@ export async function backendServers(socket: string, backend: string): Promise<W
 export type ServerState = "drain" | "ready" | "maint";
 
 /** `set server <backend>/<server> state …`; HAProxy answers nothing on success, the reason otherwise. */
-export async function setServerState(socket: string, backend: string, server: string, state: ServerState): Promise<void> {
+export async function setServerState(
+  socket: string,
+  backend: string,
+  server: string,
+  state: ServerState,
+): Promise<void> {
   if (!/^[\w.:-]+$/.test(backend) || !/^[\w.:-]+$/.test(server)) throw new Error("No such server.");
   const answer = (await runtimeCommand(socket, `set server ${backend}/${server} state ${state}`)).trim();
   if (answer) throw new Error(answer);

@@ -28,7 +28,9 @@ function copy(from: string, to: string) {
 export async function packTarball(): Promise<string> {
   const standalone = path.join(root, ".next", "standalone");
   if (!fs.existsSync(path.join(standalone, "server.js"))) {
-    throw new Error("no standalone build in .next/standalone: run `AC_STANDALONE_BUILD=1 npx next build` first (next.config.ts)");
+    throw new Error(
+      "no standalone build in .next/standalone: run `AC_STANDALONE_BUILD=1 npx next build` first (next.config.ts)",
+    );
   }
   const staging = path.join(dist, ".build");
   const out = path.join(staging, releaseName);
@@ -70,11 +72,24 @@ export async function packTarball(): Promise<string> {
   }
   fs.copyFileSync(path.join(root, ".env.example"), path.join(out, ".env.example"));
   fs.mkdirSync(path.join(out, "ansible"));
-  fs.copyFileSync(path.join(root, "ansible", "update-app.example.yml"), path.join(out, "ansible", "update-app.example.yml"));
+  fs.copyFileSync(
+    path.join(root, "ansible", "update-app.example.yml"),
+    path.join(out, "ansible", "update-app.example.yml"),
+  );
 
   // GNU tar, not zip: the symlinks must survive. Owner root and sorted names, so two packs of
   // one build differ only in their mtimes.
-  execFileSync("tar", ["-C", staging, "--owner=0", "--group=0", "--numeric-owner", "--sort=name", "-czf", tarballPath, releaseName]);
+  execFileSync("tar", [
+    "-C",
+    staging,
+    "--owner=0",
+    "--group=0",
+    "--numeric-owner",
+    "--sort=name",
+    "-czf",
+    tarballPath,
+    releaseName,
+  ]);
   fs.copyFileSync(path.join(files, "ac.service"), path.join(dist, "ac.service"));
   fs.rmSync(staging, { recursive: true, force: true });
   return tarballPath;
@@ -82,5 +97,7 @@ export async function packTarball(): Promise<string> {
 
 if (import.meta.filename === path.resolve(process.argv[1] ?? "")) {
   const file = await packTarball();
-  console.log(`[release] ${path.relative(root, file)} (${(fs.statSync(file).size / 1e6).toFixed(1)} MB), dist/ac.service`);
+  console.log(
+    `[release] ${path.relative(root, file)} (${(fs.statSync(file).size / 1e6).toFixed(1)} MB), dist/ac.service`,
+  );
 }

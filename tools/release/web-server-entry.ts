@@ -22,7 +22,13 @@ process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(conf);
 
 const port = config().PORT;
 const hostname = process.env.HOSTNAME || "0.0.0.0";
-const web = await startWebServer({ port, hostname, dir, conf, trusted: trustedProxyMatcher(config().AC_TRUSTED_PROXIES) });
+const web = await startWebServer({
+  port,
+  hostname,
+  dir,
+  conf,
+  trusted: trustedProxyMatcher(config().AC_TRUSTED_PROXIES),
+});
 console.log(`[ac] web server listening on http://${hostname}:${port}`);
 // A stop is clean and quick: no new connections, idle ones closed, exit 0 (ac.service).
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -20,7 +20,13 @@ export const metadata = { title: "Applications" };
 const appTypes = Object.values(AppType);
 const statuses = Object.values(InstanceStatus);
 const columns: InstanceColumn[] = ["instance", "server", "type", "status", "version", "location", "lastSeen"];
-const sortable = { instance: "name", server: "server", status: "status", version: "version", lastSeen: "lastSeen" } satisfies Partial<Record<InstanceColumn, InstanceSort>>;
+const sortable = {
+  instance: "name",
+  server: "server",
+  status: "status",
+  version: "version",
+  lastSeen: "lastSeen",
+} satisfies Partial<Record<InstanceColumn, InstanceSort>>;
 
 async function loadPage(input: Parameters<Awaited<ReturnType<typeof api>>["applications"]["list"]>[0]) {
   const caller = await api();
@@ -52,7 +58,9 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
   const dir = choice(params, "dir", ["asc", "desc"] as const) ?? "asc";
   const cursor = param(params, "cursor");
   const [{ page, stale }, catalog] = await Promise.all([
-    server.unknown ? { page: { items: [], total: 0, nextCursor: null, prevCursor: null }, stale: false } : loadPage({ ...filters, sort, dir, cursor, limit: 50 }),
+    server.unknown
+      ? { page: { items: [], total: 0, nextCursor: null, prevCursor: null }, stale: false }
+      : loadPage({ ...filters, sort, dir, cursor, limit: 50 }),
     filters.catalogId ? caller.catalog.get({ id: filters.catalogId }).catch(() => null) : null,
   ]);
   // A server name no server has stays in the links, so the empty list keeps saying why.
@@ -66,21 +74,42 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
       <PageHeader title="Applications">
         <AutoRefresh />
       </PageHeader>
-      <FilterForm action="/applications" label="Filter applications" keep={{ sort, dir, groupId: filters.groupId, catalogId: filters.catalogId }} filtered={filtered} clearHref={hrefWith("/applications", { sort, dir })}>
+      <FilterForm
+        action="/applications"
+        label="Filter applications"
+        keep={{ sort, dir, groupId: filters.groupId, catalogId: filters.catalogId }}
+        filtered={filtered}
+        clearHref={hrefWith("/applications", { sort, dir })}
+      >
         <TextFilter label="Search" name="q" value={filters.q} placeholder="Name, image or version" className="w-56" />
         <ServerFilterField servers={servers} filter={server} />
         <SelectFilter label="Type" name="appType" value={filters.appType} options={appTypes} className="w-32" />
-        <SelectFilter label="Status" name="status" value={filters.status} options={statuses.map((s) => ({ value: s, label: s.replace("_", " ") }))} className="w-32" />
+        <SelectFilter
+          label="Status"
+          name="status"
+          value={filters.status}
+          options={statuses.map((s) => ({ value: s, label: s.replace("_", " ") }))}
+          className="w-32"
+        />
       </FilterForm>
       {filters.groupId || filters.catalogId ? (
         <p className="-mt-2 mb-4 flex flex-wrap gap-2 text-sm">
           {filters.groupId ? (
-            <FilterChip removeHref={hrefWith("/applications", { ...linkFilters, groupId: undefined, sort, dir })} removeLabel="Remove the group filter">
-              Group <Link className="font-medium underline" href={`/groups/${filters.groupId}`}>{groupName}</Link>
+            <FilterChip
+              removeHref={hrefWith("/applications", { ...linkFilters, groupId: undefined, sort, dir })}
+              removeLabel="Remove the group filter"
+            >
+              Group{" "}
+              <Link className="font-medium underline" href={`/groups/${filters.groupId}`}>
+                {groupName}
+              </Link>
             </FilterChip>
           ) : null}
           {filters.catalogId ? (
-            <FilterChip removeHref={hrefWith("/applications", { ...linkFilters, catalogId: undefined, sort, dir })} removeLabel="Remove the catalog filter">
+            <FilterChip
+              removeHref={hrefWith("/applications", { ...linkFilters, catalogId: undefined, sort, dir })}
+              removeLabel="Remove the catalog filter"
+            >
               Catalog {catalog?.name ?? `#${filters.catalogId}`}
             </FilterChip>
           ) : null}
@@ -89,15 +118,37 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
       {stale ? <ErrorNote>That page link was made for another sort order; this is the first page.</ErrorNote> : null}
 
       {page.items.length === 0 ? (
-        <EmptyState title={server.unknown ? `No server is named “${server.name}”` : filtered ? "No applications match" : cursor ? "No more applications" : "No applications yet"}>
-          {filtered ? "Try other filters." : cursor ? <Link className="underline" href={hrefWith("/applications", { sort, dir })}>Back to the first page</Link> : "Applications appear once their servers are polled."}
+        <EmptyState
+          title={
+            server.unknown
+              ? `No server is named “${server.name}”`
+              : filtered
+                ? "No applications match"
+                : cursor
+                  ? "No more applications"
+                  : "No applications yet"
+          }
+        >
+          {filtered ? (
+            "Try other filters."
+          ) : cursor ? (
+            <Link className="underline" href={hrefWith("/applications", { sort, dir })}>
+              Back to the first page
+            </Link>
+          ) : (
+            "Applications appear once their servers are polled."
+          )}
         </EmptyState>
       ) : (
         <DataTable label="Applications">
           <InstanceHead columns={columns} sorting={{ header, columns: sortable }} />
           <tbody className="divide-y divide-slate-100">
             {page.items.map((instance) => (
-              <InstanceRow key={instance.id} instance={{ ...instance, version: instance.currentVersion, location: instance.image ?? instance.path }} columns={columns} />
+              <InstanceRow
+                key={instance.id}
+                instance={{ ...instance, version: instance.currentVersion, location: instance.image ?? instance.path }}
+                columns={columns}
+              />
             ))}
           </tbody>
         </DataTable>

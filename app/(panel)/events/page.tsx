@@ -30,12 +30,18 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
     to: range.to,
   };
   // The URL keeps the inputs' own text so the form shows what was typed (and a server name no server has).
-  const urlFilters = { ...filters, from: range.fromText, to: range.toText, server: server.unknown ? server.name : undefined };
+  const urlFilters = {
+    ...filters,
+    from: range.fromText,
+    to: range.toText,
+    server: server.unknown ? server.name : undefined,
+  };
   const events = server.unknown
     ? { items: [], total: 0, page: 1, pageCount: 1 }
     : await caller.events.list({ ...filters, page: pageParam(params), pageSize: 50 });
   const filtered = Object.values(urlFilters).some((v) => v !== undefined);
-  const instanceName = events.items.find((e) => e.instance?.id === filters.instanceId)?.instance?.instanceName ?? `#${filters.instanceId}`;
+  const instanceName =
+    events.items.find((e) => e.instance?.id === filters.instanceId)?.instance?.instanceName ?? `#${filters.instanceId}`;
 
   return (
     <>
@@ -49,16 +55,37 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
       </FilterForm>
       {filters.instanceId ? (
         <p className="-mt-2 mb-4 text-sm">
-          <FilterChip removeHref={hrefWith("/events", { ...urlFilters, instanceId: undefined })} removeLabel="Remove the instance filter">
-            Instance <Link className="font-medium underline" href={`/applications/${filters.instanceId}`}>{instanceName}</Link>
+          <FilterChip
+            removeHref={hrefWith("/events", { ...urlFilters, instanceId: undefined })}
+            removeLabel="Remove the instance filter"
+          >
+            Instance{" "}
+            <Link className="font-medium underline" href={`/applications/${filters.instanceId}`}>
+              {instanceName}
+            </Link>
           </FilterChip>
         </p>
       ) : null}
       <ReversedRangeNote reversed={range.reversed} />
       <div className={range.reversed ? "mt-3" : undefined}>
-        <EventList events={events.items} empty={server.unknown ? `No server is named “${server.name}”` : filtered ? "No events match these filters" : "No events yet"} />
+        <EventList
+          events={events.items}
+          empty={
+            server.unknown
+              ? `No server is named “${server.name}”`
+              : filtered
+                ? "No events match these filters"
+                : "No events yet"
+          }
+        />
       </div>
-      <Pagination basePath="/events" params={{ ...urlFilters, serverId: filters.serverId?.toString(), instanceId: filters.instanceId?.toString() }} page={events.page} pageCount={events.pageCount} total={events.total} />
+      <Pagination
+        basePath="/events"
+        params={{ ...urlFilters, serverId: filters.serverId?.toString(), instanceId: filters.instanceId?.toString() }}
+        page={events.page}
+        pageCount={events.pageCount}
+        total={events.total}
+      />
     </>
   );
 }

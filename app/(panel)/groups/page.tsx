@@ -62,7 +62,13 @@ export default async function GroupsPage({ searchParams }: { searchParams: Promi
                   {group.instances} <span className="text-xs text-slate-500">({group.online} online)</span>
                 </td>
                 <td className={`${tdClass} whitespace-nowrap`}>
-                  {group.drift ? <DriftBadge versions={group.versions} /> : group.versions === 1 ? "one version" : <span className="text-slate-400">no version reported</span>}
+                  {group.drift ? (
+                    <DriftBadge versions={group.versions} />
+                  ) : group.versions === 1 ? (
+                    "one version"
+                  ) : (
+                    <span className="text-slate-400">no version reported</span>
+                  )}
                 </td>
                 <td className={`${tdClass} max-w-sm text-slate-600`}>{group.description ?? "—"}</td>
               </tr>
@@ -70,7 +76,13 @@ export default async function GroupsPage({ searchParams }: { searchParams: Promi
           </tbody>
         </DataTable>
       )}
-      <Pagination basePath="/groups" params={{ q, drift: drift ? "1" : undefined }} page={list.page} pageCount={list.pageCount} total={list.total} />
+      <Pagination
+        basePath="/groups"
+        params={{ q, drift: drift ? "1" : undefined }}
+        page={list.page}
+        pageCount={list.pageCount}
+        total={list.total}
+      />
     </>
   );
 }

@@ -17,10 +17,13 @@ import { api } from "@/server/trpc/server-caller";
 
 export const metadata = { title: "HAProxy" };
 
-
 export default async function HaproxyPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
-  const filters = { instance: idFilter(params, "instance"), status: choice(params, "status", STATUS_FILTERS), q: param(params, "q")?.slice(0, 100) };
+  const filters = {
+    instance: idFilter(params, "instance"),
+    status: choice(params, "status", STATUS_FILTERS),
+    q: param(params, "q")?.slice(0, 100),
+  };
   const filtered = Object.values(filters).some((v) => v !== undefined);
   // A status or text filter opens the matching backends; otherwise they come collapsed and load their servers when opened.
   const expand = filters.status !== undefined || filters.q !== undefined;
@@ -28,7 +31,13 @@ export default async function HaproxyPage({ searchParams }: { searchParams: Prom
   const [summary, instances, view, actor] = await Promise.all([
     caller.haproxy.summary(),
     caller.haproxy.instances({}),
-    caller.haproxy.view({ instanceId: filters.instance, status: filters.status, q: filters.q, page: pageParam(params), withServers: expand }),
+    caller.haproxy.view({
+      instanceId: filters.instance,
+      status: filters.status,
+      q: filters.q,
+      page: pageParam(params),
+      withServers: expand,
+    }),
     currentActor(),
   ]);
   const role = actor?.role ?? "viewer";
@@ -38,21 +47,34 @@ export default async function HaproxyPage({ searchParams }: { searchParams: Prom
     <>
       <PageHeader title="HAProxy">
         <AutoRefresh />
-        <Link className="text-sm text-sky-800 underline" href="/haproxy/actions">Action log</Link>
-        <Link className="text-sm text-sky-800 underline" href="/haproxy/instances">{can(role, "haproxy.manage") ? "Manage instances" : "Instances"}</Link>
+        <Link className="text-sm text-sky-800 underline" href="/haproxy/actions">
+          Action log
+        </Link>
+        <Link className="text-sm text-sky-800 underline" href="/haproxy/instances">
+          {can(role, "haproxy.manage") ? "Manage instances" : "Instances"}
+        </Link>
       </PageHeader>
-      {!live ? <div className="mb-4"><ErrorNote>{DISABLED_MESSAGE}: nothing is synced and commands are refused. The data below is from the last sync.</ErrorNote></div> : null}
+      {!live ? (
+        <div className="mb-4">
+          <ErrorNote>
+            {DISABLED_MESSAGE}: nothing is synced and commands are refused. The data below is from the last sync.
+          </ErrorNote>
+        </div>
+      ) : null}
 
       <section aria-label="Totals" className="mb-6 grid grid-cols-2 gap-3 md:grid-cols-4" data-testid="haproxy-summary">
         <Card title="Instances">
           <p className="text-2xl font-semibold tabular-nums">{summary.instances.total}</p>
           <p className="text-xs text-slate-600">
-            {summary.instances.active} active · {summary.instances.failing} failing · {summary.instances.breakerOpen} breaker not closed
+            {summary.instances.active} active · {summary.instances.failing} failing · {summary.instances.breakerOpen}{" "}
+            breaker not closed
           </p>
         </Card>
         <Card title="Backends">
           <p className="text-2xl font-semibold tabular-nums">{summary.backends}</p>
-          <p className="text-xs text-slate-600">last sync <RelativeTime date={summary.lastSyncAt} /></p>
+          <p className="text-xs text-slate-600">
+            last sync <RelativeTime date={summary.lastSyncAt} />
+          </p>
         </Card>
         <Card title="Servers">
           <p className="text-2xl font-semibold tabular-nums">{summary.servers.total}</p>
@@ -65,16 +87,41 @@ export default async function HaproxyPage({ searchParams }: { searchParams: Prom
 
       {instances.length === 0 ? (
         <EmptyState title="No HAProxy instances registered">
-          {can(role, "haproxy.manage") ? <Link className="text-sky-800 underline" href="/haproxy/instances">Register one</Link> : "An admin registers them."}
+          {can(role, "haproxy.manage") ? (
+            <Link className="text-sky-800 underline" href="/haproxy/instances">
+              Register one
+            </Link>
+          ) : (
+            "An admin registers them."
+          )}
         </EmptyState>
       ) : (
         <>
           <InstancesTable instances={instances} canSync={live && can(role, "haproxy.sync")} />
 
           <FilterForm action="/haproxy" label="Filter backends and servers" filtered={filtered} className="mt-6">
-            <SelectFilter label="Instance" name="instance" value={filters.instance} options={instances.map((i) => ({ value: i.id, label: `${i.name} (${i.server.name})` }))} anyLabel="all" className="w-44" />
-            <SelectFilter label="Status" name="status" value={filters.status} options={STATUS_FILTERS} className="w-32" />
-            <TextFilter label="Backend or server" name="q" value={filters.q} placeholder="name contains…" className="w-56" />
+            <SelectFilter
+              label="Instance"
+              name="instance"
+              value={filters.instance}
+              options={instances.map((i) => ({ value: i.id, label: `${i.name} (${i.server.name})` }))}
+              anyLabel="all"
+              className="w-44"
+            />
+            <SelectFilter
+              label="Status"
+              name="status"
+              value={filters.status}
+              options={STATUS_FILTERS}
+              className="w-32"
+            />
+            <TextFilter
+              label="Backend or server"
+              name="q"
+              value={filters.q}
+              placeholder="name contains…"
+              className="w-56"
+            />
           </FilterForm>
 
           {view.items.length === 0 ? (
@@ -82,7 +129,12 @@ export default async function HaproxyPage({ searchParams }: { searchParams: Prom
               {filtered ? null : "They appear after the first sync of an instance."}
             </EmptyState>
           ) : (
-            <BackendAccordion view={view} expand={expand} canCommand={live && can(role, "haproxy.command")} canMap={can(role, "haproxy.map")} />
+            <BackendAccordion
+              view={view}
+              expand={expand}
+              canCommand={live && can(role, "haproxy.command")}
+              canMap={can(role, "haproxy.map")}
+            />
           )}
           <Pagination
             basePath="/haproxy"

@@ -45,7 +45,11 @@ export default async function ServersPage({ searchParams }: { searchParams: Prom
         <div className="min-w-0">
           {list.items.length === 0 ? (
             <EmptyState title={filtered ? "No servers match" : "No servers yet"}>
-              {filtered ? "Try another search or status." : admin ? "Add the first server with the form." : "An admin adds the servers AC polls."}
+              {filtered
+                ? "Try another search or status."
+                : admin
+                  ? "Add the first server with the form."
+                  : "An admin adds the servers AC polls."}
             </EmptyState>
           ) : (
             <DataTable label="Servers">
@@ -89,7 +93,10 @@ export default async function ServersPage({ searchParams }: { searchParams: Prom
                     </td>
                     {admin ? (
                       <td className={`${tdClass} whitespace-nowrap text-right`}>
-                        <Link href={`/servers/${server.id}#edit-server`} className="mr-2 text-sm text-sky-800 underline">
+                        <Link
+                          href={`/servers/${server.id}#edit-server`}
+                          className="mr-2 text-sm text-sky-800 underline"
+                        >
                           Edit<span className="sr-only"> {server.name}</span>
                         </Link>
                         <DeleteServerButton server={{ id: server.id, name: server.name }} />
@@ -100,7 +107,13 @@ export default async function ServersPage({ searchParams }: { searchParams: Prom
               </tbody>
             </DataTable>
           )}
-          <Pagination basePath="/servers" params={{ ...filters, sort, dir }} page={list.page} pageCount={list.pageCount} total={list.total} />
+          <Pagination
+            basePath="/servers"
+            params={{ ...filters, sort, dir }}
+            page={list.page}
+            pageCount={list.pageCount}
+            total={list.total}
+          />
         </div>
         {admin ? <ServerForm /> : null}
       </div>

@@ -55,11 +55,17 @@ export function PollNowButton({ serverId, label = "Poll now" }: { serverId?: num
 
   return (
     <div className="flex flex-col items-start gap-1" data-testid="poll-now">
-      <Button onClick={() => poll.mutate(serverId !== undefined ? { serverId } : { all: true })} disabled={poll.isPending} aria-busy={poll.isPending}>
+      <Button
+        onClick={() => poll.mutate(serverId !== undefined ? { serverId } : { all: true })}
+        disabled={poll.isPending}
+        aria-busy={poll.isPending}
+      >
         {poll.isPending ? `Polling… ${elapsed} s` : label}
       </Button>
       <div aria-live="polite" className="max-w-md text-sm" data-testid="poll-outcome">
-        {poll.isPending ? <span className="text-slate-500">Asking the agent{serverId === undefined ? "s" : ""}…</span> : null}
+        {poll.isPending ? (
+          <span className="text-slate-500">Asking the agent{serverId === undefined ? "s" : ""}…</span>
+        ) : null}
         {single ? (
           <span className="flex flex-wrap items-center gap-2">
             <StatusBadge status={single.status} />
@@ -68,8 +74,9 @@ export function PollNowButton({ serverId, label = "Poll now" }: { serverId?: num
         ) : null}
         {poll.data && serverId === undefined ? (
           <span>
-            Polled {poll.data.summary.servers} servers in {(poll.data.summary.durationMs / 1000).toFixed(1)} s: {poll.data.summary.online} online,{" "}
-            {poll.data.summary.offline} offline, {poll.data.summary.failures} failed, {poll.data.summary.versionChanges} version changes.
+            Polled {poll.data.summary.servers} servers in {(poll.data.summary.durationMs / 1000).toFixed(1)} s:{" "}
+            {poll.data.summary.online} online, {poll.data.summary.offline} offline, {poll.data.summary.failures} failed,{" "}
+            {poll.data.summary.versionChanges} version changes.
           </span>
         ) : null}
         {error ? <span className="text-red-700">{error.message}</span> : null}

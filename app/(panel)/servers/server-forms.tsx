@@ -9,7 +9,15 @@ import { useTRPC } from "@/components/trpc";
 import { Button, Field, Input } from "@/components/ui/controls";
 import { Card, ErrorNote } from "@/components/ui/states";
 
-type EditedServer = { id: number; name: string; ip: string; port: number; isHaproxyNode: boolean; isEurekaNode: boolean; hasAgentToken: boolean };
+type EditedServer = {
+  id: number;
+  name: string;
+  ip: string;
+  port: number;
+  isHaproxyNode: boolean;
+  isEurekaNode: boolean;
+  hasAgentToken: boolean;
+};
 
 function readForm(form: HTMLFormElement) {
   const data = new FormData(form);
@@ -48,19 +56,50 @@ export function ServerForm({ server }: { server?: EditedServer }) {
 
   return (
     <Card title={server ? "Edit server" : "Add server"}>
-      <form onSubmit={submit} className="space-y-3" aria-label={server ? "Edit server" : "Add server"} id={server ? "edit-server" : undefined} noValidate>
+      <form
+        onSubmit={submit}
+        className="space-y-3"
+        aria-label={server ? "Edit server" : "Add server"}
+        id={server ? "edit-server" : undefined}
+        noValidate
+      >
         <Field label="Name" error={errors?.fields.name}>
-          <Input name="name" required defaultValue={server?.name} autoComplete="off" aria-invalid={!!errors?.fields.name} />
+          <Input
+            name="name"
+            required
+            defaultValue={server?.name}
+            autoComplete="off"
+            aria-invalid={!!errors?.fields.name}
+          />
         </Field>
         <div className="grid grid-cols-[1fr_6.5rem] gap-2">
           <Field label="IP address" error={errors?.fields.ip}>
-            <Input name="ip" required defaultValue={server?.ip} placeholder="10.0.0.5" autoComplete="off" aria-invalid={!!errors?.fields.ip} />
+            <Input
+              name="ip"
+              required
+              defaultValue={server?.ip}
+              placeholder="10.0.0.5"
+              autoComplete="off"
+              aria-invalid={!!errors?.fields.ip}
+            />
           </Field>
           <Field label="Agent port" error={errors?.fields.port}>
-            <Input name="port" type="number" inputMode="numeric" min={1} max={65535} required defaultValue={server?.port ?? 9100} aria-invalid={!!errors?.fields.port} />
+            <Input
+              name="port"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={65535}
+              required
+              defaultValue={server?.port ?? 9100}
+              aria-invalid={!!errors?.fields.port}
+            />
           </Field>
         </div>
-        <Field label={server?.hasAgentToken ? "Agent token (leave empty to keep the current one)" : "Agent token (optional)"} error={errors?.fields.agentToken}>
+        <Field
+          label={server?.hasAgentToken ? "Agent token (leave empty to keep the current one)" : "Agent token (optional)"}
+          error={errors?.fields.agentToken}
+        >
           <Input name="agentToken" type="password" autoComplete="off" />
         </Field>
         {server?.hasAgentToken ? (
@@ -81,7 +120,11 @@ export function ServerForm({ server }: { server?: EditedServer }) {
         <div aria-live="polite" className="text-sm text-emerald-700">
           {create.isSuccess && !server ? (
             <p>
-              Server <Link className="underline" href={`/servers/${create.data.id}`}>{create.data.name}</Link> added; it is polled on the next cycle.
+              Server{" "}
+              <Link className="underline" href={`/servers/${create.data.id}`}>
+                {create.data.name}
+              </Link>{" "}
+              added; it is polled on the next cycle.
             </p>
           ) : null}
           {update.isSuccess && server ? <p>Saved.</p> : null}
@@ -95,7 +138,13 @@ export function ServerForm({ server }: { server?: EditedServer }) {
 }
 
 /** Deleting asks once more, naming what goes: the server and its instances (history stays). */
-export function DeleteServerButton({ server, afterDelete }: { server: { id: number; name: string }; afterDelete?: string }) {
+export function DeleteServerButton({
+  server,
+  afterDelete,
+}: {
+  server: { id: number; name: string };
+  afterDelete?: string;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
@@ -113,8 +162,14 @@ export function DeleteServerButton({ server, afterDelete }: { server: { id: numb
     );
   }
   return (
-    <span role="group" aria-label={`Confirm deleting ${server.name}`} className="inline-flex flex-wrap items-center justify-end gap-2 whitespace-normal text-left">
-      <span className="text-sm text-slate-700">Delete {server.name} and its instances? Events and version history stay.</span>
+    <span
+      role="group"
+      aria-label={`Confirm deleting ${server.name}`}
+      className="inline-flex flex-wrap items-center justify-end gap-2 whitespace-normal text-left"
+    >
+      <span className="text-sm text-slate-700">
+        Delete {server.name} and its instances? Events and version history stay.
+      </span>
       <Button variant="danger" disabled={remove.isPending} onClick={() => remove.mutate({ id: server.id })} autoFocus>
         {remove.isPending ? "Deleting…" : "Delete"}
       </Button>

@@ -23,7 +23,13 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
     from: range.from,
     to: range.to,
   };
-  const urlFilters = { ...filters, groupId: filters.groupId?.toString(), instanceId: filters.instanceId?.toString(), from: range.fromText, to: range.toText };
+  const urlFilters = {
+    ...filters,
+    groupId: filters.groupId?.toString(),
+    instanceId: filters.instanceId?.toString(),
+    from: range.fromText,
+    to: range.toText,
+  };
   const caller = await api();
   const [tasks, groups] = await Promise.all([
     caller.tasks.list({ ...filters, page: pageParam(params), pageSize: 50 }),
@@ -38,16 +44,43 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
       </PageHeader>
       <FilterForm action="/tasks" label="Filter tasks" keep={{ instanceId: filters.instanceId }} filtered={filtered}>
         <SelectFilter label="Status" name="status" value={filters.status} options={statuses} className="w-36" />
-        <SelectFilter label="Group" name="groupId" value={filters.groupId} options={groups.map((g) => ({ value: g.id, label: g.name }))} className="w-44" />
-        <TextFilter label="Started by" name="createdBy" value={filters.createdBy} placeholder="login or token:name" className="w-44" />
+        <SelectFilter
+          label="Group"
+          name="groupId"
+          value={filters.groupId}
+          options={groups.map((g) => ({ value: g.id, label: g.name }))}
+          className="w-44"
+        />
+        <TextFilter
+          label="Started by"
+          name="createdBy"
+          value={filters.createdBy}
+          placeholder="login or token:name"
+          className="w-44"
+        />
         <DateRangeFilter from={urlFilters.from} to={urlFilters.to} />
       </FilterForm>
-      {filters.instanceId ? <p className="-mt-2 mb-4 text-sm text-slate-600">Tasks that include instance #{filters.instanceId}.</p> : null}
+      {filters.instanceId ? (
+        <p className="-mt-2 mb-4 text-sm text-slate-600">Tasks that include instance #{filters.instanceId}.</p>
+      ) : null}
       <ReversedRangeNote reversed={range.reversed} />
       <div className={range.reversed ? "mt-3" : undefined}>
-        <TaskTable tasks={tasks.items} empty={filtered ? "No tasks match these filters" : "No update tasks yet: start one from a group or an instance page"} />
+        <TaskTable
+          tasks={tasks.items}
+          empty={
+            filtered
+              ? "No tasks match these filters"
+              : "No update tasks yet: start one from a group or an instance page"
+          }
+        />
       </div>
-      <Pagination basePath="/tasks" params={urlFilters} page={tasks.page} pageCount={tasks.pageCount} total={tasks.total} />
+      <Pagination
+        basePath="/tasks"
+        params={urlFilters}
+        page={tasks.page}
+        pageCount={tasks.pageCount}
+        total={tasks.total}
+      />
     </>
   );
 }

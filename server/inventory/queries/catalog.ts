@@ -22,9 +22,16 @@ export const catalogListInput = pageInput.extend({
 });
 
 export async function listCatalog(input: z.output<typeof catalogListInput>) {
-  const where: Prisma.ApplicationCatalogWhereInput = input.q ? { name: { contains: input.q, mode: "insensitive" } } : {};
+  const where: Prisma.ApplicationCatalogWhereInput = input.q
+    ? { name: { contains: input.q, mode: "insensitive" } }
+    : {};
   const [items, total] = await Promise.all([
-    db().applicationCatalog.findMany({ where, select: catalogSelect, orderBy: [{ name: "asc" }, { id: "asc" }], ...pageArgs(input) }),
+    db().applicationCatalog.findMany({
+      where,
+      select: catalogSelect,
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+      ...pageArgs(input),
+    }),
     db().applicationCatalog.count({ where }),
   ]);
   return pageResult(items, total, input);

@@ -25,7 +25,10 @@ export const eventListInput = pageInput
     from: z.date({ error: "must be a date" }).optional(),
     to: z.date({ error: "must be a date" }).optional(),
   })
-  .refine((v) => !v.from || !v.to || v.from <= v.to, { path: ["to"], message: "must not be before the start of the range" });
+  .refine((v) => !v.from || !v.to || v.from <= v.to, {
+    path: ["to"],
+    message: "must not be before the start of the range",
+  });
 
 export async function listEvents(input: z.output<typeof eventListInput>) {
   const where: Prisma.EventWhereInput = {
@@ -35,7 +38,12 @@ export async function listEvents(input: z.output<typeof eventListInput>) {
     ...(input.from || input.to ? { timestamp: { gte: input.from, lte: input.to } } : {}),
   };
   const [items, total] = await Promise.all([
-    db().event.findMany({ where, select: eventSelect, orderBy: [{ timestamp: "desc" }, { id: "desc" }], ...pageArgs(input) }),
+    db().event.findMany({
+      where,
+      select: eventSelect,
+      orderBy: [{ timestamp: "desc" }, { id: "desc" }],
+      ...pageArgs(input),
+    }),
     db().event.count({ where }),
   ]);
   return pageResult(items, total, input);

@@ -20,7 +20,15 @@ export const groupSettingsSelect = {
   batchSize: true,
   updatedAt: true,
   catalog: {
-    select: { id: true, name: true, appType: true, description: true, defaultPlaybookPath: true, defaultArtifactUrl: true, defaultArtifactExt: true },
+    select: {
+      id: true,
+      name: true,
+      appType: true,
+      description: true,
+      defaultPlaybookPath: true,
+      defaultArtifactUrl: true,
+      defaultArtifactExt: true,
+    },
   },
 } satisfies Prisma.ApplicationGroupSelect;
 
@@ -63,7 +71,12 @@ export async function listGroups(input: z.output<typeof groupListInput>) {
     ...(input.drift ? { id: { in: await driftingGroupIds() } } : {}),
   };
   const [groups, total] = await Promise.all([
-    db().applicationGroup.findMany({ where, select: groupListSelect, orderBy: [{ name: "asc" }, { id: "asc" }], ...pageArgs(input) }),
+    db().applicationGroup.findMany({
+      where,
+      select: groupListSelect,
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+      ...pageArgs(input),
+    }),
     db().applicationGroup.count({ where }),
   ]);
   const stats = await groupStats(groups.map((g) => g.id));
@@ -96,7 +109,12 @@ export async function getGroup(id: number) {
   const [rows, total, byVersion] = await Promise.all([
     db().applicationInstance.findMany({
       where: { groupId: id },
-      select: { ...instanceListSelect, customPlaybookPath: true, customArtifactUrl: true, customArtifactExtension: true },
+      select: {
+        ...instanceListSelect,
+        customPlaybookPath: true,
+        customArtifactUrl: true,
+        customArtifactExtension: true,
+      },
       orderBy: [{ server: { name: "asc" } }, { instanceNumber: "asc" }, { id: "asc" }],
       take: GROUP_INSTANCE_LIMIT,
     }),
@@ -104,7 +122,8 @@ export async function getGroup(id: number) {
     db().applicationInstance.groupBy({ by: ["version", "tag"], where: { groupId: id }, _count: { _all: true } }),
   ]);
   const counts = new Map<string | null, number>();
-  for (const row of byVersion) counts.set(currentVersion(row), (counts.get(currentVersion(row)) ?? 0) + row._count._all);
+  for (const row of byVersion)
+    counts.set(currentVersion(row), (counts.get(currentVersion(row)) ?? 0) + row._count._all);
   const versions = [...counts].map(([version, count]) => ({ version, count })).sort((a, b) => b.count - a.count);
   const reported = versions.filter((v) => v.version !== null);
   // The version most instances run; the others are what drift means on the page.
@@ -118,7 +137,15 @@ export async function getGroup(id: number) {
       hasOverrides: !!(customPlaybookPath || customArtifactUrl || customArtifactExtension),
     };
   });
-  return { ...group, instances, instanceCount: total, truncated: total > rows.length, versions, commonVersion, drift: reported.length > 1 };
+  return {
+    ...group,
+    instances,
+    instanceCount: total,
+    truncated: total > rows.length,
+    versions,
+    commonVersion,
+    drift: reported.length > 1,
+  };
 }
 
 export type GroupDetail = Awaited<ReturnType<typeof getGroup>>;

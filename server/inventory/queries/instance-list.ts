@@ -12,7 +12,6 @@ import { likePattern } from "../../like-pattern";
 export const instanceSorts = ["name", "server", "status", "version", "lastSeen"] as const;
 export type InstanceSort = (typeof instanceSorts)[number];
 
-
 export const instanceListInput = z.object({
   serverId: id.optional(),
   groupId: id.optional(),
@@ -31,7 +30,10 @@ export const instanceListInput = z.object({
 export type InstanceListInput = z.output<typeof instanceListInput>;
 
 const i = (column: string) => Prisma.raw(`i.${column}`);
-const byName = [{ expr: i("instance_name"), type: "text" }, { expr: i("id"), type: "int" }] satisfies KeyColumn[];
+const byName = [
+  { expr: i("instance_name"), type: "text" },
+  { expr: i("id"), type: "int" },
+] satisfies KeyColumn[];
 
 /** Each sort order's key; the instance name then the id break ties, so every order is total. */
 const sortKeys: Record<InstanceSort, KeyColumn[]> = {
@@ -41,7 +43,10 @@ const sortKeys: Record<InstanceSort, KeyColumn[]> = {
   // No version sorts before any version ascending (an empty string, not NULL, keeps the key total).
   version: [{ expr: Prisma.sql`COALESCE(${versionSql}, '')`, type: "text" }, ...byName],
   // Never seen sorts as the oldest.
-  lastSeen: [{ expr: Prisma.sql`COALESCE(i.last_seen, '-infinity'::timestamp)`, type: "timestamp" }, { expr: i("id"), type: "int" }],
+  lastSeen: [
+    { expr: Prisma.sql`COALESCE(i.last_seen, '-infinity'::timestamp)`, type: "timestamp" },
+    { expr: i("id"), type: "int" },
+  ],
 };
 
 /** `%`, `_` and `\` in a search are literal characters, not LIKE wildcards. */
@@ -80,7 +85,10 @@ export async function listInstances(input: InstanceListInput) {
   const page = found.slice(0, input.limit);
   if (keyset.reversed) page.reverse();
 
-  const rows = await db().applicationInstance.findMany({ where: { id: { in: page.map((r) => r.id) } }, select: instanceListSelect });
+  const rows = await db().applicationInstance.findMany({
+    where: { id: { in: page.map((r) => r.id) } },
+    select: instanceListSelect,
+  });
   const byId = new Map(rows.map((row) => [row.id, row]));
   const items = page.flatMap((r) => {
     const row = byId.get(r.id);

@@ -31,7 +31,10 @@ export function decodeCursor(raw: string, sort: string, dir: Direction, width: n
     cursor = undefined;
   }
   if (!cursor || cursor.sort !== sort || cursor.dir !== dir || cursor.keys.length !== width) {
-    throw new AppError("BAD_REQUEST", "This page link no longer matches the list's sort order; start again from the first page");
+    throw new AppError(
+      "BAD_REQUEST",
+      "This page link no longer matches the list's sort order; start again from the first page",
+    );
   }
   return cursor;
 }

@@ -63,10 +63,17 @@ export const serverOptions = () => db().server.findMany({ select: { id: true, na
 const STATUS_EVENTS = 30;
 
 export async function getServer(id: number) {
-  const server = await db().server.findUnique({ where: { id }, select: { ...serverSelect, updatedAt: true, agentToken: true, agentCoercions: true } });
+  const server = await db().server.findUnique({
+    where: { id },
+    select: { ...serverSelect, updatedAt: true, agentToken: true, agentCoercions: true },
+  });
   if (!server) throw notFound("Server");
   const [instances, statusEvents] = await Promise.all([
-    db().applicationInstance.findMany({ where: { serverId: id }, select: instanceListSelect, orderBy: [{ instanceName: "asc" }, { id: "asc" }] }),
+    db().applicationInstance.findMany({
+      where: { serverId: id },
+      select: instanceListSelect,
+      orderBy: [{ instanceName: "asc" }, { id: "asc" }],
+    }),
     db().event.findMany({
       where: { serverId: id, eventType: { in: ["connect", "disconnect"] } },
       select: eventSelect,
@@ -78,12 +85,22 @@ export async function getServer(id: number) {
   const byType = Object.values(AppType)
     .map((appType) => ({
       appType,
-      instances: instances.filter((row) => row.appType === appType).map((row) => ({ ...row, currentVersion: currentVersion(row) })),
+      instances: instances
+        .filter((row) => row.appType === appType)
+        .map((row) => ({ ...row, currentVersion: currentVersion(row) })),
     }))
     .filter((group) => group.instances.length > 0);
   const counts: InstanceCounts = {};
   for (const row of instances) counts[row.status] = (counts[row.status] ?? 0) + 1;
-  return { ...safe, hasAgentToken: !!agentToken, agentCoercions: coercionCounts(agentCoercions), instanceCounts: counts, instanceTotal: instances.length, byType, statusEvents };
+  return {
+    ...safe,
+    hasAgentToken: !!agentToken,
+    agentCoercions: coercionCounts(agentCoercions),
+    instanceCounts: counts,
+    instanceTotal: instances.length,
+    byType,
+    statusEvents,
+  };
 }
 
 export type ServerDetail = Awaited<ReturnType<typeof getServer>>;

@@ -67,7 +67,9 @@ export async function groupHistory(input: z.output<typeof groupHistoryInput>) {
     db().applicationGroup.findUnique({ where: { id: input.groupId }, select: { id: true } }),
     db().$queryRaw<{ id: number }[]>`SELECT h.id FROM application_version_history h WHERE ${ofGroup}
       ORDER BY h.changed_at DESC, h.id DESC LIMIT ${take} OFFSET ${skip}`,
-    db().$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM application_version_history h WHERE ${ofGroup}`,
+    db().$queryRaw<
+      { total: number }[]
+    >`SELECT count(*)::int AS total FROM application_version_history h WHERE ${ofGroup}`,
   ]);
   if (!found) throw notFound("Application group");
   const items = await db().applicationVersionHistory.findMany({

@@ -10,8 +10,19 @@ import type { ScenarioInput, Simulator } from "@/tools/fagent-sim";
 export const TEST_PLAYBOOK = path.resolve(import.meta.dirname, "../../../ansible/test-update.yml");
 export const testAgent = { timeoutMs: 2_000, maxResponseBytes: 1024 * 1024, tokenHeader: "X-Agent-Token" };
 
-const shop = (n: number) => ({ container_name: `shop_${n}`, image: "reg/shop:1.0", tag: "1.0", version: "1.0", status: "running" });
-const cart = (n: number) => ({ name: `cart_${n}`, version: "1.0", distr_path: "/opt/distr/cart-1.0.tar.gz", status: "active" });
+const shop = (n: number) => ({
+  container_name: `shop_${n}`,
+  image: "reg/shop:1.0",
+  tag: "1.0",
+  version: "1.0",
+  status: "running",
+});
+const cart = (n: number) => ({
+  name: `cart_${n}`,
+  version: "1.0",
+  distr_path: "/opt/distr/cart-1.0.tar.gz",
+  status: "active",
+});
 
 /** web-1, web-2: shop_1, shop_2 (docker) → group "shop" of 4; web-1..3: cart_1, cart_2 (service) → group "cart" of 6. */
 export const updateScenario: ScenarioInput = {
@@ -36,9 +47,15 @@ export async function loadFleet(sim: Simulator) {
   for (const a of sim.agents) await db().server.create({ data: { name: a.name, ip: a.ip, port: a.port } });
   await pollAll();
   await db().applicationGroup.updateMany({
-    data: { updatePlaybookPath: TEST_PLAYBOOK, batchGroupingStrategy: "fixed_size", batchSize: 2, artifactListUrl: "http://127.0.66.1:1/v2/shop/tags/list" },
+    data: {
+      updatePlaybookPath: TEST_PLAYBOOK,
+      batchGroupingStrategy: "fixed_size",
+      batchSize: 2,
+      artifactListUrl: "http://127.0.66.1:1/v2/shop/tags/list",
+    },
   });
-  const group = (name: string) => db().applicationGroup.findUniqueOrThrow({ where: { name }, include: { instances: { include: { server: true } } } });
+  const group = (name: string) =>
+    db().applicationGroup.findUniqueOrThrow({ where: { name }, include: { instances: { include: { server: true } } } });
   return { shop: await group("shop"), cart: await group("cart") };
 }
 
@@ -60,13 +77,21 @@ export class FakeHaproxy implements HaproxyPort {
   label = (haproxyServerId: number) => `be_app/${haproxyServerId}`;
 
   serversMappedToInstances: HaproxyPort["serversMappedToInstances"] = async (instanceIds) =>
-    instanceIds.map((id) => ({ haproxyServerId: 1000 + id, instanceId: id, label: this.label(1000 + id), status: this.state.get(1000 + id) ?? "UP" }));
+    instanceIds.map((id) => ({
+      haproxyServerId: 1000 + id,
+      instanceId: id,
+      label: this.label(1000 + id),
+      status: this.state.get(1000 + id) ?? "UP",
+    }));
 
   runServerCommand: HaproxyPort["runServerCommand"] = async ({ haproxyServerId, command, taskId }) => {
     this.commands.push({ server: haproxyServerId, command, taskId });
     const status = command === "drain" ? "DRAIN" : command === "maint" ? "MAINT" : "UP";
     this.state.set(haproxyServerId, status);
-    const drained = [...this.state].filter(([, s]) => s !== "UP").map(([id]) => id).sort();
+    const drained = [...this.state]
+      .filter(([, s]) => s !== "UP")
+      .map(([id]) => id)
+      .sort();
     if (drained.length) this.drainedSets.push(drained);
     return { ok: true, status, error: null };
   };
@@ -75,12 +100,17 @@ export class FakeHaproxy implements HaproxyPort {
 }
 
 /** Polls the task row until `check` holds (bounded), for tests that act in the middle of a run. */
-export async function waitForTask(id: string, check: (task: { status: string; progress: unknown }) => boolean, timeoutMs = 60_000) {
+export async function waitForTask(
+  id: string,
+  check: (task: { status: string; progress: unknown }) => boolean,
+  timeoutMs = 60_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const task = await db().task.findUniqueOrThrow({ where: { id }, select: { status: true, progress: true } });
     if (check(task)) return task;
-    if (Date.now() > deadline) throw new Error(`task ${id} did not reach the expected state: ${JSON.stringify(task).slice(0, 400)}`);
+    if (Date.now() > deadline)
+      throw new Error(`task ${id} did not reach the expected state: ${JSON.stringify(task).slice(0, 400)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -2,20 +2,36 @@
 // (`detail`), so a test can prove that selective polling read only the selected backends.
 import { json, type Reply } from "../faults";
 import type { AgentState } from "../fleet";
-import { HaproxyRefusal, isCommand, listBackends, listServers, runCommand, takeFault, type SimHaproxy } from "../haproxy";
+import {
+  HaproxyRefusal,
+  isCommand,
+  listBackends,
+  listServers,
+  runCommand,
+  takeFault,
+  type SimHaproxy,
+} from "../haproxy";
 import type { AgentRoute } from "./fagent";
 
 const BASE = String.raw`^\/api\/haproxy\/([^/]+)`;
 const decode = (match: RegExpExecArray, i: number) => decodeURIComponent(match[i]!);
 
 /** Runs `work` for the named instance, answering as FAgent does: success true, or false with the reason. */
-async function answer(agent: AgentState, instance: string, work: (h: SimHaproxy) => Promise<Record<string, unknown>>): Promise<Reply> {
+async function answer(
+  agent: AgentState,
+  instance: string,
+  work: (h: SimHaproxy) => Promise<Record<string, unknown>>,
+): Promise<Reply> {
   const h = agent.haproxy.get(instance);
-  if (!h) return json(200, { success: false, error: `HAProxy instance ${instance} is not configured on ${agent.name}` });
+  if (!h)
+    return json(200, { success: false, error: `HAProxy instance ${instance} is not configured on ${agent.name}` });
   const fault = takeFault(h);
-  if (fault?.fault === "http500") return json(500, { error: fault.message ?? "internal error: HAProxy module crashed" });
-  if (fault?.fault === "refuse") return json(200, { success: false, error: fault.message ?? "cannot connect to HAProxy socket" });
-  if (fault?.fault === "brokenJson") return { status: 200, body: Buffer.from('{"success": true, "servers": [{"name": ') };
+  if (fault?.fault === "http500")
+    return json(500, { error: fault.message ?? "internal error: HAProxy module crashed" });
+  if (fault?.fault === "refuse")
+    return json(200, { success: false, error: fault.message ?? "cannot connect to HAProxy socket" });
+  if (fault?.fault === "brokenJson")
+    return { status: 200, body: Buffer.from('{"success": true, "servers": [{"name": ') };
   try {
     return json(200, { success: true, ...(await work(h)) });
   } catch (error) {
@@ -37,7 +53,8 @@ export const haproxyRoutes: AgentRoute[] = [
     method: "GET",
     path: new RegExp(`${BASE}/backends/([^/]+)/servers$`),
     detail: (m) => `${decode(m, 1)}/${decode(m, 2)}`,
-    handle: ({ agent, match }) => answer(agent, decode(match, 1), async (h) => ({ servers: await listServers(h, decode(match, 2)) })),
+    handle: ({ agent, match }) =>
+      answer(agent, decode(match, 1), async (h) => ({ servers: await listServers(h, decode(match, 2)) })),
   },
   {
     name: "haproxy.command",

@@ -23,9 +23,9 @@ export default async function StatusMapPage({ searchParams }: { searchParams: Pr
       <PageHeader title="Administration" />
       <AdminTabs current="status-map" />
       <p className="mb-4 max-w-3xl text-sm text-slate-600">
-        How an agent&apos;s status becomes AC&apos;s. Your entries take precedence over the defaults; a status of several words
-        (&ldquo;Exited (1) 2 minutes ago&rdquo;) is looked up whole first, then by its first word. A change applies at the next
-        poll, without events or version history.
+        How an agent&apos;s status becomes AC&apos;s. Your entries take precedence over the defaults; a status of
+        several words (&ldquo;Exited (1) 2 minutes ago&rdquo;) is looked up whole first, then by its first word. A
+        change applies at the next poll, without events or version history.
       </p>
       <div className="grid gap-6 lg:grid-cols-[1fr_340px]">
         <div className="space-y-6">
@@ -75,7 +75,11 @@ export default async function StatusMapPage({ searchParams }: { searchParams: Pr
             </ul>
           </Card>
         </div>
-        <StatusMappingForm key={`${param(params, "appType")}:${param(params, "raw")}`} appType={param(params, "appType")} rawStatus={param(params, "raw")} />
+        <StatusMappingForm
+          key={`${param(params, "appType")}:${param(params, "raw")}`}
+          appType={param(params, "appType")}
+          rawStatus={param(params, "raw")}
+        />
       </div>
     </>
   );

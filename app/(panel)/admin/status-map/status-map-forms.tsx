@@ -72,7 +72,12 @@ export function DeleteMappingButton({ id, label }: { id: number; label: string }
   const error = formErrors(remove.error);
   return (
     <>
-      <Button variant="secondary" aria-label={`Delete ${label}`} disabled={remove.isPending} onClick={() => remove.mutate({ id })}>
+      <Button
+        variant="secondary"
+        aria-label={`Delete ${label}`}
+        disabled={remove.isPending}
+        onClick={() => remove.mutate({ id })}
+      >
         Delete
       </Button>
       {error ? <ErrorNote>{error.message}</ErrorNote> : null}

@@ -21,7 +21,10 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
   return (
     <>
       <PageHeader title="Administration">
-        <a className="text-sm text-sky-800 underline" href={includeRevoked ? "/admin/tokens" : "/admin/tokens?revoked=1"}>
+        <a
+          className="text-sm text-sky-800 underline"
+          href={includeRevoked ? "/admin/tokens" : "/admin/tokens?revoked=1"}
+        >
           {includeRevoked ? "Hide revoked tokens" : "Show revoked tokens"}
         </a>
       </PageHeader>
@@ -29,7 +32,9 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
       <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
         <div>
           {tokens.items.length === 0 ? (
-            <EmptyState title="No API tokens yet">Internal tools call AC&apos;s API with a token created here.</EmptyState>
+            <EmptyState title="No API tokens yet">
+              Internal tools call AC&apos;s API with a token created here.
+            </EmptyState>
           ) : (
             <DataTable label="API tokens">
               <thead className={theadClass}>
@@ -50,7 +55,9 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
                     <td className={`${tdClass} font-medium`}>{token.name}</td>
                     <td className={`${tdClass} font-mono text-xs`}>{token.prefix}…</td>
                     <td className={tdClass}>{token.role}</td>
-                    <td className={tdClass}><RelativeTime date={token.lastUsedAt} /></td>
+                    <td className={tdClass}>
+                      <RelativeTime date={token.lastUsedAt} />
+                    </td>
                     <td className={tdClass}>{token.expiresAt ? <RelativeTime date={token.expiresAt} /> : "never"}</td>
                     <td className={`${tdClass} text-right`}>
                       {token.revokedAt ? "revoked" : <RevokeTokenButton id={token.id} name={token.name} />}
@@ -60,7 +67,13 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
               </tbody>
             </DataTable>
           )}
-          <Pagination basePath="/admin/tokens" params={{ revoked: includeRevoked ? "1" : undefined }} page={tokens.page} pageCount={tokens.pageCount} total={tokens.total} />
+          <Pagination
+            basePath="/admin/tokens"
+            params={{ revoked: includeRevoked ? "1" : undefined }}
+            page={tokens.page}
+            pageCount={tokens.pageCount}
+            total={tokens.total}
+          />
         </div>
         <CreateTokenForm />
       </div>

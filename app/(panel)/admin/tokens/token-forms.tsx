@@ -43,7 +43,9 @@ export function CreateTokenForm() {
           <Input name="expiresInDays" type="number" min={1} max={3650} />
         </Field>
         {errors ? <ErrorNote>{errors.message}</ErrorNote> : null}
-        <Button type="submit" disabled={create.isPending}>Create token</Button>
+        <Button type="submit" disabled={create.isPending}>
+          Create token
+        </Button>
       </form>
       {create.data ? (
         <div className="mt-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm" role="status">

@@ -55,7 +55,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               </tbody>
             </DataTable>
           )}
-          <Pagination basePath="/admin/users" params={{ q: search }} page={users.page} pageCount={users.pageCount} total={users.total} />
+          <Pagination
+            basePath="/admin/users"
+            params={{ q: search }}
+            page={users.page}
+            pageCount={users.pageCount}
+            total={users.total}
+          />
         </div>
         <CreateUserForm />
       </div>

@@ -60,7 +60,13 @@ export function CreateUserForm() {
   );
 }
 
-export function UserRowActions({ user, self }: { user: { id: number; login: string; role: Role; disabled: boolean }; self: boolean }) {
+export function UserRowActions({
+  user,
+  self,
+}: {
+  user: { id: number; login: string; role: Role; disabled: boolean };
+  self: boolean;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const update = useMutation(trpc.users.update.mutationOptions({ onSuccess: () => router.refresh() }));
@@ -82,7 +88,11 @@ export function UserRowActions({ user, self }: { user: { id: number; login: stri
             <option key={role}>{role}</option>
           ))}
         </Select>
-        <Button variant="secondary" disabled={self || update.isPending} onClick={() => update.mutate({ id: user.id, disabled: !user.disabled })}>
+        <Button
+          variant="secondary"
+          disabled={self || update.isPending}
+          onClick={() => update.mutate({ id: user.id, disabled: !user.disabled })}
+        >
           {user.disabled ? "Enable" : "Disable"}
         </Button>
         <Button variant="secondary" onClick={() => setResetting((open) => !open)} aria-expanded={resetting}>
@@ -98,8 +108,17 @@ export function UserRowActions({ user, self }: { user: { id: number; login: stri
             reset.mutate({ id: user.id, password }, { onSuccess: () => setResetting(false) });
           }}
         >
-          <Input name="password" type="password" placeholder="New password" aria-label={`New password for ${user.login}`} autoComplete="new-password" required />
-          <Button type="submit" disabled={reset.isPending}>Save</Button>
+          <Input
+            name="password"
+            type="password"
+            placeholder="New password"
+            aria-label={`New password for ${user.login}`}
+            autoComplete="new-password"
+            required
+          />
+          <Button type="submit" disabled={reset.isPending}>
+            Save
+          </Button>
         </form>
       ) : null}
       {reset.isSuccess && !resetting ? <p className="text-xs text-emerald-700">Password changed.</p> : null}

@@ -6,7 +6,12 @@ import { SettingsForm } from "@/components/inventory/settings-form";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
 
-type Overrides = { id: number; customPlaybookPath: string | null; customArtifactUrl: string | null; customArtifactExtension: string | null };
+type Overrides = {
+  id: number;
+  customPlaybookPath: string | null;
+  customArtifactUrl: string | null;
+  customArtifactExtension: string | null;
+};
 
 export function InstanceSettingsForm({ instance }: { instance: Overrides }) {
   const trpc = useTRPC();
@@ -21,9 +26,25 @@ export function InstanceSettingsForm({ instance }: { instance: Overrides }) {
       pending={save.isPending}
       saved={save.isSuccess}
       fields={[
-        { name: "customPlaybookPath", label: "Playbook path", value: instance.customPlaybookPath, placeholder: "inherit", hint: "Absolute path of a .yml playbook inside a playbook directory (PLAYBOOK_DIRS); empty uses the group's." },
-        { name: "customArtifactUrl", label: "Artifact list URL", value: instance.customArtifactUrl, placeholder: "inherit" },
-        { name: "customArtifactExtension", label: "Artifact extension", value: instance.customArtifactExtension, placeholder: "inherit, e.g. jar" },
+        {
+          name: "customPlaybookPath",
+          label: "Playbook path",
+          value: instance.customPlaybookPath,
+          placeholder: "inherit",
+          hint: "Absolute path of a .yml playbook inside a playbook directory (PLAYBOOK_DIRS); empty uses the group's.",
+        },
+        {
+          name: "customArtifactUrl",
+          label: "Artifact list URL",
+          value: instance.customArtifactUrl,
+          placeholder: "inherit",
+        },
+        {
+          name: "customArtifactExtension",
+          label: "Artifact extension",
+          value: instance.customArtifactExtension,
+          placeholder: "inherit, e.g. jar",
+        },
       ]}
       onSubmit={(values) => save.mutate({ id: instance.id, ...values })}
     />

@@ -33,7 +33,11 @@ const fields: Field[] = [
   { label: "Container id", value: (i) => text(i.containerId), only: ["docker"] },
   { label: "Compose project", value: (i) => text(i.composeProjectDir), only: ["docker"] },
   { label: "Eureka URL", value: (i) => text(i.eurekaUrl), only: ["docker", "eureka"] },
-  { label: "Eureka registered", value: (i) => (i.eurekaRegistered === null ? null : i.eurekaRegistered ? "yes" : "no"), only: ["docker", "eureka"] },
+  {
+    label: "Eureka registered",
+    value: (i) => (i.eurekaRegistered === null ? null : i.eurekaRegistered ? "yes" : "no"),
+    only: ["docker", "eureka"],
+  },
   { label: "Reported version", value: (i) => text(i.version) },
   { label: "Path", value: (i) => text(i.path), only: ["site", "service"] },
   { label: "Log path", value: (i) => text(i.logPath), only: ["site", "service"] },
@@ -46,7 +50,13 @@ const fields: Field[] = [
   { label: "First seen", value: (i) => <RelativeTime date={i.createdAt} /> },
 ];
 
-export default async function InstancePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
+export default async function InstancePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const id = idParam((await params).id);
   const historyPage = pageParam(await searchParams);
   const caller = await api();
@@ -89,7 +99,10 @@ export default async function InstancePage({ params, searchParams }: { params: P
             </Link>
           </>
         ) : null}{" "}
-        · version <span className="font-mono font-medium text-slate-900" data-testid="instance-version">{instance.currentVersion ?? "—"}</span>
+        · version{" "}
+        <span className="font-mono font-medium text-slate-900" data-testid="instance-version">
+          {instance.currentVersion ?? "—"}
+        </span>
       </p>
 
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
@@ -126,7 +139,13 @@ export default async function InstancePage({ params, searchParams }: { params: P
         </h2>
         <VersionTimeline rows={history.items} showInstance={false} />
         {history.pageCount > 1 ? (
-          <Pagination basePath={`/applications/${id}`} params={{}} page={history.page} pageCount={history.pageCount} total={history.total} />
+          <Pagination
+            basePath={`/applications/${id}`}
+            params={{}}
+            page={history.page}
+            pageCount={history.pageCount}
+            total={history.total}
+          />
         ) : null}
       </section>
 

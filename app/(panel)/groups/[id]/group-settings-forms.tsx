@@ -45,9 +45,24 @@ export function GroupSettingsForm({ group }: { group: Group }) {
       saved={save.isSuccess}
       fields={[
         { name: "description", label: "Description", value: group.description },
-        { name: "updatePlaybookPath", label: "Update playbook path", value: group.updatePlaybookPath, placeholder: "inherit from the catalog" },
-        { name: "artifactListUrl", label: "Artifact list URL", value: group.artifactListUrl, placeholder: "inherit from the catalog" },
-        { name: "artifactExtension", label: "Artifact extension", value: group.artifactExtension, placeholder: "inherit, e.g. jar" },
+        {
+          name: "updatePlaybookPath",
+          label: "Update playbook path",
+          value: group.updatePlaybookPath,
+          placeholder: "inherit from the catalog",
+        },
+        {
+          name: "artifactListUrl",
+          label: "Artifact list URL",
+          value: group.artifactListUrl,
+          placeholder: "inherit from the catalog",
+        },
+        {
+          name: "artifactExtension",
+          label: "Artifact extension",
+          value: group.artifactExtension,
+          placeholder: "inherit, e.g. jar",
+        },
       ]}
       onSubmit={(values, data) => {
         const size = String(data.get("batchSize") ?? "").trim();
@@ -71,14 +86,29 @@ export function GroupSettingsForm({ group }: { group: Group }) {
       </Field>
       <div className="w-32">
         <Field label="Batch size" error={errors?.fields.batchSize}>
-          <Input name="batchSize" type="number" inputMode="numeric" min={1} max={1000} defaultValue={group.batchSize ?? ""} aria-invalid={!!errors?.fields.batchSize} />
+          <Input
+            name="batchSize"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={1000}
+            defaultValue={group.batchSize ?? ""}
+            aria-invalid={!!errors?.fields.batchSize}
+          />
         </Field>
       </div>
     </SettingsForm>
   );
 }
 
-type Catalog = { id: number; name: string; description: string | null; defaultPlaybookPath: string | null; defaultArtifactUrl: string | null; defaultArtifactExt: string | null };
+type Catalog = {
+  id: number;
+  name: string;
+  description: string | null;
+  defaultPlaybookPath: string | null;
+  defaultArtifactUrl: string | null;
+  defaultArtifactExt: string | null;
+};
 
 export function CatalogSettingsForm({ catalog }: { catalog: Catalog }) {
   const trpc = useTRPC();
@@ -94,9 +124,20 @@ export function CatalogSettingsForm({ catalog }: { catalog: Catalog }) {
       saved={save.isSuccess}
       fields={[
         { name: "description", label: "Description", value: catalog.description },
-        { name: "defaultPlaybookPath", label: "Default playbook path", value: catalog.defaultPlaybookPath, placeholder: "global default", hint: "Applies to every group of this catalog entry that sets none." },
+        {
+          name: "defaultPlaybookPath",
+          label: "Default playbook path",
+          value: catalog.defaultPlaybookPath,
+          placeholder: "global default",
+          hint: "Applies to every group of this catalog entry that sets none.",
+        },
         { name: "defaultArtifactUrl", label: "Default artifact URL", value: catalog.defaultArtifactUrl },
-        { name: "defaultArtifactExt", label: "Default artifact extension", value: catalog.defaultArtifactExt, placeholder: "e.g. jar" },
+        {
+          name: "defaultArtifactExt",
+          label: "Default artifact extension",
+          value: catalog.defaultArtifactExt,
+          placeholder: "e.g. jar",
+        },
       ]}
       onSubmit={(values) => save.mutate({ id: catalog.id, ...values })}
     />

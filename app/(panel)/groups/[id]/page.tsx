@@ -18,7 +18,13 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return { title: `Group ${(await params).id}` };
 }
 
-export default async function GroupPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
+export default async function GroupPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const id = idParam((await params).id);
   const historyPage = pageParam(await searchParams);
   const caller = await api();
@@ -72,20 +78,33 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
               </Link>
             </div>
             {group.instances.length === 0 ? (
-              <EmptyState title="No instances in this group">Instances join a group when polling finds them.</EmptyState>
+              <EmptyState title="No instances in this group">
+                Instances join a group when polling finds them.
+              </EmptyState>
             ) : (
               <GroupInstanceTable
                 label={`Instances of ${group.name}`}
                 commonVersion={group.commonVersion}
                 rows={group.instances.map((i) => ({
-                  id: i.id, serverId: i.server.id, serverName: i.server.name, instanceName: i.instanceName, status: i.status,
-                  version: i.currentVersion, drifted: i.drifted, hasOverrides: i.hasOverrides, lastSeen: i.lastSeen,
+                  id: i.id,
+                  serverId: i.server.id,
+                  serverName: i.server.name,
+                  instanceName: i.instanceName,
+                  status: i.status,
+                  version: i.currentVersion,
+                  drifted: i.drifted,
+                  hasOverrides: i.hasOverrides,
+                  lastSeen: i.lastSeen,
                 }))}
               />
             )}
             {group.truncated ? (
               <p className="mt-2 text-sm text-slate-600">
-                Showing the first {group.instances.length}; <Link className="underline" href={`/applications?groupId=${group.id}`}>see all in the applications list</Link>.
+                Showing the first {group.instances.length};{" "}
+                <Link className="underline" href={`/applications?groupId=${group.id}`}>
+                  see all in the applications list
+                </Link>
+                .
               </p>
             ) : null}
           </section>
@@ -96,7 +115,13 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
             </h2>
             <VersionTimeline rows={history.items} />
             {history.pageCount > 1 ? (
-              <Pagination basePath={`/groups/${id}`} params={{}} page={history.page} pageCount={history.pageCount} total={history.total} />
+              <Pagination
+                basePath={`/groups/${id}`}
+                params={{}}
+                page={history.page}
+                pageCount={history.pageCount}
+                total={history.total}
+              />
             ) : null}
           </section>
         </div>

@@ -26,8 +26,14 @@ export default async function HaproxyActionsPage({ searchParams }: { searchParam
   const caller = await api();
   const [actions, instances, actors] = await Promise.all([
     caller.haproxy.actions({
-      instanceId: filters.instance, haproxyServerId: filters.server, command: filters.command, result: filters.result,
-      actor: filters.actor, q: filters.q, page: pageParam(params), pageSize: 50,
+      instanceId: filters.instance,
+      haproxyServerId: filters.server,
+      command: filters.command,
+      result: filters.result,
+      actor: filters.actor,
+      q: filters.q,
+      page: pageParam(params),
+      pageSize: 50,
     }),
     caller.haproxy.instances({}),
     caller.haproxy.actionActors(),
@@ -36,19 +42,52 @@ export default async function HaproxyActionsPage({ searchParams }: { searchParam
 
   return (
     <>
-      <p className="mb-1 text-sm"><Link href="/haproxy" className="text-sky-800 hover:underline">← HAProxy</Link></p>
+      <p className="mb-1 text-sm">
+        <Link href="/haproxy" className="text-sky-800 hover:underline">
+          ← HAProxy
+        </Link>
+      </p>
       <PageHeader title="HAProxy actions">
         <AutoRefresh />
       </PageHeader>
-      <p className="-mt-3 mb-4 text-sm text-slate-600">Every drain, ready and maint attempt: by people, API tokens and update tasks, refused ones included.</p>
-      <FilterForm action="/haproxy/actions" label="Filter actions" keep={{ server: filters.server }} filtered={filtered}>
-        <SelectFilter label="Instance" name="instance" value={filters.instance} options={instances.map((i) => ({ value: i.id, label: `${i.name} (${i.server.name})` }))} className="w-40" />
-        <SelectFilter label="Command" name="command" value={filters.command} options={HAPROXY_COMMANDS} className="w-28" />
+      <p className="-mt-3 mb-4 text-sm text-slate-600">
+        Every drain, ready and maint attempt: by people, API tokens and update tasks, refused ones included.
+      </p>
+      <FilterForm
+        action="/haproxy/actions"
+        label="Filter actions"
+        keep={{ server: filters.server }}
+        filtered={filtered}
+      >
+        <SelectFilter
+          label="Instance"
+          name="instance"
+          value={filters.instance}
+          options={instances.map((i) => ({ value: i.id, label: `${i.name} (${i.server.name})` }))}
+          className="w-40"
+        />
+        <SelectFilter
+          label="Command"
+          name="command"
+          value={filters.command}
+          options={HAPROXY_COMMANDS}
+          className="w-28"
+        />
         <SelectFilter label="Result" name="result" value={filters.result} options={results} className="w-28" />
-        <SelectFilter label="Who" name="actor" value={filters.actor} options={actors} anyLabel="anyone" className="w-40" />
+        <SelectFilter
+          label="Who"
+          name="actor"
+          value={filters.actor}
+          options={actors}
+          anyLabel="anyone"
+          className="w-40"
+        />
         <TextFilter label="Target" name="q" value={filters.q} placeholder="lb1/backend/server" className="w-52" />
       </FilterForm>
-      <ActionTable actions={actions.items} empty={filtered ? "No action matches these filters" : "No HAProxy command has been sent yet"} />
+      <ActionTable
+        actions={actions.items}
+        empty={filtered ? "No action matches these filters" : "No HAProxy command has been sent yet"}
+      />
       <Pagination
         basePath="/haproxy/actions"
         params={{ ...filters, instance: filters.instance?.toString(), server: filters.server?.toString() }}

@@ -22,10 +22,16 @@ export default async function HaproxyInstancesPage({ searchParams }: { searchPar
 
   return (
     <>
-      <p className="mb-1 text-sm"><Link href="/haproxy" className="text-sky-800 hover:underline">← HAProxy</Link></p>
+      <p className="mb-1 text-sm">
+        <Link href="/haproxy" className="text-sky-800 hover:underline">
+          ← HAProxy
+        </Link>
+      </p>
       <PageHeader title="HAProxy instances">{admin ? <InstanceForm servers={servers} /> : null}</PageHeader>
       {instances.length === 0 ? (
-        <EmptyState title="No HAProxy instances registered">{admin ? "Register the first one: pick the server whose agent serves it." : "An admin registers them."}</EmptyState>
+        <EmptyState title="No HAProxy instances registered">
+          {admin ? "Register the first one: pick the server whose agent serves it." : "An admin registers them."}
+        </EmptyState>
       ) : (
         <DataTable label="HAProxy instances">
           <thead className={theadClass}>
@@ -36,28 +42,61 @@ export default async function HaproxyInstancesPage({ searchParams }: { searchPar
               <Th>Backends polled</Th>
               <Th>Last sync</Th>
               <Th>Breaker</Th>
-              {admin ? <Th><span className="sr-only">Manage</span></Th> : null}
+              {admin ? (
+                <Th>
+                  <span className="sr-only">Manage</span>
+                </Th>
+              ) : null}
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {instances.map((i) => (
               <tr key={i.id} data-testid="instance-row">
                 <td className={`${tdClass} font-medium`}>
-                  <Link href={`/haproxy?instance=${i.id}`} className="text-sky-800 hover:underline">{i.name}</Link>
+                  <Link href={`/haproxy?instance=${i.id}`} className="text-sky-800 hover:underline">
+                    {i.name}
+                  </Link>
                   {i.isActive ? null : <span className="ml-2 text-xs text-slate-500">inactive</span>}
                 </td>
-                <td className={tdClass}><Link href={`/servers/${i.server.id}`} className="hover:underline">{i.server.name}</Link></td>
-                <td className={`${tdClass} font-mono text-xs`}>{i.socketPath ?? "—"}</td>
-                <td className={`${tdClass} font-mono text-xs`}>{i.selection} <span className="font-sans text-slate-500">({i.backendCount})</span></td>
                 <td className={tdClass}>
-                  {i.lastSyncAt ? <><StatusBadge status={i.lastSyncSuccess ? "success" : "failed"} /> <RelativeTime date={i.lastSyncAt} /></> : <span className="text-slate-400">never</span>}
-                  {i.lastSyncError ? <span className="block max-w-sm break-words text-xs text-red-700">{i.lastSyncError}</span> : null}
+                  <Link href={`/servers/${i.server.id}`} className="hover:underline">
+                    {i.server.name}
+                  </Link>
                 </td>
-                <td className={tdClass}><BreakerBadge breaker={i.breaker} /></td>
+                <td className={`${tdClass} font-mono text-xs`}>{i.socketPath ?? "—"}</td>
+                <td className={`${tdClass} font-mono text-xs`}>
+                  {i.selection} <span className="font-sans text-slate-500">({i.backendCount})</span>
+                </td>
+                <td className={tdClass}>
+                  {i.lastSyncAt ? (
+                    <>
+                      <StatusBadge status={i.lastSyncSuccess ? "success" : "failed"} />{" "}
+                      <RelativeTime date={i.lastSyncAt} />
+                    </>
+                  ) : (
+                    <span className="text-slate-400">never</span>
+                  )}
+                  {i.lastSyncError ? (
+                    <span className="block max-w-sm break-words text-xs text-red-700">{i.lastSyncError}</span>
+                  ) : null}
+                </td>
+                <td className={tdClass}>
+                  <BreakerBadge breaker={i.breaker} />
+                </td>
                 {admin ? (
                   <td className={tdClass}>
                     <div className="flex gap-2">
-                      <InstanceForm servers={servers} instance={{ id: i.id, name: i.name, serverId: i.server.id, socketPath: i.socketPath, isActive: i.isActive, backendFilter: i.backendFilter }} />
+                      <InstanceForm
+                        servers={servers}
+                        instance={{
+                          id: i.id,
+                          name: i.name,
+                          serverId: i.server.id,
+                          socketPath: i.socketPath,
+                          isActive: i.isActive,
+                          backendFilter: i.backendFilter,
+                        }}
+                      />
                       <DeleteInstanceButton instance={{ id: i.id, name: i.name }} />
                     </div>
                   </td>

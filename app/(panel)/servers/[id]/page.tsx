@@ -30,8 +30,14 @@ function AppsTable({ group }: { group: ServerDetail["byType"][number] }) {
           <InstanceRow
             key={instance.id}
             instance={{
-              id: instance.id, instanceName: instance.instanceName, status: instance.status, version: instance.currentVersion, lastSeen: instance.lastSeen,
-              location: group.appType === "docker" ? instance.image : instance.path, ip: instance.ip, port: instance.port,
+              id: instance.id,
+              instanceName: instance.instanceName,
+              status: instance.status,
+              version: instance.currentVersion,
+              lastSeen: instance.lastSeen,
+              location: group.appType === "docker" ? instance.image : instance.path,
+              ip: instance.ip,
+              port: instance.port,
             }}
             columns={appColumns}
           />
@@ -75,7 +81,9 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
               <RelativeTime date={server.lastCheck} />
             </dd>
             <dt className="text-slate-500">Roles</dt>
-            <dd>{[server.isHaproxyNode && "HAProxy", server.isEurekaNode && "Eureka"].filter(Boolean).join(", ") || "—"}</dd>
+            <dd>
+              {[server.isHaproxyNode && "HAProxy", server.isEurekaNode && "Eureka"].filter(Boolean).join(", ") || "—"}
+            </dd>
             <dt className="text-slate-500">Instances</dt>
             <dd>
               <InstanceCounts counts={server.instanceCounts} total={server.instanceTotal} />
@@ -83,29 +91,55 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
             {server.agentCoercions.length ? (
               <>
                 <dt className="text-slate-500">Tolerated</dt>
-                <dd data-testid="agent-coercions" title="Values of the agent's last reply sent in a form AC converts (docs/agent-contract.md)">
-                  {server.agentCoercions.map(([field, count]) => `${field} as ${field === "version" ? "a number" : "a string"} in ${count} entr${count === 1 ? "y" : "ies"}`).join("; ")}
+                <dd
+                  data-testid="agent-coercions"
+                  title="Values of the agent's last reply sent in a form AC converts (docs/agent-contract.md)"
+                >
+                  {server.agentCoercions
+                    .map(
+                      ([field, count]) =>
+                        `${field} as ${field === "version" ? "a number" : "a string"} in ${count} entr${count === 1 ? "y" : "ies"}`,
+                    )
+                    .join("; ")}
                 </dd>
               </>
             ) : null}
           </dl>
           {server.lastError ? (
-            <div className="mt-3 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" data-testid="server-last-error">
+            <div
+              className="mt-3 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800"
+              data-testid="server-last-error"
+            >
               <p className="font-medium">Last error</p>
               <p className="break-words">{server.lastError}</p>
             </div>
           ) : null}
         </Card>
 
-        <Card title="Status timeline" actions={<Link className="text-sm text-sky-800 underline" href={`/events?serverId=${server.id}`}>All events</Link>}>
+        <Card
+          title="Status timeline"
+          actions={
+            <Link className="text-sm text-sky-800 underline" href={`/events?serverId=${server.id}`}>
+              All events
+            </Link>
+          }
+        >
           {server.statusEvents.length === 0 ? (
             <p className="text-sm text-slate-500">No connects or disconnects recorded yet.</p>
           ) : (
-            <ol className="space-y-2 border-l border-slate-200 pl-4 text-sm" aria-label="Status timeline" data-testid="status-timeline">
+            <ol
+              className="space-y-2 border-l border-slate-200 pl-4 text-sm"
+              aria-label="Status timeline"
+              data-testid="status-timeline"
+            >
               {server.statusEvents.map((event) => (
                 <li key={event.id} className="relative">
-                  <span aria-hidden="true" className={`absolute -left-[21px] top-1.5 h-2 w-2 rounded-full ${event.eventType === "connect" ? "bg-emerald-600" : "bg-red-600"}`} />
-                  <StatusBadge status={event.eventType === "connect" ? "online" : "offline"} /> <RelativeTime date={event.timestamp} />
+                  <span
+                    aria-hidden="true"
+                    className={`absolute -left-[21px] top-1.5 h-2 w-2 rounded-full ${event.eventType === "connect" ? "bg-emerald-600" : "bg-red-600"}`}
+                  />
+                  <StatusBadge status={event.eventType === "connect" ? "online" : "offline"} />{" "}
+                  <RelativeTime date={event.timestamp} />
                   <p className="text-xs text-slate-600">{event.description}</p>
                 </li>
               ))}
@@ -115,7 +149,17 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
 
         {admin ? (
           <div className="space-y-3">
-            <ServerForm server={{ id, name: server.name, ip: server.ip, port: server.port, isHaproxyNode: server.isHaproxyNode, isEurekaNode: server.isEurekaNode, hasAgentToken: server.hasAgentToken }} />
+            <ServerForm
+              server={{
+                id,
+                name: server.name,
+                ip: server.ip,
+                port: server.port,
+                isHaproxyNode: server.isHaproxyNode,
+                isEurekaNode: server.isEurekaNode,
+                hasAgentToken: server.hasAgentToken,
+              }}
+            />
             <DeleteServerButton server={{ id, name: server.name }} afterDelete="/servers" />
           </div>
         ) : null}
@@ -130,7 +174,10 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
         <div className="space-y-6">
           {server.byType.map((group) => (
             <section key={group.appType} aria-labelledby={`type-${group.appType}`}>
-              <h3 id={`type-${group.appType}`} className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-600">
+              <h3
+                id={`type-${group.appType}`}
+                className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-600"
+              >
                 {group.appType} <span className="font-normal text-slate-400">({group.instances.length})</span>
               </h3>
               <AppsTable group={group} />

@@ -23,15 +23,33 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
   return (
     <>
       <p className="mb-1 text-sm">
-        <Link href="/tasks" className="text-sky-800 hover:underline">← Tasks</Link>
+        <Link href="/tasks" className="text-sky-800 hover:underline">
+          ← Tasks
+        </Link>
       </p>
-      <PageHeader title={`Update ${group ? group.name : `${task.counts.instances} instance${task.counts.instances === 1 ? "" : "s"}`} to ${p.targetVersion}`} />
+      <PageHeader
+        title={`Update ${group ? group.name : `${task.counts.instances} instance${task.counts.instances === 1 ? "" : "s"}`} to ${p.targetVersion}`}
+      />
       <p className="-mt-3 mb-5 text-sm text-slate-600">
-        Task <span className="font-mono">{task.id}</span> · started by <span className="font-medium">{task.createdBy}</span> <RelativeTime date={task.createdAt} />
-        {group ? <> · group <Link className="text-sky-800 hover:underline" href={`/groups/${group.id}`}>{group.name}</Link></> : null}
-        {" · "}batches {p.strategy.replaceAll("_", " ")}{p.strategy === "fixed_size" ? ` of ${p.batchSize ?? 1}` : ""}
-        {" · "}HAProxy {p.orchestrateHaproxy ? `drained around batches, ${p.drainDelaySec} s drain delay` : "not touched (switched off)"}
-        {" · "}{p.waitAfterUpdateSec} s wait after update · agent confirm within {p.confirmTimeoutSec} s
+        Task <span className="font-mono">{task.id}</span> · started by{" "}
+        <span className="font-medium">{task.createdBy}</span> <RelativeTime date={task.createdAt} />
+        {group ? (
+          <>
+            {" "}
+            · group{" "}
+            <Link className="text-sky-800 hover:underline" href={`/groups/${group.id}`}>
+              {group.name}
+            </Link>
+          </>
+        ) : null}
+        {" · "}batches {p.strategy.replaceAll("_", " ")}
+        {p.strategy === "fixed_size" ? ` of ${p.batchSize ?? 1}` : ""}
+        {" · "}HAProxy{" "}
+        {p.orchestrateHaproxy
+          ? `drained around batches, ${p.drainDelaySec} s drain delay`
+          : "not touched (switched off)"}
+        {" · "}
+        {p.waitAfterUpdateSec} s wait after update · agent confirm within {p.confirmTimeoutSec} s
       </p>
       <TaskLive initial={task} canCancel={!!actor && can(actor.role, "task.cancel")} />
     </>

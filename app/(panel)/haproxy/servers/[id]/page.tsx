@@ -20,12 +20,20 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return { title: `HAProxy server ${(await params).id}` };
 }
 
-export default async function HaproxyServerPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
+export default async function HaproxyServerPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const id = idParam((await params).id);
   const caller = await api();
   const [server, history, actions, summary, actor] = await Promise.all([
     orNotFound(caller.haproxy.server({ haproxyServerId: id })),
-    orNotFound(caller.haproxy.statusHistory({ haproxyServerId: id, page: pageParam(await searchParams), pageSize: 25 })),
+    orNotFound(
+      caller.haproxy.statusHistory({ haproxyServerId: id, page: pageParam(await searchParams), pageSize: 25 }),
+    ),
     caller.haproxy.actions({ haproxyServerId: id, pageSize: 10 }),
     caller.haproxy.summary(),
     currentActor(),
@@ -38,7 +46,12 @@ export default async function HaproxyServerPage({ params, searchParams }: { para
   return (
     <>
       <p className="mb-1 text-sm">
-        <Link href={hrefWith("/haproxy", { instance: backend.instance.id, q: server.serverName })} className="text-sky-800 hover:underline">← HAProxy</Link>
+        <Link
+          href={hrefWith("/haproxy", { instance: backend.instance.id, q: server.serverName })}
+          className="text-sky-800 hover:underline"
+        >
+          ← HAProxy
+        </Link>
       </p>
       <PageHeader title={label}>
         <AutoRefresh />
@@ -47,17 +60,33 @@ export default async function HaproxyServerPage({ params, searchParams }: { para
         <Card title="State">
           <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-2 text-sm">
             <dt className="text-slate-500">Status</dt>
-            <dd data-testid="haproxy-status"><HaproxyStatus status={server.status} /> {server.lastStatusChange ? <span className="text-xs text-slate-500">since <RelativeTime date={server.lastStatusChange} /></span> : null}</dd>
+            <dd data-testid="haproxy-status">
+              <HaproxyStatus status={server.status} />{" "}
+              {server.lastStatusChange ? (
+                <span className="text-xs text-slate-500">
+                  since <RelativeTime date={server.lastStatusChange} />
+                </span>
+              ) : null}
+            </dd>
             <dt className="text-slate-500">Address</dt>
             <dd className="font-mono text-xs">{server.address ?? "—"}</dd>
             <dt className="text-slate-500">Weight</dt>
             <dd>{server.weight ?? "—"}</dd>
             <dt className="text-slate-500">Sessions</dt>
-            <dd>{server.currentSessions ?? "—"} / {server.maxSessions ?? "∞"}</dd>
+            <dd>
+              {server.currentSessions ?? "—"} / {server.maxSessions ?? "∞"}
+            </dd>
             <dt className="text-slate-500">Instance</dt>
-            <dd>{backend.instance.name} on <Link className="text-sky-800 hover:underline" href={`/servers/${backend.instance.server.id}`}>{backend.instance.server.name}</Link></dd>
+            <dd>
+              {backend.instance.name} on{" "}
+              <Link className="text-sky-800 hover:underline" href={`/servers/${backend.instance.server.id}`}>
+                {backend.instance.server.name}
+              </Link>
+            </dd>
             <dt className="text-slate-500">Application</dt>
-            <dd><Mapping server={server} /></dd>
+            <dd>
+              <Mapping server={server} />
+            </dd>
             {server.mappingNote ? (
               <>
                 <dt className="text-slate-500">Mapping note</dt>
@@ -65,20 +94,30 @@ export default async function HaproxyServerPage({ params, searchParams }: { para
               </>
             ) : null}
           </dl>
-          {gone ? <p className="mt-3 text-sm text-amber-800">Removed from HAProxy <RelativeTime date={gone} />; kept for its history.</p> : null}
+          {gone ? (
+            <p className="mt-3 text-sm text-amber-800">
+              Removed from HAProxy <RelativeTime date={gone} />; kept for its history.
+            </p>
+          ) : null}
         </Card>
         {!gone && (can(role, "haproxy.command") || can(role, "haproxy.map")) ? (
           <Card title="Actions">
             <div className="space-y-3">
-              {summary.enabled && can(role, "haproxy.command") ? <ServerActions serverId={server.id} label={label} status={server.status} /> : null}
-              {can(role, "haproxy.map") ? <MapDialog serverId={server.id} label={label} mapped={!!server.applicationInstance} /> : null}
+              {summary.enabled && can(role, "haproxy.command") ? (
+                <ServerActions serverId={server.id} label={label} status={server.status} />
+              ) : null}
+              {can(role, "haproxy.map") ? (
+                <MapDialog serverId={server.id} label={label} mapped={!!server.applicationInstance} />
+              ) : null}
             </div>
           </Card>
         ) : null}
       </div>
 
       <section className="mt-8" aria-labelledby="status-history">
-        <h2 id="status-history" className="mb-3 text-lg font-semibold text-slate-900">Status history</h2>
+        <h2 id="status-history" className="mb-3 text-lg font-semibold text-slate-900">
+          Status history
+        </h2>
         {history.items.length === 0 ? (
           <p className="text-sm text-slate-500">No status recorded yet.</p>
         ) : (
@@ -86,19 +125,39 @@ export default async function HaproxyServerPage({ params, searchParams }: { para
             {history.items.map((h) => (
               <li key={h.id} className="flex flex-wrap items-center gap-2">
                 <RelativeTime date={h.changedAt} />
-                {h.oldStatus ? <><HaproxyStatus status={h.oldStatus} /> →</> : <span className="text-xs text-slate-500">first seen</span>}
+                {h.oldStatus ? (
+                  <>
+                    <HaproxyStatus status={h.oldStatus} /> →
+                  </>
+                ) : (
+                  <span className="text-xs text-slate-500">first seen</span>
+                )}
                 <HaproxyStatus status={h.newStatus} />
               </li>
             ))}
           </ol>
         )}
-        {history.pageCount > 1 ? <Pagination basePath={`/haproxy/servers/${id}`} params={{}} page={history.page} pageCount={history.pageCount} total={history.total} /> : null}
+        {history.pageCount > 1 ? (
+          <Pagination
+            basePath={`/haproxy/servers/${id}`}
+            params={{}}
+            page={history.page}
+            pageCount={history.pageCount}
+            total={history.total}
+          />
+        ) : null}
       </section>
 
       <section className="mt-8" aria-labelledby="recent-actions">
         <div className="mb-3 flex items-baseline justify-between">
-          <h2 id="recent-actions" className="text-lg font-semibold text-slate-900">Recent actions</h2>
-          {actions.total > actions.items.length ? <Link className="text-sm text-sky-800 underline" href={`/haproxy/actions?server=${id}`}>All {actions.total}</Link> : null}
+          <h2 id="recent-actions" className="text-lg font-semibold text-slate-900">
+            Recent actions
+          </h2>
+          {actions.total > actions.items.length ? (
+            <Link className="text-sm text-sky-800 underline" href={`/haproxy/actions?server=${id}`}>
+              All {actions.total}
+            </Link>
+          ) : null}
         </div>
         <ActionTable actions={actions.items} empty="No command sent to this server yet" />
       </section>
