@@ -40,22 +40,26 @@ function fromJson(json: unknown): ParsedList {
 }
 
 function fromMavenMetadata(xml: string): ParsedList {
-  const block = /<versions>([\s\S]*?)<\/versions>/.exec(xml);
-  if (!block) throw new ArtifactListError("maven-metadata.xml without a <versioning><versions> list");
-  const versions = [...block[1]!.matchAll(/<version>\s*([^<]*?)\s*<\/version>/g)].map((m) => decodeXml(m[1]!));
+  // indexOf and bounded patterns: a lazy `[\s\S]*?` over an unclosed list backtracked for minutes on a
+  // few MB (the list server is not trusted, docs/update-tasks.md).
+  const start = xml.indexOf("<versions>");
+  const end = start < 0 ? -1 : xml.indexOf("</versions>", start);
+  if (end < 0) throw new ArtifactListError("maven-metadata.xml without a <versioning><versions> list");
+  const block = xml.slice(start + "<versions>".length, end);
+  const versions = [...block.matchAll(/<version>([^<]{0,1024})<\/version>/g)].map((m) => decodeXml(m[1]!.trim()));
   return { format: "maven-metadata", versions };
 }
 
 /** "jurws-1.4.2" → "1.4.2", "app_v2.0.0-rc1" → "v2.0.0-rc1": the part from the first "-digit" on. */
 export function versionFromFileName(base: string): string | null {
-  const match = /(?:^|[-_])(v?\d[\w.+-]*)$/i.exec(base);
+  const match = /(?:^|[-_])(v?\d[\w.+-]{0,255})$/i.exec(base);
   return match ? match[1]! : null;
 }
 
 function fromHtmlIndex(html: string, extension: string | null): ParsedList {
   const ext = extension ? (extension.startsWith(".") ? extension : `.${extension}`).toLowerCase() : null;
   const versions: string[] = [];
-  for (const match of html.matchAll(/<a\s[^>]*?href\s*=\s*["']([^"']+)["']/gi)) {
+  for (const match of html.matchAll(/<a\s[^>]{0,512}?href\s{0,16}=\s{0,16}["']([^"']{1,2048})["']/gi)) {
     const href = decodeXml(match[1]!);
     if (href.startsWith("?") || href.startsWith("#") || href.startsWith("../") || /^[a-z]+:\/\//i.test(href)) continue;
     const isDir = href.endsWith("/");

@@ -8,11 +8,14 @@ import { config } from "../config";
 
 export const REDACTED = "[redacted]";
 
+// Every quantifier is bounded: playbook output and agent strings reach these patterns, and an
+// unbounded `[\w.-]*` around the keywords backtracked for minutes on "-password" × 10,000
+// (the whole server waits while a regex runs). docs/security.md, "Playbooks".
 const RULES: [RegExp, string][] = [
   // scheme://user:password@host → scheme://user:[redacted]@host
-  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"'<>]*):[^\s/?#@"'<>]*@/gi, `$1:${REDACTED}@`],
+  [/\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/?#@"'<>]{0,256}):[^\s/?#@"'<>]{0,256}@/gi, `$1:${REDACTED}@`],
   // scheme://<long token>@host (a token as the user name, as in https://ghp_…@github.com)
-  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s:/?#@"'<>]{20,}@/gi, `$1${REDACTED}@`],
+  [/\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s:/?#@"'<>]{20,256}@/gi, `$1${REDACTED}@`],
   // AC API tokens: ac_ and 32 base64url characters (server/users/api-tokens.ts)
   [/(?<![A-Za-z0-9_])ac_(?=[A-Za-z0-9_-]*[A-Z0-9])[A-Za-z0-9_-]{32,}/g, `ac_${REDACTED}`],
   // Authorization: Bearer …, Basic …
@@ -20,7 +23,7 @@ const RULES: [RegExp, string][] = [
   // password=…, "api_key": "…", AUTH_SECRET=…, token: … (the value, up to a quote, space or separator);
   // a colon needs a space after it, as in YAML and JSON, so "token:deployer" (an actor's name) stays
   [
-    /\b([\w.-]*(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)[\w.-]*["']?[ \t]*(?:=[ \t]*|:[ \t]+))(?!\[redacted\])("[^"\n]*"|'[^'\n]*'|[^\s,;&"'}\]]+)/gi,
+    /\b([\w.-]{0,64}?(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)[\w.-]{0,64}["']?[ \t]{0,64}(?:=[ \t]{0,64}|:[ \t]{1,64}))(?!\[redacted\])("[^"\n]{0,4096}"|'[^'\n]{0,4096}'|[^\s,;&"'}\]]{1,4096})/gi,
     `$1${REDACTED}`,
   ],
 ];
