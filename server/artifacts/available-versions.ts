@@ -5,6 +5,7 @@ import { z } from "zod";
 import { config } from "../config";
 import { db } from "../db";
 import { notFound } from "../errors";
+import { redactUrlCredentials } from "../redact-url";
 import { fetchVersionList } from "./fetch-list";
 import type { ListFormat } from "./list-formats";
 import { errorMessage } from "../../lib/errors";
@@ -54,7 +55,8 @@ async function readAndStore(groupId: number, url: string, extension: string | nu
     });
     state.lastFailure.delete(failureKey(groupId, url));
   } catch (error) {
-    const reason = errorMessage(error);
+    // Viewers read this error: an artifact URL's credentials are starred (docs/security.md).
+    const reason = redactUrlCredentials(errorMessage(error));
     console.warn(`[ac] versions of group ${groupId}: ${reason}`);
     state.lastFailure.set(failureKey(groupId, url), Date.now());
     await db().applicationGroup.update({ where: { id: groupId }, data: { tagsCacheError: reason } });
@@ -101,7 +103,8 @@ export async function availableVersions(
   const current = cache && cache.url === url ? cache : null;
   return {
     groupId,
-    url,
+    // A viewer may read which list is used, never its credentials.
+    url: url && redactUrlCredentials(url),
     extension,
     format: current?.format ?? null,
     versions: current?.versions ?? [],

@@ -41,6 +41,15 @@ describe("available versions", () => {
     expect(stored.tagsCacheUpdatedAt).not.toBeNull();
   });
 
+  it("shows viewers the list URL and its errors with the credentials starred", async () => {
+    const withCredentials = fixtures.url.replace("http://", "http://deploy:s3cret-pw@");
+    const g = await group(`${withCredentials}/no-such-list.json`);
+    const result = await availableVersions(g.id);
+    expect(result.error).toMatch(/404/);
+    expect(JSON.stringify(result)).not.toContain("s3cret-pw");
+    expect(result.url).toContain("deploy:***@");
+  });
+
   it("follows a registry's paginated tags list", async () => {
     const g = await group(`${fixtures.url}/v2/shop/tags/list?n=2`);
     expect((await availableVersions(g.id)).versions).toEqual(newestFirst);
