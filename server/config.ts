@@ -4,7 +4,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { parseTrustedProxies } from "./http/client-address";
-import { redactUrlCredentials } from "./redact-url";
+import { redactUrlCredentials } from "./security/redact-url";
 
 const seconds = (def: number) => z.coerce.number().int().positive().default(def);
 const days = seconds;

@@ -2,7 +2,7 @@
 // database message, a path or a URL never reaches a browser or an unauthenticated caller
 // (docs/operations.md, "Errors and logs"). Operators find the details by grepping the log for the id.
 import { randomBytes } from "node:crypto";
-import { redactUrlCredentials } from "./redact-url";
+import { redactUrlCredentials } from "./security/redact-url";
 
 /** Logs `error` with where it happened and returns the id to show instead of its message. */
 export function logUnexpectedError(where: string, error: unknown): string {

@@ -1,7 +1,7 @@
 // `npm start`: AC on http://localhost:3000 (PORT), with an embedded PostgreSQL when no
 // DATABASE_URL is given, and then also a living simulated fleet for a first look.
 import { config } from "../server/config";
-import { redactUrlCredentials } from "../server/redact-url";
+import { redactUrlCredentials } from "../server/security/redact-url";
 import { launchAc } from "./launch";
 
 try {

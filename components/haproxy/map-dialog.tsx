@@ -7,7 +7,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
-import { Button, Input } from "@/components/ui/controls";
+import { Button, Input, DialogHeader } from "@/components/ui/controls";
 import { ErrorNote } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { rowButton } from "./row-button";
@@ -67,17 +67,9 @@ function MapPicker({ serverId, label, onClose }: { serverId: number; label: stri
       className="m-auto w-[min(40rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
     >
       <div className="space-y-3 p-5">
-        <div className="flex items-center justify-between">
-          <h2 className="text-base font-semibold text-slate-900">Map {label}</h2>
-          <button
-            type="button"
-            className="text-2xl leading-none text-slate-500"
-            aria-label="Close"
-            onClick={() => dialog.current?.close()}
-          >
-            ×
-          </button>
-        </div>
+        <DialogHeader titleClass="text-base" onClose={() => dialog.current?.close()}>
+          Map {label}
+        </DialogHeader>
         <p className="text-sm text-slate-600">A manual mapping wins over auto-mapping until it is removed.</p>
         <label className="block text-sm">
           <span className="mb-1 block font-medium text-slate-700">Find an instance by name</span>

@@ -7,7 +7,7 @@ import Link from "next/link";
 import { useRef, useState } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
-import { Button } from "@/components/ui/controls";
+import { Button, DialogHeader } from "@/components/ui/controls";
 import { ErrorNote } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
 import type { InstanceRow } from "./instances-table";
@@ -64,22 +64,12 @@ export function ServerHaproxyDialog({ serverName, instances }: { serverName: str
         className="m-auto w-[min(48rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
       >
         <div className="space-y-3 p-5">
-          <div className="flex items-center justify-between">
-            <h2 className="text-lg font-semibold text-slate-900">
-              {title}{" "}
-              <span className="text-sm font-normal text-slate-500">
-                ({instances.length} instance{instances.length === 1 ? "" : "s"})
-              </span>
-            </h2>
-            <button
-              type="button"
-              className="text-2xl leading-none text-slate-500"
-              aria-label="Close"
-              onClick={() => dialog.current?.close()}
-            >
-              ×
-            </button>
-          </div>
+          <DialogHeader onClose={() => dialog.current?.close()}>
+            {title}{" "}
+            <span className="text-sm font-normal text-slate-500">
+              ({instances.length} instance{instances.length === 1 ? "" : "s"})
+            </span>
+          </DialogHeader>
           {instances.length === 0 ? (
             <p className="text-sm text-slate-500">No HAProxy instance is registered on this server.</p>
           ) : null}

@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useId, useRef, useState } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
-import { Button, Field, Input, Select } from "@/components/ui/controls";
+import { Button, Field, Input, Select, DialogHeader } from "@/components/ui/controls";
 import { ErrorNote } from "@/components/ui/states";
 import type { BatchGroupingStrategy } from "@/server/generated/prisma/enums";
 import { PlanNotes, PlanView } from "./plan-view";
@@ -85,17 +85,7 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
             else preview.mutate(request);
           }}
         >
-          <div className="flex items-center justify-between">
-            <h2 className="text-lg font-semibold text-slate-900">{title}</h2>
-            <button
-              type="button"
-              className="text-2xl leading-none text-slate-500"
-              aria-label="Close"
-              onClick={() => dialog.current?.close()}
-            >
-              ×
-            </button>
-          </div>
+          <DialogHeader onClose={() => dialog.current?.close()}>{title}</DialogHeader>
           <div className="grid gap-3 sm:grid-cols-3">
             <Field label="Target version" error={errors?.fields.targetVersion}>
               <Input

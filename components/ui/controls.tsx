@@ -41,3 +41,23 @@ export function Field({ label, error, children }: { label: string; error?: strin
     </label>
   );
 }
+
+/** The title row of a dialog: its heading and the × that closes it (one markup for every dialog). */
+export function DialogHeader({
+  children,
+  onClose,
+  titleClass = "text-lg",
+}: {
+  children: React.ReactNode;
+  onClose: () => void;
+  titleClass?: string;
+}) {
+  return (
+    <div className="flex items-center justify-between">
+      <h2 className={`${titleClass} font-semibold text-slate-900`}>{children}</h2>
+      <button type="button" className="text-2xl leading-none text-slate-500" aria-label="Close" onClick={onClose}>
+        ×
+      </button>
+    </div>
+  );
+}

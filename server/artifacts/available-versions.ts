@@ -5,7 +5,7 @@ import { z } from "zod";
 import { config } from "../config";
 import { db } from "../db";
 import { notFound } from "../errors";
-import { redactUrlCredentials } from "../redact-url";
+import { redactUrlCredentials } from "../security/redact-url";
 import { fetchVersionList } from "./fetch-list";
 import type { ListFormat } from "./list-formats";
 import { errorMessage } from "../../lib/errors";

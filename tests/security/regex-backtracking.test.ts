@@ -4,7 +4,7 @@
 // timeout instead. docs/security.md, "Playbooks" and "Hostile agents and the artifact source".
 import { describe, expect, it } from "vitest";
 import { parseVersionList, versionFromFileName } from "@/server/artifacts/list-formats";
-import { redactUrlCredentials } from "@/server/redact-url";
+import { redactUrlCredentials } from "@/server/security/redact-url";
 import { redact } from "@/server/security/redact";
 
 const hostile = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { redactUrlCredentials } from "@/server/redact-url";
+import { redactUrlCredentials } from "@/server/security/redact-url";
 
 describe("redactUrlCredentials", () => {
   it("stars the password of every URL in a text and keeps user, host and path", () => {

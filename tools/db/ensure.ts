@@ -3,7 +3,7 @@
 import path from "node:path";
 import pg from "pg";
 import { config } from "../../server/config";
-import { redactUrlCredentials } from "../../server/redact-url";
+import { redactUrlCredentials } from "../../server/security/redact-url";
 import { startEmbeddedPostgres } from "./embedded";
 import { applyMigrations } from "./apply-migrations";
 

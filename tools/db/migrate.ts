@@ -1,7 +1,7 @@
 // `npm run db:migrate`: brings up AC's database the way `npm start` does (DATABASE_URL, or the
 // embedded PostgreSQL in .data/postgres), applies the pending migrations, and stops again.
 import { ensureDatabase } from "./ensure";
-import { redactUrlCredentials } from "../../server/redact-url";
+import { redactUrlCredentials } from "../../server/security/redact-url";
 
 try {
   const database = await ensureDatabase();

@@ -2,7 +2,7 @@
 // file that needs only the release's own node_modules (pg). A release has no embedded PostgreSQL
 // (docs/operations.md "Install a release"): DATABASE_URL is required.
 import path from "node:path";
-import { redactUrlCredentials as redact } from "../../server/redact-url";
+import { redactUrlCredentials as redact } from "../../server/security/redact-url";
 import { ensureDatabase } from "../db/ensure";
 
 if (!process.env.DATABASE_URL?.trim()) {
