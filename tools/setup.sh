@@ -5,7 +5,7 @@
 #     platforms' optional packages, which `npm ci` then refuses as "missing from lock file");
 #   - the Prisma client (generated into server/generated, git-ignored);
 #   - Debian packages: haproxy and ansible-core (used by AC at run time) and, with --tests,
-#     chromium for the browser tests; with --tests or --release, what builds and checks the
+#     chromium for the browser tests, slapd + ldap-utils and prometheus for the SSO and metrics tests; with --tests or --release, what builds and checks the
 #     release artifacts (podman, buildah, runc, debootstrap, systemd for systemd-analyze).
 #     Installed with apt-get when missing and we are root.
 set -euo pipefail
@@ -27,7 +27,13 @@ npm run --silent prisma:generate >/dev/null
 missing=()
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v ansible-playbook >/dev/null 2>&1 || missing+=(ansible-core)
-if [ "$want_tests" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
+if [ "$want_tests" = 1 ]; then
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # Real servers the tests start themselves: OpenLDAP (SSO) and Prometheus (the metrics scrape).
+  [ -x /usr/sbin/slapd ] || missing+=(slapd)
+  command -v ldapadd >/dev/null 2>&1 || missing+=(ldap-utils)
+  command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+fi
 if [ "$want_release" = 1 ]; then
   for tool in podman buildah runc debootstrap; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
   command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
