@@ -7,6 +7,7 @@ import path from "node:path";
 import { freePort } from "./db/embedded";
 import { e2eUsers } from "../tests/e2e/users";
 import { startArtifactFixtures } from "./artifact-fixtures";
+import { demoUpdateEnv } from "./demo-fleet";
 import { launchAc } from "./launch";
 
 export const E2E_SIM_CONTROL_PORT = 3199;
@@ -32,9 +33,9 @@ await launchAc({
     POLLING_INTERVAL: "5",
     AC_ADMIN_USER: "",
     AC_ADMIN_PASSWORD: "",
-    // ansible/test-update.yml "installs" through the simulator's control API; short waits.
-    AC_SIM_CONTROL_URL: `http://127.0.0.1:${E2E_SIM_CONTROL_PORT}`,
-    PLAYBOOK_ENV: "AC_SIM_CONTROL_URL",
+    // As in `npm start`'s demo: ansible/simulator-update.yml, the default playbook, "installs"
+    // through the simulator's control API (tests/e2e/demo-update.spec.ts); short waits.
+    ...demoUpdateEnv(`http://127.0.0.1:${E2E_SIM_CONTROL_PORT}`),
     TASK_DRAIN_DELAY: "1",
     TASK_WAIT_AFTER_UPDATE: "1",
   },

@@ -7,13 +7,22 @@ import fs from "node:fs";
 import path from "node:path";
 import { reloadConfig } from "../server/config";
 import { ensureDatabase, type EnsuredDatabase } from "./db/ensure";
+import { resumeRecordedVersions } from "./demo-fleet";
 import { generateFleet, startSimulator, type Simulator } from "./fagent-sim";
 
 export type LaunchOptions = {
   port: number;
   /** Embedded database folder (default .data/postgres) and port. */
   embedded?: { dataDir?: string; port?: number };
-  fleet?: { servers: number; appsPerServer: number; port: number; controlPort: number; churnEverySec?: number } | null;
+  fleet?: {
+    servers: number;
+    appsPerServer: number;
+    port: number;
+    controlPort: number;
+    churnEverySec?: number;
+    /** The demo: versions as in a real fleet, changed only by updates, resumed after a restart (tools/demo-fleet.ts). */
+    demo?: boolean;
+  } | null;
   /** Extra environment for the Next.js server (e.g. a short POLLING_INTERVAL in tests). */
   env?: Record<string, string>;
   /** Runs against the database before the web server starts (e2e users, say). */
@@ -70,12 +79,19 @@ export async function launchAc(options: LaunchOptions): Promise<{ stop(): Promis
   };
   try {
     if (options.fleet) {
-      const { servers, appsPerServer, port, controlPort, churnEverySec } = options.fleet;
-      simulator = await startSimulator({
-        scenario: generateFleet({ servers, appsPerServer, seed: 7, port }),
-        controlPort,
-        churnEverySec,
+      const { servers, appsPerServer, port, controlPort, churnEverySec, demo } = options.fleet;
+      const scenario = generateFleet({
+        servers,
+        appsPerServer,
+        seed: 7,
+        port,
+        versions: demo ? "per-group" : undefined,
       });
+      if (demo) {
+        const moved = await resumeRecordedVersions(scenario);
+        if (moved) log(`simulated fleet: ${moved} apps resume the version AC last recorded`);
+      }
+      simulator = await startSimulator({ scenario, controlPort, churnEverySec, churnVersions: !demo });
       log(`simulated fleet: ${servers} agents × ${appsPerServer} apps, control API ${simulator.controlUrl}`);
       await registerFleet(simulator);
     }

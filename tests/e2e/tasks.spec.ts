@@ -1,6 +1,6 @@
 // An operator updates a whole group from the browser and watches the task complete: the group
 // page lists the available versions, the dialog previews the plan, the task page shows steps,
-// progress and the playbook's log live. ansible/test-update.yml "installs" through the simulator.
+// progress and the playbook's log live. ansible/simulator-update.yml "installs" through the simulator.
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { storageState } from "./users";
@@ -43,7 +43,7 @@ test.describe("update tasks, as an operator", () => {
       data: {
         json: {
           id: group.id,
-          updatePlaybookPath: path.resolve("ansible/test-update.yml"),
+          updatePlaybookPath: path.resolve("ansible/simulator-update.yml"),
           artifactListUrl: `${ARTIFACTS}/json/${encodeURIComponent(group.name)}.json`,
           batchGroupingStrategy: "fixed_size",
           batchSize: 2,
@@ -69,7 +69,7 @@ test.describe("update tasks, as an operator", () => {
     await dialog.getByRole("button", { name: "Preview plan" }).click();
     const plan = dialog.getByRole("table", { name: "Update plan" });
     await expect(plan.getByTestId("plan-batch")).toHaveCount(Math.ceil(group.instances / 2));
-    await expect(plan).toContainText("ansible/test-update.yml");
+    await expect(plan).toContainText("ansible/simulator-update.yml");
     await expect(plan).toContainText("from group");
     await dialog.getByRole("button", { name: "Start update" }).click();
 

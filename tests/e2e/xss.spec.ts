@@ -154,7 +154,7 @@ test.describe("hostile text from agents and users", () => {
       "groups.updateSettings",
       {
         id: siteGroup.id,
-        updatePlaybookPath: path.resolve("ansible/test-update.yml"),
+        updatePlaybookPath: path.resolve("ansible/simulator-update.yml"),
         artifactListUrl: `${ARTIFACTS}/json/${encodeURIComponent(siteGroup.name)}.json`,
       },
       true,

@@ -9,7 +9,7 @@ import { expect, it } from "vitest";
 
 const run = promisify(execFile);
 
-it.each(["update-app.example.yml", "test-update.yml"])(
+it.each(["update-app.example.yml", "simulator-update.yml"])(
   "ansible/%s passes ansible-playbook --syntax-check",
   async (file) => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "ac-syntax-"));

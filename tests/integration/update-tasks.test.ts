@@ -1,4 +1,4 @@
-// Update tasks end to end with the real ansible-playbook (ansible/test-update.yml, connection
+// Update tasks end to end with the real ansible-playbook (ansible/simulator-update.yml, connection
 // local, "installs" by telling the simulator) against simulated agents on 127.0.66.x and a real
 // PostgreSQL. HAProxy is a recording fake here; update-tasks-haproxy.test.ts uses a real one.
 import fs from "node:fs/promises";

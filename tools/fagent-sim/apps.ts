@@ -42,8 +42,15 @@ export function freshName(r: Rng, taken: Set<string>): { name: string; slug: str
   for (let n = 1; ; n++) if (!taken.has(`${base}_${n}`)) return { name: `${base}_${n}`, slug };
 }
 
-export function makeApp(kind: AppKind, r: Rng, at: { name: string; slug: string; agentIp: string }): WireApp {
-  const version = `${r.int(1, 3)}.${r.int(0, 12)}.${r.int(0, 20)}`;
+export const randomVersion = (r: Rng) => `${r.int(1, 3)}.${r.int(0, 12)}.${r.int(0, 20)}`;
+
+/** `version`: the app's version; a random one when omitted. */
+export function makeApp(
+  kind: AppKind,
+  r: Rng,
+  at: { name: string; slug: string; agentIp: string; version?: string },
+): WireApp {
+  const version = at.version ?? randomVersion(r);
   const runtime = {
     version,
     port: r.int(8000, 8999),
@@ -77,13 +84,23 @@ export function makeApp(kind: AppKind, r: Rng, at: { name: string; slug: string;
   };
 }
 
+/** `version` one patch further (`step` = -1: one back, not below .0). */
+export function nextPatch(version: string, step = 1): string {
+  const parts = version.split(".");
+  const last = Number(parts.at(-1));
+  if (parts.length > 1 && Number.isInteger(last)) return [...parts.slice(0, -1), Math.max(0, last + step)].join(".");
+  return step > 0 ? `${version || "0"}.1` : version;
+}
+
 /** Next patch version; the image tag and the distribution path follow it, as after a real update. */
 export function bumpVersion(kind: AppKind, app: WireApp): void {
   const old = typeof app.version === "string" ? app.version : "";
-  const parts = old.split(".");
-  const last = Number(parts.at(-1));
-  const next =
-    parts.length > 1 && Number.isInteger(last) ? [...parts.slice(0, -1), last + 1].join(".") : `${old || "0"}.1`;
+  setVersion(kind, app, nextPatch(old));
+}
+
+/** Installs `next`: the version, and the tag, image and distribution path that name it. */
+export function setVersion(kind: AppKind, app: WireApp, next: string): void {
+  const old = typeof app.version === "string" ? app.version : "";
   app.version = next;
   if (kind === "docker") {
     app.tag = next;

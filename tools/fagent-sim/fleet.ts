@@ -138,12 +138,12 @@ export class Fleet {
     return { changed: changed.length, statusChanged: statusChanged.length, removed: removed.length, added };
   }
 
-  /** A few apps change version or status: what keeps a demo fleet alive. */
-  tick(r: Rng, apps: number): void {
+  /** A few apps change status (and, with `versions`, version): what keeps a demo fleet alive. */
+  tick(r: Rng, apps: number, versions = true): void {
     const all = [...this.allApps()];
     for (let i = 0; i < Math.min(apps, all.length); i++) {
       const { agent, kind, app } = r.pick(all);
-      this.touch(agent, () => (r.chance(0.5) ? bumpVersion(kind, app) : changeStatus(kind, app, r)));
+      this.touch(agent, () => (versions && r.chance(0.5) ? bumpVersion(kind, app) : changeStatus(kind, app, r)));
     }
   }
 

@@ -15,6 +15,8 @@ export type SimulatorOptions = {
   /** Every this many seconds, `churnApps` random apps change version or status. */
   churnEverySec?: number;
   churnApps?: number;
+  /** false: the churn changes statuses only, versions change by updates (the demo). */
+  churnVersions?: boolean;
   seed?: number;
 };
 
@@ -42,7 +44,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const http = options.controlPort === undefined ? null : await serveControl(control, options.controlPort);
   const r = rng(options.seed ?? 1);
   const timer = options.churnEverySec
-    ? setInterval(() => fleet.tick(r, options.churnApps ?? 3), options.churnEverySec * 1000)
+    ? setInterval(() => fleet.tick(r, options.churnApps ?? 3, options.churnVersions), options.churnEverySec * 1000)
     : null;
   return {
     control,

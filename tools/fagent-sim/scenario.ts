@@ -3,9 +3,10 @@
 // each must satisfy the contract, so a scenario cannot serve a bad entry by accident.
 import { z } from "zod";
 import { APP_KINDS, appSchemas, describeIssues, type AppKind, type WireApp } from "../../server/agent/contract";
-import { freshName, makeApp } from "./apps";
+import { parseInstanceName } from "../../server/inventory/grouping";
+import { freshName, makeApp, nextPatch } from "./apps";
 import { haproxySpecSchema } from "./haproxy";
-import { rng } from "./random";
+import { rng, type Rng } from "./random";
 
 const LOOPBACK = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 export const isLoopback = (ip: string) => LOOPBACK.test(ip) && ip.split(".").every((o) => Number(o) <= 255);
@@ -85,11 +86,29 @@ export type FleetOptions = {
   port?: number;
   /** Same token on every agent, to exercise the token header. */
   token?: string;
+  /**
+   * "per-instance" (default): every app a random version. "per-group": as in a real fleet, most
+   * instances of a group (same kind and base name) run the group's version and a few run one or
+   * two patches behind (the demo, docs/getting-started.md).
+   */
+  versions?: "per-instance" | "per-group";
 };
+
+/** The group's version for most of its instances, a patch or two behind for about one in five. */
+function groupVersionPicker(r: Rng) {
+  const current = new Map<string, string>();
+  return (kind: AppKind, name: string) => {
+    const key = `${kind}/${parseInstanceName(name).groupName}`;
+    if (!current.has(key)) current.set(key, `${r.int(1, 3)}.${r.int(0, 12)}.${r.int(2, 20)}`);
+    const version = current.get(key)!;
+    return r.chance(0.2) ? nextPatch(version, -r.int(1, 2)) : version;
+  };
+}
 
 /** A deterministic fleet: the same options give the same agents and apps. */
 export function generateFleet(o: FleetOptions): Scenario {
   const r = rng(o.seed ?? 1);
+  const groupVersion = o.versions === "per-group" ? groupVersionPicker(rng((o.seed ?? 1) + 1)) : null;
   const base = scenarioSchema.parse({ mode: o.mode, baseAddress: o.baseAddress, port: o.port, agents: [] });
   base.agents = Array.from({ length: o.servers }, (_, i) => {
     const name = `srv-${String(i + 1).padStart(4, "0")}`;
@@ -100,7 +119,8 @@ export function generateFleet(o: FleetOptions): Scenario {
       const kind: AppKind = r.chance(0.6) ? "docker" : r.pick(APP_KINDS.slice(1));
       const fresh = freshName(r, taken[kind]);
       taken[kind].add(fresh.name);
-      (apps[kind] as WireApp[]).push(makeApp(kind, r, { ...fresh, agentIp }));
+      const version = groupVersion?.(kind, fresh.name);
+      (apps[kind] as WireApp[]).push(makeApp(kind, r, { ...fresh, agentIp, version }));
     }
     return { name, token: o.token ?? null, apps, haproxy: [] };
   });

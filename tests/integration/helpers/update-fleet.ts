@@ -1,5 +1,5 @@
 // A small fleet for the update-task tests: simulated agents on 127.0.66.x, polled into the
-// database, groups pointed at the test playbook (ansible/test-update.yml), and a fake HAProxy
+// database, groups pointed at the test playbook (ansible/simulator-update.yml), and a fake HAProxy
 // that records what was drained when (the real-HAProxy test uses the real module instead).
 import path from "node:path";
 import { db } from "@/server/db";
@@ -7,7 +7,7 @@ import { pollServer, pollTargetSelect } from "@/server/inventory/poll-server";
 import type { HaproxyPort } from "@/server/tasks/deps";
 import type { ScenarioInput, Simulator } from "@/tools/fagent-sim";
 
-export const TEST_PLAYBOOK = path.resolve(import.meta.dirname, "../../../ansible/test-update.yml");
+export const TEST_PLAYBOOK = path.resolve(import.meta.dirname, "../../../ansible/simulator-update.yml");
 export const testAgent = { timeoutMs: 2_000, maxResponseBytes: 1024 * 1024, tokenHeader: "X-Agent-Token" };
 
 const shop = (n: number) => ({
