@@ -12,13 +12,13 @@ import { resumeRecordedVersions } from "@/tools/demo-fleet";
 const fleetOptions = { servers: 12, appsPerServer: 8, seed: 7, mode: "address", baseAddress: "127.0.93.2", port: 0 };
 const demoScenario = () => generateFleet({ ...fleetOptions, mode: "address", versions: "per-group" }) as Scenario;
 
-/** Versions of each group (kind + base name) across the fleet. */
+/** Versions of each group (base name, whatever the app kind) across the fleet. */
 function versionsByGroup(scenario: Scenario) {
   const groups = new Map<string, string[]>();
   for (const agent of scenario.agents)
     for (const kind of Object.keys(agent.apps) as AppKind[])
       for (const app of agent.apps[kind] as WireApp[]) {
-        const key = `${kind}/${parseInstanceName(String(app[nameField[kind]])).groupName}`;
+        const key = parseInstanceName(String(app[nameField[kind]])).groupName;
         groups.set(key, [...(groups.get(key) ?? []), String(app.version)]);
       }
   return [...groups.values()].filter((versions) => versions.length >= 4);

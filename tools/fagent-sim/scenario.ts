@@ -88,7 +88,7 @@ export type FleetOptions = {
   token?: string;
   /**
    * "per-instance" (default): every app a random version. "per-group": as in a real fleet, most
-   * instances of a group (same kind and base name) run the group's version and a few run one or
+   * instances of a group (same base name, docs/inventory.md) run the group's version and a few run one or
    * two patches behind (the demo, docs/getting-started.md).
    */
   versions?: "per-instance" | "per-group";
@@ -97,8 +97,8 @@ export type FleetOptions = {
 /** The group's version for most of its instances, a patch or two behind for about one in five. */
 function groupVersionPicker(r: Rng) {
   const current = new Map<string, string>();
-  return (kind: AppKind, name: string) => {
-    const key = `${kind}/${parseInstanceName(name).groupName}`;
+  return (name: string) => {
+    const key = parseInstanceName(name).groupName;
     if (!current.has(key)) current.set(key, `${r.int(1, 3)}.${r.int(0, 12)}.${r.int(2, 20)}`);
     const version = current.get(key)!;
     return r.chance(0.2) ? nextPatch(version, -r.int(1, 2)) : version;
@@ -119,7 +119,7 @@ export function generateFleet(o: FleetOptions): Scenario {
       const kind: AppKind = r.chance(0.6) ? "docker" : r.pick(APP_KINDS.slice(1));
       const fresh = freshName(r, taken[kind]);
       taken[kind].add(fresh.name);
-      const version = groupVersion?.(kind, fresh.name);
+      const version = groupVersion?.(fresh.name);
       (apps[kind] as WireApp[]).push(makeApp(kind, r, { ...fresh, agentIp, version }));
     }
     return { name, token: o.token ?? null, apps, haproxy: [] };
