@@ -3,6 +3,7 @@
 // names the variable and what it accepts. Each is described in .env.example.
 import path from "node:path";
 import { z } from "zod";
+import "../lib/zod-messages";
 import { parseTrustedProxies } from "./http/client-address";
 import { redactUrlCredentials } from "./security/redact-url";
 

@@ -11,6 +11,7 @@ export type GroupInstanceRow = {
   serverId: number;
   serverName: string;
   instanceName: string;
+  appType: string;
   status: string;
   version: string | null;
   drifted: boolean;
@@ -19,6 +20,9 @@ export type GroupInstanceRow = {
 };
 
 const columns: InstanceColumn[] = ["server", "instance", "status", "version", "lastSeen"];
+// A group spans app types (jurws_1 as a container on one server, a service on another): then the
+// same name means different things, and a Type column tells them apart.
+const withType: InstanceColumn[] = ["server", "instance", "type", "status", "version", "lastSeen"];
 
 export function GroupInstanceTable({
   label,
@@ -29,16 +33,17 @@ export function GroupInstanceTable({
   rows: GroupInstanceRow[];
   commonVersion: string | null;
 }) {
+  const shown = new Set(rows.map((row) => row.appType)).size > 1 ? withType : columns;
   return (
     <DataTable label={label}>
-      <InstanceHead columns={columns} />
+      <InstanceHead columns={shown} />
       <tbody className="divide-y divide-slate-100">
         {rows.map(({ serverId, serverName, ...row }) => (
           // Plain links: 1,000 next/link components would each prefetch once scrolled into view.
           <InstanceRow
             key={row.id}
             instance={{ ...row, server: { id: serverId, name: serverName } }}
-            columns={columns}
+            columns={shown}
             commonVersion={commonVersion}
             plainLinks
           />

@@ -18,7 +18,7 @@ export async function GroupUpdates({ groupId }: { groupId: number }) {
     caller.tasks.list({ groupId, pageSize: 5 }),
   ]);
   return (
-    <section className="mt-8 space-y-3" aria-labelledby="updates-heading" data-testid="group-updates">
+    <section className="space-y-3" aria-labelledby="updates-heading" data-testid="group-updates">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 id="updates-heading" className="text-lg font-semibold text-slate-900">
           Updates

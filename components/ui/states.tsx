@@ -1,4 +1,5 @@
 // Empty and error states share one look across pages.
+import Link from "next/link";
 import type { ReactNode } from "react";
 
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
@@ -37,6 +38,22 @@ export function PageHeader({ title, children }: { title: string; children?: Reac
     <div className="mb-5 flex flex-wrap items-center justify-between gap-3">
       <h1 className="text-xl font-semibold text-slate-900">{title}</h1>
       {children ? <div className="flex flex-wrap items-center gap-2">{children}</div> : null}
+    </div>
+  );
+}
+
+/** What a page says to a logged-in user whose role may not see it (instead of a silent redirect). */
+export function NotAllowed({ needs, role }: { needs: string; role: string }) {
+  return (
+    <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 px-6 py-8 text-center">
+      <p className="font-medium text-amber-900">This page is for the {needs} role</p>
+      <p className="mt-1 text-sm text-amber-800">
+        You are signed in as {role}. Ask an admin if you need it; the{" "}
+        <Link className="underline" href="/">
+          dashboard
+        </Link>{" "}
+        is open to you.
+      </p>
     </div>
   );
 }

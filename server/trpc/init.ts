@@ -4,6 +4,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
+import "../../lib/zod-messages";
 import type { Actor } from "../auth/actor";
 import { can, permissions, type Action } from "../auth/roles";
 import { logUnexpectedError, unexpectedErrorMessage } from "../error-report";

@@ -43,8 +43,11 @@ test.describe("as a viewer", () => {
   test("the admin pages are out of reach and the API refuses admin calls", async ({ page }) => {
     await page.goto("/");
     await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
+    // A notice, not a silent redirect: the user learns why.
     await page.goto("/admin/users");
-    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByRole("alert")).toContainText("This page is for the admin role");
+    await expect(page.getByRole("alert")).toContainText("You are signed in as viewer");
+    await expect(page.getByRole("table")).toHaveCount(0);
     const response = await page.request.get(
       "/api/trpc/users.list?input=" + encodeURIComponent(JSON.stringify({ json: {} })),
     );

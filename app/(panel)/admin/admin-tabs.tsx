@@ -13,7 +13,7 @@ export function AdminTabs({ current }: { current: Tab }) {
     </Link>
   );
   return (
-    <div className="mb-4 flex gap-2 border-b border-slate-200">
+    <div className="mb-4 flex flex-wrap gap-x-2 border-b border-slate-200">
       {tab("users", "Users")}
       {tab("tokens", "API tokens")}
       {tab("status-map", "Status map")}

@@ -1,10 +1,10 @@
 import { redirect } from "next/navigation";
 import { UnknownStatuses } from "@/components/inventory/unknown-statuses";
 import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
-import { Card, EmptyState, PageHeader } from "@/components/ui/states";
+import { Card, EmptyState, PageHeader, NotAllowed } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { param, type SearchParams } from "@/lib/search-params";
-import { can } from "@/server/auth/roles";
+import { can, permissions } from "@/server/auth/roles";
 import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 import { AdminTabs } from "../admin-tabs";
@@ -14,7 +14,9 @@ export const metadata = { title: "Status map" };
 
 export default async function StatusMapPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const actor = await currentActor();
-  if (!actor || !can(actor.role, "statusMap.manage")) redirect("/");
+  if (!actor) redirect("/login");
+  if (!can(actor.role, "statusMap.manage"))
+    return <NotAllowed needs={permissions["statusMap.manage"]} role={actor.role} />;
   const params = await searchParams;
   const caller = await api();
   const [map, unknown] = await Promise.all([caller.statusMap.list(), caller.statusMap.unknown()]);

@@ -2,9 +2,9 @@ import { redirect } from "next/navigation";
 import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { Pagination } from "@/components/ui/pagination";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { EmptyState, PageHeader } from "@/components/ui/states";
+import { EmptyState, PageHeader, NotAllowed } from "@/components/ui/states";
 import { pageParam, param, type SearchParams } from "@/lib/search-params";
-import { can } from "@/server/auth/roles";
+import { can, permissions } from "@/server/auth/roles";
 import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 import { AdminTabs } from "../admin-tabs";
@@ -14,7 +14,8 @@ export const metadata = { title: "API tokens" };
 
 export default async function TokensPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const actor = await currentActor();
-  if (!actor || !can(actor.role, "tokens.manage")) redirect("/");
+  if (!actor) redirect("/login");
+  if (!can(actor.role, "tokens.manage")) return <NotAllowed needs={permissions["tokens.manage"]} role={actor.role} />;
   const params = await searchParams;
   const includeRevoked = param(params, "revoked") === "1";
   const tokens = await (await api()).apiTokens.list({ page: pageParam(params), pageSize: 50, includeRevoked });

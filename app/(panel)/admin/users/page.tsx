@@ -3,9 +3,9 @@ import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { Pagination } from "@/components/ui/pagination";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SearchBox } from "@/components/ui/search-box";
-import { EmptyState, PageHeader } from "@/components/ui/states";
+import { EmptyState, PageHeader, NotAllowed } from "@/components/ui/states";
 import { pageParam, param, type SearchParams } from "@/lib/search-params";
-import { can } from "@/server/auth/roles";
+import { can, permissions } from "@/server/auth/roles";
 import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 import { AdminTabs } from "../admin-tabs";
@@ -15,7 +15,8 @@ export const metadata = { title: "Users" };
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const actor = await currentActor();
-  if (!actor || !can(actor.role, "users.manage")) redirect("/");
+  if (!actor) redirect("/login");
+  if (!can(actor.role, "users.manage")) return <NotAllowed needs={permissions["users.manage"]} role={actor.role} />;
   const params = await searchParams;
   const search = param(params, "q");
   const users = await (await api()).users.list({ page: pageParam(params), pageSize: 50, search });

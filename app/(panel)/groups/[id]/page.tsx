@@ -66,7 +66,10 @@ export default async function GroupPage({
         </ul>
       </section>
 
-      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[1fr_340px]">
+      {/* Near the top: updating the group is what most visits here are for. */}
+      <GroupUpdates groupId={group.id} />
+
+      <div className="mt-8 grid grid-cols-1 gap-6 lg:grid-cols-[1fr_340px]">
         <div className="min-w-0 space-y-6">
           <section aria-labelledby="instances-heading">
             <div className="mb-2 flex items-baseline justify-between">
@@ -90,6 +93,7 @@ export default async function GroupPage({
                   serverId: i.server.id,
                   serverName: i.server.name,
                   instanceName: i.instanceName,
+                  appType: i.appType,
                   status: i.status,
                   version: i.currentVersion,
                   drifted: i.drifted,
@@ -153,7 +157,6 @@ export default async function GroupPage({
           ) : null}
         </div>
       </div>
-      <GroupUpdates groupId={group.id} />
     </>
   );
 }
