@@ -45,8 +45,8 @@ test.describe("as a viewer", () => {
     await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
     // A notice, not a silent redirect: the user learns why.
     await page.goto("/admin/users");
-    await expect(page.getByRole("alert")).toContainText("This page is for the admin role");
-    await expect(page.getByRole("alert")).toContainText("You are signed in as viewer");
+    const notice = page.getByRole("alert").filter({ hasText: "This page is for the admin role" });
+    await expect(notice).toContainText("You are signed in as viewer");
     await expect(page.getByRole("table")).toHaveCount(0);
     const response = await page.request.get(
       "/api/trpc/users.list?input=" + encodeURIComponent(JSON.stringify({ json: {} })),

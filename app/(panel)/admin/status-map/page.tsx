@@ -29,8 +29,8 @@ export default async function StatusMapPage({ searchParams }: { searchParams: Pr
         several words (&ldquo;Exited (1) 2 minutes ago&rdquo;) is looked up whole first, then by its first word. A
         change applies at the next poll, without events or version history.
       </p>
-      <div className="grid gap-6 lg:grid-cols-[1fr_340px]">
-        <div className="space-y-6">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[1fr_340px]">
+        <div className="min-w-0 space-y-6">
           <Card title="Your entries">
             {map.entries.length === 0 ? (
               <EmptyState title="No entries yet">Only the defaults apply.</EmptyState>

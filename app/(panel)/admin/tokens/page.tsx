@@ -30,8 +30,8 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
         </a>
       </PageHeader>
       <AdminTabs current="tokens" />
-      <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
-        <div>
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[1fr_320px]">
+        <div className="min-w-0">
           {tokens.items.length === 0 ? (
             <EmptyState title="No API tokens yet">
               Internal tools call AC&apos;s API with a token created here.

@@ -26,8 +26,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <SearchBox value={search} placeholder="Login or name" label="Search users" />
       </PageHeader>
       <AdminTabs current="users" />
-      <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
-        <div>
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[1fr_320px]">
+        <div className="min-w-0">
           {users.items.length === 0 ? (
             <EmptyState title="No users match">Try another search.</EmptyState>
           ) : (
