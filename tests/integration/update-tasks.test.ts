@@ -79,7 +79,10 @@ describe("an update task", () => {
       ["web-2/shop_1", "web-2/shop_2"],
     ]);
     const first = plan.batches[0]!.instances[0]!;
-    expect(first.playbook).toEqual({ value: expect.stringMatching(/ansible\/test-update\.yml$/), source: "group" });
+    expect(first.playbook).toEqual({
+      value: expect.stringMatching(/ansible\/simulator-update\.yml$/),
+      source: "group",
+    });
     expect(first.artifactUrl).toEqual({ value: "http://127.0.66.1:1/v2/shop/tags/list", source: "group" });
     expect(first.haproxy).toEqual([
       { haproxyServerId: 1000 + first.id, label: `be_app/${1000 + first.id}`, status: "UP" },
