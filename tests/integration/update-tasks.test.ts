@@ -79,7 +79,10 @@ describe("an update task", () => {
       ["web-2/shop_1", "web-2/shop_2"],
     ]);
     const first = plan.batches[0]!.instances[0]!;
-    expect(first.playbook).toEqual({ value: expect.stringMatching(/ansible\/test-update\.yml$/), source: "group" });
+    expect(first.playbook).toEqual({
+      value: expect.stringMatching(/ansible\/simulator-update\.yml$/),
+      source: "group",
+    });
     expect(first.artifactUrl).toEqual({ value: "http://127.0.66.1:1/v2/shop/tags/list", source: "group" });
     expect(first.haproxy).toEqual([
       { haproxyServerId: 1000 + first.id, label: `be_app/${1000 + first.id}`, status: "UP" },
@@ -189,9 +192,10 @@ describe("an update task", () => {
       );
       expect(task.progress!.failure).toMatchObject({ batch: 1, step: "playbook" });
       expect(task.progress!.batches.map((b) => b.status)).toEqual(["succeeded", "failed", "pending"]);
+      // drain_delay: no fixed delay, but the sessions were read (0) before the playbook.
       expect(task.progress!.batches[1]!.steps.map((s) => s.status)).toEqual([
         "succeeded",
-        "skipped",
+        "succeeded",
         "failed",
         "skipped",
         "skipped",
@@ -234,7 +238,7 @@ describe("an update task", () => {
       });
       expect(task.progress!.batches[0]!.steps.map((s) => s.status)).toEqual([
         "succeeded",
-        "skipped",
+        "succeeded",
         "succeeded",
         "skipped",
         "skipped",
