@@ -108,6 +108,12 @@ const schema = z
     /** Update tasks running at once in this AC; more wait as pending. */
     TASKS_MAX_PARALLEL: z.coerce.number().int().min(1).max(64).default(2),
     TASK_DRAIN_DELAY: z.coerce.number().int().min(0).max(3600).default(10),
+    /** After the drain delay, wait up to this many seconds for the drained servers' sessions (0: don't wait). */
+    TASK_DRAIN_TIMEOUT: z.coerce.number().int().min(0).max(3600).default(300),
+    /** The wait ends once every drained server has at most this many current sessions. */
+    TASK_DRAIN_SESSION_THRESHOLD: z.coerce.number().int().min(0).max(100_000).default(0),
+    /** When sessions are still above the threshold at the timeout: fail the batch (safe) or continue. */
+    TASK_DRAIN_ON_TIMEOUT: z.enum(["fail", "continue"], { error: "must be fail or continue" }).default("fail"),
     TASK_WAIT_AFTER_UPDATE: z.coerce.number().int().min(0).max(3600).default(10),
     /** Seconds the agent has, after the playbook, to report the instance online with the target version. */
     TASK_CONFIRM_TIMEOUT: seconds(120),

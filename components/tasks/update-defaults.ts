@@ -12,6 +12,9 @@ export function updateDefaults(
     strategy: group?.batchGroupingStrategy ?? "one_at_a_time",
     batchSize: group?.batchSize ?? null,
     drainDelaySec: c.TASK_DRAIN_DELAY,
+    drainTimeoutSec: c.TASK_DRAIN_TIMEOUT,
+    drainSessionThreshold: c.TASK_DRAIN_SESSION_THRESHOLD,
+    onDrainTimeout: c.TASK_DRAIN_ON_TIMEOUT,
     waitAfterUpdateSec: c.TASK_WAIT_AFTER_UPDATE,
     confirmTimeoutSec: c.TASK_CONFIRM_TIMEOUT,
   };

@@ -15,6 +15,9 @@ export type UpdateDefaults = {
   strategy: BatchGroupingStrategy;
   batchSize: number | null;
   drainDelaySec: number;
+  drainTimeoutSec: number;
+  drainSessionThreshold: number;
+  onDrainTimeout: "fail" | "continue";
   waitAfterUpdateSec: number;
   confirmTimeoutSec: number;
 };
@@ -54,16 +57,26 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
     batchSize: form.strategy === "fixed_size" ? form.batchSize : undefined,
     orchestrateHaproxy: form.orchestrateHaproxy,
     drainDelaySec: form.drainDelaySec,
+    drainTimeoutSec: form.drainTimeoutSec,
+    drainSessionThreshold: form.drainSessionThreshold,
+    onDrainTimeout: form.onDrainTimeout,
     waitAfterUpdateSec: form.waitAfterUpdateSec,
     confirmTimeoutSec: form.confirmTimeoutSec,
   };
   const previewed = preview.data && preview.variables && JSON.stringify(preview.variables) === JSON.stringify(request);
   const errors = formErrors(preview.error ?? start.error);
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
-  const num = (key: "batchSize" | "drainDelaySec" | "waitAfterUpdateSec" | "confirmTimeoutSec") => ({
+  type NumberField =
+    | "batchSize"
+    | "drainDelaySec"
+    | "drainTimeoutSec"
+    | "drainSessionThreshold"
+    | "waitAfterUpdateSec"
+    | "confirmTimeoutSec";
+  const num = (key: NumberField) => ({
     type: "number",
     min: key === "batchSize" || key === "confirmTimeoutSec" ? 1 : 0,
-    max: 3600,
+    max: key === "drainSessionThreshold" ? 100_000 : 3600,
     value: form[key],
     onChange: (e: React.ChangeEvent<HTMLInputElement>) => set({ [key]: Number(e.target.value) }),
   });
@@ -122,6 +135,21 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
             )}
             <Field label="Drain delay (s)" error={errors?.fields.drainDelaySec}>
               <Input {...num("drainDelaySec")} />
+            </Field>
+            <Field label="Wait for sessions, at most (s; 0 = don't)" error={errors?.fields.drainTimeoutSec}>
+              <Input {...num("drainTimeoutSec")} />
+            </Field>
+            <Field label="Sessions left to go on" error={errors?.fields.drainSessionThreshold}>
+              <Input {...num("drainSessionThreshold")} />
+            </Field>
+            <Field label="If sessions remain at the end">
+              <Select
+                value={form.onDrainTimeout}
+                onChange={(e) => set({ onDrainTimeout: e.target.value as "fail" | "continue" })}
+              >
+                <option value="fail">Stop the rollout (batch fails)</option>
+                <option value="continue">Update anyway</option>
+              </Select>
             </Field>
             <Field label="Wait after update (s)" error={errors?.fields.waitAfterUpdateSec}>
               <Input {...num("waitAfterUpdateSec")} />

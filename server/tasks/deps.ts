@@ -4,10 +4,12 @@
 import { clientOptionsFromConfig, type AgentClientOptions } from "../agent/client";
 import { config } from "../config";
 import { runServerCommand, serversMappedToInstances } from "../haproxy/commands";
+import { currentSessions } from "../haproxy/sessions";
 
 export type HaproxyPort = {
   serversMappedToInstances: typeof serversMappedToInstances;
   runServerCommand: typeof runServerCommand;
+  currentSessions: typeof currentSessions;
 };
 
 export type TaskDeps = {
@@ -17,6 +19,8 @@ export type TaskDeps = {
   playbookTimeoutMs: number;
   /** Pause between two agent checks while confirming an instance. */
   confirmPollMs: number;
+  /** Pause between two reads of the drained servers' sessions. */
+  sessionPollMs: number;
 };
 
 const holder = globalThis as { acTaskDeps?: Partial<TaskDeps> };
@@ -24,11 +28,12 @@ const holder = globalThis as { acTaskDeps?: Partial<TaskDeps> };
 export function taskDeps(): TaskDeps {
   const c = config();
   return {
-    haproxy: { serversMappedToInstances, runServerCommand },
+    haproxy: { serversMappedToInstances, runServerCommand, currentSessions },
     agent: clientOptionsFromConfig(c),
     ansiblePlaybook: c.ANSIBLE_PLAYBOOK_BIN,
     playbookTimeoutMs: c.TASK_PLAYBOOK_TIMEOUT * 1000,
     confirmPollMs: 1000,
+    sessionPollMs: 2000,
     ...holder.acTaskDeps,
   };
 }

@@ -20,6 +20,13 @@ export type TaskParameters = {
   /** false: no drain / ready around the batches (the operator's choice for this run). */
   orchestrateHaproxy: boolean;
   drainDelaySec: number;
+  /**
+   * After the drain delay: wait up to this long for every drained server's current sessions to
+   * reach drainSessionThreshold, re-reading HAProxy; 0 = no wait. Absent in tasks made before.
+   */
+  drainTimeoutSec?: number;
+  drainSessionThreshold?: number;
+  onDrainTimeout?: "fail" | "continue";
   waitAfterUpdateSec: number;
   confirmTimeoutSec: number;
 };

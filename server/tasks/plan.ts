@@ -38,6 +38,10 @@ export const updateRequestInput = z
     drainDelaySec: delay.optional(),
     waitAfterUpdateSec: delay.optional(),
     confirmTimeoutSec: z.number().int().min(1).max(3600).optional(),
+    /** Defaults: TASK_DRAIN_TIMEOUT, TASK_DRAIN_SESSION_THRESHOLD, TASK_DRAIN_ON_TIMEOUT. */
+    drainTimeoutSec: delay.optional(),
+    drainSessionThreshold: z.number().int().min(0).max(100_000).optional(),
+    onDrainTimeout: z.enum(["fail", "continue"]).optional(),
   })
   .refine((v) => v.groupId !== undefined || v.instanceIds !== undefined, {
     message: "pick a group or some instances",
@@ -98,6 +102,9 @@ export async function buildPlan(request: UpdateRequest, haproxy: HaproxyPort) {
     batchSize: request.batchSize ?? group?.batchSize ?? null,
     orchestrateHaproxy: request.orchestrateHaproxy,
     drainDelaySec: request.drainDelaySec ?? c.TASK_DRAIN_DELAY,
+    drainTimeoutSec: request.drainTimeoutSec ?? c.TASK_DRAIN_TIMEOUT,
+    drainSessionThreshold: request.drainSessionThreshold ?? c.TASK_DRAIN_SESSION_THRESHOLD,
+    onDrainTimeout: request.onDrainTimeout ?? c.TASK_DRAIN_ON_TIMEOUT,
     waitAfterUpdateSec: request.waitAfterUpdateSec ?? c.TASK_WAIT_AFTER_UPDATE,
     confirmTimeoutSec: request.confirmTimeoutSec ?? c.TASK_CONFIRM_TIMEOUT,
   };

@@ -31,6 +31,14 @@ export class ProgressTracker {
     return this.save();
   }
 
+  /** A running step's note changes (the sessions still open while draining); saved only when it did. */
+  note(batch: number, name: StepName, note: string): Promise<unknown> {
+    const step = this.step(batch, name);
+    if (step.note === note) return Promise.resolve();
+    step.note = note;
+    return this.save();
+  }
+
   batchDone(batch: number, status: BatchStatus): Promise<unknown> {
     this.state.batches[batch]!.status = status;
     // Steps a stopped batch never reached stay visible as such.

@@ -9,6 +9,7 @@ import type { TaskDeps } from "./deps";
 import { Cancelled, sleep, StepFailed } from "./errors";
 import { TaskLog } from "./log";
 import { confirmInstances } from "./confirm";
+import { waitForSessions } from "./drain-wait";
 import { runPlaybook } from "./playbook";
 import {
   where,
@@ -106,7 +107,9 @@ async function runBatch(run: Run, batch: number, instances: PlanInstance[]) {
               return haproxyCommand(run, servers, "drain");
             },
     );
-    const noDelay = drained.length === 0 ? "nothing drained" : params.drainDelaySec === 0 ? "0 s" : null;
+    const waitsForSessions = (params.drainTimeoutSec ?? 0) > 0;
+    const noDelay =
+      drained.length === 0 ? "nothing drained" : params.drainDelaySec === 0 && !waitsForSessions ? "0 s" : null;
     await step(
       run,
       batch,
@@ -114,8 +117,23 @@ async function runBatch(run: Run, batch: number, instances: PlanInstance[]) {
       noDelay
         ? { skip: noDelay }
         : async () => {
+            // The fixed delay is the minimum; then the sessions decide (docs/update-tasks.md).
             await sleep(params.drainDelaySec * 1000, run.signal);
-            return `${params.drainDelaySec} s`;
+            if (!waitsForSessions) return `${params.drainDelaySec} s`;
+            const waited = await waitForSessions({
+              servers: drained,
+              threshold: params.drainSessionThreshold ?? 0,
+              timeoutMs: params.drainTimeoutSec! * 1000,
+              onTimeout: params.onDrainTimeout ?? "fail",
+              pollMs: run.deps.sessionPollMs,
+              read: run.deps.haproxy.currentSessions,
+              signal: run.signal,
+              report: async (note) => {
+                await run.progress.note(batch, "drain_delay", note);
+                run.log.line(`${where(run.progress.state, batch, "drain_delay")}: ${note}`);
+              },
+            });
+            return `${params.drainDelaySec} s, then ${waited}`;
           },
     );
   } catch (error) {

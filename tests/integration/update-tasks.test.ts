@@ -192,9 +192,10 @@ describe("an update task", () => {
       );
       expect(task.progress!.failure).toMatchObject({ batch: 1, step: "playbook" });
       expect(task.progress!.batches.map((b) => b.status)).toEqual(["succeeded", "failed", "pending"]);
+      // drain_delay: no fixed delay, but the sessions were read (0) before the playbook.
       expect(task.progress!.batches[1]!.steps.map((s) => s.status)).toEqual([
         "succeeded",
-        "skipped",
+        "succeeded",
         "failed",
         "skipped",
         "skipped",
@@ -237,7 +238,7 @@ describe("an update task", () => {
       });
       expect(task.progress!.batches[0]!.steps.map((s) => s.status)).toEqual([
         "succeeded",
-        "skipped",
+        "succeeded",
         "succeeded",
         "skipped",
         "skipped",

@@ -97,6 +97,13 @@ export class FakeHaproxy implements HaproxyPort {
   };
 
   statusOf = (instanceId: number) => this.state.get(1000 + instanceId) ?? "UP";
+
+  /** Current sessions per HAProxy server id (0 unless a test sets them). */
+  readonly sessions = new Map<number, number>();
+  currentSessions: HaproxyPort["currentSessions"] = async (ids) => ({
+    counts: new Map(ids.map((id) => [id, this.sessions.get(id) ?? 0])),
+    errors: [],
+  });
 }
 
 /** Polls the task row until `check` holds (bounded), for tests that act in the middle of a run. */
