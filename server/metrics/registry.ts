@@ -24,6 +24,10 @@ function createMetrics(): Metrics {
   const registry = new Registry();
   const metrics: Metrics = { registry, snapshot: null };
   collectDefaultMetrics({ register: registry, prefix: "ac_" });
+  // Gauges named like counters, which `promtool check metrics` rejects; sum() of the per-type
+  // gauges (ac_nodejs_active_handles{type}, …) gives the same totals.
+  for (const name of ["handles", "requests", "resources"])
+    registry.removeSingleMetric(`ac_nodejs_active_${name}_total`);
 
   const gauge = (name: string, help: string, labelNames: string[], counts: (s: FleetSnapshot) => Count[]) =>
     new Gauge({
