@@ -4,6 +4,8 @@
 import pLimit from "p-limit";
 import { config } from "../config";
 import { db } from "../db";
+import { logUnexpectedError } from "../error-report";
+import { refreshInstanceCounts } from "../metrics/instance-counts";
 import { pollServer, pollTargetSelect, type PollErrorKind, type PollOptions, type PollOutcome } from "./poll-server";
 import { touchUnchangedServers } from "./poll-store-sql";
 import { loadStatusMap } from "./status-map";
@@ -64,5 +66,7 @@ export async function pollServers(
     versionChanges: outcomes.reduce((sum, o) => sum + o.counts.versionChanges, 0),
     durationMs: Date.now() - started,
   };
+  // After a full cycle, the instance counts the metrics read (once per cycle, not per scrape).
+  if (!where.ids) await refreshInstanceCounts().catch((error) => logUnexpectedError("instance counts", error));
   return { summary, outcomes };
 }

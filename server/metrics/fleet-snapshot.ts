@@ -5,10 +5,11 @@
 import { isKnownStatus } from "../../lib/haproxy-status";
 import { db } from "../db";
 import { firingAlertCounts } from "./firing-alerts";
+import { readInstanceCounts, type InstanceRow } from "./instance-counts";
 import { readStoredHistograms, type StoredSeries } from "./stored-histogram";
 
-/** Bounds of the label sets (docs/metrics.md, "Cardinality"). */
-export const LABEL_CAPS = { catalogEntries: 2000, groups: 5000, versionsPerGroup: 10 };
+/** Bounds of the label sets (docs/metrics.md, "Cardinality"); the versions' is applied in instance-counts.ts. */
+export const LABEL_CAPS = { catalogEntries: 2000, groups: 5000 };
 /** Label values that are not names: no catalog entry / group / version, or beyond a cap. */
 export const NONE = "(none)";
 export const OTHER = "(other)";
@@ -39,45 +40,14 @@ export type FleetSnapshot = {
     byGroupVersion: Count[];
     groupVersions: Count[];
   };
+  /** When the poll job last counted the instances (instance-counts.ts); null before its first full cycle. */
+  instancesCountedAt: Date | null;
   haproxy: { instances: HaproxyInstanceRow[]; servers: Count[]; sessions: Count[] };
   tasks: Count[];
   jobs: JobRunRow[];
   histograms: Map<string, StoredSeries[]>;
   alerts: Count[];
 };
-
-type InstanceRow = {
-  kind: "catalog" | "group" | "version";
-  name: string | null;
-  status: string | null;
-  version: string | null;
-  beyond_cap: boolean;
-  n: number;
-  versions: number;
-};
-
-/**
- * One pass over application_instances: counts per (catalog, status), (group, status) and (group,
- * version) through GROUPING SETS, then each group's versions ranked by instances, the ones past
- * the cap summed into one row. Names are joined after the aggregation (a few thousand rows).
- */
-const readInstanceCounts = (versionCap: number) => db().$queryRaw<InstanceRow[]>`
-  WITH counts AS (
-    SELECT CASE GROUPING(i.catalog_id, i.group_id, i.status) WHEN 2 THEN 'catalog' WHEN 4 THEN 'group' ELSE 'version' END AS kind,
-      i.catalog_id, i.group_id, i.status::text AS status, COALESCE(i.version, i.tag) AS version, count(*)::int AS n
-    FROM application_instances i
-    GROUP BY GROUPING SETS ((i.catalog_id, i.status), (i.group_id, i.status), (i.group_id, COALESCE(i.version, i.tag)))
-  ), ranked AS (
-    SELECT *, kind = 'version' AND row_number() OVER (PARTITION BY kind, group_id ORDER BY n DESC, version) > ${versionCap} AS beyond_cap
-    FROM counts
-  )
-  SELECT r.kind, CASE WHEN r.kind = 'catalog' THEN c.name ELSE g.name END AS name, r.status,
-    CASE WHEN r.beyond_cap THEN NULL ELSE r.version END AS version, r.beyond_cap,
-    sum(r.n)::int AS n, count(r.version)::int AS versions
-  FROM ranked r
-  LEFT JOIN application_catalog c ON c.id = r.catalog_id
-  LEFT JOIN application_groups g ON g.id = r.group_id
-  GROUP BY 1, 2, 3, 4, 5`;
 
 /** Keeps the `cap` names with the most instances; the others count as "(other)". */
 function capNames(rows: InstanceRow[], cap: number): (name: string | null) => string {
@@ -149,7 +119,7 @@ async function readHaproxyCounts(): Promise<{ servers: Count[]; sessions: Count[
 export async function readFleetSnapshot(): Promise<FleetSnapshot> {
   const [servers, instanceRows, haproxyCounts, haproxyInstances, tasks, jobs, histograms, alerts] = await Promise.all([
     db().server.groupBy({ by: ["status"], _count: { _all: true } }),
-    readInstanceCounts(LABEL_CAPS.versionsPerGroup),
+    readInstanceCounts(),
     readHaproxyCounts(),
     db().hAProxyInstance.findMany({
       select: {
@@ -174,7 +144,8 @@ export async function readFleetSnapshot(): Promise<FleetSnapshot> {
     sumByLabels(counts.map((c) => ({ ...c, labels: { ...c.labels, haproxy: label(c.labels.haproxy!) } })));
   return {
     servers: servers.map((s) => ({ labels: { status: s.status }, value: s._count._all })),
-    instances: instanceCounts(instanceRows),
+    instances: instanceCounts(instanceRows.rows),
+    instancesCountedAt: instanceRows.takenAt,
     haproxy: {
       instances: haproxyInstances.map((i) => ({
         id: i.id,

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { instanceBreaker } from "../haproxy/live";
 import { POLL_ERROR_KINDS } from "../inventory/poll-server";
 import type { Count, FleetSnapshot } from "./fleet-snapshot";
+import { VERSIONS_PER_GROUP } from "./instance-counts";
 import { JOB_DURATION_METRIC, storedHistogram } from "./stored-histogram";
 
 const BREAKER_STATES = ["closed", "open", "half_open"] as const;
@@ -64,9 +65,15 @@ function createMetrics(): Metrics {
   gauge("ac_group_instances", "Instances per group and status.", ["group", "status"], (s) => s.instances.byGroup);
   gauge(
     "ac_group_version_instances",
-    "Instances per group and the version they run (at most 10 versions per group, the rest as (other)).",
+    `Instances per group and the version they run (at most ${VERSIONS_PER_GROUP} versions per group, the rest as (other)).`,
     ["group", "version"],
     (s) => s.instances.byGroupVersion,
+  );
+  gauge(
+    "ac_instances_counted_timestamp_seconds",
+    "When the instance counts were taken: the end of the last full poll cycle.",
+    [],
+    (s) => (s.instancesCountedAt ? [{ labels: {}, value: seconds(s.instancesCountedAt) }] : []),
   );
   gauge(
     "ac_group_versions",

@@ -200,6 +200,10 @@ describe("values", () => {
         );
     }
 
+    // Counted by the poll job at the end of its cycle (instance-counts.ts), not by the scrape.
+    const countedAt = (await db().metricSnapshot.findUniqueOrThrow({ where: { name: "instance-counts" } })).takenAt;
+    expect(value("ac_instances_counted_timestamp_seconds")).toBe(countedAt.getTime() / 1000);
+
     // Versions: the ten most common of "drift" by name (one instance each), the other two folded.
     expect(value("ac_group_versions", { group: "drift" })).toBe(12);
     expect(value("ac_group_versions", { group: "billing-api" })).toBe(2);

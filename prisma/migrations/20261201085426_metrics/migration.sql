@@ -10,3 +10,12 @@ CREATE TABLE "metric_histograms" (
 
     CONSTRAINT "metric_histograms_pkey" PRIMARY KEY ("name","series")
 );
+
+-- CreateTable
+CREATE TABLE "metric_snapshots" (
+    "name" TEXT NOT NULL,
+    "rows" JSONB NOT NULL,
+    "taken_at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "metric_snapshots_pkey" PRIMARY KEY ("name")
+);
