@@ -9,7 +9,7 @@ import { readInstanceCounts, type InstanceRow } from "./instance-counts";
 import { readStoredHistograms, type StoredSeries } from "./stored-histogram";
 
 /** Bounds of the label sets (docs/metrics.md, "Cardinality"); the versions' is applied in instance-counts.ts. */
-export const LABEL_CAPS = { catalogEntries: 2000, groups: 5000 };
+export const LABEL_CAPS = { catalogEntries: 5000, groups: 5000 };
 /** Label values that are not names: no catalog entry / group / version, or beyond a cap. */
 export const NONE = "(none)";
 export const OTHER = "(other)";
