@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "./db/embedded";
-import { e2eUsers } from "../tests/e2e/users";
+import { e2eMetricsToken, e2eUsers } from "../tests/e2e/users";
 import { startArtifactFixtures } from "./artifact-fixtures";
 import { launchAc } from "./launch";
 
@@ -37,6 +37,7 @@ await launchAc({
     PLAYBOOK_ENV: "AC_SIM_CONTROL_URL",
     TASK_DRAIN_DELAY: "1",
     TASK_WAIT_AFTER_UPDATE: "1",
+    AC_METRICS_TOKEN: e2eMetricsToken,
   },
   async prepare() {
     const { createUser } = await import("../server/users/users");

@@ -1,7 +1,7 @@
-// What one scrape of /api/metrics reads from PostgreSQL: a handful of aggregate queries, whatever
-// the fleet's size (docs/metrics.md, "Cost of a scrape"; docs/performance.md, "Metrics scrape").
-// Label values are bounded here: catalog entries, groups and versions per group are capped, the
-// rest folded into "(other)", so a scrape never grows with the number of instances.
+// What one scrape of /api/metrics reads from PostgreSQL: a few small aggregates and the instance
+// counts the poll job stored, whatever the fleet's size (docs/metrics.md, "Cost of a scrape").
+// Label values are bounded here: catalog entries and groups are capped (versions per group in
+// instance-counts.ts), the rest folded into "(other)", so a scrape never grows with the fleet.
 import { isKnownStatus } from "../../lib/haproxy-status";
 import { db } from "../db";
 import { firingAlertCounts } from "./firing-alerts";
@@ -74,11 +74,13 @@ function sumByLabels(entries: Count[]): Count[] {
   return [...sums.values()];
 }
 
-function instanceCounts(rows: InstanceRow[]): FleetSnapshot["instances"] {
+/** The instance gauges' series from the stored counts, names past the caps folded (pure; exported for tests). */
+export function instanceCounts(rows: InstanceRow[], caps = LABEL_CAPS): FleetSnapshot["instances"] {
   const of = (kind: InstanceRow["kind"]) => rows.filter((r) => r.kind === kind);
-  const catalog = capNames(of("catalog"), LABEL_CAPS.catalogEntries);
-  const group = capNames(of("group"), LABEL_CAPS.groups);
-  const versionLabel = (r: InstanceRow) => (r.beyond_cap ? OTHER : (r.version ?? NONE));
+  const catalog = capNames(of("catalog"), caps.catalogEntries);
+  const group = capNames(of("group"), caps.groups);
+  // Groups past the cap keep one series between them: their versions are not one group's.
+  const versionLabel = (r: InstanceRow) => (r.beyond_cap || group(r.name) === OTHER ? OTHER : (r.version ?? NONE));
   return {
     byStatus: sumByLabels(of("catalog").map((r) => ({ labels: { status: r.status! }, value: r.n }))),
     byCatalog: sumByLabels(
@@ -89,7 +91,11 @@ function instanceCounts(rows: InstanceRow[]): FleetSnapshot["instances"] {
       of("version").map((r) => ({ labels: { group: group(r.name), version: versionLabel(r) }, value: r.n })),
     ),
     // Distinct versions reported per group (none is not a version): above 1, the group drifts.
-    groupVersions: sumByLabels(of("version").map((r) => ({ labels: { group: group(r.name) }, value: r.versions }))),
+    groupVersions: sumByLabels(
+      of("version")
+        .filter((r) => group(r.name) !== OTHER)
+        .map((r) => ({ labels: { group: group(r.name) }, value: r.versions })),
+    ),
   };
 }
 
