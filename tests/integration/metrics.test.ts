@@ -71,6 +71,8 @@ beforeAll(async () => {
             service: [{ name: "billing-api_2", version: "2.1", status: "active" }],
           },
         },
+        // Answers ping, but its apps reply is cut-off JSON: a poll failure of kind invalid_json.
+        { name: "broken", apps: { service: [{ name: "lost_1", version: "1.0", status: "active" }] } },
         {
           name: "lb-host",
           haproxy: [
@@ -104,6 +106,7 @@ beforeAll(async () => {
   // Nothing listens there: polled, it fails as "unreachable".
   await db().server.create({ data: { name: "dead", ip: "127.0.0.1", port: await freePort() } });
   await sim.control.haproxyFault("lb-host", "lb-bad", { fault: "http500" });
+  await sim.control.fault("broken", { fault: "brokenJson" });
   setHaproxyOptions({
     agent: { timeoutMs: 5_000, maxResponseBytes: 1024 * 1024, tokenHeader: "X-Agent-Token" },
     retries: 0,
@@ -225,8 +228,9 @@ describe("values", () => {
     expect(value("ac_haproxy_breaker_state", { haproxy: "lb-host/lb-sim", state: "closed" })).toBe(1);
 
     // The poll cycle's failures by kind, and the jobs' durations from the stored histogram.
-    expect(value("ac_poll_servers")).toBe(4);
+    expect(value("ac_poll_servers")).toBe(5);
     expect(value("ac_poll_failures", { kind: "unreachable" })).toBe(1);
+    expect(value("ac_poll_failures", { kind: "invalid_json" })).toBe(1);
     expect(value("ac_poll_failures", { kind: "timeout" })).toBe(0);
     for (const job of ["poll-agents", "haproxy-sync"]) {
       expect(value("ac_job_duration_seconds_count", { job })).toBe(1);
