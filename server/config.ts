@@ -20,7 +20,14 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
 /** Variables that hold AC's own secrets: never passed to a playbook, even when named in PLAYBOOK_ENV. */
-export const AC_SECRETS = ["AUTH_SECRET", "NEXTAUTH_SECRET", "DATABASE_URL", "TEST_DATABASE_URL", "AC_ADMIN_PASSWORD"];
+export const AC_SECRETS = [
+  "AUTH_SECRET",
+  "NEXTAUTH_SECRET",
+  "DATABASE_URL",
+  "TEST_DATABASE_URL",
+  "AC_ADMIN_PASSWORD",
+  "AC_METRICS_TOKEN",
+];
 
 const schema = z
   .object({
@@ -147,6 +154,17 @@ const schema = z
     }),
     /** Seconds a group's cached version list (tags_cache) is used before it is read again. */
     TAGS_CACHE_MAX_AGE: seconds(600),
+
+    // Prometheus metrics (docs/metrics.md)
+    /** Bearer token Prometheus sends to /api/metrics; unset, the endpoint answers 404. */
+    AC_METRICS_TOKEN: optionalString.pipe(
+      z
+        .string()
+        .min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)")
+        .max(512, "must be at most 512 characters")
+        .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces (it travels in an HTTP header)")
+        .optional(),
+    ),
   })
   .superRefine((c, ctx) => {
     // A default outside the playbook directories could never run: say so at start, not at the first update.

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "./db/embedded";
-import { e2eUsers } from "../tests/e2e/users";
+import { e2eMetricsToken, e2eUsers } from "../tests/e2e/users";
 import { startArtifactFixtures } from "./artifact-fixtures";
 import { demoUpdateEnv } from "./demo-fleet";
 import { launchAc } from "./launch";
@@ -38,6 +38,7 @@ await launchAc({
     ...demoUpdateEnv(`http://127.0.0.1:${E2E_SIM_CONTROL_PORT}`),
     TASK_DRAIN_DELAY: "1",
     TASK_WAIT_AFTER_UPDATE: "1",
+    AC_METRICS_TOKEN: e2eMetricsToken,
   },
   async prepare() {
     const { createUser } = await import("../server/users/users");

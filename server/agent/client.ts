@@ -20,8 +20,17 @@ export type AgentClientOptions = {
  * `refused`: the agent answered but said no (`success: false` of the HAProxy endpoints).
  * `invalid_request`: AC did not send the request (a name that cannot be a URL path segment).
  */
-export type AgentErrorKind =
-  "timeout" | "unreachable" | "http" | "too_large" | "invalid_json" | "invalid_reply" | "refused" | "invalid_request";
+export const AGENT_ERROR_KINDS = [
+  "timeout",
+  "unreachable",
+  "http",
+  "too_large",
+  "invalid_json",
+  "invalid_reply",
+  "refused",
+  "invalid_request",
+] as const;
+export type AgentErrorKind = (typeof AGENT_ERROR_KINDS)[number];
 
 export class AgentError extends Error {
   override name = "AgentError";

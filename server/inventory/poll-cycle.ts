@@ -4,7 +4,9 @@
 import pLimit from "p-limit";
 import { config } from "../config";
 import { db } from "../db";
-import { pollServer, pollTargetSelect, type PollOptions, type PollOutcome } from "./poll-server";
+import { logUnexpectedError } from "../error-report";
+import { refreshInstanceCounts } from "../metrics/instance-counts";
+import { pollServer, pollTargetSelect, type PollErrorKind, type PollOptions, type PollOutcome } from "./poll-server";
 import { touchUnchangedServers } from "./poll-store-sql";
 import { loadStatusMap } from "./status-map";
 
@@ -15,6 +17,8 @@ export type CycleSummary = {
   unchanged: number;
   updated: number;
   failures: number;
+  /** Failed polls by why (ac_poll_failures, docs/metrics.md). */
+  failuresByKind: Partial<Record<PollErrorKind, number>>;
   versionChanges: number;
   durationMs: number;
 };
@@ -49,6 +53,8 @@ export async function pollServers(
   }
 
   const count = (test: (o: PollOutcome) => boolean) => outcomes.filter(test).length;
+  const failuresByKind: CycleSummary["failuresByKind"] = {};
+  for (const { errorKind } of outcomes) if (errorKind) failuresByKind[errorKind] = (failuresByKind[errorKind] ?? 0) + 1;
   const summary: CycleSummary = {
     servers: servers.length,
     online: count((o) => o.status === "online"),
@@ -56,8 +62,11 @@ export async function pollServers(
     unchanged: count((o) => o.result === "unchanged"),
     updated: count((o) => o.result === "updated"),
     failures: count((o) => o.result === "offline" || o.result === "apps_failed"),
+    failuresByKind,
     versionChanges: outcomes.reduce((sum, o) => sum + o.counts.versionChanges, 0),
     durationMs: Date.now() - started,
   };
+  // After a full cycle, the instance counts the metrics read (once per cycle, not per scrape).
+  if (!where.ids) await refreshInstanceCounts().catch((error) => logUnexpectedError("instance counts", error));
   return { summary, outcomes };
 }

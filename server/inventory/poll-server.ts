@@ -3,6 +3,8 @@
 // goes on with the others. A server is never polled twice at once in this process.
 import { createHash } from "node:crypto";
 import {
+  AGENT_ERROR_KINDS,
+  AgentError,
   clientOptionsFromConfig,
   decodeAppsReply,
   fetchAppsRaw,
@@ -41,6 +43,8 @@ export type PollOutcome = {
   /** unchanged: same reply as last time, nothing written but last_check. */
   result: "updated" | "unchanged" | "offline" | "apps_failed";
   error: string | null;
+  /** Why the poll failed, for ac_poll_failures (docs/metrics.md); null when it did not. */
+  errorKind: PollErrorKind | null;
   skippedApps: string[];
   counts: { created: number; updated: number; vanished: number; versionChanges: number; events: number };
 };
@@ -54,6 +58,11 @@ export const pollTargetSelect = {
   agentToken: true,
   appsFingerprint: true,
 } as const;
+
+/** An agent's failure kind, or AC's own: the status map or the reply could not be read or stored. */
+export const POLL_ERROR_KINDS = [...AGENT_ERROR_KINDS, "status_map", "store_failed", "other"] as const;
+export type PollErrorKind = (typeof POLL_ERROR_KINDS)[number];
+const kindOf = (error: unknown): PollErrorKind => (error instanceof AgentError ? error.kind : "other");
 
 const noCounts = { created: 0, updated: 0, vanished: 0, versionChanges: 0, events: 0 };
 
@@ -79,12 +88,18 @@ export function pollServer(target: PollTarget, options: PollOptions = {}): Promi
 
 async function pollServerNow(target: PollTarget, options: PollOptions): Promise<PollOutcome> {
   const agent = options.agent ?? clientOptionsFromConfig(config());
-  const base = { serverId: target.id, server: target.name, skippedApps: [] as string[], counts: noCounts };
+  const base = {
+    serverId: target.id,
+    server: target.name,
+    skippedApps: [] as string[],
+    counts: noCounts,
+    errorKind: null as PollErrorKind | null,
+  };
   try {
     await pingAgent(target, agent);
   } catch (error) {
     await writeServerOffline(target.id, target.name, errorMessage(error), new Date());
-    return { ...base, status: "offline", result: "offline", error: errorMessage(error) };
+    return { ...base, status: "offline", result: "offline", error: errorMessage(error), errorKind: kindOf(error) };
   }
 
   let body: Buffer;
@@ -92,7 +107,7 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
     body = await fetchAppsRaw(target, agent);
   } catch (error) {
     await writeAppsFailure(target.id, target.name, errorMessage(error), new Date());
-    return { ...base, status: "online", result: "apps_failed", error: errorMessage(error) };
+    return { ...base, status: "online", result: "apps_failed", error: errorMessage(error), errorKind: kindOf(error) };
   }
   const checkedAt = new Date();
   let statusMap: StatusMap;
@@ -101,7 +116,7 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
   } catch (error) {
     const reason = `could not read the status map: ${errorMessage(error)}`;
     console.error(`[ac] poll ${target.name}: ${reason}`);
-    return { ...base, status: "online", result: "apps_failed", error: reason };
+    return { ...base, status: "online", result: "apps_failed", error: reason, errorKind: "status_map" };
   }
   // The map's version is part of the fingerprint: after an admin's change the same reply is applied again.
   const fingerprint = createHash("sha1").update(body).update(statusMap.version).digest("hex");
@@ -122,7 +137,7 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
     await writeStoreFailure(target.id, reason, new Date()).catch((e) =>
       console.error(`[ac] poll ${target.name}: could not record that either: ${errorMessage(e)}`),
     );
-    return { ...base, status: "online", result: "apps_failed", error: reason };
+    return { ...base, status: "online", result: "apps_failed", error: reason, errorKind: "store_failed" };
   }
 }
 
@@ -139,7 +154,14 @@ async function applyReply(
     reply = decodeAppsReply(body, target);
   } catch (error) {
     await writeAppsFailure(target.id, target.name, errorMessage(error), now);
-    return { ...base, result: "apps_failed", error: errorMessage(error), skippedApps: [], counts: noCounts };
+    return {
+      ...base,
+      result: "apps_failed",
+      error: errorMessage(error),
+      errorKind: kindOf(error),
+      skippedApps: [],
+      counts: noCounts,
+    };
   }
   const groups = await resolveGroups(db(), reply.apps);
   // A bad entry says nothing about its instance: it must not be taken for a vanished one.
@@ -159,6 +181,7 @@ async function applyReply(
     ...base,
     result: "updated",
     error: lastError,
+    errorKind: null,
     skippedApps,
     counts: {
       created: plan.creates.length,

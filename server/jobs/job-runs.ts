@@ -2,6 +2,7 @@
 // scheduler is alive and how the last poll cycle went.
 import { db, Prisma } from "../db";
 import { messageForUsers } from "../error-report";
+import { observeJobDuration } from "../metrics/stored-histogram";
 
 export type JobName = "heartbeat" | "poll-agents" | "cleanup" | "haproxy-sync" | "task-queue";
 
@@ -22,6 +23,7 @@ export async function recordJobRun<T extends Prisma.InputJsonValue | null>(
       lastError: null,
     };
     await db().jobRun.upsert({ where: { name }, create: { name, ...data }, update: data });
+    await observeJobDuration(name, durationMs); // ac_job_duration_seconds (docs/metrics.md)
     return summary;
   } catch (error) {
     // The dashboard shows lastError to every viewer: an id, the details in the log.
@@ -30,6 +32,7 @@ export async function recordJobRun<T extends Prisma.InputJsonValue | null>(
     await db()
       .jobRun.upsert({ where: { name }, create: { name, ...data }, update: data })
       .catch(() => undefined); // the database itself may be what failed
+    await observeJobDuration(name, data.durationMs);
     throw error;
   }
 }

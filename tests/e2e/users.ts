@@ -8,3 +8,6 @@ export const e2eUsers = {
 export type E2eRole = keyof typeof e2eUsers;
 
 export const storageState = (role: E2eRole) => `test-results/.auth/${role}.json`;
+
+/** The bearer token tools/e2e-server.ts sets as AC_METRICS_TOKEN (tests/e2e/metrics.spec.ts). */
+export const e2eMetricsToken = "e2e-metrics-token-0123456789abcdef0123456789";

@@ -81,4 +81,14 @@ describe("configuration", () => {
     expect(message).toContain('DATABASE_URL="postgresql://ac:***@/ac": must be a postgresql:// URL');
     expect(message).not.toContain("pg-s3cret");
   });
+  it("keeps /api/metrics off without AC_METRICS_TOKEN and refuses a weak one without showing it", () => {
+    expect(parseConfig({}).AC_METRICS_TOKEN).toBeUndefined();
+    expect(parseConfig({ AC_METRICS_TOKEN: " " }).AC_METRICS_TOKEN).toBeUndefined();
+    const token = "0123456789abcdef0123456789abcdef";
+    expect(parseConfig({ AC_METRICS_TOKEN: token }).AC_METRICS_TOKEN).toBe(token);
+    expect(() => parseConfig({ AC_METRICS_TOKEN: "short-secret" })).toThrow(
+      /AC_METRICS_TOKEN=\(hidden\): must be at least 32 characters/,
+    );
+    expect(() => parseConfig({ AC_METRICS_TOKEN: `${token} ${token}` })).toThrow(/printable ASCII without spaces/);
+  });
 });
