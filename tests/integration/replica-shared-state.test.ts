@@ -8,7 +8,8 @@ import readline from "node:readline";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createLoginLimiter } from "@/server/auth/login-limiter";
-import { db } from "@/server/db";
+import { db, dbPool } from "@/server/db";
+import { claimTrial } from "@/server/haproxy/breaker-sql";
 import type { BreakerView } from "@/server/haproxy/breaker";
 import { runServerCommand } from "@/server/haproxy/commands";
 import { listInstances } from "@/server/haproxy/queries";
@@ -144,6 +145,24 @@ describe("the HAProxy circuit breaker is one for all replicas", () => {
     await Promise.all([syncInstance(instanceId), b("sync", instanceId)]);
     expect(await breakerOnA()).toMatchObject({ state: "closed", failures: 0 });
     expect(await breakerOnB()).toMatchObject({ state: "closed", failures: 0, retryAt: null });
+  });
+});
+
+describe("a replica that dies holding the half-open trial", () => {
+  it("blocks the others for one timeout at most, then the next trial goes", async () => {
+    await sim.control.haproxyFault(AGENT, "lb1", { fault: "http500" });
+    for (let i = 0; i < THRESHOLD; i++) await syncInstance(instanceId);
+    await setClock(now + BREAKER_MS);
+    // What a replica does right before its trial call; then it is killed.
+    expect(await claimTrial(dbPool(), instanceId, now, BREAKER_MS)).toBe(true);
+    await sim.control.haproxyFault(AGENT, "lb1", null);
+    const seen = await requests();
+    expect((await b<{ error: string }>("sync", instanceId)).error).toMatch(/circuit breaker .* is open/);
+    expect(await requests()).toEqual(seen);
+
+    await setClock(now + BREAKER_MS);
+    expect(await b("sync", instanceId)).toMatchObject({ ok: true });
+    expect(await breakerOnA()).toMatchObject({ state: "closed", failures: 0 });
   });
 });
 
