@@ -148,6 +148,33 @@ describe("the HAProxy circuit breaker is one for all replicas", () => {
   });
 });
 
+describe("two replicas syncing one HAProxy instance at once", () => {
+  it("store one after the other, on the instance's row lock", async () => {
+    const blocker = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await blocker.connect();
+    try {
+      await blocker.query("BEGIN");
+      await blocker.query("SELECT 1 FROM haproxy_instances WHERE id = $1 FOR UPDATE", [instanceId]);
+      const both = Promise.all([syncInstance(instanceId), b<{ ok: boolean }>("sync", instanceId)]);
+      // Both have read the agent and wait to store: neither stores beside the other. (Asked on
+      // another connection: inside a transaction pg_stat_activity stays as it was first read.)
+      const waiting = async () =>
+        (
+          await dbPool().query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+          )
+        ).rows[0]!.n;
+      while ((await waiting()) < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+      await blocker.query("COMMIT");
+      expect((await both).map((o) => o.ok)).toEqual([true, true]);
+      expect(await db().hAProxyBackend.count({ where: { haproxyInstanceId: instanceId } })).toBe(2);
+      expect(await db().hAProxyServer.count({ where: { backend: { haproxyInstanceId: instanceId } } })).toBe(6);
+    } finally {
+      await blocker.end();
+    }
+  });
+});
+
 describe("a replica that dies holding the half-open trial", () => {
   it("blocks the others for one timeout at most, then the next trial goes", async () => {
     await sim.control.haproxyFault(AGENT, "lb1", { fault: "http500" });
