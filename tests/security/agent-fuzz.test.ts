@@ -220,7 +220,13 @@ describe("a fuzzed agent in a real poll cycle and sync", () => {
           const { server: _b, ...expected } = before;
           expect(after).toEqual({
             ...expected,
-            haproxy: expected.haproxy.map((i) => ({ ...i, lastSyncAt: expect.any(Date), updatedAt: expect.any(Date) })),
+            // live_version counts the syncs (server/haproxy/live.ts), as last_sync_at dates them.
+            haproxy: expected.haproxy.map((i) => ({
+              ...i,
+              lastSyncAt: expect.any(Date),
+              updatedAt: expect.any(Date),
+              liveVersion: expect.any(Number),
+            })),
           });
         },
       ),
