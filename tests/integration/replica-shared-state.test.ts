@@ -154,7 +154,7 @@ describe("two replicas syncing one HAProxy instance at once", () => {
     await blocker.connect();
     try {
       await blocker.query("BEGIN");
-      await blocker.query("SELECT 1 FROM haproxy_instances WHERE id = $1 FOR UPDATE", [instanceId]);
+      await blocker.query("SELECT 1 FROM haproxy_instances WHERE id = $1 FOR NO KEY UPDATE", [instanceId]);
       const both = Promise.all([syncInstance(instanceId), b<{ ok: boolean }>("sync", instanceId)]);
       // Both have read the agent and wait to store: neither stores beside the other. (Asked on
       // another connection: inside a transaction pg_stat_activity stays as it was first read.)
