@@ -20,12 +20,16 @@ export type CleanupSummary = {
   unfinished: string[];
 };
 
+/** The keys of one batch: oldest first, skipping rows another transaction holds. */
+export function batchKeys(rule: RetentionRule, before: Date, batchSize: number): Prisma.Sql {
+  return Prisma.sql`
+    SELECT ${Prisma.raw(`"${rule.key}"`)} FROM ${Prisma.raw(`"${rule.table}"`)} WHERE ${rule.where(before)}
+    ORDER BY ${Prisma.raw(rule.orderBy)} LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
+}
+
 function deleteBatch(rule: RetentionRule, before: Date, batchSize: number): Promise<number> {
   const [table, key] = [Prisma.raw(`"${rule.table}"`), Prisma.raw(`"${rule.key}"`)];
-  return db().$executeRaw`
-    DELETE FROM ${table} WHERE ${key} IN (
-      SELECT ${key} FROM ${table} WHERE ${rule.where(before)}
-      ORDER BY ${Prisma.raw(rule.orderBy)} LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)`;
+  return db().$executeRaw`DELETE FROM ${table} WHERE ${key} IN (${batchKeys(rule, before, batchSize)})`;
 }
 
 /** Prunes one table: batch after batch until one comes back short or the run's share is used. */
