@@ -17,7 +17,7 @@ beforeEach(() => resetDatabase());
 
 describe("one rule per table that grows", () => {
   const c = config();
-  // Each table gets rows just past and just inside its retention (the defaults below).
+  // The next test puts rows just past and just inside each of these (docs/operations.md, "Retention").
   it("uses the documented defaults", () => {
     expect(c).toMatchObject({
       CLEAN_EVENTS_OLDER_THAN: 30,
