@@ -97,8 +97,22 @@ const schema = z
       .min(1)
       .default("ansible/update-app.example.yml")
       .transform((v) => path.resolve(v)),
+    // Retention (docs/operations.md, "Retention"): days kept, pruned by the cleanup job in batches.
     CLEAN_EVENTS_OLDER_THAN: days(30),
     CLEAN_TASKS_OLDER_THAN: days(30),
+    CLEAN_VERSION_HISTORY_OLDER_THAN: days(730),
+    CLEAN_HAPROXY_STATUS_HISTORY_OLDER_THAN: days(90),
+    CLEAN_HAPROXY_ACTIONS_OLDER_THAN: days(365),
+    /** HAProxy backends and servers gone from the agent (removed_at) this long are deleted. */
+    CLEAN_HAPROXY_REMOVED_OLDER_THAN: days(30),
+    /** API tokens revoked or expired this long ago are deleted. */
+    CLEAN_API_TOKENS_OLDER_THAN: days(90),
+    /** pg-boss's archive of finished queue jobs (server/jobs/boss.ts). */
+    CLEAN_JOB_HISTORY_OLDER_THAN: days(2),
+    /** Rows one DELETE of the cleanup job removes: each batch is its own short transaction. */
+    CLEANUP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
+    /** Batches per table per cleanup run, so one run ends; a larger backlog is taken by the next runs. */
+    CLEANUP_MAX_BATCHES: z.coerce.number().int().min(1).max(10_000).default(50),
     /** Turns the scheduler (polling, cleanup, heartbeat) off, e.g. for a read-only replica. */
     SCHEDULER_ENABLED: bool(true),
 

@@ -24,24 +24,21 @@ export type LoginAttempt<T> =
 const TABLE = "login_limits"; // created by a Prisma migration, never at run time
 
 export function createLoginLimiter(pool: pg.Pool, options: { sleep?: (ms: number) => Promise<void> } = {}) {
-  const store = (keyPrefix: string, points: number, duration: number, clearExpired = false) =>
+  // Expired counters are deleted by the cleanup job in batches (server/jobs/retention.ts), not by
+  // the library's sweep, which every replica would run as one unbounded DELETE.
+  const store = (keyPrefix: string, points: number, duration: number) =>
     new RateLimiterPostgres({
       storeClient: pool,
       storeType: "pool",
       tableName: TABLE,
       tableCreated: true,
-      clearExpiredByTimeout: clearExpired,
+      clearExpiredByTimeout: false,
       keyPrefix,
       points,
       duration,
     });
   const limits = loginLimits;
-  const accountAndAddress = store(
-    "login_ua",
-    limits.perAccountAndAddress.points,
-    limits.perAccountAndAddress.duration,
-    true,
-  );
+  const accountAndAddress = store("login_ua", limits.perAccountAndAddress.points, limits.perAccountAndAddress.duration);
   const address = store("login_a", limits.perAddress.points, limits.perAddress.duration);
   // Counted, never refused on: points is only the threshold of the slow-down.
   const account = store("login_u", limits.accountFreeFailures, limits.accountWindow);

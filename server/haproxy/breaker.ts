@@ -1,13 +1,19 @@
 // One circuit breaker per HAProxy instance: after `threshold` consecutive failed agent calls it
 // opens and refuses calls for `timeoutMs`, then lets one trial through (half-open) and closes
-// when that succeeds. Kept in process memory (on globalThis so dev reloads keep it); each AC
-// replica has its own, which is what protects the agent from that replica.
+// when that succeeds. Its state is a row in PostgreSQL (haproxy_breakers, breaker-sql.ts), shared
+// by every replica: the agent gets `threshold` failing calls from all replicas together, none
+// while open, and one trial, not one per replica (docs/operations.md, "Shared state across replicas").
+//
+// The breaker protects the agent; it must not become a reason to fail. When its row cannot be
+// read or written (the database is down), the call goes through unguarded and a warning is logged.
 import { errorMessage } from "../../lib/errors";
+import { db, dbPool } from "../db";
+import { claimTrial, readBreaker, recordFailure, recordSuccess, type BreakerRow } from "./breaker-sql";
 
 export type BreakerState = "closed" | "open" | "half_open";
 export type BreakerView = {
   state: BreakerState;
-  /** Consecutive failures counted so far (reset by a success). */
+  /** Consecutive failures counted so far, by all replicas (reset by a success). */
   failures: number;
   openedAt: Date | null;
   /** When an open breaker lets its trial call through. */
@@ -29,96 +35,95 @@ export class CircuitOpenError extends Error {
   }
 }
 
-class CircuitBreaker {
-  private state: BreakerState = "closed";
-  private failures = 0;
-  private openedAt: number | null = null;
-  private trialInFlight = false;
-  private lastError: string | null = null;
+const CLOSED: BreakerView = { state: "closed", failures: 0, openedAt: null, retryAt: null, lastError: null };
 
-  view({ timeoutMs, now }: BreakerSettings): BreakerView {
-    const retryAt = this.openedAt === null ? null : this.openedAt + timeoutMs;
-    // An open breaker whose time is up lets the next call through: show it as half-open.
-    const state = this.state === "open" && retryAt !== null && now() >= retryAt ? "half_open" : this.state;
-    return {
-      state,
-      failures: this.failures,
-      openedAt: this.openedAt === null ? null : new Date(this.openedAt),
-      retryAt: this.state === "closed" || retryAt === null ? null : new Date(retryAt),
-      lastError: this.lastError,
-    };
+function viewOf(row: BreakerRow | null, { timeoutMs, now }: BreakerSettings): BreakerView {
+  if (!row) return CLOSED;
+  if (row.openedAt === null) return { ...CLOSED, failures: row.failures, lastError: row.lastError };
+  const retryAt = row.openedAt + timeoutMs;
+  const trialRunning = row.trialUntil !== null && row.trialUntil > now();
+  return {
+    // An open breaker whose time is up lets the next call through: half-open.
+    state: now() < retryAt ? "open" : "half_open",
+    failures: row.failures,
+    openedAt: new Date(row.openedAt),
+    retryAt: new Date(trialRunning ? row.trialUntil! : retryAt),
+    lastError: row.lastError,
+  };
+}
+
+const warn = (instanceId: number, what: string, error: unknown) =>
+  console.warn(`[haproxy] breaker of instance ${instanceId}: ${what} failed, ${errorMessage(error)}`);
+
+/** Whether the call may go, and as what: null = refused (the error to throw). */
+async function admit(instanceId: number, name: string, s: BreakerSettings) {
+  let row: BreakerRow | null;
+  try {
+    row = await readBreaker(dbPool(), instanceId);
+  } catch (error) {
+    warn(instanceId, "reading its state", error);
+    return { trial: false, counted: false };
   }
+  const view = viewOf(row, s);
+  if (view.state === "closed") return { trial: false, counted: row !== null };
+  const refused = new CircuitOpenError(name, view.retryAt!, view.lastError);
+  if (view.state === "open") throw refused;
+  // Half-open: one replica's call becomes the trial; the others are refused until it ends.
+  // The trial holds it for one timeout at most, so a replica that died mid-trial frees it.
+  if (!(await claimTrial(dbPool(), instanceId, s.now(), s.timeoutMs).catch(() => false))) throw refused;
+  return { trial: true, counted: true };
+}
 
-  /** Runs `call` unless the breaker refuses; `counts(error)` says whether a failure is the agent's fault. */
-  async run<T>(
-    name: string,
-    s: BreakerSettings,
-    call: () => Promise<T>,
-    counts: (error: unknown) => boolean,
-  ): Promise<T> {
-    const view = this.view(s);
-    if (view.state === "open" || (view.state === "half_open" && this.trialInFlight)) {
-      throw new CircuitOpenError(name, view.retryAt ?? new Date(s.now()), this.lastError);
-    }
-    const trial = view.state === "half_open";
-    if (trial) {
-      this.state = "half_open";
-      this.trialInFlight = true;
-    }
-    try {
-      const value = await call();
-      this.succeeded();
-      return value;
-    } catch (error) {
-      // A refusal (the agent answered "no such server") shows the agent is alive.
-      if (!counts(error)) this.succeeded();
-      else this.failed(error, trial, s);
-      throw error;
-    } finally {
-      if (trial) this.trialInFlight = false;
-    }
-  }
-
-  private succeeded() {
-    this.state = "closed";
-    this.failures = 0;
-    this.openedAt = null;
-    this.lastError = null;
-  }
-
-  private failed(error: unknown, trial: boolean, s: BreakerSettings) {
-    this.failures++;
-    this.lastError = errorMessage(error);
-    if (trial || this.failures >= s.threshold) {
-      this.state = "open";
-      this.openedAt = s.now();
-    }
+/** Runs `call` unless the breaker refuses; `counts(error)` says whether a failure is the agent's fault. */
+export async function runGuarded<T>(
+  instanceId: number,
+  name: string,
+  s: BreakerSettings,
+  call: () => Promise<T>,
+  counts: (error: unknown) => boolean,
+): Promise<T> {
+  const { trial, counted } = await admit(instanceId, name, s);
+  // A success closes the breaker; with nothing counted there is nothing to write. (A failure
+  // another replica counted meanwhile then stays: the breaker errs towards opening.)
+  const succeeded = () =>
+    counted ? recordSuccess(dbPool(), instanceId).catch((e: unknown) => warn(instanceId, "closing", e)) : undefined;
+  try {
+    const value = await call();
+    await succeeded();
+    return value;
+  } catch (error) {
+    // A refusal (the agent answered "no such server") shows the agent is alive.
+    if (!counts(error)) await succeeded();
+    else
+      await recordFailure(dbPool(), instanceId, {
+        now: s.now(),
+        error: errorMessage(error),
+        trial,
+        threshold: s.threshold,
+      }).catch((e: unknown) => warn(instanceId, "counting a failure", e));
+    throw error;
   }
 }
 
-const holder = globalThis as { acHaproxyBreakers?: Map<number, CircuitBreaker> };
-const breakers = () => (holder.acHaproxyBreakers ??= new Map());
-
-export function breakerFor(instanceId: number): CircuitBreaker {
-  let breaker = breakers().get(instanceId);
-  if (!breaker) breakers().set(instanceId, (breaker = new CircuitBreaker()));
-  return breaker;
-}
-
-export function breakerView(instanceId: number, s: BreakerSettings): BreakerView {
-  return (
-    breakers().get(instanceId)?.view(s) ?? {
-      state: "closed",
-      failures: 0,
-      openedAt: null,
-      retryAt: null,
-      lastError: null,
-    }
+/** The breakers of these instances, as the UI shows them. */
+export async function breakerViews(instanceIds: number[], s: BreakerSettings): Promise<Map<number, BreakerView>> {
+  const rows = await db().hAProxyBreaker.findMany({ where: { haproxyInstanceId: { in: instanceIds } } });
+  const byId = new Map(rows.map((r) => [r.haproxyInstanceId, r]));
+  return new Map(
+    instanceIds.map((id) => {
+      const r = byId.get(id);
+      const row = r && {
+        failures: r.failures,
+        openedAt: r.openedAt?.getTime() ?? null,
+        trialUntil: r.trialUntil?.getTime() ?? null,
+        lastError: r.lastError,
+      };
+      return [id, viewOf(row ?? null, s)];
+    }),
   );
 }
 
-/** Tests, and an instance that was deleted or re-pointed at another agent. */
-export function resetBreaker(instanceId?: number): void {
-  if (instanceId === undefined) breakers().clear();
-  else breakers().delete(instanceId);
+/** An instance that was re-pointed at another agent starts closed; also tests. No id: all of them. */
+export async function resetBreaker(instanceId?: number): Promise<void> {
+  await db().hAProxyBreaker.deleteMany({ where: instanceId === undefined ? {} : { haproxyInstanceId: instanceId } });
 }

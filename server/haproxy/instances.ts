@@ -74,8 +74,8 @@ export async function updateInstance(input: z.output<typeof instancePatch>) {
   await assertServer(patch.serverId);
   const updated = await checked(() => db().hAProxyInstance.update({ where: { id }, data: patch, select }), patch);
   if (patch.serverId !== undefined || patch.name !== undefined) {
-    resetBreaker(id); // another agent or instance: its failures are not this one's
-    invalidateLive(id);
+    await resetBreaker(id); // another agent or instance: its failures are not this one's
+    await invalidateLive(id);
   }
   return updated;
 }
@@ -87,8 +87,7 @@ export async function deleteInstance(instanceId: number) {
     select: { id: true, name: true },
   });
   if (!instance) throw notFound("HAProxy instance");
-  await db().hAProxyInstance.delete({ where: { id: instanceId } });
-  resetBreaker(instanceId);
-  invalidateLive(instanceId);
+  await db().hAProxyInstance.delete({ where: { id: instanceId } }); // its breaker row goes with it
+  await invalidateLive(instanceId);
   return instance;
 }

@@ -2,18 +2,26 @@
 // retries with backoff for reads (commands are sent once), and a TTL cache of live reads that a
 // sync or a command drops. Callers that need fresh data (sync, the re-read after a command) pass
 // `fresh`, which skips the cache but still fills it.
+//
+// Across replicas (docs/operations.md, "Shared state across replicas"): the cache is per process,
+// but each entry remembers the instance's live_version it was read under, and every replica that
+// changes what the agent reports (a command, a sync, an instance edit) raises that column. A read
+// carries the version loaded with its instance, so no replica serves a read older than the last
+// change any replica made; what HAProxy changes on its own shows within HAPROXY_CACHE_TTL.
 import { LRUCache } from "lru-cache";
 import { AgentError, type AgentTarget } from "../agent/client";
 import { fetchHaproxyBackends, fetchHaproxyServers, sendHaproxyCommand } from "../agent/haproxy-client";
 import type { HaproxyCommand, LiveServer } from "../agent/haproxy-contract";
-import { breakerFor, breakerView, type BreakerSettings } from "./breaker";
+import { db } from "../db";
+import { breakerViews, runGuarded, type BreakerSettings } from "./breaker";
 import { haproxyOptions, type HaproxyOptions } from "./settings";
 
-/** The instance as the agent knows it: its name on the agent, and the agent's address. */
-export type InstanceTarget = { id: number; name: string; server: AgentTarget & { name: string } };
+/** The instance as the agent knows it: its name on the agent, the agent's address, its live_version. */
+export type InstanceTarget = { id: number; name: string; liveVersion: number; server: AgentTarget & { name: string } };
 export const instanceTargetSelect = {
   id: true,
   name: true,
+  liveVersion: true,
   server: { select: { name: true, ip: true, port: true, agentToken: true } },
 } as const;
 
@@ -30,7 +38,7 @@ const breakerSettings = (o: HaproxyOptions): BreakerSettings => ({
   timeoutMs: o.breakerTimeoutMs,
   now: o.now,
 });
-export const instanceBreaker = (instanceId: number) => breakerView(instanceId, breakerSettings(haproxyOptions()));
+export const instanceBreakers = (instanceIds: number[]) => breakerViews(instanceIds, breakerSettings(haproxyOptions()));
 
 async function withRetries<T>(o: HaproxyOptions, call: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -44,17 +52,27 @@ async function withRetries<T>(o: HaproxyOptions, call: () => Promise<T>): Promis
 }
 
 function guarded<T>(target: InstanceTarget, o: HaproxyOptions, call: () => Promise<T>): Promise<T> {
-  return breakerFor(target.id).run(`${target.server.name}/${target.name}`, breakerSettings(o), call, countsAsFailure);
+  return runGuarded(target.id, `${target.server.name}/${target.name}`, breakerSettings(o), call, countsAsFailure);
 }
 
 // ─── cache ───
 // Bounded (docs/agent-contract.md, "Bounds"): least recently used reads are dropped first, so
 // many instances, or an agent reporting ever new backend names, cannot grow it without end.
 // Expiry stays ours (`o.now`) so tests can move the clock.
-type Entry = { value: unknown; expiresAt: number };
+type Entry = { value: unknown; expiresAt: number; version: number };
 /** Backend names and servers held, all entries together. */
 export const LIVE_CACHE_MAX_ITEMS = 200_000;
-const holder = globalThis as { acHaproxyLiveCache?: LRUCache<string, Entry> };
+const holder = globalThis as {
+  acHaproxyLiveCache?: LRUCache<string, Entry>;
+  acHaproxyLiveVersions?: Map<number, number>;
+};
+/** The highest live_version of each instance this process has read or written (one number per instance). */
+const versions = () => (holder.acHaproxyLiveVersions ??= new Map());
+function versionFor(target: InstanceTarget): number {
+  const version = Math.max(target.liveVersion, versions().get(target.id) ?? 0);
+  versions().set(target.id, version);
+  return version;
+}
 function cache() {
   const max = haproxyOptions().cacheMaxEntries;
   if (holder.acHaproxyLiveCache?.max !== max) {
@@ -70,18 +88,46 @@ const keyOf = (instanceId: number, key: string) => `${instanceId}\n${key}`;
 
 async function cached<T>(target: InstanceTarget, key: string, fresh: boolean, load: () => Promise<T>): Promise<T> {
   const o = haproxyOptions();
+  const version = versionFor(target);
   const hit = cache().get(keyOf(target.id, key));
-  if (!fresh && hit && hit.expiresAt > o.now()) return hit.value as T;
+  if (!fresh && hit && hit.version === version && hit.expiresAt > o.now()) return hit.value as T;
   const value = await load();
-  cache().set(keyOf(target.id, key), { value, expiresAt: o.now() + o.cacheTtlMs });
+  cache().set(keyOf(target.id, key), { value, expiresAt: o.now() + o.cacheTtlMs, version });
   return value;
 }
 
-/** Drops an instance's cached reads: all of them, or one backend's servers. */
-export function invalidateLive(instanceId: number, backend?: string): void {
-  if (backend !== undefined) return void cache().delete(keyOf(instanceId, `servers:${backend}`));
+const entriesOf = (instanceId: number) => {
   const prefix = keyOf(instanceId, "");
-  for (const key of [...cache().keys()]) if (key.startsWith(prefix)) cache().delete(key);
+  return [...cache().keys()].filter((key) => key.startsWith(prefix));
+};
+
+/**
+ * Drops an instance's cached reads, all of them or one backend's servers, here and (through
+ * live_version) in every other replica. Never throws: without the database the other replicas
+ * see the change within HAPROXY_CACHE_TTL.
+ */
+export async function invalidateLive(instanceId: number, backend?: string): Promise<void> {
+  if (backend !== undefined) cache().delete(keyOf(instanceId, `servers:${backend}`));
+  else for (const key of entriesOf(instanceId)) cache().delete(key);
+  let raised: number;
+  try {
+    const rows = await db().$queryRaw<{ live_version: number }[]>`
+      UPDATE haproxy_instances SET live_version = live_version + 1 WHERE id = ${instanceId} RETURNING live_version`;
+    if (rows.length === 0) return; // deleted
+    raised = rows[0]!.live_version;
+  } catch (error) {
+    console.warn(`[haproxy] could not tell other replicas that instance ${instanceId} changed: ${String(error)}`);
+    return;
+  }
+  // Reads cached here under the version just before ours missed only our change, which was one
+  // backend's: they stay good in this process. (Other replicas cannot know which: they read again.)
+  if (backend !== undefined) {
+    for (const key of entriesOf(instanceId)) {
+      const entry = cache().get(key);
+      if (entry?.version === raised - 1) entry.version = raised;
+    }
+  }
+  versions().set(instanceId, Math.max(raised, versions().get(instanceId) ?? 0));
 }
 
 /** Entries held now (tests check the bound). */
@@ -114,6 +160,6 @@ export async function sendCommand(
       sendHaproxyCommand(target.server, { instance: target.name, backend, server }, command, o.agent),
     );
   } finally {
-    invalidateLive(target.id, backend); // whatever happened, the cached state may be wrong now
+    await invalidateLive(target.id, backend); // whatever happened, the cached state may be wrong now
   }
 }

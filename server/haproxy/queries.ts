@@ -5,7 +5,7 @@ import { HAPROXY_STATUSES, isKnownStatus } from "../agent/haproxy-contract";
 import { db, Prisma } from "../db";
 import { notFound } from "../errors";
 import { describeFilter } from "./backend-filter";
-import { instanceBreaker } from "./live";
+import { instanceBreakers } from "./live";
 import { haproxyOptions } from "./settings";
 import { syncProgress } from "./sync";
 import { positiveId as id } from "../../lib/schemas";
@@ -44,7 +44,7 @@ export async function haproxySummary() {
     db().hAProxyServer.count({ where: { removedAt: null, applicationInstanceId: { not: null } } }),
   ]);
   const byStatus = bucket(servers);
-  const breakers = instances.map((i) => instanceBreaker(i.id).state);
+  const breakers = [...(await instanceBreakers(instances.map((i) => i.id))).values()].map((b) => b.state);
   return {
     enabled: haproxyOptions().enabled,
     instances: {
@@ -86,12 +86,13 @@ export async function listInstances(input: z.output<typeof instanceListInput>) {
   const counts = ids.length
     ? await countsBy("instance", Prisma.sql`b.haproxy_instance_id IN (${Prisma.join(ids)})`)
     : new Map();
+  const breakers = await instanceBreakers(ids);
   return rows.map(({ _count, ...r }) => ({
     ...r,
     selection: describeFilter(r.backendFilter),
     backendCount: _count.backends,
     servers: counts.get(r.id) ?? emptyCounts(),
-    breaker: instanceBreaker(r.id),
+    breaker: breakers.get(r.id)!,
     syncing: syncProgress(r.id),
   }));
 }

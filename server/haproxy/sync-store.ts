@@ -56,6 +56,10 @@ export async function storeSync(
         restored: 0,
         statusChanges: 0,
       };
+      // Two replicas may store a sync of the same instance at once (the job on one, "Sync now" on
+      // another): the instance's row lock makes the second wait and then build on the first. (NO KEY:
+      // rows that only reference the instance, like a first breaker failure, need not wait.)
+      await tx.$executeRaw`SELECT 1 FROM haproxy_instances WHERE id = ${instanceId} FOR NO KEY UPDATE`;
       const backends = await tx.hAProxyBackend.findMany({
         where: { haproxyInstanceId: instanceId },
         select: { id: true, backendName: true, removedAt: true },

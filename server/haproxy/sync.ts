@@ -116,7 +116,7 @@ async function runSync(instanceId: number, progress: SyncProgress): Promise<Sync
     await recordSyncResult(instanceId, new Date(o.now()), message);
     return done(false, message, null, null);
   } finally {
-    invalidateLive(instanceId); // stored state is now the fresher truth
+    await invalidateLive(instanceId); // stored state is now the fresher truth, in every replica
   }
 }
 

@@ -11,7 +11,18 @@ export function boss(): Promise<PgBoss> {
   globalForBoss.acBoss ??= (async () => {
     const url = config().DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set: start AC with `npm start`, which provides a database");
-    const instance = new PgBoss({ connectionString: url, schema: "pgboss", max: 4 });
+    const instance = new PgBoss({
+      connectionString: url,
+      schema: "pgboss",
+      max: 4,
+      // Bounded storage (docs/operations.md, "Retention"): finished jobs move to the archive after an
+      // hour (failed ones after a day, to be looked at), and the archive is emptied after
+      // CLEAN_JOB_HISTORY_OLDER_THAN days. pg-boss's maintenance does both every 2 minutes under
+      // its advisory lock, so each delete is small and only one replica runs it.
+      archiveCompletedAfterSeconds: 3600,
+      archiveFailedAfterSeconds: 86_400,
+      deleteAfterDays: config().CLEAN_JOB_HISTORY_OLDER_THAN,
+    });
     instance.on("error", (error) => console.error(`[jobs] pg-boss: ${error.message}`));
     await instance.start();
     return instance;

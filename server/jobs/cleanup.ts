@@ -1,20 +1,60 @@
-// Daily retention (docs/inventory.md, "Retention"): keeps the event log and
-// the task list to CLEAN_EVENTS_OLDER_THAN / CLEAN_TASKS_OLDER_THAN days.
+// The cleanup job (docs/operations.md, "Retention"): deletes, for each rule of retention.ts, the
+// rows past retention in batches of CLEANUP_BATCH_SIZE. Each batch is one DELETE in its own
+// transaction, so no lock is held long; rows another transaction holds are skipped (SKIP LOCKED),
+// so a second replica running it at the same time takes other rows instead of waiting. At most
+// CLEANUP_MAX_BATCHES per table per run, so a run ends; the next run (every 15 min) takes the rest.
 import { config } from "../config";
-import { db } from "../db";
+import { db, Prisma } from "../db";
+import { retentionRules, type RetentionRule } from "./retention";
+
+/** How often the job runs: often enough that each run finds a small backlog. */
+export const CLEANUP_SCHEDULE = "*/15 * * * *";
 
 const DAY = 86_400_000;
 
-export async function cleanupOldRecords(now = new Date()) {
-  const { CLEAN_EVENTS_OLDER_THAN, CLEAN_TASKS_OLDER_THAN } = config();
-  const events = await db().event.deleteMany({
-    where: { timestamp: { lt: new Date(now.getTime() - CLEAN_EVENTS_OLDER_THAN * DAY) } },
-  });
-  const tasks = await db().task.deleteMany({
-    where: {
-      status: { in: ["succeeded", "failed", "cancelled", "interrupted"] },
-      finishedAt: { lt: new Date(now.getTime() - CLEAN_TASKS_OLDER_THAN * DAY) },
-    },
-  });
-  return { eventsDeleted: events.count, tasksDeleted: tasks.count };
+export type CleanupLimits = { batchSize: number; maxBatches: number };
+export type CleanupSummary = {
+  /** Rows deleted per table (tables with none are left out). */
+  deleted: Record<string, number>;
+  /** Tables whose backlog outlasted this run's batches: the next run carries on. */
+  unfinished: string[];
+};
+
+/** The keys of one batch: oldest first, skipping rows another transaction holds. */
+export function batchKeys(rule: RetentionRule, before: Date, batchSize: number): Prisma.Sql {
+  return Prisma.sql`
+    SELECT ${Prisma.raw(`"${rule.key}"`)} FROM ${Prisma.raw(`"${rule.table}"`)} WHERE ${rule.where(before)}
+    ORDER BY ${Prisma.raw(rule.orderBy)} LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
+}
+
+function deleteBatch(rule: RetentionRule, before: Date, batchSize: number): Promise<number> {
+  const [table, key] = [Prisma.raw(`"${rule.table}"`), Prisma.raw(`"${rule.key}"`)];
+  return db().$executeRaw`DELETE FROM ${table} WHERE ${key} IN (${batchKeys(rule, before, batchSize)})`;
+}
+
+/** Prunes one table: batch after batch until one comes back short or the run's share is used. */
+export async function pruneTable(rule: RetentionRule, now: Date, limits: CleanupLimits) {
+  const days = rule.setting === null ? 0 : Number(config()[rule.setting]);
+  const before = new Date(now.getTime() - days * DAY);
+  let deleted = 0;
+  for (let batch = 0; batch < limits.maxBatches; batch++) {
+    const count = await deleteBatch(rule, before, limits.batchSize);
+    deleted += count;
+    if (count < limits.batchSize) return { deleted, finished: true };
+  }
+  return { deleted, finished: false };
+}
+
+export async function cleanupOldRecords(
+  now = new Date(),
+  limits: CleanupLimits = { batchSize: config().CLEANUP_BATCH_SIZE, maxBatches: config().CLEANUP_MAX_BATCHES },
+  rules: readonly RetentionRule[] = retentionRules,
+): Promise<CleanupSummary> {
+  const summary: CleanupSummary = { deleted: {}, unfinished: [] };
+  for (const rule of rules) {
+    const { deleted, finished } = await pruneTable(rule, now, limits);
+    if (deleted > 0) summary.deleted[rule.table] = deleted;
+    if (!finished) summary.unfinished.push(rule.table);
+  }
+  return summary;
 }

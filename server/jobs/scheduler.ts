@@ -6,7 +6,7 @@ import type { Prisma } from "../db";
 import { syncAllInstances } from "../haproxy/sync";
 import { pollServers } from "../inventory/poll-cycle";
 import { dispatchTasks, runningHere } from "../tasks/queue";
-import { cleanupOldRecords } from "./cleanup";
+import { CLEANUP_SCHEDULE, cleanupOldRecords } from "./cleanup";
 import { recordJobRun, type JobName } from "./job-runs";
 
 const globalForScheduler = globalThis as unknown as { acScheduler?: Cron[] };
@@ -34,7 +34,7 @@ export function startScheduler(): void {
   globalForScheduler.acScheduler = [
     job("heartbeat", "* * * * * *", HEARTBEAT_SECONDS, async () => ({ pid: process.pid })),
     job("poll-agents", "* * * * * *", settings.POLLING_INTERVAL, async () => (await pollServers()).summary),
-    job("cleanup", "17 3 * * *", undefined, () => cleanupOldRecords()),
+    job("cleanup", CLEANUP_SCHEDULE, undefined, () => cleanupOldRecords()),
     // Starts update tasks left pending (the parallel limit was reached, or AC restarted).
     job("task-queue", "* * * * * *", 5, async () => (await dispatchTasks(), { runningHere: runningHere().length })),
     // HAPROXY_ENABLED=false: no job at all, the module's API and pages say it is off.

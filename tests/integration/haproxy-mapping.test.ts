@@ -60,7 +60,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await resetDatabase();
-  resetBreaker();
+  await resetBreaker();
   as = await callers();
   const web1 = await makeServer("web-1", { ip: "10.1.0.1" });
   const web2 = await makeServer("web-2", { ip: "10.1.0.2" });

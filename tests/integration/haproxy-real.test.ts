@@ -89,7 +89,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await resetDatabase();
-  resetBreaker();
+  await resetBreaker();
   as = await callers();
   if (JSON.stringify(lab.spec) !== JSON.stringify(fullSpec)) await lab.reload(fullSpec);
   for (const s of ["web1", "web2"]) await lab.command(`set server be_web/${s} state ready`);
@@ -98,7 +98,7 @@ beforeEach(async () => {
     data: { name: agent.name, ip: agent.ip, port: agent.port, isHaproxyNode: true },
   });
   instanceId = (await db().hAProxyInstance.create({ data: { name: "lb1", serverId: server.id } })).id;
-  invalidateLive(instanceId);
+  await invalidateLive(instanceId);
   // Health checks have run: the listening servers are UP, the closed port DOWN.
   await waitForHaproxy("be_web", (s) => s.get("web1") === "UP" && s.get("web2") === "UP" && s.get("web3") === "DOWN");
 });

@@ -47,7 +47,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await resetDatabase();
-  resetBreaker();
+  await resetBreaker();
   now = 1_000_000;
   sleeps = [];
   setHaproxyOptions({
@@ -68,7 +68,7 @@ beforeEach(async () => {
   const a = sim.agents[0]!;
   const server = await db().server.create({ data: { name: a.name, ip: a.ip, port: a.port } });
   instanceId = (await db().hAProxyInstance.create({ data: { name: "lb1", serverId: server.id } })).id;
-  invalidateLive(instanceId);
+  await invalidateLive(instanceId);
 });
 
 describe("circuit breaker", () => {
@@ -218,7 +218,7 @@ describe("cache of live reads", () => {
   it("when the agent cannot be read, the stored state is shown with the reason", async () => {
     await syncInstance(instanceId);
     await sim.control.fault(AGENT, { fault: "down" });
-    invalidateLive(instanceId);
+    await invalidateLive(instanceId);
     const view = await as.viewer.haproxy.liveBackends({ instanceId });
     expect(view.source).toBe("stored");
     expect(view.error).toMatch(/refused the connection/);

@@ -62,13 +62,13 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await resetDatabase();
-  resetBreaker();
+  await resetBreaker();
   await loadFleet(sim);
   for (const s of SERVERS) await lab.command(`set server ${BACKEND}/${haproxyName(s)} state ready`);
 
   const lbHost = await db().server.update({ where: { name: "lb-host" }, data: { isHaproxyNode: true } });
   const { id: haproxyInstanceId } = await db().hAProxyInstance.create({ data: { name: "lb1", serverId: lbHost.id } });
-  invalidateLive(haproxyInstanceId);
+  await invalidateLive(haproxyInstanceId);
   const synced = await syncInstance(haproxyInstanceId);
   expect(synced).toMatchObject({
     ok: true,

@@ -148,15 +148,16 @@ describe("HAProxy replies and URLs", () => {
   const instanceTarget = () => ({
     id: instanceId,
     name: "lb1",
+    liveVersion: 0,
     server: { name: "hostile", ip: agent.ip, port: agent.port, agentToken: null },
   });
   const server = (name: string) => ({ name, address: "10.0.0.1:80", status: "UP", weight: 1 });
 
   beforeEach(async () => {
-    resetBreaker();
+    await resetBreaker();
     setHaproxyOptions({ agent: agentOptions, retries: 0, sleep: async () => undefined });
     instanceId = (await db().hAProxyInstance.create({ data: { name: "lb1", serverId } })).id;
-    invalidateLive(instanceId);
+    await invalidateLive(instanceId);
   });
 
   it.each([

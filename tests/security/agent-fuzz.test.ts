@@ -134,7 +134,7 @@ describe("a fuzzed agent in a real poll cycle and sync", () => {
   });
   beforeEach(async () => {
     await resetDatabase();
-    resetBreaker();
+    await resetBreaker();
   });
 
   /** Everything stored about one server: its row (but last_check), instances, events, HAProxy rows. */
@@ -209,7 +209,7 @@ describe("a fuzzed agent in a real poll cycle and sync", () => {
             bad.reply(`/api/haproxy/lb1/backends/${encodeURIComponent(b.trim())}/servers`, { body: servers });
           }
           const [goodOutcome, badOutcome] = await Promise.all([syncInstance(goodLb), syncInstance(badLb)]);
-          resetBreaker(); // the fuzzed instance's breaker must not make later runs vacuous
+          await resetBreaker(); // the fuzzed instance's breaker must not make later runs vacuous
           expect(goodOutcome).toMatchObject({ ok: true });
           // A failure must be the agent's (its reply refused), never the database refusing what was let through.
           if (!badOutcome.ok)
@@ -220,7 +220,13 @@ describe("a fuzzed agent in a real poll cycle and sync", () => {
           const { server: _b, ...expected } = before;
           expect(after).toEqual({
             ...expected,
-            haproxy: expected.haproxy.map((i) => ({ ...i, lastSyncAt: expect.any(Date), updatedAt: expect.any(Date) })),
+            // live_version counts the syncs (server/haproxy/live.ts), as last_sync_at dates them.
+            haproxy: expected.haproxy.map((i) => ({
+              ...i,
+              lastSyncAt: expect.any(Date),
+              updatedAt: expect.any(Date),
+              liveVersion: expect.any(Number),
+            })),
           });
         },
       ),

@@ -1,0 +1,93 @@
+// What the cleanup job prunes: one rule per table that grows, in one list (docs/operations.md,
+// "Retention"). A later table registers here with a setting in server/config.ts and an index on
+// the column its condition and order use, so each batch is an index range scan.
+import type { Config } from "../config";
+import { Prisma } from "../db";
+
+export type RetentionRule = {
+  /** The table pruned; also its key in the cleanup run's summary. */
+  table: string;
+  /** Its primary key column: a batch selects, then deletes, by it. */
+  key: string;
+  /** The setting holding the days kept; null when the rows say themselves when they are done. */
+  setting: keyof Config | null;
+  /** Rows past retention; `before` is now minus the setting's days (now without a setting). */
+  where: (before: Date) => Prisma.Sql;
+  /** Oldest first, on the indexed column of `where`. */
+  orderBy: string;
+};
+
+const FINISHED = Prisma.sql`status IN ('succeeded', 'failed', 'cancelled', 'interrupted')`;
+
+export const retentionRules: readonly RetentionRule[] = [
+  {
+    table: "events",
+    key: "id",
+    setting: "CLEAN_EVENTS_OLDER_THAN",
+    where: (before) => Prisma.sql`"timestamp" < ${before}::timestamp(3)`,
+    orderBy: `"timestamp"`,
+  },
+  {
+    // The task's log is its `log` column: it goes with the row. Version history keeps its rows
+    // (task_id becomes null), as it does for a deleted server.
+    table: "tasks",
+    key: "id",
+    setting: "CLEAN_TASKS_OLDER_THAN",
+    where: (before) => Prisma.sql`${FINISHED} AND finished_at < ${before}::timestamp(3)`,
+    orderBy: "finished_at",
+  },
+  {
+    table: "application_version_history",
+    key: "id",
+    setting: "CLEAN_VERSION_HISTORY_OLDER_THAN",
+    where: (before) => Prisma.sql`changed_at < ${before}::timestamp(3)`,
+    orderBy: "changed_at",
+  },
+  {
+    table: "haproxy_server_status_history",
+    key: "id",
+    setting: "CLEAN_HAPROXY_STATUS_HISTORY_OLDER_THAN",
+    where: (before) => Prisma.sql`changed_at < ${before}::timestamp(3)`,
+    orderBy: "changed_at",
+  },
+  {
+    table: "haproxy_actions",
+    key: "id",
+    setting: "CLEAN_HAPROXY_ACTIONS_OLDER_THAN",
+    where: (before) => Prisma.sql`created_at < ${before}::timestamp(3)`,
+    orderBy: "created_at",
+  },
+  {
+    // Servers before backends: a removed backend's servers, removed with it, are mostly gone by
+    // the time the backend is, so its cascade stays small. A server takes its status history along.
+    table: "haproxy_servers",
+    key: "id",
+    setting: "CLEAN_HAPROXY_REMOVED_OLDER_THAN",
+    where: (before) => Prisma.sql`removed_at < ${before}::timestamp(3)`,
+    orderBy: "removed_at",
+  },
+  {
+    table: "haproxy_backends",
+    key: "id",
+    setting: "CLEAN_HAPROXY_REMOVED_OLDER_THAN",
+    where: (before) => Prisma.sql`removed_at < ${before}::timestamp(3)`,
+    orderBy: "removed_at",
+  },
+  {
+    // Created by admins and tools, a few per day at most: no index needed for this scan.
+    table: "api_tokens",
+    key: "id",
+    setting: "CLEAN_API_TOKENS_OLDER_THAN",
+    where: (before) => Prisma.sql`(revoked_at < ${before}::timestamp(3) OR expires_at < ${before}::timestamp(3))`,
+    orderBy: "id",
+  },
+  {
+    // rate-limiter-flexible's counters (server/auth/login-limiter.ts): done once expired
+    // (`expire`, epoch ms). The library's own sweep is off: it would run unbatched on every replica.
+    table: "login_limits",
+    key: "key",
+    setting: null,
+    where: (now) => Prisma.sql`expire < ${now.getTime()}::bigint`,
+    orderBy: "expire",
+  },
+];
