@@ -51,7 +51,13 @@ function BulkConfirm({
       onConfirm={() => p && onConfirm(p.count)}
       onClose={onClose}
     >
-      <p>{p ? `${p.description}. ${consequence[request.command]}` : preview.isLoading ? "Counting…" : null}</p>
+      <p>
+        {p
+          ? `${p.description[0]!.toUpperCase()}${p.description.slice(1)}. ${consequence[request.command]}`
+          : preview.isLoading
+            ? "Counting…"
+            : null}
+      </p>
       {p?.count === 0 ? <p>Nothing matches: no live HAProxy server is selected.</p> : null}
       {p?.alreadyOut ? (
         <p>

@@ -88,12 +88,13 @@ export function BulkSelectionProvider({
               disabled={bulk.busy || (!allMatching && ids.size === 0)}
               onClick={() => act(c.command)}
             >
-              {c.label} selected
+              {c.label}
+              <span className="sr-only"> selected</span>
             </Button>
           ))}
           {allMatching || ids.size ? (
             <Button variant="secondary" onClick={clear}>
-              Clear selection
+              Clear<span className="sr-only"> selection</span>
             </Button>
           ) : (
             <Button variant="secondary" onClick={() => setAllMatching(true)}>

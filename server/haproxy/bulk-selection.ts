@@ -5,7 +5,7 @@
 // and host maintenance").
 import { z } from "zod";
 import { HAPROXY_COMMANDS, type HaproxyCommand } from "../agent/haproxy-contract";
-import { db } from "../db";
+import { db, type Prisma } from "../db";
 import { AppError, notFound } from "../errors";
 import { haproxyOptions } from "./settings";
 import { serversMatchingView, viewFilter } from "./view";
@@ -87,15 +87,15 @@ export async function resolveSelection({ selection, command }: BulkInput): Promi
   let hostServerId: number | null = null;
   let maintenanceId: number | null = null;
   let ids: number[] | null = null;
-  let where: object;
+  let where: Prisma.HAProxyServerWhereInput;
   switch (selection.kind) {
     case "servers":
-      description = `${selection.ids.length} selected server${selection.ids.length === 1 ? "" : "s"}`;
+      description = "selected servers"; // unknown or removed ones drop out: the count says how many are left
       where = { id: { in: selection.ids }, ...live };
       break;
     case "filter":
       ids = await serversMatchingView(selection, max + 1);
-      description = `servers matching ${describeFilter(selection)}`;
+      description = `servers matching ${await describeFilter(selection)}`;
       where = { id: { in: ids }, ...live };
       break;
     case "backend": {
@@ -164,9 +164,12 @@ export async function resolveSelection({ selection, command }: BulkInput): Promi
   return { description, hostServerId, maintenanceId, targets };
 }
 
-function describeFilter(f: z.output<typeof viewFilter>): string {
+async function describeFilter(f: z.output<typeof viewFilter>): Promise<string> {
+  const instance = f.instanceId
+    ? await db().hAProxyInstance.findUnique({ where: { id: f.instanceId }, select: { name: true } })
+    : null;
   const parts = [
-    f.instanceId ? `instance #${f.instanceId}` : null,
+    f.instanceId ? `instance ${instance?.name ?? `#${f.instanceId}`}` : null,
     f.status ? `status ${f.status}` : null,
     f.q ? `name "${f.q}"` : null,
   ].filter(Boolean);
