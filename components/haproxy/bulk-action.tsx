@@ -35,6 +35,7 @@ function BulkConfirm({
   const trpc = useTRPC();
   const preview = useQuery(trpc.haproxy.bulkPreview.queryOptions(request, { staleTime: 0, gcTime: 0, retry: false }));
   const verb = verbs[request.command];
+  const ending = request.selection.kind === "host_end"; // closes the maintenance even with nothing to ready
   const p = preview.data;
   const title = p
     ? `${verb} ${plural(p.count, "HAProxy server")} on ${plural(p.loadBalancers, "load balancer")}?`
@@ -44,7 +45,7 @@ function BulkConfirm({
       title={title}
       confirmLabel={p ? `${verb} ${plural(p.count, "server")}` : verb}
       danger={request.command === "maint"}
-      busy={!p || p.count === 0}
+      busy={!p || (p.count === 0 && !ending)}
       error={preview.error ? (formErrors(preview.error)?.message ?? "could not count") : null}
       items={p?.items.map((i) => `${i.label} (${i.status ?? "unknown"})`)}
       more={p ? p.count - p.items.length : 0}
@@ -58,7 +59,13 @@ function BulkConfirm({
             ? "Counting…"
             : null}
       </p>
-      {p?.count === 0 ? <p>Nothing matches: no live HAProxy server is selected.</p> : null}
+      {p?.count === 0 ? (
+        <p>
+          {ending
+            ? "The maintenance took no server out: ending it readies nothing and closes it."
+            : "Nothing matches: no live HAProxy server is selected."}
+        </p>
+      ) : null}
       {p?.alreadyOut ? (
         <p>
           {plural(p.alreadyOut, "server")} {p.alreadyOut === 1 ? "is" : "are"} out of the pool already (DRAIN or MAINT):

@@ -40,7 +40,9 @@ export async function startBulk(input: z.output<typeof bulkStartInput>, actor: s
   assertEnabled();
   const resolved = await resolveSelection(input);
   const total = resolved.targets.length;
-  if (total === 0) throw new AppError("BAD_REQUEST", "Nothing to do: the selection has no live HAProxy servers");
+  // Ending a maintenance that took nothing out (every item failed or was skipped) still closes it.
+  if (total === 0 && input.selection.kind !== "host_end")
+    throw new AppError("BAD_REQUEST", "Nothing to do: the selection has no live HAProxy servers");
   if (input.expectedCount !== undefined && input.expectedCount !== total)
     throw new AppError(
       "CONFLICT",

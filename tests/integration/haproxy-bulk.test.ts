@@ -189,6 +189,21 @@ describe("host maintenance", () => {
       "ready lb2/be_web/web1 success test-operator",
     ]);
   });
+
+  it("a maintenance that took nothing out (its load balancer unreachable) can still be ended", async () => {
+    const app03 = await makeServer("app-03");
+    await mapTo((await makeInstance(app03.id, "cache", 1)).id, ["lb2/be_web/web2"]);
+    await sim.control.fault("lb-host-2", { fault: "down" });
+    const selection = { kind: "host" as const, serverId: app03.id };
+    expect((await run(as.operator.haproxy.bulkStart({ selection, command: "drain" }))).counts).toMatchObject({
+      total: 1,
+      failed: 1,
+    });
+    const end = { kind: "host_end" as const, serverId: app03.id };
+    const ended = await run(as.operator.haproxy.bulkStart({ selection: end, command: "ready", expectedCount: 0 }));
+    expect(ended).toMatchObject({ status: "done", counts: { total: 0 } });
+    expect((await as.viewer.haproxy.hostMaintenance({ serverId: app03.id })).open).toBeNull();
+  });
 });
 
 describe("bulk actions", () => {
