@@ -10,6 +10,7 @@ import { Card, ErrorNote } from "@/components/ui/states";
 
 type Role = "viewer" | "operator" | "admin";
 const roleOptions: Role[] = ["viewer", "operator", "admin"];
+const aRole = (role: Role) => `${role === "viewer" ? "a" : "an"} ${role}`;
 
 export function CreateUserForm() {
   const trpc = useTRPC();
@@ -128,11 +129,7 @@ export function UserRowActions({
       ) : null}
       {asking ? (
         <ConfirmDialog
-          title={
-            "role" in asking
-              ? `Make ${user.login} ${asking.role === "admin" ? "an" : "a"} ${asking.role}?`
-              : `Disable ${user.login}?`
-          }
+          title={"role" in asking ? `Make ${user.login} ${aRole(asking.role)}?` : `Disable ${user.login}?`}
           confirmLabel={"role" in asking ? `Make ${asking.role}` : "Disable"}
           danger={!("role" in asking)}
           onConfirm={() =>
@@ -142,7 +139,7 @@ export function UserRowActions({
         >
           <p>
             {"role" in asking
-              ? `${user.login} is ${user.role === "admin" ? "an" : "a"} ${user.role} now; the change applies to open sessions and API tokens at once.`
+              ? `${user.login} is ${aRole(user.role)} now; the change applies to open sessions and API tokens at once.`
               : `${user.login}'s open sessions end and their API tokens stop working at once.`}
           </p>
         </ConfirmDialog>
