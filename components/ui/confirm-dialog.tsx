@@ -30,6 +30,8 @@ export function ConfirmDialog(p: ConfirmDialogProps) {
   useEffect(() => {
     const d = dialog.current;
     if (d && !d.open) d.showModal();
+    // showModal focuses the first control, the ×; Cancel says what it does.
+    d?.querySelector<HTMLButtonElement>("[data-cancel]")?.focus();
   }, []);
   return (
     <dialog
@@ -58,7 +60,7 @@ export function ConfirmDialog(p: ConfirmDialogProps) {
         ) : null}
         {p.error ? <ErrorNote>{p.error}</ErrorNote> : null}
         <div className="flex flex-wrap justify-end gap-2">
-          <Button type="button" variant="secondary" autoFocus onClick={() => dialog.current?.close()}>
+          <Button data-cancel type="button" variant="secondary" onClick={() => dialog.current?.close()}>
             Cancel
           </Button>
           <Button
