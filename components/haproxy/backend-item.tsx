@@ -4,12 +4,15 @@
 // loaded when it is opened, so 1,000 collapsed backends cost only their headers. An open
 // backend reads its servers again whenever the page's data is refreshed.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
 import { ErrorNote } from "@/components/ui/states";
 import type { StatusCounts } from "@/server/haproxy/queries";
 import { StatusCountList } from "./badges";
+import { useBulkAction } from "./bulk-action";
+import { rowButton } from "./row-button";
 import { ServersTable, type ServerRow } from "./servers-table";
 
 export type BackendHeader = {
@@ -55,6 +58,26 @@ function LoadedServers({
   return <ServersTable servers={query.data.servers} prefix={prefix} canCommand={canCommand} canMap={canMap} />;
 }
 
+/** "Drain / ready the whole backend", through the bulk confirmation. */
+function WholeBackend({ backendId, prefix }: { backendId: number; prefix: string }) {
+  const router = useRouter();
+  const bulk = useBulkAction(() => router.refresh());
+  const ask = (command: "drain" | "ready") => bulk.ask({ command, selection: { kind: "backend", backendId } });
+  return (
+    <div className="mb-2">
+      <div className="flex flex-wrap gap-2" role="group" aria-label={`Whole backend ${prefix}`}>
+        <button type="button" className={rowButton} disabled={bulk.busy} onClick={() => ask("drain")}>
+          Drain whole backend<span className="sr-only"> {prefix}</span>
+        </button>
+        <button type="button" className={rowButton} disabled={bulk.busy} onClick={() => ask("ready")}>
+          Ready whole backend<span className="sr-only"> {prefix}</span>
+        </button>
+      </div>
+      {bulk.view}
+    </div>
+  );
+}
+
 export function BackendItem({ backend, servers, readAt, canCommand, canMap }: Props) {
   const [open, setOpen] = useState(servers !== null);
   const prefix = `${backend.instanceName}/${backend.backendName}`;
@@ -77,6 +100,7 @@ export function BackendItem({ backend, servers, readAt, canCommand, canMap }: Pr
         <span className="ml-auto text-xs text-slate-500">on {backend.serverName}</span>
       </summary>
       <div className="border-t border-slate-100 p-3">
+        {canCommand && (open || servers !== null) ? <WholeBackend backendId={backend.id} prefix={prefix} /> : null}
         {servers !== null ? (
           servers.length === 0 ? (
             <p className="text-sm text-slate-500">No servers match the filters.</p>

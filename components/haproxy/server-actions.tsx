@@ -1,48 +1,34 @@
 "use client";
-// drain / ready / maint on one HAProxy server, for operators. maint drops the server's open
-// connections, so it asks first (the dialog exists only while asked: a page holds many rows).
+// drain / ready / maint on one HAProxy server, for operators. drain and maint take the server out
+// of the pool, so they ask first through the one confirmation (components/ui/confirm-dialog.tsx);
+// ready puts it back and does not.
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
-import { Button } from "@/components/ui/controls";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { rowButton } from "./row-button";
 
 type Command = "drain" | "ready" | "maint";
 
-function ConfirmMaint({ label, onConfirm, onClose }: { label: string; onConfirm: () => void; onClose: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => dialog.current?.showModal(), []);
-  return (
-    <dialog
-      ref={dialog}
-      onClose={onClose}
-      aria-label={`Put ${label} in maintenance`}
-      className="m-auto max-w-md rounded-lg p-5 shadow-xl backdrop:bg-slate-900/40"
-    >
-      <form method="dialog" className="space-y-4">
-        <h2 className="text-base font-semibold text-slate-900">Put {label} in maintenance?</h2>
-        <p className="text-sm text-slate-600">
-          Maintenance takes the server out of the pool at once and drops its open connections. Drain lets them finish.
-        </p>
-        <div className="flex justify-end gap-2">
-          <Button type="submit" variant="secondary" autoFocus>
-            Cancel
-          </Button>
-          <Button type="button" variant="danger" onClick={() => (dialog.current?.close(), onConfirm())}>
-            Put in maintenance
-          </Button>
-        </div>
-      </form>
-    </dialog>
-  );
-}
+const asks = {
+  drain: (label: string) => ({
+    title: `Drain ${label}?`,
+    confirmLabel: "Drain",
+    body: "HAProxy sends it no new connections; open ones finish.",
+  }),
+  maint: (label: string) => ({
+    title: `Put ${label} in maintenance?`,
+    confirmLabel: "Put in maintenance",
+    body: "Maintenance takes the server out of the pool at once and drops its open connections. Drain lets them finish.",
+  }),
+};
 
 export function ServerActions({ serverId, label, status }: { serverId: number; label: string; status: string | null }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<"drain" | "maint" | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const command = useMutation(
     trpc.haproxy.command.mutationOptions({
@@ -70,7 +56,7 @@ export function ServerActions({ serverId, label, status }: { serverId: number; l
           type="button"
           className={rowButton}
           disabled={busy || status === "DRAIN"}
-          onClick={() => run("drain")}
+          onClick={() => setConfirming("drain")}
           aria-label={`Drain ${label}`}
         >
           Drain
@@ -88,7 +74,7 @@ export function ServerActions({ serverId, label, status }: { serverId: number; l
           type="button"
           className={rowButton}
           disabled={busy || status === "MAINT"}
-          onClick={() => setConfirming(true)}
+          onClick={() => setConfirming("maint")}
           aria-label={`Maintenance for ${label}`}
         >
           Maint
@@ -102,7 +88,14 @@ export function ServerActions({ serverId, label, status }: { serverId: number; l
         {busy ? "Sending…" : note}
       </p>
       {confirming ? (
-        <ConfirmMaint label={label} onConfirm={() => run("maint")} onClose={() => setConfirming(false)} />
+        <ConfirmDialog
+          {...asks[confirming](label)}
+          danger={confirming === "maint"}
+          onConfirm={() => run(confirming)}
+          onClose={() => setConfirming(null)}
+        >
+          <p>{asks[confirming](label).body}</p>
+        </ConfirmDialog>
       ) : null}
     </div>
   );

@@ -6,6 +6,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import type { haproxyServerSelect } from "@/server/haproxy/queries";
 import type { Prisma } from "@/server/db";
 import { HaproxyStatus } from "./badges";
+import { SelectServer } from "./bulk-selection";
 import { MapDialog } from "./map-dialog";
 import { ServerActions } from "./server-actions";
 
@@ -47,6 +48,11 @@ export function ServersTable({
     <DataTable label={`Servers of ${prefix}`}>
       <thead className={theadClass}>
         <tr>
+          {canCommand ? (
+            <Th>
+              <span className="sr-only">Select</span>
+            </Th>
+          ) : null}
           <Th>Server</Th>
           <Th>Address</Th>
           <Th>Status</Th>
@@ -61,6 +67,11 @@ export function ServersTable({
           const label = `${prefix}/${s.serverName}`;
           return (
             <tr key={s.id} data-testid="haproxy-server" data-server={label}>
+              {canCommand ? (
+                <td className={tdClass}>
+                  <SelectServer id={s.id} label={label} />
+                </td>
+              ) : null}
               <td className={`${tdClass} font-medium`}>
                 <Link href={`/haproxy/servers/${s.id}`} className="text-sky-800 hover:underline">
                   {s.serverName}

@@ -15,6 +15,7 @@ export const permissions = {
   "profile.update": "viewer",
   "poll.now": "operator",
   "haproxy.command": "operator",
+  "haproxy.bulk": "operator",
   "haproxy.map": "operator",
   "haproxy.sync": "operator",
   "task.start": "operator",

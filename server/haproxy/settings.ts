@@ -20,6 +20,10 @@ export type HaproxyOptions = {
   serverReadConcurrency: number;
   /** Instances synced at once by the background job. */
   instanceConcurrency: number;
+  /** HAProxy servers one bulk action may touch at most (docs/haproxy.md, "Bulk actions and host maintenance"). */
+  bulkMaxItems: number;
+  /** Commands of one bulk action in flight at once on each HAProxy instance. */
+  bulkConcurrency: number;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
 };
@@ -39,6 +43,8 @@ export function haproxyOptions(): HaproxyOptions {
     cacheMaxEntries: 10_000,
     serverReadConcurrency: 4,
     instanceConcurrency: 8,
+    bulkMaxItems: 2_000,
+    bulkConcurrency: 4,
     now: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     ...holder.acHaproxyOptions,

@@ -10,10 +10,15 @@ import { likePattern } from "../like-pattern";
 
 export const STATUS_FILTERS = [...HAPROXY_STATUSES, "other"] as const;
 
-export const viewInput = z.object({
+/** The page's filter; a bulk action's "all matching the filter" takes the same (bulk-selection.ts). */
+export const viewFilter = z.object({
   instanceId: positiveId.optional(),
   status: z.enum(STATUS_FILTERS, { error: `must be one of ${STATUS_FILTERS.join(", ")}` }).optional(),
   q: z.string().trim().max(100, "at most 100 characters").optional(),
+});
+export type ViewFilter = z.output<typeof viewFilter>;
+
+export const viewInput = viewFilter.extend({
   page: z.number().int().min(1).default(1),
   pageSize: z.number().int().min(1).max(100).default(25),
   /** false: backends and their counts only (the page loads a collapsed backend's servers when opened). */
@@ -21,7 +26,7 @@ export const viewInput = z.object({
 });
 export type ViewInput = z.output<typeof viewInput>;
 
-function statusSql(status: ViewInput["status"]) {
+function statusSql(status: ViewFilter["status"]) {
   if (!status) return Prisma.sql`TRUE`;
   if (status !== "other") return Prisma.sql`s.status = ${status}`;
   return Prisma.sql`(s.status IS NULL OR s.status NOT IN (${Prisma.join([...HAPROXY_STATUSES])}))`;
@@ -104,4 +109,23 @@ export async function haproxyView(input: ViewInput) {
     /** When this was read: open backends on the page re-read their servers when it changes. */
     readAt: new Date(),
   };
+}
+
+/**
+ * Ids of the live servers the page shows for this filter, across all its pages: those of the
+ * status in a backend whose name matches `q`, or whose own name does. At most `limit`, in the
+ * page's order.
+ */
+export async function serversMatchingView(filter: ViewFilter, limit: number): Promise<number[]> {
+  const pattern = filter.q ? likePattern(filter.q) : null;
+  const rows = await db().$queryRaw<{ id: number }[]>`
+    SELECT s.id FROM haproxy_servers s
+      JOIN haproxy_backends b ON b.id = s.backend_id
+      JOIN haproxy_instances i ON i.id = b.haproxy_instance_id
+    WHERE s.removed_at IS NULL AND b.removed_at IS NULL AND ${statusSql(filter.status)}
+      AND ${filter.instanceId ? Prisma.sql`b.haproxy_instance_id = ${filter.instanceId}` : Prisma.sql`TRUE`}
+      AND ${pattern ? Prisma.sql`(b.backend_name ILIKE ${pattern} OR s.server_name ILIKE ${pattern})` : Prisma.sql`TRUE`}
+    ORDER BY i.name, i.id, b.backend_name, s.server_name
+    LIMIT ${limit}`;
+  return rows.map((r) => r.id);
 }

@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { actorName } from "../auth/actor";
+import { bulkStartInput, previewBulk, startBulk } from "../haproxy/bulk";
+import { bulkInput } from "../haproxy/bulk-selection";
+import { bulkItems, bulkItemsInput, bulkStatus, hostMaintenance, recentBulkActions } from "../haproxy/bulk-status";
 import { commandInput, recordRefusedCommand, runServerCommand } from "../haproxy/commands";
 import {
   actionActors,
@@ -83,6 +86,28 @@ export const haproxyRouter = router({
   command: authorized("haproxy.command", { onForbidden: recordRefusedCommand })
     .input(commandInput)
     .mutation(({ input, ctx }) => runServerCommand({ ...input, actor: actorName(ctx.actor) })),
+  /** What a bulk action would touch: count, load balancers, the first servers by name; refuses beyond the cap. */
+  bulkPreview: authorized("haproxy.bulk")
+    .input(bulkInput)
+    .query(({ input }) => previewBulk(input)),
+  /** Starts a bulk drain / ready / maint (or a host's maintenance, or its end) and returns its id at once. */
+  bulkStart: authorized("haproxy.bulk")
+    .input(bulkStartInput)
+    .mutation(({ input, ctx }) => startBulk(input, actorName(ctx.actor))),
+  /** One bulk action with its counts per item result; poll it until status is not running. */
+  bulkStatus: authorized("haproxy.read")
+    .input(z.object({ id }))
+    .query(({ input }) => bulkStatus(input.id)),
+  /** A bulk action's items, a keyset page at a time, optionally of one result. */
+  bulkItems: authorized("haproxy.read")
+    .input(bulkItemsInput)
+    .query(({ input }) => bulkItems(input)),
+  /** The 50 newest bulk actions. */
+  bulkActions: authorized("haproxy.read").query(() => recentBulkActions()),
+  /** A server's host maintenance: HAProxy servers mapped to its instances, and the open maintenance. */
+  hostMaintenance: authorized("haproxy.read")
+    .input(z.object({ serverId: id }))
+    .query(({ input }) => hostMaintenance(input.serverId)),
   /** Instances to offer when mapping a server: those on the host its address names, then name matches of q. */
   mappingCandidates: authorized("haproxy.map")
     .input(serverId.extend({ q: z.string().trim().max(100).optional() }))

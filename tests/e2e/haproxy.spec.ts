@@ -37,6 +37,11 @@ test.describe("HAProxy, as an operator", () => {
     await expect(row.getByTestId("haproxy-status")).toContainText("UP");
 
     await row.getByRole("button", { name: `Drain ${label}` }).click();
+    // Drain asks first, in the one confirmation dialog.
+    await page
+      .getByRole("dialog", { name: `Drain ${label}?` })
+      .getByRole("button", { name: "Drain" })
+      .click();
     await expect(row.getByTestId("command-note")).toContainText("drain: now DRAIN");
     await expect(row.getByTestId("haproxy-status")).toContainText("DRAIN");
 

@@ -95,9 +95,12 @@ test.describe("as an admin", () => {
 
     await page.reload();
     await expect(page.getByRole("cell", { name: "e2e-example-tool" })).toBeVisible();
-    page.once("dialog", (dialog) => dialog.accept());
     await page
       .getByRole("row", { name: /e2e-example-tool/ })
+      .getByRole("button", { name: "Revoke" })
+      .click();
+    await page
+      .getByRole("dialog", { name: 'Revoke the token "e2e-example-tool"?' })
       .getByRole("button", { name: "Revoke" })
       .click();
     await expect(page.getByRole("cell", { name: "e2e-example-tool" })).toHaveCount(0);

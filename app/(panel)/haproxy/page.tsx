@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { BackendAccordion } from "@/components/haproxy/backend-accordion";
+import { BulkSelectionProvider } from "@/components/haproxy/bulk-selection";
 import { StatusCountList } from "@/components/haproxy/badges";
 import { InstancesTable } from "@/components/haproxy/instances-table";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
@@ -42,6 +43,10 @@ export default async function HaproxyPage({ searchParams }: { searchParams: Prom
   ]);
   const role = actor?.role ?? "viewer";
   const live = summary.enabled;
+  const canCommand = live && can(role, "haproxy.command");
+  const accordion = (
+    <BackendAccordion view={view} expand={expand} canCommand={canCommand} canMap={can(role, "haproxy.map")} />
+  );
 
   return (
     <>
@@ -128,13 +133,15 @@ export default async function HaproxyPage({ searchParams }: { searchParams: Prom
             <EmptyState title={filtered ? "No backend or server matches these filters" : "No backends synced yet"}>
               {filtered ? null : "They appear after the first sync of an instance."}
             </EmptyState>
+          ) : canCommand ? (
+            <BulkSelectionProvider
+              filter={{ instanceId: filters.instance, status: filters.status, q: filters.q }}
+              filtered={filtered}
+            >
+              {accordion}
+            </BulkSelectionProvider>
           ) : (
-            <BackendAccordion
-              view={view}
-              expand={expand}
-              canCommand={live && can(role, "haproxy.command")}
-              canMap={can(role, "haproxy.map")}
-            />
+            accordion
           )}
           <Pagination
             basePath="/haproxy"

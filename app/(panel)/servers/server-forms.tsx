@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Button, Field, Input } from "@/components/ui/controls";
 import { Card, ErrorNote } from "@/components/ui/states";
 
@@ -137,7 +138,7 @@ export function ServerForm({ server }: { server?: EditedServer }) {
   );
 }
 
-/** Deleting asks once more, naming what goes: the server and its instances (history stays). */
+/** Deleting asks once more (components/ui/confirm-dialog.tsx), naming what goes: the server and its instances. */
 export function DeleteServerButton({
   server,
   afterDelete,
@@ -154,29 +155,24 @@ export function DeleteServerButton({
     }),
   );
   const error = formErrors(remove.error);
-  if (!confirming) {
-    return (
-      <Button variant="secondary" onClick={() => setConfirming(true)}>
-        Delete<span className="sr-only"> {server.name}</span>
-      </Button>
-    );
-  }
   return (
-    <span
-      role="group"
-      aria-label={`Confirm deleting ${server.name}`}
-      className="inline-flex flex-wrap items-center justify-end gap-2 whitespace-normal text-left"
-    >
-      <span className="text-sm text-slate-700">
-        Delete {server.name} and its instances? Events and version history stay.
-      </span>
-      <Button variant="danger" disabled={remove.isPending} onClick={() => remove.mutate({ id: server.id })} autoFocus>
+    <>
+      <Button variant="secondary" disabled={remove.isPending} onClick={() => setConfirming(true)}>
         {remove.isPending ? "Deleting…" : "Delete"}
+        <span className="sr-only"> {server.name}</span>
       </Button>
-      <Button variant="secondary" onClick={() => setConfirming(false)}>
-        Cancel
-      </Button>
+      {confirming ? (
+        <ConfirmDialog
+          title={`Delete ${server.name}?`}
+          confirmLabel="Delete"
+          danger
+          onConfirm={() => remove.mutate({ id: server.id })}
+          onClose={() => setConfirming(false)}
+        >
+          <p>The server and its instances go; events and version history stay.</p>
+        </ConfirmDialog>
+      ) : null}
       {error ? <ErrorNote>{error.message}</ErrorNote> : null}
-    </span>
+    </>
   );
 }

@@ -1,9 +1,10 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import type { FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Button, Field, Input, Select } from "@/components/ui/controls";
 import { Card, ErrorNote } from "@/components/ui/states";
 
@@ -62,16 +63,25 @@ export function CreateTokenForm() {
 export function RevokeTokenButton({ id, name }: { id: number; name: string }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const [confirming, setConfirming] = useState(false);
   const revoke = useMutation(trpc.apiTokens.revoke.mutationOptions({ onSuccess: () => router.refresh() }));
   return (
-    <Button
-      variant="danger"
-      disabled={revoke.isPending}
-      onClick={() => {
-        if (window.confirm(`Revoke the token "${name}"? Tools using it stop working at once.`)) revoke.mutate({ id });
-      }}
-    >
-      Revoke
-    </Button>
+    <>
+      <Button variant="danger" disabled={revoke.isPending} onClick={() => setConfirming(true)}>
+        Revoke
+      </Button>
+      {confirming ? (
+        <ConfirmDialog
+          title={`Revoke the token "${name}"?`}
+          confirmLabel="Revoke"
+          danger
+          onConfirm={() => revoke.mutate({ id })}
+          onClose={() => setConfirming(false)}
+        >
+          <p>Tools using it stop working at once.</p>
+        </ConfirmDialog>
+      ) : null}
+      {revoke.error ? <ErrorNote>{formErrors(revoke.error)?.message}</ErrorNote> : null}
+    </>
   );
 }

@@ -4,11 +4,13 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Button, Field, Input, Select } from "@/components/ui/controls";
 import { Card, ErrorNote } from "@/components/ui/states";
 
 type Role = "viewer" | "operator" | "admin";
 const roleOptions: Role[] = ["viewer", "operator", "admin"];
+const aRole = (role: Role) => `${role === "viewer" ? "a" : "an"} ${role}`;
 
 export function CreateUserForm() {
   const trpc = useTRPC();
@@ -72,6 +74,8 @@ export function UserRowActions({
   const update = useMutation(trpc.users.update.mutationOptions({ onSuccess: () => router.refresh() }));
   const reset = useMutation(trpc.users.resetPassword.mutationOptions());
   const [resetting, setResetting] = useState(false);
+  // A role change or a disable takes effect at once, so each asks first (components/ui/confirm-dialog.tsx).
+  const [asking, setAsking] = useState<{ role: Role } | { disable: true } | null>(null);
   const error = formErrors(update.error ?? reset.error);
 
   return (
@@ -81,7 +85,7 @@ export function UserRowActions({
           aria-label={`Role of ${user.login}`}
           value={user.role}
           disabled={self || update.isPending}
-          onChange={(event) => update.mutate({ id: user.id, role: event.target.value as Role })}
+          onChange={(event) => setAsking({ role: event.target.value as Role })}
           className="w-28"
         >
           {roleOptions.map((role) => (
@@ -91,7 +95,9 @@ export function UserRowActions({
         <Button
           variant="secondary"
           disabled={self || update.isPending}
-          onClick={() => update.mutate({ id: user.id, disabled: !user.disabled })}
+          onClick={() =>
+            user.disabled ? update.mutate({ id: user.id, disabled: false }) : setAsking({ disable: true })
+          }
         >
           {user.disabled ? "Enable" : "Disable"}
         </Button>
@@ -120,6 +126,23 @@ export function UserRowActions({
             Save
           </Button>
         </form>
+      ) : null}
+      {asking ? (
+        <ConfirmDialog
+          title={"role" in asking ? `Make ${user.login} ${aRole(asking.role)}?` : `Disable ${user.login}?`}
+          confirmLabel={"role" in asking ? `Make ${asking.role}` : "Disable"}
+          danger={!("role" in asking)}
+          onConfirm={() =>
+            update.mutate("role" in asking ? { id: user.id, role: asking.role } : { id: user.id, disabled: true })
+          }
+          onClose={() => setAsking(null)}
+        >
+          <p>
+            {"role" in asking
+              ? `${user.login} is ${aRole(user.role)} now; the change applies to open sessions and API tokens at once.`
+              : `${user.login}'s open sessions end and their API tokens stop working at once.`}
+          </p>
+        </ConfirmDialog>
       ) : null}
       {reset.isSuccess && !resetting ? <p className="text-xs text-emerald-700">Password changed.</p> : null}
       {error ? <ErrorNote>{error.fields.password ?? error.message}</ErrorNote> : null}

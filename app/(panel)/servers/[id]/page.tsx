@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { HostMaintenancePanel } from "@/components/haproxy/host-maintenance";
 import { ServerHaproxy } from "@/components/haproxy/server-haproxy";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
 import { InstanceCounts } from "@/components/inventory/instance-counts";
@@ -49,7 +50,12 @@ function AppsTable({ group }: { group: ServerDetail["byType"][number] }) {
 
 export default async function ServerPage({ params }: { params: Promise<{ id: string }> }) {
   const id = idParam((await params).id);
-  const [server, actor] = await Promise.all([orNotFound((await api()).servers.get({ id })), currentActor()]);
+  const caller = await api();
+  const [server, actor, maintenance] = await Promise.all([
+    orNotFound(caller.servers.get({ id })),
+    currentActor(),
+    orNotFound(caller.haproxy.hostMaintenance({ serverId: id })),
+  ]);
   const admin = !!actor && can(actor.role, "servers.manage");
 
   return (
@@ -164,6 +170,12 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
           </div>
         ) : null}
       </div>
+
+      {maintenance.mapped > 0 || maintenance.open ? (
+        <div className="mt-4">
+          <HostMaintenancePanel initial={maintenance} canCommand={!!actor && can(actor.role, "haproxy.bulk")} />
+        </div>
+      ) : null}
 
       <h2 className="mb-3 mt-8 text-lg font-semibold text-slate-900">Applications</h2>
       {server.byType.length === 0 ? (
