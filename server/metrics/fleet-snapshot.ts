@@ -4,6 +4,8 @@
 // instance-counts.ts), the rest folded into "(other)", so a scrape never grows with the fleet.
 import { isKnownStatus } from "../../lib/haproxy-status";
 import { db } from "../db";
+import type { BreakerState } from "../haproxy/breaker";
+import { instanceBreakers } from "../haproxy/live";
 import { firingAlertCounts } from "./firing-alerts";
 import { readInstanceCounts, type InstanceRow } from "./instance-counts";
 import { readStoredHistograms, type StoredSeries } from "./stored-histogram";
@@ -21,6 +23,8 @@ export type HaproxyInstanceRow = {
   active: boolean;
   lastSyncAt: Date | null;
   lastSyncSuccess: boolean | null;
+  /** The instance's circuit breaker, shared by the replicas in PostgreSQL (server/haproxy/breaker.ts). */
+  breaker: BreakerState;
 };
 export type JobRunRow = {
   name: string;
@@ -143,6 +147,7 @@ export async function readFleetSnapshot(): Promise<FleetSnapshot> {
     readStoredHistograms(),
     firingAlertCounts(),
   ]);
+  const breakers = await instanceBreakers(haproxyInstances.map((i) => i.id));
   // HAProxy series are labelled "<server>/<instance>", as people read them on the pages.
   const labelOf = new Map(haproxyInstances.map((i) => [String(i.id), `${i.server.name}/${i.name}`]));
   const label = (id: string) => labelOf.get(id) ?? `instance ${id}`; // created between the two reads
@@ -159,6 +164,7 @@ export async function readFleetSnapshot(): Promise<FleetSnapshot> {
         active: i.isActive,
         lastSyncAt: i.lastSyncAt,
         lastSyncSuccess: i.lastSyncSuccess,
+        breaker: breakers.get(i.id)?.state ?? "closed",
       })),
       servers: named(haproxyCounts.servers),
       sessions: named(haproxyCounts.sessions),

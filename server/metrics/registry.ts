@@ -4,7 +4,6 @@
 // scrape read (fleet-snapshot.ts); nothing is counted between scrapes in this process.
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { z } from "zod";
-import { instanceBreaker } from "../haproxy/live";
 import { POLL_ERROR_KINDS } from "../inventory/poll-server";
 import type { Count, FleetSnapshot } from "./fleet-snapshot";
 import { VERSIONS_PER_GROUP } from "./instance-counts";
@@ -158,7 +157,7 @@ function createMetrics(): Metrics {
     ["haproxy", "state"],
     (s) =>
       s.haproxy.instances.flatMap((i) => {
-        const current = instanceBreaker(i.id).state;
+        const current = i.breaker;
         return BREAKER_STATES.map((state) => ({
           labels: { haproxy: i.label, state },
           value: Number(state === current),

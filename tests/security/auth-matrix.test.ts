@@ -78,6 +78,11 @@ describe("routes under app/api", () => {
     "auth/[...nextauth]": "next-auth's own endpoints: sign-in, CSRF token, the caller's session (empty without one)",
     health: "liveness for load balancers; says only whether the process and the database answer",
   };
+  // Protected by their own credential instead of a login; each refuses a caller without it here.
+  const ownCredential: Record<string, () => Promise<Response>> = {
+    // Bearer AC_METRICS_TOKEN; 404 while no token is configured (tests/integration/metrics.test.ts).
+    metrics: async () => (await import("@/app/api/metrics/route")).GET(new Request("http://ac.test/api/metrics")),
+  };
   const routeDirs = (dir: string, base = ""): string[] =>
     fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
       if (!entry.isDirectory()) return entry.name === "route.ts" ? [base.slice(1)] : [];
@@ -85,10 +90,14 @@ describe("routes under app/api", () => {
     });
   const routes = routeDirs(path.resolve(import.meta.dirname, "../../app/api"));
 
-  it("lists every route: the tRPC endpoint refuses (above), the rest is public by design", () => {
+  it("lists every route: the tRPC endpoint refuses (above), some have their own credential, the rest is public by design", async () => {
     expect(routes.length).toBeGreaterThanOrEqual(3);
     for (const route of routes) {
       if (route === "trpc/[trpc]") continue;
+      if (ownCredential[route]) {
+        expect([401, 404], `app/api/${route} without its credential`).toContain((await ownCredential[route]()).status);
+        continue;
+      }
       expect(publicRoutes, `app/api/${route} is neither protected nor known to be public`).toHaveProperty([route]);
     }
   });
