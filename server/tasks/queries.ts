@@ -33,6 +33,11 @@ const taskSummarySelect = {
   createdAt: true,
   startedAt: true,
   finishedAt: true,
+  runnerId: true,
+  heartbeatAt: true,
+  leaseExpiresAt: true,
+  retryOfId: true,
+  retry: { select: { id: true, status: true } },
 } satisfies Prisma.TaskSelect;
 
 type Row = Prisma.TaskGetPayload<{ select: typeof taskSummarySelect }>;

@@ -1,0 +1,112 @@
+// A running task whose runner stopped renewing its lease (killed, its host gone, cut off from the
+// database for longer than the lease) is marked interrupted by whichever runner replica looks
+// next, with the step it was in and the HAProxy servers it had drained and not readied
+// (docs/update-tasks.md, "Runners, leases and replicas"). A live runner's tasks are never touched:
+// its heartbeat keeps the lease in the future.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { db, Prisma } from "../db";
+import { appendLog } from "./log";
+import { outOfPoolOf, where, type TaskProgress } from "./plan-types";
+import { runningHere } from "./registry";
+import { thisRunner } from "./runner-identity";
+
+/** The playbook's process group, if that pid is still our ansible-playbook for this task. */
+function endLeftoverPlaybook(taskId: string, pid: number): string {
+  let cmdline: string;
+  try {
+    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    return `its playbook (process ${pid}) is no longer running`;
+  }
+  // The pid may have been reused by something else: only our ansible-playbook for this task is ended.
+  if (!cmdline.includes(`ac-task-${taskId.slice(0, 8)}`))
+    return `process ${pid} is no longer its playbook, left alone`;
+  try {
+    process.kill(-pid, "SIGTERM");
+    return `the playbook left running (process group ${pid}) was terminated`;
+  } catch (error) {
+    return `the playbook left running (process group ${pid}) could not be terminated: ${(error as Error).message}`;
+  }
+}
+
+/** The dead run's temp folder (inventory, extra vars) from playbook.ts. */
+function removeTempFolders(taskId: string) {
+  const prefix = `ac-task-${taskId.slice(0, 8)}-`;
+  for (const name of fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(prefix))) {
+    fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+type Candidate = {
+  id: string;
+  progress: Prisma.JsonValue;
+  runnerId: string | null;
+  runnerHost: string | null;
+  heartbeatAt: Date | null;
+  leaseExpiresAt: Date | null;
+};
+
+/** Marks interrupted every running task whose lease has run out; returns how many it marked. */
+export async function reapExpiredTasks(now = new Date()): Promise<number> {
+  const candidates = await db().task.findMany({
+    where: {
+      status: "running",
+      OR: [
+        { leaseExpiresAt: { lt: now } },
+        { leaseExpiresAt: null }, // claimed by a version of AC without leases
+        // Ours, but its run is over: the final write did not reach the database in time.
+        { runnerId: thisRunner.id, id: { notIn: runningHere() } },
+      ],
+    },
+    select: { id: true, progress: true, runnerId: true, runnerHost: true, heartbeatAt: true, leaseExpiresAt: true },
+  });
+  let reaped = 0;
+  for (const task of candidates) if (await reap(task, now)) reaped++;
+  return reaped;
+}
+
+async function reap(task: Candidate, now: Date): Promise<boolean> {
+  const progress = task.progress as unknown as TaskProgress | null;
+  const current = progress?.current;
+  const place = progress && current ? where(progress, current.batch, current.step) : "before its first step";
+  const why =
+    task.runnerId === thisRunner.id
+      ? "its run ended without its final status reaching the database"
+      : `its runner ${task.runnerId ?? "(unknown)"} stopped renewing its lease (last heartbeat ${task.heartbeatAt?.toISOString() ?? "never"})`;
+  if (progress && current) {
+    const step = progress.batches[current.batch]?.steps.find((s) => s.name === current.step);
+    if (step && step.status === "running")
+      Object.assign(step, { status: "failed", finishedAt: now.toISOString(), note: "interrupted: runner lost" });
+    progress.failure = { batch: current.batch, step: current.step, message: "interrupted: runner lost" };
+  }
+  const outOfPool = progress ? outOfPoolOf(progress) : [];
+  const servers = outOfPool.length
+    ? ` Still out of the HAProxy pool: ${outOfPool.map((s) => s.label).join(", ")}. Return them to the pool, or retry from the failed batch.`
+    : "";
+  const error = `Interrupted: ${why}, during ${place}.${servers}`;
+  // Exactly the lease we saw: a heartbeat that renewed it meanwhile wins, and of two reapers one does the work.
+  const { count } = await db().task.updateMany({
+    where: { id: task.id, status: "running", runnerId: task.runnerId, leaseExpiresAt: task.leaseExpiresAt },
+    data: {
+      status: "interrupted",
+      finishedAt: now,
+      error,
+      leaseExpiresAt: null,
+      ...(progress ? { progress: progress as unknown as Prisma.InputJsonValue } : {}),
+    },
+  });
+  if (!count) return false;
+  const pid = progress?.playbookPid;
+  let playbook = "";
+  if (task.runnerHost === thisRunner.host) {
+    if (pid) playbook = ` (${endLeftoverPlaybook(task.id, pid)})`;
+    removeTempFolders(task.id);
+  } else if (pid) {
+    playbook = ` (its playbook, process group ${pid} on ${task.runnerHost}, could not be reached from ${thisRunner.host}: check that host)`;
+  }
+  await appendLog(task.id, `[ac ${now.toISOString().slice(11, 19)}] ${error}${playbook}\n`);
+  console.warn(`[ac] task ${task.id} interrupted during ${place}: ${why}${playbook}`);
+  return true;
+}
