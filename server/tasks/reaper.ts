@@ -12,17 +12,38 @@ import { outOfPoolOf, where, type TaskProgress } from "./plan-types";
 import { runningHere } from "./registry";
 import { thisRunner } from "./runner-identity";
 
-/** The playbook's process group, if that pid is still our ansible-playbook for this task. */
-function endLeftoverPlaybook(taskId: string, pid: number): string {
-  let cmdline: string;
-  try {
-    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-  } catch {
-    return `its playbook (process ${pid}) is no longer running`;
+/** The pids in process group `pgid` (from /proc: field 5 of stat, after the parenthesised name). */
+function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const name of fs.readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) === pgid) members.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
   }
-  // The pid may have been reused by something else: only our ansible-playbook for this task is ended.
-  if (!cmdline.includes(`ac-task-${taskId.slice(0, 8)}`))
-    return `process ${pid} is no longer its playbook, left alone`;
+  return members;
+}
+
+/**
+ * Ends the playbook's process group, if it is still our ansible-playbook for this task. The group,
+ * not only its leader: ansible-playbook itself may have died with its runner (its output pipe
+ * closed) while its workers and their commands run on.
+ */
+function endLeftoverPlaybook(taskId: string, pid: number): string {
+  const marker = `ac-task-${taskId.slice(0, 8)}`;
+  const members = groupMembers(pid);
+  if (!members.length) return `its playbook (process group ${pid}) is no longer running`;
+  // The pid may have been reused by something else: only a group running our playbook for this task is ended.
+  const ours = members.some((member) => {
+    try {
+      return fs.readFileSync(`/proc/${member}/cmdline`, "utf8").includes(marker);
+    } catch {
+      return false;
+    }
+  });
+  if (!ours) return `process group ${pid} is no longer its playbook, left alone`;
   try {
     process.kill(-pid, "SIGTERM");
     return `the playbook left running (process group ${pid}) was terminated`;
