@@ -14,7 +14,8 @@ export function uniqueViolation(error: unknown): string | null {
 
 // Connection-level failures: the database is down, restarting or unreachable (PostgreSQL's class 08
 // and 57P0x codes, the socket's errno, the pg driver's own messages). Anything else is a real error.
-const UNAVAILABLE_CODES = /^(08\d{3}|57P0[1-3]|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|P1001|P1002|P1017)$/;
+const UNAVAILABLE_CODES =
+  /^(08\d{3}|57P0[1-3]|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|P1001|P1002|P1017)$/;
 const UNAVAILABLE_MESSAGE =
   /ECONNREFUSED|ECONNRESET|Connection terminated|connection (is )?closed|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down)|timeout exceeded when trying to connect|Can't reach database server/i;
 

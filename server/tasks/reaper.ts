@@ -71,6 +71,7 @@ type Candidate = {
 
 /** Marks interrupted every running task whose lease has run out; returns how many it marked. */
 export async function reapExpiredTasks(now = new Date()): Promise<number> {
+  const here = runningHere();
   const candidates = await db().task.findMany({
     where: {
       status: "running",
@@ -78,8 +79,11 @@ export async function reapExpiredTasks(now = new Date()): Promise<number> {
         { leaseExpiresAt: { lt: now } },
         { leaseExpiresAt: null }, // claimed by a version of AC without leases
         // Ours, but its run is over: the final write did not reach the database in time.
-        { runnerId: thisRunner.id, id: { notIn: runningHere() } },
+        { runnerId: thisRunner.id, id: { notIn: here } },
       ],
+      // Never a task this process is running: after a database outage longer than the lease its
+      // lease looks expired until the next heartbeat renews it.
+      NOT: { runnerId: thisRunner.id, id: { in: here } },
     },
     select: { id: true, progress: true, runnerId: true, runnerHost: true, heartbeatAt: true, leaseExpiresAt: true },
   });

@@ -99,7 +99,8 @@ export async function returnToPool(id: string, actor: string): Promise<ReturnRes
 export async function retryFromFailedBatch(id: string, actor: string): Promise<{ id: string; fromBatch: number }> {
   return withTaskLock(id, async () => {
     const task = await loadFinished(id, RETRYABLE, "retry it");
-    if (task.retry) throw new AppError("CONFLICT", `This task was already retried as task ${task.retry.id.slice(0, 8)}`);
+    if (task.retry)
+      throw new AppError("CONFLICT", `This task was already retried as task ${task.retry.id.slice(0, 8)}`);
     const { progress } = task;
     const fromBatch = progress.failure?.batch ?? progress.batches.findIndex((b) => b.status !== "succeeded");
     if (fromBatch < 0) throw new AppError("CONFLICT", "Every batch of this task succeeded: nothing to retry");
@@ -129,7 +130,10 @@ export async function retryFromFailedBatch(id: string, actor: string): Promise<{
       if (uniqueViolation(error) !== null) throw new AppError("CONFLICT", "This task was already retried");
       throw error;
     }
-    await appendLog(id, `[ac ${stamp()}] ${actor} retried it from ${where(progress, fromBatch)} as task ${started.id}\n`);
+    await appendLog(
+      id,
+      `[ac ${stamp()}] ${actor} retried it from ${where(progress, fromBatch)} as task ${started.id}\n`,
+    );
     return { id: started.id, fromBatch };
   });
 }

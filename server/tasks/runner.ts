@@ -256,7 +256,8 @@ export async function runUpdateTask(taskId: string, controller: AbortController,
       data: { status: outcome.status, error: outcome.error, finishedAt: new Date(), leaseExpiresAt: null },
     }),
   );
-  if (count === 0) console.warn(`[ac] task ${taskId}: ended ${outcome.status}, but another runner had marked it interrupted`);
+  if (count === 0)
+    console.warn(`[ac] task ${taskId}: ended ${outcome.status}, but another runner had marked it interrupted`);
   return outcome;
 }
 

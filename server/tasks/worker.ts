@@ -18,14 +18,26 @@ export function startTaskRunner(): void {
     holder.acTaskTimers = [];
     return;
   }
-  const every = (name: string, work: () => Promise<void>) =>
-    new Cron(
+  const every = (name: string, work: () => Promise<void>) => {
+    let failing = false; // one line when it starts failing (a database outage), one when it works again
+    return new Cron(
       "* * * * * *",
       { name, protect: true, interval: settings.TASK_HEARTBEAT_SECONDS, catch: () => undefined },
       async () => {
-        await work().catch((error: unknown) => console.error(`[ac] ${name}: ${(error as Error).message}`));
+        try {
+          await work();
+          if (failing) console.warn(`[ac] ${name}: working again`);
+          failing = false;
+        } catch (error) {
+          if (!failing)
+            console.error(
+              `[ac] ${name} failed (retried every ${settings.TASK_HEARTBEAT_SECONDS} s): ${(error as Error).message}`,
+            );
+          failing = true;
+        }
       },
     );
+  };
   holder.acTaskTimers = [every("task-heartbeat", renewLeases), every("task-dispatch", dispatchTasks)];
   console.log(
     `[ac] task runner ${thisRunner.id} started (lease ${settings.TASK_LEASE_SECONDS} s, heartbeat ${settings.TASK_HEARTBEAT_SECONDS} s)`,

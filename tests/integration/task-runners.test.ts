@@ -160,7 +160,8 @@ describe("update tasks on two replicas", () => {
         "olga",
       );
       await waitForTask(ours.id, inPlaybook);
-      const read = () => db().task.findMany({ where: { id: { in: [theirs.id, ours.id] } }, orderBy: { runnerId: "asc" } });
+      const read = () =>
+        db().task.findMany({ where: { id: { in: [theirs.id, ours.id] } }, orderBy: { runnerId: "asc" } });
       const start = new Date();
       // A whole lease goes by, both replicas reaping every second: both leases are renewed, nothing is reaped.
       await until("both leases renewed beyond a whole lease period", async () =>
