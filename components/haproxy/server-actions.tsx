@@ -3,41 +3,13 @@
 // connections, so it asks first (the dialog exists only while asked: a page holds many rows).
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
-import { Button } from "@/components/ui/controls";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { rowButton } from "./row-button";
 
 type Command = "drain" | "ready" | "maint";
-
-function ConfirmMaint({ label, onConfirm, onClose }: { label: string; onConfirm: () => void; onClose: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => dialog.current?.showModal(), []);
-  return (
-    <dialog
-      ref={dialog}
-      onClose={onClose}
-      aria-label={`Put ${label} in maintenance`}
-      className="m-auto max-w-md rounded-lg p-5 shadow-xl backdrop:bg-slate-900/40"
-    >
-      <form method="dialog" className="space-y-4">
-        <h2 className="text-base font-semibold text-slate-900">Put {label} in maintenance?</h2>
-        <p className="text-sm text-slate-600">
-          Maintenance takes the server out of the pool at once and drops its open connections. Drain lets them finish.
-        </p>
-        <div className="flex justify-end gap-2">
-          <Button type="submit" variant="secondary" autoFocus>
-            Cancel
-          </Button>
-          <Button type="button" variant="danger" onClick={() => (dialog.current?.close(), onConfirm())}>
-            Put in maintenance
-          </Button>
-        </div>
-      </form>
-    </dialog>
-  );
-}
 
 export function ServerActions({ serverId, label, status }: { serverId: number; label: string; status: string | null }) {
   const trpc = useTRPC();
@@ -102,7 +74,16 @@ export function ServerActions({ serverId, label, status }: { serverId: number; l
         {busy ? "Sending…" : note}
       </p>
       {confirming ? (
-        <ConfirmMaint label={label} onConfirm={() => run("maint")} onClose={() => setConfirming(false)} />
+        <ConfirmDialog
+          title={`Put ${label} in maintenance?`}
+          confirmLabel="Put in maintenance"
+          onConfirm={() => run("maint")}
+          onClose={() => setConfirming(false)}
+        >
+          <p>
+            Maintenance takes the server out of the pool at once and drops its open connections. Drain lets them finish.
+          </p>
+        </ConfirmDialog>
       ) : null}
     </div>
   );
