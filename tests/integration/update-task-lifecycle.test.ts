@@ -76,7 +76,9 @@ describe("update task lifecycle", () => {
         expect(task.status).toBe("interrupted");
         expect(task.finishedAt).not.toBeNull();
         expect(task.error).toMatch(
-          new RegExp(`^Interrupted: its runner ${runnerId} stopped renewing its lease .*, during batch 1/2, step playbook\\.$`),
+          new RegExp(
+            `^Interrupted: its runner ${runnerId} stopped renewing its lease .*, during batch 1/2, step playbook\\.$`,
+          ),
         );
         const progress = task.progress as unknown as TaskProgress;
         expect(progress.failure).toMatchObject({ batch: 0, step: "playbook" });
