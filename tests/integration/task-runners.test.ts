@@ -236,6 +236,17 @@ describe("update tasks on two replicas", () => {
         message: "This task left no HAProxy server out of the pool",
       });
       await lab.command(`set server ${BACKEND}/web-2_shop_2 state ready`);
+
+      // An interrupted task is retried like a failed one: from its batch 1, so every instance.
+      const again = await operator.tasks.retry({ id });
+      expect(again.fromBatch).toBe(0);
+      await taskFinished(again.id);
+      const retried = await operator.tasks.get({ id: again.id });
+      expect(retried).toMatchObject({ status: "succeeded", retryOfId: id, runnerId: thisRunner.id });
+      expect(retried.progress!.plan.batches).toHaveLength(2);
+      expect(await pool()).toEqual(["in", "in", "in", "in"]);
+      for (const s of SERVERS)
+        expect(await agentVersion(sim, s.split("/")[0]!, "docker", s.split("/")[1]!), s).toBe("3.0");
     },
   );
 
