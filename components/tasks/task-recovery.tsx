@@ -74,7 +74,7 @@ export function TaskRecovery({
           </ul>
         </>
       ) : stopped && !task.retryOfId && !task.retry ? (
-        <p className="text-slate-700">This task left no HAProxy server out of the pool.</p>
+        <p className="text-slate-700">No HAProxy server is out of the pool because of this task.</p>
       ) : null}
       {task.retryOfId ? <p>Retry of task {taskLink(task.retryOfId)}, from its failed batch.</p> : null}
       {task.retry ? (
