@@ -223,6 +223,9 @@ describe("update tasks on two replicas", () => {
       await until("the leftover playbook ended", () => !groupAlive(pid));
       expect(await pool()).toEqual(["DRAIN", "DRAIN", "in", "MAINT"]);
 
+      const listed = await operator.tasks.list({ status: "interrupted" });
+      expect(listed.items.find((t) => t.id === id)?.counts.outOfPool).toBe(2);
+
       const returned = await operator.tasks.returnToPool({ id });
       expect(returned).toEqual({ readied: firstBatch.map(label), failed: [] });
       expect(await pool()).toEqual(["in", "in", "in", "MAINT"]);
