@@ -140,6 +140,14 @@ const schema = z
     TASK_CONFIRM_TIMEOUT: seconds(120),
     /** Seconds one ansible-playbook run may take before its process group is killed. */
     TASK_PLAYBOOK_TIMEOUT: seconds(3600),
+    /** false: this replica only enqueues update tasks; a replica with it true claims and runs them. */
+    TASK_RUNNER_ENABLED: bool(true),
+    /** Seconds a runner's claim on a running task holds without a heartbeat; then any runner marks it interrupted. */
+    TASK_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(30),
+    /** Seconds between a runner's heartbeats (lease renewal, "cancel now" from other replicas). */
+    TASK_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(600).default(5),
+    /** Seconds a task's step and final writes are retried through a database outage. */
+    TASK_DB_RETRY_SECONDS: z.coerce.number().int().min(0).max(3600).default(180),
     ANSIBLE_PLAYBOOK_BIN: z.string().min(1).default("ansible-playbook"),
     /** Folders whose playbooks AC may run, colon-separated (docs/update-tasks.md, "Playbook directories"). */
     PLAYBOOK_DIRS: optionalString.transform((v, ctx) => {
@@ -187,6 +195,14 @@ const schema = z
         code: "custom",
         path: ["DEFAULT_UPDATE_PLAYBOOK"],
         message: `${c.DEFAULT_UPDATE_PLAYBOOK} is not inside PLAYBOOK_DIRS (${c.PLAYBOOK_DIRS.join(":")})`,
+      });
+    }
+    // Two missed heartbeats must not cost a live runner its task.
+    if (c.TASK_LEASE_SECONDS < 3 * c.TASK_HEARTBEAT_SECONDS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TASK_LEASE_SECONDS"],
+        message: `must be at least 3 × TASK_HEARTBEAT_SECONDS (${3 * c.TASK_HEARTBEAT_SECONDS})`,
       });
     }
     if (c.AGENT_MAX_BYTES_IN_FLIGHT < c.AGENT_MAX_RESPONSE_BYTES) {

@@ -2,7 +2,7 @@
 // start the scheduler. A bad setting stops the process with a message naming the variable.
 import { config, ConfigError } from "./config";
 import { startScheduler } from "./jobs/scheduler";
-import { markInterruptedTasks } from "./tasks/interrupted";
+import { startTaskRunner } from "./tasks/worker";
 import { ensureFirstAdmin } from "./users/users";
 
 export async function startServerProcess(): Promise<void> {
@@ -16,6 +16,7 @@ export async function startServerProcess(): Promise<void> {
     throw error;
   }
   await ensureFirstAdmin();
-  await markInterruptedTasks(); // before the scheduler: its queue job may start pending tasks
+  // Touches no other replica's task: a runner reaps only leases that ran out (docs/update-tasks.md).
+  startTaskRunner();
   startScheduler();
 }

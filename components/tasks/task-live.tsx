@@ -5,18 +5,42 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { ErrorNote } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
 import type { getTask } from "@/server/tasks/queries";
 import { CancelButtons } from "./cancel-buttons";
 import { PlanNotes, PlanView } from "./plan-view";
 import { TaskLogView } from "./task-log-view";
+import { TaskRecovery } from "./task-recovery";
 import { TaskSteps } from "./task-steps";
 
 type Task = Awaited<ReturnType<typeof getTask>>;
 const active = (status: string) => status === "pending" || status === "running";
 
-export function TaskLive({ initial, canCancel }: { initial: Task; canCancel: boolean }) {
+/** Which runner holds the task (docs/update-tasks.md, "Runners, leases and replicas"). */
+function RunnerLine({ task }: { task: Task }) {
+  if (task.status === "pending")
+    return <>Waiting for a task runner (an AC replica with TASK_RUNNER_ENABLED) to claim it.</>;
+  if (!task.runnerId) return null;
+  if (task.status !== "running") return <>Ran on runner {task.runnerId}.</>;
+  return (
+    <>
+      Runner {task.runnerId} · last heartbeat <RelativeTime date={task.heartbeatAt} />
+      {task.leaseExpiresAt ? <> · lease until {new Date(task.leaseExpiresAt).toISOString().slice(11, 19)} UTC</> : null}
+    </>
+  );
+}
+
+export function TaskLive({
+  initial,
+  canCancel,
+  canRecover,
+}: {
+  initial: Task;
+  canCancel: boolean;
+  canRecover: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [task, setTask] = useState(initial);
@@ -55,6 +79,11 @@ export function TaskLive({ initial, canCancel }: { initial: Task; canCancel: boo
     };
   }, [initial.id, queryClient, trpc]);
 
+  const reload = () => {
+    queryClient
+      .fetchQuery({ ...trpc.tasks.get.queryOptions({ id: initial.id }), staleTime: 0, gcTime: 0 })
+      .then(setTask, (error: unknown) => setReadError(formErrors(error)?.message ?? String(error)));
+  };
   const progress = task.progress;
   const { steps, stepsDone, batches, batchesDone } = task.counts;
   const current = progress?.current;
@@ -84,6 +113,9 @@ export function TaskLive({ initial, canCancel }: { initial: Task; canCancel: boo
               ? ` · now: batch ${current.batch + 1}, ${current.step.replaceAll("_", " ")}`
               : ""}
           </p>
+          <p className="mt-0.5 text-xs break-all text-slate-500" data-testid="task-runner">
+            <RunnerLine task={task} />
+          </p>
         </div>
         {canCancel && active(task.status) ? <CancelButtons id={task.id} requested={task.cancelRequested} /> : null}
       </div>
@@ -92,7 +124,13 @@ export function TaskLive({ initial, canCancel }: { initial: Task; canCancel: boo
           <span data-testid="task-error">{task.error}</span>
         </ErrorNote>
       ) : null}
-      {readError ? <ErrorNote>Could not read the task: {readError} (retrying)</ErrorNote> : null}
+      {readError ? (
+        <ErrorNote>
+          Could not read the task: {readError}
+          {active(task.status) ? " (retrying)" : " (reload the page to try again)"}
+        </ErrorNote>
+      ) : null}
+      <TaskRecovery task={task} canRecover={canRecover} onChanged={reload} />
       {progress ? (
         <>
           <section aria-labelledby="steps-heading">

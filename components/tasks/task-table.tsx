@@ -39,6 +39,11 @@ export function TaskTable({ tasks, empty }: { tasks: TaskRow[]; empty: string })
                   {t.error}
                 </div>
               ) : null}
+              {t.counts.outOfPool && t.status !== "running" ? (
+                <div className="mt-1 text-xs font-medium text-amber-800" data-testid="task-out-of-pool">
+                  {t.counts.outOfPool} HAProxy server{t.counts.outOfPool === 1 ? "" : "s"} out of the pool
+                </div>
+              ) : null}
             </td>
             <td className={tdClass}>
               {t.group ? (

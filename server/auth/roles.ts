@@ -20,6 +20,8 @@ export const permissions = {
   "haproxy.sync": "operator",
   "task.start": "operator",
   "task.cancel": "operator",
+  "task.returnToPool": "operator",
+  "task.retry": "operator",
   "servers.manage": "admin",
   "settings.manage": "admin",
   "statusMap.manage": "admin",

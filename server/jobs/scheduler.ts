@@ -5,7 +5,6 @@ import { config } from "../config";
 import type { Prisma } from "../db";
 import { syncAllInstances } from "../haproxy/sync";
 import { pollServers } from "../inventory/poll-cycle";
-import { dispatchTasks, runningHere } from "../tasks/queue";
 import { CLEANUP_SCHEDULE, cleanupOldRecords } from "./cleanup";
 import { recordJobRun, type JobName } from "./job-runs";
 
@@ -35,8 +34,6 @@ export function startScheduler(): void {
     job("heartbeat", "* * * * * *", HEARTBEAT_SECONDS, async () => ({ pid: process.pid })),
     job("poll-agents", "* * * * * *", settings.POLLING_INTERVAL, async () => (await pollServers()).summary),
     job("cleanup", CLEANUP_SCHEDULE, undefined, () => cleanupOldRecords()),
-    // Starts update tasks left pending (the parallel limit was reached, or AC restarted).
-    job("task-queue", "* * * * * *", 5, async () => (await dispatchTasks(), { runningHere: runningHere().length })),
     // HAPROXY_ENABLED=false: no job at all, the module's API and pages say it is off.
     ...(settings.HAPROXY_ENABLED
       ? [job("haproxy-sync", "* * * * * *", settings.HAPROXY_POLLING_INTERVAL, syncAllInstances)]

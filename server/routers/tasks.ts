@@ -3,6 +3,7 @@ import { availableVersions } from "../artifacts/available-versions";
 import { actorName } from "../auth/actor";
 import { cancelInput, cancelTask } from "../tasks/cancel";
 import { updateRequestInput } from "../tasks/plan";
+import { recoveryInput, retryFromFailedBatch, returnToPool } from "../tasks/recovery";
 import { getTask, listTasks, taskGroupOptions, taskListInput, taskLog, taskLogInput } from "../tasks/queries";
 import { previewUpdate, startUpdateTask } from "../tasks/start";
 import { authorized, router } from "../trpc/init";
@@ -45,4 +46,12 @@ export const tasksRouter = router({
   cancel: authorized("task.cancel")
     .input(cancelInput)
     .mutation(({ input, ctx }) => cancelTask(input, actorName(ctx.actor))),
+  /** A stopped task (failed, interrupted, cancelled): ready exactly the HAProxy servers it left out of the pool. */
+  returnToPool: authorized("task.returnToPool")
+    .input(recoveryInput)
+    .mutation(({ input, ctx }) => returnToPool(input.id, actorName(ctx.actor))),
+  /** A failed or interrupted task: a new task for its failed batch and the ones after it; returns its id. */
+  retry: authorized("task.retry")
+    .input(recoveryInput)
+    .mutation(({ input, ctx }) => retryFromFailedBatch(input.id, actorName(ctx.actor))),
 });

@@ -1,11 +1,14 @@
 // Cancelling: a pending task never starts; a running one stops after its current step (the
 // runner checks tasks.cancel_requested between steps) or, with "now", at once: the playbook's
-// process group is terminated and waits are cut short.
+// process group is terminated and waits are cut short. "Now" on a task that runs on another
+// replica sets tasks.cancel_now, which its runner reads at its next heartbeat (lease.ts).
 import { z } from "zod";
+import { config } from "../config";
 import { db } from "../db";
 import { AppError, notFound } from "../errors";
 import { appendLog } from "./log";
-import { abortRunningTask } from "./queue";
+import { abortRunningTask } from "./registry";
+import { ABORT } from "./runner-identity";
 
 export const cancelInput = z.object({
   id: z.uuid("not a task id"),
@@ -34,7 +37,10 @@ export async function cancelTask({ id, mode }: z.output<typeof cancelInput>, act
     }
   }
   // Either it was running, or it has just been claimed: both are running now.
-  const { count } = await db().task.updateMany({ where: { id, status: "running" }, data: { cancelRequested: true } });
+  const { count } = await db().task.updateMany({
+    where: { id, status: "running" },
+    data: { cancelRequested: true, ...(mode === "now" ? { cancelNow: true } : {}) },
+  });
   if (count === 0) {
     const now = await db().task.findUniqueOrThrow({ where: { id }, select: { status: true } });
     throw new AppError("CONFLICT", `The task has already finished (${now.status})`);
@@ -43,10 +49,10 @@ export async function cancelTask({ id, mode }: z.output<typeof cancelInput>, act
     id,
     `[ac ${stamp()}] cancel requested by ${actor}: ${mode === "now" ? "now" : "after the current step"}\n`,
   );
-  if (mode === "now" && !abortRunningTask(id)) {
+  if (mode === "now" && !abortRunningTask(id, ABORT.cancelNow)) {
     return {
       status: "running" as const,
-      note: "The task runs in another AC process: it stops after its current step.",
+      note: `The task runs on another AC replica: it stops within ${config().TASK_HEARTBEAT_SECONDS} s, at its runner's next heartbeat.`,
     };
   }
   return { status: "running" as const, note: mode === "now" ? "Stopping now." : "It stops after the current step." };

@@ -9,6 +9,7 @@ import { db, pgTransaction } from "../db";
 import { pollTargetSelect } from "../inventory/poll-server";
 import { agentFields } from "../inventory/reconcile";
 import { writeConfirmedVersion } from "../inventory/version-change-sql";
+import { retryThroughOutage } from "./db-retry";
 import { Cancelled, sleep, StepFailed } from "./errors";
 import type { PlanInstance } from "./plan-types";
 
@@ -31,7 +32,9 @@ const reportsTarget = (app: ParsedApp, target: string) => {
 
 /** Resolves with the agent's entry for the instance once it is online on the target version. */
 async function waitForTarget(instance: PlanInstance, run: ConfirmRun): Promise<ParsedApp> {
-  const server = await db().server.findUniqueOrThrow({ where: { id: instance.server.id }, select: pollTargetSelect });
+  const server = await retryThroughOutage(`task ${run.taskId}: confirm`, () =>
+    db().server.findUniqueOrThrow({ where: { id: instance.server.id }, select: pollTargetSelect }),
+  );
   const deadline = Date.now() + run.timeoutMs;
   let last = "no answer yet";
   for (;;) {
@@ -64,7 +67,10 @@ async function recordUpdate(instance: PlanInstance, app: ParsedApp, run: Confirm
     target: run.targetVersion,
     since: run.playbookStartedAt,
   };
-  await pgTransaction((tx) => writeConfirmedVersion(tx, confirmed, new Date()));
+  // One transaction, so a retry after an outage writes the version once.
+  await retryThroughOutage(`task ${run.taskId}: record ${instance.name}`, () =>
+    pgTransaction((tx) => writeConfirmedVersion(tx, confirmed, new Date())),
+  );
   return reported.version ?? reported.tag;
 }
 

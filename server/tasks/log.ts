@@ -5,6 +5,7 @@
 // split between two reads of its pipe is still seen whole.
 import { db } from "../db";
 import { redact } from "../security/redact";
+import { retryThroughOutage } from "./db-retry";
 
 const FLUSH_MS = 400;
 /** Beyond this the playbook's output is dropped (AC's own lines still go in). */
@@ -74,7 +75,7 @@ export class TaskLog {
     if (chunk) {
       this.written += chunk.length;
       this.flushing = this.flushing
-        .then(() => appendLog(this.taskId, chunk))
+        .then(() => retryThroughOutage(`task ${this.taskId}: log`, () => appendLog(this.taskId, chunk)))
         .catch((error: unknown) => {
           console.error(`[ac] task ${this.taskId}: could not write its log: ${(error as Error).message}`);
         });

@@ -79,9 +79,19 @@ export type TaskProgress = {
   batches: BatchProgress[];
   current: { batch: number; step: StepName } | null;
   failure: { batch: number; step: StepName; message: string } | null;
-  /** The running playbook's process (group) id, so a restart can end a playbook left behind. */
+  /** The running playbook's process (group) id, so a reaper on the same host can end a playbook left behind. */
   playbookPid: number | null;
+  /**
+   * HAProxy servers this task drained and has not readied again, recorded before the drain is sent
+   * and removed once ready succeeded: what an interrupted or failed task left out of the pool.
+   * (Absent in tasks stored before it existed.)
+   */
+  outOfPool?: OutOfPoolServer[];
 };
+
+export type OutOfPoolServer = { haproxyServerId: number; label: string };
+
+export const outOfPoolOf = (progress: Pick<TaskProgress, "outOfPool">): OutOfPoolServer[] => progress.outOfPool ?? [];
 
 export function initialProgress(plan: Plan): TaskProgress {
   const steps = (): StepState[] =>
@@ -92,6 +102,7 @@ export function initialProgress(plan: Plan): TaskProgress {
     current: null,
     failure: null,
     playbookPid: null,
+    outOfPool: [],
   };
 }
 

@@ -1,7 +1,18 @@
-// The runner's record of where it is: every step's status and times, kept in tasks.progress and
-// saved at each transition, so the task page and a restart both know the last step.
+// The runner's record of where it is: every step's status and times and the HAProxy servers it
+// holds out of the pool, kept in tasks.progress and saved at each transition, so the task page and
+// a reaper both know the last step. A save retries through a database outage and lands only while
+// this runner still holds the task; finding it no longer ours calls `onLost` (the run stops).
 import { db, Prisma } from "../db";
-import type { BatchStatus, StepName, StepState, StepStatus, TaskProgress } from "./plan-types";
+import { retryThroughOutage } from "./db-retry";
+import {
+  outOfPoolOf,
+  type BatchStatus,
+  type OutOfPoolServer,
+  type StepName,
+  type StepState,
+  type StepStatus,
+  type TaskProgress,
+} from "./plan-types";
 
 export class ProgressTracker {
   private saving: Promise<unknown> = Promise.resolve();
@@ -9,6 +20,7 @@ export class ProgressTracker {
   constructor(
     private readonly taskId: string,
     readonly state: TaskProgress,
+    private readonly owner: { runnerId: string; onLost: () => void },
   ) {}
 
   step(batch: number, name: StepName): StepState {
@@ -52,6 +64,24 @@ export class ProgressTracker {
     return this.end(batch, name, "failed", message);
   }
 
+  /** Before a drain is sent: a runner that dies after sending it still leaves the servers named. */
+  willDrain(servers: OutOfPoolServer[]): Promise<unknown> {
+    const known = new Set(outOfPoolOf(this.state).map((s) => s.haproxyServerId));
+    this.state.outOfPool = [
+      ...outOfPoolOf(this.state),
+      ...servers
+        .filter((s) => !known.has(s.haproxyServerId))
+        .map(({ haproxyServerId, label }) => ({ haproxyServerId, label })),
+    ];
+    return this.save();
+  }
+
+  /** After a ready succeeded. */
+  readied(haproxyServerId: number): Promise<unknown> {
+    this.state.outOfPool = outOfPoolOf(this.state).filter((s) => s.haproxyServerId !== haproxyServerId);
+    return this.save();
+  }
+
   setPlaybookPid(pid: number | null): Promise<unknown> {
     this.state.playbookPid = pid;
     return this.save();
@@ -60,11 +90,17 @@ export class ProgressTracker {
   /** Saves are chained so an older snapshot never lands after a newer one. */
   save(): Promise<unknown> {
     const snapshot = structuredClone(this.state) as unknown as Prisma.InputJsonValue;
-    const write = () =>
-      db().task.update({ where: { id: this.taskId }, data: { progress: snapshot }, select: { id: true } });
+    const write = async () => {
+      const { count } = await retryThroughOutage(`task ${this.taskId}: progress`, () =>
+        db().task.updateMany({
+          where: { id: this.taskId, status: "running", runnerId: this.owner.runnerId },
+          data: { progress: snapshot },
+        }),
+      );
+      if (count === 0) this.owner.onLost();
+    };
     const next = this.saving.catch(() => undefined).then(write); // one failed save must not block the later ones
     this.saving = next;
     return next;
-    return this.saving;
   }
 }

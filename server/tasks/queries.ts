@@ -6,7 +6,7 @@ import { notFound } from "../errors";
 import { TaskStatus } from "../generated/prisma/enums";
 import { pageArgs, pageInput, pageResult } from "../pagination";
 import { readLog } from "./log";
-import type { TaskParameters, TaskProgress, TaskTarget } from "./plan-types";
+import { outOfPoolOf, type TaskParameters, type TaskProgress, type TaskTarget } from "./plan-types";
 import { positiveId } from "../../lib/schemas";
 
 export const taskListInput = pageInput.extend({
@@ -33,6 +33,11 @@ const taskSummarySelect = {
   createdAt: true,
   startedAt: true,
   finishedAt: true,
+  runnerId: true,
+  heartbeatAt: true,
+  leaseExpiresAt: true,
+  retryOfId: true,
+  retry: { select: { id: true, status: true } },
 } satisfies Prisma.TaskSelect;
 
 type Row = Prisma.TaskGetPayload<{ select: typeof taskSummarySelect }>;
@@ -52,6 +57,8 @@ function shape(row: Row) {
       steps: steps.length,
       stepsDone: steps.filter((s) => s.status === "succeeded" || s.status === "skipped").length,
       instances: progress?.plan.batches.reduce((n, b) => n + b.instances.length, 0) ?? 0,
+      /** HAProxy servers the task drained and has not readied (docs/update-tasks.md). */
+      outOfPool: progress ? outOfPoolOf(progress).length : 0,
     },
   };
 }

@@ -1,18 +1,22 @@
-// Pending tasks wait here until one of TASKS_MAX_PARALLEL slots is free, counted across AC in
-// the database. Claiming a task and creating one (start.ts) share an advisory lock, so the
-// limit and the one-task-per-instance rule hold under concurrent requests. A claimed task runs
-// in this process; the registry lets "cancel now" reach it and tests await it.
+// Pending tasks wait here until one of TASKS_MAX_PARALLEL slots is free, counted across every
+// replica in the database. Claiming a task and creating one (start.ts) share an advisory lock, so
+// the limit and the one-task-per-instance rule hold under concurrent requests on any replica. A
+// claim takes a lease the runner renews (lease.ts); each dispatch pass first reaps the running
+// tasks whose lease ran out (reaper.ts). Only replicas with TASK_RUNNER_ENABLED claim and reap.
 import { config } from "../config";
 import { db } from "../db";
 import { messageForUsers } from "../error-report";
+import { retryThroughOutage } from "./db-retry";
 import { taskDeps } from "./deps";
+import { reapExpiredTasks } from "./reaper";
+import { register, unregister } from "./registry";
 import { runUpdateTask } from "./runner";
+import { leaseUntil, thisRunner } from "./runner-identity";
+
+export { abortRunningTask, runningHere, taskFinished } from "./registry";
 
 /** Key of the advisory lock around task creation and claiming (any constant works). */
 export const TASKS_LOCK_KEY = 0x41435441; // "ACTA"
-
-type Running = { controller: AbortController; done: Promise<unknown> };
-const registry = ((globalThis as { acTaskRuns?: Map<string, Running> }).acTaskRuns ??= new Map());
 
 async function claimNext(): Promise<string | null> {
   return db().$transaction(async (tx) => {
@@ -25,9 +29,17 @@ async function claimNext(): Promise<string | null> {
       select: { id: true },
     });
     if (!next) return null;
+    const now = new Date();
     await tx.task.update({
       where: { id: next.id },
-      data: { status: "running", startedAt: new Date() },
+      data: {
+        status: "running",
+        startedAt: now,
+        runnerId: thisRunner.id,
+        runnerHost: thisRunner.host,
+        heartbeatAt: now,
+        leaseExpiresAt: leaseUntil(now),
+      },
       select: { id: true },
     });
     return next.id;
@@ -37,8 +49,12 @@ async function claimNext(): Promise<string | null> {
 let dispatching: Promise<void> | null = null;
 let again = false;
 
-/** Starts pending tasks while slots are free. Safe to call any time; a call during a pass adds one more pass. */
+/**
+ * Reaps expired leases, then starts pending tasks while slots are free; nothing on a web-only
+ * replica. Safe to call any time; a call during a pass adds one more pass.
+ */
 export function dispatchTasks(): Promise<void> {
+  if (!config().TASK_RUNNER_ENABLED) return Promise.resolve();
   if (dispatching) {
     again = true;
     return dispatching;
@@ -47,6 +63,7 @@ export function dispatchTasks(): Promise<void> {
     try {
       do {
         again = false;
+        await reapExpiredTasks(); // frees the slots and instances of runners that are gone
         for (let id = await claimNext(); id; id = await claimNext()) launch(id);
       } while (again);
     } finally {
@@ -58,32 +75,22 @@ export function dispatchTasks(): Promise<void> {
 
 function launch(id: string) {
   const controller = new AbortController();
-  const done = runUpdateTask(id, controller.signal, taskDeps())
+  const done = runUpdateTask(id, controller, taskDeps())
     .catch(async (error: unknown) => {
-      // The runner records its own failures; this is the database failing under it.
-      // Viewers read the task's error: the database's message goes to the log under an id.
+      // The runner records its own failures; this is the database failing under it for longer
+      // than the retries last. Viewers read the task's error: the message goes to the log under an id.
+      // If this write fails too, the task stays ours and "running" until a dispatch pass reaps it.
       const message = messageForUsers(`task ${id}`, error, false);
-      await db()
-        .task.update({ where: { id }, data: { status: "failed", error: message, finishedAt: new Date() } })
-        .catch(() => undefined);
+      await retryThroughOutage(`task ${id}: final write`, () =>
+        db().task.updateMany({
+          where: { id, status: "running", runnerId: thisRunner.id },
+          data: { status: "failed", error: message, finishedAt: new Date(), leaseExpiresAt: null },
+        }),
+      ).catch(() => undefined);
     })
     .finally(() => {
-      registry.delete(id);
+      unregister(id);
       void dispatchTasks().catch((error: unknown) => console.error(`[ac] task dispatch: ${(error as Error).message}`));
     });
-  registry.set(id, { controller, done });
+  register(id, controller, done);
 }
-
-/** Stops the task's current step at once, when it runs in this process. */
-export function abortRunningTask(id: string): boolean {
-  const running = registry.get(id);
-  running?.controller.abort();
-  return !!running;
-}
-
-/** Resolves when the task, if it runs in this process, has finished (tests, shutdown). */
-export async function taskFinished(id: string): Promise<void> {
-  await registry.get(id)?.done;
-}
-
-export const runningHere = () => [...registry.keys()];

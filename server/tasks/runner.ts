@@ -1,10 +1,13 @@
 // Runs one update task, batch after batch (docs/update-tasks.md, "A batch, step by step"): drain the batch's HAProxy servers →
 // wait drain_delay → ansible-playbook → wait wait_after_update → confirm through the agent →
 // ready. A failure stops the rollout where it is: later batches are not touched and the failed
-// batch's servers stay out of the pool. A cancel stops after the current step (or at once).
+// batch's servers stay out of the pool (recorded in progress.outOfPool as they are drained). A
+// cancel stops after the current step (or at once). Every database write retries through an
+// outage (db-retry.ts) and lands only while this runner holds the task's lease (lease.ts).
 import { db } from "../db";
 import { messageForUsers } from "../error-report";
 import { redact } from "../security/redact";
+import { retryThroughOutage } from "./db-retry";
 import type { TaskDeps } from "./deps";
 import { Cancelled, sleep, StepFailed } from "./errors";
 import { TaskLog } from "./log";
@@ -20,6 +23,7 @@ import {
   type TaskProgress,
 } from "./plan-types";
 import { ProgressTracker } from "./progress";
+import { ABORT, thisRunner } from "./runner-identity";
 
 type Run = {
   taskId: string;
@@ -37,9 +41,14 @@ type Run = {
 class CancelledAfterStep extends Cancelled {}
 
 async function cancelRequested(taskId: string) {
-  const task = await db().task.findUnique({ where: { id: taskId }, select: { cancelRequested: true } });
+  const task = await retryThroughOutage(`task ${taskId}: cancel check`, () =>
+    db().task.findUnique({ where: { id: taskId }, select: { cancelRequested: true } }),
+  );
   return task?.cancelRequested ?? true;
 }
+
+/** The run was stopped because the task is no longer this runner's (reaped after a lost lease). */
+const leaseLost = (run: Run) => run.signal.aborted && run.signal.reason === ABORT.leaseLost;
 
 /** Runs one step with its bookkeeping; `work` returns the step's note. */
 async function step(run: Run, batch: number, name: StepName, work: (() => Promise<string | null>) | { skip: string }) {
@@ -76,14 +85,19 @@ async function checkCancel(run: Run) {
 }
 
 async function haproxyCommand(run: Run, servers: PlanHaproxyServer[], command: "drain" | "ready") {
+  if (command === "drain") await run.progress.willDrain(servers);
   for (const server of servers) {
-    const result = await run.deps.haproxy.runServerCommand({
-      haproxyServerId: server.haproxyServerId,
-      command,
-      actor: run.createdBy,
-      taskId: run.taskId,
-    });
+    // Drain and ready are idempotent: one resent after an outage cut its audit row short does no harm.
+    const result = await retryThroughOutage(`task ${run.taskId}: ${command} ${server.label}`, () =>
+      run.deps.haproxy.runServerCommand({
+        haproxyServerId: server.haproxyServerId,
+        command,
+        actor: run.createdBy,
+        taskId: run.taskId,
+      }),
+    );
     if (!result.ok) throw new StepFailed(`${command} ${server.label}: ${result.error ?? "refused"}`);
+    if (command === "ready") await run.progress.readied(server.haproxyServerId);
     run.log.line(`${command} ${server.label} → ${result.status ?? "ok"}`);
   }
   return `${servers.map((s) => s.label).join(", ")}`;
@@ -137,8 +151,9 @@ async function runBatch(run: Run, batch: number, instances: PlanInstance[]) {
           },
     );
   } catch (error) {
-    // Stopped before the playbook touched anything: put the servers back.
-    if (error instanceof Cancelled && drained.length) await restore(run, drained);
+    // Stopped before the playbook touched anything: put the servers back (unless the task is no
+    // longer ours: whoever reaped it lists them and an operator decides).
+    if (error instanceof Cancelled && drained.length && !leaseLost(run)) await restore(run, drained);
     throw error;
   }
   const playbookStartedAt = new Date();
@@ -203,18 +218,21 @@ async function restore(run: Run, drained: PlanHaproxyServer[]) {
   }
 }
 
-type Outcome = { status: "succeeded" | "failed" | "cancelled"; error: string | null };
+type Outcome = { status: "succeeded" | "failed" | "cancelled" | "interrupted"; error: string | null };
 
-export async function runUpdateTask(taskId: string, signal: AbortSignal, deps: TaskDeps): Promise<Outcome> {
-  const task = await db().task.findUniqueOrThrow({ where: { id: taskId } });
+export async function runUpdateTask(taskId: string, controller: AbortController, deps: TaskDeps): Promise<Outcome> {
+  const task = await retryThroughOutage(`task ${taskId}: start`, () =>
+    db().task.findUniqueOrThrow({ where: { id: taskId } }),
+  );
   const state = task.progress as unknown as TaskProgress;
+  const onLost = () => controller.abort(ABORT.leaseLost);
   const run: Run = {
     taskId,
     createdBy: task.createdBy,
     params: task.parameters as unknown as TaskParameters,
-    progress: new ProgressTracker(taskId, state),
+    progress: new ProgressTracker(taskId, state, { runnerId: thisRunner.id, onLost }),
     log: new TaskLog(taskId),
-    signal,
+    signal: controller.signal,
     deps,
     drained: [],
   };
@@ -243,12 +261,21 @@ export async function runUpdateTask(taskId: string, signal: AbortSignal, deps: T
   }
   state.current = null;
   await run.progress.save();
+  if (leaseLost(run)) {
+    run.log.line("stopped: this runner no longer holds the task (its lease ran out and it was marked interrupted)");
+    await run.log.flush();
+    return { status: "interrupted", error: null };
+  }
   run.log.line(`task ${outcome.status}${outcome.error ? `: ${outcome.error}` : ""}`);
   await run.log.flush();
-  await db().task.update({
-    where: { id: taskId },
-    data: { status: outcome.status, error: outcome.error, finishedAt: new Date() },
-  });
+  const { count } = await retryThroughOutage(`task ${taskId}: final write`, () =>
+    db().task.updateMany({
+      where: { id: taskId, status: "running", runnerId: thisRunner.id },
+      data: { status: outcome.status, error: outcome.error, finishedAt: new Date(), leaseExpiresAt: null },
+    }),
+  );
+  if (count === 0)
+    console.warn(`[ac] task ${taskId}: ended ${outcome.status}, but another runner had marked it interrupted`);
   return outcome;
 }
 

@@ -1,5 +1,6 @@
 // Starting an update: plan it, refuse what cannot run (a missing playbook, an instance already
-// in an unfinished task), store the task as pending and let the queue start it.
+// in an unfinished task), store the task as pending and let the queue start it: here on a runner
+// replica, on another one when this replica only enqueues (TASK_RUNNER_ENABLED=false).
 import { db, Prisma } from "../db";
 import { AppError } from "../errors";
 import { taskDeps } from "./deps";
@@ -11,7 +12,18 @@ export const previewUpdate = (request: UpdateRequest) => buildPlan(request, task
 
 type Busy = { task_id: string; status: string; created_by: string; instance_id: number };
 
-export async function startUpdateTask(request: UpdateRequest, createdBy: string): Promise<{ id: string }> {
+type StartOptions = {
+  /** The task this one retries from its failed batch (recovery.ts). */
+  retryOfId?: string;
+  /** Runs in the creating transaction, with the new task's id. */
+  afterCreate?: (tx: Prisma.TransactionClient, id: string) => Promise<void>;
+};
+
+export async function startUpdateTask(
+  request: UpdateRequest,
+  createdBy: string,
+  options: StartOptions = {},
+): Promise<{ id: string }> {
   const { plan, target, parameters } = await previewUpdate(request);
   if (plan.problems.length) throw new AppError("PRECONDITION_FAILED", plan.problems.join("; "));
   const id = await db().$transaction(async (tx) => {
@@ -39,9 +51,11 @@ export async function startUpdateTask(request: UpdateRequest, createdBy: string)
         target: target as unknown as Prisma.InputJsonValue,
         parameters: parameters as unknown as Prisma.InputJsonValue,
         progress: initialProgress(plan) as unknown as Prisma.InputJsonValue,
+        retryOfId: options.retryOfId,
       },
       select: { id: true },
     });
+    await options.afterCreate?.(tx, task.id);
     return task.id;
   });
   await dispatchTasks();

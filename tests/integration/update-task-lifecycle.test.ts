@@ -1,19 +1,19 @@
 // Around a task's life: AC dying mid-task (a real child process killed with SIGKILL, its
-// playbook left running), and the global limit on parallel tasks. Real ansible-playbook.
+// playbook left running, its lease reaped), and the global limit on parallel tasks. Real
+// ansible-playbook. Runners on several replicas: task-runners.test.ts.
 process.env.TASKS_MAX_PARALLEL = "1"; // read on first use of the configuration, below
 
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { setTaskDeps } from "@/server/tasks/deps";
-import { markInterruptedTasks } from "@/server/tasks/interrupted";
 import { updateRequestInput } from "@/server/tasks/plan";
 import type { TaskProgress } from "@/server/tasks/plan-types";
 import { taskFinished } from "@/server/tasks/queue";
+import { reapExpiredTasks } from "@/server/tasks/reaper";
 import { startUpdateTask } from "@/server/tasks/start";
 import { resetDatabase } from "@/tests/setup/db-helpers";
 import { startSimulator, type Simulator } from "@/tools/fagent-sim";
+import { spawnRunner } from "./helpers/runner-child";
 import { FakeHaproxy, instanceId, loadFleet, testAgent, updateScenario, waitForTask } from "./helpers/update-fleet";
 
 const request = (input: Record<string, unknown>) =>
@@ -48,58 +48,47 @@ const groupAlive = (pid: number) => {
 
 describe("update task lifecycle", () => {
   it(
-    "a task found running at start is marked interrupted with its last step, and its leftover playbook is ended",
+    "a task whose runner died is reaped once its lease ran out, with its last step, and its leftover playbook is ended",
     { timeout: 120_000 },
     async () => {
       const shop = await db().applicationGroup.findUniqueOrThrow({ where: { name: "shop" } });
-      const child = spawn(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          path.join(import.meta.dirname, "helpers/start-task-child.ts"),
-          JSON.stringify({ groupId: shop.id, targetVersion: "3.0", orchestrateHaproxy: false }),
-        ],
-        {
-          cwd: path.resolve(import.meta.dirname, "../.."),
-          env: { ...process.env, AC_TEST_PLAYBOOK_SLEEP: "60" },
-          stdio: ["ignore", "pipe", "inherit"],
-        },
+      const runner = await spawnRunner(
+        { AC_TEST_PLAYBOOK_SLEEP: "60", TASK_LEASE_SECONDS: "3", TASK_HEARTBEAT_SECONDS: "1" },
+        { groupId: shop.id, targetVersion: "3.0", orchestrateHaproxy: false },
       );
+      const id = runner.taskId!;
       try {
-        const id = await new Promise<string>((resolve, reject) => {
-          let out = "";
-          child.stdout!.on("data", (chunk: Buffer) => {
-            out += chunk.toString();
-            const line = out.split("\n").find((l) => l.startsWith("{"));
-            if (line) resolve((JSON.parse(line) as { id: string }).id);
-          });
-          child.once("exit", (code) => reject(new Error(`child exited (${code}) before starting a task`)));
-        });
         const running = await waitForTask(
           id,
           (t) =>
             (t.progress as TaskProgress).current?.step === "playbook" && !!(t.progress as TaskProgress).playbookPid,
         );
         const pid = (running.progress as TaskProgress).playbookPid!;
-        child.kill("SIGKILL"); // AC dies; its playbook, in its own process group, lives on
-        await new Promise((resolve) => child.once("exit", resolve));
+        await runner.kill(); // AC dies; its playbook, in its own process group, lives on
         expect(groupAlive(pid)).toBe(true);
 
-        expect(await markInterruptedTasks()).toBe(1); // what the next start of AC does
+        // Within its lease the dead runner's task is left alone; after it, any runner reaps it.
+        const { leaseExpiresAt, runnerId } = await db().task.findUniqueOrThrow({ where: { id } });
+        expect(runnerId).toBe(runner.runnerId);
+        expect(await reapExpiredTasks(new Date(leaseExpiresAt!.getTime() - 1))).toBe(0);
+        expect(await reapExpiredTasks(new Date(leaseExpiresAt!.getTime() + 1))).toBe(1);
         const task = await db().task.findUniqueOrThrow({ where: { id } });
         expect(task.status).toBe("interrupted");
         expect(task.finishedAt).not.toBeNull();
-        expect(task.error).toMatch(/^Interrupted: AC stopped during batch 1\/2, step playbook\./);
+        expect(task.error).toMatch(
+          new RegExp(
+            `^Interrupted: its runner ${runnerId} stopped renewing its lease .*, during batch 1/2, step playbook\\.$`,
+          ),
+        );
         const progress = task.progress as unknown as TaskProgress;
         expect(progress.failure).toMatchObject({ batch: 0, step: "playbook" });
         expect(progress.batches[0]!.steps.find((s) => s.name === "playbook")!.status).toBe("failed");
         expect(task.log).toMatch(new RegExp(`the playbook left running \\(process group ${pid}\\) was terminated`));
         for (let i = 0; i < 100 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
         expect(groupAlive(pid)).toBe(false);
-        expect(await markInterruptedTasks()).toBe(0); // nothing stays "running"
+        expect(await reapExpiredTasks(new Date(Date.now() + 3_600_000))).toBe(0); // nothing stays "running"
       } finally {
-        child.kill("SIGKILL");
+        await runner.kill();
       }
     },
   );

@@ -19,7 +19,25 @@ describe("configuration", () => {
       HAPROXY_CIRCUIT_BREAKER_TIMEOUT: 300,
       PLAYBOOK_DIRS: [path.resolve("ansible")],
       PLAYBOOK_ENV: [],
+      TASK_RUNNER_ENABLED: true,
+      TASK_LEASE_SECONDS: 30,
+      TASK_HEARTBEAT_SECONDS: 5,
+      TASK_DB_RETRY_SECONDS: 180,
     });
+  });
+
+  it("task runners: web-only with TASK_RUNNER_ENABLED=false; a lease shorter than three heartbeats is refused", () => {
+    expect(parseConfig({ TASK_RUNNER_ENABLED: "false" }).TASK_RUNNER_ENABLED).toBe(false);
+    expect(() => parseConfig({ TASK_RUNNER_ENABLED: "sometimes" })).toThrow(
+      /TASK_RUNNER_ENABLED.*must be true or false/,
+    );
+    expect(parseConfig({ TASK_LEASE_SECONDS: "6", TASK_HEARTBEAT_SECONDS: "2" })).toMatchObject({
+      TASK_LEASE_SECONDS: 6,
+      TASK_HEARTBEAT_SECONDS: 2,
+    });
+    expect(() => parseConfig({ TASK_LEASE_SECONDS: "10", TASK_HEARTBEAT_SECONDS: "5" })).toThrow(
+      /TASK_LEASE_SECONDS="10": must be at least 3 × TASK_HEARTBEAT_SECONDS \(15\)/,
+    );
   });
 
   it("reads playbook folders colon-separated, relative ones from AC's folder, and keeps the default playbook inside them", () => {

@@ -51,7 +51,11 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         {" · "}
         {p.waitAfterUpdateSec} s wait after update · agent confirm within {p.confirmTimeoutSec} s
       </p>
-      <TaskLive initial={task} canCancel={!!actor && can(actor.role, "task.cancel")} />
+      <TaskLive
+        initial={task}
+        canCancel={!!actor && can(actor.role, "task.cancel")}
+        canRecover={!!actor && can(actor.role, "task.returnToPool") && can(actor.role, "task.retry")}
+      />
     </>
   );
 }
