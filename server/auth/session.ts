@@ -9,6 +9,7 @@ import { sessionUser } from "../users/users";
 import type { Actor } from "./actor";
 import { authOptions, type SessionClaims } from "./next-auth";
 import { lowerRole } from "./roles";
+import { recheckSsoUser } from "./sso/recheck";
 
 /** The logged-in user of the current request (server components, route handlers), or null. */
 export async function sessionActor(): Promise<Actor | null> {
@@ -17,10 +18,15 @@ export async function sessionActor(): Promise<Actor | null> {
   return Number.isInteger(id) ? userActor(id, claims?.sessionVersion ?? -1) : null;
 }
 
-/** The user as an actor while the account is enabled and the session's version is current. */
+/**
+ * The user as an actor while the account is enabled and the session's version is current; a
+ * single sign-on account's groups are re-read every AC_SSO_RECHECK_MINUTES (sso/recheck.ts).
+ */
 export async function userActor(id: number, sessionVersion: number): Promise<Actor | null> {
-  const user = await sessionUser(id);
-  if (!user || user.disabled || user.sessionVersion !== sessionVersion) return null;
+  const found = await sessionUser(id);
+  if (!found || found.disabled || found.sessionVersion !== sessionVersion) return null;
+  const user = await recheckSsoUser(found);
+  if (!user) return null;
   return { kind: "user", id: user.id, login: user.login, displayName: user.displayName, role: user.role };
 }
 
