@@ -8,3 +8,9 @@ export const e2eUsers = {
 export type E2eRole = keyof typeof e2eUsers;
 
 export const storageState = (role: E2eRole) => `test-results/.auth/${role}.json`;
+
+/** Accounts of the test OpenID Provider tools/e2e-server.ts starts (AC maps ops → operator). */
+export const e2eSsoUsers = {
+  operator: { login: "sso-operator", password: "sso-operator-password", groups: ["ops", "everyone"] },
+  outsider: { login: "sso-outsider", password: "sso-outsider-password", groups: ["sales"] },
+} as const;
