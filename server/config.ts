@@ -257,8 +257,10 @@ function checkSso(c: z.infer<typeof fields>, ctx: z.RefinementCtx) {
     );
   }
   const sso = Boolean(c.AC_OIDC_ISSUER || c.AC_LDAP_URL);
-  if (sso && c.AC_SSO_ROLE_MAP.length === 0)
-    missing(["AC_SSO_ROLE_MAP"], "with OIDC or LDAP: without it nobody could get a role");
+  if (sso && c.AC_SSO_ROLE_MAP.length === 0) {
+    const message = "is required with OIDC or LDAP: without it nobody could get a role";
+    ctx.addIssue({ code: "custom", path: ["AC_SSO_ROLE_MAP"], message });
+  }
   if (!sso && !c.AC_LOCAL_LOGIN)
     ctx.addIssue({ code: "custom", path: ["AC_LOCAL_LOGIN"], message: "can be false only when OIDC or LDAP is set" });
   if (c.AC_LDAP_STARTTLS && c.AC_LDAP_URL?.startsWith("ldaps:"))
