@@ -21,7 +21,7 @@ import { LoginRefusedError } from "@/server/auth/login-refusal";
 import { userActor } from "@/server/auth/session";
 import { reloadConfig } from "@/server/config";
 import { db } from "@/server/db";
-import { createUser } from "@/server/users/users";
+import { createUser, resetPassword, updateUser } from "@/server/users/users";
 
 let slapd: Slapd;
 let address = 0;
@@ -35,6 +35,8 @@ const refusal = (name: string, password: string) =>
   );
 
 function useDirectory(overrides: Record<string, string> = {}) {
+  delete process.env.AC_LDAP_STARTTLS;
+  delete process.env.AC_LDAP_CA_FILE;
   Object.assign(process.env, {
     AC_LDAP_URL: slapd.url,
     AC_LDAP_BIND_DN: LAB_SERVICE_DN,
@@ -57,24 +59,27 @@ const makeCheckDue = (id: number) =>
 
 beforeAll(async () => {
   process.env.AUTH_SECRET = "sso-ldap-test-secret-sso-ldap-test-secret";
-  slapd = await startSlapd({
-    users: [
-      { uid: "alice", password: "alice-password-1", name: "Alice Admin" },
-      { uid: "bob", password: "bob-password-1" },
-      { uid: "carol", password: "carol-password-1" },
-      { uid: "dave", password: "dave-password-1" },
-      { uid: "mallory", password: "mallory-password-1", locked: true },
-      { uid: "frank", password: "frank-directory-1" },
-      { uid: "gina", password: "gina-directory-1" },
-    ],
-    groups: [
-      { cn: "ops-admins", members: { users: ["alice"] } },
-      { cn: "ops", members: { users: ["bob", "mallory"], groups: ["team-x"] } },
-      { cn: "team-x", members: { users: ["carol"] } },
-      { cn: "everyone", members: { users: ["alice", "bob", "carol", "frank", "gina"] } },
-      { cn: "sales", members: { users: ["dave"] } },
-    ],
-  });
+  slapd = await startSlapd(
+    {
+      users: [
+        { uid: "alice", password: "alice-password-1", name: "Alice Admin" },
+        { uid: "bob", password: "bob-password-1" },
+        { uid: "carol", password: "carol-password-1" },
+        { uid: "dave", password: "dave-password-1" },
+        { uid: "mallory", password: "mallory-password-1", locked: true },
+        { uid: "frank", password: "frank-directory-1" },
+        { uid: "gina", password: "gina-directory-1" },
+      ],
+      groups: [
+        { cn: "ops-admins", members: { users: ["alice"] } },
+        { cn: "ops", members: { users: ["bob", "mallory"], groups: ["team-x"] } },
+        { cn: "team-x", members: { users: ["carol"] } },
+        { cn: "everyone", members: { users: ["alice", "bob", "carol", "frank", "gina"] } },
+        { cn: "sales", members: { users: ["dave"] } },
+      ],
+    },
+    { tls: true },
+  );
   useDirectory();
 });
 
@@ -138,6 +143,44 @@ describe("LDAP login", () => {
     // "GINA" is no local login, so the directory checks it; its account name "gina" is taken.
     expect(await refusal("GINA", "gina-directory-1")).toBe("login-taken");
     expect(await db().user.findUniqueOrThrow({ where: { login: "gina" } })).toMatchObject({ source: "local" });
+  });
+});
+
+describe("TLS", () => {
+  it("logs in over StartTLS and over ldaps://, verifying the server against the CA file", async () => {
+    for (const settings of [
+      { AC_LDAP_STARTTLS: "true", AC_LDAP_CA_FILE: slapd.caFile! } as Record<string, string>,
+      { AC_LDAP_URL: slapd.ldapsUrl!, AC_LDAP_CA_FILE: slapd.caFile! },
+    ]) {
+      useDirectory(settings);
+      try {
+        expect((await login("alice", "alice-password-1"))?.login).toBe("alice");
+      } finally {
+        useDirectory();
+      }
+    }
+  });
+
+  it("refuses a certificate no trusted CA signed", async () => {
+    useDirectory({ AC_LDAP_STARTTLS: "true" }); // the system CAs only
+    try {
+      expect(await refusal("alice", "alice-password-1")).toBe("directory-unavailable");
+    } finally {
+      useDirectory();
+    }
+  });
+});
+
+describe("SSO accounts in the admin's hands", () => {
+  it("keep the role the mapping gives, and have no password to reset; disabling them still works", async () => {
+    await createUser({ login: "break-glass", password: "break-glass-password", role: "admin" });
+    const user = (await login("alice", "alice-password-1"))!;
+    await expect(updateUser(user.id, { role: "viewer" })).rejects.toThrow(/comes from its directory groups/);
+    await expect(resetPassword(user.id, "a-new-password-1")).rejects.toThrow(/no password in AC/);
+    await updateUser(user.id, { disabled: true });
+    expect(await userActor(user.id, user.sessionVersion)).toBeNull();
+    expect(await refusal("alice", "alice-password-1")).toBe("account-disabled");
+    await updateUser(user.id, { disabled: false });
   });
 });
 

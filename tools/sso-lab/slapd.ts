@@ -22,6 +22,9 @@ export type LabDirectory = { users: LabUser[]; groups: LabGroup[] };
 
 export type Slapd = {
   url: string;
+  /** With `tls`: the ldaps:// URL and the PEM of the CA that signed the server's certificate. */
+  ldapsUrl?: string;
+  caFile?: string;
   port: number;
   rootPassword: string;
   /** Runs `work` with a client bound as the directory's root (to change membership in a test). */
@@ -33,20 +36,24 @@ const run = promisify(execFile);
 export const userDn = (uid: string) => `uid=${uid},${LAB_USER_BASE}`;
 export const groupDn = (cn: string) => `cn=${cn},${LAB_GROUP_BASE}`;
 
-export async function startSlapd(directory: LabDirectory): Promise<Slapd> {
+/** `tls`: a certificate for 127.0.0.1 from a throwaway CA, StartTLS on ldap:// and a second, ldaps:// port. */
+export async function startSlapd(directory: LabDirectory, options: { tls?: boolean } = {}): Promise<Slapd> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ac-slapd-"));
   const rootPassword = "root-secret-1";
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
+  const ldapsUrl = options.tls ? `ldaps://127.0.0.1:${await freePort()}` : undefined;
   fs.mkdirSync(path.join(dir, "data"));
+  if (options.tls) await makeCertificates(dir);
   const conf = path.join(dir, "slapd.conf");
-  fs.writeFileSync(conf, slapdConf(dir, rootPassword));
+  fs.writeFileSync(conf, slapdConf(dir, rootPassword, Boolean(options.tls)));
   fs.writeFileSync(path.join(dir, "seed.ldif"), seedLdif(directory));
   let child: ChildProcess | undefined;
   try {
     await run("/usr/sbin/slapadd", ["-f", conf, "-l", path.join(dir, "seed.ldif")]);
     // -d 0: stay in the foreground (no fork), so the child is slapd itself and stop() ends it.
-    child = spawn("/usr/sbin/slapd", ["-f", conf, "-h", `${url}/`, "-d", "0"], { stdio: ["ignore", "ignore", "pipe"] });
+    const urls = [`${url}/`, ...(ldapsUrl ? [`${ldapsUrl}/`] : [])].join(" ");
+    child = spawn("/usr/sbin/slapd", ["-f", conf, "-h", urls, "-d", "0"], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     await waitUntilReady(url, child, () => stderr);
@@ -58,6 +65,8 @@ export async function startSlapd(directory: LabDirectory): Promise<Slapd> {
   const slapd = child;
   return {
     url,
+    ldapsUrl,
+    caFile: options.tls ? path.join(dir, "ca.pem") : undefined,
     port,
     rootPassword,
     async asRoot(work) {
@@ -97,8 +106,64 @@ async function waitUntilReady(url: string, child: ChildProcess, stderr: () => st
   }
 }
 
-function slapdConf(dir: string, rootPassword: string): string {
+async function makeCertificates(dir: string): Promise<void> {
+  const at = (name: string) => path.join(dir, name);
+  fs.writeFileSync(at("san.cnf"), "subjectAltName=IP:127.0.0.1\n");
+  await run("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    at("ca.key"),
+    "-out",
+    at("ca.pem"),
+    "-days",
+    "2",
+    "-subj",
+    "/CN=AC test CA",
+  ]);
+  await run("openssl", [
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    at("server.key"),
+    "-out",
+    at("server.csr"),
+    "-subj",
+    "/CN=127.0.0.1",
+  ]);
+  await run("openssl", [
+    "x509",
+    "-req",
+    "-in",
+    at("server.csr"),
+    "-CA",
+    at("ca.pem"),
+    "-CAkey",
+    at("ca.key"),
+    "-CAcreateserial",
+    "-out",
+    at("server.pem"),
+    "-days",
+    "2",
+    "-extfile",
+    at("san.cnf"),
+  ]);
+}
+
+function slapdConf(dir: string, rootPassword: string, tls: boolean): string {
   return [
+    ...(tls
+      ? [
+          `TLSCACertificateFile ${dir}/ca.pem`,
+          `TLSCertificateFile ${dir}/server.pem`,
+          `TLSCertificateKeyFile ${dir}/server.key`,
+        ]
+      : []),
     "include /etc/ldap/schema/core.schema",
     "include /etc/ldap/schema/cosine.schema",
     "include /etc/ldap/schema/inetorgperson.schema",

@@ -72,7 +72,15 @@ export async function ldapLookup(s: LdapSettings, login: string): Promise<LdapUs
 
 function newClient(s: LdapSettings): Client {
   const ms = s.AC_LDAP_TIMEOUT * 1000;
-  return new Client({ url: s.AC_LDAP_URL!, timeout: ms, connectTimeout: ms, tlsOptions: tlsOptions(s) });
+  // ldapts wraps the connection in TLS at once when the constructor gets tlsOptions: only for ldaps://;
+  // StartTLS gets them in startTLS() (ldapts README, "Secure connections").
+  const ldaps = s.AC_LDAP_URL!.startsWith("ldaps:");
+  return new Client({
+    url: s.AC_LDAP_URL!,
+    timeout: ms,
+    connectTimeout: ms,
+    tlsOptions: ldaps ? tlsOptions(s) : undefined,
+  });
 }
 
 function tlsOptions(s: LdapSettings) {
@@ -81,7 +89,8 @@ function tlsOptions(s: LdapSettings) {
 }
 
 async function connect(s: LdapSettings, client: Client): Promise<void> {
-  if (s.AC_LDAP_STARTTLS) await client.startTLS(tlsOptions(s) ?? {});
+  // `host`: the name the certificate must match (Node checks "localhost" on an upgraded socket otherwise).
+  if (s.AC_LDAP_STARTTLS) await client.startTLS({ ...tlsOptions(s), host: new URL(s.AC_LDAP_URL!).hostname });
 }
 
 async function withServiceClient<T>(s: LdapSettings, work: (client: Client) => Promise<T>): Promise<T> {
