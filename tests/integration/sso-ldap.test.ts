@@ -34,7 +34,7 @@ const refusal = (name: string, password: string) =>
     (error: unknown) => (error instanceof LoginRefusedError ? error.refusal : String(error)),
   );
 
-function useDirectory(overrides: Record<string, string> = {}) {
+function configureDirectory(overrides: Record<string, string> = {}) {
   delete process.env.AC_LDAP_STARTTLS;
   delete process.env.AC_LDAP_CA_FILE;
   Object.assign(process.env, {
@@ -80,7 +80,7 @@ beforeAll(async () => {
     },
     { tls: true },
   );
-  useDirectory();
+  configureDirectory();
 });
 
 afterAll(async () => {
@@ -120,11 +120,11 @@ describe("LDAP login", () => {
   it("refuses a locked account, found by the filter or not", async () => {
     expect(await login("mallory", "mallory-password-1")).toBeNull();
     // Without the lock clause in the filter, the directory itself refuses the bind (ppolicy).
-    useDirectory({ AC_LDAP_USER_FILTER: "(&(objectClass=inetOrgPerson)(uid={login}))" });
+    configureDirectory({ AC_LDAP_USER_FILTER: "(&(objectClass=inetOrgPerson)(uid={login}))" });
     try {
       expect(await login("mallory", "mallory-password-1")).toBeNull();
     } finally {
-      useDirectory();
+      configureDirectory();
     }
   });
 
@@ -152,21 +152,21 @@ describe("TLS", () => {
       { AC_LDAP_STARTTLS: "true", AC_LDAP_CA_FILE: slapd.caFile! } as Record<string, string>,
       { AC_LDAP_URL: slapd.ldapsUrl!, AC_LDAP_CA_FILE: slapd.caFile! },
     ]) {
-      useDirectory(settings);
+      configureDirectory(settings);
       try {
         expect((await login("alice", "alice-password-1"))?.login).toBe("alice");
       } finally {
-        useDirectory();
+        configureDirectory();
       }
     }
   });
 
   it("refuses a certificate no trusted CA signed", async () => {
-    useDirectory({ AC_LDAP_STARTTLS: "true" }); // the system CAs only
+    configureDirectory({ AC_LDAP_STARTTLS: "true" }); // the system CAs only
     try {
       expect(await refusal("alice", "alice-password-1")).toBe("directory-unavailable");
     } finally {
-      useDirectory();
+      configureDirectory();
     }
   });
 });
@@ -215,23 +215,23 @@ describe("the periodic re-check", () => {
 
   it("ends the session when the directory cannot be reached (fails closed)", async () => {
     const user = (await login("carol", "carol-password-1"))!;
-    useDirectory({ AC_LDAP_URL: `ldap://127.0.0.1:${await freePort()}` });
+    configureDirectory({ AC_LDAP_URL: `ldap://127.0.0.1:${await freePort()}` });
     try {
       await makeCheckDue(user.id);
       expect(await userActor(user.id, user.sessionVersion)).toBeNull();
     } finally {
-      useDirectory();
+      configureDirectory();
     }
   });
 });
 
 describe("a directory that is down", () => {
   it("refuses with a clear message when nothing listens", async () => {
-    useDirectory({ AC_LDAP_URL: `ldap://127.0.0.1:${await freePort()}` });
+    configureDirectory({ AC_LDAP_URL: `ldap://127.0.0.1:${await freePort()}` });
     try {
       expect(await refusal("alice", "alice-password-1")).toBe("directory-unavailable");
     } finally {
-      useDirectory();
+      configureDirectory();
     }
   });
 
@@ -240,11 +240,11 @@ describe("a directory that is down", () => {
     const blackHole = net.createServer((socket) => sockets.add(socket));
     await new Promise<void>((resolve) => blackHole.listen(0, "127.0.0.1", resolve));
     const { port } = blackHole.address() as net.AddressInfo;
-    useDirectory({ AC_LDAP_URL: `ldap://127.0.0.1:${port}`, AC_LDAP_TIMEOUT: "1" });
+    configureDirectory({ AC_LDAP_URL: `ldap://127.0.0.1:${port}`, AC_LDAP_TIMEOUT: "1" });
     try {
       expect(await refusal("alice", "alice-password-1")).toBe("directory-unavailable");
     } finally {
-      useDirectory();
+      configureDirectory();
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => blackHole.close(resolve));
     }
