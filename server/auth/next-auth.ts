@@ -9,6 +9,7 @@ import { logUnexpectedError, unexpectedErrorMessage } from "../error-report";
 import { AppError } from "../errors";
 import { requestClientAddress } from "../http/client-address";
 import { attemptLogin } from "./login";
+import { recordLoginAttempt } from "./login-audit";
 import { OIDC_PROVIDER_ID, oidcProvider, oidcSignIn } from "./sso/oidc";
 
 /** What the session JWT says about its user. */
@@ -40,6 +41,14 @@ export const authOptions: NextAuthOptions = {
   useSecureCookies: publicUrl ? publicUrl.startsWith("https://") : undefined,
   // next-auth's own errors (an OIDC callback that failed) land on the login page as ?error=<code>.
   pages: { signIn: "/login", error: "/login" },
+  logger: {
+    // An OIDC callback that fails before AC's sign-in decision (state or PKCE mismatch, the
+    // provider's error, a bad ID token) is a login outcome too (server/auth/login-audit.ts).
+    error(code, metadata) {
+      console.error(`[next-auth][error][${code}]`, metadata);
+      if (code.startsWith("OAUTH_")) recordLoginAttempt({ source: "oidc", login: "?", outcome: "error", reason: code });
+    },
+  },
   callbacks: {
     // Credentials logins are decided in authorize; OIDC logins here (server/auth/sso/oidc.ts).
     signIn: ({ user, account, profile }) =>

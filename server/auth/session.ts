@@ -35,8 +35,11 @@ export async function tokenActor(secret: string, now = new Date()): Promise<Acto
   const token = await apiTokenForSecret(secret);
   if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return null;
   if (token.owner?.disabled) return null;
+  // An SSO owner's groups are re-checked for token use too: a token stops with its owner's access.
+  const owner = token.owner && (await recheckSsoUser(token.owner, now));
+  if (token.owner && !owner) return null;
   await recordApiTokenUse(token, now);
-  const role = token.owner ? lowerRole(token.role, token.owner.role) : token.role;
+  const role = owner ? lowerRole(token.role, owner.role) : token.role;
   return { kind: "token", id: token.id, name: token.name, role, ownerId: token.ownerId };
 }
 

@@ -18,9 +18,10 @@ import {
 } from "@/tools/sso-lab/slapd";
 import { attemptLogin } from "@/server/auth/login";
 import { LoginRefusedError } from "@/server/auth/login-refusal";
-import { userActor } from "@/server/auth/session";
+import { tokenActor, userActor } from "@/server/auth/session";
 import { reloadConfig } from "@/server/config";
 import { db } from "@/server/db";
+import { createApiToken } from "@/server/users/api-tokens";
 import { createUser, resetPassword, updateUser } from "@/server/users/users";
 
 let slapd: Slapd;
@@ -69,10 +70,11 @@ beforeAll(async () => {
         { uid: "mallory", password: "mallory-password-1", locked: true },
         { uid: "frank", password: "frank-directory-1" },
         { uid: "gina", password: "gina-directory-1" },
+        { uid: "tina", password: "tina-password-1" },
       ],
       groups: [
         { cn: "ops-admins", members: { users: ["alice"] } },
-        { cn: "ops", members: { users: ["bob", "mallory"], groups: ["team-x"] } },
+        { cn: "ops", members: { users: ["bob", "mallory", "tina"], groups: ["team-x"] } },
         { cn: "team-x", members: { users: ["carol"] } },
         { cn: "everyone", members: { users: ["alice", "bob", "carol", "frank", "gina"] } },
         { cn: "sales", members: { users: ["dave"] } },
@@ -211,6 +213,20 @@ describe("the periodic re-check", () => {
     // The session stays ended, and the next login says why.
     expect(await userActor(user.id, user.sessionVersion)).toBeNull();
     expect(await refusal("bob", "bob-password-1")).toBe("no-role");
+  });
+
+  it("stops the API tokens of a user who lost access, though they never log in again", async () => {
+    const user = (await login("tina", "tina-password-1"))!;
+    const { secret } = await createApiToken({ name: "tina's tool", role: "admin", ownerId: user.id });
+    expect((await tokenActor(secret))?.role).toBe("operator"); // capped by the owner's mapped role
+    await slapd.asRoot((c) =>
+      c.modify(
+        groupDn("ops"),
+        new Change({ operation: "delete", modification: new Attribute({ type: "member", values: [userDn("tina")] }) }),
+      ),
+    );
+    await makeCheckDue(user.id);
+    expect(await tokenActor(secret)).toBeNull();
   });
 
   it("ends the session when the directory cannot be reached (fails closed)", async () => {
