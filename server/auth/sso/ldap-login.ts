@@ -4,14 +4,14 @@
 import { config } from "../../config";
 import { signInSsoUser } from "../../users/sso-users";
 import { LoginRefusedError } from "../login-refusal";
-import { DirectoryUnavailableError, ldapLogin } from "./ldap";
+import { DirectoryUnavailableError, ldapLogin, type LdapUser } from "./ldap";
 import { roleForGroups } from "./role-map";
 
 /** The AC user for a directory login, null for wrong credentials; throws LoginRefusedError. */
 export async function ldapSignIn(login: string, password: string, now = new Date()) {
   const settings = config();
   const name = login.toLowerCase();
-  let found;
+  let found: LdapUser | null;
   try {
     found = await ldapLogin(settings, name, password);
   } catch (error) {

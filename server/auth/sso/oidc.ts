@@ -98,9 +98,16 @@ async function openRefreshToken(sealed: string): Promise<string | null> {
   }
 }
 
-let client: Promise<Client> | undefined;
+// The discovered client, made once per issuer and client id (discovery is a network round trip).
+let client: { key: string; made: Promise<Client> } | undefined;
 function oidcClient(c: Config): Promise<Client> {
-  client ??= Issuer.discover(c.AC_OIDC_ISSUER!)
+  const key = `${c.AC_OIDC_ISSUER} ${c.AC_OIDC_CLIENT_ID}`;
+  if (client?.key !== key) client = { key, made: discover(c) };
+  return client.made;
+}
+
+function discover(c: Config): Promise<Client> {
+  return Issuer.discover(c.AC_OIDC_ISSUER!)
     .then((issuer) => {
       const made = new issuer.Client({ client_id: c.AC_OIDC_CLIENT_ID!, client_secret: c.AC_OIDC_CLIENT_SECRET! });
       made[custom.http_options] = () => ({ timeout: HTTP_TIMEOUT_MS });
@@ -110,7 +117,6 @@ function oidcClient(c: Config): Promise<Client> {
       client = undefined; // try discovery again next time
       throw error;
     });
-  return client;
 }
 
 /**

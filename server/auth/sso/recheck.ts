@@ -35,9 +35,9 @@ export async function recheckSsoUser<U extends CheckedUser>(user: U, now = new D
       const found = config().AC_LDAP_URL ? await ldapLookup(config(), user.login) : null;
       grant = found ? roleForGroups(config().AC_SSO_ROLE_MAP, found.groups) : null;
     } else {
-      const now = await oidcGroupsNow(await ssoRefreshToken(user.id), user.externalId);
-      grant = now ? roleForGroups(config().AC_SSO_ROLE_MAP, now.groups) : null;
-      refreshToken = now?.refreshToken;
+      const current = await oidcGroupsNow(await ssoRefreshToken(user.id), user.externalId);
+      grant = current ? roleForGroups(config().AC_SSO_ROLE_MAP, current.groups) : null;
+      refreshToken = current?.refreshToken;
     }
   } catch (error) {
     console.error(`[ac] re-check of ${user.source} user ${user.id} failed, sessions end: ${(error as Error).message}`);
