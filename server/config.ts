@@ -31,219 +31,234 @@ export const AC_SECRETS = [
   "AC_LDAP_BIND_PASSWORD",
 ];
 
-const fields = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  /** PostgreSQL connection; without it AC starts an embedded PostgreSQL in .data/postgres. */
-  DATABASE_URL: optionalString.pipe(z.url({ error: "must be a postgresql:// URL" }).optional()),
-  /** Secret that signs session cookies; generated and kept in .data when not given. */
-  AUTH_SECRET: optionalString,
-  /** Port of the embedded PostgreSQL (used only without DATABASE_URL). */
-  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
-  AC_ADMIN_USER: optionalString,
-  /** Start a simulated agent fleet for a first look: auto = only with the embedded database. */
-  AC_DEMO_FLEET: z.enum(["auto", "true", "false"], { error: "must be auto, true or false" }).default("auto"),
-  /** HTTP port of the web panel. */
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  /**
-   * The URL users open (https://ac.example.internal behind a TLS proxy). https makes the session
-   * cookies `Secure` and adds HSTS; next-auth builds its redirects from it (docs/security.md).
-   */
-  AC_PUBLIC_URL: optionalString.pipe(
-    z
-      .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
-      .transform((url) => url.replace(/\/+$/, ""))
-      .optional(),
-  ),
-  /**
-   * Reverse proxies whose X-Forwarded-For / -Proto / -Host AC believes: addresses or CIDRs,
-   * comma-separated. Empty: the client is the TCP peer and forwarded headers are dropped.
-   */
-  AC_TRUSTED_PROXIES: z
-    .string()
-    .default("")
-    .transform((value, ctx) => {
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    /** PostgreSQL connection; without it AC starts an embedded PostgreSQL in .data/postgres. */
+    DATABASE_URL: optionalString.pipe(z.url({ error: "must be a postgresql:// URL" }).optional()),
+    /** Secret that signs session cookies; generated and kept in .data when not given. */
+    AUTH_SECRET: optionalString,
+    /** Port of the embedded PostgreSQL (used only without DATABASE_URL). */
+    EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+    AC_ADMIN_USER: optionalString,
+    /** Start a simulated agent fleet for a first look: auto = only with the embedded database. */
+    AC_DEMO_FLEET: z.enum(["auto", "true", "false"], { error: "must be auto, true or false" }).default("auto"),
+    /** HTTP port of the web panel. */
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /**
+     * The URL users open (https://ac.example.internal behind a TLS proxy). https makes the session
+     * cookies `Secure` and adds HSTS; next-auth builds its redirects from it (docs/security.md).
+     */
+    AC_PUBLIC_URL: optionalString.pipe(
+      z
+        .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+        .transform((url) => url.replace(/\/+$/, ""))
+        .optional(),
+    ),
+    /**
+     * Reverse proxies whose X-Forwarded-For / -Proto / -Host AC believes: addresses or CIDRs,
+     * comma-separated. Empty: the client is the TCP peer and forwarded headers are dropped.
+     */
+    AC_TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform((value, ctx) => {
+        try {
+          return parseTrustedProxies(value);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    AC_ADMIN_PASSWORD: optionalString,
+
+    // Agent polling (docs/inventory.md)
+    POLLING_INTERVAL: seconds(60),
+    CONNECTION_TIMEOUT: seconds(5),
+    POLL_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
+    /** Largest apps reply accepted from an agent, in bytes. */
+    AGENT_MAX_RESPONSE_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024),
+    /** Bytes of agent replies buffered at once, all polls and HAProxy reads together (docs/agent-contract.md, "Bounds"). */
+    AGENT_MAX_BYTES_IN_FLIGHT: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024 * 1024),
+    AGENT_TOKEN_HEADER: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name")
+      .default("X-Agent-Token"),
+    /** Relative paths are read from AC's folder (the working directory), as for PLAYBOOK_DIRS. */
+    DEFAULT_UPDATE_PLAYBOOK: z
+      .string()
+      .trim()
+      .min(1)
+      .default("ansible/update-app.example.yml")
+      .transform((v) => path.resolve(v)),
+    CLEAN_EVENTS_OLDER_THAN: days(30),
+    CLEAN_TASKS_OLDER_THAN: days(30),
+    /** Turns the scheduler (polling, cleanup, heartbeat) off, e.g. for a read-only replica. */
+    SCHEDULER_ENABLED: bool(true),
+
+    // HAProxy module (docs/haproxy.md)
+    HAPROXY_ENABLED: bool(true),
+    HAPROXY_POLLING_INTERVAL: seconds(60),
+    HAPROXY_CACHE_TTL: seconds(30),
+    HAPROXY_REQUEST_TIMEOUT: seconds(10),
+    HAPROXY_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+    HAPROXY_CIRCUIT_BREAKER_THRESHOLD: z.coerce.number().int().positive().default(5),
+    HAPROXY_CIRCUIT_BREAKER_TIMEOUT: seconds(300),
+
+    // Update tasks (docs/update-tasks.md); run parameters default to these, an operator may change them per run
+    /** Update tasks running at once in this AC; more wait as pending. */
+    TASKS_MAX_PARALLEL: z.coerce.number().int().min(1).max(64).default(2),
+    TASK_DRAIN_DELAY: z.coerce.number().int().min(0).max(3600).default(10),
+    TASK_WAIT_AFTER_UPDATE: z.coerce.number().int().min(0).max(3600).default(10),
+    /** Seconds the agent has, after the playbook, to report the instance online with the target version. */
+    TASK_CONFIRM_TIMEOUT: seconds(120),
+    /** Seconds one ansible-playbook run may take before its process group is killed. */
+    TASK_PLAYBOOK_TIMEOUT: seconds(3600),
+    ANSIBLE_PLAYBOOK_BIN: z.string().min(1).default("ansible-playbook"),
+    /** Folders whose playbooks AC may run, colon-separated (docs/update-tasks.md, "Playbook directories"). */
+    PLAYBOOK_DIRS: optionalString.transform((v, ctx) => {
+      const dirs = (v ?? "ansible")
+        .split(":")
+        .map((d) => d.trim())
+        .filter(Boolean)
+        .map((d) => path.resolve(d));
+      if (dirs.length === 0)
+        ctx.addIssue({ code: "custom", message: "name at least one folder, e.g. /etc/ac/playbooks" });
+      return dirs;
+    }),
+    /** Further environment variables passed to ansible-playbook, comma-separated names (see playbook-env.ts). */
+    PLAYBOOK_ENV: optionalString.transform((v, ctx) => {
+      const names = (v ?? "")
+        .split(",")
+        .map((n) => n.trim())
+        .filter(Boolean);
+      for (const name of names) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+          ctx.addIssue({ code: "custom", message: `${name} is not a variable name` });
+        else if (AC_SECRETS.includes(name))
+          ctx.addIssue({ code: "custom", message: `${name} is AC's own secret and is never passed to playbooks` });
+      }
+      return names;
+    }),
+    /** Seconds a group's cached version list (tags_cache) is used before it is read again. */
+    TAGS_CACHE_MAX_AGE: seconds(600),
+
+    // Single sign-on (docs/authentication.md)
+    /** Local accounts (password in AC) may log in; false leaves only OIDC / LDAP. */
+    AC_LOCAL_LOGIN: bool(true),
+    /** group=role pairs, comma-separated; the highest role of a user's mapped groups wins. */
+    AC_SSO_ROLE_MAP: optionalString.transform((value, ctx) => {
       try {
-        return parseTrustedProxies(value);
+        return parseRoleMap(value ?? "");
       } catch (error) {
         ctx.addIssue({ code: "custom", message: (error as Error).message });
         return z.NEVER;
       }
     }),
-  AC_ADMIN_PASSWORD: optionalString,
-
-  // Agent polling (docs/inventory.md)
-  POLLING_INTERVAL: seconds(60),
-  CONNECTION_TIMEOUT: seconds(5),
-  POLL_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
-  /** Largest apps reply accepted from an agent, in bytes. */
-  AGENT_MAX_RESPONSE_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(10 * 1024 * 1024),
-  /** Bytes of agent replies buffered at once, all polls and HAProxy reads together (docs/agent-contract.md, "Bounds"). */
-  AGENT_MAX_BYTES_IN_FLIGHT: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(64 * 1024 * 1024),
-  AGENT_TOKEN_HEADER: z
-    .string()
-    .regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name")
-    .default("X-Agent-Token"),
-  /** Relative paths are read from AC's folder (the working directory), as for PLAYBOOK_DIRS. */
-  DEFAULT_UPDATE_PLAYBOOK: z
-    .string()
-    .trim()
-    .min(1)
-    .default("ansible/update-app.example.yml")
-    .transform((v) => path.resolve(v)),
-  CLEAN_EVENTS_OLDER_THAN: days(30),
-  CLEAN_TASKS_OLDER_THAN: days(30),
-  /** Turns the scheduler (polling, cleanup, heartbeat) off, e.g. for a read-only replica. */
-  SCHEDULER_ENABLED: bool(true),
-
-  // HAProxy module (docs/haproxy.md)
-  HAPROXY_ENABLED: bool(true),
-  HAPROXY_POLLING_INTERVAL: seconds(60),
-  HAPROXY_CACHE_TTL: seconds(30),
-  HAPROXY_REQUEST_TIMEOUT: seconds(10),
-  HAPROXY_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
-  HAPROXY_CIRCUIT_BREAKER_THRESHOLD: z.coerce.number().int().positive().default(5),
-  HAPROXY_CIRCUIT_BREAKER_TIMEOUT: seconds(300),
-
-  // Update tasks (docs/update-tasks.md); run parameters default to these, an operator may change them per run
-  /** Update tasks running at once in this AC; more wait as pending. */
-  TASKS_MAX_PARALLEL: z.coerce.number().int().min(1).max(64).default(2),
-  TASK_DRAIN_DELAY: z.coerce.number().int().min(0).max(3600).default(10),
-  TASK_WAIT_AFTER_UPDATE: z.coerce.number().int().min(0).max(3600).default(10),
-  /** Seconds the agent has, after the playbook, to report the instance online with the target version. */
-  TASK_CONFIRM_TIMEOUT: seconds(120),
-  /** Seconds one ansible-playbook run may take before its process group is killed. */
-  TASK_PLAYBOOK_TIMEOUT: seconds(3600),
-  ANSIBLE_PLAYBOOK_BIN: z.string().min(1).default("ansible-playbook"),
-  /** Folders whose playbooks AC may run, colon-separated (docs/update-tasks.md, "Playbook directories"). */
-  PLAYBOOK_DIRS: optionalString.transform((v, ctx) => {
-    const dirs = (v ?? "ansible")
-      .split(":")
-      .map((d) => d.trim())
-      .filter(Boolean)
-      .map((d) => path.resolve(d));
-    if (dirs.length === 0)
-      ctx.addIssue({ code: "custom", message: "name at least one folder, e.g. /etc/ac/playbooks" });
-    return dirs;
-  }),
-  /** Further environment variables passed to ansible-playbook, comma-separated names (see playbook-env.ts). */
-  PLAYBOOK_ENV: optionalString.transform((v, ctx) => {
-    const names = (v ?? "")
-      .split(",")
-      .map((n) => n.trim())
-      .filter(Boolean);
-    for (const name of names) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-        ctx.addIssue({ code: "custom", message: `${name} is not a variable name` });
-      else if (AC_SECRETS.includes(name))
-        ctx.addIssue({ code: "custom", message: `${name} is AC's own secret and is never passed to playbooks` });
+    /** Minutes between re-reads of an SSO user's groups while their session is used. */
+    AC_SSO_RECHECK_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+    AC_OIDC_ISSUER: optionalString.pipe(
+      z
+        .url({ protocol: /^https?$/, error: "must be the issuer's http(s):// URL" })
+        .transform((url) => url.replace(/\/+$/, ""))
+        .optional(),
+    ),
+    AC_OIDC_CLIENT_ID: optionalString,
+    AC_OIDC_CLIENT_SECRET: optionalString,
+    AC_OIDC_SCOPES: z
+      .string()
+      .trim()
+      .regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, "must be scopes separated by single spaces")
+      .refine((v) => v.split(" ").includes("openid"), "must include openid")
+      .default("openid profile email"),
+    /** The ID token / userinfo claim that lists the user's groups. */
+    AC_OIDC_GROUPS_CLAIM: z.string().trim().min(1).max(100).default("groups"),
+    /** The claim that becomes the AC login name. */
+    AC_OIDC_LOGIN_CLAIM: z.string().trim().min(1).max(100).default("preferred_username"),
+    /** The label of the login page's button. */
+    AC_OIDC_NAME: z.string().trim().min(1).max(60).default("Single sign-on"),
+    AC_LDAP_URL: optionalString.pipe(
+      z.url({ protocol: /^ldaps?$/, error: "must be an ldap:// or ldaps:// URL" }).optional(),
+    ),
+    AC_LDAP_BIND_DN: optionalString,
+    AC_LDAP_BIND_PASSWORD: optionalString,
+    AC_LDAP_USER_BASE: optionalString,
+    /** {login} is replaced by the login, escaped (RFC 4515). */
+    AC_LDAP_USER_FILTER: z
+      .string()
+      .trim()
+      .refine((v) => v.includes("{login}"), "must contain {login}")
+      .default("(&(objectClass=inetOrgPerson)(uid={login}))"),
+    /** The attribute shown as the user's name. */
+    AC_LDAP_NAME_ATTRIBUTE: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z][A-Za-z0-9-]*$/, "must be an attribute name")
+      .default("cn"),
+    AC_LDAP_GROUP_BASE: optionalString,
+    /** {dn} is replaced by the member's DN, escaped; AD: (member:1.2.840.113556.1.4.1941:={dn}) finds nested groups. */
+    AC_LDAP_GROUP_FILTER: z
+      .string()
+      .trim()
+      .refine((v) => v.includes("{dn}"), "must contain {dn}")
+      .default("(|(member={dn})(uniqueMember={dn}))"),
+    AC_LDAP_GROUP_NAME_ATTRIBUTE: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z][A-Za-z0-9-]*$/, "must be an attribute name")
+      .default("cn"),
+    /** Levels of groups-in-groups followed by repeated searches (0 = direct groups only). */
+    AC_LDAP_NESTED_DEPTH: z.coerce.number().int().min(0).max(10).default(3),
+    AC_LDAP_STARTTLS: bool(false),
+    /** PEM file of the CA that signed the directory's certificate (ldaps:// or StartTLS). */
+    AC_LDAP_CA_FILE: optionalString,
+    /** Seconds to connect and for each LDAP operation. */
+    AC_LDAP_TIMEOUT: z.coerce.number().int().min(1).max(120).default(5),
+  })
+  .superRefine((c, ctx) => {
+    checkSso(c, ctx);
+    // A default outside the playbook directories could never run: say so at start, not at the first update.
+    if (!c.PLAYBOOK_DIRS.some((dir) => isInside(dir, c.DEFAULT_UPDATE_PLAYBOOK))) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DEFAULT_UPDATE_PLAYBOOK"],
+        message: `${c.DEFAULT_UPDATE_PLAYBOOK} is not inside PLAYBOOK_DIRS (${c.PLAYBOOK_DIRS.join(":")})`,
+      });
     }
-    return names;
-  }),
-  /** Seconds a group's cached version list (tags_cache) is used before it is read again. */
-  TAGS_CACHE_MAX_AGE: seconds(600),
-
-  // Single sign-on (docs/authentication.md)
-  /** Local accounts (password in AC) may log in; false leaves only OIDC / LDAP. */
-  AC_LOCAL_LOGIN: bool(true),
-  /** group=role pairs, comma-separated; the highest role of a user's mapped groups wins. */
-  AC_SSO_ROLE_MAP: optionalString.transform((value, ctx) => {
-    try {
-      return parseRoleMap(value ?? "");
-    } catch (error) {
-      ctx.addIssue({ code: "custom", message: (error as Error).message });
-      return z.NEVER;
+    if (c.AGENT_MAX_BYTES_IN_FLIGHT < c.AGENT_MAX_RESPONSE_BYTES) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AGENT_MAX_BYTES_IN_FLIGHT"],
+        message: "must be at least AGENT_MAX_RESPONSE_BYTES, or the largest allowed reply could never be read",
+      });
     }
-  }),
-  /** Minutes between re-reads of an SSO user's groups while their session is used. */
-  AC_SSO_RECHECK_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
-  AC_OIDC_ISSUER: optionalString.pipe(
-    z
-      .url({ protocol: /^https?$/, error: "must be the issuer's http(s):// URL" })
-      .transform((url) => url.replace(/\/+$/, ""))
-      .optional(),
-  ),
-  AC_OIDC_CLIENT_ID: optionalString,
-  AC_OIDC_CLIENT_SECRET: optionalString,
-  AC_OIDC_SCOPES: z
-    .string()
-    .trim()
-    .regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, "must be scopes separated by single spaces")
-    .refine((v) => v.split(" ").includes("openid"), "must include openid")
-    .default("openid profile email"),
-  /** The ID token / userinfo claim that lists the user's groups. */
-  AC_OIDC_GROUPS_CLAIM: z.string().trim().min(1).max(100).default("groups"),
-  /** The claim that becomes the AC login name. */
-  AC_OIDC_LOGIN_CLAIM: z.string().trim().min(1).max(100).default("preferred_username"),
-  /** The label of the login page's button. */
-  AC_OIDC_NAME: z.string().trim().min(1).max(60).default("Single sign-on"),
-  AC_LDAP_URL: optionalString.pipe(
-    z.url({ protocol: /^ldaps?$/, error: "must be an ldap:// or ldaps:// URL" }).optional(),
-  ),
-  AC_LDAP_BIND_DN: optionalString,
-  AC_LDAP_BIND_PASSWORD: optionalString,
-  AC_LDAP_USER_BASE: optionalString,
-  /** {login} is replaced by the login, escaped (RFC 4515). */
-  AC_LDAP_USER_FILTER: z
-    .string()
-    .trim()
-    .refine((v) => v.includes("{login}"), "must contain {login}")
-    .default("(&(objectClass=inetOrgPerson)(uid={login}))"),
-  /** The attribute shown as the user's name. */
-  AC_LDAP_NAME_ATTRIBUTE: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z][A-Za-z0-9-]*$/, "must be an attribute name")
-    .default("cn"),
-  AC_LDAP_GROUP_BASE: optionalString,
-  /** {dn} is replaced by the member's DN, escaped; AD: (member:1.2.840.113556.1.4.1941:={dn}) finds nested groups. */
-  AC_LDAP_GROUP_FILTER: z
-    .string()
-    .trim()
-    .refine((v) => v.includes("{dn}"), "must contain {dn}")
-    .default("(|(member={dn})(uniqueMember={dn}))"),
-  AC_LDAP_GROUP_NAME_ATTRIBUTE: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z][A-Za-z0-9-]*$/, "must be an attribute name")
-    .default("cn"),
-  /** Levels of groups-in-groups followed by repeated searches (0 = direct groups only). */
-  AC_LDAP_NESTED_DEPTH: z.coerce.number().int().min(0).max(10).default(3),
-  AC_LDAP_STARTTLS: bool(false),
-  /** PEM file of the CA that signed the directory's certificate (ldaps:// or StartTLS). */
-  AC_LDAP_CA_FILE: optionalString,
-  /** Seconds to connect and for each LDAP operation. */
-  AC_LDAP_TIMEOUT: z.coerce.number().int().min(1).max(120).default(5),
-});
-
-const schema = fields.superRefine((c, ctx) => {
-  checkSso(c, ctx);
-  // A default outside the playbook directories could never run: say so at start, not at the first update.
-  if (!c.PLAYBOOK_DIRS.some((dir) => isInside(dir, c.DEFAULT_UPDATE_PLAYBOOK))) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["DEFAULT_UPDATE_PLAYBOOK"],
-      message: `${c.DEFAULT_UPDATE_PLAYBOOK} is not inside PLAYBOOK_DIRS (${c.PLAYBOOK_DIRS.join(":")})`,
-    });
-  }
-  if (c.AGENT_MAX_BYTES_IN_FLIGHT < c.AGENT_MAX_RESPONSE_BYTES) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["AGENT_MAX_BYTES_IN_FLIGHT"],
-      message: "must be at least AGENT_MAX_RESPONSE_BYTES, or the largest allowed reply could never be read",
-    });
-  }
-});
+  });
 
 /** Each single sign-on method is complete or absent, has a role map, and something can log in. */
-function checkSso(c: z.infer<typeof fields>, ctx: z.RefinementCtx) {
+type SsoSettings = {
+  AC_LOCAL_LOGIN: boolean;
+  AC_SSO_ROLE_MAP: readonly unknown[];
+  AC_OIDC_ISSUER?: string;
+  AC_OIDC_CLIENT_ID?: string;
+  AC_OIDC_CLIENT_SECRET?: string;
+  AC_LDAP_URL?: string;
+  AC_LDAP_BIND_DN?: string;
+  AC_LDAP_BIND_PASSWORD?: string;
+  AC_LDAP_USER_BASE?: string;
+  AC_LDAP_GROUP_BASE?: string;
+  AC_LDAP_STARTTLS: boolean;
+  AC_LDAP_CA_FILE?: string;
+};
+
+function checkSso(c: SsoSettings, ctx: z.RefinementCtx) {
   const missing = (names: (keyof typeof c)[], why: string) => {
     for (const name of names)
       if (!c[name]) ctx.addIssue({ code: "custom", path: [name], message: `is required ${why}` });
