@@ -148,6 +148,20 @@ describe("LDAP login", () => {
   });
 });
 
+describe("local accounts turned off (AC_LOCAL_LOGIN=false)", () => {
+  it("refuse a local password, and still do not hand the local name to the directory", async () => {
+    await createUser({ login: "hank", password: "hank-local-password", role: "admin" });
+    configureDirectory({ AC_LOCAL_LOGIN: "false" });
+    try {
+      expect(await login("hank", "hank-local-password")).toBeNull();
+      expect((await login("carol", "carol-password-1"))?.login).toBe("carol");
+    } finally {
+      delete process.env.AC_LOCAL_LOGIN;
+      configureDirectory();
+    }
+  });
+});
+
 describe("TLS", () => {
   it("logs in over StartTLS and over ldaps://, verifying the server against the CA file", async () => {
     for (const settings of [
