@@ -1,9 +1,11 @@
 // Every setting AC reads from the environment, parsed once and validated. Nothing else in the
 // code base reads process.env for settings. A bad value stops start-up with a message that
 // names the variable and what it accepts. Each is described in .env.example.
+import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import "../lib/zod-messages";
+import { parseRoleMap } from "./auth/sso/role-map";
 import { parseTrustedProxies } from "./http/client-address";
 import { redactUrlCredentials } from "./security/redact-url";
 
@@ -27,6 +29,8 @@ export const AC_SECRETS = [
   "TEST_DATABASE_URL",
   "AC_ADMIN_PASSWORD",
   "AC_METRICS_TOKEN",
+  "AC_OIDC_CLIENT_SECRET",
+  "AC_LDAP_BIND_PASSWORD",
 ];
 
 const schema = z
@@ -187,8 +191,80 @@ const schema = z
         .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces (it travels in an HTTP header)")
         .optional(),
     ),
+    // Single sign-on (docs/authentication.md)
+    /** Local accounts (password in AC) may log in; false leaves only OIDC / LDAP. */
+    AC_LOCAL_LOGIN: bool(true),
+    /** group=role pairs, comma-separated; the highest role of a user's mapped groups wins. */
+    AC_SSO_ROLE_MAP: optionalString.transform((value, ctx) => {
+      try {
+        return parseRoleMap(value ?? "");
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+    /** Minutes between re-reads of an SSO user's groups while their session is used. */
+    AC_SSO_RECHECK_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+    AC_OIDC_ISSUER: optionalString.pipe(
+      z
+        .url({ protocol: /^https?$/, error: "must be the issuer's http(s):// URL" })
+        .transform((url) => url.replace(/\/+$/, ""))
+        .optional(),
+    ),
+    AC_OIDC_CLIENT_ID: optionalString,
+    AC_OIDC_CLIENT_SECRET: optionalString,
+    AC_OIDC_SCOPES: z
+      .string()
+      .trim()
+      .regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, "must be scopes separated by single spaces")
+      .refine((v) => v.split(" ").includes("openid"), "must include openid")
+      .default("openid profile email"),
+    /** The ID token / userinfo claim that lists the user's groups. */
+    AC_OIDC_GROUPS_CLAIM: z.string().trim().min(1).max(100).default("groups"),
+    /** The claim that becomes the AC login name. */
+    AC_OIDC_LOGIN_CLAIM: z.string().trim().min(1).max(100).default("preferred_username"),
+    /** The label of the login page's button. */
+    AC_OIDC_NAME: z.string().trim().min(1).max(60).default("Single sign-on"),
+    AC_LDAP_URL: optionalString.pipe(
+      z.url({ protocol: /^ldaps?$/, error: "must be an ldap:// or ldaps:// URL" }).optional(),
+    ),
+    AC_LDAP_BIND_DN: optionalString,
+    AC_LDAP_BIND_PASSWORD: optionalString,
+    AC_LDAP_USER_BASE: optionalString,
+    /** {login} is replaced by the login, escaped (RFC 4515). */
+    AC_LDAP_USER_FILTER: z
+      .string()
+      .trim()
+      .refine((v) => v.includes("{login}"), "must contain {login}")
+      .default("(&(objectClass=inetOrgPerson)(uid={login}))"),
+    /** The attribute shown as the user's name. */
+    AC_LDAP_NAME_ATTRIBUTE: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z][A-Za-z0-9-]*$/, "must be an attribute name")
+      .default("cn"),
+    AC_LDAP_GROUP_BASE: optionalString,
+    /** {dn} is replaced by the member's DN, escaped; AD: (member:1.2.840.113556.1.4.1941:={dn}) finds nested groups. */
+    AC_LDAP_GROUP_FILTER: z
+      .string()
+      .trim()
+      .refine((v) => v.includes("{dn}"), "must contain {dn}")
+      .default("(|(member={dn})(uniqueMember={dn}))"),
+    AC_LDAP_GROUP_NAME_ATTRIBUTE: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z][A-Za-z0-9-]*$/, "must be an attribute name")
+      .default("cn"),
+    /** Levels of groups-in-groups followed by repeated searches (0 = direct groups only). */
+    AC_LDAP_NESTED_DEPTH: z.coerce.number().int().min(0).max(10).default(3),
+    AC_LDAP_STARTTLS: bool(false),
+    /** PEM file of the CA that signed the directory's certificate (ldaps:// or StartTLS). */
+    AC_LDAP_CA_FILE: optionalString,
+    /** Seconds to connect and for each LDAP operation. */
+    AC_LDAP_TIMEOUT: z.coerce.number().int().min(1).max(120).default(5),
   })
   .superRefine((c, ctx) => {
+    checkSso(c, ctx);
     // A default outside the playbook directories could never run: say so at start, not at the first update.
     if (!c.PLAYBOOK_DIRS.some((dir) => isInside(dir, c.DEFAULT_UPDATE_PLAYBOOK))) {
       ctx.addIssue({
@@ -213,6 +289,61 @@ const schema = z
       });
     }
   });
+
+/** Each single sign-on method is complete or absent, has a role map, and something can log in. */
+type SsoSettings = {
+  AC_LOCAL_LOGIN: boolean;
+  AC_SSO_ROLE_MAP: readonly unknown[];
+  AC_OIDC_ISSUER?: string;
+  AC_OIDC_CLIENT_ID?: string;
+  AC_OIDC_CLIENT_SECRET?: string;
+  AC_LDAP_URL?: string;
+  AC_LDAP_BIND_DN?: string;
+  AC_LDAP_BIND_PASSWORD?: string;
+  AC_LDAP_USER_BASE?: string;
+  AC_LDAP_GROUP_BASE?: string;
+  AC_LDAP_STARTTLS: boolean;
+  AC_LDAP_CA_FILE?: string;
+};
+
+function checkSso(c: SsoSettings, ctx: z.RefinementCtx) {
+  const missing = (names: (keyof typeof c)[], why: string) => {
+    for (const name of names)
+      if (!c[name]) ctx.addIssue({ code: "custom", path: [name], message: `is required ${why}` });
+  };
+  const oidc = ["AC_OIDC_ISSUER", "AC_OIDC_CLIENT_ID", "AC_OIDC_CLIENT_SECRET"] as const;
+  if (oidc.some((name) => c[name])) missing([...oidc], "for OIDC login (set all three or none)");
+  if (c.AC_LDAP_URL) {
+    missing(
+      ["AC_LDAP_BIND_DN", "AC_LDAP_BIND_PASSWORD", "AC_LDAP_USER_BASE", "AC_LDAP_GROUP_BASE"],
+      "with AC_LDAP_URL",
+    );
+  }
+  const sso = Boolean(c.AC_OIDC_ISSUER || c.AC_LDAP_URL);
+  if (sso && c.AC_SSO_ROLE_MAP.length === 0) {
+    const message = "is required with OIDC or LDAP: without it nobody could get a role";
+    ctx.addIssue({ code: "custom", path: ["AC_SSO_ROLE_MAP"], message });
+  }
+  if (!sso && !c.AC_LOCAL_LOGIN)
+    ctx.addIssue({ code: "custom", path: ["AC_LOCAL_LOGIN"], message: "can be false only when OIDC or LDAP is set" });
+  if (c.AC_LDAP_STARTTLS && c.AC_LDAP_URL?.startsWith("ldaps:"))
+    ctx.addIssue({
+      code: "custom",
+      path: ["AC_LDAP_STARTTLS"],
+      message: "is for ldap:// URLs; ldaps:// is TLS already",
+    });
+  if (c.AC_LDAP_CA_FILE && !isReadable(c.AC_LDAP_CA_FILE))
+    ctx.addIssue({ code: "custom", path: ["AC_LDAP_CA_FILE"], message: "cannot be read (a PEM file is expected)" });
+}
+
+function isReadable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Whether `file` lies below `dir` (both absolute; no file system access: playbook-paths.ts adds realpath). */
 export function isInside(dir: string, file: string): boolean {

@@ -5,10 +5,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "./db/embedded";
-import { e2eMetricsToken, e2eUsers } from "../tests/e2e/users";
+import { e2eMetricsToken, e2eSsoUsers, e2eUsers } from "../tests/e2e/users";
 import { startArtifactFixtures } from "./artifact-fixtures";
 import { demoUpdateEnv } from "./demo-fleet";
 import { launchAc } from "./launch";
+import { startOidcProvider } from "./sso-lab/oidc-provider";
 
 export const E2E_SIM_CONTROL_PORT = 3199;
 export const E2E_SIM_AGENT_PORT = 3198;
@@ -25,6 +26,16 @@ delete process.env.DATABASE_URL;
 
 await startArtifactFixtures({ port: E2E_ARTIFACTS_PORT, fallback: ["1.0.0", "2.0.0-rc.1", "2.0.0", "2.1.0"] });
 
+// A real OpenID Provider on a free port for tests/e2e/sso-oidc.spec.ts; the browser reaches AC
+// as 127.0.0.1, so next-auth's callback URL must say so too (its state cookies are per host).
+process.env.NEXTAUTH_URL = `http://127.0.0.1:${port}`;
+const idp = await startOidcProvider({
+  redirectUris: [`http://127.0.0.1:${port}/api/auth/callback/oidc`],
+  accounts: Object.fromEntries(
+    Object.values(e2eSsoUsers).map((u) => [u.login, { password: u.password, groups: [...u.groups] }]),
+  ),
+});
+
 await launchAc({
   port,
   embedded: { dataDir: path.join(parent, "postgres"), port: await freePort() },
@@ -39,6 +50,11 @@ await launchAc({
     TASK_DRAIN_DELAY: "1",
     TASK_WAIT_AFTER_UPDATE: "1",
     AC_METRICS_TOKEN: e2eMetricsToken,
+    AC_OIDC_ISSUER: idp.issuer,
+    AC_OIDC_CLIENT_ID: idp.clientId,
+    AC_OIDC_CLIENT_SECRET: idp.clientSecret,
+    AC_OIDC_NAME: "Test SSO",
+    AC_SSO_ROLE_MAP: "ops-admins=admin,ops=operator,everyone=viewer",
   },
   async prepare() {
     const { createUser } = await import("../server/users/users");

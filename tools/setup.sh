@@ -32,6 +32,8 @@ if [ "$want_tests" = 1 ]; then
   # Real servers the tests start themselves: OpenLDAP (SSO) and Prometheus (the metrics scrape).
   [ -x /usr/sbin/slapd ] || missing+=(slapd)
   command -v ldapadd >/dev/null 2>&1 || missing+=(ldap-utils)
+  # The LDAP TLS tests make a throwaway CA and server certificate (tools/sso-lab/slapd.ts).
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 fi
 if [ "$want_release" = 1 ]; then

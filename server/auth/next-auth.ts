@@ -1,4 +1,4 @@
-// next-auth: username + password, JWT sessions. The session carries the user id and the user's
+// next-auth: username + password (local accounts or LDAP) and, when configured, OIDC; JWT sessions. The session carries the user id and the user's
 // session version; the role and the disabled flag are read from the database on every request
 // (server/auth/session.ts), so a role change, a disabled account or a new password takes effect at once.
 import type { NextAuthOptions } from "next-auth";
@@ -9,11 +9,14 @@ import { logUnexpectedError, unexpectedErrorMessage } from "../error-report";
 import { AppError } from "../errors";
 import { requestClientAddress } from "../http/client-address";
 import { attemptLogin } from "./login";
+import { recordLoginAttempt } from "./login-audit";
+import { OIDC_PROVIDER_ID, oidcProvider, oidcSignIn } from "./sso/oidc";
 
 /** What the session JWT says about its user. */
 export type SessionClaims = { id?: string; sessionVersion?: number };
 
 const publicUrl = config().AC_PUBLIC_URL;
+const oidc = oidcProvider(config());
 
 /**
  * next-auth sends the message of an error thrown by authorize to the browser (in the redirect URL)
@@ -36,8 +39,20 @@ export const authOptions: NextAuthOptions = {
   // `__Secure-` cookies with the Secure flag when users reach AC over https (docs/security.md);
   // without AC_PUBLIC_URL next-auth decides from NEXTAUTH_URL.
   useSecureCookies: publicUrl ? publicUrl.startsWith("https://") : undefined,
-  pages: { signIn: "/login" },
+  // next-auth's own errors (an OIDC callback that failed) land on the login page as ?error=<code>.
+  pages: { signIn: "/login", error: "/login" },
+  logger: {
+    // An OIDC callback that fails before AC's sign-in decision (state or PKCE mismatch, the
+    // provider's error, a bad ID token) is a login outcome too (server/auth/login-audit.ts).
+    error(code, metadata) {
+      console.error(`[next-auth][error][${code}]`, metadata);
+      if (code.startsWith("OAUTH_")) recordLoginAttempt({ source: "oidc", login: "?", outcome: "error", reason: code });
+    },
+  },
   callbacks: {
+    // Credentials logins are decided in authorize; OIDC logins here (server/auth/sso/oidc.ts).
+    signIn: ({ user, account, profile }) =>
+      account?.provider === OIDC_PROVIDER_ID ? oidcSignIn(user, account, profile) : true,
     jwt: ({ token, user }) =>
       user ? { ...token, sv: (user as { sessionVersion?: number }).sessionVersion ?? 0 } : token,
     session: ({ session, token }) => ({
@@ -57,10 +72,13 @@ export const authOptions: NextAuthOptions = {
         const password = credentials?.password ?? "";
         if (!login || !password) return null;
         // A LoginLimitedError (an AppError) reaches the login form with its message.
+        // Local accounts, then LDAP for other logins (server/auth/login.ts); a LoginRefusedError's
+        // code reaches the form too (lib/login-messages.ts).
         const user = await attemptLogin(login, password, requestClientAddress(req?.headers));
         if (!user) return null;
         return { id: String(user.id), name: user.displayName ?? user.login, sessionVersion: user.sessionVersion };
       }),
     }),
+    ...(oidc ? [oidc] : []),
   ],
 };

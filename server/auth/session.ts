@@ -9,6 +9,7 @@ import { sessionUser } from "../users/users";
 import type { Actor } from "./actor";
 import { authOptions, type SessionClaims } from "./next-auth";
 import { lowerRole } from "./roles";
+import { recheckSsoUser } from "./sso/recheck";
 
 /** The logged-in user of the current request (server components, route handlers), or null. */
 export async function sessionActor(): Promise<Actor | null> {
@@ -17,10 +18,15 @@ export async function sessionActor(): Promise<Actor | null> {
   return Number.isInteger(id) ? userActor(id, claims?.sessionVersion ?? -1) : null;
 }
 
-/** The user as an actor while the account is enabled and the session's version is current. */
+/**
+ * The user as an actor while the account is enabled and the session's version is current; a
+ * single sign-on account's groups are re-read every AC_SSO_RECHECK_MINUTES (sso/recheck.ts).
+ */
 export async function userActor(id: number, sessionVersion: number): Promise<Actor | null> {
-  const user = await sessionUser(id);
-  if (!user || user.disabled || user.sessionVersion !== sessionVersion) return null;
+  const found = await sessionUser(id);
+  if (!found || found.disabled || found.sessionVersion !== sessionVersion) return null;
+  const user = await recheckSsoUser(found);
+  if (!user) return null;
   return { kind: "user", id: user.id, login: user.login, displayName: user.displayName, role: user.role };
 }
 
@@ -29,8 +35,11 @@ export async function tokenActor(secret: string, now = new Date()): Promise<Acto
   const token = await apiTokenForSecret(secret);
   if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return null;
   if (token.owner?.disabled) return null;
+  // An SSO owner's groups are re-checked for token use too: a token stops with its owner's access.
+  const owner = token.owner && (await recheckSsoUser(token.owner, now));
+  if (token.owner && !owner) return null;
   await recordApiTokenUse(token, now);
-  const role = token.owner ? lowerRole(token.role, token.owner.role) : token.role;
+  const role = owner ? lowerRole(token.role, owner.role) : token.role;
   return { kind: "token", id: token.id, name: token.name, role, ownerId: token.ownerId };
 }
 

@@ -68,7 +68,17 @@ export async function apiTokenForSecret(secret: string) {
       expiresAt: true,
       lastUsedAt: true,
       ownerId: true,
-      owner: { select: { role: true, disabled: true } },
+      owner: {
+        select: {
+          id: true,
+          login: true,
+          role: true,
+          disabled: true,
+          source: true,
+          externalId: true,
+          ssoCheckedAt: true,
+        },
+      },
     },
   });
 }

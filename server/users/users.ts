@@ -25,7 +25,12 @@ export const userSelect = {
   disabled: true,
   refreshSeconds: true,
   createdAt: true,
+  source: true,
+  lastLoginAt: true,
+  ssoGroups: true,
 } satisfies Prisma.UserSelect;
+
+const ssoRoleRefusal = "The role of a single sign-on account comes from its directory groups (AC_SSO_ROLE_MAP)";
 
 export async function createUser(input: { login: string; password: string; role: Role; displayName?: string | null }) {
   try {
@@ -53,6 +58,8 @@ export async function updateUser(
 ) {
   const user = await db().user.findUnique({ where: { id }, select: userSelect });
   if (!user) throw notFound("User");
+  if (user.source !== "local" && patch.role && patch.role !== user.role)
+    throw new AppError("BAD_REQUEST", ssoRoleRefusal);
   if (byUserId === id && (patch.disabled || (patch.role && patch.role !== "admin"))) {
     throw new AppError("BAD_REQUEST", "You cannot disable yourself or take away your own admin role");
   }
@@ -67,8 +74,10 @@ export async function updateUser(
 
 /** Sets a new password and ends every session signed in with the old one. */
 export async function resetPassword(id: number, password: string) {
-  const found = await db().user.findUnique({ where: { id }, select: { id: true } });
+  const found = await db().user.findUnique({ where: { id }, select: { source: true } });
   if (!found) throw notFound("User");
+  if (found.source !== "local")
+    throw new AppError("BAD_REQUEST", "A single sign-on account has no password in AC; it logs in at its directory");
   await db().user.update({
     where: { id },
     data: { passwordHash: await hashPassword(password), sessionVersion: { increment: 1 } },
@@ -79,8 +88,23 @@ export async function resetPassword(id: number, password: string) {
 export function sessionUser(id: number) {
   return db().user.findUnique({
     where: { id },
-    select: { id: true, login: true, displayName: true, role: true, disabled: true, sessionVersion: true },
+    select: {
+      id: true,
+      login: true,
+      displayName: true,
+      role: true,
+      disabled: true,
+      sessionVersion: true,
+      source: true,
+      externalId: true,
+      ssoCheckedAt: true,
+    },
   });
+}
+
+/** Notes a successful login for the users list. */
+export async function recordLastLogin(id: number, now = new Date()): Promise<void> {
+  await db().user.update({ where: { id }, data: { lastLoginAt: now } });
 }
 
 export async function listUsers(input: PageInput & { search?: string }) {
@@ -108,7 +132,7 @@ export async function setRefreshSeconds(id: number, seconds: number): Promise<vo
   await db().user.update({ where: { id }, data: { refreshSeconds: seconds } });
 }
 
-/** The user when login and password match an enabled account, else null (same timing either way). */
+/** The user when login and password match an enabled local account, else null (same timing either way). */
 export async function checkCredentials(login: string, password: string) {
   const user = await db().user.findUnique({
     where: { login },
@@ -116,6 +140,10 @@ export async function checkCredentials(login: string, password: string) {
   });
   if (!user) {
     await burnPasswordCheck(password);
+    return null;
+  }
+  if (user.source !== "local") {
+    await burnPasswordCheck(password); // SSO accounts have no password here
     return null;
   }
   const ok = await verifyPassword(password, user.passwordHash);

@@ -13,6 +13,8 @@ import { CreateUserForm, UserRowActions } from "./user-forms";
 
 export const metadata = { title: "Users" };
 
+const sourceLabels = { local: "Local", oidc: "OIDC", ldap: "LDAP" } as const;
+
 export default async function UsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const actor = await currentActor();
   if (!actor) redirect("/login");
@@ -36,7 +38,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                 <tr>
                   <Th>Login</Th>
                   <Th>Name</Th>
-                  <Th>Created</Th>
+                  <Th>Source</Th>
+                  <Th>Last login</Th>
                   <Th>Role and state</Th>
                 </tr>
               </thead>
@@ -45,9 +48,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                   <tr key={user.id} className={user.disabled ? "text-slate-400" : undefined}>
                     <td className={`${tdClass} font-medium`}>{user.login}</td>
                     <td className={tdClass}>{user.displayName ?? "—"}</td>
-                    <td className={tdClass}>
-                      <RelativeTime date={user.createdAt} />
-                    </td>
+                    <td className={tdClass}>{sourceLabels[user.source]}</td>
+                    <td className={tdClass}>{user.lastLoginAt ? <RelativeTime date={user.lastLoginAt} /> : "never"}</td>
                     <td className={tdClass}>
                       <UserRowActions user={user} self={actor.kind === "user" && actor.id === user.id} />
                     </td>

@@ -66,9 +66,17 @@ export function UserRowActions({
   user,
   self,
 }: {
-  user: { id: number; login: string; role: Role; disabled: boolean };
+  user: {
+    id: number;
+    login: string;
+    role: Role;
+    disabled: boolean;
+    source: "local" | "oidc" | "ldap";
+    ssoGroups: string[];
+  };
   self: boolean;
 }) {
+  const sso = user.source !== "local";
   const trpc = useTRPC();
   const router = useRouter();
   const update = useMutation(trpc.users.update.mutationOptions({ onSuccess: () => router.refresh() }));
@@ -81,17 +89,28 @@ export function UserRowActions({
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap items-center gap-2">
-        <Select
-          aria-label={`Role of ${user.login}`}
-          value={user.role}
-          disabled={self || update.isPending}
-          onChange={(event) => setAsking({ role: event.target.value as Role })}
-          className="w-28"
-        >
-          {roleOptions.map((role) => (
-            <option key={role}>{role}</option>
-          ))}
-        </Select>
+        {sso ? (
+          // The mapping decides at every login and re-check: a change here would be overwritten.
+          <span className="text-sm" data-testid={`sso-role-${user.login}`}>
+            <span className="font-medium">{user.role}</span>{" "}
+            <span className="text-slate-500">
+              from {user.ssoGroups.length > 0 ? user.ssoGroups.join(", ") : "no mapped group"} (set by the group
+              mapping)
+            </span>
+          </span>
+        ) : (
+          <Select
+            aria-label={`Role of ${user.login}`}
+            value={user.role}
+            disabled={self || update.isPending}
+            onChange={(event) => setAsking({ role: event.target.value as Role })}
+            className="w-28"
+          >
+            {roleOptions.map((role) => (
+              <option key={role}>{role}</option>
+            ))}
+          </Select>
+        )}
         <Button
           variant="secondary"
           disabled={self || update.isPending}
@@ -101,9 +120,11 @@ export function UserRowActions({
         >
           {user.disabled ? "Enable" : "Disable"}
         </Button>
-        <Button variant="secondary" onClick={() => setResetting((open) => !open)} aria-expanded={resetting}>
-          Reset password
-        </Button>
+        {sso ? null : (
+          <Button variant="secondary" onClick={() => setResetting((open) => !open)} aria-expanded={resetting}>
+            Reset password
+          </Button>
+        )}
       </div>
       {resetting ? (
         <form
