@@ -78,6 +78,7 @@ test.describe("HAProxy, as a viewer", () => {
     await expect(page.getByTestId("haproxy-instance").filter({ hasText: "lb1" })).toBeVisible();
     await expect(page.getByRole("button", { name: /^Sync .* now$/ })).toHaveCount(0);
     await expect(page.getByRole("button", { name: /^(Drain|Ready|Maintenance for) / })).toHaveCount(0);
+    await expect(page.getByTestId("viewer-note")).toContainText("operators can drain");
 
     // Unfiltered, backends come collapsed; opening one loads its servers.
     await page.goto("/haproxy");

@@ -141,7 +141,15 @@ export default async function HaproxyPage({ searchParams }: { searchParams: Prom
               {accordion}
             </BulkSelectionProvider>
           ) : (
-            accordion
+            <>
+              {/* Say why there are no buttons, rather than leaving a viewer to look for them. */}
+              {live && !can(role, "haproxy.command") ? (
+                <p className="mb-2 text-sm text-slate-600" data-testid="viewer-note">
+                  You can look here as a {role}; operators can drain, ready and put servers in maintenance.
+                </p>
+              ) : null}
+              {accordion}
+            </>
           )}
           <Pagination
             basePath="/haproxy"
