@@ -166,6 +166,11 @@ export function UserRowActions({
         </ConfirmDialog>
       ) : null}
       {reset.isSuccess && !resetting ? <p className="text-xs text-emerald-700">Password changed.</p> : null}
+      {update.isSuccess && !asking ? (
+        <p role="status" className="text-xs text-emerald-700">
+          Saved.
+        </p>
+      ) : null}
       {error ? <ErrorNote>{error.fields.password ?? error.message}</ErrorNote> : null}
     </div>
   );
