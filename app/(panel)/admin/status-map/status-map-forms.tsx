@@ -1,10 +1,12 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { useState } from "react";
 import type { FormEvent } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
 import { Button, Field, Input, Select } from "@/components/ui/controls";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Card, ErrorNote } from "@/components/ui/states";
 
 const appTypes = ["docker", "site", "service"] as const;
@@ -68,6 +70,7 @@ export function StatusMappingForm({ appType, rawStatus }: { appType?: string; ra
 export function DeleteMappingButton({ id, label }: { id: number; label: string }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const [asking, setAsking] = useState(false);
   const remove = useMutation(trpc.statusMap.delete.mutationOptions({ onSuccess: () => router.refresh() }));
   const error = formErrors(remove.error);
   return (
@@ -76,10 +79,21 @@ export function DeleteMappingButton({ id, label }: { id: number; label: string }
         variant="secondary"
         aria-label={`Delete ${label}`}
         disabled={remove.isPending}
-        onClick={() => remove.mutate({ id })}
+        onClick={() => setAsking(true)}
       >
         Delete
       </Button>
+      {asking ? (
+        <ConfirmDialog
+          title={`Delete the mapping ${label}?`}
+          confirmLabel="Delete"
+          danger
+          onConfirm={() => remove.mutate({ id })}
+          onClose={() => setAsking(false)}
+        >
+          <p>Agents reporting this status are mapped by the built-in table again from the next poll.</p>
+        </ConfirmDialog>
+      ) : null}
       {error ? <ErrorNote>{error.message}</ErrorNote> : null}
     </>
   );
