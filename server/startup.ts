@@ -17,5 +17,5 @@ export async function startServerProcess(): Promise<void> {
   }
   await ensureFirstAdmin();
   await markInterruptedTasks(); // before the scheduler: its queue job may start pending tasks
-  startScheduler();
+  await startScheduler();
 }

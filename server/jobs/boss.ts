@@ -11,7 +11,21 @@ export function boss(): Promise<PgBoss> {
   globalForBoss.acBoss ??= (async () => {
     const url = config().DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set: start AC with `npm start`, which provides a database");
-    const instance = new PgBoss({ connectionString: url, schema: "pgboss", max: 4 });
+    const { POLLING_INTERVAL, HAPROXY_POLLING_INTERVAL } = config();
+    const instance = new PgBoss({
+      connectionString: url,
+      schema: "pgboss",
+      max: 4,
+      // Maintenance (once per interval across replicas) fails the runs of a replica that died;
+      // a quarter of the shortest job interval keeps a takeover within two intervals (cluster-jobs.ts).
+      maintenanceIntervalSeconds: Math.min(
+        15,
+        Math.max(1, Math.floor(Math.min(POLLING_INTERVAL, HAPROXY_POLLING_INTERVAL) / 4)),
+      ),
+      // Finished jobs: an hour in the job table (longer than any job's slot, which it keeps taken), a day archived.
+      archiveCompletedAfterSeconds: 3600,
+      deleteAfterDays: 1,
+    });
     instance.on("error", (error) => console.error(`[jobs] pg-boss: ${error.message}`));
     await instance.start();
     return instance;

@@ -1,0 +1,12 @@
+// What runs after a scheduled job has finished, once across all replicas: the poll cycle's and
+// the HAProxy sync's summaries arrive here exactly once per completed run (poll-job.ts,
+// scheduler.ts), on whichever replica finished it. Add reactions here (alert evaluation, say);
+// a throw is logged by the caller and does not fail the job.
+import type { SyncAllSummary } from "../haproxy/sync";
+import type { CycleSummary } from "../inventory/poll-cycle";
+
+/** Called exactly once per completed poll cycle, with the summary of all its chunks. */
+export async function onPollCycleFinished(_summary: CycleSummary): Promise<void> {}
+
+/** Called exactly once per completed HAProxy sync of all instances. */
+export async function onHaproxySyncFinished(_summary: SyncAllSummary): Promise<void> {}
