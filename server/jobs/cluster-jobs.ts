@@ -42,10 +42,27 @@ const sendOptions = (job: ClusterJob): PgBoss.SendOptions => ({
   retentionSeconds: Math.max(60, job.slotSeconds * 2), // a queued run nobody took is dropped
 });
 
+/**
+ * Creates a queue unless it exists. Call one at a time: pg-boss 10 creates a queue as a partition
+ * of its job table, and two creations at once (here, or on replicas starting together) can
+ * deadlock; PostgreSQL then rolls one back, which is simply tried again.
+ */
+export async function ensureQueue(name: string, policy: PgBoss.QueuePolicy): Promise<void> {
+  const b = await boss();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await b.createQueue(name, { name, policy, retryLimit: 0 });
+    } catch (error) {
+      if ((error as { code?: string }).code !== "40P01" || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt * Math.random()));
+    }
+  }
+}
+
 /** Creates the job's queue and this replica's worker; returns the croner tick that offers it. */
 export async function startClusterJob(job: ClusterJob): Promise<Cron> {
   const b = await boss();
-  await b.createQueue(job.name, { name: job.name, policy: "stately", retryLimit: 0 });
+  await ensureQueue(job.name, "stately");
   await b.work<object>(job.name, async ([taken]) => recordJobRun(job.name, () => job.run(taken!)));
   return new Cron(
     job.tick.pattern,

@@ -12,6 +12,7 @@ import { db } from "../db";
 import { pollServers, type CycleSummary } from "../inventory/poll-cycle";
 import { errorMessage } from "../../lib/errors";
 import { boss } from "./boss";
+import { ensureQueue } from "./cluster-jobs";
 import { onPollCycleFinished } from "./hooks";
 import { replicaName } from "./replica";
 
@@ -47,11 +48,13 @@ export function cycleDeadlines(started: number, intervalSeconds: number) {
 /** The chunk worker of this replica: polls the chunk's servers, returns their summary and who polled. */
 export async function startChunkWorker(): Promise<void> {
   const b = await boss();
-  await b.createQueue(POLL_CHUNK_QUEUE, { name: POLL_CHUNK_QUEUE, policy: "standard", retryLimit: 0 });
-  await b.work<object>(POLL_CHUNK_QUEUE, { pollingIntervalSeconds: 1 }, async ([job]) => {
+  await ensureQueue(POLL_CHUNK_QUEUE, "standard");
+  let worker = "";
+  worker = await b.work<object>(POLL_CHUNK_QUEUE, { pollingIntervalSeconds: 1 }, async ([job]) => {
     const { ids, pollUntil } = chunkData.parse(job!.data);
     const { summary } = await pollServers({ ids }, { pollUntil });
     const { durationMs: _, ...counts } = summary;
+    if (worker) b.notifyWorker(worker); // ask for the next chunk at once, not after the polling interval
     return { ...counts, replica: replicaName() } satisfies ChunkOutput;
   });
 }

@@ -81,7 +81,9 @@ async function start(): Promise<void> {
   );
   const jobs = clusterJobs(settings);
   await startChunkWorker();
-  globalForScheduler.acScheduler = [heartbeat, ...(await Promise.all(jobs.map(startClusterJob)))];
+  const ticks = [heartbeat];
+  for (const job of jobs) ticks.push(await startClusterJob(job)); // one at a time: see ensureQueue
+  globalForScheduler.acScheduler = ticks;
   console.log(`[ac] scheduler started on ${replicaName()}: ${jobs.map((job) => job.name).join(", ")}, heartbeat`);
 }
 
