@@ -15,6 +15,10 @@ export type LabSpec = {
   backends: LabBackend[];
   /** Health-check interval in ms. */
   checkInterMs?: number;
+  /** A listener for clients ("127.0.0.1:port") sending every request to one backend, round robin. */
+  frontend?: { bind: string; backend: string };
+  /** How long HAProxy waits for a server's (or a client's) next bytes; default 5000. */
+  timeoutMs?: number;
 };
 
 const NAME = /^[A-Za-z0-9_.:-]+$/;
@@ -28,11 +32,16 @@ export function renderConfig(spec: LabSpec, paths: { socket: string; stateFile: 
     "defaults",
     "  mode http",
     "  timeout connect 500ms",
-    "  timeout client 5s",
-    "  timeout server 5s",
+    `  timeout client ${spec.timeoutMs ?? 5000}ms`,
+    `  timeout server ${spec.timeoutMs ?? 5000}ms`,
     "  load-server-state-from-file global",
     `  default-server inter ${inter} fastinter ${inter} downinter ${inter} rise 1 fall 1`,
   ];
+  if (spec.frontend) {
+    if (!/^127\.\d+\.\d+\.\d+:\d+$/.test(spec.frontend.bind) || !NAME.test(spec.frontend.backend))
+      throw new Error(`frontend ${JSON.stringify(spec.frontend)}: bind a 127.x.x.x:port, name a backend`);
+    lines.push("frontend fe_lab", `  bind ${spec.frontend.bind}`, `  default_backend ${spec.frontend.backend}`);
+  }
   for (const backend of spec.backends) {
     if (!NAME.test(backend.name))
       throw new Error(`backend name ${JSON.stringify(backend.name)}: letters, digits and _ . : - only`);
