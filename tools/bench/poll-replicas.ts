@@ -8,7 +8,16 @@ import pg from "pg";
 import { simulatorClient } from "../fagent-sim/client";
 import type { ReplicaReply, ReplicaRequest } from "./poll-replica";
 
-export type ReplicaCycle = { cycle: string; wallMs: number; servers: number; skipped: number; cpuMs: number[] };
+export type ReplicaCycle = {
+  cycle: string;
+  wallMs: number;
+  servers: number;
+  updated: number;
+  failures: number;
+  skipped: number;
+  /** Per replica: the chunk workers' share and, for b1, the cycle's own bookkeeping. */
+  cpuMs: number[];
+};
 
 type Deps = {
   root: string;
@@ -76,6 +85,8 @@ export async function runReplicaBench(
         cycle,
         wallMs,
         servers: summary.servers,
+        updated: summary.updated,
+        failures: summary.failures,
         skipped: summary.skipped,
         cpuMs: after.map((ms, i) => ms - before[i]!),
       });
@@ -91,12 +102,14 @@ export function printReplicaCycles(replicas: number, cycles: ReplicaCycle[]): vo
   const s = (ms: number) => (ms / 1000).toFixed(2);
   console.log(`\n${replicas} replica(s): CPU-seconds each replica spent per cycle (pg-boss chunks)`);
   console.log(
-    `| cycle | wall | servers | ${Array.from({ length: replicas }, (_, i) => `b${i + 1} CPU`).join(" | ")} | total CPU |`,
+    `| cycle | wall | servers | updated | failed | ${Array.from({ length: replicas }, (_, i) => `b${i + 1} CPU`).join(" | ")} | total CPU |`,
   );
-  console.log(`|---|---|---|${"---|".repeat(replicas)}---|`);
+  console.log(`|---|---|---|---|---|${"---|".repeat(replicas)}---|`);
   for (const c of cycles) {
     const total = c.cpuMs.reduce((a, b) => a + b, 0);
     const polled = c.skipped ? `${c.servers} (${c.skipped} skipped)` : String(c.servers);
-    console.log(`| ${c.cycle} | ${s(c.wallMs)} s | ${polled} | ${c.cpuMs.map(s).join(" | ")} | ${s(total)} |`);
+    console.log(
+      `| ${c.cycle} | ${s(c.wallMs)} s | ${polled} | ${c.updated} | ${c.failures} | ${c.cpuMs.map(s).join(" | ")} | ${s(total)} |`,
+    );
   }
 }
