@@ -31,8 +31,8 @@ export const tickFor = (slotSeconds: number) => ({
   everySeconds: Math.min(5, Math.max(1, Math.floor(slotSeconds / 10))),
 });
 
-/** A run may take its interval plus a tenth; then the next slot's run may start on another replica. */
-export const expiryFor = (slotSeconds: number) => Math.ceil(slotSeconds * 1.1) + 2;
+/** A run may take its longest expected time plus a tenth and 2 s; then the next slot's run may start elsewhere. */
+export const expiryFor = (runSeconds: number) => Math.ceil(runSeconds * 1.1) + 2;
 
 const sendOptions = (job: ClusterJob): PgBoss.SendOptions => ({
   singletonKey: job.name,

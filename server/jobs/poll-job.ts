@@ -35,15 +35,21 @@ const chunkOutput = z.object({
 type ChunkOutput = z.infer<typeof chunkOutput>;
 
 /**
- * When a cycle of `intervalSeconds` stops starting polls and stops waiting: a poll started in time
- * (ping and apps, each bounded by CONNECTION_TIMEOUT) ends before the interval does, so a cycle
- * never overlaps the next one. Servers left over are `skipped` and go first next cycle.
+ * When a cycle stops starting polls and when it stops waiting for them: a poll started in time
+ * (ping and apps, each bounded by CONNECTION_TIMEOUT) has ended by `waitUntil`, which is the end
+ * of the interval unless the interval is shorter than twice that bound. The next cycle starts
+ * only after this one, so an agent is never asked twice at once. Servers left over are `skipped`
+ * and go first next cycle.
  */
-export function cycleDeadlines(started: number, intervalSeconds: number) {
-  const inFlightMs = (2 * config().CONNECTION_TIMEOUT + 1) * 1000;
-  const waitUntil = started + intervalSeconds * 1000;
-  return { pollUntil: Math.max(started + (intervalSeconds * 1000) / 2, waitUntil - inFlightMs), waitUntil };
+export function cycleDeadlines(started: number, intervalSeconds: number, connectionTimeout: number) {
+  const inFlightMs = (2 * connectionTimeout + 1) * 1000;
+  const pollUntil = started + Math.max((intervalSeconds * 1000) / 2, intervalSeconds * 1000 - inFlightMs);
+  return { pollUntil, waitUntil: pollUntil + inFlightMs };
 }
+
+/** The longest a scheduled cycle of this interval runs (before summing up), in seconds. */
+export const longestCycleSeconds = (intervalSeconds: number) =>
+  Math.ceil(cycleDeadlines(0, intervalSeconds, config().CONNECTION_TIMEOUT).waitUntil / 1000);
 
 /** The chunk worker of this replica: polls the chunk's servers, returns their summary and who polled. */
 export async function startChunkWorker(): Promise<void> {
@@ -62,7 +68,7 @@ export async function startChunkWorker(): Promise<void> {
 /** One poll cycle across the replicas: queue the chunks, wait for them, sum them up. */
 export async function runPollCycle(intervalSeconds: number): Promise<PollCycleSummary> {
   const started = Date.now();
-  const { pollUntil, waitUntil } = cycleDeadlines(started, intervalSeconds);
+  const { pollUntil, waitUntil } = cycleDeadlines(started, intervalSeconds, config().CONNECTION_TIMEOUT);
   const servers = await db().server.findMany({
     select: { id: true },
     orderBy: [{ lastCheck: { sort: "asc", nulls: "first" } }, { id: "asc" }],
@@ -78,7 +84,7 @@ export async function runPollCycle(intervalSeconds: number): Promise<PollCycleSu
     data: { ids, pollUntil },
     priority: chunks.length - i, // longest unpolled first
     retryLimit: 0, // a lost chunk's servers go first next cycle instead
-    expireInSeconds: intervalSeconds + 2 * config().CONNECTION_TIMEOUT + 5,
+    expireInSeconds: longestCycleSeconds(intervalSeconds) + 5, // after the cycle has stopped waiting
   }));
   if (jobs.length > 0) await b.insert(jobs);
   console.log(

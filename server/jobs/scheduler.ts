@@ -11,7 +11,7 @@ import { cleanupOldRecords } from "./cleanup";
 import { expiryFor, startClusterJob, tickFor, type ClusterJob } from "./cluster-jobs";
 import { onHaproxySyncFinished } from "./hooks";
 import { recordJobRun } from "./job-runs";
-import { POLL_CHUNK_QUEUE, runPollCycle, startChunkWorker } from "./poll-job";
+import { longestCycleSeconds, POLL_CHUNK_QUEUE, runPollCycle, startChunkWorker } from "./poll-job";
 import { replicaName } from "./replica";
 
 const globalForScheduler = globalThis as unknown as { acScheduler?: Cron[]; acSchedulerStarting?: Promise<void> };
@@ -28,7 +28,12 @@ const every = (seconds: number) => ({
 /** The jobs shared by the replicas under these settings. */
 export function clusterJobs(settings: Config): ClusterJob[] {
   return [
-    { name: "poll-agents", ...every(settings.POLLING_INTERVAL), run: () => runPollCycle(settings.POLLING_INTERVAL) },
+    {
+      name: "poll-agents",
+      ...every(settings.POLLING_INTERVAL),
+      expireInSeconds: expiryFor(longestCycleSeconds(settings.POLLING_INTERVAL)),
+      run: () => runPollCycle(settings.POLLING_INTERVAL),
+    },
     // Daily at 03:17 on every replica's clock; the hour slot makes it one run.
     {
       name: "cleanup",
