@@ -66,7 +66,7 @@ export async function startChunkWorker(): Promise<void> {
 }
 
 /** One poll cycle across the replicas: queue the chunks, wait for them, sum them up. */
-export async function runPollCycle(intervalSeconds: number): Promise<PollCycleSummary> {
+export async function runPollCycle(intervalSeconds: number, jobId = "(unscheduled)"): Promise<PollCycleSummary> {
   const started = Date.now();
   const { pollUntil, waitUntil } = cycleDeadlines(started, intervalSeconds, config().CONNECTION_TIMEOUT);
   const servers = await db().server.findMany({
@@ -88,7 +88,7 @@ export async function runPollCycle(intervalSeconds: number): Promise<PollCycleSu
   }));
   if (jobs.length > 0) await b.insert(jobs);
   console.log(
-    `[jobs] poll cycle on ${replicaName()}: ${servers.length} servers in ${chunks.length} chunk(s) of up to ${size}`,
+    `[jobs] poll cycle ${jobId} on ${replicaName()}: ${servers.length} servers in ${chunks.length} chunk(s) of up to ${size}`,
   );
   const outputs = await waitForChunks(
     b,

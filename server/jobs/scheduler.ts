@@ -32,7 +32,7 @@ export function clusterJobs(settings: Config): ClusterJob[] {
       name: "poll-agents",
       ...every(settings.POLLING_INTERVAL),
       expireInSeconds: expiryFor(longestCycleSeconds(settings.POLLING_INTERVAL)),
-      run: () => runPollCycle(settings.POLLING_INTERVAL),
+      run: (job) => runPollCycle(settings.POLLING_INTERVAL, job.id),
     },
     // Daily at 03:17 on every replica's clock; the hour slot makes it one run.
     {

@@ -17,10 +17,16 @@ beforeAll(async () => {
 });
 afterAll(() => set?.stop());
 
-type CycleRow = { id: string; state: string; slot: Date; output: { skipped?: number; replicas?: string[] } | null };
+type CycleRow = {
+  id: string;
+  state: string;
+  slot: Date;
+  created: Date;
+  output: { skipped?: number; replicas?: string[] } | null;
+};
 const cycles = () =>
   set.query<CycleRow>(
-    `SELECT id, state, singleton_on AS slot, output FROM pgboss.job WHERE name = 'poll-agents' ORDER BY singleton_on`,
+    `SELECT id, state, singleton_on AS slot, created_on AS created, output FROM pgboss.job WHERE name = 'poll-agents' ORDER BY singleton_on`,
   );
 
 /** Simulator stats read while no cycle runs, with the number of cycles completed by then. */
@@ -71,12 +77,13 @@ describe("replicas on one database", () => {
   it("start the next cycle within two intervals when the replica holding the cycle is killed (-9)", async () => {
     // Slow agents keep a cycle running for a few seconds, so the kill lands mid-cycle.
     for (const agent of set.sim.agents) await set.sim.control.fault(agent.name, { fault: "slow", ms: 1500 });
-    const marks = set.replicas.map((replica) => replica.log().length);
-    const holder = await until("a replica to start a cycle", async () =>
-      set.replicas.find((replica, i) => /\[jobs\] poll cycle on/.test(replica.log().slice(marks[i]))),
+    const [{ now: slowFrom }] = (await set.query<{ now: Date }>("SELECT now()")) as [{ now: Date }];
+    const killed = await until("a cycle with slow agents", async () =>
+      (await cycles()).find((cycle) => cycle.state === "active" && cycle.created > slowFrom),
     );
-    const killed = await until("the running cycle", async () =>
-      (await cycles()).find((cycle) => cycle.state === "active"),
+    // Each replica logs the pg-boss job id of the cycle it runs.
+    const holder = await until("the replica running it", async () =>
+      set.replicas.find((replica) => replica.log().includes(`poll cycle ${killed.id} on ${replica.name}`)),
     );
     await holder.kill("SIGKILL");
 
