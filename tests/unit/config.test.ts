@@ -19,7 +19,18 @@ describe("configuration", () => {
       HAPROXY_CIRCUIT_BREAKER_TIMEOUT: 300,
       PLAYBOOK_DIRS: [path.resolve("ansible")],
       PLAYBOOK_ENV: [],
+      SCHEDULER_ENABLED: true,
+      POLL_CHUNK_SIZE: 100,
     });
+  });
+
+  it("bounds the replica settings", () => {
+    expect(parseConfig({ AC_REPLICA_NAME: " web-2 ", POLL_CHUNK_SIZE: "25" })).toMatchObject({
+      AC_REPLICA_NAME: "web-2",
+      POLL_CHUNK_SIZE: 25,
+    });
+    expect(() => parseConfig({ POLL_CHUNK_SIZE: "0" })).toThrow(/POLL_CHUNK_SIZE="0"/);
+    expect(() => parseConfig({ AC_REPLICA_NAME: "x".repeat(101) })).toThrow(/AC_REPLICA_NAME=.*at most 100 characters/);
   });
 
   it("reads playbook folders colon-separated, relative ones from AC's folder, and keeps the default playbook inside them", () => {
