@@ -204,8 +204,12 @@ async function startReplica(name: string, port: number, env: Record<string, stri
   const append = (chunk: Buffer) => void (output += chunk.toString());
   child.stdout!.on("data", append);
   child.stderr!.on("data", append);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const alive = () => child.exitCode === null && child.signalCode === null;
+  const killOnExit = () => alive() && child.kill("SIGKILL"); // a crashed test run leaves no replica behind
+  process.once("exit", killOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => (process.removeListener("exit", killOnExit), resolve())),
+  );
   const replica: Replica = {
     name,
     port,
