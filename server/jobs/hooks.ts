@@ -3,10 +3,10 @@
 // scheduler.ts), on whichever replica finished it. Add reactions here (alert evaluation, say);
 // a throw is logged by the caller and does not fail the job.
 import type { SyncAllSummary } from "../haproxy/sync";
-import type { CycleSummary } from "../inventory/poll-cycle";
+import type { PollCycleSummary } from "./poll-job";
 
 /** Called exactly once per completed poll cycle, with the summary of all its chunks. */
-export async function onPollCycleFinished(_summary: CycleSummary): Promise<void> {}
+export async function onPollCycleFinished(_summary: PollCycleSummary): Promise<void> {}
 
 /** Called exactly once per completed HAProxy sync of all instances. */
 export async function onHaproxySyncFinished(_summary: SyncAllSummary): Promise<void> {}
