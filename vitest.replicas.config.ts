@@ -9,7 +9,7 @@ export default defineConfig({
   test: {
     include: ["tests/replicas/**/*.test.ts"],
     testTimeout: 180_000,
-    hookTimeout: 300_000,
+    hookTimeout: 360_000,
     pool: "forks",
     maxWorkers: 1,
   },

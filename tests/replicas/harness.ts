@@ -245,7 +245,7 @@ async function startReplica(name: string, port: number, env: Record<string, stri
           () => false, // not listening yet
         );
       },
-      180_000,
+      240_000, // three production servers starting at once on a shared 2-core machine
     );
   } catch (error) {
     await replica.kill("SIGKILL");

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimStats } from "@/tools/fagent-sim/stats";
 import { startReplicaSet, until, type ReplicaSet } from "./harness";
 
-const INTERVAL = 8;
+const INTERVAL = 10;
 let set: ReplicaSet;
 
 beforeAll(async () => {
@@ -59,6 +59,7 @@ describe("replicas on one database", () => {
 
   it("poll every server exactly once per cycle, never twice at once", async () => {
     const first = await quietStats();
+    const before = new Set((await cycles()).map((cycle) => cycle.id));
     await until("three more cycles", async () => (await quietStats()).completed >= first.completed + 3);
     const last = await quietStats();
     const cyclesBetween = last.completed - first.completed;
@@ -69,7 +70,8 @@ describe("replicas on one database", () => {
       expect(last.stats.agents[agent.name]?.maxInFlight.apps, agent.name).toBe(1);
     }
     const done = (await cycles()).filter((cycle) => cycle.state === "completed");
-    expect(done.every((cycle) => cycle.output?.skipped === 0)).toBe(true);
+    const measured = done.filter((cycle) => !before.has(cycle.id));
+    expect(measured.map((cycle) => cycle.output?.skipped)).toEqual(measured.map(() => 0));
     // One run per slot: no two cycles of the same interval.
     expect(new Set(done.map((cycle) => cycle.slot.getTime())).size).toBe(done.length);
   });
