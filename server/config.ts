@@ -119,6 +119,10 @@ const schema = z
     CLEANUP_MAX_BATCHES: z.coerce.number().int().min(1).max(10_000).default(50),
     /** Turns the scheduler (polling, cleanup, heartbeat) off, e.g. for a read-only replica. */
     SCHEDULER_ENABLED: bool(true),
+    /** Servers per poll chunk: a cycle is split into chunks that every replica's workers share (docs/operations.md, "Replicas"). */
+    POLL_CHUNK_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
+    /** This replica's name in job_runs and the logs; default <hostname>:<pid>. */
+    AC_REPLICA_NAME: optionalString.pipe(z.string().max(100, "at most 100 characters").optional()),
 
     // HAProxy module (docs/haproxy.md)
     HAPROXY_ENABLED: bool(true),

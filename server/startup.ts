@@ -18,5 +18,5 @@ export async function startServerProcess(): Promise<void> {
   await ensureFirstAdmin();
   // Touches no other replica's task: a runner reaps only leases that ran out (docs/update-tasks.md).
   startTaskRunner();
-  startScheduler();
+  await startScheduler();
 }

@@ -65,6 +65,7 @@ function Scheduler({ overview }: { overview: Overview }) {
         <div data-testid="last-poll-cycle">
           <p>
             Last poll cycle <RelativeTime date={poll.lastRunAt} />
+            {poll.replica ? ` on ${poll.replica}` : null}
             {poll.durationMs !== null ? `, took ${duration(poll.durationMs)}` : null}
             {poll.overdue ? <span className="ml-2 font-medium text-red-700">overdue</span> : null}
           </p>
@@ -76,6 +77,11 @@ function Scheduler({ overview }: { overview: Overview }) {
                 {poll.summary.failures ?? 0} failures
               </span>
               , {poll.summary.versionChanges ?? 0} version changes
+              {poll.summary.skipped ? (
+                <span className="font-medium text-red-700">
+                  , {poll.summary.skipped} not polled in time (add replicas or raise POLLING_INTERVAL)
+                </span>
+              ) : null}
             </p>
           ) : null}
           {poll.lastError ? <p className="text-red-700">Failed: {poll.lastError}</p> : null}

@@ -1,6 +1,7 @@
 // One polling cycle over all servers, with bounded concurrency (POLL_CONCURRENCY, not all at
 // once: docs/performance.md, "What makes it fast"). Servers whose reply did not change are touched in one
-// statement at the end, so a quiet fleet costs almost no SQL.
+// statement at the end, so a quiet fleet costs almost no SQL. With several replicas the
+// scheduler splits a cycle into chunks of servers, each polled here (server/jobs/poll-job.ts).
 import pLimit from "p-limit";
 import { config } from "../config";
 import { db } from "../db";
@@ -20,12 +21,18 @@ export type CycleSummary = {
   /** Failed polls by why (ac_poll_failures, docs/metrics.md). */
   failuresByKind: Partial<Record<PollErrorKind, number>>;
   versionChanges: number;
+  /** Servers not polled: their turn came after `pollUntil` (the cycle overran its interval). */
+  skipped: number;
   durationMs: number;
 };
 
 export async function pollServers(
   where: { ids?: number[] } = {},
-  options: Pick<PollOptions, "agent"> & { concurrency?: number } = {},
+  options: Pick<PollOptions, "agent"> & {
+    concurrency?: number;
+    /** Epoch ms after which no further server's poll starts (a scheduled cycle's time is up). */
+    pollUntil?: number;
+  } = {},
 ): Promise<{ summary: CycleSummary; outcomes: PollOutcome[] }> {
   const started = Date.now();
   const [servers, statusMap] = await Promise.all([
@@ -39,8 +46,9 @@ export async function pollServers(
   const limit = pLimit(options.concurrency ?? config().POLL_CONCURRENCY);
   const touches: { id: number; at: Date; fingerprint: string }[] = [];
   const deferTouch = (check: (typeof touches)[number]) => void touches.push(check);
-  const outcomes = await Promise.all(
-    servers.map((server) => limit(() => pollServer(server, { ...options, deferTouch, statusMap }))),
+  const late = () => options.pollUntil !== undefined && Date.now() > options.pollUntil;
+  const results = await Promise.all(
+    servers.map((server) => limit(() => (late() ? null : pollServer(server, { ...options, deferTouch, statusMap })))),
   );
 
   // Servers whose stored state moved while the cycle ran get a full pass instead of a touch.
@@ -48,9 +56,10 @@ export async function pollServers(
   if (moved.size > 0) {
     for (const [index, server] of servers.entries()) {
       if (moved.has(server.id))
-        outcomes[index] = await pollServer({ ...server, appsFingerprint: null }, { ...options, statusMap });
+        results[index] = await pollServer({ ...server, appsFingerprint: null }, { ...options, statusMap });
     }
   }
+  const outcomes = results.filter((outcome) => outcome !== null);
 
   const count = (test: (o: PollOutcome) => boolean) => outcomes.filter(test).length;
   const failuresByKind: CycleSummary["failuresByKind"] = {};
@@ -64,6 +73,7 @@ export async function pollServers(
     failures: count((o) => o.result === "offline" || o.result === "apps_failed"),
     failuresByKind,
     versionChanges: outcomes.reduce((sum, o) => sum + o.counts.versionChanges, 0),
+    skipped: servers.length - outcomes.length,
     durationMs: Date.now() - started,
   };
   // After a full cycle, the instance counts the metrics read (once per cycle, not per scrape).

@@ -1,48 +1,97 @@
-// The croner registry: every scheduled job of AC in one place. Started once per server
-// process from instrumentation.ts; `protect` keeps a slow run from overlapping the next.
+// The registry: every scheduled job of AC in one place. Started once per server process from
+// instrumentation.ts. Each job runs once per interval across all replicas on the database
+// (cluster-jobs.ts, pg-boss); only the heartbeat is per replica: it says this replica's
+// scheduler is alive. SCHEDULER_ENABLED=false: no ticks and no workers (a web-only replica).
 import { Cron } from "croner";
-import { config } from "../config";
-import type { Prisma } from "../db";
+import { config, type Config } from "../config";
 import { syncAllInstances } from "../haproxy/sync";
-import { pollServers } from "../inventory/poll-cycle";
+import { boss } from "./boss";
 import { CLEANUP_SCHEDULE, cleanupOldRecords } from "./cleanup";
-import { recordJobRun, type JobName } from "./job-runs";
+import { expiryFor, startClusterJob, tickFor, type ClusterJob } from "./cluster-jobs";
+import { onHaproxySyncFinished } from "./hooks";
+import { recordJobRun } from "./job-runs";
+import { longestCycleSeconds, POLL_CHUNK_QUEUE, runPollCycle, startChunkWorker } from "./poll-job";
+import { replicaName } from "./replica";
 
-const globalForScheduler = globalThis as unknown as { acScheduler?: Cron[] };
+const globalForScheduler = globalThis as unknown as { acScheduler?: Cron[]; acSchedulerStarting?: Promise<void> };
 
 const HEARTBEAT_SECONDS = 15;
 
-export function startScheduler(): void {
-  if (globalForScheduler.acScheduler) return; // dev reloads import this module again
+const every = (seconds: number) => ({
+  slotSeconds: seconds,
+  tick: tickFor(seconds),
+  expireInSeconds: expiryFor(seconds),
+});
+
+/** The jobs shared by the replicas under these settings. */
+export function clusterJobs(settings: Config): ClusterJob[] {
+  return [
+    {
+      name: "poll-agents",
+      ...every(settings.POLLING_INTERVAL),
+      expireInSeconds: expiryFor(longestCycleSeconds(settings.POLLING_INTERVAL)),
+      run: (job) => runPollCycle(settings.POLLING_INTERVAL, job.id),
+    },
+    // Every 15 minutes on every replica's clock (bounded batches, server/jobs/cleanup.ts); the slot makes it one run.
+    {
+      name: "cleanup",
+      slotSeconds: 900,
+      tick: { pattern: CLEANUP_SCHEDULE },
+      expireInSeconds: 900,
+      run: () => cleanupOldRecords(),
+    },
+    // Update tasks are not here: every runner replica claims them itself (server/tasks/worker.ts).
+    // HAPROXY_ENABLED=false: no job at all, the module's API and pages say it is off.
+    ...(settings.HAPROXY_ENABLED
+      ? [
+          {
+            name: "haproxy-sync",
+            ...every(settings.HAPROXY_POLLING_INTERVAL),
+            run: async () => {
+              const summary = await syncAllInstances();
+              await onHaproxySyncFinished(summary).catch((error: unknown) =>
+                console.error(`[jobs] onHaproxySyncFinished: ${(error as Error).message}`),
+              );
+              return summary;
+            },
+          } satisfies ClusterJob,
+        ]
+      : []),
+  ];
+}
+
+export function startScheduler(): Promise<void> {
+  globalForScheduler.acSchedulerStarting ??= start(); // dev reloads import this module again
+  return globalForScheduler.acSchedulerStarting;
+}
+
+async function start(): Promise<void> {
   const settings = config();
   if (!settings.SCHEDULER_ENABLED) {
-    console.log("[ac] scheduler disabled (SCHEDULER_ENABLED=false)");
+    console.log("[ac] scheduler disabled (SCHEDULER_ENABLED=false): this replica runs no jobs");
     globalForScheduler.acScheduler = [];
     return;
   }
-  const onError = () => undefined; // recordJobRun already logged it; keep the schedule going
-  const job = <T extends Prisma.InputJsonValue | null>(
-    name: JobName,
-    pattern: string,
-    interval: number | undefined,
-    work: () => Promise<T>,
-  ) =>
-    new Cron(pattern, { name, protect: true, interval, catch: onError }, async () => {
-      await recordJobRun(name, work);
-    });
-  globalForScheduler.acScheduler = [
-    job("heartbeat", "* * * * * *", HEARTBEAT_SECONDS, async () => ({ pid: process.pid })),
-    job("poll-agents", "* * * * * *", settings.POLLING_INTERVAL, async () => (await pollServers()).summary),
-    job("cleanup", CLEANUP_SCHEDULE, undefined, () => cleanupOldRecords()),
-    // HAPROXY_ENABLED=false: no job at all, the module's API and pages say it is off.
-    ...(settings.HAPROXY_ENABLED
-      ? [job("haproxy-sync", "* * * * * *", settings.HAPROXY_POLLING_INTERVAL, syncAllInstances)]
-      : []),
-  ];
-  console.log(`[ac] scheduler started: ${globalForScheduler.acScheduler.map((job) => job.name).join(", ")}`);
+  const heartbeat = new Cron(
+    "* * * * * *",
+    { name: "heartbeat", protect: true, interval: HEARTBEAT_SECONDS, catch: () => undefined },
+    async () => void (await recordJobRun("heartbeat", async () => ({ pid: process.pid }))),
+  );
+  const jobs = clusterJobs(settings);
+  await startChunkWorker();
+  const ticks = [heartbeat];
+  for (const job of jobs) ticks.push(await startClusterJob(job)); // one at a time: see ensureQueue
+  globalForScheduler.acScheduler = ticks;
+  console.log(`[ac] scheduler started on ${replicaName()}: ${jobs.map((job) => job.name).join(", ")}, heartbeat`);
 }
 
-export function stopScheduler(): void {
-  for (const job of globalForScheduler.acScheduler ?? []) job.stop();
+/** Stops this replica's ticks and workers; runs in progress finish. */
+export async function stopScheduler(): Promise<void> {
+  const ticks = globalForScheduler.acScheduler ?? [];
+  for (const tick of ticks) tick.stop();
   globalForScheduler.acScheduler = undefined;
+  globalForScheduler.acSchedulerStarting = undefined;
+  if (ticks.length === 0) return;
+  const b = await boss();
+  for (const name of [POLL_CHUNK_QUEUE, ...ticks.map((tick) => tick.name)]) if (name) await b.offWork(name);
 }

@@ -21,6 +21,7 @@ const pollSummary = z
     failures: z.number(),
     versionChanges: z.number(),
     durationMs: z.number(),
+    skipped: z.number(),
   })
   .partial()
   .nullable()
@@ -62,6 +63,7 @@ export async function fleetOverview() {
           lastOkAt: poll.lastOkAt,
           durationMs: poll.durationMs,
           lastError: poll.lastError,
+          replica: poll.replica,
           summary: pollSummary.parse(poll.summary),
           // Three missed intervals in a row is more than one slow cycle.
           overdue: Date.now() - poll.lastRunAt.getTime() > 3 * config().POLLING_INTERVAL * 1000,

@@ -152,24 +152,39 @@ export async function checkCredentials(login: string, password: string) {
   return safe;
 }
 
+/** Key of the advisory lock replicas take to create the first admin (any constant works). */
+const FIRST_ADMIN_LOCK_KEY = 0x41434641; // "ACFA"
+
 /**
  * Makes sure an admin can log in on a new installation: the account from AC_ADMIN_USER /
  * AC_ADMIN_PASSWORD when set, otherwise, when there are no users at all, an `admin` account
- * with a random password printed once.
+ * with a random password printed once. Replicas starting together on one database create one
+ * account, and only the replica that created it prints the password.
  */
 export async function ensureFirstAdmin(log: (line: string) => void = console.log) {
   const { AC_ADMIN_USER, AC_ADMIN_PASSWORD } = config();
+  const login = AC_ADMIN_USER ?? "admin";
+  const needed = async (tx: Prisma.TransactionClient) =>
+    AC_ADMIN_USER
+      ? !(await tx.user.findUnique({ where: { login: AC_ADMIN_USER }, select: { id: true } }))
+      : (await tx.user.count()) === 0;
+  if (!(await db().$transaction(needed))) return; // the usual start: nothing to do, no lock
+  if (AC_ADMIN_USER && !AC_ADMIN_PASSWORD)
+    throw new AppError("BAD_REQUEST", "AC_ADMIN_USER is set but AC_ADMIN_PASSWORD is not");
+  const password = AC_ADMIN_USER ? AC_ADMIN_PASSWORD! : randomPassword();
+  const passwordHash = await hashPassword(password); // before the lock: it takes a while
+  const created = await db().$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_ADMIN_LOCK_KEY}::bigint)`;
+    if (!(await needed(tx))) return false; // another replica was first
+    const displayName = AC_ADMIN_USER ? null : "Administrator";
+    await tx.user.create({ data: { login, passwordHash, role: "admin", displayName }, select: { id: true } });
+    return true;
+  });
+  if (!created) return;
   if (AC_ADMIN_USER) {
-    const existing = await db().user.findUnique({ where: { login: AC_ADMIN_USER }, select: { id: true } });
-    if (existing) return;
-    if (!AC_ADMIN_PASSWORD) throw new AppError("BAD_REQUEST", "AC_ADMIN_USER is set but AC_ADMIN_PASSWORD is not");
-    await createUser({ login: AC_ADMIN_USER, password: AC_ADMIN_PASSWORD, role: "admin" });
     log(`[ac] created admin user "${AC_ADMIN_USER}" from AC_ADMIN_USER`);
     return;
   }
-  if ((await db().user.count()) > 0) return;
-  const password = randomPassword();
-  await createUser({ login: "admin", password, role: "admin", displayName: "Administrator" });
   log(`[ac] ──────────────────────────────────────────────────────────────`);
   log(`[ac] First start: created user "admin" with password ${password}`);
   log(`[ac] It is shown only this once. Change it under Admin → Users.`);

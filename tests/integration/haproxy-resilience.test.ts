@@ -2,14 +2,14 @@
 // (closed → open → half-open → closed), retries with backoff for reads, the TTL cache of live
 // reads and what drops it, and the module switched off. Time is a clock the test moves.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { reloadConfig } from "@/server/config";
+import { parseConfig } from "@/server/config";
 import { db } from "@/server/db";
 import { resetBreaker } from "@/server/haproxy/breaker";
 import { runServerCommand } from "@/server/haproxy/commands";
 import { invalidateLive } from "@/server/haproxy/live";
 import { setHaproxyOptions } from "@/server/haproxy/settings";
 import { syncInstance } from "@/server/haproxy/sync";
-import { startScheduler, stopScheduler } from "@/server/jobs/scheduler";
+import { clusterJobs } from "@/server/jobs/scheduler";
 import { resetDatabase } from "@/tests/setup/db-helpers";
 import { generateBackends, startSimulator, type Simulator } from "@/tools/fagent-sim";
 import { callers, errorOf, type Callers } from "./inventory-fixtures";
@@ -243,27 +243,8 @@ describe("HAPROXY_ENABLED=false", () => {
 });
 
 describe("the haproxy-sync job", () => {
-  const jobNames = (haproxyEnabled: string) => {
-    const saved = { ...process.env };
-    Object.assign(process.env, {
-      HAPROXY_ENABLED: haproxyEnabled,
-      SCHEDULER_ENABLED: "true",
-      POLLING_INTERVAL: "3600",
-      HAPROXY_POLLING_INTERVAL: "3600",
-    });
-    reloadConfig();
-    try {
-      startScheduler();
-      return ((globalThis as { acScheduler?: { name?: string }[] }).acScheduler ?? []).map((job) => job.name);
-    } finally {
-      stopScheduler();
-      for (const key of ["HAPROXY_ENABLED", "SCHEDULER_ENABLED", "POLLING_INTERVAL", "HAPROXY_POLLING_INTERVAL"]) {
-        if (saved[key] === undefined) delete process.env[key];
-        else process.env[key] = saved[key];
-      }
-      reloadConfig();
-    }
-  };
+  const jobNames = (haproxyEnabled: string) =>
+    clusterJobs(parseConfig({ ...process.env, HAPROXY_ENABLED: haproxyEnabled })).map((job) => job.name);
 
   it("is scheduled when the module is on, and not at all with HAPROXY_ENABLED=false", () => {
     expect(jobNames("true")).toContain("haproxy-sync");

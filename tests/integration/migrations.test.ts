@@ -6,10 +6,11 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, inject, it } from "vitest";
 import { applyMigrations, readMigrations } from "@/tools/db/apply-migrations";
+import { createDatabaseIfMissing } from "@/tools/db/ensure";
 import { diffSchemas } from "@/tools/db/prisma6";
-import { createTestDatabase, type TestDatabase } from "../setup/db-helpers";
+import { createTestDatabase, databaseUrl, dropDatabases, type TestDatabase } from "../setup/db-helpers";
 
 const repo = path.resolve(import.meta.dirname, "../..");
 const migrationsDir = path.join(repo, "prisma", "migrations");
@@ -192,5 +193,22 @@ describe("applyMigrations", () => {
     const runs = await Promise.all([1, 2, 3].map(() => applyMigrations(db.url, { migrationsDir })));
     const applied = runs.flatMap((r) => r.applied).sort();
     expect(applied).toEqual((await readMigrations(migrationsDir)).map((m) => m.name));
+  });
+
+  it("lets replicas starting together on a new database create it once and migrate it once", async () => {
+    const name = `${inject("testDatabasePrefix")}replicas`;
+    const url = databaseUrl(inject("testDatabaseServerUrl"), name);
+    cleanups.push(() => dropDatabases(inject("testDatabaseServerUrl"), [name]));
+    // What each replica's start does (tools/db/ensure.ts, the release's migrate.mjs).
+    const starts = await Promise.all(
+      [1, 2, 3, 4].map(async () => ({
+        created: await createDatabaseIfMissing(url),
+        ...(await applyMigrations(url, { migrationsDir })),
+      })),
+    );
+    expect(starts.filter((start) => start.created)).toHaveLength(1);
+    expect(starts.flatMap((start) => start.applied).sort()).toEqual(
+      (await readMigrations(migrationsDir)).map((m) => m.name),
+    );
   });
 });

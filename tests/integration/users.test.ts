@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { reloadConfig } from "@/server/config";
 import { db } from "@/server/db";
 import { checkCredentials, createUser, ensureFirstAdmin, updateUser } from "@/server/users/users";
 import { resetDatabase } from "@/tests/setup/db-helpers";
@@ -16,6 +17,34 @@ describe("accounts", () => {
     expect(await db().user.count()).toBe(1);
     const stored = await db().user.findUniqueOrThrow({ where: { login: "admin" }, omit: { passwordHash: false } });
     expect(stored.passwordHash).not.toContain(password!);
+  });
+
+  it("creates one admin when replicas start together: one account, one password printed", async () => {
+    const lines: string[] = [];
+    await Promise.all([1, 2, 3, 4].map(() => ensureFirstAdmin((line) => lines.push(line))));
+    expect(await db().user.findMany({ select: { login: true, role: true } })).toEqual([
+      { login: "admin", role: "admin" },
+    ]);
+    const printed = lines.flatMap((line) => /password (\S+)/.exec(line)?.[1] ?? []);
+    expect(printed).toHaveLength(1);
+    expect(await checkCredentials("admin", printed[0]!)).toMatchObject({ login: "admin" });
+  });
+
+  it("creates the AC_ADMIN_USER account once when replicas start together", async () => {
+    Object.assign(process.env, { AC_ADMIN_USER: "root", AC_ADMIN_PASSWORD: "root-password-1" });
+    reloadConfig();
+    try {
+      const lines: string[] = [];
+      await Promise.all([1, 2, 3].map(() => ensureFirstAdmin((line) => lines.push(line))));
+      expect(await db().user.findMany({ select: { login: true, role: true } })).toEqual([
+        { login: "root", role: "admin" },
+      ]);
+      expect(lines.filter((line) => line.includes("created admin user"))).toHaveLength(1);
+    } finally {
+      delete process.env.AC_ADMIN_USER;
+      delete process.env.AC_ADMIN_PASSWORD;
+      reloadConfig();
+    }
   });
 
   it("refuses a wrong password, an unknown login and a disabled account alike", async () => {

@@ -23,6 +23,8 @@ describe("configuration", () => {
       TASK_LEASE_SECONDS: 30,
       TASK_HEARTBEAT_SECONDS: 5,
       TASK_DB_RETRY_SECONDS: 180,
+      SCHEDULER_ENABLED: true,
+      POLL_CHUNK_SIZE: 100,
     });
   });
 
@@ -38,6 +40,15 @@ describe("configuration", () => {
     expect(() => parseConfig({ TASK_LEASE_SECONDS: "10", TASK_HEARTBEAT_SECONDS: "5" })).toThrow(
       /TASK_LEASE_SECONDS="10": must be at least 3 × TASK_HEARTBEAT_SECONDS \(15\)/,
     );
+  });
+
+  it("bounds the replica settings", () => {
+    expect(parseConfig({ AC_REPLICA_NAME: " web-2 ", POLL_CHUNK_SIZE: "25" })).toMatchObject({
+      AC_REPLICA_NAME: "web-2",
+      POLL_CHUNK_SIZE: 25,
+    });
+    expect(() => parseConfig({ POLL_CHUNK_SIZE: "0" })).toThrow(/POLL_CHUNK_SIZE="0"/);
+    expect(() => parseConfig({ AC_REPLICA_NAME: "x".repeat(101) })).toThrow(/AC_REPLICA_NAME=.*at most 100 characters/);
   });
 
   it("reads playbook folders colon-separated, relative ones from AC's folder, and keeps the default playbook inside them", () => {

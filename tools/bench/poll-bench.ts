@@ -4,6 +4,7 @@
 // database), the first, a steady, a churn and a second steady cycle. Then a small pair of
 // configurations that differ only in apps per server shows that a steady cycle's statements do
 // not depend on it. Everything it starts is stopped and deleted on the way out, Ctrl-C included.
+// With --replicas N: N replica processes share each cycle instead (poll-replicas.ts).
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -15,11 +16,13 @@ import { freePort, startEmbeddedPostgres } from "../db/embedded";
 import { createDatabaseIfMissing, withDatabase } from "../db/ensure";
 import { applyMigrations } from "../db/apply-migrations";
 import { printComparison, printRuns } from "./poll-report";
+import { printReplicaCycles, runReplicaBench, type ReplicaCycle } from "./poll-replicas";
 import type { WorkerResult } from "./poll-worker";
 
 const USAGE = `usage: npm run bench:poll -- [--servers 2000] [--apps 25] [--runs 1] [--concurrency N]
        [--compare 500x5,500x50 | --compare none] [--seed 1] [--base-address 127.0.160.2] [--port 9100]
-       [--timeout 600] [--cpu-prof <dir>] [--poller-flags="<node flags>"] [--json <file>]`;
+       [--timeout 600] [--cpu-prof <dir>] [--poller-flags="<node flags>"] [--json <file>]
+       [--replicas N]   (N replica processes share a first and two steady cycles; CPU-s per replica)`;
 
 const { values: o } = parseArgs({
   options: {
@@ -38,6 +41,7 @@ const { values: o } = parseArgs({
     /** Extra Node flags for the poller process, e.g. --poller-flags=--max-semi-space-size=32 (with "=": it starts with a dash). */
     "poller-flags": { type: "string", default: "" },
     json: { type: "string" },
+    replicas: { type: "string" },
     help: { type: "boolean" },
   },
 });
@@ -196,6 +200,14 @@ async function runWorker(
 
 let databases = 0;
 async function runConfiguration(serverUrl: string, fleet: Fleet): Promise<WorkerResult> {
+  return withFleet(serverUrl, fleet, (url, sim, deadline) => runWorker(fleet, url, sim, deadline));
+}
+
+async function withFleet<T>(
+  serverUrl: string,
+  fleet: Fleet,
+  work: (url: string, sim: { child: ChildProcess; control: string }, deadline: number) => Promise<T>,
+): Promise<T> {
   const deadline = Date.now() + positive(o.timeout, "--timeout") * 1000;
   const url = withDatabase(serverUrl, `bench_${++databases}`);
   await createDatabaseIfMissing(url);
@@ -203,10 +215,18 @@ async function runConfiguration(serverUrl: string, fleet: Fleet): Promise<Worker
   log(`${fleet.servers} × ${fleet.apps}: starting the simulator`);
   const sim = await startSimulator(fleet, deadline);
   try {
-    return await runWorker(fleet, url, sim, deadline);
+    return await work(url, sim, deadline);
   } finally {
     await stopChild(sim.child);
   }
+}
+
+/** --replicas N: the fleet's cycles shared by N replica processes (poll-replicas.ts). */
+async function runReplicas(serverUrl: string, fleet: Fleet, replicas: number): Promise<ReplicaCycle[]> {
+  const concurrency = o.concurrency ?? String(config().POLL_CONCURRENCY);
+  return withFleet(serverUrl, fleet, (databaseUrl, sim) =>
+    runReplicaBench({ root, track, stopChild }, { databaseUrl, control: sim.control, replicas, concurrency }),
+  );
 }
 
 async function main() {
@@ -224,6 +244,14 @@ async function main() {
   stopPostgres = pg.stop;
   log(`PostgreSQL on 127.0.0.1:${pg.port} (throwaway, ${tempDir})`);
   try {
+    if (o.replicas) {
+      const replicas = positive(o.replicas, "--replicas");
+      const cycles = await runReplicas(pg.url, fleet, replicas);
+      console.log(`\nMachine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}`);
+      printReplicaCycles(replicas, cycles);
+      if (o.json) fs.writeFileSync(o.json, JSON.stringify({ replicas, cycles }, null, 2));
+      return;
+    }
     const results: WorkerResult[] = [];
     for (let run = 1; run <= runs; run++) {
       log(`run ${run}/${runs}`);

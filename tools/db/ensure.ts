@@ -99,7 +99,9 @@ export async function createDatabaseIfMissing(url: string): Promise<boolean> {
     return true;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === "42P04") return false; // created meanwhile by another process
+    // Created meanwhile by another process (replicas starting together): 42P04, or 23505 when the
+    // two CREATE DATABASE statements raced for pg_database's unique index.
+    if (code === "42P04" || code === "23505") return false;
     if (code === "42501") {
       throw new Error(
         `Database "${name}" does not exist and the user of DATABASE_URL may not create it: create it, or grant CREATEDB`,

@@ -1,0 +1,16 @@
+// What runs after a scheduled job has finished, once across all replicas: the poll cycle's and
+// the HAProxy sync's summaries arrive here exactly once per completed run (poll-job.ts,
+// scheduler.ts), on whichever replica finished it. Add reactions here (alert evaluation, say);
+// a throw is logged by the caller and does not fail the job.
+import type { SyncAllSummary } from "../haproxy/sync";
+import { refreshInstanceCounts } from "../metrics/instance-counts";
+import type { PollCycleSummary } from "./poll-job";
+
+/** Called exactly once per completed poll cycle, with the summary of all its chunks. */
+export async function onPollCycleFinished(_summary: PollCycleSummary): Promise<void> {
+  // The instance counts /api/metrics reads: once per cycle, not per scrape (docs/metrics.md).
+  await refreshInstanceCounts();
+}
+
+/** Called exactly once per completed HAProxy sync of all instances. */
+export async function onHaproxySyncFinished(_summary: SyncAllSummary): Promise<void> {}

@@ -1,0 +1,41 @@
+// One replica of `npm run bench:poll -- --replicas N` (poll-bench.ts): a process with AC's chunk
+// worker (server/jobs/poll-job.ts, the pg-boss queue every scheduler replica works), so N of them
+// share each cycle's servers as N AC replicas do. The parent asks, over IPC, for this process's
+// CPU time and, of the first replica only, for a cycle (runPollCycle, as the scheduler runs it).
+import { stopBoss } from "../../server/jobs/boss";
+import { runPollCycle, startChunkWorker } from "../../server/jobs/poll-job";
+
+export type ReplicaRequest = { type: "cpu" } | { type: "cycle"; intervalSeconds: number } | { type: "stop" };
+export type ReplicaReply =
+  | { type: "ready" }
+  | { type: "cpu"; cpuMs: number }
+  | { type: "cycle"; summary: Awaited<ReturnType<typeof runPollCycle>> }
+  | { type: "error"; message: string };
+
+const send = (reply: ReplicaReply) => process.send!(reply);
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+process.on("message", (request: ReplicaRequest) => {
+  void (async () => {
+    try {
+      if (request.type === "cpu") send({ type: "cpu", cpuMs: cpuMs() });
+      else if (request.type === "cycle") send({ type: "cycle", summary: await runPollCycle(request.intervalSeconds) });
+      else {
+        await stopBoss();
+        process.exit(0);
+      }
+    } catch (error) {
+      send({ type: "error", message: (error as Error).stack ?? String(error) });
+    }
+  })();
+});
+
+try {
+  await startChunkWorker();
+  send({ type: "ready" });
+} catch (error) {
+  send({ type: "error", message: (error as Error).stack ?? String(error) });
+}

@@ -1,0 +1,115 @@
+// `npm run bench:poll -- --replicas N` (poll-bench.ts): the cycle shared by N replica processes
+// (poll-replica.ts) through AC's own mechanism, the pg-boss chunk queue, and the CPU-seconds
+// each replica spends per cycle: the quantity that scales out (docs/performance.md, "Replicas").
+// On one machine the replicas share its cores, so wall times do not shrink the way CPU per replica does.
+import { fork, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import pg from "pg";
+import { simulatorClient } from "../fagent-sim/client";
+import type { ReplicaReply, ReplicaRequest } from "./poll-replica";
+
+export type ReplicaCycle = {
+  cycle: string;
+  wallMs: number;
+  servers: number;
+  updated: number;
+  failures: number;
+  skipped: number;
+  /** Per replica: the chunk workers' share and, for b1, the cycle's own bookkeeping. */
+  cpuMs: number[];
+};
+
+type Deps = {
+  root: string;
+  track: (child: ChildProcess) => ChildProcess;
+  stopChild: (child: ChildProcess) => Promise<void>;
+};
+
+/** Asks a replica and waits for its reply of that type (or its error). */
+function ask<T extends ReplicaReply["type"]>(child: ChildProcess, request: ReplicaRequest | null, type: T) {
+  return new Promise<Extract<ReplicaReply, { type: T }>>((resolve, reject) => {
+    const done = () => (child.off("message", onMessage), child.off("exit", onExit));
+    const onExit = (code: number | null) => (done(), reject(new Error(`a replica exited (code ${code})`)));
+    const onMessage = (reply: ReplicaReply) => {
+      if (reply.type !== type && reply.type !== "error") return;
+      done();
+      if (reply.type === "error") reject(new Error(`a replica failed: ${reply.message}`));
+      else resolve(reply as Extract<ReplicaReply, { type: T }>);
+    };
+    child.on("message", onMessage);
+    child.on("exit", onExit);
+    if (request) child.send(request);
+  });
+}
+
+export async function runReplicaBench(
+  deps: Deps,
+  options: { databaseUrl: string; control: string; replicas: number; concurrency: string },
+): Promise<ReplicaCycle[]> {
+  const agents = await simulatorClient(options.control).listAgents();
+  const client = new pg.Client({ connectionString: options.databaseUrl });
+  await client.connect();
+  await client.query(
+    `INSERT INTO servers (name, ip, port, updated_at) SELECT * FROM unnest($1::text[], $2::text[], $3::int[]), now()`,
+    [agents.map((a) => a.name), agents.map((a) => a.ip), agents.map((a) => a.port)],
+  );
+  await client.end();
+
+  const replicas = Array.from({ length: options.replicas }, (_, i) =>
+    deps.track(
+      fork(path.join(deps.root, "tools/bench/poll-replica.ts"), [], {
+        cwd: deps.root,
+        execArgv: ["--import", "tsx"],
+        env: {
+          ...process.env,
+          DATABASE_URL: options.databaseUrl,
+          AC_REPLICA_NAME: `b${i + 1}`,
+          POLL_CONCURRENCY: options.concurrency,
+        },
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      }),
+    ),
+  );
+  try {
+    await Promise.all(replicas.map((child) => ask(child, null, "ready")));
+    const cpu = () => Promise.all(replicas.map(async (child) => (await ask(child, { type: "cpu" }, "cpu")).cpuMs));
+    const cycles: ReplicaCycle[] = [];
+    for (const cycle of ["first", "steady", "steady2"]) {
+      const before = await cpu();
+      const started = Date.now();
+      // A long interval: the bench measures a whole cycle, so no deadline cuts it short.
+      const { summary } = await ask(replicas[0]!, { type: "cycle", intervalSeconds: 3600 }, "cycle");
+      const wallMs = Date.now() - started;
+      const after = await cpu();
+      cycles.push({
+        cycle,
+        wallMs,
+        servers: summary.servers,
+        updated: summary.updated,
+        failures: summary.failures,
+        skipped: summary.skipped,
+        cpuMs: after.map((ms, i) => ms - before[i]!),
+      });
+    }
+    return cycles;
+  } finally {
+    for (const child of replicas) child.send({ type: "stop" } satisfies ReplicaRequest, () => undefined);
+    await Promise.all(replicas.map((child) => deps.stopChild(child)));
+  }
+}
+
+export function printReplicaCycles(replicas: number, cycles: ReplicaCycle[]): void {
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  console.log(`\n${replicas} replica(s): CPU-seconds each replica spent per cycle (pg-boss chunks)`);
+  console.log(
+    `| cycle | wall | servers | updated | failed | ${Array.from({ length: replicas }, (_, i) => `b${i + 1} CPU`).join(" | ")} | total CPU |`,
+  );
+  console.log(`|---|---|---|---|---|${"---|".repeat(replicas)}---|`);
+  for (const c of cycles) {
+    const total = c.cpuMs.reduce((a, b) => a + b, 0);
+    const polled = c.skipped ? `${c.servers} (${c.skipped} skipped)` : String(c.servers);
+    console.log(
+      `| ${c.cycle} | ${s(c.wallMs)} s | ${polled} | ${c.updated} | ${c.failures} | ${c.cpuMs.map(s).join(" | ")} | ${s(total)} |`,
+    );
+  }
+}
