@@ -6,10 +6,14 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { config } from "../config";
 
-export const thisRunner = {
+// One identity per process, kept on globalThis: Next.js bundles instrumentation (the heartbeat)
+// and the route handlers (tasks.start dispatching) separately, each with its own copy of this
+// module; two ids in one process made the heartbeat stop the tasks the other copy had claimed.
+const holder = globalThis as { acTaskRunner?: { host: string; id: string } };
+export const thisRunner = (holder.acTaskRunner ??= {
   host: os.hostname(),
   id: `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
-};
+});
 
 /** The end of a lease taken or renewed now (the runner's clock; hosts must keep time, e.g. NTP). */
 export const leaseUntil = (now: Date) => new Date(now.getTime() + config().TASK_LEASE_SECONDS * 1000);
