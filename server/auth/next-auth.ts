@@ -8,7 +8,10 @@ import { config } from "../config";
 import { logUnexpectedError, unexpectedErrorMessage } from "../error-report";
 import { AppError } from "../errors";
 import { requestClientAddress } from "../http/client-address";
-import { attemptLogin } from "./login";
+import { auditLogin, auditLogout } from "../audit/auth-events";
+import { requestMeta } from "../audit/request-meta";
+import { sessionUser } from "../users/users";
+import { attemptLogin, LoginLimitedError } from "./login";
 
 /** What the session JWT says about its user. */
 export type SessionClaims = { id?: string; sessionVersion?: number };
@@ -48,6 +51,13 @@ export const authOptions: NextAuthOptions = {
     redirect: ({ url, baseUrl }) =>
       baseUrl + sameOriginPath(url.startsWith(baseUrl) ? url.slice(baseUrl.length) || "/" : url),
   },
+  events: {
+    // A sign-out is audited; the JWT names the user (server/audit/auth-events.ts).
+    signOut: async ({ token }) => {
+      const user = token?.sub ? await sessionUser(Number(token.sub)).catch(() => null) : null;
+      if (user) await auditLogout(user).catch((error: unknown) => logUnexpectedError("audit of a logout", error));
+    },
+  },
   providers: [
     CredentialsProvider({
       name: "AC account",
@@ -56,10 +66,19 @@ export const authOptions: NextAuthOptions = {
         const login = credentials?.login?.trim() ?? "";
         const password = credentials?.password ?? "";
         if (!login || !password) return null;
-        // A LoginLimitedError (an AppError) reaches the login form with its message.
-        const user = await attemptLogin(login, password, requestClientAddress(req?.headers));
-        if (!user) return null;
-        return { id: String(user.id), name: user.displayName ?? user.login, sessionVersion: user.sessionVersion };
+        const request = requestMeta(req?.headers);
+        const audit = (outcome: "success" | "failure" | "refused", error?: string) =>
+          auditLogin({ login, outcome, source: "password", error, ...request });
+        try {
+          const user = await attemptLogin(login, password, requestClientAddress(req?.headers));
+          await audit(user ? "success" : "failure", user ? undefined : "wrong login or password, or account disabled");
+          if (!user) return null;
+          return { id: String(user.id), name: user.displayName ?? user.login, sessionVersion: user.sessionVersion };
+        } catch (error) {
+          // A LoginLimitedError (an AppError) reaches the login form with its message.
+          if (error instanceof LoginLimitedError) await audit("refused", error.message);
+          throw error;
+        }
       }),
     }),
   ],

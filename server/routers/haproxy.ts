@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { actorName } from "../auth/actor";
-import { commandInput, recordRefusedCommand, runServerCommand } from "../haproxy/commands";
+import { commandInput, runServerCommand } from "../haproxy/commands";
 import {
   actionActors,
   actionListInput,
@@ -80,9 +80,9 @@ export const haproxyRouter = router({
     .input(instanceId)
     .query(({ input }) => ({ running: syncProgress(input.instanceId) })),
   /** drain / ready / maint: ok false with the agent's reason on failure. A caller without the role is logged as refused. */
-  command: authorized("haproxy.command", { onForbidden: recordRefusedCommand })
+  command: authorized("haproxy.command")
     .input(commandInput)
-    .mutation(({ input, ctx }) => runServerCommand({ ...input, actor: actorName(ctx.actor) })),
+    .mutation(({ input, ctx }) => runServerCommand({ ...input, actor: actorName(ctx.actor), audit: ctx.audit })),
   /** Instances to offer when mapping a server: those on the host its address names, then name matches of q. */
   mappingCandidates: authorized("haproxy.map")
     .input(serverId.extend({ q: z.string().trim().max(100).optional() }))

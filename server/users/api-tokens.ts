@@ -68,6 +68,7 @@ export async function apiTokenForSecret(secret: string) {
       expiresAt: true,
       lastUsedAt: true,
       ownerId: true,
+      seenAddresses: true,
       owner: { select: { role: true, disabled: true } },
     },
   });
