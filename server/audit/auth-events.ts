@@ -25,7 +25,13 @@ export type LoginAudit = {
 export async function auditLogin(a: LoginAudit): Promise<void> {
   const login = bounded(a.login.replace(/[\u0000-\u001f\u007f]/g, "?"), AUDIT_BOUNDS.name) || "(empty)";
   const userId =
-    a.userId ?? (await db().user.findUnique({ where: { login }, select: { id: true } }).catch(() => null))?.id ?? null;
+    a.userId ??
+    (
+      await db()
+        .user.findUnique({ where: { login }, select: { id: true } })
+        .catch(() => null)
+    )?.id ??
+    null;
   const actor: AuditActor = { kind: "user", id: userId, name: login, userId };
   await writeAuditEntry(auditDb(), {
     actor,

@@ -18,6 +18,11 @@ import {
   writeAuditEntry,
 } from "./entry";
 import type { RequestMeta } from "./request-meta";
+import { targetLabel } from "./targets";
+import { AUDIT_TARGET_TYPES, type AuditTargetType } from "../../lib/audit-targets";
+
+const isTargetType = (type: string): type is AuditTargetType =>
+  (AUDIT_TARGET_TYPES as readonly string[]).includes(type);
 
 /** What a procedure or domain function adds to its row. */
 export type AuditPart = {
@@ -47,12 +52,17 @@ export class CallAudit implements AuditSink {
   ) {}
 
   describe(part: AuditPart): void {
-    this.part = { ...this.part, ...part, target: part.target ? { ...this.part.target, ...part.target } : this.part.target };
+    this.part = {
+      ...this.part,
+      ...part,
+      target: part.target ? { ...this.part.target, ...part.target } : this.part.target,
+    };
   }
 
   async record(client: AuditClient, part: AuditPart = {}): Promise<void> {
     if (this.recordedId !== null) throw new Error(`${this.action}: a call records one audit row`);
     this.describe(part);
+    await this.completeLabel();
     this.recordedId = await writeAuditEntry(client, this.entry(this.part.outcome ?? "success", this.part.error));
   }
 
@@ -69,7 +79,15 @@ export class CallAudit implements AuditSink {
 
   /** The row written on its own after the call. */
   async writeOwn(outcome: AuditOutcome, error: string | null): Promise<void> {
+    await this.completeLabel();
     await writeAuditEntry(db(), this.entry(outcome, error));
+  }
+
+  /** A target named by type and id only gets its readable name (as stored now). */
+  private async completeLabel() {
+    const t = this.part.target;
+    if (!t || t.label || t.id == null || !isTargetType(t.type)) return;
+    this.part.target = { ...t, label: await targetLabel(t.type, String(t.id)).catch(() => null) };
   }
 
   private entry(outcome: AuditOutcome, error: string | null | undefined): AuditEntryInput {

@@ -43,8 +43,7 @@ const PROCEDURE_TARGETS: Record<string, Source> = {
 export const hasProcedureTarget = (path: string) => path in PROCEDURE_TARGETS;
 
 const validId = (v: unknown): string | null =>
-  (typeof v === "number" && Number.isSafeInteger(v) && v > 0) ||
-  (typeof v === "string" && /^[0-9a-f-]{36}$/i.test(v))
+  (typeof v === "number" && Number.isSafeInteger(v) && v > 0) || (typeof v === "string" && /^[0-9a-f-]{36}$/i.test(v))
     ? String(v)
     : null;
 
@@ -60,13 +59,22 @@ export async function fromInput(
   const source = PROCEDURE_TARGETS[path];
   if (!source) return null;
   const input = typeof rawInput === "object" && rawInput !== null ? (rawInput as Record<string, unknown>) : {};
-  const id = source.self ? (actor.kind === "user" ? String(actor.id) : null) : source.key ? validId(input[source.key]) : null;
+  const id = source.self
+    ? actor.kind === "user"
+      ? String(actor.id)
+      : null
+    : source.key
+      ? validId(input[source.key])
+      : null;
   const facts: Record<string, string> = {};
   for (const key of source.facts ?? []) {
     const v = input[key];
     if (typeof v === "string" && /^[a-z_]{1,30}$/.test(v)) facts[key] = v;
   }
-  return { target: { type: source.type, id, label: id ? await targetLabel(source.type, id).catch(() => null) : null }, facts };
+  return {
+    target: { type: source.type, id, label: id ? await targetLabel(source.type, id).catch(() => null) : null },
+    facts,
+  };
 }
 
 /** A readable name for a target that still exists, or null. */
@@ -76,8 +84,10 @@ export async function targetLabel(type: AuditTargetType, id: string): Promise<st
     case "server":
       return (await db().server.findUnique({ where: { id: n }, select: { name: true } }))?.name ?? null;
     case "instance":
-      return (await db().applicationInstance.findUnique({ where: { id: n }, select: { instanceName: true } }))
-        ?.instanceName ?? null;
+      return (
+        (await db().applicationInstance.findUnique({ where: { id: n }, select: { instanceName: true } }))
+          ?.instanceName ?? null
+      );
     case "group":
       return (await db().applicationGroup.findUnique({ where: { id: n }, select: { name: true } }))?.name ?? null;
     case "catalog":

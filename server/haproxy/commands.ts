@@ -77,7 +77,10 @@ export async function runServerCommand(input: {
     });
   await audit.record(db(), {
     target: { type: "haproxy_server", id: server?.id ?? input.haproxyServerId, label },
-    changes: result.ok && result.status !== server?.status ? { status: { from: server?.status ?? null, to: result.status } } : null,
+    changes:
+      result.ok && result.status !== server?.status
+        ? { status: { from: server?.status ?? null, to: result.status } }
+        : null,
     details: {
       command: input.command,
       instanceId: instance?.id ?? null,

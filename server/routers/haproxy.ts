@@ -74,7 +74,11 @@ export const haproxyRouter = router({
   /** Starts a sync and returns at once; `instances` shows its progress, then last_sync_*. */
   syncNow: authorized("haproxy.sync")
     .input(instanceId)
-    .mutation(({ input }) => startSync(input.instanceId)),
+    .mutation(async ({ input, ctx }) => {
+      const started = await startSync(input.instanceId);
+      ctx.audit.describe({ details: { alreadyRunning: started.alreadyRunning } });
+      return started;
+    }),
   /** The running sync of an instance, or null when none runs. */
   syncStatus: authorized("haproxy.read")
     .input(instanceId)
@@ -90,20 +94,22 @@ export const haproxyRouter = router({
   /** Manual mapping: wins over auto-mapping, which never overwrites it. */
   map: authorized("haproxy.map")
     .input(serverId.extend({ applicationInstanceId: id }))
-    .mutation(({ input, ctx }) => mapServer(input.haproxyServerId, input.applicationInstanceId, actorName(ctx.actor))),
+    .mutation(({ input, ctx }) =>
+      mapServer(input.haproxyServerId, input.applicationInstanceId, actorName(ctx.actor), ctx.audit),
+    ),
   /** Removes the mapping; auto-mapping decides again at once. */
   unmap: authorized("haproxy.map")
     .input(serverId)
-    .mutation(({ input, ctx }) => unmapServer(input.haproxyServerId, actorName(ctx.actor))),
+    .mutation(({ input, ctx }) => unmapServer(input.haproxyServerId, actorName(ctx.actor), ctx.audit)),
 
   createInstance: authorized("haproxy.manage")
     .input(instanceInput)
-    .mutation(({ input }) => createInstance(input)),
+    .mutation(({ input, ctx }) => createInstance(input, ctx.audit)),
   updateInstance: authorized("haproxy.manage")
     .input(instancePatch)
-    .mutation(({ input }) => updateInstance(input)),
+    .mutation(({ input, ctx }) => updateInstance(input, ctx.audit)),
   /** Deletes the instance with its backends, servers and status history; the action log stays. */
   deleteInstance: authorized("haproxy.manage")
     .input(z.object({ id }))
-    .mutation(({ input }) => deleteInstance(input.id)),
+    .mutation(({ input, ctx }) => deleteInstance(input.id, ctx.audit)),
 });

@@ -41,8 +41,8 @@ export const tasksRouter = router({
   /** Starts an update task (pending until a slot is free); CONFLICT when an instance is already in one. */
   start: authorized("task.start")
     .input(updateRequestInput)
-    .mutation(({ input, ctx }) => startUpdateTask(input, actorName(ctx.actor))),
+    .mutation(({ input, ctx }) => startUpdateTask(input, actorName(ctx.actor), ctx.audit)),
   cancel: authorized("task.cancel")
     .input(cancelInput)
-    .mutation(({ input, ctx }) => cancelTask(input, actorName(ctx.actor))),
+    .mutation(({ input, ctx }) => cancelTask(input, actorName(ctx.actor), ctx.audit)),
 });

@@ -2,6 +2,7 @@
 // runner checks tasks.cancel_requested between steps) or, with "now", at once: the playbook's
 // process group is terminated and waits are cut short.
 import { z } from "zod";
+import type { CallAudit } from "../audit/recorder";
 import { db } from "../db";
 import { AppError, notFound } from "../errors";
 import { appendLog } from "./log";
@@ -15,9 +16,15 @@ export const cancelInput = z.object({
 
 const stamp = () => new Date().toISOString().slice(11, 19);
 
-export async function cancelTask({ id, mode }: z.output<typeof cancelInput>, actor: string) {
+/** `audit` gets the task and the status change; the cancellation itself is two guarded updates, not one transaction. */
+export async function cancelTask(
+  { id, mode }: z.output<typeof cancelInput>,
+  actor: string,
+  audit?: Pick<CallAudit, "describe">,
+) {
   const task = await db().task.findUnique({ where: { id }, select: { status: true } });
   if (!task) throw notFound("Task");
+  audit?.describe({ target: { type: "task", id, label: "update task" }, taskId: id, details: { mode } });
   if (task.status === "pending") {
     const { count } = await db().task.updateMany({
       where: { id, status: "pending" },
@@ -29,6 +36,7 @@ export async function cancelTask({ id, mode }: z.output<typeof cancelInput>, act
       },
     });
     if (count === 1) {
+      audit?.describe({ changes: { status: { from: "pending", to: "cancelled" } } });
       await appendLog(id, `[ac ${stamp()}] cancelled by ${actor} before it started\n`);
       return { status: "cancelled" as const, note: "The task will not start." };
     }
@@ -39,6 +47,7 @@ export async function cancelTask({ id, mode }: z.output<typeof cancelInput>, act
     const now = await db().task.findUniqueOrThrow({ where: { id }, select: { status: true } });
     throw new AppError("CONFLICT", `The task has already finished (${now.status})`);
   }
+  audit?.describe({ changes: { cancelRequested: { from: false, to: true } } });
   await appendLog(
     id,
     `[ac ${stamp()}] cancel requested by ${actor}: ${mode === "now" ? "now" : "after the current step"}\n`,

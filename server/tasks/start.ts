@@ -1,5 +1,6 @@
 // Starting an update: plan it, refuse what cannot run (a missing playbook, an instance already
 // in an unfinished task), store the task as pending and let the queue start it.
+import type { AuditSink } from "../audit/recorder";
 import { db, Prisma } from "../db";
 import { AppError } from "../errors";
 import { taskDeps } from "./deps";
@@ -11,7 +12,11 @@ export const previewUpdate = (request: UpdateRequest) => buildPlan(request, task
 
 type Busy = { task_id: string; status: string; created_by: string; instance_id: number };
 
-export async function startUpdateTask(request: UpdateRequest, createdBy: string): Promise<{ id: string }> {
+export async function startUpdateTask(
+  request: UpdateRequest,
+  createdBy: string,
+  audit?: AuditSink,
+): Promise<{ id: string }> {
   const { plan, target, parameters } = await previewUpdate(request);
   if (plan.problems.length) throw new AppError("PRECONDITION_FAILED", plan.problems.join("; "));
   const id = await db().$transaction(async (tx) => {
@@ -41,6 +46,15 @@ export async function startUpdateTask(request: UpdateRequest, createdBy: string)
         progress: initialProgress(plan) as unknown as Prisma.InputJsonValue,
       },
       select: { id: true },
+    });
+    await audit?.record(tx, {
+      target: target.groupId ? { type: "group", id: target.groupId } : null,
+      details: {
+        targetVersion: parameters.targetVersion,
+        instances: target.instanceIds.length,
+        batches: plan.batches.length,
+      },
+      taskId: task.id,
     });
     return task.id;
   });

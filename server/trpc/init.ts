@@ -66,7 +66,8 @@ export function authorized(action: Action) {
     const actor = ctx.actor;
     if (!can(actor.role, action)) {
       const message = `This needs the ${permissions[action]} role; you are ${actor.role}`;
-      if (type === "mutation") await auditRefused(ctx, actor, path, await getRawInput().catch(() => undefined), message);
+      if (type === "mutation")
+        await auditRefused(ctx, actor, path, await getRawInput().catch(() => undefined), message);
       throw new TRPCError({ code: "FORBIDDEN", message });
     }
     const audit = newCallAudit(ctx, actor, path);

@@ -8,4 +8,6 @@ import { createContextInner } from "./context";
 import { createCaller } from "./root";
 
 /** One caller per request, sharing the request's one actor lookup (server/auth/current-actor.ts). */
-export const api = cache(async () => createCaller(createContextInner(await currentActor(), requestMeta(await headers()))));
+export const api = cache(async () =>
+  createCaller(createContextInner(await currentActor(), requestMeta(await headers()))),
+);

@@ -227,9 +227,7 @@ describe("bounded work per request and per caller", () => {
     const rows = await db().auditEntry.findMany({ where: refused, orderBy: { id: "asc" } });
     expect(rows).toHaveLength(REFUSAL_AUDIT.rowsPerWindow);
     expect(
-      rows.every(
-        (r) => r.action === "haproxy.command" && r.targetType === "haproxy_server" && r.targetId === "7",
-      ),
+      rows.every((r) => r.action === "haproxy.command" && r.targetType === "haproxy_server" && r.targetId === "7"),
     ).toBe(true);
     expect(rows[0]!.error).toBe("This needs the operator role; you are viewer");
 
