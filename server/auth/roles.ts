@@ -19,6 +19,9 @@ export const permissions = {
   "haproxy.sync": "operator",
   "task.start": "operator",
   "task.cancel": "operator",
+  /** The audit log: operators read their own rows (server/audit/queries.ts), admins every row. */
+  "audit.read": "operator",
+  "audit.readAll": "admin",
   "servers.manage": "admin",
   "settings.manage": "admin",
   "statusMap.manage": "admin",
