@@ -91,6 +91,8 @@ const schema = z
       .transform((v) => path.resolve(v)),
     CLEAN_EVENTS_OLDER_THAN: days(30),
     CLEAN_TASKS_OLDER_THAN: days(30),
+    /** Days to keep audit rows (docs/audit.md, "Retention"). */
+    AC_AUDIT_RETENTION_DAYS: days(365),
     /** Turns the scheduler (polling, cleanup, heartbeat) off, e.g. for a read-only replica. */
     SCHEDULER_ENABLED: bool(true),
 

@@ -115,7 +115,8 @@ CREATE FUNCTION "audit_log_prune"(cutoff timestamp(3), max_rows integer) RETURNS
 DECLARE
     deleted integer;
 BEGIN
-    PERFORM set_config('ac.audit_prune_before', cutoff::text, true);
+    -- A fixed format, so the trigger reads it back whatever the session's DateStyle.
+    PERFORM set_config('ac.audit_prune_before', to_char(cutoff, 'YYYY-MM-DD"T"HH24:MI:SS.MS'), true);
     DELETE FROM "audit_log" WHERE "id" IN (
         SELECT "id" FROM "audit_log" WHERE "created_at" < cutoff ORDER BY "created_at" LIMIT max_rows
     );
