@@ -2,6 +2,7 @@
 // wait drain_delay → ansible-playbook → wait wait_after_update → confirm through the agent →
 // ready. A failure stops the rollout where it is: later batches are not touched and the failed
 // batch's servers stay out of the pool. A cancel stops after the current step (or at once).
+import { jobAudit, userIdOfActorName } from "../audit/jobs";
 import { db } from "../db";
 import { messageForUsers } from "../error-report";
 import { redact } from "../security/redact";
@@ -30,7 +31,12 @@ type Run = {
   deps: TaskDeps;
   /** The current batch's servers this run has drained (left drained on a failure). */
   drained: PlanHaproxyServer[];
+  /** The audit rows of this run are the update-task job's, on behalf of who started it (docs/audit.md). */
+  startedBy: { name: string; userId: number | null };
 };
+
+const taskAudit = (run: Run, action: string) =>
+  jobAudit({ job: "update-task", action, startedBy: run.startedBy, taskId: run.taskId });
 
 /** Thrown between steps when the task's cancel flag is set. */
 class CancelledAfterStep extends Cancelled {}
@@ -81,6 +87,7 @@ async function haproxyCommand(run: Run, servers: PlanHaproxyServer[], command: "
       command,
       actor: run.createdBy,
       taskId: run.taskId,
+      audit: taskAudit(run, "haproxy.command"),
     });
     if (!result.ok) throw new StepFailed(`${command} ${server.label}: ${result.error ?? "refused"}`);
     run.log.line(`${command} ${server.label} → ${result.status ?? "ok"}`);
@@ -156,6 +163,9 @@ async function runBatch(run: Run, batch: number, instances: PlanInstance[]) {
         },
   );
   await step(run, batch, "confirm", async () => {
+    const confirmed = taskAudit(run, "tasks.confirm");
+    const target = { type: "task", id: run.taskId, label: `update to ${params.targetVersion}` };
+    const details = { batch: batch + 1, instanceIds: instances.map((i) => i.id) };
     const notes = await confirmInstances(instances, {
       taskId: run.taskId,
       createdBy: run.createdBy,
@@ -165,7 +175,11 @@ async function runBatch(run: Run, batch: number, instances: PlanInstance[]) {
       agent: run.deps.agent,
       signal: run.signal,
       playbookStartedAt,
+    }).catch(async (error: unknown) => {
+      await confirmed.record(db(), { target, details, outcome: "failure", error: (error as Error).message });
+      throw error;
     });
+    await confirmed.record(db(), { target, details: { ...details, notes: notes.join("; ").slice(0, 1000) } });
     return notes.join("; ");
   });
   await step(
@@ -199,6 +213,7 @@ export async function runUpdateTask(taskId: string, signal: AbortSignal, deps: T
     signal,
     deps,
     drained: [],
+    startedBy: { name: task.createdBy, userId: await userIdOfActorName(task.createdBy) },
   };
   const total = state.plan.batches.length;
   run.log.line(
@@ -227,9 +242,18 @@ export async function runUpdateTask(taskId: string, signal: AbortSignal, deps: T
   await run.progress.save();
   run.log.line(`task ${outcome.status}${outcome.error ? `: ${outcome.error}` : ""}`);
   await run.log.flush();
-  await db().task.update({
-    where: { id: taskId },
-    data: { status: outcome.status, error: outcome.error, finishedAt: new Date() },
+  // The task's end and its audit row commit together.
+  await db().$transaction(async (tx) => {
+    await tx.task.update({
+      where: { id: taskId },
+      data: { status: outcome.status, error: outcome.error, finishedAt: new Date() },
+    });
+    await taskAudit(run, "tasks.finish").record(tx, {
+      target: { type: "task", id: taskId, label: `update to ${run.params.targetVersion}` },
+      changes: { status: { from: "running", to: outcome.status } },
+      outcome: outcome.status === "failed" ? "failure" : "success",
+      error: outcome.error,
+    });
   });
   return outcome;
 }
