@@ -102,7 +102,9 @@ describe("the row of a failed transaction", () => {
     await expect(caller(request).lateFailure()).rejects.toThrow("failed after recording");
     expect(await db().server.count({ where: { name: "doomed" } })).toBe(0);
     const rows = await db().auditEntry.findMany({ where: { requestId: request.requestId } });
-    expect(rows.map((r) => [r.outcome, r.error, r.targetType])).toEqual([["failure", "failed after recording", "server"]]);
+    expect(rows.map((r) => [r.outcome, r.error, r.targetType])).toEqual([
+      ["failure", "failed after recording", "server"],
+    ]);
   });
 
   it("a recorded row is the call's one row: the middleware adds none", async () => {
