@@ -29,8 +29,11 @@ export const usersRouter = router({
   setRefreshInterval: authorized("profile.update")
     .input(z.object({ seconds: z.union(refreshChoices.map((s) => z.literal(s))) }))
     .mutation(async ({ ctx, input }) => {
-      if (ctx.actor.kind === "user") await setRefreshSeconds(ctx.actor.id, input.seconds);
-      ctx.audit.describe({ changes: { refreshSeconds: { from: null, to: input.seconds } } });
+      if (ctx.actor.kind === "user") {
+        const before = await refreshSeconds(ctx.actor.id);
+        await setRefreshSeconds(ctx.actor.id, input.seconds);
+        ctx.audit.describe({ changes: { refreshSeconds: { from: before, to: input.seconds } } });
+      }
       return { seconds: input.seconds };
     }),
 
