@@ -181,6 +181,19 @@ describe("an update behind a real HAProxy", () => {
         ...second!.map((t) => ["drain", t]),
         ...second!.map((t) => ["ready", t]),
       ]);
+      // The task's other audit rows, as its job on olga's behalf: one confirm per batch, then its end.
+      const jobRows = await db().auditEntry.findMany({
+        where: { taskId: id, action: { in: ["tasks.confirm", "tasks.finish"] } },
+        orderBy: { id: "asc" },
+      });
+      expect(
+        jobRows.map((r) => [r.action, r.outcome, r.actorName, (r.details as { startedBy?: string }).startedBy]),
+      ).toEqual([
+        ["tasks.confirm", "success", "job:update-task", "olga"],
+        ["tasks.confirm", "success", "job:update-task", "olga"],
+        ["tasks.finish", "success", "job:update-task", "olga"],
+      ]);
+      expect(jobRows.at(-1)!.changes).toEqual({ status: { from: "running", to: "succeeded" } });
 
       for (const s of SERVERS)
         expect(await agentVersion(sim, s.split("/")[0]!, "docker", s.split("/")[1]!)).toBe("7.0");
