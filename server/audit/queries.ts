@@ -1,6 +1,7 @@
 // Reading the audit log: the Audit page's keyset-paginated list, a target's recent history, and
-// the CSV export's rows. Newest first by id (ids follow insertion). No OFFSET and no COUNT over the
-// table: each page reads pageSize + 1 rows through an index (docs/audit.md, "Reading").
+// the CSV export's rows. Newest first by (created_at, id), the key every index of the table ends
+// with, so a filter plus a time range is one index range. No OFFSET and no COUNT over the table:
+// each page reads pageSize + 1 rows (docs/audit.md, "Reading").
 import { z } from "zod";
 import { can } from "../auth/roles";
 import type { Actor } from "../auth/actor";
@@ -9,6 +10,25 @@ import { AppError } from "../errors";
 import { AUDIT_OUTCOMES, AUDIT_TARGET_TYPES } from "../../lib/audit-targets";
 
 const text = z.string().trim().min(1).max(100);
+
+/** `a<ms>_<id>`: the rows after (older than) that key; `b<ms>_<id>`: the rows before (newer than) it. */
+export const CURSOR = /^[ab]\d{1,15}_\d{1,10}$/;
+
+type Key = { createdAt: Date; id: number };
+const cursorOf = (direction: "a" | "b", key: Key) => `${direction}${key.createdAt.getTime()}_${key.id}`;
+
+/** Rows strictly older (or newer) than `key` in (created_at, id) order, in a form the indexes serve. */
+function beyond(key: Key, older: boolean): Prisma.AuditEntryWhereInput {
+  const op = older ? "lt" : "gt";
+  return {
+    AND: [
+      { createdAt: older ? { lte: key.createdAt } : { gte: key.createdAt } },
+      { OR: [{ createdAt: { [op]: key.createdAt } }, { id: { [op]: key.id } }] },
+    ],
+  };
+}
+
+const newestFirst = [{ createdAt: "desc" }, { id: "desc" }] satisfies Prisma.AuditEntryOrderByWithRelationInput[];
 
 export const auditFilterInput = z.object({
   /** Exact actor name: a login, token:<name> or job:<name>. */
@@ -28,10 +48,7 @@ export const auditFilterInput = z.object({
 
 export const auditListInput = auditFilterInput.extend({
   /** nextCursor or prevCursor of a previous page. */
-  cursor: z
-    .string()
-    .regex(/^[ab]\d{1,10}$/, "not a page cursor")
-    .optional(),
+  cursor: z.string().regex(CURSOR, "not a page cursor").optional(),
   pageSize: z.number().int().min(1).max(200).default(50),
 });
 
@@ -81,28 +98,29 @@ export const auditRowSelect = {
 
 export type AuditRow = Prisma.AuditEntryGetPayload<{ select: typeof auditRowSelect }>;
 
-/** One page; `a<id>` continues after (older than) id, `b<id>` goes back to the page before (newer than) id. */
+/** One page, newest first; pass nextCursor / prevCursor back with the same filters. */
 export async function listAudit(input: z.output<typeof auditListInput>, actor: Actor) {
   const where = auditWhere(input, actor);
-  const direction = input.cursor?.[0];
-  const at = input.cursor ? Number(input.cursor.slice(1)) : null;
-  const back = direction === "b";
+  const back = input.cursor?.[0] === "b";
+  const at = input.cursor
+    ? (([ms, id]) => ({ createdAt: new Date(Number(ms)), id: Number(id) }))(input.cursor.slice(1).split("_"))
+    : null;
   const rows = await db().auditEntry.findMany({
-    where: at === null ? where : { AND: [where, { id: back ? { gt: at } : { lt: at } }] },
-    orderBy: { id: back ? "asc" : "desc" },
+    where: at === null ? where : { AND: [where, beyond(at, !back)] },
+    orderBy: back ? [{ createdAt: "asc" }, { id: "asc" }] : newestFirst,
     take: input.pageSize + 1,
     select: auditRowSelect,
   });
   const more = rows.length > input.pageSize;
   const items = rows.slice(0, input.pageSize);
   if (back) items.reverse();
-  const first = items[0]?.id;
-  const last = items.at(-1)?.id;
+  const first = items[0];
+  const last = items.at(-1);
   return {
     items,
     // Going back, "more" means there are newer rows; going forward, older ones.
-    nextCursor: last !== undefined && (back || more) ? `a${last}` : null,
-    prevCursor: first !== undefined && at !== null && (!back || more) ? `b${first}` : null,
+    nextCursor: last && (back || more) ? cursorOf("a", last) : null,
+    prevCursor: first && at !== null && (!back || more) ? cursorOf("b", first) : null,
   };
 }
 
@@ -113,28 +131,28 @@ export async function targetHistory(
 ) {
   return db().auditEntry.findMany({
     where: { AND: [auditScope(actor), { targetType: target.targetType, targetId: target.targetId }] },
-    orderBy: { id: "desc" },
+    orderBy: newestFirst,
     take: target.limit,
     select: auditRowSelect,
   });
 }
 
-/** Rows for the CSV export, in id order, a batch at a time (bounded by the caller). */
+/** Rows for the CSV export, newest first, a batch at a time (bounded by the caller). */
 export async function* auditRowsForExport(filter: AuditFilter, actor: Actor, maxRows: number, batch = 1000) {
   const where = auditWhere(filter, actor);
-  let before: number | null = null;
+  let before: Key | null = null;
   let sent = 0;
   while (sent < maxRows) {
     const take = Math.min(batch, maxRows - sent);
     const rows: AuditRow[] = await db().auditEntry.findMany({
-      where: before === null ? where : { AND: [where, { id: { lt: before } }] },
-      orderBy: { id: "desc" },
+      where: before === null ? where : { AND: [where, beyond(before, true)] },
+      orderBy: newestFirst,
       take,
       select: auditRowSelect,
     });
     yield rows;
     sent += rows.length;
     if (rows.length < take) return;
-    before = rows.at(-1)!.id;
+    before = rows.at(-1)!;
   }
 }

@@ -43,7 +43,7 @@ export async function listActions(input: z.output<typeof actionListInput>) {
     ],
   };
   const [rows, total] = await Promise.all([
-    db().auditEntry.findMany({ where, orderBy: { id: "desc" }, ...pageArgs(input) }),
+    db().auditEntry.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...pageArgs(input) }),
     db().auditEntry.count({ where }),
   ]);
   const items = rows.map((r) => {
@@ -68,7 +68,7 @@ export async function listActions(input: z.output<typeof actionListInput>) {
 export async function actionActors(): Promise<string[]> {
   const rows = await db().$queryRaw<{ name: string }[]>`
     SELECT DISTINCT COALESCE(details ->> 'startedBy', actor_name) AS name FROM (
-      SELECT actor_name, details FROM audit_log WHERE action = ${COMMAND_ACTION} ORDER BY id DESC LIMIT 5000
+      SELECT actor_name, details FROM audit_log WHERE action = ${COMMAND_ACTION} ORDER BY created_at DESC, id DESC LIMIT 5000
     ) recent ORDER BY 1 LIMIT 500`;
   return rows.map((r) => r.name);
 }

@@ -152,7 +152,10 @@ describe("reading the log", () => {
     for (let i = 0; i < 7; i++) await as(admin).users.setRefreshInterval({ seconds: 5 });
     const filter = { action: "users.setRefreshInterval", actor: "alice", pageSize: 3 };
     const expected = (
-      await db().auditEntry.findMany({ where: { action: filter.action, actorName: "alice" }, orderBy: { id: "desc" } })
+      await db().auditEntry.findMany({
+        where: { action: filter.action, actorName: "alice" },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      })
     ).map((r) => r.id);
     expect(expected).toHaveLength(7);
     const pages: number[][] = [];

@@ -11,6 +11,7 @@ import { hrefWith } from "@/lib/href";
 import { choice, readDateRange } from "@/lib/list-params";
 import { param, type SearchParams } from "@/lib/search-params";
 import { can } from "@/server/auth/current-actor";
+import { CURSOR } from "@/server/audit/queries";
 import { api } from "@/server/trpc/server-caller";
 
 export const metadata = { title: "Audit log" };
@@ -36,7 +37,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const caller = await api();
   const input = { ...filters, from: range.from, to: range.to, pageSize: 50 };
   const page = await caller.audit
-    .list({ ...input, cursor: cursor && /^[ab]\d{1,10}$/.test(cursor) ? cursor : undefined })
+    .list({ ...input, cursor: cursor && CURSOR.test(cursor) ? cursor : undefined })
     .catch((error: unknown) => {
       if (error instanceof TRPCError && error.code !== "INTERNAL_SERVER_ERROR") return error.message;
       throw error;

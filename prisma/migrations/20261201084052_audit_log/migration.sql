@@ -35,22 +35,22 @@ CREATE TABLE "audit_log" (
 );
 
 -- CreateIndex
-CREATE INDEX "audit_log_created_at_idx" ON "audit_log"("created_at");
+CREATE INDEX "audit_log_created_at_id_idx" ON "audit_log"("created_at", "id");
 
 -- CreateIndex
-CREATE INDEX "audit_log_user_id_id_idx" ON "audit_log"("user_id", "id");
+CREATE INDEX "audit_log_user_id_created_at_id_idx" ON "audit_log"("user_id", "created_at", "id");
 
 -- CreateIndex
-CREATE INDEX "audit_log_actor_name_id_idx" ON "audit_log"("actor_name", "id");
+CREATE INDEX "audit_log_actor_name_created_at_id_idx" ON "audit_log"("actor_name", "created_at", "id");
 
 -- CreateIndex
-CREATE INDEX "audit_log_action_id_idx" ON "audit_log"("action", "id");
+CREATE INDEX "audit_log_action_created_at_id_idx" ON "audit_log"("action", "created_at", "id");
 
 -- CreateIndex
-CREATE INDEX "audit_log_target_type_target_id_id_idx" ON "audit_log"("target_type", "target_id", "id");
+CREATE INDEX "audit_log_target_type_target_id_created_at_id_idx" ON "audit_log"("target_type", "target_id", "created_at", "id");
 
 -- CreateIndex
-CREATE INDEX "audit_log_outcome_id_idx" ON "audit_log"("outcome", "id");
+CREATE INDEX "audit_log_outcome_created_at_id_idx" ON "audit_log"("outcome", "created_at", "id");
 
 -- CreateIndex
 CREATE INDEX "audit_log_task_id_idx" ON "audit_log"("task_id");
