@@ -3,6 +3,7 @@
 // own row written in its transaction through `ctx.audit`, or a generic one written here. Queries
 // are not audited.
 import { TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
 import type { Actor } from "../auth/actor";
 import { auditActor } from "../audit/entry";
 import { CallAudit } from "../audit/recorder";
@@ -16,6 +17,8 @@ const report = (what: string, error: unknown) =>
 
 /** The message of a failed call as the caller saw it; an unexpected error's text stays in the server log. */
 function failureMessage(error: TRPCError): string {
+  if (error.cause instanceof ZodError)
+    return `Invalid input: ${error.cause.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ")}`;
   if (error.cause instanceof AppError || error.code !== "INTERNAL_SERVER_ERROR") return error.message;
   return "Unexpected error (see the server log)";
 }
