@@ -10,7 +10,7 @@ import { applyMigrations } from "@/tools/db/apply-migrations";
 import { createTestDatabase, type TestDatabase } from "../setup/db-helpers";
 
 const migrationsDir = path.resolve(import.meta.dirname, "../../prisma/migrations");
-const AUDIT_MIGRATION = "20261201084052_audit_log";
+const AUDIT_MIGRATION = "20261201093649_audit_log";
 
 let database: TestDatabase | undefined;
 afterAll(() => database?.drop());
