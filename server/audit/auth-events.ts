@@ -5,7 +5,8 @@ import { db } from "../db";
 import { AUDIT_BOUNDS, auditDb, bounded, writeAuditEntry, type AuditActor } from "./entry";
 import type { RequestMeta } from "./request-meta";
 
-export type LoginSource = "password" | "oidc" | "ldap";
+/** As users.source names them on the SSO branch: a local password, OIDC or LDAP. */
+export type LoginSource = "local" | "oidc" | "ldap";
 
 export type LoginAudit = {
   /** The login name as typed or as the identity provider sent it (bounded here). */
@@ -41,6 +42,36 @@ export async function auditLogin(a: LoginAudit): Promise<void> {
     target: { type: "user", id: userId, label: login },
     details: { source: a.source },
     request: requestOf(a),
+  });
+}
+
+/**
+ * The same row from the login seam of the SSO work (`recordLoginAttempt` in server/auth/login-audit.ts):
+ * its outcomes mapped to the audit's. A wrong password is a failure; a policy refusal (no mapped
+ * group, local logins off) or the login limits are refusals; an error is a failure with its id.
+ */
+export function auditLoginAttempt(a: {
+  source: LoginSource;
+  login: string;
+  outcome: "success" | "refused" | "limited" | "error";
+  reason?: string;
+  userId?: number;
+  clientAddress?: string;
+  userAgent?: string | null;
+}): Promise<void> {
+  const wrong = a.outcome === "refused" && (!a.reason || a.reason === "wrong-credentials");
+  return auditLogin({
+    login: a.login,
+    source: a.source,
+    userId: a.userId,
+    clientAddress: a.clientAddress === "unknown" ? null : a.clientAddress,
+    userAgent: a.userAgent,
+    outcome: a.outcome === "success" ? "success" : wrong || a.outcome === "error" ? "failure" : "refused",
+    error: wrong
+      ? "wrong login or password, or account disabled"
+      : a.outcome === "limited"
+        ? "too many failed attempts"
+        : a.reason,
   });
 }
 

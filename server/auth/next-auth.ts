@@ -68,7 +68,7 @@ export const authOptions: NextAuthOptions = {
         if (!login || !password) return null;
         const request = requestMeta(req?.headers);
         const audit = (outcome: "success" | "failure" | "refused", error?: string) =>
-          auditLogin({ login, outcome, source: "password", error, ...request });
+          auditLogin({ login, outcome, source: "local", error, ...request });
         try {
           const user = await attemptLogin(login, password, requestClientAddress(req?.headers));
           await audit(user ? "success" : "failure", user ? undefined : "wrong login or password, or account disabled");

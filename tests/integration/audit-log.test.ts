@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as exportCsv } from "@/app/api/audit/export/route";
 import { POST as trpcPost } from "@/app/api/trpc/[trpc]/route";
+import { auditLoginAttempt } from "@/server/audit/auth-events";
 import { pruneAuditLog } from "@/server/audit/retention";
 import { internalRequest } from "@/server/audit/request-meta";
 import type { Actor } from "@/server/auth/actor";
@@ -114,6 +115,31 @@ describe("logins and tokens", { timeout: 120_000 }, () => {
     expect(rows[2]!.actorName.length).toBeLessThanOrEqual(100);
     expect(rows.every((r) => r.clientAddress === "127.0.0.1" && r.userAgent === "probe/1.0")).toBe(true);
     expect(JSON.stringify(rows)).not.toContain("password-1");
+  });
+
+  it("maps the SSO login seam's outcomes: wrong password a failure, policy and limits refusals", async () => {
+    const attempts = [
+      { source: "ldap", login: "lena", outcome: "success" },
+      { source: "ldap", login: "lena", outcome: "refused", reason: "wrong-credentials" },
+      { source: "oidc", login: "otto", outcome: "refused", reason: "no-mapped-group" },
+      { source: "local", login: "oscar", outcome: "limited" },
+      { source: "oidc", login: "?", outcome: "error", reason: "error id 3f2a" },
+    ] as const;
+    for (const a of attempts) await auditLoginAttempt(a);
+    const rows = await db().auditEntry.findMany({
+      where: { action: "auth.login", actorName: { in: ["lena", "otto", "?"] } },
+      orderBy: { id: "asc" },
+    });
+    const limited = await db().auditEntry.findFirstOrThrow({
+      where: { action: "auth.login", outcome: "refused", actorName: "oscar" },
+    });
+    expect(rows.map((r) => [r.actorName, r.outcome, r.error, (r.details as { source: string }).source])).toEqual([
+      ["lena", "success", null, "ldap"],
+      ["lena", "failure", "wrong login or password, or account disabled", "ldap"],
+      ["otto", "refused", "no-mapped-group", "oidc"],
+      ["?", "failure", "error id 3f2a", "oidc"],
+    ]);
+    expect(limited.error).toBe("too many failed attempts");
   });
 
   it("audits a token's first use from an address once, not every call", async () => {
