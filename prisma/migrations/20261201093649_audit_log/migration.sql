@@ -73,10 +73,7 @@ ORDER BY a."id";
 -- DropTable
 DROP TABLE "haproxy_actions";
 
--- DropEnum
-DROP TYPE "HAProxyCommand";
-
--- DropEnum
+-- DropEnum ("HAProxyCommand" stays: the HAProxy bulk actions' tables use it)
 DROP TYPE "ActionResult";
 
 -- Append-only (docs/audit.md, "What is guaranteed"): UPDATE is always refused; DELETE only of
