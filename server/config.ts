@@ -106,7 +106,6 @@ const schema = z
     CLEAN_TASKS_OLDER_THAN: days(30),
     CLEAN_VERSION_HISTORY_OLDER_THAN: days(730),
     CLEAN_HAPROXY_STATUS_HISTORY_OLDER_THAN: days(90),
-    CLEAN_HAPROXY_ACTIONS_OLDER_THAN: days(365),
     /** HAProxy backends and servers gone from the agent (removed_at) this long are deleted. */
     CLEAN_HAPROXY_REMOVED_OLDER_THAN: days(30),
     /** API tokens revoked or expired this long ago are deleted. */
@@ -117,6 +116,8 @@ const schema = z
     CLEANUP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
     /** Batches per table per cleanup run, so one run ends; a larger backlog is taken by the next runs. */
     CLEANUP_MAX_BATCHES: z.coerce.number().int().min(1).max(10_000).default(50),
+    /** Days to keep audit rows (docs/audit.md, "Retention"). */
+    AC_AUDIT_RETENTION_DAYS: days(365),
     /** Turns the scheduler (polling, cleanup, heartbeat) off, e.g. for a read-only replica. */
     SCHEDULER_ENABLED: bool(true),
     /** Servers per poll chunk: a cycle is split into chunks that every replica's workers share (docs/operations.md, "Replicas"). */

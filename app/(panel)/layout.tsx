@@ -20,7 +20,11 @@ const sections: NavItem[] = [
 export default async function PanelLayout({ children }: { children: ReactNode }) {
   const actor = await currentActor();
   if (!actor || actor.kind !== "user") redirect("/login");
-  const items = can(actor.role, "users.manage") ? [...sections, { href: "/admin/users", label: "Admin" }] : sections;
+  const items = [
+    ...sections,
+    ...(can(actor.role, "audit.read") ? [{ href: "/audit", label: "Audit" }] : []),
+    ...(can(actor.role, "users.manage") ? [{ href: "/admin/users", label: "Admin" }] : []),
+  ];
   return (
     <div className="min-h-screen">
       <a

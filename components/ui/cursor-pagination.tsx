@@ -16,7 +16,8 @@ export function CursorPagination({
 }: {
   basePath: string;
   params: QueryValues;
-  total: number;
+  /** Omitted where counting would cost too much (the audit log): only "showing N" then. */
+  total?: number;
   shown: number;
   prevCursor: string | null;
   nextCursor: string | null;
@@ -28,9 +29,7 @@ export function CursorPagination({
       aria-label="Pagination"
       className="mt-3 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600"
     >
-      <span>
-        {total} total · showing {shown}
-      </span>
+      <span>{total === undefined ? `showing ${shown}` : `${total} total · showing ${shown}`}</span>
       <span className="flex gap-2">
         {!atStart ? (
           <Link className={link} href={hrefWith(basePath, params)}>

@@ -1,9 +1,8 @@
 // THE place every login outcome is recorded: one call per attempt, from the credentials provider
 // (local and LDAP, server/auth/next-auth.ts) and from the OIDC sign-in (server/auth/sso/oidc.ts).
-//
-// TEMPORARY SEAM: the audit log of issue 13 is built in parallel; at merge time this function
-// writes its audit row through the audit helper. Until then it only logs one line, so no outcome
-// is lost in the meantime — it is not meant to stay a log line.
+// Each becomes one audit row (docs/audit.md, "Logins") and one log line.
+import { auditLoginAttempt } from "../audit/auth-events";
+import { logUnexpectedError } from "../error-report";
 import type { UserSource } from "../generated/prisma/enums";
 
 export type LoginAttempt = {
@@ -17,8 +16,10 @@ export type LoginAttempt = {
   clientAddress?: string;
 };
 
-export function recordLoginAttempt(attempt: LoginAttempt): void {
+/** Never rejects: a login is not refused because its audit row could not be written (the log says so). */
+export async function recordLoginAttempt(attempt: LoginAttempt): Promise<void> {
   const who = JSON.stringify(attempt.login.slice(0, 100)); // quoted: a login may carry control characters
   const details = [attempt.reason, attempt.userId ? `user ${attempt.userId}` : "", attempt.clientAddress ?? ""];
   console.info(`[ac] login ${attempt.outcome} ${attempt.source} ${who} ${details.filter(Boolean).join(" ")}`);
+  await auditLoginAttempt(attempt).catch((error: unknown) => void logUnexpectedError("audit of a login", error));
 }

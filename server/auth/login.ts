@@ -45,13 +45,13 @@ export async function attemptLogin(
   try {
     const outcome = await limiter().attempt(login, clientAddress, () => checkPassword(source, login, password));
     if (outcome.kind === "limited") throw new LoginLimitedError(outcome.retryAfterSeconds);
-    if (outcome.user) record("success", { userId: outcome.user.id });
-    else record("refused", { reason: "wrong-credentials" });
+    if (outcome.user) await record("success", { userId: outcome.user.id });
+    else await record("refused", { reason: "wrong-credentials" });
     return outcome.user;
   } catch (error) {
-    if (error instanceof LoginLimitedError) record("limited");
-    else if (error instanceof LoginRefusedError) record("refused", { reason: error.refusal });
-    else record("error", { reason: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
+    if (error instanceof LoginLimitedError) await record("limited");
+    else if (error instanceof LoginRefusedError) await record("refused", { reason: error.refusal });
+    else await record("error", { reason: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
     throw error;
   }
 }

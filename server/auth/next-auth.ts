@@ -11,6 +11,8 @@ import { requestClientAddress } from "../http/client-address";
 import { attemptLogin } from "./login";
 import { recordLoginAttempt } from "./login-audit";
 import { OIDC_PROVIDER_ID, oidcProvider, oidcSignIn } from "./sso/oidc";
+import { auditLogout } from "../audit/auth-events";
+import { sessionUser } from "../users/users";
 
 /** What the session JWT says about its user. */
 export type SessionClaims = { id?: string; sessionVersion?: number };
@@ -46,7 +48,8 @@ export const authOptions: NextAuthOptions = {
     // provider's error, a bad ID token) is a login outcome too (server/auth/login-audit.ts).
     error(code, metadata) {
       console.error(`[next-auth][error][${code}]`, metadata);
-      if (code.startsWith("OAUTH_")) recordLoginAttempt({ source: "oidc", login: "?", outcome: "error", reason: code });
+      if (code.startsWith("OAUTH_"))
+        void recordLoginAttempt({ source: "oidc", login: "?", outcome: "error", reason: code });
     },
   },
   callbacks: {
@@ -62,6 +65,13 @@ export const authOptions: NextAuthOptions = {
     // Only paths of this site, whatever callbackUrl a link carried.
     redirect: ({ url, baseUrl }) =>
       baseUrl + sameOriginPath(url.startsWith(baseUrl) ? url.slice(baseUrl.length) || "/" : url),
+  },
+  events: {
+    // A sign-out is audited; the JWT names the user (server/audit/auth-events.ts).
+    signOut: async ({ token }) => {
+      const user = token?.sub ? await sessionUser(Number(token.sub)).catch(() => null) : null;
+      if (user) await auditLogout(user).catch((error: unknown) => logUnexpectedError("audit of a logout", error));
+    },
   },
   providers: [
     CredentialsProvider({

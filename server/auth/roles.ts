@@ -22,6 +22,9 @@ export const permissions = {
   "task.cancel": "operator",
   "task.returnToPool": "operator",
   "task.retry": "operator",
+  /** The audit log: operators read their own rows (server/audit/queries.ts), admins every row. */
+  "audit.read": "operator",
+  "audit.readAll": "admin",
   "servers.manage": "admin",
   "settings.manage": "admin",
   "statusMap.manage": "admin",

@@ -4,6 +4,8 @@
 // JWT no longer matches); a token stops with its owner's account and never exceeds the owner's role.
 import { getServerSession } from "next-auth";
 import { getToken } from "next-auth/jwt";
+import { auditTokenAddress } from "../audit/auth-events";
+import type { RequestMeta } from "../audit/request-meta";
 import { apiTokenForSecret, recordApiTokenUse } from "../users/api-tokens";
 import { sessionUser } from "../users/users";
 import type { Actor } from "./actor";
@@ -30,8 +32,11 @@ export async function userActor(id: number, sessionVersion: number): Promise<Act
   return { kind: "user", id: user.id, login: user.login, displayName: user.displayName, role: user.role };
 }
 
-/** The actor for a bearer secret, or null when it is unknown, revoked, expired or its owner disabled. */
-export async function tokenActor(secret: string, now = new Date()): Promise<Actor | null> {
+/**
+ * The actor for a bearer secret, or null when it is unknown, revoked, expired or its owner disabled.
+ * With the request: its first use from a new client address is audited (docs/audit.md).
+ */
+export async function tokenActor(secret: string, now = new Date(), request?: RequestMeta): Promise<Actor | null> {
   const token = await apiTokenForSecret(secret);
   if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return null;
   if (token.owner?.disabled) return null;
@@ -39,14 +44,18 @@ export async function tokenActor(secret: string, now = new Date()): Promise<Acto
   const owner = token.owner && (await recheckSsoUser(token.owner, now));
   if (token.owner && !owner) return null;
   await recordApiTokenUse(token, now);
+  if (request)
+    await auditTokenAddress(token, request).catch((error: unknown) =>
+      console.error(`[ac] audit: token ${token.id} from a new address could not be written: ${String(error)}`),
+    );
   const role = owner ? lowerRole(token.role, owner.role) : token.role;
   return { kind: "token", id: token.id, name: token.name, role, ownerId: token.ownerId };
 }
 
 /** The caller of an API request: `Authorization: Bearer <token>` first, then the session cookie. */
-export async function requestActor(headers: Headers): Promise<Actor | null> {
+export async function requestActor(headers: Headers, request?: RequestMeta): Promise<Actor | null> {
   const auth = headers.get("authorization");
-  if (auth?.toLowerCase().startsWith("bearer ")) return tokenActor(auth.slice(7).trim());
+  if (auth?.toLowerCase().startsWith("bearer ")) return tokenActor(auth.slice(7).trim(), new Date(), request);
   // The session read from this request's own cookies (not next/headers' request scope).
   const cookies = new Map<string, string>();
   for (const pair of (headers.get("cookie") ?? "").split(";")) {

@@ -1,5 +1,5 @@
 // Runs a stored bulk action in this process: every pending item through the single-command path
-// (commands.ts: breaker, read-back, a haproxy_actions row each), at most bulkConcurrency at once
+// (commands.ts: breaker, read-back, an audit row each), at most bulkConcurrency at once
 // per HAProxy instance, so one slow load balancer neither floods nor holds up the others. Each
 // item's outcome is written as it lands (recordItemOutcome), which is what the page polls.
 import pLimit, { type LimitFunction } from "p-limit";

@@ -1,13 +1,13 @@
-// drain / ready / maint on one HAProxy server. Every attempt is written to haproxy_actions,
-// refused ones included (a bounded number per caller, see recordRefusedCommand); after a command
-// the server's state is read again from the agent and stored. The update-task runner
-// (docs/update-tasks.md) calls runServerCommand and serversMappedToInstances.
+// drain / ready / maint on one HAProxy server. Every attempt is an audit row (action
+// "haproxy.command", docs/audit.md): through the caller's sink — the tRPC call's `ctx.audit`, or
+// the update task's job sink — refused ones by the tRPC middleware. After a command the server's
+// state is read again from the agent and stored. The update-task runner (docs/update-tasks.md)
+// calls runServerCommand and serversMappedToInstances.
 import { z } from "zod";
 import { AgentError } from "../agent/client";
 import { HAPROXY_COMMANDS, type HaproxyCommand } from "../agent/haproxy-contract";
-import type { Actor } from "../auth/actor";
-import { actorName } from "../auth/actor";
-import { permissions } from "../auth/roles";
+import { jobAudit, userIdOfActorName } from "../audit/jobs";
+import type { AuditSink } from "../audit/recorder";
 import { db, type Prisma } from "../db";
 import { messageForUsers } from "../error-report";
 import { CircuitOpenError } from "./breaker";
@@ -38,8 +38,10 @@ const commandTargetSelect = {
 export async function runServerCommand(input: {
   haproxyServerId: number;
   command: ServerCommand;
+  /** Who asked (login, token:<name>): without `audit`, the row is a job's on this person's behalf. */
   actor: string;
   taskId?: string | null;
+  audit?: AuditSink;
 }): Promise<CommandResult> {
   const o = haproxyOptions();
   const started = o.now();
@@ -65,14 +67,27 @@ export async function runServerCommand(input: {
       input.command,
     );
 
-  await recordAction({
-    actor: input.actor,
-    command: input.command,
-    server,
-    label,
-    result: result.ok ? "success" : "failed",
+  const audit =
+    input.audit ??
+    jobAudit({
+      job: input.taskId ? "update-task" : "haproxy",
+      action: "haproxy.command",
+      startedBy: { name: input.actor, userId: await userIdOfActorName(input.actor) },
+      taskId: input.taskId ?? null,
+    });
+  await audit.record(db(), {
+    target: { type: "haproxy_server", id: server?.id ?? input.haproxyServerId, label },
+    changes:
+      result.ok && result.status !== server?.status
+        ? { status: { from: server?.status ?? null, to: result.status } }
+        : null,
+    details: {
+      command: input.command,
+      instanceId: instance?.id ?? null,
+      durationMs: Math.max(0, Math.round(o.now() - started)),
+    },
+    outcome: result.ok ? "success" : "failure",
     error: result.error,
-    durationMs: Math.max(0, Math.round(o.now() - started)),
     taskId: input.taskId ?? null,
   });
   return result;
@@ -109,89 +124,10 @@ async function perform(
   }
 }
 
-/**
- * Refusals written one by one per caller in each window; further ones in the window only raise the
- * count on the newest row ("… and 7 more refusals"), so a viewer cannot grow the log without bound
- * (docs/haproxy.md, "Commands").
- */
-export const REFUSAL_AUDIT = { rowsPerWindow: 10, windowMs: 10 * 60_000 };
-const moreRefusals = / \(and (\d+) more refusals? not listed one by one\)$/;
-// Key space of the advisory lock that serialises one caller's refusals across AC processes.
-const REFUSAL_LOCK = 0x4a7c;
-
-/** A caller without the role asked: written down as refused (when the input names a server), then FORBIDDEN. */
-export async function recordRefusedCommand(actor: Actor, rawInput: unknown): Promise<void> {
-  const parsed = commandInput.safeParse(rawInput);
-  if (!parsed.success) return; // nothing identifiable was asked for
-  const name = actorName(actor);
-  await db().$transaction(async (tx) => {
-    // The count below is exact only while no other refusal of this caller is being written.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${REFUSAL_LOCK}::int, hashtext(${name}))`;
-    const recent = await tx.hAProxyAction.findMany({
-      where: { actor: name, result: "refused", createdAt: { gte: new Date(Date.now() - REFUSAL_AUDIT.windowMs) } },
-      orderBy: { id: "desc" },
-      take: REFUSAL_AUDIT.rowsPerWindow,
-      select: { id: true, error: true },
-    });
-    if (recent.length >= REFUSAL_AUDIT.rowsPerWindow) {
-      const newest = recent[0]!;
-      const error = newest.error ?? "";
-      const more = Number(moreRefusals.exec(error)?.[1] ?? 0) + 1;
-      const counted = `${error.replace(moreRefusals, "")} (and ${more} more refusal${more === 1 ? "" : "s"} not listed one by one)`;
-      await tx.hAProxyAction.update({ where: { id: newest.id }, data: { error: counted } });
-      return;
-    }
-    const server = await tx.hAProxyServer.findUnique({
-      where: { id: parsed.data.haproxyServerId },
-      select: commandTargetSelect,
-    });
-    await recordAction(
-      {
-        actor: name,
-        command: parsed.data.command,
-        server,
-        label: server ? serverLabel(server) : `HAProxy server #${parsed.data.haproxyServerId}`,
-        result: "refused",
-        error: `needs the ${permissions["haproxy.command"]} role; ${name} is ${actor.role}`,
-        durationMs: 0,
-        taskId: null,
-      },
-      tx,
-    );
-  });
-}
-
 type CommandTarget = Prisma.HAProxyServerGetPayload<{ select: typeof commandTargetSelect }>;
 
 const serverLabel = (server: CommandTarget) =>
   haproxyServerLabel(server.backend.instance.name, server.backend.backendName, server.serverName);
-
-/** The one insert into haproxy_actions, for done, failed and refused commands alike. */
-async function recordAction(
-  a: Pick<
-    Prisma.HAProxyActionUncheckedCreateInput,
-    "actor" | "command" | "result" | "error" | "durationMs" | "taskId"
-  > & {
-    server: CommandTarget | null;
-    label: string;
-  },
-  client: Pick<Prisma.TransactionClient, "hAProxyAction"> = db(),
-): Promise<void> {
-  await client.hAProxyAction.create({
-    data: {
-      actor: a.actor,
-      command: a.command,
-      haproxyInstanceId: a.server?.backend.instance.id ?? null,
-      haproxyServerId: a.server?.id ?? null,
-      target: a.label,
-      result: a.result,
-      error: a.error,
-      durationMs: a.durationMs,
-      taskId: a.taskId,
-      createdAt: new Date(), // the app's clock, which the refusal window above is measured with
-    },
-  });
-}
 
 /** Live (not removed) HAProxy servers mapped to these application instances; label "lb1/web_backend/web1". */
 export async function serversMappedToInstances(

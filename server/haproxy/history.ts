@@ -1,5 +1,5 @@
-// The record of what happened: the action log (every command attempt), a server's status
-// history, and one server's page (state, mapping, history, recent actions).
+// The record of what happened: the action log (every command attempt, read from the audit log,
+// docs/audit.md), a server's status history, and one server's page (state, mapping, history).
 import { z } from "zod";
 import { HAPROXY_COMMANDS } from "../agent/haproxy-contract";
 import { db, type Prisma } from "../db";
@@ -22,33 +22,55 @@ export const actionListInput = pageInput.extend({
   to: z.coerce.date().optional(),
 });
 
+const COMMAND_ACTION = "haproxy.command";
+const resultOf = { success: "success", failure: "failed", refused: "refused" } as const;
+
 export async function listActions(input: z.output<typeof actionListInput>) {
-  const where: Prisma.HAProxyActionWhereInput = {
-    haproxyInstanceId: input.instanceId,
-    haproxyServerId: input.haproxyServerId,
-    command: input.command,
-    result: input.result,
-    actor: input.actor,
-    taskId: input.taskId,
-    ...(input.q ? { target: { contains: input.q, mode: "insensitive" } } : {}),
-    ...(input.from || input.to ? { createdAt: { gte: input.from, lte: input.to } } : {}),
+  const json = (key: string, equals: string | number | undefined): Prisma.AuditEntryWhereInput =>
+    equals === undefined ? {} : { details: { path: [key], equals } };
+  const where: Prisma.AuditEntryWhereInput = {
+    AND: [
+      { action: COMMAND_ACTION },
+      input.haproxyServerId ? { targetType: "haproxy_server", targetId: String(input.haproxyServerId) } : {},
+      input.result ? { outcome: input.result === "failed" ? "failure" : input.result } : {},
+      input.taskId ? { taskId: input.taskId } : {},
+      json("instanceId", input.instanceId),
+      json("command", input.command),
+      // A task's commands are its job's rows, on behalf of who started it.
+      input.actor ? { OR: [{ actorName: input.actor }, json("startedBy", input.actor)] } : {},
+      input.q ? { targetLabel: { contains: input.q, mode: "insensitive" } } : {},
+      input.from || input.to ? { createdAt: { gte: input.from, lte: input.to } } : {},
+    ],
   };
-  const [items, total] = await Promise.all([
-    db().hAProxyAction.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...pageArgs(input) }),
-    db().hAProxyAction.count({ where }),
+  const [rows, total] = await Promise.all([
+    db().auditEntry.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...pageArgs(input) }),
+    db().auditEntry.count({ where }),
   ]);
+  const items = rows.map((r) => {
+    const details = (r.details ?? {}) as { command?: string; durationMs?: number; startedBy?: string };
+    return {
+      id: r.id,
+      actor: details.startedBy ?? r.actorName,
+      command: details.command ?? "?",
+      target: r.targetLabel ?? "",
+      haproxyServerId: r.targetId ? Number(r.targetId) : null,
+      result: resultOf[r.outcome],
+      error: r.error,
+      durationMs: details.durationMs ?? null,
+      taskId: r.taskId,
+      createdAt: r.createdAt,
+    };
+  });
   return pageResult(items, total, input);
 }
 
-/** Who appears in the log, for the actor filter. */
+/** Who appears in the newest 5,000 commands, for the actor filter (bounded: the audit log is large). */
 export async function actionActors(): Promise<string[]> {
-  const rows = await db().hAProxyAction.findMany({
-    distinct: ["actor"],
-    select: { actor: true },
-    orderBy: { actor: "asc" },
-    take: 500,
-  });
-  return rows.map((r) => r.actor);
+  const rows = await db().$queryRaw<{ name: string }[]>`
+    SELECT DISTINCT COALESCE(details ->> 'startedBy', actor_name) AS name FROM (
+      SELECT actor_name, details FROM audit_log WHERE action = ${COMMAND_ACTION} ORDER BY created_at DESC, id DESC LIMIT 5000
+    ) recent ORDER BY 1 LIMIT 500`;
+  return rows.map((r) => r.name);
 }
 
 export const historyInput = pageInput.extend({ haproxyServerId: id });

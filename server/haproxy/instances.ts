@@ -1,6 +1,8 @@
 // HAProxy instances as an admin registers them: which agent (server) serves it, its name on
 // that agent, the runtime socket, whether it is synced, and which backends to poll.
 import { z } from "zod";
+import { changesOf } from "../audit/changes";
+import type { AuditSink } from "../audit/recorder";
 import { db } from "../db";
 import { uniqueViolation } from "../db-errors";
 import { AppError, notFound } from "../errors";
@@ -59,20 +61,37 @@ async function assertServer(serverId: number | undefined) {
   }
 }
 
-export async function createInstance(input: InstanceInput) {
+const target = (i: { id: number; name: string }) => ({ type: "haproxy_instance", id: i.id, label: i.name });
+
+export async function createInstance(input: InstanceInput, audit?: AuditSink) {
   await assertServer(input.serverId);
-  const created = await checked(() => db().hAProxyInstance.create({ data: input, select }), input);
-  // Flag the agent as an HAProxy node, as the inventory pages show it.
-  await db().server.update({ where: { id: input.serverId }, data: { isHaproxyNode: true } });
-  return created;
+  return checked(
+    () =>
+      db().$transaction(async (tx) => {
+        const created = await tx.hAProxyInstance.create({ data: input, select });
+        // Flag the agent as an HAProxy node, as the inventory pages show it.
+        await tx.server.update({ where: { id: input.serverId }, data: { isHaproxyNode: true } });
+        await audit?.record(tx, { target: target(created), changes: changesOf(null, created) });
+        return created;
+      }),
+    input,
+  );
 }
 
-export async function updateInstance(input: z.output<typeof instancePatch>) {
+export async function updateInstance(input: z.output<typeof instancePatch>, audit?: AuditSink) {
   const { id, ...patch } = input;
-  if (!(await db().hAProxyInstance.findUnique({ where: { id }, select: { id: true } })))
-    throw notFound("HAProxy instance");
   await assertServer(patch.serverId);
-  const updated = await checked(() => db().hAProxyInstance.update({ where: { id }, data: patch, select }), patch);
+  const updated = await checked(
+    () =>
+      db().$transaction(async (tx) => {
+        const before = await tx.hAProxyInstance.findUnique({ where: { id }, select });
+        if (!before) throw notFound("HAProxy instance");
+        const after = await tx.hAProxyInstance.update({ where: { id }, data: patch, select });
+        await audit?.record(tx, { target: target(after), changes: changesOf(before, after) });
+        return after;
+      }),
+    patch,
+  );
   if (patch.serverId !== undefined || patch.name !== undefined) {
     await resetBreaker(id); // another agent or instance: its failures are not this one's
     await invalidateLive(id);
@@ -80,14 +99,15 @@ export async function updateInstance(input: z.output<typeof instancePatch>) {
   return updated;
 }
 
-/** Deletes the instance with its backends, servers and status history; the action log stays. */
-export async function deleteInstance(instanceId: number) {
-  const instance = await db().hAProxyInstance.findUnique({
-    where: { id: instanceId },
-    select: { id: true, name: true },
-  });
-  if (!instance) throw notFound("HAProxy instance");
-  await db().hAProxyInstance.delete({ where: { id: instanceId } }); // its breaker row goes with it
+/** Deletes the instance with its backends, servers and status history; the audit log keeps its commands. */
+export async function deleteInstance(instanceId: number, audit?: AuditSink) {
+  const instance = await db().$transaction(async (tx) => {
+    const before = await tx.hAProxyInstance.findUnique({ where: { id: instanceId }, select });
+    if (!before) throw notFound("HAProxy instance");
+    await tx.hAProxyInstance.delete({ where: { id: instanceId } });
+    await audit?.record(tx, { target: target(before), changes: changesOf(before, null) });
+    return { id: before.id, name: before.name };
+  }); // its breaker row goes with it (haproxy_breakers cascades)
   await invalidateLive(instanceId);
   return instance;
 }

@@ -1,5 +1,7 @@
 // Mapping HAProxy servers to application instances: auto-mapping after each sync (rules in
 // mapping-rules.ts) and an operator's manual mapping, which auto-mapping never overwrites.
+import { changesOf } from "../audit/changes";
+import type { AuditSink } from "../audit/recorder";
 import { db } from "../db";
 import { AppError, notFound } from "../errors";
 import { resolveMapping, splitAddress, hostMatches, type MappingInstance } from "./mapping-rules";
@@ -80,9 +82,20 @@ export async function autoMap(where: { instanceId: number } | { serverIds: numbe
   return counts;
 }
 
-export async function mapServer(haproxyServerId: number, instanceId: number, actor: string) {
+/** What a mapping change shows in the audit row: the instance before → after. */
+const mappingAudit = (s: { applicationInstanceId: number | null; mappingType: string | null }) => ({
+  applicationInstanceId: s.applicationInstanceId,
+  mappingType: s.mappingType,
+});
+const mappedAudit = (s: { applicationInstance: { id: number } | null; mappingType: string | null }) =>
+  mappingAudit({ applicationInstanceId: s.applicationInstance?.id ?? null, mappingType: s.mappingType });
+
+export async function mapServer(haproxyServerId: number, instanceId: number, actor: string, audit?: AuditSink) {
   const [server, instance] = await Promise.all([
-    db().hAProxyServer.findUnique({ where: { id: haproxyServerId }, select: { id: true } }),
+    db().hAProxyServer.findUnique({
+      where: { id: haproxyServerId },
+      select: { id: true, applicationInstanceId: true, mappingType: true },
+    }),
     db().applicationInstance.findUnique({
       where: { id: instanceId },
       select: { id: true, instanceName: true, server: { select: { name: true } } },
@@ -90,23 +103,35 @@ export async function mapServer(haproxyServerId: number, instanceId: number, act
   ]);
   if (!server) throw notFound("HAProxy server");
   if (!instance) throw new AppError("BAD_REQUEST", `Application instance ${instanceId} does not exist`);
-  return db().hAProxyServer.update({
-    where: { id: haproxyServerId },
-    data: { applicationInstanceId: instanceId, mappingType: "manual", mappingNote: `manual, by ${actor}` },
-    select: mappingSelect,
+  return db().$transaction(async (tx) => {
+    const after = await tx.hAProxyServer.update({
+      where: { id: haproxyServerId },
+      data: { applicationInstanceId: instanceId, mappingType: "manual", mappingNote: `manual, by ${actor}` },
+      select: mappingSelect,
+    });
+    const changes = changesOf(mappingAudit(server), mappedAudit(after));
+    await audit?.record(tx, { target: { type: "haproxy_server", id: haproxyServerId }, changes });
+    return after;
   });
 }
 
 /** Removes a manual (or auto) mapping; auto-mapping then decides again, at once. */
-export async function unmapServer(haproxyServerId: number, actor: string) {
-  const server = await db().hAProxyServer.findUnique({ where: { id: haproxyServerId }, select: { id: true } });
+export async function unmapServer(haproxyServerId: number, actor: string, audit?: AuditSink) {
+  const server = await db().hAProxyServer.findUnique({
+    where: { id: haproxyServerId },
+    select: { id: true, applicationInstanceId: true, mappingType: true },
+  });
   if (!server) throw notFound("HAProxy server");
   await db().hAProxyServer.update({
     where: { id: haproxyServerId },
     data: { applicationInstanceId: null, mappingType: null, mappingNote: `mapping removed by ${actor}` },
   });
   await autoMap({ serverIds: [haproxyServerId] });
-  return db().hAProxyServer.findUniqueOrThrow({ where: { id: haproxyServerId }, select: mappingSelect });
+  const after = await db().hAProxyServer.findUniqueOrThrow({ where: { id: haproxyServerId }, select: mappingSelect });
+  // Two steps (auto-mapping runs its own statements): the row says where the mapping ended up.
+  const changes = changesOf(mappingAudit(server), mappedAudit(after));
+  await audit?.record(db(), { target: { type: "haproxy_server", id: haproxyServerId }, changes });
+  return after;
 }
 
 export const mappingSelect = {

@@ -1,5 +1,7 @@
 // Servers (agents) as an admin registers them, and the queries the pages need.
 import { z } from "zod";
+import { changesOf } from "../audit/changes";
+import type { AuditSink } from "../audit/recorder";
 import { db, Prisma } from "../db";
 import { uniqueViolation } from "../db-errors";
 import { AppError, notFound } from "../errors";
@@ -52,23 +54,37 @@ export const serverSelect = {
   createdAt: true,
 } satisfies Prisma.ServerSelect;
 
-export async function createServer(input: ServerInput) {
+const target = (server: { id: number; name: string }) => ({ type: "server", id: server.id, label: server.name });
+
+export async function createServer(input: ServerInput, audit?: AuditSink) {
   try {
-    return await db().server.create({ data: input, select: serverSelect });
+    return await db().$transaction(async (tx) => {
+      const server = await tx.server.create({ data: input, select: serverSelect });
+      const after = { ...server, agentToken: input.agentToken };
+      await audit?.record(tx, { target: target(server), changes: changesOf(null, after, { secret: ["agentToken"] }) });
+      return server;
+    });
   } catch (error) {
     conflict(error, input);
   }
 }
 
-export async function updateServer(id: number, input: Partial<ServerInput>) {
-  if (!(await db().server.findUnique({ where: { id }, select: { id: true } }))) throw notFound("Server");
+export async function updateServer(id: number, input: Partial<ServerInput>, audit?: AuditSink) {
   // A new address or token means the last reply no longer describes this agent.
   const resetsPolling = input.ip !== undefined || input.port !== undefined || input.agentToken !== undefined;
   try {
-    return await db().server.update({
-      where: { id },
-      data: { ...input, ...(resetsPolling ? { appsFingerprint: null } : {}) },
-      select: serverSelect,
+    return await db().$transaction(async (tx) => {
+      const before = await tx.server.findUnique({ where: { id }, select: { ...serverSelect, agentToken: true } });
+      if (!before) throw notFound("Server");
+      const server = await tx.server.update({
+        where: { id },
+        data: { ...input, ...(resetsPolling ? { appsFingerprint: null } : {}) },
+        select: serverSelect,
+      });
+      const after = { ...server, agentToken: input.agentToken === undefined ? before.agentToken : input.agentToken };
+      const changes = changesOf(before, after, { secret: ["agentToken"], ignore: ["id", "createdAt", "lastCheck"] });
+      await audit?.record(tx, { target: target(server), changes });
+      return server;
     });
   } catch (error) {
     conflict(error, input);
@@ -79,9 +95,13 @@ export async function updateServer(id: number, input: Partial<ServerInput>) {
  * Deletes a server with its instances. Its history stays readable: events keep their text
  * (which names the server) and version history rows keep the server and instance names.
  */
-export async function deleteServer(id: number) {
-  const server = await db().server.findUnique({ where: { id }, select: { id: true, name: true } });
-  if (!server) throw notFound("Server");
-  await db().server.delete({ where: { id } });
-  return server;
+export async function deleteServer(id: number, audit?: AuditSink) {
+  return db().$transaction(async (tx) => {
+    const before = await tx.server.findUnique({ where: { id }, select: serverSelect });
+    if (!before) throw notFound("Server");
+    await tx.server.delete({ where: { id } });
+    const changes = changesOf(before, null, { ignore: ["id", "createdAt", "lastCheck", "lastError", "status"] });
+    await audit?.record(tx, { target: target(before), changes });
+    return { id: before.id, name: before.name };
+  });
 }

@@ -2,6 +2,8 @@
 // an instance's custom_* overrides, its group's settings, its catalog entry's defaults.
 // An empty value clears a setting, so the next level down applies again.
 import { z } from "zod";
+import { changesOf } from "../audit/changes";
+import type { AuditSink } from "../audit/recorder";
 import { db } from "../db";
 import { AppError, notFound } from "../errors";
 import { BatchGroupingStrategy } from "../generated/prisma/enums";
@@ -86,34 +88,48 @@ export const catalogSettingsInput = z.object({
   defaultArtifactExt: clearable(artifactExtension),
 });
 
-export async function updateInstanceSettings({ id, ...patch }: z.output<typeof instanceSettingsInput>) {
-  if (!(await db().applicationInstance.findUnique({ where: { id }, select: { id: true } })))
-    throw notFound("Application instance");
-  await db().applicationInstance.update({ where: { id }, data: patch, select: { id: true } });
+// Each edit writes its audit row (docs/audit.md) in its transaction: the fields the patch names, before → after.
+export async function updateInstanceSettings(
+  { id, ...patch }: z.output<typeof instanceSettingsInput>,
+  audit?: AuditSink,
+) {
+  await db().$transaction(async (tx) => {
+    const before = await tx.applicationInstance.findUnique({ where: { id } });
+    if (!before) throw notFound("Application instance");
+    await tx.applicationInstance.update({ where: { id }, data: patch, select: { id: true } });
+    const target = { type: "instance", id, label: before.instanceName };
+    await audit?.record(tx, { target, changes: changesOf(before, patch) });
+  });
   return getInstance(id);
 }
 
-export async function updateGroupSettings({ id, ...patch }: z.output<typeof groupSettingsInput>) {
-  const stored = await db().applicationGroup.findUnique({
-    where: { id },
-    select: { batchGroupingStrategy: true, batchSize: true },
+export async function updateGroupSettings({ id, ...patch }: z.output<typeof groupSettingsInput>, audit?: AuditSink) {
+  await db().$transaction(async (tx) => {
+    const stored = await tx.applicationGroup.findUnique({ where: { id } });
+    if (!stored) throw notFound("Application group");
+    const strategy = patch.batchGroupingStrategy ?? stored.batchGroupingStrategy;
+    const batchSize = patch.batchSize === undefined ? stored.batchSize : patch.batchSize;
+    if (strategy === "fixed_size" && !batchSize) {
+      throw new AppError(
+        "BAD_REQUEST",
+        "The fixed_size strategy needs a batch size: set one, or choose another strategy",
+      );
+    }
+    await tx.applicationGroup.update({ where: { id }, data: patch, select: { id: true } });
+    await audit?.record(tx, { target: { type: "group", id, label: stored.name }, changes: changesOf(stored, patch) });
   });
-  if (!stored) throw notFound("Application group");
-  const strategy = patch.batchGroupingStrategy ?? stored.batchGroupingStrategy;
-  const batchSize = patch.batchSize === undefined ? stored.batchSize : patch.batchSize;
-  if (strategy === "fixed_size" && !batchSize) {
-    throw new AppError(
-      "BAD_REQUEST",
-      "The fixed_size strategy needs a batch size: set one, or choose another strategy",
-    );
-  }
-  await db().applicationGroup.update({ where: { id }, data: patch, select: { id: true } });
   return getGroupSettings(id);
 }
 
-export async function updateCatalogSettings({ id, ...patch }: z.output<typeof catalogSettingsInput>) {
-  if (!(await db().applicationCatalog.findUnique({ where: { id }, select: { id: true } })))
-    throw notFound("Catalog entry");
-  await db().applicationCatalog.update({ where: { id }, data: patch, select: { id: true } });
+export async function updateCatalogSettings(
+  { id, ...patch }: z.output<typeof catalogSettingsInput>,
+  audit?: AuditSink,
+) {
+  await db().$transaction(async (tx) => {
+    const before = await tx.applicationCatalog.findUnique({ where: { id } });
+    if (!before) throw notFound("Catalog entry");
+    await tx.applicationCatalog.update({ where: { id }, data: patch, select: { id: true } });
+    await audit?.record(tx, { target: { type: "catalog", id, label: before.name }, changes: changesOf(before, patch) });
+  });
   return getCatalogEntry(id);
 }

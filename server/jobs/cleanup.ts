@@ -5,6 +5,7 @@
 // CLEANUP_MAX_BATCHES per table per run, so a run ends; the next run (every 15 min) takes the rest.
 import { config } from "../config";
 import { db, Prisma } from "../db";
+import { pruneAuditLog } from "../audit/retention";
 import { retentionRules, type RetentionRule } from "./retention";
 
 /** How often the job runs: often enough that each run finds a small backlog. */
@@ -56,5 +57,10 @@ export async function cleanupOldRecords(
     if (deleted > 0) summary.deleted[rule.table] = deleted;
     if (!finished) summary.unfinished.push(rule.table);
   }
+  // The audit log is append-only: its rows past AC_AUDIT_RETENTION_DAYS go through its own
+  // prune function, in the same bounded batches (docs/audit.md, "Retention").
+  const audit = await pruneAuditLog(now, limits);
+  if (audit.auditRowsDeleted > 0) summary.deleted.audit_log = audit.auditRowsDeleted;
+  if (audit.auditRowsDeleted >= limits.batchSize * limits.maxBatches) summary.unfinished.push("audit_log");
   return summary;
 }

@@ -51,13 +51,6 @@ export const retentionRules: readonly RetentionRule[] = [
     orderBy: "changed_at",
   },
   {
-    table: "haproxy_actions",
-    key: "id",
-    setting: "CLEAN_HAPROXY_ACTIONS_OLDER_THAN",
-    where: (before) => Prisma.sql`created_at < ${before}::timestamp(3)`,
-    orderBy: "created_at",
-  },
-  {
     // Servers before backends: a removed backend's servers, removed with it, are mostly gone by
     // the time the backend is, so its cascade stays small. A server takes its status history along.
     table: "haproxy_servers",

@@ -19,5 +19,5 @@ export const applicationsRouter = router({
   /** The instance's own overrides (custom_*); "" or null clears one so the group's value applies. */
   updateSettings: authorized("settings.manage")
     .input(instanceSettingsInput)
-    .mutation(({ input }) => updateInstanceSettings(input)),
+    .mutation(({ input, ctx }) => updateInstanceSettings(input, ctx.audit)),
 });

@@ -23,7 +23,7 @@ export const groupsRouter = router({
     .query(({ input }) => getGroup(input.id)),
   updateSettings: authorized("settings.manage")
     .input(groupSettingsInput)
-    .mutation(({ input }) => updateGroupSettings(input)),
+    .mutation(({ input, ctx }) => updateGroupSettings(input, ctx.audit)),
 });
 
 export const catalogRouter = router({
@@ -35,5 +35,5 @@ export const catalogRouter = router({
     .query(({ input }) => getCatalogEntry(input.id)),
   updateSettings: authorized("settings.manage")
     .input(catalogSettingsInput)
-    .mutation(({ input }) => updateCatalogSettings(input)),
+    .mutation(({ input, ctx }) => updateCatalogSettings(input, ctx.audit)),
 });

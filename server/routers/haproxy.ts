@@ -3,7 +3,7 @@ import { actorName } from "../auth/actor";
 import { bulkStartInput, previewBulk, startBulk } from "../haproxy/bulk";
 import { bulkInput } from "../haproxy/bulk-selection";
 import { bulkItems, bulkItemsInput, bulkStatus, hostMaintenance, recentBulkActions } from "../haproxy/bulk-status";
-import { commandInput, recordRefusedCommand, runServerCommand } from "../haproxy/commands";
+import { commandInput, runServerCommand } from "../haproxy/commands";
 import {
   actionActors,
   actionListInput,
@@ -77,15 +77,19 @@ export const haproxyRouter = router({
   /** Starts a sync and returns at once; `instances` shows its progress, then last_sync_*. */
   syncNow: authorized("haproxy.sync")
     .input(instanceId)
-    .mutation(({ input }) => startSync(input.instanceId)),
+    .mutation(async ({ input, ctx }) => {
+      const started = await startSync(input.instanceId);
+      ctx.audit.describe({ details: { alreadyRunning: started.alreadyRunning } });
+      return started;
+    }),
   /** The running sync of an instance, or null when none runs. */
   syncStatus: authorized("haproxy.read")
     .input(instanceId)
     .query(({ input }) => ({ running: syncProgress(input.instanceId) })),
   /** drain / ready / maint: ok false with the agent's reason on failure. A caller without the role is logged as refused. */
-  command: authorized("haproxy.command", { onForbidden: recordRefusedCommand })
+  command: authorized("haproxy.command")
     .input(commandInput)
-    .mutation(({ input, ctx }) => runServerCommand({ ...input, actor: actorName(ctx.actor) })),
+    .mutation(({ input, ctx }) => runServerCommand({ ...input, actor: actorName(ctx.actor), audit: ctx.audit })),
   /** What a bulk action would touch: count, load balancers, the first servers by name; refuses beyond the cap. */
   bulkPreview: authorized("haproxy.bulk")
     .input(bulkInput)
@@ -115,20 +119,22 @@ export const haproxyRouter = router({
   /** Manual mapping: wins over auto-mapping, which never overwrites it. */
   map: authorized("haproxy.map")
     .input(serverId.extend({ applicationInstanceId: id }))
-    .mutation(({ input, ctx }) => mapServer(input.haproxyServerId, input.applicationInstanceId, actorName(ctx.actor))),
+    .mutation(({ input, ctx }) =>
+      mapServer(input.haproxyServerId, input.applicationInstanceId, actorName(ctx.actor), ctx.audit),
+    ),
   /** Removes the mapping; auto-mapping decides again at once. */
   unmap: authorized("haproxy.map")
     .input(serverId)
-    .mutation(({ input, ctx }) => unmapServer(input.haproxyServerId, actorName(ctx.actor))),
+    .mutation(({ input, ctx }) => unmapServer(input.haproxyServerId, actorName(ctx.actor), ctx.audit)),
 
   createInstance: authorized("haproxy.manage")
     .input(instanceInput)
-    .mutation(({ input }) => createInstance(input)),
+    .mutation(({ input, ctx }) => createInstance(input, ctx.audit)),
   updateInstance: authorized("haproxy.manage")
     .input(instancePatch)
-    .mutation(({ input }) => updateInstance(input)),
+    .mutation(({ input, ctx }) => updateInstance(input, ctx.audit)),
   /** Deletes the instance with its backends, servers and status history; the action log stays. */
   deleteInstance: authorized("haproxy.manage")
     .input(z.object({ id }))
-    .mutation(({ input }) => deleteInstance(input.id)),
+    .mutation(({ input, ctx }) => deleteInstance(input.id, ctx.audit)),
 });

@@ -32,16 +32,21 @@ export const serversRouter = router({
 
   create: authorized("servers.manage")
     .input(serverInput)
-    .mutation(({ input }) => createServer(input)),
+    .mutation(({ input, ctx }) => createServer(input, ctx.audit)),
   update: authorized("servers.manage")
     .input(serverPatch)
-    .mutation(({ input: { id, ...patch } }) => updateServer(id, patch)),
+    .mutation(({ input: { id, ...patch }, ctx }) => updateServer(id, patch, ctx.audit)),
   /** Deletes the server and its instances; events and version history stay (see docs/api.md). */
   delete: authorized("servers.manage")
     .input(id)
-    .mutation(({ input }) => deleteServer(input.id)),
+    .mutation(({ input, ctx }) => deleteServer(input.id, ctx.audit)),
 
   pollNow: authorized("poll.now")
     .input(pollNowInput)
-    .mutation(({ input }) => pollNow(input)),
+    .mutation(async ({ input, ctx }) => {
+      if (input.all) ctx.audit.describe({ target: { type: "server", label: "all servers" } });
+      const result = await pollNow(input);
+      ctx.audit.describe({ details: { ...result.summary } });
+      return result;
+    }),
 });

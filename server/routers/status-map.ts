@@ -22,8 +22,8 @@ export const statusMapRouter = router({
 
   set: authorized("statusMap.manage")
     .input(statusMappingInput)
-    .mutation(({ input }) => setStatusMapping(input)),
+    .mutation(({ input, ctx }) => setStatusMapping(input, ctx.audit)),
   delete: authorized("statusMap.manage")
     .input(id)
-    .mutation(({ input }) => deleteStatusMapping(input.id)),
+    .mutation(({ input, ctx }) => deleteStatusMapping(input.id, ctx.audit)),
 });

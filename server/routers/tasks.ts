@@ -42,10 +42,10 @@ export const tasksRouter = router({
   /** Starts an update task (pending until a slot is free); CONFLICT when an instance is already in one. */
   start: authorized("task.start")
     .input(updateRequestInput)
-    .mutation(({ input, ctx }) => startUpdateTask(input, actorName(ctx.actor))),
+    .mutation(({ input, ctx }) => startUpdateTask(input, actorName(ctx.actor), { audit: ctx.audit })),
   cancel: authorized("task.cancel")
     .input(cancelInput)
-    .mutation(({ input, ctx }) => cancelTask(input, actorName(ctx.actor))),
+    .mutation(({ input, ctx }) => cancelTask(input, actorName(ctx.actor), ctx.audit)),
   /** A stopped task (failed, interrupted, cancelled): ready exactly the HAProxy servers it left out of the pool. */
   returnToPool: authorized("task.returnToPool")
     .input(recoveryInput)

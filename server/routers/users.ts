@@ -29,7 +29,11 @@ export const usersRouter = router({
   setRefreshInterval: authorized("profile.update")
     .input(z.object({ seconds: z.union(refreshChoices.map((s) => z.literal(s))) }))
     .mutation(async ({ ctx, input }) => {
-      if (ctx.actor.kind === "user") await setRefreshSeconds(ctx.actor.id, input.seconds);
+      if (ctx.actor.kind === "user") {
+        const before = await refreshSeconds(ctx.actor.id);
+        await setRefreshSeconds(ctx.actor.id, input.seconds);
+        ctx.audit.describe({ changes: { refreshSeconds: { from: before, to: input.seconds } } });
+      }
       return { seconds: input.seconds };
     }),
 
@@ -46,7 +50,7 @@ export const usersRouter = router({
         displayName: z.string().trim().max(100).optional(),
       }),
     )
-    .mutation(({ input }) => createUser(input)),
+    .mutation(({ input, ctx }) => createUser(input, ctx.audit)),
 
   update: authorized("users.manage")
     .input(
@@ -57,12 +61,12 @@ export const usersRouter = router({
       }),
     )
     .mutation(({ ctx, input: { id, ...patch } }) =>
-      updateUser(id, patch, ctx.actor.kind === "user" ? ctx.actor.id : undefined),
+      updateUser(id, patch, ctx.actor.kind === "user" ? ctx.actor.id : undefined, ctx.audit),
     ),
 
   resetPassword: authorized("users.manage")
     .input(id.extend({ password: passwordSchema }))
-    .mutation(({ input }) => resetPassword(input.id, input.password)),
+    .mutation(({ input, ctx }) => resetPassword(input.id, input.password, ctx.audit)),
 });
 
 export const apiTokensRouter = router({
@@ -86,10 +90,11 @@ export const apiTokensRouter = router({
         // A token made by a token belongs to that token's owner, so it is capped by the same user.
         ownerId: (ctx.actor.kind === "user" ? ctx.actor.id : ctx.actor.ownerId) ?? undefined,
         expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
+        audit: ctx.audit,
       }),
     ),
 
   revoke: authorized("tokens.manage")
     .input(id)
-    .mutation(({ input }) => revokeApiToken(input.id)),
+    .mutation(({ input, ctx }) => revokeApiToken(input.id, ctx.audit)),
 });

@@ -4,6 +4,7 @@
 // replica sets tasks.cancel_now, which its runner reads at its next heartbeat (lease.ts).
 import { z } from "zod";
 import { config } from "../config";
+import type { CallAudit } from "../audit/recorder";
 import { db } from "../db";
 import { AppError, notFound } from "../errors";
 import { appendLog } from "./log";
@@ -18,9 +19,15 @@ export const cancelInput = z.object({
 
 const stamp = () => new Date().toISOString().slice(11, 19);
 
-export async function cancelTask({ id, mode }: z.output<typeof cancelInput>, actor: string) {
+/** `audit` gets the task and the status change; the cancellation itself is two guarded updates, not one transaction. */
+export async function cancelTask(
+  { id, mode }: z.output<typeof cancelInput>,
+  actor: string,
+  audit?: Pick<CallAudit, "describe">,
+) {
   const task = await db().task.findUnique({ where: { id }, select: { status: true } });
   if (!task) throw notFound("Task");
+  audit?.describe({ target: { type: "task", id, label: "update task" }, taskId: id, details: { mode } });
   if (task.status === "pending") {
     const { count } = await db().task.updateMany({
       where: { id, status: "pending" },
@@ -32,6 +39,7 @@ export async function cancelTask({ id, mode }: z.output<typeof cancelInput>, act
       },
     });
     if (count === 1) {
+      audit?.describe({ changes: { status: { from: "pending", to: "cancelled" } } });
       await appendLog(id, `[ac ${stamp()}] cancelled by ${actor} before it started\n`);
       return { status: "cancelled" as const, note: "The task will not start." };
     }
@@ -45,6 +53,7 @@ export async function cancelTask({ id, mode }: z.output<typeof cancelInput>, act
     const now = await db().task.findUniqueOrThrow({ where: { id }, select: { status: true } });
     throw new AppError("CONFLICT", `The task has already finished (${now.status})`);
   }
+  audit?.describe({ changes: { cancelRequested: { from: false, to: true } } });
   await appendLog(
     id,
     `[ac ${stamp()}] cancel requested by ${actor}: ${mode === "now" ? "now" : "after the current step"}\n`,

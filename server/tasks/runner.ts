@@ -4,6 +4,7 @@
 // batch's servers stay out of the pool (recorded in progress.outOfPool as they are drained). A
 // cancel stops after the current step (or at once). Every database write retries through an
 // outage (db-retry.ts) and lands only while this runner holds the task's lease (lease.ts).
+import { jobAudit, userIdOfActorName } from "../audit/jobs";
 import { db } from "../db";
 import { messageForUsers } from "../error-report";
 import { redact } from "../security/redact";
@@ -35,7 +36,12 @@ type Run = {
   deps: TaskDeps;
   /** The current batch's servers this run has drained (left drained on a failure). */
   drained: PlanHaproxyServer[];
+  /** The audit rows of this run are the update-task job's, on behalf of who started it (docs/audit.md). */
+  startedBy: { name: string; userId: number | null };
 };
+
+const taskAudit = (run: Run, action: string) =>
+  jobAudit({ job: "update-task", action, startedBy: run.startedBy, taskId: run.taskId });
 
 /** Thrown between steps when the task's cancel flag is set. */
 class CancelledAfterStep extends Cancelled {}
@@ -94,6 +100,7 @@ async function haproxyCommand(run: Run, servers: PlanHaproxyServer[], command: "
         command,
         actor: run.createdBy,
         taskId: run.taskId,
+        audit: taskAudit(run, "haproxy.command"),
       }),
     );
     if (!result.ok) throw new StepFailed(`${command} ${server.label}: ${result.error ?? "refused"}`);
@@ -189,6 +196,9 @@ async function runBatch(run: Run, batch: number, instances: PlanInstance[]) {
         },
   );
   await step(run, batch, "confirm", async () => {
+    const confirmed = taskAudit(run, "tasks.confirm");
+    const target = { type: "task", id: run.taskId, label: `update to ${params.targetVersion}` };
+    const details = { batch: batch + 1, instanceIds: instances.map((i) => i.id) };
     const notes = await confirmInstances(instances, {
       taskId: run.taskId,
       createdBy: run.createdBy,
@@ -198,7 +208,11 @@ async function runBatch(run: Run, batch: number, instances: PlanInstance[]) {
       agent: run.deps.agent,
       signal: run.signal,
       playbookStartedAt,
+    }).catch(async (error: unknown) => {
+      await confirmed.record(db(), { target, details, outcome: "failure", error: (error as Error).message });
+      throw error;
     });
+    await confirmed.record(db(), { target, details: { ...details, notes: notes.join("; ").slice(0, 1000) } });
     return notes.join("; ");
   });
   await step(
@@ -235,6 +249,7 @@ export async function runUpdateTask(taskId: string, controller: AbortController,
     signal: controller.signal,
     deps,
     drained: [],
+    startedBy: { name: task.createdBy, userId: await userIdOfActorName(task.createdBy) },
   };
   const total = state.plan.batches.length;
   run.log.line(
@@ -268,10 +283,21 @@ export async function runUpdateTask(taskId: string, controller: AbortController,
   }
   run.log.line(`task ${outcome.status}${outcome.error ? `: ${outcome.error}` : ""}`);
   await run.log.flush();
-  const { count } = await retryThroughOutage(`task ${taskId}: final write`, () =>
-    db().task.updateMany({
-      where: { id: taskId, status: "running", runnerId: thisRunner.id },
-      data: { status: outcome.status, error: outcome.error, finishedAt: new Date(), leaseExpiresAt: null },
+  // The task's end and its audit row commit together, only while this runner still holds the task.
+  const count = await retryThroughOutage(`task ${taskId}: final write`, () =>
+    db().$transaction(async (tx) => {
+      const { count } = await tx.task.updateMany({
+        where: { id: taskId, status: "running", runnerId: thisRunner.id },
+        data: { status: outcome.status, error: outcome.error, finishedAt: new Date(), leaseExpiresAt: null },
+      });
+      if (count)
+        await taskAudit(run, "tasks.finish").record(tx, {
+          target: { type: "task", id: taskId, label: `update to ${run.params.targetVersion}` },
+          changes: { status: { from: "running", to: outcome.status } },
+          outcome: outcome.status === "failed" ? "failure" : "success",
+          error: outcome.error,
+        });
+      return count;
     }),
   );
   if (count === 0)

@@ -1,6 +1,7 @@
 // Starting an update: plan it, refuse what cannot run (a missing playbook, an instance already
 // in an unfinished task), store the task as pending and let the queue start it: here on a runner
 // replica, on another one when this replica only enqueues (TASK_RUNNER_ENABLED=false).
+import type { AuditSink } from "../audit/recorder";
 import { db, Prisma } from "../db";
 import { AppError } from "../errors";
 import { taskDeps } from "./deps";
@@ -17,6 +18,8 @@ type StartOptions = {
   retryOfId?: string;
   /** Runs in the creating transaction, with the new task's id. */
   afterCreate?: (tx: Prisma.TransactionClient, id: string) => Promise<void>;
+  /** The call's audit row, written in the creating transaction (docs/audit.md). */
+  audit?: AuditSink;
 };
 
 export async function startUpdateTask(
@@ -56,6 +59,15 @@ export async function startUpdateTask(
       select: { id: true },
     });
     await options.afterCreate?.(tx, task.id);
+    await options.audit?.record(tx, {
+      target: target.groupId ? { type: "group", id: target.groupId } : null,
+      details: {
+        targetVersion: parameters.targetVersion,
+        instances: target.instanceIds.length,
+        batches: plan.batches.length,
+      },
+      taskId: task.id,
+    });
     return task.id;
   });
   await dispatchTasks();

@@ -5,11 +5,11 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import "../../lib/zod-messages";
-import type { Actor } from "../auth/actor";
 import { can, permissions, type Action } from "../auth/roles";
 import { logUnexpectedError, unexpectedErrorMessage } from "../error-report";
 import { AppError } from "../errors";
 import { TRPC_MAX_BATCH } from "../../lib/trpc-limits";
+import { auditOutcome, auditRefused, newCallAudit } from "./audit-middleware";
 import type { Context } from "./context";
 
 // Every procedure names its action in meta, so the role matrix test can check all of them.
@@ -56,23 +56,24 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(mapDomainErrors);
 
-/** `onForbidden` runs before a logged-in caller without the role is refused (the HAProxy audit log records it). */
-export function authorized(
-  action: Action,
-  options: { onForbidden?: (actor: Actor, rawInput: unknown) => Promise<void> } = {},
-) {
-  return publicProcedure.meta({ action }).use(async ({ ctx, next, getRawInput }) => {
+/**
+ * A procedure for one action of the permission table. A mutation writes one audit row, refused
+ * calls included (server/trpc/audit-middleware.ts); it gets `ctx.audit` to write that row in its
+ * own transaction with before → after (docs/audit.md, "Adding an audited mutation").
+ */
+export function authorized(action: Action) {
+  return publicProcedure.meta({ action }).use(async ({ ctx, next, getRawInput, type, path }) => {
     if (!ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in or send an API token" });
-    if (!can(ctx.actor.role, action)) {
-      // Still FORBIDDEN when the audit write fails; the failure is logged.
-      await options
-        .onForbidden?.(ctx.actor, await getRawInput().catch(() => undefined))
-        .catch((error: unknown) => console.error(`[ac] ${action}: recording a refused call failed: ${String(error)}`));
-      throw new TRPCError({
-        code: "FORBIDDEN",
-        message: `This needs the ${permissions[action]} role; you are ${ctx.actor.role}`,
-      });
+    const actor = ctx.actor;
+    if (!can(actor.role, action)) {
+      const message = `This needs the ${permissions[action]} role; you are ${actor.role}`;
+      if (type === "mutation")
+        await auditRefused(ctx, actor, path, await getRawInput().catch(() => undefined), message);
+      throw new TRPCError({ code: "FORBIDDEN", message });
     }
-    return next({ ctx: { actor: ctx.actor } });
+    const audit = newCallAudit(ctx, actor, path);
+    const result = await next({ ctx: { actor, audit } });
+    if (type === "mutation") await auditOutcome(audit, actor, getRawInput, result);
+    return result;
   });
 }

@@ -1,5 +1,6 @@
 // The API: one router per domain. `AppRouter` is the type internal tools import for a typed client.
 import { applicationsRouter } from "../routers/applications";
+import { auditRouter } from "../routers/audit";
 import { eventsRouter } from "../routers/events";
 import { haproxyRouter } from "../routers/haproxy";
 import { catalogRouter, groupsRouter } from "../routers/groups";
@@ -24,6 +25,7 @@ export const appRouter = router({
   tasks: tasksRouter,
   haproxy: haproxyRouter,
   statusMap: statusMapRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,7 @@
 // API tokens for internal tools. The secret is shown once at creation; only its sha256 is kept.
 import { createHash, randomBytes } from "node:crypto";
+import { changesOf } from "../audit/changes";
+import type { AuditSink } from "../audit/recorder";
 import { db, Prisma } from "../db";
 import { notFound } from "../errors";
 import type { Role } from "../generated/prisma/enums";
@@ -20,27 +22,54 @@ export const apiTokenSelect = {
   createdAt: true,
 } satisfies Prisma.ApiTokenSelect;
 
-export async function createApiToken(input: { name: string; role: Role; ownerId?: number; expiresAt?: Date | null }) {
+const target = (token: { id: number; name: string }) => ({ type: "api_token", id: token.id, label: token.name });
+
+/** The audit row shows name, role, owner, expiry and prefix; never the secret or its hash. */
+export async function createApiToken(input: {
+  name: string;
+  role: Role;
+  ownerId?: number;
+  expiresAt?: Date | null;
+  audit?: AuditSink;
+}) {
   const secret = PREFIX + randomBytes(24).toString("base64url");
-  const token = await db().apiToken.create({
-    data: {
-      name: input.name,
-      role: input.role,
-      ownerId: input.ownerId ?? null,
-      expiresAt: input.expiresAt ?? null,
-      tokenHash: hashSecret(secret),
-      prefix: secret.slice(0, PREFIX.length + 6),
-    },
-    select: apiTokenSelect,
+  const token = await db().$transaction(async (tx) => {
+    const token = await tx.apiToken.create({
+      data: {
+        name: input.name,
+        role: input.role,
+        ownerId: input.ownerId ?? null,
+        expiresAt: input.expiresAt ?? null,
+        tokenHash: hashSecret(secret),
+        prefix: secret.slice(0, PREFIX.length + 6),
+      },
+      select: apiTokenSelect,
+    });
+    const shown = {
+      name: token.name,
+      role: token.role,
+      owner: token.owner?.login ?? null,
+      expiresAt: token.expiresAt,
+      prefix: token.prefix,
+    };
+    await input.audit?.record(tx, { target: target(token), changes: changesOf(null, shown) });
+    return token;
   });
   return { token, secret };
 }
 
-export async function revokeApiToken(id: number) {
-  const found = await db().apiToken.findUnique({ where: { id }, select: { revokedAt: true } });
-  if (!found) throw notFound("API token");
-  if (found.revokedAt) return;
-  await db().apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+export async function revokeApiToken(id: number, audit?: AuditSink) {
+  await db().$transaction(async (tx) => {
+    const found = await tx.apiToken.findUnique({ where: { id }, select: { id: true, name: true, revokedAt: true } });
+    if (!found) throw notFound("API token");
+    if (found.revokedAt) return; // already revoked: the middleware's row says the call succeeded
+    const after = await tx.apiToken.update({
+      where: { id },
+      data: { revokedAt: new Date() },
+      select: { revokedAt: true },
+    });
+    await audit?.record(tx, { target: target(found), changes: changesOf(found, after) });
+  });
 }
 
 export async function listApiTokens(input: PageInput & { includeRevoked: boolean }) {
@@ -79,6 +108,7 @@ export async function apiTokenForSecret(secret: string) {
           ssoCheckedAt: true,
         },
       },
+      seenAddresses: true,
     },
   });
 }

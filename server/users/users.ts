@@ -1,6 +1,8 @@
 // User accounts: creation, role and state changes, password checks, the first admin, the lists
 // and profile the users router serves. Knows nothing of sessions or tokens (server/auth/ uses it).
 import { z } from "zod";
+import { changesOf, secretSet } from "../audit/changes";
+import type { AuditSink } from "../audit/recorder";
 import { config } from "../config";
 import { db, Prisma } from "../db";
 import { uniqueViolation } from "../db-errors";
@@ -32,16 +34,25 @@ export const userSelect = {
 
 const ssoRoleRefusal = "The role of a single sign-on account comes from its directory groups (AC_SSO_ROLE_MAP)";
 
-export async function createUser(input: { login: string; password: string; role: Role; displayName?: string | null }) {
+const target = (user: { id: number; login: string }) => ({ type: "user", id: user.id, label: user.login });
+
+export async function createUser(
+  input: { login: string; password: string; role: Role; displayName?: string | null },
+  audit?: AuditSink,
+) {
+  const passwordHash = await hashPassword(input.password);
   try {
-    return await db().user.create({
-      data: {
-        login: input.login,
-        displayName: input.displayName || null,
-        role: input.role,
-        passwordHash: await hashPassword(input.password),
-      },
-      select: userSelect,
+    return await db().$transaction(async (tx) => {
+      const user = await tx.user.create({
+        data: { login: input.login, displayName: input.displayName || null, role: input.role, passwordHash },
+        select: userSelect,
+      });
+      const changes = {
+        ...changesOf(null, user, { ignore: ["id", "createdAt", "refreshSeconds"] }),
+        ...secretSet("password"),
+      };
+      await audit?.record(tx, { target: target(user), changes });
+      return user;
     });
   } catch (e) {
     if (uniqueViolation(e) !== null) {
@@ -55,32 +66,48 @@ export async function updateUser(
   id: number,
   patch: { role?: Role; disabled?: boolean; displayName?: string | null },
   byUserId?: number,
+  audit?: AuditSink,
 ) {
-  const user = await db().user.findUnique({ where: { id }, select: userSelect });
-  if (!user) throw notFound("User");
-  if (user.source !== "local" && patch.role && patch.role !== user.role)
-    throw new AppError("BAD_REQUEST", ssoRoleRefusal);
+  return db().$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id }, select: userSelect });
+    if (!user) throw notFound("User");
+    if (user.source !== "local" && patch.role && patch.role !== user.role)
+      throw new AppError("BAD_REQUEST", ssoRoleRefusal);
+    await checkUserUpdate(tx, user, patch, byUserId);
+    // Disabling ends the user's open sessions, also for when the account is enabled again.
+    const endSessions = patch.disabled === true ? { sessionVersion: { increment: 1 } } : {};
+    const after = await tx.user.update({ where: { id }, data: { ...patch, ...endSessions }, select: userSelect });
+    await audit?.record(tx, { target: target(after), changes: changesOf(user, after) });
+    return after;
+  });
+}
+
+async function checkUserUpdate(
+  tx: Prisma.TransactionClient,
+  user: { id: number; role: Role },
+  patch: { role?: Role; disabled?: boolean },
+  byUserId: number | undefined,
+) {
+  const id = user.id;
   if (byUserId === id && (patch.disabled || (patch.role && patch.role !== "admin"))) {
     throw new AppError("BAD_REQUEST", "You cannot disable yourself or take away your own admin role");
   }
   if (user.role === "admin" && (patch.disabled || (patch.role && patch.role !== "admin"))) {
-    const otherAdmins = await db().user.count({ where: { role: "admin", disabled: false, id: { not: id } } });
+    const otherAdmins = await tx.user.count({ where: { role: "admin", disabled: false, id: { not: id } } });
     if (otherAdmins === 0) throw new AppError("BAD_REQUEST", "AC needs at least one active admin");
   }
-  // Disabling ends the user's open sessions, also for when the account is enabled again.
-  const endSessions = patch.disabled === true ? { sessionVersion: { increment: 1 } } : {};
-  return db().user.update({ where: { id }, data: { ...patch, ...endSessions }, select: userSelect });
 }
 
 /** Sets a new password and ends every session signed in with the old one. */
-export async function resetPassword(id: number, password: string) {
-  const found = await db().user.findUnique({ where: { id }, select: { source: true } });
-  if (!found) throw notFound("User");
-  if (found.source !== "local")
-    throw new AppError("BAD_REQUEST", "A single sign-on account has no password in AC; it logs in at its directory");
-  await db().user.update({
-    where: { id },
-    data: { passwordHash: await hashPassword(password), sessionVersion: { increment: 1 } },
+export async function resetPassword(id: number, password: string, audit?: AuditSink) {
+  const passwordHash = await hashPassword(password);
+  await db().$transaction(async (tx) => {
+    const found = await tx.user.findUnique({ where: { id }, select: { id: true, login: true, source: true } });
+    if (!found) throw notFound("User");
+    if (found.source !== "local")
+      throw new AppError("BAD_REQUEST", "A single sign-on account has no password in AC; it logs in at its directory");
+    await tx.user.update({ where: { id }, data: { passwordHash, sessionVersion: { increment: 1 } } });
+    await audit?.record(tx, { target: target(found), changes: secretSet("password") });
   });
 }
 

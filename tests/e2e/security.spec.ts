@@ -54,6 +54,7 @@ test.describe("as an admin", () => {
       "/tasks",
       "/admin/users",
       "/admin/tokens",
+      "/audit",
     ]) {
       await visit(path);
       for (const href of await detailLinks()) {

@@ -243,6 +243,7 @@ test.describe("hostile text from agents and users", () => {
       [`/tasks/${task.id}`, [SITE]],
       ["/admin/users", [DISPLAY_NAME]],
       ["/admin/tokens", [TOKEN]],
+      ["/audit", [`token:${TOKEN}`, HAPROXY_SERVER, DISPLAY_NAME]],
       [`/servers/999999999?x=${q(SCRIPT)}`, []],
     ];
     for (const [url, shows] of pages) await visit(page, dialogs, url, shows);

@@ -24,7 +24,6 @@ describe("one rule per table that grows", () => {
       CLEAN_TASKS_OLDER_THAN: 30,
       CLEAN_VERSION_HISTORY_OLDER_THAN: 730,
       CLEAN_HAPROXY_STATUS_HISTORY_OLDER_THAN: 90,
-      CLEAN_HAPROXY_ACTIONS_OLDER_THAN: 365,
       CLEAN_HAPROXY_REMOVED_OLDER_THAN: 30,
       CLEAN_API_TOKENS_OLDER_THAN: 90,
     });
@@ -87,14 +86,6 @@ describe("one rule per table that grows", () => {
         { haproxyServerId: kept.id, newStatus: "recent", changedAt: daysAgo(89) },
       ],
     });
-    const action = (createdAt: Date, target: string) => ({
-      actor: "olga",
-      command: "drain" as const,
-      target,
-      result: "success" as const,
-      createdAt,
-    });
-    await db().hAProxyAction.createMany({ data: [action(daysAgo(366), "old"), action(daysAgo(364), "recent")] });
 
     const token = (name: string, dates: { revokedAt?: Date; expiresAt?: Date }) => ({
       name,
@@ -140,7 +131,6 @@ describe("one rule per table that grows", () => {
       { notes: "recent", taskId: null },
     ]);
     expect((await db().hAProxyServerStatusHistory.findMany()).map((h) => h.newStatus)).toEqual(["recent"]);
-    expect((await db().hAProxyAction.findMany()).map((a) => a.target)).toEqual(["recent"]);
     expect((await db().hAProxyBackend.findMany({ orderBy: { id: "asc" } })).map((b) => b.backendName)).toEqual([
       "live",
       "gone-lately",

@@ -213,7 +213,7 @@ describe("commands on a real HAProxy", () => {
     const result = await runServerCommand({ haproxyServerId: web2.id, command: "drain", actor: "olga" });
     expect(result.ok).toBe(false);
     expect(result.error).toMatch(/No such server/);
-    expect((await db().hAProxyAction.findFirstOrThrow()).result).toBe("failed");
+    expect((await db().auditEntry.findFirstOrThrow({ where: { action: "haproxy.command" } })).outcome).toBe("failure");
   });
 });
 

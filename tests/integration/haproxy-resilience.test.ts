@@ -118,10 +118,9 @@ describe("circuit breaker", () => {
     const result = await runServerCommand({ haproxyServerId: server.id, command: "drain", actor: "olga" });
     expect(result).toMatchObject({ ok: false, status: null });
     expect(result.error).toMatch(/circuit breaker/);
-    expect(await db().hAProxyAction.findFirstOrThrow({ where: { haproxyServerId: server.id } })).toMatchObject({
-      result: "failed",
-      actor: "olga",
-    });
+    expect(
+      await db().auditEntry.findFirstOrThrow({ where: { action: "haproxy.command", targetId: String(server.id) } }),
+    ).toMatchObject({ outcome: "failure", details: expect.objectContaining({ startedBy: "olga" }) });
   });
 
   it("an agent that answers success: false is not a failure: no retries, the breaker stays closed", async () => {
@@ -237,7 +236,10 @@ describe("HAPROXY_ENABLED=false", () => {
     expect(error.message).toMatch(/HAPROXY_ENABLED=false/);
     const result = await as.operator.haproxy.command({ haproxyServerId: server.id, command: "drain" });
     expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/turned off/) });
-    expect(await db().hAProxyAction.findFirstOrThrow()).toMatchObject({ result: "failed", actor: "test-operator" });
+    expect(await db().auditEntry.findFirstOrThrow({ where: { action: "haproxy.command" } })).toMatchObject({
+      outcome: "failure",
+      actorName: "test-operator",
+    });
     expect((await as.viewer.haproxy.liveBackends({ instanceId })).source).toBe("stored");
   });
 });

@@ -10,7 +10,7 @@ import { TRPC_MAX_BATCH } from "@/lib/trpc-limits";
 import { authOptions } from "@/server/auth/next-auth";
 import { reloadConfig } from "@/server/config";
 import { closeDb, db } from "@/server/db";
-import { REFUSAL_AUDIT } from "@/server/haproxy/commands";
+import { REFUSAL_AUDIT } from "@/server/audit/refusals";
 import { syncInstance } from "@/server/haproxy/sync";
 import { recordJobRun } from "@/server/jobs/job-runs";
 import { pollServer, pollTargetSelect } from "@/server/inventory/poll-server";
@@ -212,7 +212,7 @@ describe("bounded work per request and per caller", () => {
     ).toBe(200);
   });
 
-  it("writes a viewer's refused HAProxy commands one by one only up to the limit, then counts them on the newest row", async () => {
+  it("audits a viewer's refused commands one by one only up to the limit per window (the log cannot be flooded)", async () => {
     const as = await callers();
     const refusals = REFUSAL_AUDIT.rowsPerWindow + 15;
     // In parallel, as one batch would: the limit holds across concurrent refusals too.
@@ -223,19 +223,23 @@ describe("bounded work per request and per caller", () => {
       ),
     );
     expect(new Set(codes)).toEqual(new Set(["FORBIDDEN"]));
-    const rows = await db().hAProxyAction.findMany({ where: { actor: "test-viewer" }, orderBy: { id: "asc" } });
+    const refused = { actorName: "test-viewer", outcome: "refused" } as const;
+    const rows = await db().auditEntry.findMany({ where: refused, orderBy: { id: "asc" } });
     expect(rows).toHaveLength(REFUSAL_AUDIT.rowsPerWindow);
-    expect(rows.every((r) => r.result === "refused" && r.target === "HAProxy server #7")).toBe(true);
-    expect(rows.at(-1)!.error).toBe(
-      "needs the operator role; test-viewer is viewer (and 15 more refusals not listed one by one)",
-    );
-    expect(rows[0]!.error).toBe("needs the operator role; test-viewer is viewer");
+    expect(
+      rows.every((r) => r.action === "haproxy.command" && r.targetType === "haproxy_server" && r.targetId === "7"),
+    ).toBe(true);
+    expect(rows[0]!.error).toBe("This needs the operator role; you are viewer");
 
-    // Another caller has its own allowance; a new window starts a new row.
+    // Another caller has its own allowance; a new window starts new rows.
     await errorOf(as.token.haproxy.command({ haproxyServerId: 7, command: "ready" }));
-    expect(await db().hAProxyAction.count({ where: { actor: "token:t" } })).toBe(1);
-    await db().hAProxyAction.updateMany({ data: { createdAt: new Date(Date.now() - REFUSAL_AUDIT.windowMs - 1000) } });
-    await errorOf(as.viewer.haproxy.command({ haproxyServerId: 7, command: "maint" }));
-    expect(await db().hAProxyAction.count({ where: { actor: "test-viewer" } })).toBe(REFUSAL_AUDIT.rowsPerWindow + 1);
+    expect(await db().auditEntry.count({ where: { actorName: "token:t", outcome: "refused" } })).toBe(1);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + REFUSAL_AUDIT.windowMs + 1000 });
+    try {
+      await errorOf(as.viewer.haproxy.command({ haproxyServerId: 7, command: "maint" }));
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await db().auditEntry.count({ where: refused })).toBe(REFUSAL_AUDIT.rowsPerWindow + 1);
   });
 });

@@ -116,23 +116,25 @@ const batchOf = (names: string[], batches: string[][]) =>
   batches.findIndex((batch) => names.every((n) => batch.includes(n)));
 const target = (name: string) => `lb1/${BACKEND}/${name}`;
 
-/** The task's HAProxy actions, in order; every action in the log must be the task's. */
+/** The task's HAProxy actions (audit rows of its job), in order; every command in the log must be the task's. */
 async function actionsOf(taskId: string) {
-  const actions = await db().hAProxyAction.findMany({ where: { taskId }, orderBy: { id: "asc" } });
-  expect(await db().hAProxyAction.count()).toBe(actions.length);
-  for (const a of actions)
-    expect(a).toMatchObject({
-      actor: "olga",
-      result: "success",
+  const rows = await db().auditEntry.findMany({ where: { taskId, action: "haproxy.command" }, orderBy: { id: "asc" } });
+  expect(await db().auditEntry.count({ where: { action: "haproxy.command" } })).toBe(rows.length);
+  for (const r of rows)
+    expect(r).toMatchObject({
+      actorKind: "job",
+      actorName: "job:update-task",
+      outcome: "success",
       error: null,
-      haproxyInstanceId: expect.any(Number),
-      haproxyServerId: expect.any(Number),
+      targetType: "haproxy_server",
+      details: expect.objectContaining({ startedBy: "olga", instanceId: expect.any(Number) }),
     });
+  const actions = rows.map((r) => [(r.details as { command: string }).command, r.targetLabel]);
   // The same commands, in the same order, as the task says it issued in its log.
   const { log } = await db().task.findUniqueOrThrow({ where: { id: taskId }, select: { log: true } });
   const issued = [...log.matchAll(/\] (drain|ready) (\S+) → /g)].map((m) => [m[1], m[2]]);
-  expect(actions.map((a) => [a.command, a.target])).toEqual(issued);
-  return actions.map((a) => [a.command, a.target]);
+  expect(actions).toEqual(issued);
+  return actions;
 }
 
 describe("an update behind a real HAProxy", () => {
@@ -179,6 +181,19 @@ describe("an update behind a real HAProxy", () => {
         ...second!.map((t) => ["drain", t]),
         ...second!.map((t) => ["ready", t]),
       ]);
+      // The task's other audit rows, as its job on olga's behalf: one confirm per batch, then its end.
+      const jobRows = await db().auditEntry.findMany({
+        where: { taskId: id, action: { in: ["tasks.confirm", "tasks.finish"] } },
+        orderBy: { id: "asc" },
+      });
+      expect(
+        jobRows.map((r) => [r.action, r.outcome, r.actorName, (r.details as { startedBy?: string }).startedBy]),
+      ).toEqual([
+        ["tasks.confirm", "success", "job:update-task", "olga"],
+        ["tasks.confirm", "success", "job:update-task", "olga"],
+        ["tasks.finish", "success", "job:update-task", "olga"],
+      ]);
+      expect(jobRows.at(-1)!.changes).toEqual({ status: { from: "running", to: "succeeded" } });
 
       for (const s of SERVERS)
         expect(await agentVersion(sim, s.split("/")[0]!, "docker", s.split("/")[1]!)).toBe("7.0");

@@ -90,16 +90,30 @@ describe("routes under app/api", () => {
     });
   const routes = routeDirs(path.resolve(import.meta.dirname, "../../app/api"));
 
-  it("lists every route: the tRPC endpoint refuses (above), some have their own credential, the rest is public by design", async () => {
+  // Protected outside tRPC: each answers 401 without credentials and 401 / 403 to every bad kind (below).
+  const protectedRoutes: Record<string, () => Promise<{ GET: (req: Request) => Promise<Response> }>> = {
+    "audit/export": () => import("@/app/api/audit/export/route"),
+  };
+
+  it("lists every route: the tRPC endpoint refuses (above), the rest is protected, has its own credential, or is public by design", async () => {
     expect(routes.length).toBeGreaterThanOrEqual(3);
     for (const route of routes) {
-      if (route === "trpc/[trpc]") continue;
+      if (route === "trpc/[trpc]" || route in protectedRoutes) continue;
       if (ownCredential[route]) {
         expect([401, 404], `app/api/${route} without its credential`).toContain((await ownCredential[route]()).status);
         continue;
       }
       expect(publicRoutes, `app/api/${route} is neither protected nor known to be public`).toHaveProperty([route]);
     }
+  });
+
+  it.each(Object.keys(protectedRoutes).map((r) => [r]))("app/api/%s refuses every bad credential", async (route) => {
+    const { GET: get } = await protectedRoutes[route]!();
+    const call = (token: string | null) =>
+      get(new Request(`http://localhost/api/${route}`, token ? { headers: { authorization: `Bearer ${token}` } } : {}));
+    expect((await call(null)).status).toBe(401);
+    for (const kind of ["expired", "revoked", "disabledOwner"]) expect((await call(tokens[kind]!)).status).toBe(401);
+    for (const kind of ["viewerToken", "cappedByOwner"]) expect((await call(tokens[kind]!)).status).toBe(403);
   });
 
   it("the health check answers without a login and without details of the caller or the database", async () => {

@@ -113,6 +113,8 @@ export async function resetDatabase(url = process.env.DATABASE_URL): Promise<voi
     const { rows } = await client.query<{ name: string }>(
       "SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'",
     );
+    // The audit log refuses TRUNCATE unless a session asks on purpose (its migration, docs/audit.md).
+    await client.query("SET ac.audit_allow_truncate = on");
     if (rows.length > 0)
       await client.query(`TRUNCATE TABLE ${rows.map((r) => r.name).join(", ")} RESTART IDENTITY CASCADE`);
   } finally {

@@ -95,7 +95,10 @@ async function makeCaller() {
     where: { login: ADMIN.login },
     select: { id: true, login: true, displayName: true, role: true },
   });
-  const context: Context = { actor: { kind: "user", ...admin } };
+  const context: Context = {
+    actor: { kind: "user", ...admin },
+    request: { clientAddress: null, userAgent: "pages-bench", requestId: "pages-bench" },
+  };
   return createCaller(context);
 }
 

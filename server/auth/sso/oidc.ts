@@ -54,8 +54,8 @@ export async function oidcSignIn(
   const c = config();
   const claims = (profile ?? {}) as Claims;
   const login = loginFromClaims(claims, c.AC_OIDC_LOGIN_CLAIM);
-  const refuse = (refusal: LoginRefusal, outcome: "refused" | "error" = "refused", reason: string = refusal) => {
-    recordLoginAttempt({ source: "oidc", login: login ?? String(claims.sub ?? "?"), outcome, reason });
+  const refuse = async (refusal: LoginRefusal, outcome: "refused" | "error" = "refused", reason: string = refusal) => {
+    await recordLoginAttempt({ source: "oidc", login: login ?? String(claims.sub ?? "?"), outcome, reason });
     return `/login?error=${refusal}`;
   };
   try {
@@ -74,7 +74,7 @@ export async function oidcSignIn(
     if (result.kind !== "ok") return refuse(result.kind === "disabled" ? "account-disabled" : "login-taken");
     // next-auth builds the session from this same object: it now names the AC account.
     Object.assign(user, { id: String(result.user.id), sessionVersion: result.user.sessionVersion });
-    recordLoginAttempt({ source: "oidc", login, outcome: "success", userId: result.user.id });
+    await recordLoginAttempt({ source: "oidc", login, outcome: "success", userId: result.user.id });
     return true;
   } catch (error) {
     return refuse("sso-failed", "error", `error id ${logUnexpectedError("oidc sign-in", error)}`);

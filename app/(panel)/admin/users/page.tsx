@@ -46,7 +46,15 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               <tbody className="divide-y divide-slate-100">
                 {users.items.map((user) => (
                   <tr key={user.id} className={user.disabled ? "text-slate-400" : undefined}>
-                    <td className={`${tdClass} font-medium`}>{user.login}</td>
+                    <td className={`${tdClass} font-medium`}>
+                      {user.login}
+                      <a
+                        className="block text-xs font-normal text-sky-800 hover:underline"
+                        href={`/audit?targetType=user&targetId=${user.id}`}
+                      >
+                        history
+                      </a>
+                    </td>
                     <td className={tdClass}>{user.displayName ?? "—"}</td>
                     <td className={tdClass}>{sourceLabels[user.source]}</td>
                     <td className={tdClass}>{user.lastLoginAt ? <RelativeTime date={user.lastLoginAt} /> : "never"}</td>

@@ -15,6 +15,7 @@ import { currentActor } from "@/server/auth/current-actor";
 import type { InstanceDetail } from "@/server/inventory/queries/instance-detail";
 import { api } from "@/server/trpc/server-caller";
 import { InstanceSettingsForm } from "./instance-settings-form";
+import { TargetHistory } from "@/components/audit/target-history";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return { title: `Application ${(await params).id}` };
@@ -164,6 +165,9 @@ export default async function InstancePage({
       </section>
       <InstanceUpdates instanceId={instance.id} />
       <InstanceHaproxyServers instanceId={instance.id} />
+      <div className="mt-8">
+        <TargetHistory targetType="instance" targetId={instance.id} />
+      </div>
     </>
   );
 }

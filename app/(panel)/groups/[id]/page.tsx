@@ -13,6 +13,7 @@ import { can } from "@/server/auth/roles";
 import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 import { CatalogSettingsForm, GroupSettingsForm } from "./group-settings-forms";
+import { TargetHistory } from "@/components/audit/target-history";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return { title: `Group ${(await params).id}` };
@@ -156,6 +157,9 @@ export default async function GroupPage({
             </>
           ) : null}
         </div>
+      </div>
+      <div className="mt-8">
+        <TargetHistory targetType="group" targetId={group.id} />
       </div>
     </>
   );

@@ -57,6 +57,12 @@ export default async function HaproxyInstancesPage({ searchParams }: { searchPar
                     {i.name}
                   </Link>
                   {i.isActive ? null : <span className="ml-2 text-xs text-slate-500">inactive</span>}
+                  <Link
+                    className="block text-xs font-normal text-sky-800 hover:underline"
+                    href={`/audit?targetType=haproxy_instance&targetId=${i.id}`}
+                  >
+                    history
+                  </Link>
                 </td>
                 <td className={tdClass}>
                   <Link href={`/servers/${i.server.id}`} className="hover:underline">

@@ -15,6 +15,7 @@ import type { ServerDetail } from "@/server/inventory/queries/server-list";
 import { api } from "@/server/trpc/server-caller";
 import { PollNowButton } from "../poll-now-button";
 import { DeleteServerButton, ServerForm } from "../server-forms";
+import { TargetHistory } from "@/components/audit/target-history";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return { title: `Server ${(await params).id}` };
@@ -197,6 +198,9 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
           ))}
         </div>
       )}
+      <div className="mt-8">
+        <TargetHistory targetType="server" targetId={id} />
+      </div>
     </>
   );
 }

@@ -15,6 +15,7 @@ import { can } from "@/server/auth/roles";
 import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 import { haproxyServerLabel } from "@/lib/haproxy-label";
+import { TargetHistory } from "@/components/audit/target-history";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return { title: `HAProxy server ${(await params).id}` };
@@ -161,6 +162,9 @@ export default async function HaproxyServerPage({
         </div>
         <ActionTable actions={actions.items} empty="No command sent to this server yet" />
       </section>
+      <div className="mt-8">
+        <TargetHistory targetType="haproxy_server" targetId={id} />
+      </div>
     </>
   );
 }
