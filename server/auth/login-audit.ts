@@ -14,6 +14,7 @@ export type LoginAttempt = {
   reason?: string;
   userId?: number;
   clientAddress?: string;
+  userAgent?: string | null;
 };
 
 /** Never rejects: a login is not refused because its audit row could not be written (the log says so). */

@@ -38,10 +38,12 @@ export async function attemptLogin(
   login: string,
   password: string,
   clientAddress: string,
+  /** For the audit row (bounded, control characters out: server/audit/request-meta.ts). */
+  userAgent?: string | null,
 ): Promise<PasswordUser | null> {
   const source = await passwordSource(login);
   const record = (outcome: LoginAttempt["outcome"], more: Partial<LoginAttempt> = {}) =>
-    recordLoginAttempt({ source: source ?? "local", login, outcome, clientAddress, ...more });
+    recordLoginAttempt({ source: source ?? "local", login, outcome, clientAddress, userAgent, ...more });
   try {
     const outcome = await limiter().attempt(login, clientAddress, () => checkPassword(source, login, password));
     if (outcome.kind === "limited") throw new LoginLimitedError(outcome.retryAfterSeconds);

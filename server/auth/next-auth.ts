@@ -12,6 +12,7 @@ import { attemptLogin } from "./login";
 import { recordLoginAttempt } from "./login-audit";
 import { OIDC_PROVIDER_ID, oidcProvider, oidcSignIn } from "./sso/oidc";
 import { auditLogout } from "../audit/auth-events";
+import { requestMeta } from "../audit/request-meta";
 import { sessionUser } from "../users/users";
 
 /** What the session JWT says about its user. */
@@ -84,7 +85,8 @@ export const authOptions: NextAuthOptions = {
         // A LoginLimitedError (an AppError) reaches the login form with its message.
         // Local accounts, then LDAP for other logins (server/auth/login.ts); a LoginRefusedError's
         // code reaches the form too (lib/login-messages.ts).
-        const user = await attemptLogin(login, password, requestClientAddress(req?.headers));
+        const { userAgent } = requestMeta(req?.headers);
+        const user = await attemptLogin(login, password, requestClientAddress(req?.headers), userAgent);
         if (!user) return null;
         return { id: String(user.id), name: user.displayName ?? user.login, sessionVersion: user.sessionVersion };
       }),

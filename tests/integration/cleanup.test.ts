@@ -116,7 +116,6 @@ describe("one rule per table that grows", () => {
         tasks: 2,
         application_version_history: 1,
         haproxy_server_status_history: 1,
-        haproxy_actions: 1,
         haproxy_servers: 1,
         haproxy_backends: 1,
         api_tokens: 2,
