@@ -11,7 +11,12 @@ type PoolHooks = Pick<PoolConfig, "Client">;
 function createClient(pool: pg.Pool) {
   return new PrismaClient({
     adapter: new PrismaPg(pool),
-    omit: { user: { passwordHash: true }, apiToken: { tokenHash: true }, server: { agentToken: true } },
+    omit: {
+      user: { passwordHash: true },
+      apiToken: { tokenHash: true },
+      server: { agentToken: true },
+      notificationChannel: { secrets: true },
+    },
   });
 }
 
