@@ -140,6 +140,14 @@ const schema = z
     }),
     /** Seconds a group's cached version list (tags_cache) is used before it is read again. */
     TAGS_CACHE_MAX_AGE: seconds(600),
+
+    // Alert notifications (docs/alerts.md, "Delivery")
+    /** Seconds one notification request (HTTP or SMTP) may take. */
+    ALERT_DELIVERY_TIMEOUT: z.coerce.number().int().min(1).max(120).default(10),
+    /** Hours a message is retried while its receiver fails; older ones are given up (logged as expired). */
+    ALERT_DELIVERY_MAX_AGE: z.coerce.number().int().min(1).max(24 * 14).default(24),
+    /** Seconds before the first retry of a failed delivery; later retries back off exponentially. */
+    ALERT_DELIVERY_RETRY_DELAY: z.coerce.number().int().min(1).max(3600).default(10),
   })
   .superRefine((c, ctx) => {
     // A default outside the playbook directories could never run: say so at start, not at the first update.

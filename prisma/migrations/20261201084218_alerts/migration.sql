@@ -45,7 +45,6 @@ CREATE TABLE "alerts" (
     "pending_since" TIMESTAMP(3) NOT NULL,
     "fired_at" TIMESTAMP(3),
     "resolved_at" TIMESTAMP(3),
-    "last_seen_at" TIMESTAMP(3) NOT NULL,
     "acknowledged_at" TIMESTAMP(3),
     "acknowledged_by" TEXT,
 
