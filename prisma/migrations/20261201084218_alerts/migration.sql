@@ -107,6 +107,7 @@ CREATE TABLE "notification_deliveries" (
     "status" "DeliveryStatus" NOT NULL DEFAULT 'queued',
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "last_error" TEXT,
+    "next_attempt_at" TIMESTAMP(3),
     "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "delivered_at" TIMESTAMP(3),
 
