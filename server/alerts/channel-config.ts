@@ -15,7 +15,10 @@ const headerName = z
   .string()
   .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/, "must be an HTTP header name")
   .refine((n) => !reservedHeaders.has(n.toLowerCase()), "is set by AC itself");
-const headerValue = z.string().max(1024).regex(/^[\t\x20-\x7e]*$/, "must be printable ASCII on one line");
+const headerValue = z
+  .string()
+  .max(1024)
+  .regex(/^[\t\x20-\x7e]*$/, "must be printable ASCII on one line");
 const email = z.email({ error: "must be an e-mail address" }).max(254);
 
 export const channelSettings = {
@@ -46,12 +49,20 @@ export const channelSecrets = {
   webhook: z
     .object({
       hmacSecret: secret("the HMAC secret").optional(),
-      headers: z.record(headerName, headerValue).refine((h) => Object.keys(h).length <= 20, "at most 20 headers").optional(),
+      headers: z
+        .record(headerName, headerValue)
+        .refine((h) => Object.keys(h).length <= 20, "at most 20 headers")
+        .optional(),
     })
     .strict(),
   slack: z.object({ url: httpUrl.optional() }).strict(),
   telegram: z
-    .object({ botToken: z.string().regex(/^\d{1,20}:[A-Za-z0-9_-]{20,100}$/, "must be a bot token (123456:ABC…)").optional() })
+    .object({
+      botToken: z
+        .string()
+        .regex(/^\d{1,20}:[A-Za-z0-9_-]{20,100}$/, "must be a bot token (123456:ABC…)")
+        .optional(),
+    })
     .strict(),
   email: z.object({ password: secret("the password").max(1024).optional() }).strict(),
 } satisfies Record<ChannelType, z.ZodType>;

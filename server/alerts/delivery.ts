@@ -42,7 +42,11 @@ export async function kickDeliveries(channelIds: number[], startAfterSeconds = 0
   try {
     const queue = await deliveryQueue();
     for (const channelId of channelIds) {
-      await queue.send(DELIVERY_QUEUE, { channelId }, { singletonKey: String(channelId), startAfter: startAfterSeconds });
+      await queue.send(
+        DELIVERY_QUEUE,
+        { channelId },
+        { singletonKey: String(channelId), startAfter: startAfterSeconds },
+      );
     }
   } catch (error) {
     // The messages are stored; the next evaluation's sweep wakes the channel again.
@@ -79,7 +83,9 @@ export async function drainChannel(channelId: number): Promise<DrainResult> {
     try {
       return await drainLocked(channelId);
     } finally {
-      await client.query("SELECT pg_advisory_unlock($1, $2)", [DRAIN_LOCK, channelId]).catch((e: Error) => (broken = e));
+      await client
+        .query("SELECT pg_advisory_unlock($1, $2)", [DRAIN_LOCK, channelId])
+        .catch((e: Error) => (broken = e));
     }
   } finally {
     client.release(broken);
@@ -174,7 +180,11 @@ async function finish(
 /** Every replica with the scheduler enabled works the queue (server/jobs/scheduler.ts). */
 export async function startDeliveryWorkers(): Promise<void> {
   const queue = await deliveryQueue();
-  await queue.work<{ channelId: number }>(DELIVERY_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
-    if (job && Number.isInteger(job.data.channelId)) await drainChannel(job.data.channelId);
-  });
+  await queue.work<{ channelId: number }>(
+    DELIVERY_QUEUE,
+    { batchSize: 1, pollingIntervalSeconds: 2 },
+    async ([job]) => {
+      if (job && Number.isInteger(job.data.channelId)) await drainChannel(job.data.channelId);
+    },
+  );
 }

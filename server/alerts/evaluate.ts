@@ -61,9 +61,11 @@ async function evaluateIn(tx: PgTx, now: string) {
   );
   let conditions = 0;
   for (const [kind, rules] of byKind) {
-    const params: unknown[] = [JSON.stringify(rules), now];
-    if (kind === "poll_cycle") params.push(config().POLLING_INTERVAL);
-    conditions += (await tx.query(`INSERT INTO alert_conditions ${conditionSql[kind]}`, params)).rowCount ?? 0;
+    const sql = conditionSql[kind];
+    // $1 rules, $2 now, $3 the polling interval: each statement is bound only what it uses.
+    const used = Math.max(...[...sql.matchAll(/\$(\d)/g)].map((m) => Number(m[1])));
+    const params = [JSON.stringify(rules), now, config().POLLING_INTERVAL].slice(0, used);
+    conditions += (await tx.query(`INSERT INTO alert_conditions ${sql}`, params)).rowCount ?? 0;
   }
   await tx.query("ANALYZE alert_conditions");
 

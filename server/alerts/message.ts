@@ -34,7 +34,8 @@ export function alertMessagePayload(alerts: MessageAlert[], now: string): Messag
   // Firing first, most severe first: what a person must read before the list is cut.
   const rank = { critical: 0, warning: 1, info: 2 } as const;
   const sorted = [...alerts].sort(
-    (a, b) => Number(a.state !== "firing") - Number(b.state !== "firing") || rank[a.severity] - rank[b.severity] || a.id - b.id,
+    (a, b) =>
+      Number(a.state !== "firing") - Number(b.state !== "firing") || rank[a.severity] - rank[b.severity] || a.id - b.id,
   );
   return {
     kind: "alerts",

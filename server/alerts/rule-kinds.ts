@@ -13,9 +13,7 @@ const none = z.object({}).strict();
 
 export const ruleParams = {
   server_offline: none,
-  instance_status: z
-    .object({ statuses: z.array(z.enum(instanceStatuses)).min(1).max(6).default(notOnline) })
-    .strict(),
+  instance_status: z.object({ statuses: z.array(z.enum(instanceStatuses)).min(1).max(6).default(notOnline) }).strict(),
   group_online_low: z
     .object({
       minOnline: z.number().int().min(1).max(1_000_000).optional(),
@@ -24,15 +22,26 @@ export const ruleParams = {
     .strict()
     .refine((p) => p.minOnline !== undefined || p.minPercent !== undefined, "give minOnline, minPercent or both"),
   group_version_drift: none,
-  haproxy_server_status: z.object({ statuses: z.array(z.enum(haproxyStatuses)).min(1).max(4).default(["DOWN"]) }).strict(),
+  haproxy_server_status: z
+    .object({ statuses: z.array(z.enum(haproxyStatuses)).min(1).max(4).default(["DOWN"]) })
+    .strict(),
   backend_up_low: z.object({ minPercent: percent.default(50) }).strict(),
   breaker_open: none,
   sync_failing: none,
   task_failed: z
     .object({
-      statuses: z.array(z.enum(["failed", "interrupted"])).min(1).max(2).default(["failed", "interrupted"]),
+      statuses: z
+        .array(z.enum(["failed", "interrupted"]))
+        .min(1)
+        .max(2)
+        .default(["failed", "interrupted"]),
       /** How long after it ended a failed task stays an alert. */
-      withinSeconds: z.number().int().min(60).max(30 * 86400).default(86400),
+      withinSeconds: z
+        .number()
+        .int()
+        .min(60)
+        .max(30 * 86400)
+        .default(86400),
     })
     .strict(),
   poll_cycle: z

@@ -31,7 +31,9 @@ export async function postJson(
     });
   } catch (error) {
     const cause = (error as { cause?: { message?: string } }).cause?.message;
-    throw new SendError(signal.aborted ? `no answer within ${timeoutMs / 1000} s` : `request failed: ${cause ?? String(error)}`);
+    throw new SendError(
+      signal.aborted ? `no answer within ${timeoutMs / 1000} s` : `request failed: ${cause ?? String(error)}`,
+    );
   }
   const text = await readBounded(response).catch(() => "");
   if (response.status >= 200 && response.status < 300) return { code: response.status };

@@ -20,7 +20,8 @@ export async function sendToChannel(
   const panelUrl = config().AC_PUBLIC_URL;
   const parse = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, v: unknown) => {
     const parsed = schema.safeParse(v ?? {});
-    if (!parsed.success) throw new SendError(`the channel's stored ${channel.type} configuration is invalid; save it again`);
+    if (!parsed.success)
+      throw new SendError(`the channel's stored ${channel.type} configuration is invalid; save it again`);
     return parsed.data;
   };
   switch (channel.type) {
@@ -39,7 +40,13 @@ export async function sendToChannel(
     case "telegram": {
       const { botToken } = parse(channelSecrets.telegram, channel.secrets);
       if (!botToken) throw new SendError("the channel has no bot token");
-      return sendTelegram(parse(channelSettings.telegram, channel.settings), botToken, message.payload, timeoutMs, panelUrl);
+      return sendTelegram(
+        parse(channelSettings.telegram, channel.settings),
+        botToken,
+        message.payload,
+        timeoutMs,
+        panelUrl,
+      );
     }
     case "email": {
       const { password } = parse(channelSecrets.email, channel.secrets);

@@ -16,6 +16,10 @@ export function sendTelegram(
   panelUrl?: string,
 ) {
   const url = `${settings.baseUrl.replace(/\/+$/, "")}/bot${botToken}/sendMessage`;
-  const body = { chat_id: settings.chatId, text: messageText(payload, panelUrl).slice(0, MAX_TEXT), disable_web_page_preview: true };
+  const body = {
+    chat_id: settings.chatId,
+    text: messageText(payload, panelUrl).slice(0, MAX_TEXT),
+    disable_web_page_preview: true,
+  };
   return postJson(url, JSON.stringify(body), {}, timeoutMs);
 }

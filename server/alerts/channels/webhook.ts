@@ -5,7 +5,8 @@ import type { MessagePayload } from "../message";
 import type { WebhookSecrets, WebhookSettings } from "../channel-config";
 import { postJson } from "./http-post";
 
-export const signBody = (secret: string, body: string) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+export const signBody = (secret: string, body: string) =>
+  `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 
 export function sendWebhook(
   settings: WebhookSettings,
