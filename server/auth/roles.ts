@@ -12,6 +12,7 @@ export const permissions = {
   "events.read": "viewer",
   "haproxy.read": "viewer",
   "tasks.read": "viewer",
+  "alerts.read": "viewer",
   "profile.update": "viewer",
   "poll.now": "operator",
   "haproxy.command": "operator",
@@ -19,12 +20,15 @@ export const permissions = {
   "haproxy.sync": "operator",
   "task.start": "operator",
   "task.cancel": "operator",
+  "alerts.acknowledge": "operator",
+  "alerts.silence": "operator",
   "servers.manage": "admin",
   "settings.manage": "admin",
   "statusMap.manage": "admin",
   "haproxy.manage": "admin",
   "users.manage": "admin",
   "tokens.manage": "admin",
+  "alerts.manage": "admin",
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof permissions;

@@ -1,4 +1,5 @@
 // The API: one router per domain. `AppRouter` is the type internal tools import for a typed client.
+import { alertsRouter } from "../routers/alerts";
 import { applicationsRouter } from "../routers/applications";
 import { eventsRouter } from "../routers/events";
 import { haproxyRouter } from "../routers/haproxy";
@@ -24,6 +25,7 @@ export const appRouter = router({
   tasks: tasksRouter,
   haproxy: haproxyRouter,
   statusMap: statusMapRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;
