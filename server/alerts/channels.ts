@@ -63,7 +63,9 @@ export async function listChannels() {
     return {
       ...row,
       settings: JSON.parse(redactUrlCredentials(JSON.stringify(settings))) as Record<string, unknown>,
-      secretsSet: Object.keys(stored).filter((k) => stored[k] !== undefined && stored[k] !== null),
+      secretsSet: Object.keys(stored)
+        .filter((k) => stored[k] !== undefined && stored[k] !== null)
+        .sort(),
       headerNames: Object.keys((stored.headers ?? {}) as object),
     };
   });
