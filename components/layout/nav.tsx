@@ -2,7 +2,8 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-export type NavItem = { href: string; label: string };
+/** `badge`: a count shown beside the label when above zero (firing alerts), read out as `badgeLabel`. */
+export type NavItem = { href: string; label: string; badge?: number; badgeLabel?: string };
 
 export function Nav({ items }: { items: NavItem[] }) {
   const pathname = usePathname();
@@ -20,6 +21,18 @@ export function Nav({ items }: { items: NavItem[] }) {
             }`}
           >
             {item.label}
+            {item.badge ? (
+              <>
+                <span
+                  aria-hidden="true"
+                  className="ml-1.5 rounded-full bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white"
+                  data-testid="alerts-badge"
+                >
+                  {item.badge}
+                </span>
+                <span className="sr-only">, {item.badgeLabel}</span>
+              </>
+            ) : null}
           </Link>
         );
       })}

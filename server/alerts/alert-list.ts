@@ -6,7 +6,7 @@ import { AppError, notFound } from "../errors";
 import { AlertRuleKind, AlertSeverity } from "../generated/prisma/enums";
 import { likePattern } from "../like-pattern";
 
-export const alertViews = ["firing", "pending", "resolved", "silenced"] as const;
+import { alertViews } from "../../lib/alerts";
 
 export const alertListInput = z.object({
   view: z.enum(alertViews).default("firing"),

@@ -126,7 +126,7 @@ describe("webhook", () => {
   });
 
   it("refuses URLs that are not http(s) and header names AC sets itself", async () => {
-    const bad = (settings: object, secrets: object = {}) =>
+    const bad = (settings: Record<string, unknown>, secrets: Record<string, unknown> = {}) =>
       admin.alerts.createChannel({ name: "x", type: "webhook", settings, secrets });
     await expect(bad({ url: "file:///etc/passwd" })).rejects.toThrow(/http/);
     await expect(bad({ url: "gopher://127.0.0.1/" })).rejects.toThrow(/http/);
