@@ -145,7 +145,12 @@ const schema = z
     /** Seconds one notification request (HTTP or SMTP) may take. */
     ALERT_DELIVERY_TIMEOUT: z.coerce.number().int().min(1).max(120).default(10),
     /** Hours a message is retried while its receiver fails; older ones are given up (logged as expired). */
-    ALERT_DELIVERY_MAX_AGE: z.coerce.number().int().min(1).max(24 * 14).default(24),
+    ALERT_DELIVERY_MAX_AGE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 14)
+      .default(24),
     /** Seconds before the first retry of a failed delivery; later retries back off exponentially. */
     ALERT_DELIVERY_RETRY_DELAY: z.coerce.number().int().min(1).max(3600).default(10),
   })

@@ -19,7 +19,9 @@ const HEARTBEAT_SECONDS = 15;
 /** Alerts are evaluated from what a poll cycle or sync just stored (docs/alerts.md); a failure is logged, the job still counts. */
 async function thenEvaluateAlerts<T>(work: () => Promise<T>): Promise<T> {
   const result = await work();
-  await evaluateAlerts().catch((error: unknown) => console.error(`[ac] alert evaluation failed: ${errorMessage(error)}`));
+  await evaluateAlerts().catch((error: unknown) =>
+    console.error(`[ac] alert evaluation failed: ${errorMessage(error)}`),
+  );
   return result;
 }
 
@@ -51,7 +53,11 @@ export function startScheduler(): void {
     job("task-queue", "* * * * * *", 5, async () => (await dispatchTasks(), { runningHere: runningHere().length })),
     // HAPROXY_ENABLED=false: no job at all, the module's API and pages say it is off.
     ...(settings.HAPROXY_ENABLED
-      ? [job("haproxy-sync", "* * * * * *", settings.HAPROXY_POLLING_INTERVAL, () => thenEvaluateAlerts(syncAllInstances))]
+      ? [
+          job("haproxy-sync", "* * * * * *", settings.HAPROXY_POLLING_INTERVAL, () =>
+            thenEvaluateAlerts(syncAllInstances),
+          ),
+        ]
       : []),
   ];
   // Notification delivery runs on every replica with the scheduler; the queue and channel locks keep each message once.
