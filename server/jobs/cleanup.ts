@@ -1,5 +1,6 @@
 // Daily retention (docs/inventory.md, "Retention"): keeps the event log and
-// the task list to CLEAN_EVENTS_OLDER_THAN / CLEAN_TASKS_OLDER_THAN days.
+// the task list to CLEAN_EVENTS_OLDER_THAN / CLEAN_TASKS_OLDER_THAN days, alert history as events.
+import { cleanupAlertHistory } from "../alerts/retention";
 import { config } from "../config";
 import { db } from "../db";
 
@@ -16,5 +17,6 @@ export async function cleanupOldRecords(now = new Date()) {
       finishedAt: { lt: new Date(now.getTime() - CLEAN_TASKS_OLDER_THAN * DAY) },
     },
   });
-  return { eventsDeleted: events.count, tasksDeleted: tasks.count };
+  const alerts = await cleanupAlertHistory(new Date(now.getTime() - CLEAN_EVENTS_OLDER_THAN * DAY));
+  return { eventsDeleted: events.count, tasksDeleted: tasks.count, ...alerts };
 }

@@ -120,3 +120,27 @@ describe("alerts API", () => {
     ).rejects.toThrow(/bot token/);
   });
 });
+
+describe("alert retention", () => {
+  it("deletes resolved alerts, sent messages and ended silences older than the event retention, nothing open", async () => {
+    const { cleanupOldRecords } = await import("@/server/jobs/cleanup");
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    const rule = await db().alertRule.create({ data: { name: "retention", kind: "server_offline" } });
+    const base = { ruleId: rule.id, subjectLabel: "x", pendingSince: old };
+    await db().alert.create({ data: { ...base, subject: "a", state: "resolved", open: null, resolvedAt: old } });
+    const open = await db().alert.create({ data: { ...base, subject: "b", state: "firing" } });
+    const channel = await db().notificationChannel.create({ data: { name: "r", type: "webhook", settings: {} } });
+    await db().notificationDelivery.createMany({
+      data: [
+        { channelId: channel.id, kind: "test", payload: {}, status: "delivered", createdAt: old },
+        { channelId: channel.id, kind: "test", payload: {}, status: "queued", createdAt: old },
+      ],
+    });
+    await db().alertSilence.create({
+      data: { kind: "server_offline", startsAt: old, endsAt: old, createdBy: "op", reason: "r" },
+    });
+    expect(await cleanupOldRecords()).toMatchObject({ alertsDeleted: 1, deliveriesDeleted: 1, silencesDeleted: 1 });
+    expect((await db().alert.findMany({ where: { ruleId: rule.id } })).map((a) => a.id)).toEqual([open.id]);
+    expect(await db().notificationDelivery.count({ where: { channelId: channel.id } })).toBe(1);
+  });
+});

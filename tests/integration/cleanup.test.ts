@@ -31,7 +31,7 @@ describe("daily cleanup (CLEAN_EVENTS_OLDER_THAN = CLEAN_TASKS_OLDER_THAN = 30 d
       ],
     });
 
-    expect(await cleanupOldRecords(now)).toEqual({ eventsDeleted: 1, tasksDeleted: 2 });
+    expect(await cleanupOldRecords(now)).toMatchObject({ eventsDeleted: 1, tasksDeleted: 2 });
     expect((await db().event.findMany()).map((e) => e.description)).toEqual(["recent"]);
     expect((await db().task.findMany({ orderBy: { status: "asc" } })).map((t) => t.status).sort()).toEqual([
       "pending",
