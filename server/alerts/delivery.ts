@@ -25,13 +25,18 @@ const globalForQueue = globalThis as unknown as { acDeliveryQueue?: Promise<void
 
 async function deliveryQueue() {
   const instance = await boss();
-  globalForQueue.acDeliveryQueue ??= instance.createQueue(DELIVERY_QUEUE, {
-    name: DELIVERY_QUEUE,
-    policy: "short",
-    retryLimit: 5, // a drain that crashed or expired is run again; receiver failures reschedule instead
-    retryDelay: 30,
-    expireInSeconds: 15 * 60,
-  });
+  globalForQueue.acDeliveryQueue ??= instance
+    .createQueue(DELIVERY_QUEUE, {
+      name: DELIVERY_QUEUE,
+      policy: "short",
+      retryLimit: 5, // a drain that crashed or expired is run again; receiver failures reschedule instead
+      retryDelay: 30,
+      expireInSeconds: 15 * 60,
+    })
+    .catch((error: unknown) => {
+      delete globalForQueue.acDeliveryQueue; // try again on the next use
+      throw error;
+    });
   await globalForQueue.acDeliveryQueue;
   return instance;
 }
@@ -177,14 +182,19 @@ async function finish(
   ]);
 }
 
+/** Channels one replica drains at once: a slow receiver (up to ALERT_DELIVERY_TIMEOUT per message) holds only one. */
+const WORKERS = 4;
+
 /** Every replica with the scheduler enabled works the queue (server/jobs/scheduler.ts). */
 export async function startDeliveryWorkers(): Promise<void> {
   const queue = await deliveryQueue();
-  await queue.work<{ channelId: number }>(
-    DELIVERY_QUEUE,
-    { batchSize: 1, pollingIntervalSeconds: 2 },
-    async ([job]) => {
-      if (job && Number.isInteger(job.data.channelId)) await drainChannel(job.data.channelId);
-    },
-  );
+  for (let i = 0; i < WORKERS; i++) {
+    await queue.work<{ channelId: number }>(
+      DELIVERY_QUEUE,
+      { batchSize: 1, pollingIntervalSeconds: 2 },
+      async ([job]) => {
+        if (job && Number.isInteger(job.data.channelId)) await drainChannel(job.data.channelId);
+      },
+    );
+  }
 }
