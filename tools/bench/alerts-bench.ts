@@ -67,8 +67,24 @@ try {
   process.env.DATABASE_URL = url;
   reloadConfig();
   const counter = sqlCounter();
+  // The slowest statements of each evaluation, to see where its time goes.
+  let timings: { ms: number; text: string }[] = [];
+  class TimingClient extends counter.Client {
+    override query(...args: unknown[]): never {
+      const started = performance.now();
+      const first = args[0] as string | { text?: string };
+      const text = (typeof first === "string" ? first : (first?.text ?? "")).replace(/\s+/g, " ").slice(0, 90);
+      const result = (super.query as (...a: unknown[]) => unknown)(...args);
+      if (result instanceof Promise)
+        void result.then(
+          () => timings.push({ ms: performance.now() - started, text }),
+          () => undefined,
+        );
+      return result as never;
+    }
+  }
   const { initDb, closeDb } = await import("../../server/db");
-  initDb(url, { Client: counter.Client });
+  initDb(url, { Client: TimingClient });
   const { evaluateAlerts } = await import("../../server/alerts/evaluate");
   const { stopBoss } = await import("../../server/jobs/boss");
 
@@ -79,6 +95,7 @@ try {
     ["steady state", 3660],
   ] as const) {
     counter.take();
+    timings = [];
     const t0 = performance.now();
     const summary = await evaluateAlerts(new Date(start + offset * 1000));
     const ms = Math.round(performance.now() - t0);
@@ -87,6 +104,7 @@ try {
       `${label}: ${ms} ms, ${tally.statements} statements ${JSON.stringify(tally.byVerb)}, ${tally.rowsAffected} rows written`,
     );
     log(`  ${JSON.stringify(summary)}`);
+    for (const t of timings.sort((a, b) => b.ms - a.ms).slice(0, 5)) log(`  ${Math.round(t.ms)} ms  ${t.text}`);
   }
   await stopBoss();
   await closeDb();
