@@ -10,12 +10,13 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
+import PgBoss from "pg-boss";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 
 process.env.ALERT_DELIVERY_RETRY_DELAY = "1"; // before server/config.ts reads the environment
 
-const { drainChannel, startDeliveryWorkers } = await import("@/server/alerts/delivery");
+const { DELIVERY_QUEUE, drainChannel, startDeliveryWorkers } = await import("@/server/alerts/delivery");
 const { evaluateAlerts } = await import("@/server/alerts/evaluate");
 const { db } = await import("@/server/db");
 const { stopBoss } = await import("@/server/jobs/boss");
@@ -26,6 +27,8 @@ type Received = { path: string; headers: http.IncomingHttpHeaders; body: string 
 const received: Received[] = [];
 /** Answers 503 to this many requests before it accepts again. */
 let failNext = 0;
+/** A slow receiver keeps a drain busy, so other workers try the same channel meanwhile. */
+let answerAfterMs = 0;
 let receiver: http.Server;
 let base = "";
 
@@ -56,7 +59,7 @@ beforeAll(async () => {
         return;
       }
       received.push({ path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+      setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}'), answerAfterMs);
     });
   });
   base = `http://127.0.0.1:${await listen(receiver)}`;
@@ -73,6 +76,7 @@ beforeEach(async () => {
   admin = (await callers()).admin;
   received.length = 0;
   failNext = 0;
+  answerAfterMs = 0;
 });
 
 const offlineRule = () =>
@@ -186,6 +190,43 @@ describe("webhook", () => {
     expect(ids).toEqual([...ids].sort((x, y) => x - y));
     expect(new Set(ids).size).toBe(5);
     expect(ids).toHaveLength(5);
+  });
+});
+
+describe("two replicas", () => {
+  it("send each message once, in order, when both replicas' workers work the queue", async () => {
+    await offlineRule();
+    const { id } = await admin.alerts.createChannel({ name: "both", type: "webhook", settings: { url: `${base}/r` } });
+    answerAfterMs = 150;
+    // The second replica: its own pg-boss instance on the same database, running the same drain.
+    const replica = new PgBoss({ connectionString: process.env.DATABASE_URL!, schema: "pgboss", max: 2 });
+    replica.on("error", () => undefined);
+    await replica.start();
+    onTestFinished(async () => {
+      await replica.stop({ graceful: false, wait: true });
+      await stopBoss();
+    });
+    await startDeliveryWorkers();
+    for (let w = 0; w < 4; w++) {
+      await replica.work<{ channelId: number }>(
+        DELIVERY_QUEUE,
+        { batchSize: 1, pollingIntervalSeconds: 0.5 },
+        async ([job]) => {
+          if (job) await drainChannel(job.data.channelId);
+        },
+      );
+    }
+    for (let i = 0; i < 8; i++) {
+      await makeServer(`r${i}`, { status: "offline" });
+      await evaluateAlerts(t(i)); // each evaluation queues a message and wakes the channel
+      await replica.send(DELIVERY_QUEUE, { channelId: id }); // and the other replica wakes it too
+    }
+    await waitFor(
+      "eight delivered",
+      async () => (await db().notificationDelivery.count({ where: { status: "delivered" } })) === 8,
+    );
+    const ids = bodies().map((b) => b.deliveryId);
+    expect(ids).toEqual((await deliveries()).map((d) => d.id));
   });
 });
 
