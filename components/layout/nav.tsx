@@ -2,7 +2,10 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-/** `badge`: a count shown beside the label when above zero (firing alerts), read out as `badgeLabel`. */
+/**
+ * `badge`: a count shown beside the label when above zero (firing alerts), read out as `badgeLabel`.
+ * Links are `relative` so that screen-reader text stays inside the scrolling nav, not widening a phone's page.
+ */
 export type NavItem = { href: string; label: string; badge?: number; badgeLabel?: string };
 
 export function Nav({ items }: { items: NavItem[] }) {
@@ -16,7 +19,7 @@ export function Nav({ items }: { items: NavItem[] }) {
             key={item.href}
             href={item.href}
             aria-current={active ? "page" : undefined}
-            className={`whitespace-nowrap rounded-md px-3 py-1.5 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400 ${
+            className={`relative whitespace-nowrap rounded-md px-3 py-1.5 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400 ${
               active ? "bg-slate-700 text-white" : "text-slate-300 hover:bg-slate-800 hover:text-white"
             }`}
           >

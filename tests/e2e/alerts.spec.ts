@@ -7,7 +7,7 @@ import { e2eUsers, storageState } from "./users";
 
 // tools/e2e-server.ts's E2E_SIM_CONTROL_PORT; importing that module would start a server.
 const simulator = simulatorClient("http://127.0.0.1:3199");
-const AGENT = "srv-0007";
+const AGENT = "srv-0005";
 const APP = {
   container_name: "alerty_1",
   image: "registry.local/alerty:1.0",
