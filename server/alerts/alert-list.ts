@@ -18,6 +18,7 @@ export const alertListInput = z.object({
   pageSize: z.number().int().min(1).max(200).default(50),
 });
 
+/** A silence active at `now` matches the alert a of rule r: the matchers notify-sql.ts applies to notifications. */
 const silencedAt = (now: Date) => Prisma.sql`EXISTS (SELECT 1 FROM alert_silences si
   WHERE si.starts_at <= ${now}::timestamp(3) AND si.ends_at > ${now}::timestamp(3)
     AND (si.rule_id IS NULL OR si.rule_id = a.rule_id)

@@ -7,7 +7,7 @@
 // even without it.
 import { config } from "../config";
 import { pgTransaction, type PgTx } from "../db";
-import type { AlertRuleKind } from "../generated/prisma/enums";
+import type { AlertRuleKind, AlertScopeKind } from "../generated/prisma/enums";
 import { conditionSql } from "./conditions-sql";
 import { kickDeliveries, queuedChannels } from "./delivery";
 import { enqueueMessages, notificationsDue } from "./notify-sql";
@@ -16,7 +16,13 @@ import { checkRule } from "./rule-kinds";
 /** pg_advisory_xact_lock key: "AC alerts" as a number, shared by every replica. */
 const EVALUATION_LOCK = 0x4143_616c;
 
-type RuleRow = { id: number; kind: AlertRuleKind; params: unknown; scope_kind: string; scope_id: number | null };
+type RuleRow = {
+  id: number;
+  kind: AlertRuleKind;
+  params: unknown;
+  scope_kind: AlertScopeKind;
+  scope_id: number | null;
+};
 
 export type EvaluationSummary = {
   rules: number;
@@ -45,7 +51,7 @@ async function evaluateIn(tx: PgTx, now: string) {
   const byKind = new Map<AlertRuleKind, object[]>();
   let skippedRules = 0;
   for (const rule of ruleRows) {
-    const checked = checkRule(rule.kind, rule.params, rule.scope_kind as never, rule.scope_id);
+    const checked = checkRule(rule.kind, rule.params, rule.scope_kind, rule.scope_id);
     if (!checked.ok) {
       skippedRules++;
       console.warn(`[ac] alert rule ${rule.id} skipped: ${checked.message}`);

@@ -16,8 +16,8 @@ const routed = `ch.enabled
        OR r.scope_kind::text || coalesce(':' || r.scope_id, '') = ANY(ch.route_scopes))
   AND r.severity >= ch.min_severity`;
 
-/** No silence active at $1 matches the alert a of rule r (server/alerts/silences.ts has the same matchers). */
-export const notSilenced = `NOT EXISTS (SELECT 1 FROM alert_silences si
+/** No silence active at $1 matches the alert a of rule r (alert-list.ts reads the same matchers for the Silenced view). */
+const notSilenced = `NOT EXISTS (SELECT 1 FROM alert_silences si
   WHERE si.starts_at <= $1::timestamp(3) AND si.ends_at > $1::timestamp(3)
     AND (si.rule_id IS NULL OR si.rule_id = a.rule_id)
     AND (si.kind IS NULL OR si.kind = r.kind)
