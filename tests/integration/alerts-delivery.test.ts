@@ -53,6 +53,10 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
+      if (req.url?.startsWith("/echo")) {
+        res.writeHead(500).end(`no route for ${req.url}`); // a receiver that repeats the URL, token and all
+        return;
+      }
       if (failNext > 0) {
         failNext--;
         res.writeHead(503).end("receiver down for maintenance");
@@ -248,15 +252,15 @@ describe("Telegram and Slack", () => {
     expect(body.chat_id).toBe("-100200300");
     expect(body.text).toMatch(/FIRING \[critical\] offline: server db-01/);
 
-    // A dead base URL: the error is logged without the token the URL carries.
+    // A receiver that echoes the URL in its error: the stored error has the token starred.
     await admin.alerts.updateChannel({
       id,
-      channel: { name: "tg", type: "telegram", settings: { baseUrl: "http://127.0.0.1:9", chatId: "-100200300" } },
+      channel: { name: "tg", type: "telegram", settings: { baseUrl: `${base}/echo`, chatId: "-100200300" } },
     });
     await admin.alerts.testChannel({ id });
-    await drainChannel(id);
+    expect(await drainChannel(id)).toMatchObject({ failed: true });
     const failed = await db().notificationAttempt.findFirst({ where: { ok: false } });
-    expect(failed?.error).toBeTruthy();
+    expect(failed?.error).toBe("the receiver answered 500: no route for /echo/bot***/sendMessage");
     expect(JSON.stringify(await deliveries())).not.toContain(token.split(":")[1]);
   });
 
