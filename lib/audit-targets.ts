@@ -12,6 +12,10 @@ export const AUDIT_TARGET_TYPES = [
   "haproxy_server",
   "haproxy_bulk_action",
   "status_mapping",
+  "alert",
+  "alert_silence",
+  "alert_rule",
+  "notification_channel",
 ] as const;
 
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
@@ -31,6 +35,10 @@ export function auditTargetHref(type: string | null, id: string | null): string 
     user: `/admin/users`,
     api_token: `/admin/tokens`,
     status_mapping: `/admin/status-map`,
+    alert: `/alerts`,
+    alert_silence: `/alerts?view=silences`,
+    alert_rule: `/alerts/rules`,
+    notification_channel: `/alerts/channels`,
   };
   return path[type] ?? null;
 }

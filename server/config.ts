@@ -267,6 +267,18 @@ const schema = z
     AC_LDAP_CA_FILE: optionalString,
     /** Seconds to connect and for each LDAP operation. */
     AC_LDAP_TIMEOUT: z.coerce.number().int().min(1).max(120).default(5),
+    // Alert notifications (docs/alerts.md, "Delivery")
+    /** Seconds one notification request (HTTP or SMTP) may take. */
+    ALERT_DELIVERY_TIMEOUT: z.coerce.number().int().min(1).max(120).default(10),
+    /** Hours a message is retried while its receiver fails; older ones are given up (logged as expired). */
+    ALERT_DELIVERY_MAX_AGE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 14)
+      .default(24),
+    /** Seconds before the first retry of a failed delivery; later retries back off exponentially. */
+    ALERT_DELIVERY_RETRY_DELAY: z.coerce.number().int().min(1).max(3600).default(10),
   })
   .superRefine((c, ctx) => {
     checkSso(c, ctx);

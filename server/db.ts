@@ -15,6 +15,7 @@ function createClient(pool: pg.Pool) {
       user: { passwordHash: true, ssoRefreshToken: true },
       apiToken: { tokenHash: true },
       server: { agentToken: true },
+      notificationChannel: { secrets: true },
     },
   });
 }

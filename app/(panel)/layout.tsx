@@ -6,6 +6,7 @@ import { Nav, type NavItem } from "@/components/layout/nav";
 import { SignOutButton } from "@/components/layout/sign-out-button";
 import { can } from "@/server/auth/roles";
 import { currentActor } from "@/server/auth/current-actor";
+import { api } from "@/server/trpc/server-caller";
 
 const sections: NavItem[] = [
   { href: "/", label: "Dashboard" },
@@ -20,8 +21,12 @@ const sections: NavItem[] = [
 export default async function PanelLayout({ children }: { children: ReactNode }) {
   const actor = await currentActor();
   if (!actor || actor.kind !== "user") redirect("/login");
+  // The badge counts firing alerts (docs/alerts.md); a failed count leaves the badge out, not the page.
+  const firing = await (await api()).alerts.firingCount().catch(() => undefined);
+  const alerts: NavItem = { href: "/alerts", label: "Alerts", badge: firing, badgeLabel: `${firing} firing` };
   const items = [
     ...sections,
+    alerts,
     ...(can(actor.role, "audit.read") ? [{ href: "/audit", label: "Audit" }] : []),
     ...(can(actor.role, "users.manage") ? [{ href: "/admin/users", label: "Admin" }] : []),
   ];

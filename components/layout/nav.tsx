@@ -5,10 +5,14 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useRef } from "react";
 
-export type NavItem = { href: string; label: string };
+/**
+ * `badge`: a count shown beside the label when above zero (firing alerts), read out as `badgeLabel`.
+ * Links are `relative` so that screen-reader text stays inside the scrolling nav, not widening a phone's page.
+ */
+export type NavItem = { href: string; label: string; badge?: number; badgeLabel?: string };
 
 const linkClass = (active: boolean) =>
-  `whitespace-nowrap rounded-md px-3 py-1.5 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400 ${
+  `relative whitespace-nowrap rounded-md px-3 py-1.5 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400 ${
     active ? "bg-slate-700 text-white" : "text-slate-300 hover:bg-slate-800 hover:text-white"
   }`;
 
@@ -30,6 +34,18 @@ export function Nav({ items }: { items: NavItem[] }) {
             className={linkClass(isActive(item))}
           >
             {item.label}
+            {item.badge ? (
+              <>
+                <span
+                  aria-hidden="true"
+                  className="ml-1.5 rounded-full bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white"
+                  data-testid="alerts-badge"
+                >
+                  {item.badge}
+                </span>
+                <span className="sr-only">, {item.badgeLabel}</span>
+              </>
+            ) : null}
           </Link>
         </li>
       ))}

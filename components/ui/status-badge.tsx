@@ -22,6 +22,16 @@ const tone: Record<string, string> = {
   interrupted: "bg-violet-100 text-violet-800 ring-violet-600/20",
   // HAProxy actions a caller's role did not allow
   refused: "bg-amber-100 text-amber-800 ring-amber-600/20",
+  // alerts, their severities and notification deliveries (docs/alerts.md)
+  firing: "bg-red-100 text-red-800 ring-red-600/20",
+  resolved: "bg-emerald-100 text-emerald-800 ring-emerald-600/20",
+  silenced: "bg-violet-100 text-violet-800 ring-violet-600/20",
+  critical: "bg-red-100 text-red-800 ring-red-600/20",
+  warning: "bg-amber-100 text-amber-800 ring-amber-600/20",
+  info: "bg-sky-100 text-sky-800 ring-sky-600/20",
+  queued: "bg-amber-100 text-amber-800 ring-amber-600/20",
+  delivered: "bg-emerald-100 text-emerald-800 ring-emerald-600/20",
+  expired: "bg-red-100 text-red-800 ring-red-600/20",
 };
 
 export function StatusBadge({ status }: { status: string | null | undefined }) {

@@ -39,6 +39,16 @@ const PROCEDURE_TARGETS: Record<string, Source> = {
   "haproxy.createInstance": { type: "haproxy_instance" },
   "haproxy.updateInstance": { type: "haproxy_instance", key: "id" },
   "haproxy.deleteInstance": { type: "haproxy_instance", key: "id" },
+  "alerts.acknowledge": { type: "alert", key: "id" },
+  "alerts.silence": { type: "alert_silence" },
+  "alerts.expireSilence": { type: "alert_silence", key: "id" },
+  "alerts.createRule": { type: "alert_rule" },
+  "alerts.updateRule": { type: "alert_rule", key: "id" },
+  "alerts.deleteRule": { type: "alert_rule", key: "id" },
+  "alerts.createChannel": { type: "notification_channel" },
+  "alerts.updateChannel": { type: "notification_channel", key: "id" },
+  "alerts.deleteChannel": { type: "notification_channel", key: "id" },
+  "alerts.testChannel": { type: "notification_channel", key: "id" },
   "statusMap.set": { type: "status_mapping" },
   "statusMap.delete": { type: "status_mapping", key: "id" },
 };
@@ -111,6 +121,14 @@ export async function targetLabel(type: AuditTargetType, id: string): Promise<st
       });
       return s ? haproxyServerLabel(s.backend.instance.name, s.backend.backendName, s.serverName) : null;
     }
+    case "alert":
+      return (await db().alert.findUnique({ where: { id: n }, select: { subjectLabel: true } }))?.subjectLabel ?? null;
+    case "alert_rule":
+      return (await db().alertRule.findUnique({ where: { id: n }, select: { name: true } }))?.name ?? null;
+    case "notification_channel":
+      return (await db().notificationChannel.findUnique({ where: { id: n }, select: { name: true } }))?.name ?? null;
+    case "alert_silence":
+      return (await db().alertSilence.findUnique({ where: { id: n }, select: { reason: true } }))?.reason ?? null;
     case "haproxy_bulk_action":
       return (
         (await db().hAProxyBulkAction.findUnique({ where: { id: n }, select: { description: true } }))?.description ??

@@ -12,6 +12,7 @@ export const permissions = {
   "events.read": "viewer",
   "haproxy.read": "viewer",
   "tasks.read": "viewer",
+  "alerts.read": "viewer",
   "profile.update": "viewer",
   "poll.now": "operator",
   "haproxy.command": "operator",
@@ -25,12 +26,15 @@ export const permissions = {
   /** The audit log: operators read their own rows (server/audit/queries.ts), admins every row. */
   "audit.read": "operator",
   "audit.readAll": "admin",
+  "alerts.acknowledge": "operator",
+  "alerts.silence": "operator",
   "servers.manage": "admin",
   "settings.manage": "admin",
   "statusMap.manage": "admin",
   "haproxy.manage": "admin",
   "users.manage": "admin",
   "tokens.manage": "admin",
+  "alerts.manage": "admin",
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof permissions;

@@ -2,15 +2,26 @@
 // the HAProxy sync's summaries arrive here exactly once per completed run (poll-job.ts,
 // scheduler.ts), on whichever replica finished it. Add reactions here (alert evaluation, say);
 // a throw is logged by the caller and does not fail the job.
+import { errorMessage } from "../../lib/errors";
+import { evaluateAlerts } from "../alerts/evaluate";
 import type { SyncAllSummary } from "../haproxy/sync";
 import { refreshInstanceCounts } from "../metrics/instance-counts";
 import type { PollCycleSummary } from "./poll-job";
 
+/** Alerts are evaluated from what a cycle or sync just stored, not by a second polling (docs/alerts.md). */
+const evaluate = () =>
+  evaluateAlerts().catch((error: unknown) => console.error(`[ac] alert evaluation failed: ${errorMessage(error)}`));
+
 /** Called exactly once per completed poll cycle, with the summary of all its chunks. */
 export async function onPollCycleFinished(_summary: PollCycleSummary): Promise<void> {
   // The instance counts /api/metrics reads: once per cycle, not per scrape (docs/metrics.md).
-  await refreshInstanceCounts();
+  await refreshInstanceCounts().catch((error: unknown) =>
+    console.error(`[ac] instance counts for the metrics: ${errorMessage(error)}`),
+  );
+  await evaluate();
 }
 
 /** Called exactly once per completed HAProxy sync of all instances. */
-export async function onHaproxySyncFinished(_summary: SyncAllSummary): Promise<void> {}
+export async function onHaproxySyncFinished(_summary: SyncAllSummary): Promise<void> {
+  await evaluate();
+}

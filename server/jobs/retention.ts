@@ -74,6 +74,39 @@ export const retentionRules: readonly RetentionRule[] = [
     where: (before) => Prisma.sql`(revoked_at < ${before}::timestamp(3) OR expires_at < ${before}::timestamp(3))`,
     orderBy: "id",
   },
+  // Alert history (docs/alerts.md, "Retention"), kept as long as events; open alerts and waiting
+  // messages are never deleted. A delivery takes its attempts along (foreign key cascade).
+  {
+    table: "alerts",
+    key: "id",
+    setting: "CLEAN_EVENTS_OLDER_THAN",
+    where: (before) => Prisma.sql`state = 'resolved' AND resolved_at < ${before}::timestamp(3)`,
+    orderBy: "resolved_at",
+  },
+  {
+    table: "notification_deliveries",
+    key: "id",
+    setting: "CLEAN_EVENTS_OLDER_THAN",
+    where: (before) => Prisma.sql`status IN ('delivered', 'expired') AND created_at < ${before}::timestamp(3)`,
+    orderBy: "created_at",
+  },
+  {
+    table: "alert_silences",
+    key: "id",
+    setting: "CLEAN_EVENTS_OLDER_THAN",
+    where: (before) => Prisma.sql`ends_at < ${before}::timestamp(3)`,
+    orderBy: "ends_at",
+  },
+  {
+    // Finished bulk HAProxy actions (their items cascade), as long as tasks; a host maintenance not
+    // yet ended stays, since ending it readies exactly its items (docs/haproxy.md).
+    table: "haproxy_bulk_actions",
+    key: "id",
+    setting: "CLEAN_TASKS_OLDER_THAN",
+    where: (before) =>
+      Prisma.sql`status <> 'running' AND created_at < ${before}::timestamp(3) AND NOT (kind = 'host' AND ended_by_id IS NULL)`,
+    orderBy: "created_at",
+  },
   {
     // rate-limiter-flexible's counters (server/auth/login-limiter.ts): done once expired
     // (`expire`, epoch ms). The library's own sweep is off: it would run unbatched on every replica.

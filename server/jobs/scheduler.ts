@@ -3,6 +3,8 @@
 // (cluster-jobs.ts, pg-boss); only the heartbeat is per replica: it says this replica's
 // scheduler is alive. SCHEDULER_ENABLED=false: no ticks and no workers (a web-only replica).
 import { Cron } from "croner";
+import { errorMessage } from "../../lib/errors";
+import { startDeliveryWorkers } from "../alerts/delivery";
 import { config, type Config } from "../config";
 import { syncAllInstances } from "../haproxy/sync";
 import { boss } from "./boss";
@@ -79,6 +81,10 @@ async function start(): Promise<void> {
   );
   const jobs = clusterJobs(settings);
   await startChunkWorker();
+  // Notification delivery on every scheduler replica; the queue and channel locks keep each message once.
+  await startDeliveryWorkers().catch((error: unknown) =>
+    console.error(`[ac] alert delivery workers did not start: ${errorMessage(error)}`),
+  );
   const ticks = [heartbeat];
   for (const job of jobs) ticks.push(await startClusterJob(job)); // one at a time: see ensureQueue
   globalForScheduler.acScheduler = ticks;

@@ -1,4 +1,5 @@
 // The API: one router per domain. `AppRouter` is the type internal tools import for a typed client.
+import { alertsRouter } from "../routers/alerts";
 import { applicationsRouter } from "../routers/applications";
 import { auditRouter } from "../routers/audit";
 import { eventsRouter } from "../routers/events";
@@ -26,6 +27,7 @@ export const appRouter = router({
   haproxy: haproxyRouter,
   statusMap: statusMapRouter,
   audit: auditRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,67 @@
+import { AlertTabs } from "@/components/alerts/alert-tabs";
+import { EditRule, RuleForm } from "@/components/alerts/rule-form";
+import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { Card, EmptyState, PageHeader } from "@/components/ui/states";
+import { formatSeconds } from "@/lib/alerts";
+import { can } from "@/server/auth/current-actor";
+import { api } from "@/server/trpc/server-caller";
+
+export const metadata = { title: "Alert rules" };
+
+/** Every rule (a bounded, admin-made list); admins edit them here. */
+export default async function AlertRulesPage() {
+  const [{ rules }, canEdit] = await Promise.all([(await api()).alerts.rules(), can("alerts.manage")]);
+  return (
+    <>
+      <PageHeader title="Alert rules" />
+      <AlertTabs current="rules" />
+      {canEdit ? (
+        <div className="mb-6">
+          <Card title="New rule">
+            <RuleForm />
+          </Card>
+        </div>
+      ) : null}
+      {rules.length === 0 ? (
+        <EmptyState title="No rules">{canEdit ? "Create one above." : "An admin creates them."}</EmptyState>
+      ) : (
+        <DataTable label="Alert rules">
+          <thead className={theadClass}>
+            <tr>
+              <Th>Name</Th>
+              <Th>Kind and parameters</Th>
+              <Th>Scope</Th>
+              <Th>Severity</Th>
+              <Th>For</Th>
+              <Th>State</Th>
+              {canEdit ? <Th>Actions</Th> : null}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rules.map((r) => (
+              <tr key={r.id}>
+                <td className={`${tdClass} font-medium`}>{r.name}</td>
+                <td className={tdClass}>
+                  <div>{r.kind}</div>
+                  <code className="break-all text-xs text-slate-500">{JSON.stringify(r.params)}</code>
+                </td>
+                <td className={tdClass}>{r.scopeKind === "all" ? "all" : `${r.scopeKind}:${r.scopeId}`}</td>
+                <td className={tdClass}>
+                  <StatusBadge status={r.severity} />
+                </td>
+                <td className={`${tdClass} whitespace-nowrap`}>{formatSeconds(r.forSeconds)}</td>
+                <td className={tdClass}>{r.enabled ? "enabled" : "disabled"}</td>
+                {canEdit ? (
+                  <td className={tdClass}>
+                    <EditRule rule={r} />
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </DataTable>
+      )}
+    </>
+  );
+}

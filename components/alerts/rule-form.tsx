@@ -1,0 +1,138 @@
+"use client";
+// An admin's form for one alert rule: kind, parameters (JSON, an example per kind), scope,
+// severity, `for` and enabled (docs/alerts.md, "Rule kinds"). The server checks everything again.
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { formErrors } from "@/components/mutation-error";
+import { useTRPC } from "@/components/trpc";
+import { Button, Field, Input, inputClass, Select } from "@/components/ui/controls";
+import { ErrorNote } from "@/components/ui/states";
+import type { RuleItem } from "@/server/alerts/rules";
+import { alertRuleKinds, alertScopeKinds, alertSeverities, exampleParams, type AlertRuleKindName } from "@/lib/alerts";
+import { parseJsonObject } from "./json-field";
+
+export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => void }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [kind, setKind] = useState<AlertRuleKindName>(rule?.kind ?? "server_offline");
+  const [localError, setLocalError] = useState<string | null>(null);
+  const done = () => (router.refresh(), onDone?.());
+  const create = useMutation(trpc.alerts.createRule.mutationOptions({ onSuccess: done }));
+  const update = useMutation(trpc.alerts.updateRule.mutationOptions({ onSuccess: done }));
+  const remove = useMutation(trpc.alerts.deleteRule.mutationOptions({ onSuccess: done }));
+  const errors = formErrors(create.error ?? update.error ?? remove.error);
+  const pending = create.isPending || update.isPending || remove.isPending;
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const params = parseJsonObject(String(data.get("params")), "Parameters");
+    if ("error" in params) return setLocalError(params.error);
+    setLocalError(null);
+    const scopeId = String(data.get("scopeId")).trim();
+    const input = {
+      name: String(data.get("name")),
+      kind,
+      params: params.value,
+      scopeKind: String(data.get("scopeKind")) as (typeof alertScopeKinds)[number],
+      scopeId: scopeId ? Number(scopeId) : null,
+      severity: String(data.get("severity")) as (typeof alertSeverities)[number],
+      forSeconds: Number(data.get("forSeconds")),
+      enabled: data.get("enabled") === "on",
+    };
+    if (rule) update.mutate({ id: rule.id, rule: input });
+    else create.mutate(input);
+  }
+
+  return (
+    <form onSubmit={submit} className="grid gap-3 sm:grid-cols-2" aria-label={rule ? `Edit ${rule.name}` : "New rule"}>
+      <Field label="Name" error={errors?.fields.name}>
+        <Input name="name" required maxLength={120} defaultValue={rule?.name} autoComplete="off" />
+      </Field>
+      <Field label="Kind">
+        <Select name="kind" value={kind} onChange={(e) => setKind(e.target.value as AlertRuleKindName)}>
+          {alertRuleKinds.map((k) => (
+            <option key={k}>{k}</option>
+          ))}
+        </Select>
+      </Field>
+      <Field label={`Parameters (JSON, e.g. ${exampleParams[kind]})`}>
+        <textarea
+          name="params"
+          rows={2}
+          className={`${inputClass} font-mono`}
+          defaultValue={rule ? JSON.stringify(rule.params) : exampleParams[kind]}
+          key={rule ? rule.id : kind}
+        />
+      </Field>
+      <div className="grid grid-cols-2 gap-2">
+        <Field label="Scope">
+          <Select name="scopeKind" defaultValue={rule?.scopeKind ?? "all"}>
+            {alertScopeKinds.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="Scope id" error={errors?.fields.scopeId}>
+          <Input name="scopeId" inputMode="numeric" pattern="[0-9]*" defaultValue={rule?.scopeId ?? ""} />
+        </Field>
+      </div>
+      <div className="grid grid-cols-2 gap-2">
+        <Field label="Severity">
+          <Select name="severity" defaultValue={rule?.severity ?? "warning"}>
+            {alertSeverities.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="For (seconds)" error={errors?.fields.forSeconds}>
+          <Input name="forSeconds" type="number" min={0} max={604800} required defaultValue={rule?.forSeconds ?? 300} />
+        </Field>
+      </div>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="enabled" defaultChecked={rule?.enabled ?? true} /> Enabled
+      </label>
+      <div className="flex flex-wrap gap-2 sm:col-span-2">
+        <Button type="submit" disabled={pending}>
+          {rule ? "Save" : "Create rule"}
+        </Button>
+        {rule ? (
+          <Button
+            type="button"
+            variant="danger"
+            disabled={pending}
+            onClick={() => {
+              if (window.confirm(`Delete the rule ${rule.name}? Its alerts are deleted with it.`))
+                remove.mutate({ id: rule.id });
+            }}
+          >
+            Delete
+          </Button>
+        ) : null}
+      </div>
+      {localError || errors ? (
+        <div className="sm:col-span-2">
+          <ErrorNote>{localError ?? errors?.message}</ErrorNote>
+        </div>
+      ) : null}
+    </form>
+  );
+}
+
+/** A row's "Edit" that opens the form below the table row. */
+export function EditRule({ rule }: { rule: RuleItem }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div>
+      <Button variant="secondary" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {open ? "Close" : "Edit"}
+      </Button>
+      {open ? (
+        <div className="mt-2 w-[min(36rem,80vw)] rounded-md border border-slate-200 p-3">
+          <RuleForm rule={rule} onDone={() => setOpen(false)} />
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+// Alerts in the browser: an admin adds a rule, an instance the simulated agent reports as exited
+// fires it after the next poll (tools/e2e-server.ts polls every 5 s), the nav badge counts it, an
+// operator acknowledges and silences it (with the confirming step), and a viewer only reads.
+import { expect, test, type Page } from "@playwright/test";
+import { simulatorClient } from "../../tools/fagent-sim/client";
+import { e2eUsers, storageState } from "./users";
+
+// tools/e2e-server.ts's E2E_SIM_CONTROL_PORT; importing that module would start a server.
+const simulator = simulatorClient("http://127.0.0.1:3199");
+const AGENT = "srv-0005";
+const APP = {
+  container_name: "alerty_1",
+  image: "registry.local/alerty:1.0",
+  tag: "1.0",
+  version: "1.0",
+  status: "exited (1) 2 minutes ago",
+};
+const SUBJECT = `alerty_1 on ${AGENT}`;
+
+const alertRow = (page: Page) => page.getByRole("row").filter({ hasText: SUBJECT });
+
+test.describe.serial("alerts", () => {
+  test.beforeAll(() => simulator.addApp(AGENT, "docker", APP));
+  test.afterAll(() => simulator.removeApp(AGENT, "docker", APP.container_name));
+
+  test.describe("as an admin", () => {
+    test.use({ storageState: storageState("admin") });
+    test("adds a rule that fires for the exited instance", async ({ page }) => {
+      await page.goto("/alerts/rules");
+      const form = page.getByRole("form", { name: "New rule" });
+      await form.getByLabel("Name").fill("e2e exited now");
+      await form.getByLabel("Kind").selectOption("instance_status");
+      await form.getByLabel(/Parameters/).fill('{"statuses": ["offline"]}');
+      await form.getByLabel("For (seconds)").fill("0");
+      await form.getByRole("button", { name: "Create rule" }).click();
+      await expect(page.getByRole("table", { name: "Alert rules" })).toContainText("e2e exited now");
+
+      await expect(async () => {
+        await page.goto(`/alerts?q=${encodeURIComponent("alerty_1")}`);
+        await expect(alertRow(page)).toBeVisible({ timeout: 1000 });
+      }).toPass({ timeout: 60_000 });
+      await expect(page.getByTestId("alerts-badge").filter({ visible: true })).toBeVisible();
+    });
+  });
+
+  test.describe("as an operator", () => {
+    test.use({ storageState: storageState("operator") });
+    test("acknowledges, then silences after confirming", async ({ page }) => {
+      await page.setViewportSize({ width: 390, height: 800 });
+      await page.goto(`/alerts?q=${encodeURIComponent("alerty_1")}`);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      const row = alertRow(page);
+      await row.getByRole("button", { name: "Acknowledge" }).click();
+      await expect(row).toContainText(`acknowledged by ${e2eUsers.operator.login}`);
+
+      await row.getByRole("button", { name: "Silence…" }).click();
+      const form = row.getByRole("form", { name: "Silence" });
+      await form.getByLabel("Reason").fill("e2e: replacing the disk");
+      await form.getByRole("button", { name: "Silence", exact: true }).click();
+      await expect(form.getByRole("status")).toContainText("Confirm?");
+      await form.getByRole("button", { name: "Yes, silence" }).click();
+      await expect(alertRow(page)).toHaveCount(0);
+
+      await page.goto(`/alerts?view=silenced&q=${encodeURIComponent("alerty_1")}`);
+      await expect(alertRow(page)).toContainText("silenced");
+      await page.goto("/alerts?view=silences");
+      await expect(page.getByRole("table", { name: "Silences" })).toContainText("e2e: replacing the disk");
+    });
+  });
+
+  test.describe("as a viewer", () => {
+    test.use({ storageState: storageState("viewer") });
+    test("reads alerts, rules and channels without the buttons that change them", async ({ page }) => {
+      await page.goto("/alerts?view=silenced");
+      await expect(alertRow(page)).toBeVisible();
+      await expect(page.getByRole("button", { name: "Acknowledge" })).toHaveCount(0);
+      await page.goto("/alerts/rules");
+      await expect(page.getByRole("form", { name: "New rule" })).toHaveCount(0);
+      await page.goto("/alerts/channels");
+      await expect(page.getByRole("heading", { name: "Notification channels" })).toBeVisible();
+      await expect(page.getByRole("form", { name: "New channel" })).toHaveCount(0);
+    });
+  });
+});
