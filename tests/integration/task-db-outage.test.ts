@@ -100,9 +100,10 @@ describe("a database outage during a task", () => {
       const task = await db().task.findUniqueOrThrow({ where: { id } });
       expect(task).toMatchObject({ status: "succeeded", error: null, leaseExpiresAt: null });
       const progress = task.progress as unknown as TaskProgress;
+      // drain_delay: no fixed delay, but the drained server's sessions were read (0) before the playbook.
       expect(progress.batches[0]!.steps.map((s) => s.status)).toEqual([
         "succeeded",
-        "skipped",
+        "succeeded",
         "succeeded",
         "skipped",
         "succeeded",
