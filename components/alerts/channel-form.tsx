@@ -7,6 +7,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
+import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { Button, Field, Input, inputClass, Select } from "@/components/ui/controls";
 import { ErrorNote } from "@/components/ui/states";
 import type { ChannelItem } from "@/server/alerts/channels";
@@ -159,16 +160,17 @@ export function ChannelActions({ channel }: { channel: ChannelItem }) {
         <Button variant="secondary" disabled={test.isPending} onClick={() => test.mutate({ id: channel.id })}>
           Send test
         </Button>
-        <Button
-          variant="danger"
+        <ConfirmButton
           disabled={remove.isPending}
-          onClick={() => {
-            if (window.confirm(`Delete the channel ${channel.name} and its delivery log?`))
-              remove.mutate({ id: channel.id });
+          ask={{
+            title: `Delete the channel ${channel.name}?`,
+            confirmLabel: "Delete",
+            body: "Its delivery log goes with it; its messages not yet sent are dropped.",
           }}
+          onConfirm={() => remove.mutate({ id: channel.id })}
         >
           Delete
-        </Button>
+        </ConfirmButton>
       </div>
       {test.isSuccess ? (
         <p className="text-sm text-emerald-700" role="status">

@@ -3,7 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
-import { Button } from "@/components/ui/controls";
+import { ConfirmButton } from "@/components/ui/confirm-dialog";
 
 /** Ends a silence now; what it muted notifies again at the next evaluation. */
 export function ExpireSilenceButton({ id }: { id: number }) {
@@ -13,16 +13,18 @@ export function ExpireSilenceButton({ id }: { id: number }) {
   const error = formErrors(expire.error);
   return (
     <>
-      <Button
+      <ConfirmButton
         variant="secondary"
         disabled={expire.isPending}
-        onClick={() => {
-          if (window.confirm("End this silence now? Firing alerts it muted are notified at the next evaluation."))
-            expire.mutate({ id });
+        ask={{
+          title: "End this silence now?",
+          confirmLabel: "End the silence",
+          body: "Firing alerts it muted are notified at the next evaluation.",
         }}
+        onConfirm={() => expire.mutate({ id })}
       >
         End now
-      </Button>
+      </ConfirmButton>
       {error ? (
         <span className="text-sm text-red-700" role="alert">
           {error.message}

@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
+import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { Button, Field, Input, inputClass, Select } from "@/components/ui/controls";
 import { ErrorNote } from "@/components/ui/states";
 import type { RuleItem } from "@/server/alerts/rules";
@@ -98,17 +99,17 @@ export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => voi
           {rule ? "Save" : "Create rule"}
         </Button>
         {rule ? (
-          <Button
-            type="button"
-            variant="danger"
+          <ConfirmButton
             disabled={pending}
-            onClick={() => {
-              if (window.confirm(`Delete the rule ${rule.name}? Its alerts are deleted with it.`))
-                remove.mutate({ id: rule.id });
+            ask={{
+              title: `Delete the rule ${rule.name}?`,
+              confirmLabel: "Delete",
+              body: "Its alerts are deleted with it.",
             }}
+            onConfirm={() => remove.mutate({ id: rule.id })}
           >
             Delete
-          </Button>
+          </ConfirmButton>
         ) : null}
       </div>
       {localError || errors ? (

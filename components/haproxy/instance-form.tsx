@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
+import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { Button, Field, Input, Select } from "@/components/ui/controls";
 import { ErrorNote } from "@/components/ui/states";
 
@@ -126,21 +127,18 @@ export function DeleteInstanceButton({ instance }: { instance: { id: number; nam
   const remove = useMutation(trpc.haproxy.deleteInstance.mutationOptions({ onSuccess: () => router.refresh() }));
   return (
     <span className="inline-flex flex-col items-start">
-      <Button
-        variant="danger"
+      <ConfirmButton
         className="px-2 py-1 text-xs"
         disabled={remove.isPending}
-        onClick={() => {
-          if (
-            window.confirm(
-              `Delete ${instance.name} with its backends, servers and status history? The action log stays.`,
-            )
-          )
-            remove.mutate({ id: instance.id });
+        ask={{
+          title: `Delete the HAProxy instance ${instance.name}?`,
+          confirmLabel: "Delete",
+          body: "Its backends, servers and status history go with it; the audit log keeps its commands.",
         }}
+        onConfirm={() => remove.mutate({ id: instance.id })}
       >
         Delete
-      </Button>
+      </ConfirmButton>
       {remove.error ? <span className="text-xs text-red-700">{formErrors(remove.error)?.message}</span> : null}
     </span>
   );

@@ -4,6 +4,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
+import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { Button } from "@/components/ui/controls";
 
 export function CancelButtons({ id, requested }: { id: string; requested: boolean }) {
@@ -19,18 +20,17 @@ export function CancelButtons({ id, requested }: { id: string; requested: boolea
       >
         Cancel after current step
       </Button>
-      <Button
-        variant="danger"
+      <ConfirmButton
         disabled={cancel.isPending}
-        onClick={() => {
-          if (
-            window.confirm("Stop now? A running playbook is terminated and this batch's HAProxy servers stay drained.")
-          )
-            cancel.mutate({ id, mode: "now" });
+        ask={{
+          title: "Stop the task now?",
+          confirmLabel: "Stop now",
+          body: "A running playbook is terminated and this batch's HAProxy servers stay drained.",
         }}
+        onConfirm={() => cancel.mutate({ id, mode: "now" })}
       >
         Stop now
-      </Button>
+      </ConfirmButton>
       {requested || cancel.data ? (
         <span className="text-sm text-amber-800" role="status">
           {cancel.data?.note ?? "Cancel requested."}

@@ -4,7 +4,7 @@
 // count ("Drain 37 HAProxy servers on 3 load balancers?"), with an optional bounded list of what
 // it touches. Cancel has the focus and Escape cancels, so a stray Enter changes nothing.
 // Mount it only while asking (a page may hold hundreds of rows): it opens itself.
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Button, DialogHeader } from "./controls";
 import { ErrorNote } from "./states";
 
@@ -77,5 +77,46 @@ export function ConfirmDialog(p: ConfirmDialogProps) {
         </div>
       </div>
     </dialog>
+  );
+}
+
+/**
+ * A button that asks first, through the ConfirmDialog above: the one way risky actions are
+ * confirmed (never `window.confirm`, which pages cannot style, test or make keyboard-safe).
+ */
+export function ConfirmButton({
+  children,
+  variant = "danger",
+  className,
+  disabled,
+  ask,
+  onConfirm,
+}: {
+  children: React.ReactNode;
+  variant?: "danger" | "secondary" | "primary";
+  className?: string;
+  disabled?: boolean;
+  /** The question: title, the confirm button's words, and what happens. */
+  ask: { title: string; confirmLabel: string; body: React.ReactNode };
+  onConfirm: () => void;
+}) {
+  const [asking, setAsking] = useState(false);
+  return (
+    <>
+      <Button variant={variant} className={className} disabled={disabled} onClick={() => setAsking(true)}>
+        {children}
+      </Button>
+      {asking ? (
+        <ConfirmDialog
+          title={ask.title}
+          confirmLabel={ask.confirmLabel}
+          danger={variant === "danger"}
+          onConfirm={onConfirm}
+          onClose={() => setAsking(false)}
+        >
+          <p>{ask.body}</p>
+        </ConfirmDialog>
+      ) : null}
+    </>
   );
 }

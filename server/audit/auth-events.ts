@@ -1,6 +1,7 @@
 // Audit rows of sign-ins and sign-outs, and of an API token used from an address it was never
 // used from. `auditLogin` is the one entry point for every way of logging in: the password form
 // (server/auth/next-auth.ts) and single sign-on (OIDC, LDAP) call it the same way.
+import type { LoginAttempt } from "../auth/login-audit";
 import { db } from "../db";
 import { AUDIT_BOUNDS, auditDb, bounded, writeAuditEntry, type AuditActor } from "./entry";
 import type { RequestMeta } from "./request-meta";
@@ -50,15 +51,7 @@ export async function auditLogin(a: LoginAudit): Promise<void> {
  * its outcomes mapped to the audit's. A wrong password is a failure; a policy refusal (no mapped
  * group, local logins off) or the login limits are refusals; an error is a failure with its id.
  */
-export function auditLoginAttempt(a: {
-  source: LoginSource;
-  login: string;
-  outcome: "success" | "refused" | "limited" | "error";
-  reason?: string;
-  userId?: number;
-  clientAddress?: string;
-  userAgent?: string | null;
-}): Promise<void> {
+export function auditLoginAttempt(a: LoginAttempt): Promise<void> {
   const wrong = a.outcome === "refused" && (!a.reason || a.reason === "wrong-credentials");
   return auditLogin({
     login: a.login,
