@@ -52,7 +52,7 @@ test.describe("as a viewer", () => {
 
   test("has no Audit page", async ({ page }) => {
     await page.goto("/audit");
-    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByRole("alert").filter({ hasText: "This page is for the operator role" })).toBeVisible();
     await expect(page.getByRole("link", { name: "Audit" })).toHaveCount(0);
   });
 });

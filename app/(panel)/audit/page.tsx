@@ -5,12 +5,13 @@ import { TRPCError } from "@trpc/server";
 import { AuditTable } from "@/components/audit/audit-table";
 import { CursorPagination } from "@/components/ui/cursor-pagination";
 import { DateRangeFilter, FilterForm, ReversedRangeNote, SelectFilter, TextFilter } from "@/components/ui/filter-form";
-import { ErrorNote, PageHeader } from "@/components/ui/states";
+import { ErrorNote, NotAllowed, PageHeader } from "@/components/ui/states";
 import { AUDIT_OUTCOMES, AUDIT_TARGET_TYPES } from "@/lib/audit-targets";
 import { hrefWith } from "@/lib/href";
 import { choice, readDateRange } from "@/lib/list-params";
 import { param, type SearchParams } from "@/lib/search-params";
-import { can } from "@/server/auth/current-actor";
+import { can, currentActor } from "@/server/auth/current-actor";
+import { permissions } from "@/server/auth/roles";
 import { CURSOR } from "@/server/audit/queries";
 import { api } from "@/server/trpc/server-caller";
 
@@ -19,7 +20,9 @@ export const metadata = { title: "Audit log" };
 const short = (params: SearchParams, key: string) => param(params, key)?.trim().slice(0, 100) || undefined;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  if (!(await can("audit.read"))) redirect("/");
+  const actor = await currentActor();
+  if (!actor) redirect("/login");
+  if (!(await can("audit.read"))) return <NotAllowed needs={permissions["audit.read"]} role={actor.role} />;
   const all = await can("audit.readAll");
   const params = await searchParams;
   const range = readDateRange(params);
