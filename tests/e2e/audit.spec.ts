@@ -16,7 +16,7 @@ test.describe("as an admin", () => {
     expect(created.ok()).toBe(true);
 
     await page.goto("/audit");
-    await page.getByLabel("Action").fill("apiTokens.create");
+    await page.getByLabel("Action", { exact: true }).fill("apiTokens.create");
     await page.getByLabel("Target").selectOption("api_token");
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page).toHaveURL(/action=apiTokens.create/);

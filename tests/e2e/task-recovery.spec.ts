@@ -95,7 +95,7 @@ test.describe("a failed task's recovery, as an operator", () => {
     await expect(recovery).toContainText(`Back in the pool: ${servers.join(", ")}.`);
     await expect(recovery.getByTestId("out-of-pool")).toHaveCount(0);
 
-    await playbook("test-update.yml");
+    await playbook("simulator-update.yml");
     await admin.dispose();
     await recovery.getByRole("button", { name: "Retry from the failed batch" }).click();
     await page
