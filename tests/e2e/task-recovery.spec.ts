@@ -1,7 +1,7 @@
 // A failed update leaves its batch's HAProxy servers drained (the real HAProxy "lb1" of the e2e
 // fleet); the task page lists them and an operator, on a 390 px phone, returns them to the pool
 // and retries from the failed batch, each after a confirmation (docs/update-tasks.md, "After a
-// failure or an interruption"). ansible/test-fail.yml fails on purpose; the retry runs test-update.yml.
+// failure or an interruption"). ansible/test-fail.yml fails on purpose; the retry runs simulator-update.yml.
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { storageState } from "./users";
