@@ -9,7 +9,8 @@
 //   await set.replicas[0].kill("SIGKILL");  await set.restart("r1");   // the same name, port and env
 //   await set.query("SELECT …", [params])   // rows, on the replicas' database (superuser)
 //   set.sim.control.stats() / .fault(agent, …)  // the in-process agent simulator; its agents are servers
-//   set.sim.controlUrl             // its HTTP control API (for playbooks: AC_SIM_CONTROL_URL in `env`)
+//   set.sim.controlUrl             // its HTTP control API; every replica has it as AC_SIM_CONTROL_URL
+//                                  // (name it in PLAYBOOK_ENV for ansible/simulator-update.yml)
 //   set.haproxyStat()              // HAProxy's `show stat` rows of the replicas' backend
 //   set.login                      // the admin every replica knows: { login, password }
 //   await set.stop()               // replicas, HAProxy, simulator, PostgreSQL (and its folder)
@@ -133,6 +134,7 @@ export async function startReplicaSet(options: ReplicaSetOptions = {}): Promise<
       AC_ADMIN_PASSWORD: login.password,
       AC_DEMO_FLEET: "false",
       HAPROXY_ENABLED: "false",
+      AC_SIM_CONTROL_URL: sim.controlUrl!,
       ...options.env,
     };
     const names = Array.from({ length: options.replicas ?? 3 }, (_, i) => `r${i + 1}`);
