@@ -195,8 +195,10 @@ describe("update tasks on real replicas", () => {
     // The other runner replica stops and starts again (its startup recovery included) mid-playbook.
     const restarted = await set.restart(other.name);
     await restarted.waitForLog(/\[ac\] task runner \S+ started/, { from: 0 });
+    // Still its runner's; on a very slow machine the 30 s playbook may even have finished meanwhile.
     const after = await getTask(id);
-    expect(after).toMatchObject({ status: "running", runnerId: running.runnerId });
+    expect(after.runnerId).toBe(running.runnerId);
+    expect(["running", "succeeded"]).toContain(after.status);
     await until("a heartbeat after the restart", async () => {
       const task = await getTask(id);
       return task.status !== "running" || Date.parse(task.heartbeatAt!) > Date.parse(after.heartbeatAt!);
