@@ -25,7 +25,11 @@ export async function GroupUpdates({ groupId }: { groupId: number }) {
         </h2>
         {operator ? (
           <UpdateDialog title={`Update group ${group.name}`} groupId={groupId} defaults={updateDefaults(group)} />
-        ) : null}
+        ) : (
+          <p className="text-sm text-slate-600" data-testid="viewer-note">
+            Operators can update this group here.
+          </p>
+        )}
       </div>
       <div className="grid gap-4 lg:grid-cols-[340px_1fr]">
         <VersionsPanel groupId={groupId} canRefresh={operator} />
