@@ -71,12 +71,13 @@ beforeAll(async () => {
         { uid: "frank", password: "frank-directory-1" },
         { uid: "gina", password: "gina-directory-1" },
         { uid: "tina", password: "tina-password-1" },
+        { uid: "ivan", password: "ivan-password-1" },
       ],
       groups: [
         { cn: "ops-admins", members: { users: ["alice"] } },
         { cn: "ops", members: { users: ["bob", "mallory", "tina"], groups: ["team-x"] } },
         { cn: "team-x", members: { users: ["carol"] } },
-        { cn: "everyone", members: { users: ["alice", "bob", "carol", "frank", "gina"] } },
+        { cn: "everyone", members: { users: ["alice", "bob", "carol", "frank", "gina", "ivan"] } },
         { cn: "sales", members: { users: ["dave"] } },
       ],
     },
@@ -241,6 +242,26 @@ describe("the periodic re-check", () => {
     );
     await makeCheckDue(user.id);
     expect(await tokenActor(secret)).toBeNull();
+    // The check is done for this interval: the next uses must not fall back on the stored role.
+    expect(await tokenActor(secret)).toBeNull();
+    expect(await tokenActor(secret)).toBeNull();
+  });
+
+  it("keeps a token stopped after a failed check until access is granted again", async () => {
+    const user = (await login("ivan", "ivan-password-1"))!;
+    const { secret } = await createApiToken({ name: "ivan's tool", role: "viewer", ownerId: user.id });
+    expect((await tokenActor(secret))?.role).toBe("viewer");
+    configureDirectory({ AC_LDAP_URL: `ldap://127.0.0.1:${await freePort()}` });
+    try {
+      await makeCheckDue(user.id);
+      expect(await tokenActor(secret)).toBeNull(); // fails closed
+      expect(await tokenActor(secret)).toBeNull(); // and stays closed within the interval
+    } finally {
+      configureDirectory();
+    }
+    // The directory is back and ivan still in a mapped group: the next due check restores the token.
+    await makeCheckDue(user.id);
+    expect((await tokenActor(secret))?.role).toBe("viewer");
   });
 
   it("ends the session when the directory cannot be reached (fails closed)", async () => {
