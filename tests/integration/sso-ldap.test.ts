@@ -147,6 +147,16 @@ describe("LDAP login", () => {
     expect(await refusal("GINA", "gina-directory-1")).toBe("login-taken");
     expect(await db().user.findUniqueOrThrow({ where: { login: "gina" } })).toMatchObject({ source: "local" });
   });
+
+  it("refuses a login the directory would match under another spelling (fullwidth letters, spaces)", async () => {
+    // LDAP matching folds compatibility characters and insignificant spaces (RFC 4518): "ｆｒａｎｋ"
+    // finds uid=frank. Accepted, it would bypass "local wins" with a look-alike account, make one
+    // more account per spelling of the same person, and get a fresh per-account login limit each.
+    for (const name of ["\uff46\uff52\uff41\uff4e\uff4b", "\uff46rank", " frank", "frank\u200b", "fr\u00adank"]) {
+      expect(await login(name, "frank-directory-1"), JSON.stringify(name)).toBeNull();
+    }
+    expect(await db().user.count({ where: { source: "ldap", externalId: userDn("frank") } })).toBe(0);
+  });
 });
 
 describe("local accounts turned off (AC_LOCAL_LOGIN=false)", () => {
