@@ -52,17 +52,34 @@ const channelSelect = {
   updatedAt: true,
 } satisfies Prisma.NotificationChannelSelect;
 
-/** What a reader sees: settings with URL credentials starred, and which secrets are set. */
-export async function listChannels() {
+/**
+ * A webhook URL as a reader without alerts.manage sees it: its origin. Receivers often carry
+ * their token in the path or query (Teams, Discord, Google Chat), and viewers must not send to
+ * them (docs/alerts.md, the table of who may do what).
+ */
+function urlForReader(url: unknown): unknown {
+  if (typeof url !== "string") return url;
+  try {
+    const parsed = new URL(url);
+    return parsed.pathname === "/" && !parsed.search ? parsed.origin : `${parsed.origin}/…`;
+  } catch {
+    return "…";
+  }
+}
+
+/** What a reader sees: settings with URL credentials starred (`fullUrls` false: webhook URLs as their origin), and which secrets are set. */
+export async function listChannels(fullUrls: boolean) {
   const rows = await db().notificationChannel.findMany({
     select: { ...channelSelect, secrets: true },
     orderBy: { name: "asc" },
   });
   return rows.map(({ secrets, settings, ...row }) => {
     const stored = (secrets ?? {}) as Record<string, unknown>;
+    const shown = JSON.parse(redactUrlCredentials(JSON.stringify(settings))) as Record<string, unknown>;
+    if (!fullUrls && row.type === "webhook") shown.url = urlForReader(shown.url);
     return {
       ...row,
-      settings: JSON.parse(redactUrlCredentials(JSON.stringify(settings))) as Record<string, unknown>,
+      settings: shown,
       secretsSet: Object.keys(stored)
         .filter((k) => stored[k] !== undefined && stored[k] !== null)
         .sort(),

@@ -4,6 +4,7 @@
 import type { LoginAttempt } from "../auth/login-audit";
 import { db } from "../db";
 import { AUDIT_BOUNDS, auditDb, bounded, writeAuditEntry, type AuditActor } from "./entry";
+import { recordCapped } from "./refusals";
 import type { RequestMeta } from "./request-meta";
 
 /** As users.source names them on the SSO branch: a local password, OIDC or LDAP. */
@@ -23,8 +24,13 @@ export type LoginAudit = {
   requestId?: string | null;
 };
 
-/** One row per login attempt: action "auth.login", target the user (by id when known). */
-export async function auditLogin(a: LoginAudit): Promise<void> {
+/**
+ * One row per login attempt: action "auth.login", target the user (by id when known). `capped`:
+ * an attempt anyone can repeat without limit (past the login limits, an OIDC callback that failed
+ * before naming anyone) writes at most REFUSAL_AUDIT.rowsPerWindow rows per window and client
+ * address (server/audit/refusals.ts), so anonymous requests cannot grow the log without bound.
+ */
+export async function auditLogin(a: LoginAudit, capped = false): Promise<void> {
   const login = bounded(a.login.replace(/[\u0000-\u001f\u007f]/g, "?"), AUDIT_BOUNDS.name) || "(empty)";
   const userId =
     a.userId ??
@@ -35,7 +41,7 @@ export async function auditLogin(a: LoginAudit): Promise<void> {
     )?.id ??
     null;
   const actor: AuditActor = { kind: "user", id: userId, name: login, userId };
-  await writeAuditEntry(auditDb(), {
+  const entry = {
     actor,
     action: "auth.login",
     outcome: a.outcome,
@@ -43,7 +49,11 @@ export async function auditLogin(a: LoginAudit): Promise<void> {
     target: { type: "user", id: userId, label: login },
     details: { source: a.source },
     request: requestOf(a),
-  });
+  };
+  if (!capped) return void (await writeAuditEntry(auditDb(), entry));
+  const clientAddress = entry.request.clientAddress ?? null;
+  const same = { action: "auth.login", outcome: entry.outcome, error: entry.error ?? null, clientAddress };
+  await recordCapped(entry, `auth.login ${entry.error} ${clientAddress}`, same);
 }
 
 /**
@@ -53,19 +63,24 @@ export async function auditLogin(a: LoginAudit): Promise<void> {
  */
 export function auditLoginAttempt(a: LoginAttempt): Promise<void> {
   const wrong = a.outcome === "refused" && (!a.reason || a.reason === "wrong-credentials");
-  return auditLogin({
-    login: a.login,
-    source: a.source,
-    userId: a.userId,
-    clientAddress: a.clientAddress === "unknown" ? null : a.clientAddress,
-    userAgent: a.userAgent,
-    outcome: a.outcome === "success" ? "success" : wrong || a.outcome === "error" ? "failure" : "refused",
-    error: wrong
-      ? "wrong login or password, or account disabled"
-      : a.outcome === "limited"
-        ? "too many failed attempts"
-        : a.reason,
-  });
+  // Past the limits, or an OIDC callback error (next-auth's logger: no login, no address): repeatable at will.
+  const capped = a.outcome === "limited" || (a.outcome === "error" && a.login === "?");
+  return auditLogin(
+    {
+      login: a.login,
+      source: a.source,
+      userId: a.userId,
+      clientAddress: a.clientAddress === "unknown" ? null : a.clientAddress,
+      userAgent: a.userAgent,
+      outcome: a.outcome === "success" ? "success" : wrong || a.outcome === "error" ? "failure" : "refused",
+      error: wrong
+        ? "wrong login or password, or account disabled"
+        : a.outcome === "limited"
+          ? "too many failed attempts"
+          : a.reason,
+    },
+    capped,
+  );
 }
 
 /** A sign-out (next-auth's signOut event). */

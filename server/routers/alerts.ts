@@ -17,6 +17,7 @@ import { ruleScopes } from "../alerts/rule-kinds";
 import { createRule, deleteRule, listRules, ruleInput, updateRule } from "../alerts/rules";
 import { createSilence, expireSilence, listSilences, silenceInput, silenceListInput } from "../alerts/silences";
 import { actorName } from "../auth/actor";
+import { can } from "../auth/roles";
 import { authorized, router } from "../trpc/init";
 
 const id = z.object({ id: z.number({ error: "must be a number" }).int().positive("must be a positive id") });
@@ -52,7 +53,7 @@ export const alertsRouter = router({
     .input(id)
     .mutation(({ input }) => deleteRule(input.id)),
 
-  channels: authorized("alerts.read").query(() => listChannels()),
+  channels: authorized("alerts.read").query(({ ctx }) => listChannels(can(ctx.actor.role, "alerts.manage"))),
   deliveries: authorized("alerts.read")
     .input(deliveryListInput)
     .query(({ input }) => listDeliveries(input)),

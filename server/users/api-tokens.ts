@@ -106,6 +106,7 @@ export async function apiTokenForSecret(secret: string) {
           source: true,
           externalId: true,
           ssoCheckedAt: true,
+          ssoGroups: true,
         },
       },
       seenAddresses: true,

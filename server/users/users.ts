@@ -125,6 +125,7 @@ export function sessionUser(id: number) {
       source: true,
       externalId: true,
       ssoCheckedAt: true,
+      ssoGroups: true,
     },
   });
 }

@@ -119,6 +119,16 @@ describe("alerts API", () => {
       }),
     ).rejects.toThrow(/bot token/);
   });
+
+  it("shows a webhook's URL, which may carry the receiver's token, in full to admins only", async () => {
+    const url = "https://receiver.example/hooks/T0KEN-in-path?key=T0KEN-in-query";
+    await as.admin.alerts.createChannel({ name: "teams-like", type: "webhook", settings: { url } });
+    const urlOf = async (caller: typeof as.viewer) =>
+      (await caller.alerts.channels()).find((c) => c.name === "teams-like")?.settings.url;
+    expect(await urlOf(as.admin)).toBe(url);
+    expect(await urlOf(as.viewer)).toBe("https://receiver.example/…");
+    expect(await urlOf(as.operator)).toBe("https://receiver.example/…");
+  });
 });
 
 describe("alert retention", () => {

@@ -280,6 +280,24 @@ describe("Telegram and Slack", () => {
     expect(body.blocks.map((b) => b.type)).toEqual(["header", "section"]);
     expect(JSON.stringify(await admin.alerts.channels())).not.toContain("/services/T0");
   });
+
+  it("escapes Slack's control sequences in text that agents report", async () => {
+    // A hostile agent's error text lands in the alert's detail: in Slack's mrkdwn it would ping
+    // the whole channel and show a link under a text of its choosing.
+    await offlineRule();
+    const { id } = await admin.alerts.createChannel({ name: "slack", type: "slack", secrets: { url: `${base}/s` } });
+    await makeServer("api-02", {
+      status: "offline",
+      lastError: "<!channel> <https://evil.example/|log in again> & co",
+    });
+    await evaluateAlerts(t(0));
+    await drainChannel(id);
+    const body = JSON.parse(received[0]!.body) as { text: string; blocks: { text?: { text: string } }[] };
+    for (const text of [body.text, body.blocks[1]!.text!.text]) {
+      expect(text).not.toMatch(/<!channel>|<https:/);
+      expect(text).toContain("&lt;!channel&gt; &lt;https://evil.example/|log in again&gt; &amp; co");
+    }
+  });
 });
 
 describe("e-mail", () => {

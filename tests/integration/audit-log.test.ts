@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as exportCsv } from "@/app/api/audit/export/route";
 import { POST as trpcPost } from "@/app/api/trpc/[trpc]/route";
 import { auditLoginAttempt } from "@/server/audit/auth-events";
+import { REFUSAL_AUDIT } from "@/server/audit/refusals";
 import { pruneAuditLog } from "@/server/audit/retention";
 import { internalRequest } from "@/server/audit/request-meta";
 import type { Actor } from "@/server/auth/actor";
@@ -140,6 +141,24 @@ describe("logins and tokens", { timeout: 120_000 }, () => {
       ["?", "failure", "error id 3f2a", "oidc"],
     ]);
     expect(limited.error).toBe("too many failed attempts");
+  });
+
+  it("bounds the rows of attempts anyone can repeat at will: past the limits, OIDC callback errors", async () => {
+    for (let i = 0; i < REFUSAL_AUDIT.rowsPerWindow + 5; i++) {
+      // A new name each time, as a script would send: the cap is per client address.
+      await auditLoginAttempt({
+        source: "local",
+        login: `spray${i}`,
+        outcome: "limited",
+        clientAddress: "203.0.113.7",
+      });
+      await auditLoginAttempt({ source: "oidc", login: "?", outcome: "error", reason: "OAUTH_CALLBACK_ERROR" });
+    }
+    await auditLoginAttempt({ source: "local", login: "spray-b", outcome: "limited", clientAddress: "203.0.113.8" });
+    const count = (where: object) => db().auditEntry.count({ where: { action: "auth.login", ...where } });
+    expect(await count({ clientAddress: "203.0.113.7" })).toBe(REFUSAL_AUDIT.rowsPerWindow);
+    expect(await count({ error: "OAUTH_CALLBACK_ERROR" })).toBe(REFUSAL_AUDIT.rowsPerWindow);
+    expect(await count({ clientAddress: "203.0.113.8" })).toBe(1); // another address has its own
   });
 
   it("audits a token's first use from an address once, not every call", async () => {

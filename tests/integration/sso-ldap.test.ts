@@ -71,12 +71,13 @@ beforeAll(async () => {
         { uid: "frank", password: "frank-directory-1" },
         { uid: "gina", password: "gina-directory-1" },
         { uid: "tina", password: "tina-password-1" },
+        { uid: "ivan", password: "ivan-password-1" },
       ],
       groups: [
         { cn: "ops-admins", members: { users: ["alice"] } },
         { cn: "ops", members: { users: ["bob", "mallory", "tina"], groups: ["team-x"] } },
         { cn: "team-x", members: { users: ["carol"] } },
-        { cn: "everyone", members: { users: ["alice", "bob", "carol", "frank", "gina"] } },
+        { cn: "everyone", members: { users: ["alice", "bob", "carol", "frank", "gina", "ivan"] } },
         { cn: "sales", members: { users: ["dave"] } },
       ],
     },
@@ -145,6 +146,16 @@ describe("LDAP login", () => {
     // "GINA" is no local login, so the directory checks it; its account name "gina" is taken.
     expect(await refusal("GINA", "gina-directory-1")).toBe("login-taken");
     expect(await db().user.findUniqueOrThrow({ where: { login: "gina" } })).toMatchObject({ source: "local" });
+  });
+
+  it("refuses a login the directory would match under another spelling (fullwidth letters, spaces)", async () => {
+    // LDAP matching folds compatibility characters and insignificant spaces (RFC 4518): "ｆｒａｎｋ"
+    // finds uid=frank. Accepted, it would bypass "local wins" with a look-alike account, make one
+    // more account per spelling of the same person, and get a fresh per-account login limit each.
+    for (const name of ["\uff46\uff52\uff41\uff4e\uff4b", "\uff46rank", " frank", "frank\u200b", "fr\u00adank"]) {
+      expect(await login(name, "frank-directory-1"), JSON.stringify(name)).toBeNull();
+    }
+    expect(await db().user.count({ where: { source: "ldap", externalId: userDn("frank") } })).toBe(0);
   });
 });
 
@@ -241,6 +252,26 @@ describe("the periodic re-check", () => {
     );
     await makeCheckDue(user.id);
     expect(await tokenActor(secret)).toBeNull();
+    // The check is done for this interval: the next uses must not fall back on the stored role.
+    expect(await tokenActor(secret)).toBeNull();
+    expect(await tokenActor(secret)).toBeNull();
+  });
+
+  it("keeps a token stopped after a failed check until access is granted again", async () => {
+    const user = (await login("ivan", "ivan-password-1"))!;
+    const { secret } = await createApiToken({ name: "ivan's tool", role: "viewer", ownerId: user.id });
+    expect((await tokenActor(secret))?.role).toBe("viewer");
+    configureDirectory({ AC_LDAP_URL: `ldap://127.0.0.1:${await freePort()}` });
+    try {
+      await makeCheckDue(user.id);
+      expect(await tokenActor(secret)).toBeNull(); // fails closed
+      expect(await tokenActor(secret)).toBeNull(); // and stays closed within the interval
+    } finally {
+      configureDirectory();
+    }
+    // The directory is back and ivan still in a mapped group: the next due check restores the token.
+    await makeCheckDue(user.id);
+    expect((await tokenActor(secret))?.role).toBe("viewer");
   });
 
   it("ends the session when the directory cannot be reached (fails closed)", async () => {

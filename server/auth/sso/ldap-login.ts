@@ -3,6 +3,7 @@
 // updated. LDAP logins are matched in lower case, as directories compare uid / sAMAccountName.
 import { config } from "../../config";
 import { signInSsoUser } from "../../users/sso-users";
+import { loginSchema } from "../../users/users";
 import { LoginRefusedError } from "../login-refusal";
 import { DirectoryUnavailableError, ldapLogin, type LdapUser } from "./ldap";
 import { roleForGroups } from "./role-map";
@@ -11,6 +12,11 @@ import { roleForGroups } from "./role-map";
 export async function ldapSignIn(login: string, password: string, now = new Date()) {
   const settings = config();
   const name = login.toLowerCase();
+  // Only names AC itself allows (ASCII): the directory's matching folds fullwidth letters and
+  // spaces (RFC 4518), so "ｆｒａｎｋ" would find uid=frank and become a look-alike account of its
+  // own, around "local wins" and the per-account login limit (docs/authentication.md, "LDAP").
+  const valid = loginSchema.safeParse(name);
+  if (!valid.success || valid.data !== name) return null;
   let found: LdapUser | null;
   try {
     found = await ldapLogin(settings, name, password);

@@ -19,15 +19,21 @@ type CheckedUser = {
   source: UserSource;
   externalId: string | null;
   ssoCheckedAt: Date | null;
+  /** The mapped groups of the last login or check; empty once a check took access away. */
+  ssoGroups: string[];
 };
 
 /** The user with their role as of now, or null when they no longer have access; local users pass as they are. */
 export async function recheckSsoUser<U extends CheckedUser>(user: U, now = new Date()): Promise<U | null> {
   if (user.source === "local") return user;
+  // A check that took access away leaves the role as it was but no mapped group: until a login or
+  // a later check grants access again, the stored role must not be used (API tokens carry no
+  // session version, so ending the sessions alone would leave them working).
+  const stored = user.ssoGroups.length > 0 ? user : null;
   const intervalMs = config().AC_SSO_RECHECK_MINUTES * 60_000;
-  if (user.ssoCheckedAt && now.getTime() - user.ssoCheckedAt.getTime() < intervalMs) return user;
+  if (user.ssoCheckedAt && now.getTime() - user.ssoCheckedAt.getTime() < intervalMs) return stored;
   // Another request of the same user is checking: this one goes on with the stored role.
-  if (!(await claimSsoCheck(user.id, user.ssoCheckedAt, now))) return user;
+  if (!(await claimSsoCheck(user.id, user.ssoCheckedAt, now))) return stored;
   let grant: SsoGrant | null = null;
   let refreshToken: string | null | undefined;
   try {
