@@ -6,7 +6,7 @@ import pLimit, { type LimitFunction } from "p-limit";
 import { AgentError } from "../agent/client";
 import { db } from "../db";
 import { messageForUsers } from "../error-report";
-import { OUT_OF_POOL } from "./bulk-selection";
+import { isOutOfPool } from "./bulk-selection";
 import { CircuitOpenError } from "./breaker";
 import { runServerCommand } from "./commands";
 import { instanceTargetSelect, readServers } from "./live";
@@ -79,7 +79,7 @@ async function runItem(
   let outcome: ItemOutcome;
   try {
     const previous = before ? await before(item.haproxyServerId) : null;
-    if (previous && OUT_OF_POOL.includes(previous)) {
+    if (isOutOfPool(previous)) {
       outcome = {
         result: "skipped",
         status: previous,

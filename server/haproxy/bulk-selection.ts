@@ -34,7 +34,7 @@ export const bulkInput = z.object({
 export type BulkInput = z.output<typeof bulkInput>;
 
 /** Statuses a host maintenance leaves alone: someone else took the server out before, so its end must not ready it. */
-export const OUT_OF_POOL = ["DRAIN", "MAINT"];
+export const isOutOfPool = (status: string | null | undefined) => /^(DRAIN|MAINT)\b/.test(status ?? "");
 
 export type BulkTarget = {
   haproxyServerId: number;

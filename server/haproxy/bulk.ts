@@ -6,7 +6,7 @@ import { z } from "zod";
 import { db, type Prisma } from "../db";
 import { AppError } from "../errors";
 import { launchBulk } from "./bulk-run";
-import { bulkInput, OUT_OF_POOL, resolveSelection, type BulkInput } from "./bulk-selection";
+import { bulkInput, isOutOfPool, resolveSelection, type BulkInput } from "./bulk-selection";
 import { assertEnabled } from "./settings";
 
 /** Servers a preview lists by name; the count covers all of them. */
@@ -25,8 +25,7 @@ export async function previewBulk(input: BulkInput) {
       .slice(0, PREVIEW_ITEMS)
       .map((t) => ({ haproxyServerId: t.haproxyServerId, label: t.label, status: t.status })),
     /** Host maintenance: servers out of the pool already (at the last sync), which it leaves alone. */
-    alreadyOut:
-      input.selection.kind === "host" ? targets.filter((t) => OUT_OF_POOL.includes(t.status ?? "")).length : 0,
+    alreadyOut: input.selection.kind === "host" ? targets.filter((t) => isOutOfPool(t.status)).length : 0,
   };
 }
 

@@ -93,8 +93,15 @@ describe("OIDC claims", () => {
       "alice@corp.example",
     );
     expect(
-      loginFromClaims({ preferred_username: "a b<script>", email: "bob@corp.example" }, "preferred_username"),
+      loginFromClaims(
+        { preferred_username: "a b<script>", email: "bob@corp.example", email_verified: true },
+        "preferred_username",
+      ),
     ).toBe("bob@corp.example");
+    // An address the provider did not verify could be a colleague's, typed in by someone else.
+    expect(
+      loginFromClaims({ preferred_username: "a b<script>", email: "bob@corp.example" }, "preferred_username"),
+    ).toBeNull();
     expect(loginFromClaims({ preferred_username: "../../x y" }, "preferred_username")).toBeNull();
   });
 });

@@ -24,9 +24,13 @@ export function groupsFromClaims(claims: Record<string, unknown>, name: string):
     .slice(0, MAX_GROUPS);
 }
 
-/** The AC login name from the configured claim (then `email`), or null when neither is a valid login. */
+/**
+ * The AC login name from the configured claim, then `email` when the provider says it verified it
+ * (where users set their own address, an unverified one could squat a colleague's name), or null.
+ */
 export function loginFromClaims(claims: Record<string, unknown>, name: string): string | null {
-  for (const candidate of [claim(claims, name), claims.email]) {
+  const email = claims.email_verified === true ? claims.email : undefined;
+  for (const candidate of [claim(claims, name), email]) {
     const parsed = loginSchema.safeParse(candidate);
     if (parsed.success) return parsed.data;
   }
