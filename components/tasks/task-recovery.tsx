@@ -101,6 +101,7 @@ export function TaskRecovery({
           <p className={returned.failed.length ? "text-red-700" : "text-emerald-800"}>
             {returned.readied.length ? `Back in the pool: ${returned.readied.join(", ")}.` : ""}
             {returned.failed.map((f) => ` Could not ready ${f.label}: ${f.error}.`).join("")}
+            {returned.skipped.map((s) => ` Left alone ${s.label}: ${s.reason}.`).join("")}
           </p>
         ) : null}
         {error ? (

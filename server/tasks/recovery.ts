@@ -55,17 +55,42 @@ async function loadFinished(id: string, allowed: TaskStatus[], action: string) {
   return { ...task, progress: task.progress as unknown as TaskProgress };
 }
 
-type ReturnResult = { readied: string[]; failed: { label: string; error: string }[] };
+type ReturnResult = {
+  readied: string[];
+  failed: { label: string; error: string }[];
+  /** Commanded by someone else since this task drained them (a host maintenance, an operator): left alone. */
+  skipped: { label: string; reason: string }[];
+};
 
-/** Readies, through the HAProxy command path, exactly the servers the stopped task left out of the pool. */
+/** Who last commanded the HAProxy server successfully, from the audit log: this task, or someone else since. */
+async function lastCommandedByOther(taskId: string, haproxyServerId: number): Promise<string | null> {
+  const [last] = await db().$queryRaw<{ task_id: string | null; actor_name: string; details: unknown }[]>`
+    SELECT task_id, actor_name, details FROM audit_log
+    WHERE target_type = 'haproxy_server' AND target_id = ${String(haproxyServerId)}
+      AND action = 'haproxy.command' AND outcome = 'success'
+    ORDER BY created_at DESC, id DESC LIMIT 1`;
+  if (!last || last.task_id === taskId) return null;
+  const startedBy = (last.details as { startedBy?: unknown } | null)?.startedBy;
+  return typeof startedBy === "string" ? startedBy : last.actor_name;
+}
+
+/**
+ * Readies, through the HAProxy command path, exactly the servers the stopped task left out of the
+ * pool, except those someone else has commanded since (their drain or maintenance is theirs now).
+ */
 export async function returnToPool(id: string, actor: string): Promise<ReturnResult> {
   return withTaskLock(id, async () => {
     const task = await loadFinished(id, FINISHED, "return them");
     const servers = outOfPoolOf(task.progress);
     if (!servers.length) throw new AppError("CONFLICT", "This task left no HAProxy server out of the pool");
-    const result: ReturnResult = { readied: [], failed: [] };
+    const result: ReturnResult = { readied: [], failed: [], skipped: [] };
     const left: OutOfPoolServer[] = [];
     for (const server of servers) {
+      const other = await lastCommandedByOther(id, server.haproxyServerId);
+      if (other) {
+        result.skipped.push({ label: server.label, reason: `commanded by ${other} since; left as it is` });
+        continue;
+      }
       const r = await taskDeps().haproxy.runServerCommand({
         haproxyServerId: server.haproxyServerId,
         command: "ready",
@@ -83,9 +108,10 @@ export async function returnToPool(id: string, actor: string): Promise<ReturnRes
       UPDATE tasks SET progress = jsonb_set(progress, '{outOfPool}', ${JSON.stringify(left)}::jsonb)
       WHERE id = ${id}::uuid`;
     const failed = result.failed.map((f) => `${f.label} (${f.error})`);
+    const skipped = result.skipped.map((s) => `${s.label} (${s.reason})`);
     await appendLog(
       id,
-      `[ac ${stamp()}] ${actor} returned to the pool: ${result.readied.join(", ") || "none"}${failed.length ? `; could not ready: ${failed.join(", ")}` : ""}\n`,
+      `[ac ${stamp()}] ${actor} returned to the pool: ${result.readied.join(", ") || "none"}${failed.length ? `; could not ready: ${failed.join(", ")}` : ""}${skipped.length ? `; left alone: ${skipped.join(", ")}` : ""}\n`,
     );
     return result;
   });

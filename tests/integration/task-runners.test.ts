@@ -238,15 +238,29 @@ describe("update tasks on two replicas", () => {
       const listed = await operator.tasks.list({ status: "interrupted" });
       expect(listed.items.find((t) => t.id === id)?.counts.outOfPool).toBe(2);
 
+      // Meanwhile an operator puts one of them in maintenance: that server is theirs now, and
+      // "return to the pool" must not ready it under them.
+      const taken = await db().hAProxyServer.findFirstOrThrow({ where: { serverName: haproxyName(firstBatch[1]!) } });
+      expect(await operator.haproxy.command({ haproxyServerId: taken.id, command: "maint" })).toMatchObject({
+        ok: true,
+      });
+
       const returned = await operator.tasks.returnToPool({ id });
-      expect(returned).toEqual({ readied: firstBatch.map(label), failed: [] });
-      expect(await pool()).toEqual(["in", "in", "in", "MAINT"]);
+      expect(returned).toEqual({
+        readied: [label(firstBatch[0]!)],
+        failed: [],
+        skipped: [
+          { label: label(firstBatch[1]!), reason: expect.stringMatching(/^commanded by \S+ since; left as it is$/) },
+        ],
+      });
+      expect(await pool()).toEqual(["in", "MAINT", "in", "MAINT"]);
       expect(outOfPoolOf((await operator.tasks.get({ id })).progress!)).toEqual([]);
       // One audit row per server readied, on behalf of the operator (docs/audit.md).
       const readies = (await commandsAudited(id)).filter((a) => a.command === "ready");
-      expect(readies.map((a) => [a.startedBy, a.target, a.outcome])).toEqual(
-        firstBatch.map((s) => ["olga", label(s), "success"]),
-      );
+      expect(readies.map((a) => [a.startedBy, a.target, a.outcome])).toEqual([
+        ["olga", label(firstBatch[0]!), "success"],
+      ]);
+      await lab.command(`set server ${BACKEND}/${haproxyName(firstBatch[1]!)} state ready`);
       await expect(operator.tasks.returnToPool({ id })).rejects.toMatchObject({
         code: "CONFLICT",
         message: "This task left no HAProxy server out of the pool",

@@ -256,7 +256,7 @@ describe("update tasks on real replicas", () => {
     await until("the leftover playbook to end", async () => !groupAlive(pid));
 
     const returned = await api(operator, "tasks.returnToPool", { id }, "POST");
-    expect(returned).toEqual({ readied: firstBatch, failed: [] });
+    expect(returned).toEqual({ readied: firstBatch, failed: [], skipped: [] });
     expect(await pool()).toEqual(["in", "in", "in", "in"]);
     expect((await getTask(id)).progress!.outOfPool ?? []).toEqual([]);
   });
