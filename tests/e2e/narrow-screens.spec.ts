@@ -67,6 +67,7 @@ test("the servers list and the group page show their buttons whole at 1280 px", 
   expect(await clipped()).toEqual([]);
   expect(await overflow(page)).toBeLessThanOrEqual(0);
   await page.goto("/groups");
+  await expect(page.locator("main a[href^='/groups/']").first()).toBeVisible();
   const groupLink = (await links(page, "main a[href^='/groups/']"))[0];
   expect(groupLink, "a group to open").toBeDefined();
   await page.goto(groupLink!);
