@@ -1,14 +1,14 @@
 // Two replicas evaluating rules produce one notification (issue 14; docs/alerts.md, "Evaluation",
 // "Routing", "Delivery"): real replicas on one database behind HAProxy (harness.ts) poll the agent
 // simulator, each evaluates the rules after the poll cycles it runs, and both run the delivery
-// workers. A server whose agent stops answering stays offline over several cycles run by both
-// replicas; a real webhook receiver on loopback, checking the HMAC signature, gets its firing
-// once, and its resolve once, and the database holds one alert.
+// workers. A server whose agent stops answering stays offline over cycles run by each replica in
+// turn (the other one paused meanwhile); a real webhook receiver on loopback, checking the HMAC
+// signature, gets its firing once and its resolve once, and the database holds one alert.
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReplicaSet, until, type ReplicaSet } from "./harness";
+import { startReplicaSet, until, type Replica, type ReplicaSet } from "./harness";
 
 const HMAC_SECRET = randomBytes(24).toString("base64url");
 type Hit = { delivery: string | undefined; signed: boolean; body: string };
@@ -110,24 +110,41 @@ const deliveries = () =>
     "SELECT id, status::text FROM notification_deliveries WHERE channel_id = $1 ORDER BY id",
     [channelId],
   );
-const completedCycles = () =>
-  set.query<{ id: string }>(`SELECT id FROM pgboss.job WHERE name = 'poll-agents' AND state = 'completed'`);
+const pollJobsBusy = async () =>
+  (
+    await set.query<{ busy: number }>(
+      `SELECT count(*)::int AS busy FROM pgboss.job
+       WHERE name IN ('poll-agents', 'poll-chunk') AND state IN ('created', 'retry', 'active')`,
+    )
+  )[0]!.busy;
 
-/** Waits for `count` cycles completed after the call, and until every replica has completed one of them. */
-async function cyclesByEveryReplica(count: number) {
-  const before = new Set((await completedCycles()).map((c) => c.id));
-  const logFrom = set.replicas.map((replica) => replica.log().length);
-  // Each replica logs the pg-boss job id of the cycle it runs, and runs the evaluation after it (server/jobs/hooks.ts).
-  const heldBy = (id: string) =>
-    set.replicas.find((r, i) => r.log().slice(logFrom[i]).includes(`poll cycle ${id} on `));
-  return until(
-    `${count} cycles, run by every replica`,
-    async () => {
-      const fresh = (await completedCycles()).filter((c) => !before.has(c.id));
-      const holders = new Set(fresh.map((c) => heldBy(c.id)?.name));
-      return fresh.length >= count && set.replicas.every((r) => holders.has(r.name)) ? fresh.length : null;
-    },
-    150_000,
+/**
+ * Waits until `replica` has run a whole poll cycle, and so evaluated the rules after it
+ * (server/jobs/hooks.ts). Which replica takes a cycle is pg-boss's choice, so the others are
+ * paused (SIGSTOP) from a moment between two cycles until then.
+ */
+async function cycleOn(replica: Replica) {
+  const others = set.replicas.filter((other) => other !== replica);
+  await until("a moment between two cycles", async () => (await pollJobsBusy()) === 0);
+  const from = replica.log().length;
+  for (const other of others) process.kill(other.pid, "SIGSTOP");
+  try {
+    // Each replica logs the pg-boss job id of the cycle it runs.
+    const [, id] = await replica.waitForLog(/poll cycle (\S+) on r\d+:/, { from, timeoutMs: 60_000 });
+    await until(`cycle ${id} on ${replica.name} completed`, async () => {
+      const rows = await set.query(`SELECT 1 FROM pgboss.job WHERE id = $1 AND state = 'completed'`, [id]);
+      return rows.length > 0;
+    });
+  } finally {
+    for (const other of others) process.kill(other.pid, "SIGCONT");
+  }
+}
+
+/** Every replica runs a cycle (and an evaluation), then the workers deliver whatever was queued. */
+async function evaluatedByEveryReplica() {
+  for (const replica of set.replicas) await cycleOn(replica);
+  await until("every queued message delivered", async () =>
+    (await deliveries()).every((delivery) => delivery.status === "delivered"),
   );
 }
 
@@ -135,11 +152,7 @@ describe("two replicas evaluating the rules", () => {
   it("send a firing alert once and hold it once, however many cycles and replicas evaluate it", async () => {
     await set.sim.control.fault(set.sim.agents[0]!.name, { fault: "down" });
     await until("the firing message", async () => entries("firing").length > 0);
-    await cyclesByEveryReplica(3);
-    // The last evaluation's message, if any, has been queued by now: let the workers drain the channel.
-    await until("every queued message delivered", async () =>
-      (await deliveries()).every((d) => d.status === "delivered"),
-    );
+    await evaluatedByEveryReplica();
 
     expect(hits.every((hit) => hit.signed)).toBe(true);
     expect(hits.map((hit) => hit.delivery)).toEqual(messages().map((m) => String(m.deliveryId)));
@@ -155,10 +168,7 @@ describe("two replicas evaluating the rules", () => {
     const [alert] = await alertRows();
     await set.sim.control.fault(set.sim.agents[0]!.name, { fault: "up" });
     await until("the resolve message", async () => entries("resolved").length > 0);
-    await cyclesByEveryReplica(3);
-    await until("every queued message delivered", async () =>
-      (await deliveries()).every((d) => d.status === "delivered"),
-    );
+    await evaluatedByEveryReplica();
 
     expect(hits.every((hit) => hit.signed)).toBe(true);
     const resolved = entries("resolved");
