@@ -3,6 +3,7 @@
 // statement at the end, so a quiet fleet costs almost no SQL. With several replicas the
 // scheduler splits a cycle into chunks of servers, each polled here (server/jobs/poll-job.ts).
 import pLimit from "p-limit";
+import { z } from "zod";
 import { config } from "../config";
 import { db } from "../db";
 import { logUnexpectedError } from "../error-report";
@@ -10,6 +11,22 @@ import { refreshInstanceCounts } from "../metrics/instance-counts";
 import { pollServer, pollTargetSelect, type PollErrorKind, type PollOptions, type PollOutcome } from "./poll-server";
 import { touchUnchangedServers } from "./poll-store-sql";
 import { loadStatusMap } from "./status-map";
+
+/**
+ * A cycle's counts read back from JSON (a chunk's output between replicas, job_runs.summary):
+ * the one schema of CycleSummary's numbers; rows from before failuresByKind read it as none.
+ */
+export const cycleCountsSchema = z.object({
+  servers: z.number(),
+  online: z.number(),
+  offline: z.number(),
+  unchanged: z.number(),
+  updated: z.number(),
+  failures: z.number(),
+  versionChanges: z.number(),
+  skipped: z.number(),
+  failuresByKind: z.record(z.string(), z.number()).default({}),
+});
 
 export type CycleSummary = {
   servers: number;

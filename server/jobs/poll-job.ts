@@ -9,7 +9,7 @@ import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { config } from "../config";
 import { db } from "../db";
-import { pollServers, type CycleSummary } from "../inventory/poll-cycle";
+import { cycleCountsSchema, pollServers, type CycleSummary } from "../inventory/poll-cycle";
 import { errorMessage } from "../../lib/errors";
 import { boss } from "./boss";
 import { ensureQueue } from "./cluster-jobs";
@@ -21,18 +21,7 @@ export const POLL_CHUNK_QUEUE = "poll-chunk";
 export type PollCycleSummary = CycleSummary & { chunks: number; replicas: string[] };
 
 const chunkData = z.object({ ids: z.array(z.number().int()), pollUntil: z.number() });
-const chunkOutput = z.object({
-  servers: z.number(),
-  online: z.number(),
-  offline: z.number(),
-  unchanged: z.number(),
-  updated: z.number(),
-  failures: z.number(),
-  versionChanges: z.number(),
-  skipped: z.number(),
-  failuresByKind: z.record(z.string(), z.number()).default({}),
-  replica: z.string(),
-});
+const chunkOutput = cycleCountsSchema.extend({ replica: z.string() });
 type ChunkOutput = z.infer<typeof chunkOutput>;
 
 /**

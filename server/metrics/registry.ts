@@ -3,7 +3,7 @@
 // collectors again. Every fleet gauge is set when a scrape collects it, from the snapshot that
 // scrape read (fleet-snapshot.ts); nothing is counted between scrapes in this process.
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
-import { z } from "zod";
+import { cycleCountsSchema } from "../inventory/poll-cycle";
 import { POLL_ERROR_KINDS } from "../inventory/poll-server";
 import type { Count, FleetSnapshot } from "./fleet-snapshot";
 import { VERSIONS_PER_GROUP } from "./instance-counts";
@@ -13,10 +13,7 @@ const BREAKER_STATES = ["closed", "open", "half_open"] as const;
 const seconds = (date: Date) => date.getTime() / 1000;
 
 /** The last poll cycle's summary (job_runs, written by the poll job); rows from before failuresByKind read as none. */
-const pollSummary = z.object({
-  servers: z.number(),
-  failuresByKind: z.record(z.string(), z.number()).default({}),
-});
+const pollSummary = cycleCountsSchema.pick({ servers: true, failuresByKind: true });
 
 type Metrics = { registry: Registry; snapshot: FleetSnapshot | null };
 

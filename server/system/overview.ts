@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { config } from "../config";
 import { db } from "../db";
+import { cycleCountsSchema } from "../inventory/poll-cycle";
 import { eventSelect } from "../inventory/queries/events";
 import { versionChangeSelect } from "../inventory/queries/version-history";
 import { jobRuns } from "../jobs/job-runs";
@@ -11,18 +12,9 @@ const RECENT = 10;
 const ATTENTION = 20;
 
 /** What the poll job stores in job_runs.summary (CycleSummary); read defensively, it is JSON. */
-const pollSummary = z
-  .object({
-    servers: z.number(),
-    online: z.number(),
-    offline: z.number(),
-    unchanged: z.number(),
-    updated: z.number(),
-    failures: z.number(),
-    versionChanges: z.number(),
-    durationMs: z.number(),
-    skipped: z.number(),
-  })
+const pollSummary = cycleCountsSchema
+  .omit({ failuresByKind: true })
+  .extend({ durationMs: z.number() })
   .partial()
   .nullable()
   .catch(null);
