@@ -9,5 +9,11 @@ export type KnownHaproxyStatus = (typeof HAPROXY_STATUSES)[number];
 export const isKnownStatus = (status: string | null | undefined): status is KnownHaproxyStatus =>
   (HAPROXY_STATUSES as readonly string[]).includes(status ?? "");
 
+/**
+ * Out of the pool: drained or in maintenance, with whatever detail HAProxy adds ("MAINT (via be/s)",
+ * "DRAIN (agent)"). A host maintenance leaves such a server alone: someone else took it out.
+ */
+export const isOutOfPool = (status: string | null | undefined) => /^(DRAIN|MAINT)\b/.test(status ?? "");
+
 export const HAPROXY_COMMANDS = ["drain", "ready", "maint"] as const;
 export type HaproxyCommand = (typeof HAPROXY_COMMANDS)[number];

@@ -6,7 +6,7 @@ import pLimit, { type LimitFunction } from "p-limit";
 import { AgentError } from "../agent/client";
 import { db } from "../db";
 import { messageForUsers } from "../error-report";
-import { isOutOfPool } from "./bulk-selection";
+import { isOutOfPool } from "../../lib/haproxy-status";
 import { CircuitOpenError } from "./breaker";
 import { runServerCommand } from "./commands";
 import { instanceTargetSelect, readServers } from "./live";

@@ -33,9 +33,6 @@ export const bulkInput = z.object({
 });
 export type BulkInput = z.output<typeof bulkInput>;
 
-/** Statuses a host maintenance leaves alone: someone else took the server out before, so its end must not ready it. */
-export const isOutOfPool = (status: string | null | undefined) => /^(DRAIN|MAINT)\b/.test(status ?? "");
-
 export type BulkTarget = {
   haproxyServerId: number;
   haproxyInstanceId: number;

@@ -6,7 +6,8 @@ import { z } from "zod";
 import { db, type Prisma } from "../db";
 import { AppError } from "../errors";
 import { launchBulk } from "./bulk-run";
-import { bulkInput, isOutOfPool, resolveSelection, type BulkInput } from "./bulk-selection";
+import { isOutOfPool } from "../../lib/haproxy-status";
+import { bulkInput, resolveSelection, type BulkInput } from "./bulk-selection";
 import { assertEnabled } from "./settings";
 
 /** Servers a preview lists by name; the count covers all of them. */

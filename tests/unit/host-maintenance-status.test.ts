@@ -1,7 +1,7 @@
 // Host maintenance leaves alone a server someone else took out of the pool (docs/haproxy.md): HAProxy
 // reports such states verbatim, with details after the word ("MAINT (via be/s)", "DRAIN (agent)").
 import { expect, it } from "vitest";
-import { isOutOfPool } from "@/server/haproxy/bulk-selection";
+import { isOutOfPool } from "@/lib/haproxy-status";
 
 it.each([
   ["DRAIN", true],
