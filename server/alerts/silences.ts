@@ -29,22 +29,38 @@ export const silenceInput = z
     message: "a scope other than all needs an id",
   });
 
+/**
+ * Open (not yet ended) silences one author may hold: every evaluation matches each firing alert
+ * against every open silence, so a script looping on `alerts.silence` must not grow that work.
+ */
+export const OPEN_SILENCES_PER_AUTHOR = 50;
+
 export async function createSilence(input: z.output<typeof silenceInput>, by: string, now = new Date()) {
   const { durationMinutes, ...matchers } = input;
   if (
     matchers.ruleId !== null &&
-    !(await db().alertRule.findUnique({ where: { id: matchers.ruleId }, select: { id: true } }))
+    !(await db().alertSilence.findUnique({ where: { id: matchers.ruleId }, select: { id: true } }))
   )
     throw notFound("Alert rule");
-  return db().alertSilence.create({
-    data: {
-      ...matchers,
-      scopeId: matchers.scopeKind === "all" ? null : matchers.scopeId,
-      startsAt: now,
-      endsAt: new Date(now.getTime() + durationMinutes * 60_000),
-      createdBy: by,
-    },
-    select: { id: true, endsAt: true },
+  return db().$transaction(async (tx) => {
+    // One author's creations one at a time, so two parallel calls cannot both pass the count.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('alert_silences'), hashtext(${by}))`;
+    const open = await tx.alertSilence.count({ where: { createdBy: by, endsAt: { gt: now } } });
+    if (open >= OPEN_SILENCES_PER_AUTHOR)
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        `You have ${open} open silences, the most one person may hold (${OPEN_SILENCES_PER_AUTHOR}); end some first`,
+      );
+    return tx.alertSilence.create({
+      data: {
+        ...matchers,
+        scopeId: matchers.scopeKind === "all" ? null : matchers.scopeId,
+        startsAt: now,
+        endsAt: new Date(now.getTime() + durationMinutes * 60_000),
+        createdBy: by,
+      },
+      select: { id: true, endsAt: true },
+    });
   });
 }
 

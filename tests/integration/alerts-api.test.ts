@@ -3,6 +3,7 @@
 // write-only; the list's silenced view uses the notifications' matchers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateAlerts } from "@/server/alerts/evaluate";
+import { OPEN_SILENCES_PER_AUTHOR } from "@/server/alerts/silences";
 import { db } from "@/server/db";
 import { stopBoss } from "@/server/jobs/boss";
 import { resetDatabase } from "../setup/db-helpers";
@@ -61,6 +62,23 @@ describe("alerts API", () => {
     });
     await as.operator.alerts.expireSilence({ id: silence.id });
     expect((await as.viewer.alerts.list({ view: "silenced" })).items).toEqual([]);
+  });
+
+  it("caps the open silences one author holds, counting parallel calls; ended ones do not count", async () => {
+    const silence = (i: number) =>
+      as.operator.alerts.silence({ subjectPattern: `server cap-${i}`, durationMinutes: 60, reason: "cap" });
+    for (let i = 0; i < OPEN_SILENCES_PER_AUTHOR - 5; i++) await silence(i);
+    // The last five places, raced for by ten calls at once.
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => silence(100 + i)));
+    const open = await db().alertSilence.count({ where: { createdBy: "test-operator", endsAt: { gt: new Date() } } });
+    expect(open).toBe(OPEN_SILENCES_PER_AUTHOR);
+    const refused = results.filter((r) => r.status === "rejected");
+    expect(refused.length).toBe(5);
+    expect(String((refused[0] as PromiseRejectedResult).reason)).toMatch(/open silences.*end some first/);
+    const [first] = (await as.viewer.alerts.silences({})).items.filter((s) => s.active);
+    await as.operator.alerts.expireSilence({ id: first!.id });
+    await expect(silence(999)).resolves.toMatchObject({ id: expect.any(Number) });
+    await db().alertSilence.updateMany({ where: { reason: "cap" }, data: { endsAt: new Date() } });
   });
 
   it("lets only admins edit rules, and checks parameters and scope per kind", async () => {

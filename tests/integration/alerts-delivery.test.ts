@@ -93,7 +93,7 @@ const bodies = () =>
   received.map((r) => JSON.parse(r.body) as { deliveryId: number; alerts: { id: number; state: string }[] });
 
 describe("webhook", () => {
-  it("posts the alerts as JSON with an HMAC-SHA256 signature over the body and the custom headers", async () => {
+  it("posts the alerts as JSON with an HMAC-SHA256 signature over its timestamp and body, and the custom headers", async () => {
     await offlineRule();
     const { id } = await admin.alerts.createChannel({
       name: "hook",
@@ -106,8 +106,13 @@ describe("webhook", () => {
     expect(await drainChannel(id)).toMatchObject({ sent: 1, failed: false });
 
     const [hit] = received;
-    const expected = `sha256=${createHmac("sha256", "s3cret-signing-key").update(hit!.body).digest("hex")}`;
+    // The time is signed with the body: a captured request replayed later shows its age.
+    const timestamp = String(hit!.headers["x-ac-timestamp"]);
+    expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(3600);
+    const expected = `sha256=${createHmac("sha256", "s3cret-signing-key").update(`${timestamp}.${hit!.body}`).digest("hex")}`;
     expect(hit!.headers["x-ac-signature"]).toBe(expected);
+    const bodyOnly = `sha256=${createHmac("sha256", "s3cret-signing-key").update(hit!.body).digest("hex")}`;
+    expect(hit!.headers["x-ac-signature"]).not.toBe(bodyOnly);
     expect(hit!.headers.authorization).toBe("Bearer receiver-token");
     expect(JSON.parse(hit!.body)).toMatchObject({
       version: 1,

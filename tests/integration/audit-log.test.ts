@@ -220,7 +220,7 @@ describe("reading the log", () => {
     expect(first.prevCursor).toBeNull();
   });
 
-  it("exports the filtered rows as CSV with formula cells defused; refuses viewers and anonymous callers", async () => {
+  it("exports the filtered rows as CSV with formula cells defused and audits the export; refuses viewers and anonymous callers", async () => {
     // "@" and "-" start a formula in a spreadsheet; a login may begin with either.
     await as(admin).users.create({ login: "@cmd", password: "formula-password-1", role: "viewer" });
     const { secret } = await createApiToken({ name: "exporter", role: "admin", ownerId: admin.id });
@@ -237,6 +237,10 @@ describe("reading the log", () => {
     const formula = lines.find((l) => l.includes("cmd"))!;
     expect(formula).toContain(`"'@cmd"`);
     expect(formula).not.toMatch(/(^|,)"[=+\-@]/);
+    // The export itself is on record, with the filter it used.
+    const exportRow = await db().auditEntry.findFirstOrThrow({ where: { action: "audit.export" } });
+    expect(exportRow).toMatchObject({ actorName: "token:exporter", outcome: "success" });
+    expect(exportRow.details).toMatchObject({ filter: { action: "users.create", targetType: "user" } });
 
     expect((await exportCsv(new Request("http://localhost/api/audit/export"))).status).toBe(401);
     const viewer = await createApiToken({ name: "peek", role: "viewer", ownerId: admin.id });

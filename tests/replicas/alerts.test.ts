@@ -52,7 +52,8 @@ beforeAll(async () => {
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
-      const expected = `sha256=${createHmac("sha256", HMAC_SECRET).update(body).digest("hex")}`;
+      const timestamp = String(req.headers["x-ac-timestamp"]);
+      const expected = `sha256=${createHmac("sha256", HMAC_SECRET).update(`${timestamp}.${body}`).digest("hex")}`;
       const delivery = req.headers["x-ac-delivery"];
       hits.push({
         delivery: typeof delivery === "string" ? delivery : undefined,

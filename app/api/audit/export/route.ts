@@ -1,7 +1,8 @@
 // CSV of the audit rows matching the Audit page's filters (docs/audit.md, "Export"): the caller's
 // session or API token, role operator (own rows) or admin (all), at most AUDIT_EXPORT_MAX_ROWS
-// rows, streamed a batch at a time so a large export never sits in memory.
+// rows, streamed a batch at a time so a large export never sits in memory. Each export is audited.
 import { AUDIT_EXPORT_MAX_ROWS, auditCsvLine, csvLine, CSV_COLUMNS } from "@/server/audit/csv";
+import { auditExport } from "@/server/audit/export-audit";
 import { auditFilterInput, auditRowsForExport, auditScope } from "@/server/audit/queries";
 import { requestActor } from "@/server/auth/session";
 import { can } from "@/server/auth/roles";
@@ -26,6 +27,8 @@ export async function GET(req: Request) {
   if (!filter.success)
     return refuse(400, `Bad filter: ${filter.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
 
+  // Who took a copy of the log, with which filter, is itself a row (docs/audit.md, "Export").
+  await auditExport(actor, filter.data, req.headers);
   const rows = auditRowsForExport(filter.data, actor, AUDIT_EXPORT_MAX_ROWS);
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
