@@ -8,6 +8,8 @@ export const loginMessages = {
     "An AC account with your login name already exists and belongs to another sign-in method. Ask an administrator.",
   "account-disabled": "Your AC account is disabled. Ask an administrator.",
   "bad-login-name": "Your single sign-on account has no usable login name. Ask an administrator.",
+  "no-directory-id":
+    "Your directory entry has no lasting id that AC can keep your account under. Ask an administrator.",
   "directory-unavailable": "The LDAP directory cannot be reached. Try again later, or log in with a local account.",
   "sso-failed": "Single sign-on did not complete. Try again; if it keeps failing, ask an administrator.",
   "local-login-off": "Local accounts are turned off; log in with single sign-on.",

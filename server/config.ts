@@ -248,6 +248,15 @@ const schema = z
       .trim()
       .regex(/^[A-Za-z][A-Za-z0-9-]*$/, "must be an attribute name")
       .default("cn"),
+    /**
+     * The attribute that names a directory entry for good, whatever its login or DN becomes:
+     * entryUUID (OpenLDAP, RFC 4530), objectGUID (Active Directory). docs/authentication.md, "LDAP".
+     */
+    AC_LDAP_ID_ATTRIBUTE: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/, "must be an attribute name")
+      .default("entryUUID"),
     AC_LDAP_GROUP_BASE: optionalString,
     /** {dn} is replaced by the member's DN, escaped; AD: (member:1.2.840.113556.1.4.1941:={dn}) finds nested groups. */
     AC_LDAP_GROUP_FILTER: z

@@ -1,8 +1,9 @@
 // Accounts that log in through OIDC or LDAP (docs/authentication.md, "Accounts from single sign-on"):
 // created at the first login, their role and groups written by every login and re-check. An account
-// is found by its identity at the source — OIDC: (issuer, subject); LDAP: its login among LDAP
-// accounts — never by a login name alone, so a directory user can never take over a local account
-// (or one from another source) that happens to share the name: such a login is refused.
+// is found by its identity at the source — OIDC: (issuer, subject); LDAP: the entry's lasting id
+// (entryUUID / objectGUID) — never by a login name alone, so a directory user can never take over a
+// local account, one from another source, or the account of the person who had the login before:
+// such a login is refused.
 import { db } from "../db";
 import { uniqueViolation } from "../db-errors";
 import type { Role, UserSource } from "../generated/prisma/enums";
@@ -11,8 +12,10 @@ export type SsoIdentity = {
   source: Exclude<UserSource, "local">;
   /** OIDC: the issuer URL; LDAP: the directory URL (shown to admins, not part of the match). */
   issuer: string;
-  /** OIDC: the `sub` claim; LDAP: the entry's DN. */
+  /** OIDC: the `sub` claim; LDAP: the entry's lasting id (AC_LDAP_ID_ATTRIBUTE). */
   externalId: string;
+  /** LDAP: the entry's DN, which accounts made before ids were kept hold as externalId. */
+  dn?: string;
   login: string;
   displayName: string | null;
 };
@@ -32,7 +35,14 @@ function findAccount(identity: SsoIdentity) {
         select: { ...signInSelect, source: true },
       })
     : db().user.findFirst({
-        where: { login: identity.login, source: "ldap" },
+        where: {
+          source: "ldap",
+          OR: [
+            { externalId: identity.externalId },
+            // Stored by an older AC under its DN: taken over once, then kept by the id.
+            ...(identity.dn ? [{ login: identity.login, externalId: identity.dn }] : []),
+          ],
+        },
         select: { ...signInSelect, source: true },
       });
 }

@@ -24,6 +24,8 @@ import { db } from "@/server/db";
 import { createApiToken } from "@/server/users/api-tokens";
 import { createUser, resetPassword, updateUser } from "@/server/users/users";
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 let slapd: Slapd;
 let address = 0;
 /** A fresh client address per attempt, so the login limits never get in the way of what is tested. */
@@ -72,12 +74,14 @@ beforeAll(async () => {
         { uid: "gina", password: "gina-directory-1" },
         { uid: "tina", password: "tina-password-1" },
         { uid: "ivan", password: "ivan-password-1" },
+        { uid: "quinn", password: "quinn-password-1" },
+        { uid: "rita", password: "rita-password-1" },
       ],
       groups: [
         { cn: "ops-admins", members: { users: ["alice"] } },
         { cn: "ops", members: { users: ["bob", "mallory", "tina"], groups: ["team-x"] } },
         { cn: "team-x", members: { users: ["carol"] } },
-        { cn: "everyone", members: { users: ["alice", "bob", "carol", "frank", "gina", "ivan"] } },
+        { cn: "everyone", members: { users: ["alice", "bob", "carol", "frank", "gina", "ivan", "quinn", "rita"] } },
         { cn: "sales", members: { users: ["dave"] } },
       ],
     },
@@ -95,7 +99,13 @@ describe("LDAP login", () => {
     const user = await login("alice", "alice-password-1");
     expect(user).toMatchObject({ login: "alice", displayName: "Alice Admin" });
     const row = await db().user.findUniqueOrThrow({ where: { id: user!.id } });
-    expect(row).toMatchObject({ source: "ldap", role: "admin", externalId: userDn("alice"), ssoIssuer: slapd.url });
+    // Kept under the entry's entryUUID (RFC 4530), not its login or DN.
+    expect(row).toMatchObject({
+      source: "ldap",
+      role: "admin",
+      externalId: expect.stringMatching(UUID),
+      ssoIssuer: slapd.url,
+    });
     expect(row.ssoGroups.sort()).toEqual(["everyone", "ops-admins"]);
     expect(row.lastLoginAt).toBeInstanceOf(Date);
     // The second login finds the same account (in any letter case), not a new one.
@@ -155,7 +165,7 @@ describe("LDAP login", () => {
     for (const name of ["\uff46\uff52\uff41\uff4e\uff4b", "\uff46rank", " frank", "frank\u200b", "fr\u00adank"]) {
       expect(await login(name, "frank-directory-1"), JSON.stringify(name)).toBeNull();
     }
-    expect(await db().user.count({ where: { source: "ldap", externalId: userDn("frank") } })).toBe(0);
+    expect(await db().user.count({ where: { source: "ldap", login: { contains: "rank" } } })).toBe(0);
   });
 });
 
@@ -280,6 +290,55 @@ describe("the periodic re-check", () => {
     try {
       await makeCheckDue(user.id);
       expect(await userActor(user.id, user.sessionVersion)).toBeNull();
+    } finally {
+      configureDirectory();
+    }
+  });
+});
+
+describe("accounts kept under the entry's lasting id", () => {
+  it("does not give a reused login the old account, its tokens or its role", async () => {
+    const before = (await login("quinn", "quinn-password-1"))!;
+    const { secret } = await createApiToken({ name: "quinn's tool", role: "viewer", ownerId: before.id });
+    // Quinn leaves; a new person gets the login (a new entry under the same DN, still in "everyone").
+    await slapd.asRoot(async (c) => {
+      await c.del(userDn("quinn"));
+      await c.add(userDn("quinn"), {
+        objectClass: "inetOrgPerson",
+        uid: "quinn",
+        cn: "Quinn the Second",
+        sn: "quinn",
+        userPassword: "quinn-new-person-1",
+      });
+    });
+    expect(await refusal("quinn", "quinn-new-person-1")).toBe("login-taken");
+    expect(await db().user.count({ where: { login: "quinn" } })).toBe(1);
+    // The old account's re-check finds another entry under its login: no access, tokens included.
+    await makeCheckDue(before.id);
+    expect(await tokenActor(secret)).toBeNull();
+    expect(await userActor(before.id, before.sessionVersion)).toBeNull();
+  });
+
+  it("takes over an account an older AC stored under the DN, then keeps it by the id", async () => {
+    const old = await db().user.create({
+      data: {
+        login: "rita",
+        source: "ldap",
+        passwordHash: "",
+        externalId: userDn("rita"),
+        ssoIssuer: slapd.url,
+        ssoGroups: ["everyone"],
+      },
+    });
+    expect((await login("rita", "rita-password-1"))?.id).toBe(old.id);
+    expect((await db().user.findUniqueOrThrow({ where: { id: old.id } })).externalId).toMatch(UUID);
+    expect((await login("rita", "rita-password-1"))?.id).toBe(old.id);
+  });
+
+  it("refuses an entry without the id attribute with a clear message", async () => {
+    configureDirectory({ AC_LDAP_ID_ATTRIBUTE: "employeeNumber" });
+    try {
+      expect(await refusal("dave", "dave-password-1")).toBe("no-directory-id");
     } finally {
       configureDirectory();
     }

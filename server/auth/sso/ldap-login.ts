@@ -26,12 +26,19 @@ export async function ldapSignIn(login: string, password: string, now = new Date
     throw new LoginRefusedError("directory-unavailable");
   }
   if (!found) return null;
+  // Keyed by the entry's lasting id, not its login or DN: a login given to a new person later
+  // must not inherit the old account, its tokens and history (docs/authentication.md, "LDAP").
+  if (!found.id) {
+    console.error(`[ac] LDAP entry ${JSON.stringify(found.dn.slice(0, 300))} has no ${settings.AC_LDAP_ID_ATTRIBUTE}`);
+    throw new LoginRefusedError("no-directory-id");
+  }
   const grant = roleForGroups(settings.AC_SSO_ROLE_MAP, found.groups);
   if (!grant) throw new LoginRefusedError("no-role");
   const identity = {
     source: "ldap" as const,
     issuer: settings.AC_LDAP_URL!,
-    externalId: found.dn,
+    externalId: found.id,
+    dn: found.dn,
     login: name,
     displayName: found.displayName,
   };

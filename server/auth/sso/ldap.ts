@@ -16,6 +16,7 @@ export type LdapSettings = Pick<
   | "AC_LDAP_USER_BASE"
   | "AC_LDAP_USER_FILTER"
   | "AC_LDAP_NAME_ATTRIBUTE"
+  | "AC_LDAP_ID_ATTRIBUTE"
   | "AC_LDAP_GROUP_BASE"
   | "AC_LDAP_GROUP_FILTER"
   | "AC_LDAP_GROUP_NAME_ATTRIBUTE"
@@ -25,7 +26,8 @@ export type LdapSettings = Pick<
   | "AC_LDAP_TIMEOUT"
 >;
 
-export type LdapUser = { dn: string; displayName: string | null; groups: string[] };
+/** `id`: the entry's AC_LDAP_ID_ATTRIBUTE, null when the entry has none (such a user cannot log in). */
+export type LdapUser = { dn: string; id: string | null; displayName: string | null; groups: string[] };
 
 /** The directory could not answer (down, hanging, TLS or service-account failure): not the user's fault. */
 export class DirectoryUnavailableError extends Error {
@@ -48,11 +50,7 @@ export async function ldapLogin(s: LdapSettings, login: string, password: string
     const entry = await findUser(client, s, login);
     if (!entry) return null;
     if (!(await passwordAccepted(s, entry.dn, password))) return null;
-    return {
-      dn: entry.dn,
-      displayName: firstValue(entry, s.AC_LDAP_NAME_ATTRIBUTE),
-      groups: await groupsOf(client, s, entry.dn),
-    };
+    return userOf(client, s, entry);
   });
 }
 
@@ -62,12 +60,32 @@ export async function ldapLookup(s: LdapSettings, login: string): Promise<LdapUs
   return withServiceClient(s, async (client) => {
     const entry = await findUser(client, s, login);
     if (!entry) return null;
-    return {
-      dn: entry.dn,
-      displayName: firstValue(entry, s.AC_LDAP_NAME_ATTRIBUTE),
-      groups: await groupsOf(client, s, entry.dn),
-    };
+    return userOf(client, s, entry);
   });
+}
+
+async function userOf(client: Client, s: LdapSettings, entry: Entry): Promise<LdapUser> {
+  return {
+    dn: entry.dn,
+    id: entryId(entry, s.AC_LDAP_ID_ATTRIBUTE),
+    displayName: firstValue(entry, s.AC_LDAP_NAME_ATTRIBUTE),
+    groups: await groupsOf(client, s, entry.dn),
+  };
+}
+
+/**
+ * The entry's lasting id as text. Read as bytes (ldapts `explicitBufferAttributes`), since
+ * objectGUID is 16 raw bytes: printable ASCII (entryUUID) stays text, anything else becomes hex.
+ */
+function entryId(entry: Entry, attribute: string): string | null {
+  const key = Object.keys(entry).find((k) => k.toLowerCase() === attribute.toLowerCase());
+  const value = key ? entry[key] : undefined;
+  const first = Array.isArray(value) ? value[0] : value;
+  if (first === undefined) return null;
+  const bytes = Buffer.isBuffer(first) ? first : Buffer.from(String(first), "utf8");
+  if (bytes.length === 0 || bytes.length > 128) return null;
+  const printable = bytes.every((b) => b >= 0x21 && b <= 0x7e);
+  return printable ? bytes.toString("ascii") : `hex:${bytes.toString("hex")}`;
 }
 
 function newClient(s: LdapSettings): Client {
@@ -112,7 +130,9 @@ async function findUser(client: Client, s: LdapSettings, login: string): Promise
     const { searchEntries } = await client.search(s.AC_LDAP_USER_BASE!, {
       scope: "sub",
       filter,
-      attributes: [s.AC_LDAP_NAME_ATTRIBUTE],
+      // The id attribute is operational in OpenLDAP: it is only returned when asked for by name.
+      attributes: [s.AC_LDAP_NAME_ATTRIBUTE, s.AC_LDAP_ID_ATTRIBUTE],
+      explicitBufferAttributes: [s.AC_LDAP_ID_ATTRIBUTE],
       sizeLimit: 2,
     });
     // Two entries for one login: the filter is ambiguous, and neither may log in.

@@ -39,7 +39,10 @@ export async function recheckSsoUser<U extends CheckedUser>(user: U, now = new D
   try {
     if (user.source === "ldap") {
       const found = config().AC_LDAP_URL ? await ldapLookup(config(), user.login) : null;
-      grant = found ? roleForGroups(config().AC_SSO_ROLE_MAP, found.groups) : null;
+      // The login may now name another person's entry: that entry's groups are not this account's.
+      // (An account from before ids were kept holds the DN until its next login.)
+      const same = found !== null && (found.id === user.externalId || found.dn === user.externalId);
+      grant = found && same ? roleForGroups(config().AC_SSO_ROLE_MAP, found.groups) : null;
     } else {
       const current = await oidcGroupsNow(await ssoRefreshToken(user.id), user.externalId);
       grant = current ? roleForGroups(config().AC_SSO_ROLE_MAP, current.groups) : null;
