@@ -1,11 +1,13 @@
 "use client";
-// Acknowledge an alert (no more repeats until it resolves), or silence it: the silence form names
-// what it will mute and for how long, and a second button confirms (docs/alerts.md, "Silences").
+// Acknowledge an alert (no more repeats until it resolves), or silence it: the silence form
+// collects what to mute, for how long and why; the one confirmation dialog names it before it
+// is sent (docs/alerts.md, "Silences").
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Button, Field, Input, Select } from "@/components/ui/controls";
 
 const durations = [
@@ -14,6 +16,12 @@ const durations = [
   { minutes: 1440, label: "1 day" },
   { minutes: 10080, label: "7 days" },
 ];
+
+type SilenceRequest = {
+  input: { ruleId: number; subjectPattern: string | null; durationMinutes: number; reason: string };
+  what: string;
+  forHow: string;
+};
 
 export function AlertActions(props: {
   id: number;
@@ -26,13 +34,12 @@ export function AlertActions(props: {
   const router = useRouter();
   const formId = useId();
   const [open, setOpen] = useState(false);
-  const [confirming, setConfirming] = useState(false);
+  const [pending, setPending] = useState<SilenceRequest | null>(null);
   const ack = useMutation(trpc.alerts.acknowledge.mutationOptions({ onSuccess: () => router.refresh() }));
   const silence = useMutation(
     trpc.alerts.silence.mutationOptions({
       onSuccess: () => {
         setOpen(false);
-        setConfirming(false);
         router.refresh();
       },
     }),
@@ -41,14 +48,18 @@ export function AlertActions(props: {
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!confirming) return setConfirming(true);
     const data = new FormData(event.currentTarget);
+    const minutes = Number(data.get("duration"));
     const wholeRule = data.get("match") === "rule";
-    silence.mutate({
-      ruleId: props.ruleId,
-      subjectPattern: wholeRule ? null : props.subjectLabel,
-      durationMinutes: Number(data.get("duration")),
-      reason: String(data.get("reason")),
+    setPending({
+      input: {
+        ruleId: props.ruleId,
+        subjectPattern: wholeRule ? null : props.subjectLabel,
+        durationMinutes: minutes,
+        reason: String(data.get("reason")),
+      },
+      what: wholeRule ? `every alert of ${props.rule}` : `${props.subjectLabel} (${props.rule})`,
+      forHow: durations.find((d) => d.minutes === minutes)?.label ?? `${minutes} minutes`,
     });
   }
 
@@ -74,13 +85,13 @@ export function AlertActions(props: {
           aria-label="Silence"
         >
           <Field label="Mute">
-            <Select name="match" defaultValue="subject" onChange={() => setConfirming(false)}>
+            <Select name="match" defaultValue="subject">
               <option value="subject">{props.subjectLabel} (this rule)</option>
               <option value="rule">every alert of {props.rule}</option>
             </Select>
           </Field>
           <Field label="For">
-            <Select name="duration" defaultValue="240" onChange={() => setConfirming(false)}>
+            <Select name="duration" defaultValue="240">
               {durations.map((d) => (
                 <option key={d.minutes} value={d.minutes}>
                   {d.label}
@@ -91,20 +102,26 @@ export function AlertActions(props: {
           <Field label="Reason" error={formErrors(silence.error)?.fields.reason}>
             <Input name="reason" required maxLength={500} autoComplete="off" />
           </Field>
-          {confirming ? (
-            <p className="text-sm text-amber-800" role="status">
-              No notifications for what this matches until the silence ends. Confirm?
-            </p>
-          ) : null}
           <div className="flex gap-2">
-            <Button type="submit" variant={confirming ? "danger" : "primary"} disabled={silence.isPending}>
-              {confirming ? "Yes, silence" : "Silence"}
+            <Button type="submit" disabled={silence.isPending}>
+              Silence
             </Button>
-            <Button type="button" variant="secondary" onClick={() => (setOpen(false), setConfirming(false))}>
+            <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
               Cancel
             </Button>
           </div>
         </form>
+      ) : null}
+      {pending ? (
+        <ConfirmDialog
+          title={`Silence ${pending.what} for ${pending.forHow}?`}
+          confirmLabel={`Silence for ${pending.forHow}`}
+          danger
+          onConfirm={() => silence.mutate(pending.input)}
+          onClose={() => setPending(null)}
+        >
+          <p>No notifications for what this matches until the silence ends; the alerts still show, marked silenced.</p>
+        </ConfirmDialog>
       ) : null}
       {error ? (
         <span className="text-sm text-red-700" role="alert">

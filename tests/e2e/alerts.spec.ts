@@ -57,8 +57,9 @@ test.describe.serial("alerts", () => {
       const form = row.getByRole("form", { name: "Silence" });
       await form.getByLabel("Reason").fill("e2e: replacing the disk");
       await form.getByRole("button", { name: "Silence", exact: true }).click();
-      await expect(form.getByRole("status")).toContainText("Confirm?");
-      await form.getByRole("button", { name: "Yes, silence" }).click();
+      const confirm = page.getByTestId("confirm-dialog");
+      await expect(confirm).toContainText("for 4 hours?");
+      await confirm.getByRole("button", { name: "Silence for 4 hours" }).click();
       await expect(alertRow(page)).toHaveCount(0);
 
       await page.goto(`/alerts?view=silenced&q=${encodeURIComponent("alerty_1")}`);
