@@ -39,7 +39,7 @@ export async function createSilence(input: z.output<typeof silenceInput>, by: st
   const { durationMinutes, ...matchers } = input;
   if (
     matchers.ruleId !== null &&
-    !(await db().alertSilence.findUnique({ where: { id: matchers.ruleId }, select: { id: true } }))
+    !(await db().alertRule.findUnique({ where: { id: matchers.ruleId }, select: { id: true } }))
   )
     throw notFound("Alert rule");
   return db().$transaction(async (tx) => {

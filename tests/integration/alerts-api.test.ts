@@ -44,7 +44,12 @@ describe("alerts API", () => {
     await expect(as.operator.alerts.silence({ durationMinutes: 60, reason: "everything" })).rejects.toThrow(
       /at least one matcher/,
     );
+    await expect(
+      as.operator.alerts.silence({ ruleId: 9999, durationMinutes: 60, reason: "no such rule" }),
+    ).rejects.toThrow(/Alert rule not found/);
+    const rule = await db().alertRule.findFirstOrThrow({ where: { name: "offline" } });
     const silence = await as.operator.alerts.silence({
+      ruleId: rule.id,
       subjectPattern: "server db-*",
       durationMinutes: 60,
       reason: "disk swap",
