@@ -7,6 +7,8 @@ import { cycleCountsSchema } from "../inventory/poll-cycle";
 import { eventSelect } from "../inventory/queries/events";
 import { versionChangeSelect } from "../inventory/queries/version-history";
 import { jobRuns } from "../jobs/job-runs";
+import type { InstanceStatus } from "../generated/prisma/enums";
+import { readStatusTotals } from "../metrics/instance-counts";
 
 const RECENT = 10;
 const ATTENTION = 20;
@@ -19,10 +21,21 @@ const pollSummary = cycleCountsSchema
   .nullable()
   .catch(null);
 
+/**
+ * Instances per status: as the last poll cycle left them (statuses change by polling), counted
+ * live when no cycle has ended within three intervals (the scheduler stopped, a fresh install).
+ */
+async function instancesByStatus(): Promise<{ counts: Partial<Record<InstanceStatus, number>>; asOf: Date }> {
+  const stored = await readStatusTotals(new Date(Date.now() - 3 * config().POLLING_INTERVAL * 1000));
+  if (stored) return { counts: stored.counts, asOf: stored.takenAt };
+  const rows = await db().applicationInstance.groupBy({ by: ["status"], _count: { _all: true } });
+  return { counts: Object.fromEntries(rows.map((row) => [row.status, row._count._all])), asOf: new Date() };
+}
+
 export async function fleetOverview() {
   const [servers, instances, groups, catalog, jobs, attention, recentEvents, recentChanges] = await Promise.all([
     db().server.groupBy({ by: ["status"], _count: { _all: true } }),
-    db().applicationInstance.groupBy({ by: ["status"], _count: { _all: true } }),
+    instancesByStatus(),
     db().applicationGroup.count(),
     db().applicationCatalog.count(),
     jobRuns(),
@@ -62,7 +75,9 @@ export async function fleetOverview() {
         }
       : null,
     servers: byStatus(servers),
-    instances: byStatus(instances),
+    instances: instances.counts,
+    /** When the instance counts were taken: the last poll cycle's end, or now (counted for this view). */
+    instancesAsOf: instances.asOf,
     attentionServers: attention,
     recentEvents,
     recentChanges,
