@@ -7,10 +7,11 @@ import { cycleCountsSchema } from "../inventory/poll-cycle";
 import { eventSelect } from "../inventory/queries/events";
 import { versionChangeSelect } from "../inventory/queries/version-history";
 import { jobRuns } from "../jobs/job-runs";
-import type { InstanceStatus } from "../generated/prisma/enums";
+import { ServerStatus, type InstanceStatus } from "../generated/prisma/enums";
 import { readStatusTotals } from "../metrics/instance-counts";
 
 const RECENT = 10;
+const NOT_ONLINE = Object.values(ServerStatus).filter((status) => status !== "online");
 const ATTENTION = 20;
 
 /** What the poll job stores in job_runs.summary (CycleSummary); read defensively, it is JSON. */
@@ -40,7 +41,8 @@ export async function fleetOverview() {
     db().applicationCatalog.count(),
     jobRuns(),
     db().server.findMany({
-      where: { status: { not: "online" } },
+      // The statuses by name rather than `not online`: the index then reads only those servers, not the 95 % online ones.
+      where: { status: { in: NOT_ONLINE } },
       select: { id: true, name: true, ip: true, port: true, status: true, lastCheck: true, lastError: true },
       orderBy: [{ status: "asc" }, { name: "asc" }], // enum order: offline before unknown
       take: ATTENTION,
