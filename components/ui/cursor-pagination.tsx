@@ -9,6 +9,7 @@ export function CursorPagination({
   basePath,
   params,
   total,
+  totalCapped = false,
   shown,
   prevCursor,
   nextCursor,
@@ -18,6 +19,8 @@ export function CursorPagination({
   params: QueryValues;
   /** Omitted where counting would cost too much (the audit log): only "showing N" then. */
   total?: number;
+  /** The list stopped counting at `total`: there are more. */
+  totalCapped?: boolean;
   shown: number;
   prevCursor: string | null;
   nextCursor: string | null;
@@ -29,7 +32,11 @@ export function CursorPagination({
       aria-label="Pagination"
       className="mt-3 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600"
     >
-      <span>{total === undefined ? `showing ${shown}` : `${total} total · showing ${shown}`}</span>
+      <span>
+        {total === undefined
+          ? `showing ${shown}`
+          : `${totalCapped ? `more than ${total.toLocaleString("en")}` : total} total · showing ${shown}`}
+      </span>
       <span className="flex gap-2">
         {!atStart ? (
           <Link className={link} href={hrefWith(basePath, params)}>

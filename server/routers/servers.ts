@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { pollNow, pollNowInput } from "../inventory/poll-now";
-import { getServer, listServers, serverListInput, serverOptions } from "../inventory/queries/server-list";
+import {
+  getServer,
+  listServers,
+  serverListInput,
+  serverOptions,
+  serverOptionsInput,
+} from "../inventory/queries/server-list";
 import { createServer, deleteServer, serverInput, updateServer } from "../inventory/servers";
 import { authorized, router } from "../trpc/init";
 import { positiveId } from "../../lib/schemas";
@@ -24,8 +30,10 @@ export const serversRouter = router({
   list: authorized("inventory.read")
     .input(serverListInput)
     .query(({ input }) => listServers(input)),
-  /** Id and name of every server, for filters and pickers. */
-  options: authorized("inventory.read").query(() => serverOptions()),
+  /** Ids and names for filters and pickers: all of a small fleet, a bounded few of a large one. */
+  options: authorized("inventory.read")
+    .input(serverOptionsInput)
+    .query(({ input }) => serverOptions(input)),
   get: authorized("inventory.read")
     .input(id)
     .query(({ input }) => getServer(input.id)),

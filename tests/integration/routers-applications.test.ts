@@ -3,7 +3,7 @@
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { instanceSorts } from "@/server/inventory/queries/instance-list";
+import { COUNT_CAP, instanceSorts } from "@/server/inventory/queries/instance-list";
 import { callers, errorOf, fieldErrors, makeGroup, makeInstance, makeServer, type Callers } from "./inventory-fixtures";
 
 /** Inside PLAYBOOK_DIRS (its default, the repo's ansible/): paths outside are refused (tests/security/playbook-paths.test.ts). */
@@ -227,5 +227,27 @@ describe("applications.get and updateSettings", () => {
     expect(errors.customPlaybookPath?.[0]).toMatch(/absolute path/);
     expect(errors.customArtifactUrl).toEqual(["must be an http:// or https:// URL"]);
     expect(errors.customArtifactExtension?.[0]).toMatch(/letters and digits/);
+  });
+});
+
+describe("applications.list: the total", () => {
+  it("counts up to COUNT_CAP and then says there are more", async () => {
+    expect(await as.viewer.applications.list({ q: "alpha" })).toMatchObject({ total: 15, totalCapped: false });
+    const big = await makeServer("srv-many");
+    const group = await makeGroup("many");
+    await db().applicationInstance.createMany({
+      data: Array.from({ length: COUNT_CAP + 1 }, (_, n) => ({
+        serverId: big.id,
+        groupId: group.id,
+        instanceName: `many_${n + 1}`,
+        instanceNumber: n + 1,
+        appType: "docker" as const,
+      })),
+    });
+    const page = await as.viewer.applications.list({ groupId: group.id, limit: 10 });
+    expect(page).toMatchObject({ total: COUNT_CAP, totalCapped: true });
+    expect(page.items).toHaveLength(10);
+    const exact = await as.viewer.applications.list({ groupId: group.id, q: "many_10" }); // many_10, many_100..109, many_1000, many_1001
+    expect(exact).toMatchObject({ total: 13, totalCapped: false });
   });
 });

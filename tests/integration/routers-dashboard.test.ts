@@ -2,12 +2,14 @@
 // recent changes, and the last poll cycle read from job_runs.
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
+import { refreshInstanceCounts } from "@/server/metrics/instance-counts";
 import { callers, makeInstance, makeServer, type Callers } from "./inventory-fixtures";
 
 let as: Callers;
+let up: Awaited<ReturnType<typeof makeServer>>;
 beforeAll(async () => {
   as = await callers();
-  const up = await makeServer("up-01", { status: "online" });
+  up = await makeServer("up-01", { status: "online" });
   await makeServer("zz-down", { status: "offline", lastError: "timeout" });
   await makeServer("aa-unknown", { status: "unknown" });
   await makeInstance(up.id, "api", 1, { status: "online" });
@@ -60,5 +62,17 @@ describe("system.overview", () => {
       data: { summary: "garbage", lastRunAt: new Date(Date.now() - 3_600_000) },
     });
     expect((await as.viewer.system.overview()).lastPollCycle).toMatchObject({ summary: null, overdue: true });
+  });
+
+  it("takes instance counts from the last poll cycle while it is recent, and counts live otherwise", async () => {
+    await refreshInstanceCounts(); // what a finished poll cycle runs (server/jobs/hooks.ts)
+    await makeInstance(up.id, "api", 3, { status: "offline" }); // after the cycle: the next one shows it
+    const fromCycle = await as.viewer.system.overview();
+    expect(fromCycle.instances).toEqual({ online: 1, no_data: 1 });
+    await db().metricSnapshot.update({
+      where: { name: "instance-status-totals" },
+      data: { takenAt: new Date(Date.now() - 3_600_000) }, // no cycle for an hour: the scheduler stopped
+    });
+    expect((await as.viewer.system.overview()).instances).toEqual({ online: 1, no_data: 1, offline: 1 });
   });
 });

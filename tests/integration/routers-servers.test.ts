@@ -56,6 +56,30 @@ describe("servers.list", () => {
   });
 });
 
+describe("servers.options", () => {
+  const names = (list: { name: string }[]) => list.map((s) => s.name);
+
+  it("lists every server of a small fleet; of a large one the first 101 and the one asked for", async () => {
+    await makeServer("b-node", { isHaproxyNode: true });
+    expect(names(await as.viewer.servers.options())).toEqual(["b-node"]);
+    await db().server.createMany({
+      data: Array.from({ length: 120 }, (_, i) => ({
+        name: `a-${String(i).padStart(3, "0")}`,
+        ip: "10.1.0.1",
+        port: i + 1,
+      })),
+    });
+    const first = await as.viewer.servers.options();
+    expect(first).toHaveLength(101);
+    expect(names(first).at(-1)).toBe("a-100");
+    const named = await as.viewer.servers.options({ name: "A-119" }); // any case: the filter's text field
+    expect(names(named)).toContain("a-119");
+    const byId = await db().server.findUniqueOrThrow({ where: { name: "a-110" } });
+    expect(names(await as.viewer.servers.options({ id: byId.id }))).toContain("a-110");
+    expect(names(await as.viewer.servers.options({ haproxyNodes: true }))).toEqual(["b-node"]);
+  });
+});
+
 describe("servers.get", () => {
   it("groups the apps per type, with the last error and the status timeline, never the agent token", async () => {
     const server = await makeServer("app-01", { agentToken: "s3cret", lastError: "2 app entries skipped" });

@@ -1,6 +1,7 @@
 // The inventory pages benchmark (docs/performance.md, "Inventory pages"): `npm run bench:pages` (after `npx next build`).
 // A throwaway PostgreSQL seeded with a large inventory (seed-inventory.ts: 2,000 servers,
-// 50,000 instances), the production server (`next start`) on a free loopback port, and
+// 50,000 instances; `--fleet 500k`: 20,000 servers × 25 apps) and HAProxy nodes in front of it
+// (seed-haproxy.ts: 50 instances × 20 backends × 20 servers), the production server (`next start`) on a free loopback port, and
 // autocannon against each target twice: the HTML page with a logged-in session cookie, and the
 // tRPC procedure behind it with an API token. Each target runs with 1 connection (the time the
 // server takes for one request) and with 8 (the same under concurrent load). Then the SQL the
@@ -18,17 +19,47 @@ import { startTemporaryPostgres, type EmbeddedPostgresHandle } from "../db/embed
 import { createDatabaseIfMissing, withDatabase } from "../db/ensure";
 import { applyMigrations } from "../db/apply-migrations";
 import type { Context } from "../../server/trpc/context";
-import { defaultSeed, seedInventory, type SeedResult } from "./seed-inventory";
+import { defaultSeed, seedInventory, type SeedOptions, type SeedResult } from "./seed-inventory";
+import { seedHaproxy, type HaproxySeedResult } from "./seed-haproxy";
 import { logIn, startWebServer } from "./web-server";
 
-const USAGE = `usage: npm run bench:pages -- [--servers 2000] [--instances 50000] [--big-group 500] [--duration 10]
-       [--connections 1,8] [--only first,filtered,deep,group,dashboard,servers] [--no-explain] [--cpu-prof <dir>] [--json <file>] [--dump <dir>]`;
+const TARGET_KEYS = [
+  "first",
+  "filtered",
+  "deep",
+  "group",
+  "dashboard",
+  "servers",
+  "haproxy",
+  "haproxy-search",
+  "haproxy-instances",
+  "backend",
+];
+const USAGE = `usage: npm run bench:pages -- [--fleet 50k|500k] [--servers N] [--instances N] [--big-group N] [--duration 10]
+       [--connections 1,8] [--only ${TARGET_KEYS.join(",")}] [--no-explain] [--cpu-prof <dir>] [--json <file>] [--dump <dir>]`;
+
+/**
+ * The two fleets the benchmark is run at (docs/performance.md): 2,000 servers × 25 apps, and
+ * 20,000 × 25 with events and version history bounded as the retention rules keep them.
+ */
+const FLEETS: Record<string, SeedOptions> = {
+  "50k": defaultSeed,
+  "500k": {
+    servers: 20_000,
+    instances: 500_000,
+    bigGroup: 5000,
+    groups: 12_000,
+    events: 1_000_000,
+    versionChanges: 300_000,
+  },
+};
 
 const { values: o } = parseArgs({
   options: {
-    servers: { type: "string", default: String(defaultSeed.servers) },
-    instances: { type: "string", default: String(defaultSeed.instances) },
-    "big-group": { type: "string", default: String(defaultSeed.bigGroup) },
+    fleet: { type: "string", default: "50k" },
+    servers: { type: "string" },
+    instances: { type: "string" },
+    "big-group": { type: "string" },
     /** Seconds each target is measured for, per connection count (a 2 s warm-up comes first). */
     duration: { type: "string", default: "10" },
     connections: { type: "string", default: "1,8" },
@@ -84,6 +115,8 @@ type Target = {
   name: string;
   page: string;
   procedure: { path: string; input: unknown };
+  /** Runs before the target is measured: what the scheduler would have done by then. */
+  before?: () => Promise<void>;
   /** The procedures the page calls, for the plans (the layout's session lookups left out). */
   calls: (caller: Caller) => Promise<unknown>;
 };
@@ -102,7 +135,7 @@ async function makeCaller() {
   return createCaller(context);
 }
 
-async function targets(databaseUrl: string, seeded: SeedResult): Promise<Target[]> {
+async function targets(databaseUrl: string, seeded: SeedResult, lb: HaproxySeedResult): Promise<Target[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   // A page four fifths down the list by name, as "Next" pressed 800 times would reach.
@@ -152,6 +185,8 @@ async function targets(databaseUrl: string, seeded: SeedResult): Promise<Target[
       name: "dashboard",
       page: "/",
       procedure: { path: "system.overview", input: undefined },
+      // The instance totals a poll cycle leaves (server/jobs/hooks.ts), as after one a moment ago.
+      before: async () => (await import("../../server/metrics/instance-counts")).refreshInstanceCounts(),
       calls: (c) => c.system.overview(),
     },
     {
@@ -160,6 +195,39 @@ async function targets(databaseUrl: string, seeded: SeedResult): Promise<Target[
       page: "/servers",
       procedure: { path: "servers.list", input: {} },
       calls: (c) => c.servers.list({}),
+    },
+    {
+      key: "haproxy",
+      name: `HAProxy (${lb.backends} backends, ${lb.servers} servers)`,
+      page: "/haproxy",
+      procedure: { path: "haproxy.view", input: { withServers: false } },
+      calls: (c) => Promise.all([c.haproxy.summary(), c.haproxy.instances({}), c.haproxy.view({ withServers: false })]),
+    },
+    {
+      key: "haproxy-search",
+      name: "HAProxy, DOWN servers (backends open)",
+      page: "/haproxy?status=DOWN",
+      procedure: { path: "haproxy.view", input: { status: "DOWN", withServers: true } },
+      calls: (c) => c.haproxy.view({ status: "DOWN", withServers: true }),
+    },
+    {
+      key: "haproxy-instances",
+      name: `HAProxy instances (${lb.instances})`,
+      page: "/haproxy/instances",
+      procedure: { path: "haproxy.instances", input: {} },
+      calls: (c) => c.haproxy.instances({}),
+    },
+    {
+      // A backend opened on the page: its servers come with it when the text names it.
+      key: "backend",
+      name: `HAProxy backend (${lb.backend.servers} servers)`,
+      page: `/haproxy?${new URLSearchParams({ instance: String(lb.backend.instanceId), q: lb.backend.name })}`,
+      procedure: { path: "haproxy.servers", input: { backendId: lb.backend.id } },
+      calls: (c) =>
+        Promise.all([
+          c.haproxy.view({ instanceId: lb.backend.instanceId, q: lb.backend.name, withServers: true }),
+          c.haproxy.servers({ backendId: lb.backend.id }),
+        ]),
     },
   ];
 }
@@ -216,6 +284,7 @@ async function measure(base: string, list: Target[], cookie: string, token: stri
   const counts = o.connections.split(",").map(Number);
   const results: Measured[] = [];
   for (const target of list) {
+    await target.before?.();
     const trpc =
       `/api/trpc/${target.procedure.path}` +
       (target.procedure.input === undefined
@@ -277,7 +346,7 @@ function tapQueries(): { take(): Statement[] } {
   };
 }
 
-const BIG_TABLES = ["application_instances", "events", "application_version_history"];
+const BIG_TABLES = ["application_instances", "events", "application_version_history", "haproxy_servers"];
 
 async function explain(databaseUrl: string, list: Target[], caller: Caller, tap: { take(): Statement[] }) {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -285,6 +354,7 @@ async function explain(databaseUrl: string, list: Target[], caller: Caller, tap:
   const report: { target: string; sql: string; ms: number; scans: string[]; seqScans: string[]; plan: string }[] = [];
   try {
     for (const target of list) {
+      await target.before?.();
       await target.calls(caller); // warm: the plans below are of a second, cached run
       tap.take();
       await target.calls(caller);
@@ -365,7 +435,14 @@ function printResults(results: Measured[]) {
 }
 
 async function main() {
-  const seedOptions = { servers: Number(o.servers), instances: Number(o.instances), bigGroup: Number(o["big-group"]) };
+  const fleet = FLEETS[o.fleet];
+  if (!fleet) throw new Error(`--fleet must be one of ${Object.keys(FLEETS).join(", ")}`);
+  const seedOptions: SeedOptions = {
+    ...fleet,
+    ...(o.servers ? { servers: Number(o.servers) } : {}),
+    ...(o.instances ? { instances: Number(o.instances) } : {}),
+    ...(o["big-group"] ? { bigGroup: Number(o["big-group"]) } : {}),
+  };
   log("starting a throwaway PostgreSQL");
   postgres = await startTemporaryPostgres();
   const databaseUrl = withDatabase(postgres.url, "ac_pages_bench");
@@ -374,6 +451,8 @@ async function main() {
   log(`seeding ${seedOptions.servers} servers, ${seedOptions.instances} instances`);
   const seeded = await seedInventory(databaseUrl, seedOptions);
   log(`seeded in ${(seeded.ms / 1000).toFixed(1)} s: ${JSON.stringify(seeded)}`);
+  const lb = await seedHaproxy(databaseUrl);
+  log(`HAProxy seeded in ${(lb.ms / 1000).toFixed(1)} s: ${JSON.stringify(lb)}`);
 
   process.env.DATABASE_URL = databaseUrl;
   reloadConfig();
@@ -384,7 +463,7 @@ async function main() {
   const { secret } = await createApiToken({ name: "pages-bench", role: "admin" });
 
   const only = o.only?.split(",").map((s) => s.trim().toLowerCase());
-  const list = (await targets(databaseUrl, seeded)).filter((t) => !only || only.includes(t.key));
+  const list = (await targets(databaseUrl, seeded, lb)).filter((t) => !only || only.includes(t.key));
   const caller = await makeCaller();
 
   log("starting next start (production build)");
@@ -403,7 +482,7 @@ async function main() {
   await version.end();
 
   console.log(
-    `\n## Inventory pages: ${seeded.servers} servers, ${seeded.instances} instances, ${seeded.groups} groups, ${seeded.events} events, ${seeded.versionChanges} version changes`,
+    `\n## Inventory pages: ${seeded.servers} servers, ${seeded.instances} instances, ${seeded.groups} groups, ${seeded.events} events, ${seeded.versionChanges} version changes; HAProxy: ${lb.instances} instances, ${lb.backends} backends, ${lb.servers} servers`,
   );
   console.log(`machine: ${machine(`PostgreSQL ${pgVersion}`)}\n`);
   printResults(results);
@@ -418,7 +497,7 @@ async function main() {
     console.log(
       seq.length
         ? `\nSequential scans of large tables: ${seq.length}`
-        : "\nNo sequential scan of a large table (application_instances, events, application_version_history).",
+        : "\nNo sequential scan of a large table (application_instances, events, application_version_history, haproxy_servers).",
     );
     console.log("\n### Plans\n");
     for (const p of plans) console.log(`-- ${p.target}\n-- ${p.sql}\n${p.plan}\n`);

@@ -44,7 +44,11 @@ async function loadPage(input: Parameters<Awaited<ReturnType<typeof api>>["appli
 export default async function ApplicationsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const caller = await api();
-  const servers = await caller.servers.options();
+  // A large fleet's options are bounded: the server the filter names comes with them (server-list.ts).
+  const servers = await caller.servers.options({
+    name: param(params, "server")?.slice(0, 100),
+    id: idFilter(params, "serverId"),
+  });
   const server = readServerFilter(params, servers);
   const filters = {
     q: param(params, "q")?.slice(0, 100),
@@ -59,7 +63,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
   const cursor = param(params, "cursor");
   const [{ page, stale }, catalog] = await Promise.all([
     server.unknown
-      ? { page: { items: [], total: 0, nextCursor: null, prevCursor: null }, stale: false }
+      ? { page: { items: [], total: 0, totalCapped: false, nextCursor: null, prevCursor: null }, stale: false }
       : loadPage({ ...filters, sort, dir, cursor, limit: 50 }),
     filters.catalogId ? caller.catalog.get({ id: filters.catalogId }).catch(() => null) : null,
   ]);
@@ -157,6 +161,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
         basePath="/applications"
         params={{ ...linkFilters, sort, dir }}
         total={page.total}
+        totalCapped={page.totalCapped}
         shown={page.items.length}
         prevCursor={page.prevCursor}
         nextCursor={page.nextCursor}

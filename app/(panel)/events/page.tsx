@@ -7,7 +7,7 @@ import { Pagination } from "@/components/ui/pagination";
 import { PageHeader } from "@/components/ui/states";
 import { hrefWith } from "@/lib/href";
 import { choice, idFilter, readDateRange } from "@/lib/list-params";
-import { pageParam, type SearchParams } from "@/lib/search-params";
+import { pageParam, param, type SearchParams } from "@/lib/search-params";
 import { readServerFilter } from "@/lib/server-filter";
 import { EventType } from "@/server/generated/prisma/enums";
 import { api } from "@/server/trpc/server-caller";
@@ -19,7 +19,11 @@ const types = Object.values(EventType);
 export default async function EventsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const caller = await api();
-  const servers = await caller.servers.options();
+  // A large fleet's options are bounded: the server the filter names comes with them (server-list.ts).
+  const servers = await caller.servers.options({
+    name: param(params, "server")?.slice(0, 100),
+    id: idFilter(params, "serverId"),
+  });
   const server = readServerFilter(params, servers);
   const range = readDateRange(params);
   const filters = {

@@ -6,6 +6,8 @@ import { notFound } from "../../errors";
 import { AppType, ServerStatus, type InstanceStatus } from "../../generated/prisma/enums";
 import { pageArgs, pageInput, pageResult } from "../../pagination";
 import { serverSelect } from "../servers";
+import { SERVER_SELECT_LIMIT } from "../../../lib/server-filter";
+import { positiveId } from "../../../lib/schemas";
 import { eventSelect } from "./events";
 import { currentVersion, instanceListSelect } from "./instance-shape";
 
@@ -57,8 +59,50 @@ export async function listServers(input: z.output<typeof serverListInput>) {
   return pageResult(items, total, input);
 }
 
-/** Every server's id and name, for filter and form choices. */
-export const serverOptions = () => db().server.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } });
+export const serverOptionsInput = z
+  .object({
+    /** A server to include whatever its place by name: the one a filter names (any case) or links to. */
+    name: z.string().trim().max(100, "at most 100 characters").optional(),
+    id: positiveId.optional(),
+    /** In a large fleet, the servers flagged as HAProxy nodes (the instance form) rather than the first by name. */
+    haproxyNodes: z.boolean().default(false),
+  })
+  .default({ haproxyNodes: false });
+
+const optionSelect = { id: true, name: true } satisfies Prisma.ServerSelect;
+const byName = { name: "asc" } as const;
+
+/**
+ * Ids and names for filter and form choices: every server of a fleet of up to SERVER_SELECT_LIMIT
+ * (a select); in a larger one, where the filter is a text field (lib/server-filter.ts), the first
+ * SERVER_SELECT_LIMIT + 1 by name (the field's example, and enough to tell the fleet is larger)
+ * and the server asked for by name or id. 20,000 names a page view cost the applications page
+ * 20–50 ms (docs/performance.md, "Inventory pages at 500,000 instances").
+ */
+export async function serverOptions(input: z.output<typeof serverOptionsInput>) {
+  const first = await db().server.findMany({ select: optionSelect, orderBy: byName, take: SERVER_SELECT_LIMIT + 1 });
+  if (first.length <= SERVER_SELECT_LIMIT) return first;
+  const [asked, nodes] = await Promise.all([
+    input.name || input.id
+      ? db().server.findMany({
+          where: {
+            OR: [
+              ...(input.id ? [{ id: input.id }] : []),
+              ...(input.name ? [{ name: { equals: input.name, mode: "insensitive" as const } }] : []),
+            ],
+          },
+          select: optionSelect,
+        })
+      : [],
+    input.haproxyNodes
+      ? db().server.findMany({ where: { isHaproxyNode: true }, select: optionSelect, orderBy: byName, take: 1000 })
+      : [],
+  ]);
+  // With no node flagged yet, the first by name: a server becomes a node as an instance is registered on it.
+  const listed = nodes.length ? nodes : first;
+  const known = new Set(listed.map((s) => s.id));
+  return [...listed, ...asked.filter((s) => !known.has(s.id))];
+}
 
 const STATUS_EVENTS = 30;
 

@@ -18,7 +18,12 @@ export default async function HaproxyInstancesPage({ searchParams }: { searchPar
   const caller = await api();
   const [instances, actor] = await Promise.all([caller.haproxy.instances({ serverId }), currentActor()]);
   const admin = !!actor && can(actor.role, "haproxy.manage");
-  const servers = admin ? await caller.servers.options() : [];
+  // A large fleet offers its HAProxy nodes, and each instance's own server so an edit keeps it.
+  const options = admin ? await caller.servers.options({ haproxyNodes: true }) : [];
+  const servers = [
+    ...options,
+    ...instances.map((i) => i.server).filter((s) => !options.some((o) => o.id === s.id)),
+  ].map((s) => ({ id: s.id, name: s.name }));
 
   return (
     <>
