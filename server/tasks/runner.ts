@@ -333,5 +333,8 @@ function describeStop(run: Run, error: unknown, batch: number): Outcome {
     : `${where(state, batch)} failed: ${(error as Error).message}`;
   if (run.drained.length)
     run.log.line(`left out of the pool for inspection: ${run.drained.map((s) => s.label).join(", ")}`);
+  const outOfService = state.outOfService ?? [];
+  if (outOfService.length)
+    run.log.line(`left OUT_OF_SERVICE in Eureka: ${outOfService.map((o) => o.label).join(", ")}`);
   return { status: "failed", error: redact(message) };
 }
