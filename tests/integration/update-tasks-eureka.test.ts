@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { reloadConfig } from "@/server/config";
 import { db } from "@/server/db";
+import { cancelTask } from "@/server/tasks/cancel";
 import { setTaskDeps } from "@/server/tasks/deps";
 import { updateRequestInput } from "@/server/tasks/plan";
 import type { TaskProgress } from "@/server/tasks/plan-types";
@@ -16,7 +17,7 @@ import { returnToPool } from "@/server/tasks/recovery";
 import { previewUpdate, startUpdateTask } from "@/server/tasks/start";
 import { resetDatabase } from "@/tests/setup/db-helpers";
 import { startSimulator, type Simulator } from "@/tools/fagent-sim";
-import { agentVersion, FakeHaproxy, loadFleet, testAgent, updateScenario } from "./helpers/update-fleet";
+import { agentVersion, FakeHaproxy, loadFleet, testAgent, updateScenario, waitForTask } from "./helpers/update-fleet";
 
 let sim: Simulator;
 let outsider: http.Server;
@@ -84,11 +85,11 @@ afterEach(() => {
   delete process.env.AC_TEST_FAIL_INSTANCES;
 });
 
-const request = (eureka: boolean) =>
+const request = (eureka: boolean, drainDelaySec = 0) =>
   updateRequestInput.parse({
     groupId: fleet.shop.id,
     targetVersion: "2.0",
-    drainDelaySec: 0,
+    drainDelaySec,
     waitAfterUpdateSec: 0,
     confirmTimeoutSec: 30,
     eureka,
@@ -186,6 +187,19 @@ describe("Eureka around an update", () => {
     );
     expect(haproxy.commands).toEqual([]);
     expect(stepOf(task.progress, 0, "playbook").status).toBe("skipped");
+    expect(await agentVersion(sim, "web-1", "docker", "shop_1")).toBe("1.0");
+  });
+
+  it("cancelled before the playbook ran, the instances go back UP at once", { timeout: 120_000 }, async () => {
+    const { id } = await startUpdateTask(request(true, 600), "olga");
+    await waitForTask(id, (t) => stepOf(t.progress, 0, "drain_delay").status === "running");
+    expect([registry(SHOP1), registry(SHOP2)]).toEqual(["OUT_OF_SERVICE", "OUT_OF_SERVICE"]);
+    await cancelTask({ id, mode: "now" }, "olga");
+    await taskFinished(id);
+    const task = await db().task.findUniqueOrThrow({ where: { id } });
+    expect(task.status).toBe("cancelled");
+    expect([registry(SHOP1), registry(SHOP2)]).toEqual(["UP", "UP"]);
+    expect((task.progress as unknown as TaskProgress).outOfService).toEqual([]);
     expect(await agentVersion(sim, "web-1", "docker", "shop_1")).toBe("1.0");
   });
 
