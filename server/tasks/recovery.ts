@@ -78,15 +78,17 @@ async function lastCommandedByOther(taskId: string, haproxyServerId: number): Pr
 
 /**
  * Readies, through the HAProxy command path, exactly the servers the stopped task left out of the
- * pool, except those someone else has commanded since (their drain or maintenance is theirs now).
+ * pool, except those someone else has commanded since (their drain or maintenance is theirs now),
+ * and puts the instances it left OUT_OF_SERVICE in Eureka back UP.
  */
 export async function returnToPool(id: string, actor: string): Promise<ReturnResult> {
   return withTaskLock(id, async () => {
     const task = await loadFinished(id, FINISHED, "return them");
     const servers = outOfPoolOf(task.progress);
     const outOfService = outOfServiceOf(task.progress);
+    // (Nor an instance OUT_OF_SERVICE in Eureka.)
     if (!servers.length && !outOfService.length)
-      throw new AppError("CONFLICT", "This task left no HAProxy server out of the pool and no instance out of service");
+      throw new AppError("CONFLICT", "This task left no HAProxy server out of the pool");
     const result: ReturnResult = { readied: [], failed: [], skipped: [] };
     const left: OutOfPoolServer[] = [];
     for (const server of servers) {
