@@ -6,6 +6,7 @@
 import type { AuditSink } from "../audit/recorder";
 import { db } from "../db";
 import { configuredRegistry, findInstanceId, setStatus } from "../eureka/registry";
+import { retryThroughOutage } from "./db-retry";
 import { StepFailed } from "./errors";
 import type { OutOfServiceInstance, PlanInstance, TaskProgress } from "./plan-types";
 
@@ -79,14 +80,17 @@ async function bringUp(run: EurekaRun, out: OutOfServiceInstance[]): Promise<str
 }
 
 async function call(run: EurekaRun, o: OutOfServiceInstance, to: "OUT_OF_SERVICE" | "UP") {
-  try {
-    await setStatus(configuredRegistry(o.registry), o.app, o.eurekaId, to);
-  } catch (error) {
-    const message = (error as Error).message;
-    await record(run.audit, o, to, message);
-    throw new StepFailed(`${to} ${o.label}: ${message}`);
-  }
-  await record(run.audit, o, to, null);
+  // Both calls are idempotent: one resent after an outage cut its audit row short does no harm.
+  await retryThroughOutage(`Eureka ${to} ${o.label}`, async () => {
+    try {
+      await setStatus(configuredRegistry(o.registry), o.app, o.eurekaId, to);
+    } catch (error) {
+      const message = (error as Error).message;
+      await record(run.audit, o, to, message);
+      throw new StepFailed(`${to} ${o.label}: ${message}`);
+    }
+    await record(run.audit, o, to, null);
+  });
   run.log(`Eureka ${o.label} → ${to}`);
 }
 
