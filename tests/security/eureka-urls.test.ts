@@ -2,8 +2,9 @@
 // listed in AC_EUREKA_URLS, and the request then goes to the configured URL, never to the agent's
 // text; app names and instance ids are one escaped path segment each (docs/update-tasks.md, "Eureka").
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "@/server/config";
+import { parseConfig, reloadConfig } from "@/server/config";
 import { chooseBase, eurekaUrl, idSegment, parseEurekaBases } from "@/server/eureka/urls";
+import { redact } from "@/server/security/redact";
 
 const bases = parseEurekaBases("http://eureka.internal:8761/eureka/, https://eureka-2.internal/eureka/v2");
 const chosen = (reported: string | null) => {
@@ -99,6 +100,18 @@ describe("AC_EUREKA_URLS", () => {
     expect(env({ AC_EUREKA_URLS: "http://u:secretpw@e1/eureka" })).not.toThrow(/secretpw/);
     expect(env({ AC_EUREKA_URLS: "http://e1/eureka?x=1" })).toThrow(/no query or fragment/);
     expect(env({ AC_EUREKA_URLS: "ftp://e1/eureka" })).toThrow(/not an http:\/\/ or https:\/\/ URL/);
+  });
+  it("keeps the password from playbooks and redacts it by value", () => {
+    expect(env({ PLAYBOOK_ENV: "AC_EUREKA_PASSWORD" })).toThrow(/AC's own secret/);
+    Object.assign(process.env, { AC_EUREKA_USERNAME: "ac", AC_EUREKA_PASSWORD: "pa55-w0rd-secret" });
+    try {
+      reloadConfig();
+      expect(redact("Eureka said: no pa55-w0rd-secret here")).toBe("Eureka said: no [redacted] here");
+    } finally {
+      delete process.env.AC_EUREKA_USERNAME;
+      delete process.env.AC_EUREKA_PASSWORD;
+      reloadConfig();
+    }
   });
   it("needs both Basic credentials or neither, and never shows the password", () => {
     expect(env({ AC_EUREKA_USERNAME: "ac" })).toThrow(/AC_EUREKA_PASSWORD.*required/);
