@@ -6,6 +6,7 @@ import path from "node:path";
 import { z } from "zod";
 import "../lib/zod-messages";
 import { parseRoleMap } from "./auth/sso/role-map";
+import { parseEurekaBases } from "./eureka/urls";
 import { parseTrustedProxies } from "./http/client-address";
 import { redactUrlCredentials } from "./security/redact-url";
 
@@ -31,6 +32,7 @@ export const AC_SECRETS = [
   "AC_METRICS_TOKEN",
   "AC_OIDC_CLIENT_SECRET",
   "AC_LDAP_BIND_PASSWORD",
+  "AC_EUREKA_PASSWORD",
 ];
 
 const schema = z
@@ -183,6 +185,23 @@ const schema = z
       }
       return names;
     }),
+    /** Eureka servers update tasks may call, comma-separated base URLs (docs/update-tasks.md, "Eureka"). */
+    AC_EUREKA_URLS: z
+      .string()
+      .default("")
+      .transform((value, ctx) => {
+        try {
+          return parseEurekaBases(value);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    /** Basic credentials for those servers (both or neither). */
+    AC_EUREKA_USERNAME: optionalString,
+    AC_EUREKA_PASSWORD: optionalString,
+    /** Seconds one Eureka request may take. */
+    AC_EUREKA_TIMEOUT: z.coerce.number().int().min(1).max(120).default(10),
     /** Seconds a group's cached version list (tags_cache) is used before it is read again. */
     TAGS_CACHE_MAX_AGE: seconds(600),
 
@@ -306,6 +325,10 @@ const schema = z
         path: ["TASK_LEASE_SECONDS"],
         message: `must be at least 3 × TASK_HEARTBEAT_SECONDS (${3 * c.TASK_HEARTBEAT_SECONDS})`,
       });
+    }
+    if (Boolean(c.AC_EUREKA_USERNAME) !== Boolean(c.AC_EUREKA_PASSWORD)) {
+      const name = c.AC_EUREKA_USERNAME ? "AC_EUREKA_PASSWORD" : "AC_EUREKA_USERNAME";
+      ctx.addIssue({ code: "custom", path: [name], message: "is required with the other Eureka credential" });
     }
     if (c.AGENT_MAX_BYTES_IN_FLIGHT < c.AGENT_MAX_RESPONSE_BYTES) {
       ctx.addIssue({

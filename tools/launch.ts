@@ -22,6 +22,8 @@ export type LaunchOptions = {
     churnEverySec?: number;
     /** The demo: versions as in a real fleet, changed only by updates, resumed after a restart (tools/demo-fleet.ts). */
     demo?: boolean;
+    /** A simulated Eureka on this port, which the fleet's registered docker apps report (tools/fagent-sim/eureka.ts). */
+    eurekaPort?: number;
   } | null;
   /** Extra environment for the Next.js server (e.g. a short POLLING_INTERVAL in tests). */
   env?: Record<string, string>;
@@ -79,19 +81,20 @@ export async function launchAc(options: LaunchOptions): Promise<{ stop(): Promis
   };
   try {
     if (options.fleet) {
-      const { servers, appsPerServer, port, controlPort, churnEverySec, demo } = options.fleet;
+      const { servers, appsPerServer, port, controlPort, churnEverySec, demo, eurekaPort } = options.fleet;
       const scenario = generateFleet({
         servers,
         appsPerServer,
         seed: 7,
         port,
         versions: demo ? "per-group" : undefined,
+        eurekaUrl: eurekaPort ? `http://127.0.0.1:${eurekaPort}/eureka/` : undefined,
       });
       if (demo) {
         const moved = await resumeRecordedVersions(scenario);
         if (moved) log(`simulated fleet: ${moved} apps resume the version AC last recorded`);
       }
-      simulator = await startSimulator({ scenario, controlPort, churnEverySec, churnVersions: !demo });
+      simulator = await startSimulator({ scenario, controlPort, churnEverySec, churnVersions: !demo, eurekaPort });
       log(`simulated fleet: ${servers} agents × ${appsPerServer} apps, control API ${simulator.controlUrl}`);
       await registerFleet(simulator);
     }

@@ -9,11 +9,20 @@ try {
   const settings = config();
   const demo = settings.AC_DEMO_FLEET === "true" || (settings.AC_DEMO_FLEET === "auto" && !settings.DATABASE_URL);
   const controlUrl = "http://127.0.0.1:19099";
+  const eurekaPort = 19098;
   await launchAc({
     port: settings.PORT,
-    fleet: demo ? { servers: 36, appsPerServer: 8, port: 19100, controlPort: 19099, churnEverySec: 20, demo } : null,
-    // The demo fleet updates with no setting: the simulator's playbook is the default, and it gets the control address.
-    env: demo ? demoUpdateEnv(controlUrl) : undefined,
+    fleet: demo
+      ? { servers: 36, appsPerServer: 8, port: 19100, controlPort: 19099, churnEverySec: 20, demo, eurekaPort }
+      : null,
+    // The demo fleet updates with no setting: the simulator's playbook is the default, and it gets the control address;
+    // its Eureka is the one AC may call (docs/update-tasks.md, "Eureka").
+    env: demo
+      ? {
+          ...demoUpdateEnv(controlUrl),
+          AC_EUREKA_URLS: process.env.AC_EUREKA_URLS ?? `http://127.0.0.1:${eurekaPort}/eureka`,
+        }
+      : undefined,
     // The demo's HAProxy: a real one when the package is installed, and a simulated one.
     prepare: demo ? async () => void (await import("./haproxy-lab/demo")).attachDemoHaproxy(controlUrl) : undefined,
   });

@@ -60,6 +60,12 @@ export function PlanView({ plan, batches }: { plan: Plan; batches?: BatchProgres
                 <td className={cell}>
                   <span className="font-medium">{i.name}</span>{" "}
                   <span className="text-slate-500">on {i.server.name}</span>
+                  {i.eureka ? (
+                    <div className="text-xs text-slate-500" title={i.eureka.skip ?? i.eureka.registry ?? undefined}>
+                      Eureka {i.eureka.app || "—"}
+                      {i.eureka.registry ? "" : " (left alone)"}
+                    </div>
+                  ) : null}
                 </td>
                 <td className={`${cell} whitespace-nowrap font-mono text-xs`}>
                   {i.currentVersion ?? "—"} → <span className="font-semibold">{plan.targetVersion}</span>

@@ -36,7 +36,13 @@ export function TaskRecovery({
   const returnToPool = useMutation(trpc.tasks.returnToPool.mutationOptions({ onSuccess: onChanged }));
   const retry = useMutation(trpc.tasks.retry.mutationOptions({ onSuccess: ({ id }) => router.push(`/tasks/${id}`) }));
   const progress = task.progress;
-  const servers = progress?.outOfPool ?? [];
+  // HAProxy servers it drained and Eureka instances it set OUT_OF_SERVICE: both go back on "return".
+  const pool = progress?.outOfPool ?? [];
+  const eureka = progress?.outOfService ?? [];
+  const servers = [
+    ...pool.map((s) => ({ key: `haproxy-${s.haproxyServerId}`, label: s.label })),
+    ...eureka.map((o) => ({ key: `eureka-${o.instanceId}`, label: `Eureka ${o.label}` })),
+  ];
   const stopped = task.status !== "pending" && task.status !== "running";
   const batches = progress?.batches ?? [];
   const failedBatch = progress?.failure?.batch ?? batches.findIndex((b) => b.status !== "succeeded");
@@ -53,7 +59,12 @@ export function TaskRecovery({
     >
       <h2 id="recovery-heading" className="text-base font-semibold text-slate-900">
         {servers.length
-          ? `${plural(servers.length, "HAProxy server")} out of the pool`
+          ? [
+              pool.length ? `${plural(pool.length, "HAProxy server")} out of the pool` : "",
+              eureka.length ? `${plural(eureka.length, "Eureka instance")} out of service` : "",
+            ]
+              .filter(Boolean)
+              .join(", ")
           : task.retryOfId || task.retry
             ? "Retries"
             : "HAProxy pool"}
@@ -62,12 +73,12 @@ export function TaskRecovery({
         <>
           <p className="text-slate-700">
             {stopped
-              ? "This task drained them and did not put them back: they take no new traffic until they are readied."
-              : "Drained by this task for its current batch; it readies them when the batch is done."}
+              ? "This task drained them (HAProxy) or set them OUT_OF_SERVICE (Eureka) and did not put them back: they take no new traffic until they are returned."
+              : "Taken out by this task for its current batch; it puts them back when the batch is done."}
           </p>
           <ul className="list-disc space-y-0.5 pl-5" data-testid="out-of-pool">
             {servers.map((s) => (
-              <li key={s.haproxyServerId} className="font-mono break-all">
+              <li key={s.key} className="font-mono break-all">
                 {s.label}
               </li>
             ))}
@@ -117,10 +128,10 @@ export function TaskRecovery({
           onConfirm={() => returnToPool.mutate({ id: task.id })}
           onClose={() => setAsking(null)}
         >
-          <p>These HAProxy servers are set to READY and take traffic again:</p>
+          <p>These HAProxy servers are set to READY, these Eureka instances UP, and they take traffic again:</p>
           <ul className="list-disc pl-5 font-mono break-all">
             {servers.map((s) => (
-              <li key={s.haproxyServerId}>{s.label}</li>
+              <li key={s.key}>{s.label}</li>
             ))}
           </ul>
           <p>Do this only if their instances work: the task stopped before confirming them.</p>

@@ -1,15 +1,17 @@
-// The steps timeline: one row per batch, its six steps in order with status, time and note
+// The steps timeline: one row per batch, its steps in order with status, time and note
 // (the note of a failed step is the reason).
 import { StatusBadge } from "@/components/ui/status-badge";
 import type { TaskProgress } from "@/server/tasks/plan-types";
 
 const labels: Record<string, string> = {
+  eureka_down: "Eureka out of service",
   drain: "Drain",
   drain_delay: "Drain delay",
   playbook: "Playbook",
   wait_after_update: "Wait after update",
   confirm: "Agent confirms",
   ready: "Ready",
+  eureka_up: "Eureka up",
 };
 
 const time = (iso: string | null) => (iso ? iso.slice(11, 19) : null);
@@ -33,7 +35,7 @@ export function TaskSteps({ progress }: { progress: TaskProgress }) {
               {progress.plan.batches[b]!.instances.map((i) => `${i.name} on ${i.server.name}`).join(", ")}
             </span>
           </div>
-          <ol className="grid gap-2 sm:grid-cols-3 lg:grid-cols-6">
+          <ol className="grid gap-2 sm:grid-cols-4 xl:grid-cols-8">
             {batch.steps.map((step) => (
               <li
                 key={step.name}

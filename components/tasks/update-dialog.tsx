@@ -40,6 +40,7 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
   const [form, setForm] = useState({
     targetVersion: "",
     orchestrateHaproxy: true,
+    eureka: false,
     ...defaults,
     batchSize: defaults.batchSize ?? 2,
   });
@@ -62,7 +63,10 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
     onDrainTimeout: form.onDrainTimeout,
     waitAfterUpdateSec: form.waitAfterUpdateSec,
     confirmTimeoutSec: form.confirmTimeoutSec,
+    eureka: form.eureka,
   };
+  // Offered once a preview shows an instance its agent reports as registered in Eureka.
+  const registered = preview.data?.batches.some((b) => b.instances.some((i) => i.eureka)) ?? false;
   const previewed = preview.data && preview.variables && JSON.stringify(preview.variables) === JSON.stringify(request);
   const errors = formErrors(preview.error ?? start.error);
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
@@ -166,6 +170,12 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
             />
             Drain the instances&apos; HAProxy servers around each batch
           </label>
+          {registered || form.eureka ? (
+            <label className="flex items-center gap-2 text-sm">
+              <input type="checkbox" checked={form.eureka} onChange={(e) => set({ eureka: e.target.checked })} />
+              Set instances registered in Eureka OUT_OF_SERVICE around each batch
+            </label>
+          ) : null}
           {errors ? <ErrorNote>{errors.message}</ErrorNote> : null}
           {previewed && preview.data ? (
             <div className="space-y-2">

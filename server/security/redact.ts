@@ -31,7 +31,7 @@ const RULES: [RegExp, string][] = [
 /** AC's own secrets, as values: these are redacted wherever they appear, whatever surrounds them. */
 export function knownSecrets(): string[] {
   const c = config();
-  const values = [c.AUTH_SECRET, c.AC_ADMIN_PASSWORD];
+  const values = [c.AUTH_SECRET, c.AC_ADMIN_PASSWORD, c.AC_EUREKA_PASSWORD];
   if (c.DATABASE_URL) {
     const password = URL.canParse(c.DATABASE_URL) ? new URL(c.DATABASE_URL).password : "";
     if (password) values.push(password, safeDecode(password));

@@ -6,7 +6,16 @@ import type { Effective } from "../inventory/settings";
 export const UPDATE_TASK_KIND = "update";
 
 /** A batch's steps, in order (docs/update-tasks.md, "A batch, step by step"). */
-export const STEP_NAMES = ["drain", "drain_delay", "playbook", "wait_after_update", "confirm", "ready"] as const;
+export const STEP_NAMES = [
+  "eureka_down",
+  "drain",
+  "drain_delay",
+  "playbook",
+  "wait_after_update",
+  "confirm",
+  "ready",
+  "eureka_up",
+] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "skipped" | "cancelled";
 export type BatchStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled";
@@ -29,6 +38,8 @@ export type TaskParameters = {
   onDrainTimeout?: "fail" | "continue";
   waitAfterUpdateSec: number;
   confirmTimeoutSec: number;
+  /** Set the batch's Eureka-registered instances OUT_OF_SERVICE around it (docs/update-tasks.md, "Eureka"). */
+  eureka?: boolean;
 };
 
 export type PlanHaproxyServer = { haproxyServerId: number; label: string; status: string | null };
@@ -49,6 +60,21 @@ export type PlanInstance = {
   artifactUrl: Effective;
   artifactExtension: Effective;
   haproxy: PlanHaproxyServer[];
+  /** Registered in Eureka (the agent says so): absent when not. */
+  eureka?: PlanEureka | null;
+};
+
+/**
+ * An instance's Eureka registration as planned: its app name, the AC_EUREKA_URLS server its
+ * reported eureka_url names (`registry`; null: not allowed, `skip` says why), and the address
+ * the registry lists it under (the agent's ip or the server's, and the port).
+ */
+export type PlanEureka = {
+  app: string;
+  registry: string | null;
+  skip: string | null;
+  ip: string | null;
+  port: number | null;
 };
 
 export type PlanBatch = { index: number; instances: PlanInstance[] };
@@ -87,9 +113,20 @@ export type TaskProgress = {
    * (Absent in tasks stored before it existed.)
    */
   outOfPool?: OutOfPoolServer[];
+  /** Likewise the Eureka instances it set OUT_OF_SERVICE (docs/update-tasks.md, "Eureka"). */
+  outOfService?: OutOfServiceInstance[];
 };
 
 export type OutOfPoolServer = { haproxyServerId: number; label: string };
+
+/** An instance this task set OUT_OF_SERVICE in Eureka: recorded before the call, removed once it is UP again. */
+export type OutOfServiceInstance = {
+  instanceId: number;
+  label: string;
+  registry: string;
+  app: string;
+  eurekaId: string;
+};
 
 export const outOfPoolOf = (progress: Pick<TaskProgress, "outOfPool">): OutOfPoolServer[] => progress.outOfPool ?? [];
 

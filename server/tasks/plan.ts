@@ -7,6 +7,7 @@ import { db } from "../db";
 import { AppError } from "../errors";
 import { BatchGroupingStrategy } from "../generated/prisma/enums";
 import { currentVersion } from "../inventory/queries/instance-shape";
+import { planEureka } from "../eureka/registry";
 import { effectiveSettings, settingsChainInclude } from "../inventory/settings";
 import { makeBatches } from "./batches";
 import type { HaproxyPort } from "./deps";
@@ -42,6 +43,8 @@ export const updateRequestInput = z
     drainTimeoutSec: delay.optional(),
     drainSessionThreshold: z.number().int().min(0).max(100_000).optional(),
     onDrainTimeout: z.enum(["fail", "continue"]).optional(),
+    /** Set registered instances OUT_OF_SERVICE in Eureka around their batch (docs/update-tasks.md, "Eureka"). */
+    eureka: z.boolean().default(false),
   })
   .refine((v) => v.groupId !== undefined || v.instanceIds !== undefined, {
     message: "pick a group or some instances",
@@ -61,6 +64,10 @@ const instanceSelect = {
   path: true,
   image: true,
   composeProjectDir: true,
+  eurekaRegistered: true,
+  eurekaUrl: true,
+  ip: true,
+  port: true,
   groupId: true,
   customPlaybookPath: true,
   customArtifactUrl: true,
@@ -107,6 +114,7 @@ export async function buildPlan(request: UpdateRequest, haproxy: HaproxyPort) {
     onDrainTimeout: request.onDrainTimeout ?? c.TASK_DRAIN_ON_TIMEOUT,
     waitAfterUpdateSec: request.waitAfterUpdateSec ?? c.TASK_WAIT_AFTER_UPDATE,
     confirmTimeoutSec: request.confirmTimeoutSec ?? c.TASK_CONFIRM_TIMEOUT,
+    eureka: request.eureka,
   };
   const mapped = parameters.orchestrateHaproxy ? await haproxy.serversMappedToInstances(rows.map((row) => row.id)) : [];
   const warnings: string[] = [];
@@ -121,6 +129,9 @@ export async function buildPlan(request: UpdateRequest, haproxy: HaproxyPort) {
       .map(({ haproxyServerId, label, status }) => ({ haproxyServerId, label, status }));
     if (parameters.orchestrateHaproxy && haproxyServers.length === 0)
       warnings.push(`${where}: no HAProxy server mapped, updated without draining`);
+    const eureka = planEureka(row, group?.name ?? null);
+    if (parameters.eureka && eureka?.skip)
+      warnings.push(`${where}: registered in Eureka, but ${eureka.skip}: its Eureka status is left alone`);
     return {
       id: row.id,
       name: row.instanceName,
@@ -136,9 +147,12 @@ export async function buildPlan(request: UpdateRequest, haproxy: HaproxyPort) {
       artifactUrl: settings.artifactUrl,
       artifactExtension: settings.artifactExtension,
       haproxy: haproxyServers,
+      eureka,
     };
   });
   if (!parameters.orchestrateHaproxy) warnings.push("HAProxy orchestration is off for this run: nothing is drained");
+  if (parameters.eureka && !instances.some((i) => i.eureka))
+    warnings.push("Eureka is on for this run, but no instance of it reports a Eureka registration");
   const problems: string[] = [];
   for (const playbook of new Set(instances.map((i) => i.playbook.value!))) {
     const resolved = await resolvePlaybook(playbook);

@@ -24,7 +24,13 @@ export class ProgressTracker {
   ) {}
 
   step(batch: number, name: StepName): StepState {
-    return this.state.batches[batch]!.steps.find((s) => s.name === name)!;
+    const steps = this.state.batches[batch]!.steps;
+    const found = steps.find((s) => s.name === name);
+    if (found) return found;
+    // A task stored before this step existed (the Eureka steps) gets it when it first runs.
+    const added: StepState = { name, status: "pending", startedAt: null, finishedAt: null, note: null };
+    steps.push(added);
+    return added;
   }
 
   begin(batch: number, name: StepName, note: string | null = null): Promise<unknown> {

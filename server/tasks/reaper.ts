@@ -110,7 +110,11 @@ async function reap(task: Candidate, now: Date): Promise<boolean> {
   const servers = outOfPool.length
     ? ` Still out of the HAProxy pool: ${outOfPool.map((s) => s.label).join(", ")}. Return them to the pool, or retry from the failed batch.`
     : "";
-  const error = `Interrupted: ${why}, during ${place}.${servers}`;
+  const outOfService = progress?.outOfService ?? [];
+  const eureka = outOfService.length
+    ? ` Still OUT_OF_SERVICE in Eureka: ${outOfService.map((o) => o.label).join(", ")}.`
+    : "";
+  const error = `Interrupted: ${why}, during ${place}.${servers}${eureka}`;
   // Exactly the lease we saw: a heartbeat that renewed it meanwhile wins, and of two reapers one does the work.
   const { count } = await db().task.updateMany({
     where: { id: task.id, status: "running", runnerId: task.runnerId, leaseExpiresAt: task.leaseExpiresAt },

@@ -7,7 +7,9 @@ import { db, dbPool, Prisma } from "../db";
 import { uniqueViolation } from "../db-errors";
 import { AppError, notFound } from "../errors";
 import type { TaskStatus } from "../generated/prisma/enums";
+import { jobAudit, userIdOfActorName } from "../audit/jobs";
 import { taskDeps } from "./deps";
+import { outOfServiceOf, putBackInService } from "./eureka";
 import { appendLog } from "./log";
 import { outOfPoolOf, where, type OutOfPoolServer, type TaskParameters, type TaskProgress } from "./plan-types";
 import { startUpdateTask } from "./start";
@@ -76,13 +78,17 @@ async function lastCommandedByOther(taskId: string, haproxyServerId: number): Pr
 
 /**
  * Readies, through the HAProxy command path, exactly the servers the stopped task left out of the
- * pool, except those someone else has commanded since (their drain or maintenance is theirs now).
+ * pool, except those someone else has commanded since (their drain or maintenance is theirs now),
+ * and puts the instances it left OUT_OF_SERVICE in Eureka back UP.
  */
 export async function returnToPool(id: string, actor: string): Promise<ReturnResult> {
   return withTaskLock(id, async () => {
     const task = await loadFinished(id, FINISHED, "return them");
     const servers = outOfPoolOf(task.progress);
-    if (!servers.length) throw new AppError("CONFLICT", "This task left no HAProxy server out of the pool");
+    const outOfService = outOfServiceOf(task.progress);
+    // (Nor an instance OUT_OF_SERVICE in Eureka.)
+    if (!servers.length && !outOfService.length)
+      throw new AppError("CONFLICT", "This task left no HAProxy server out of the pool");
     const result: ReturnResult = { readied: [], failed: [], skipped: [] };
     const left: OutOfPoolServer[] = [];
     for (const server of servers) {
@@ -103,9 +109,20 @@ export async function returnToPool(id: string, actor: string): Promise<ReturnRes
         result.failed.push({ label: server.label, error: r.error ?? "refused" });
       }
     }
-    // Only this list changes: a finished task's progress has no other writer.
+    // The Eureka instances it set OUT_OF_SERVICE go back UP (docs/update-tasks.md, "Eureka").
+    const audit = jobAudit({
+      job: "update-task",
+      action: "eureka.status",
+      startedBy: { name: actor, userId: await userIdOfActorName(actor) },
+      taskId: id,
+    });
+    const eureka = await putBackInService(outOfService, audit);
+    result.readied.push(...eureka.up);
+    result.failed.push(...eureka.failed);
+    // Only these lists change: a finished task's progress has no other writer.
     await db().$executeRaw`
-      UPDATE tasks SET progress = jsonb_set(progress, '{outOfPool}', ${JSON.stringify(left)}::jsonb)
+      UPDATE tasks SET progress = jsonb_set(jsonb_set(progress, '{outOfPool}', ${JSON.stringify(left)}::jsonb),
+        '{outOfService}', ${JSON.stringify(eureka.left)}::jsonb)
       WHERE id = ${id}::uuid`;
     const failed = result.failed.map((f) => `${f.label} (${f.error})`);
     const skipped = result.skipped.map((s) => `${s.label} (${s.reason})`);
@@ -142,11 +159,16 @@ export async function retryFromFailedBatch(id: string, actor: string): Promise<{
       drainDelaySec: p.drainDelaySec,
       waitAfterUpdateSec: p.waitAfterUpdateSec,
       confirmTimeoutSec: p.confirmTimeoutSec,
+      eureka: p.eureka ?? false,
     };
     const handOver = async (tx: Prisma.TransactionClient, newId: string) => {
       const servers = JSON.stringify(inherited);
       await tx.$executeRaw`UPDATE tasks SET progress = jsonb_set(progress, '{outOfPool}', '[]'::jsonb) WHERE id = ${id}::uuid`;
       await tx.$executeRaw`UPDATE tasks SET progress = jsonb_set(progress, '{outOfPool}', ${servers}::jsonb) WHERE id = ${newId}::uuid`;
+      // Likewise the instances it left OUT_OF_SERVICE in Eureka: the retry's eureka_up puts them back.
+      const eureka = JSON.stringify(outOfServiceOf(progress));
+      await tx.$executeRaw`UPDATE tasks SET progress = jsonb_set(progress, '{outOfService}', '[]'::jsonb) WHERE id = ${id}::uuid`;
+      await tx.$executeRaw`UPDATE tasks SET progress = jsonb_set(progress, '{outOfService}', ${eureka}::jsonb) WHERE id = ${newId}::uuid`;
       await tx.$executeRaw`UPDATE tasks SET log = ${`[ac ${stamp()}] retry by ${actor} of task ${id} from its ${where(progress, fromBatch)}${inherited.length ? `; servers it left out of the pool, now this task's: ${inherited.map((s) => s.label).join(", ")}` : ""}\n`} WHERE id = ${newId}::uuid`;
     };
     let started: { id: string };

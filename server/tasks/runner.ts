@@ -14,8 +14,10 @@ import { Cancelled, sleep, StepFailed } from "./errors";
 import { TaskLog } from "./log";
 import { confirmInstances } from "./confirm";
 import { waitForSessions } from "./drain-wait";
+import { eurekaStep, restoreAfterCancel, type EurekaRun } from "./eureka";
 import { runPlaybook } from "./playbook";
 import {
+  STEP_NAMES,
   where,
   type PlanHaproxyServer,
   type PlanInstance,
@@ -82,8 +84,8 @@ async function step(run: Run, batch: number, name: StepName, work: (() => Promis
       throw error instanceof StepFailed ? error : new StepFailed(message);
     }
   }
-  // After "ready" the batch is complete: the check before the next batch decides.
-  if (name !== "ready") await checkCancel(run);
+  // After its last step the batch is complete: the check before the next batch decides.
+  if (name !== STEP_NAMES.at(-1)) await checkCancel(run);
 }
 
 async function checkCancel(run: Run) {
@@ -110,11 +112,20 @@ async function haproxyCommand(run: Run, servers: PlanHaproxyServer[], command: "
   return `${servers.map((s) => s.label).join(", ")}`;
 }
 
+/** What the Eureka steps (eureka.ts) need of this run. */
+const eurekaRun = (run: Run): EurekaRun => ({
+  enabled: run.params.eureka === true,
+  progress: run.progress,
+  log: (line) => run.log.line(line),
+  audit: taskAudit(run, "eureka.status"),
+});
+
 async function runBatch(run: Run, batch: number, instances: PlanInstance[]) {
   const { params } = run;
   const servers = params.orchestrateHaproxy ? instances.flatMap((i) => i.haproxy) : [];
   const drained: PlanHaproxyServer[] = (run.drained = []);
   try {
+    await step(run, batch, "eureka_down", eurekaStep(eurekaRun(run), instances, "down"));
     await step(
       run,
       batch,
@@ -160,7 +171,10 @@ async function runBatch(run: Run, batch: number, instances: PlanInstance[]) {
   } catch (error) {
     // Stopped before the playbook touched anything: put the servers back (unless the task is no
     // longer ours: whoever reaped it lists them and an operator decides).
-    if (error instanceof Cancelled && drained.length && !leaseLost(run)) await restore(run, drained);
+    if (error instanceof Cancelled && !leaseLost(run)) {
+      if (drained.length) await restore(run, drained);
+      await restoreAfterCancel(eurekaRun(run), instances);
+    }
     throw error;
   }
   const playbookStartedAt = new Date();
@@ -221,6 +235,7 @@ async function runBatch(run: Run, batch: number, instances: PlanInstance[]) {
     "ready",
     drained.length === 0 ? { skip: "nothing drained" } : () => haproxyCommand(run, drained, "ready"),
   );
+  await step(run, batch, "eureka_up", eurekaStep(eurekaRun(run), instances, "up"));
 }
 
 async function restore(run: Run, drained: PlanHaproxyServer[]) {
@@ -318,5 +333,8 @@ function describeStop(run: Run, error: unknown, batch: number): Outcome {
     : `${where(state, batch)} failed: ${(error as Error).message}`;
   if (run.drained.length)
     run.log.line(`left out of the pool for inspection: ${run.drained.map((s) => s.label).join(", ")}`);
+  const outOfService = state.outOfService ?? [];
+  if (outOfService.length)
+    run.log.line(`left OUT_OF_SERVICE in Eureka: ${outOfService.map((o) => o.label).join(", ")}`);
   return { status: "failed", error: redact(message) };
 }

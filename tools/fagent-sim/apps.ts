@@ -48,7 +48,7 @@ export const randomVersion = (r: Rng) => `${r.int(1, 3)}.${r.int(0, 12)}.${r.int
 export function makeApp(
   kind: AppKind,
   r: Rng,
-  at: { name: string; slug: string; agentIp: string; version?: string },
+  at: { name: string; slug: string; agentIp: string; version?: string; eurekaUrl?: string },
 ): WireApp {
   const version = at.version ?? randomVersion(r);
   const runtime = {
@@ -68,7 +68,8 @@ export function makeApp(
       tag: version,
       ip: `172.18.${r.int(0, 3)}.${r.int(2, 254)}`,
       ...runtime,
-      eureka_url: r.chance(0.5) ? "http://eureka.local:8761/eureka/" : null,
+      // The simulator's Eureka (eureka.ts) when it serves one; else a server nothing answers.
+      eureka_url: r.chance(0.5) ? (at.eurekaUrl ?? "http://eureka.local:8761/eureka/") : null,
       eureka_registered: r.chance(0.7),
     };
   }

@@ -2,6 +2,7 @@
 // when asked, the HTTP control API and a churn timer that keeps a demo fleet changing.
 import { localControl, type SimulatorControl } from "./control";
 import { serveControl } from "./control-http";
+import { startEureka, type SimEureka } from "./eureka";
 import { Fleet } from "./fleet";
 import { rng } from "./random";
 import { placeAgents, scenarioSchema, type ScenarioInput } from "./scenario";
@@ -18,6 +19,8 @@ export type SimulatorOptions = {
   /** false: the churn changes statuses only, versions change by updates (the demo). */
   churnVersions?: boolean;
   seed?: number;
+  /** Serve a minimal Eureka (eureka.ts) on 127.0.0.1:<port>; 0 = any free port; omitted = none. */
+  eurekaPort?: number;
 };
 
 export type Simulator = {
@@ -25,6 +28,8 @@ export type Simulator = {
   /** The agents as started (a requested port 0 replaced by the real one). */
   agents: { name: string; ip: string; port: number }[];
   controlUrl: string | null;
+  /** The Eureka server, when asked for (its `url` is what agents report as eureka_url). */
+  eureka: SimEureka | null;
   stop(): Promise<void>;
 };
 
@@ -42,6 +47,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   }
   const control = localControl(fleet, servers, stats, scenario);
   const http = options.controlPort === undefined ? null : await serveControl(control, options.controlPort);
+  const eureka = options.eurekaPort === undefined ? null : await startEureka(fleet, options.eurekaPort);
   const r = rng(options.seed ?? 1);
   const timer = options.churnEverySec
     ? setInterval(() => fleet.tick(r, options.churnApps ?? 3, options.churnVersions), options.churnEverySec * 1000)
@@ -50,9 +56,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     control,
     agents: agents.map(({ name, ip, port }) => ({ name, ip, port })),
     controlUrl: http?.url ?? null,
+    eureka,
     async stop() {
       if (timer) clearInterval(timer);
-      await Promise.all([servers.closeAll(), http?.close()]);
+      await Promise.all([servers.closeAll(), http?.close(), eureka?.close()]);
     },
   };
 }
@@ -63,3 +70,4 @@ export type { SimulatorControl, AgentInfo } from "./control";
 export type { FaultCommand } from "./faults";
 export { generateBackends, type BackendSpec, type HaproxyFault, type HaproxySpec } from "./haproxy";
 export type { HaproxyInfo } from "./haproxy-control";
+export type { EurekaFault, EurekaRequest, SimEureka } from "./eureka";

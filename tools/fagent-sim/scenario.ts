@@ -92,6 +92,8 @@ export type FleetOptions = {
    * two patches behind (the demo, docs/getting-started.md).
    */
   versions?: "per-instance" | "per-group";
+  /** The eureka_url registered docker apps report: the simulator's Eureka (startSimulator's eurekaPort). */
+  eurekaUrl?: string;
 };
 
 /** The group's version for most of its instances, a patch or two behind for about one in five. */
@@ -120,7 +122,7 @@ export function generateFleet(o: FleetOptions): Scenario {
       const fresh = freshName(r, taken[kind]);
       taken[kind].add(fresh.name);
       const version = groupVersion?.(fresh.name);
-      (apps[kind] as WireApp[]).push(makeApp(kind, r, { ...fresh, agentIp, version }));
+      (apps[kind] as WireApp[]).push(makeApp(kind, r, { ...fresh, agentIp, version, eurekaUrl: o.eurekaUrl }));
     }
     return { name, token: o.token ?? null, apps, haproxy: [] };
   });

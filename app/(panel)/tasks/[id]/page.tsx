@@ -48,6 +48,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         {p.orchestrateHaproxy
           ? `drained around batches, ${p.drainDelaySec} s drain delay`
           : "not touched (switched off)"}
+        {p.eureka ? " · Eureka instances OUT_OF_SERVICE around batches" : ""}
         {" · "}
         {p.waitAfterUpdateSec} s wait after update · agent confirm within {p.confirmTimeoutSec} s
       </p>

@@ -1,0 +1,93 @@
+// Which Eureka servers AC may call, and how their URLs are built (docs/update-tasks.md, "Eureka").
+// The URL an agent reports (eureka_url) is hostile input: it only *selects* one of the servers
+// admins configured in AC_EUREKA_URLS, by exact origin and base path after URL parsing; requests
+// always go to the configured URL, never to the agent's text. App and instance ids travel as one
+// escaped path segment each. Pure: config.ts parses AC_EUREKA_URLS with it.
+import { redactUrlCredentials } from "../security/redact-url";
+
+/** A configured Eureka server: `url` is its base (origin + path, no trailing slash), e.g. http://eureka:8761/eureka. */
+export type EurekaBase = { url: string; origin: string; path: string };
+
+/** Bounds on what an agent may report: Spring's defaultZone may list several servers, comma-separated. */
+const MAX_REPORTED_CHARS = 4096;
+const MAX_REPORTED_URLS = 8;
+const MAX_BASES = 20;
+
+const trimSlashes = (path: string) => path.replace(/\/+$/, "");
+
+function parseHttpUrl(text: string): URL | null {
+  try {
+    const url = new URL(text);
+    return url.protocol === "http:" || url.protocol === "https:" ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+/** AC_EUREKA_URLS: comma-separated http(s) base URLs; throws with a message naming the bad entry. */
+export function parseEurekaBases(value: string): EurekaBase[] {
+  const entries = value
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (entries.length > MAX_BASES) throw new Error(`at most ${MAX_BASES} Eureka servers`);
+  return entries.map((entry) => {
+    const url = parseHttpUrl(entry);
+    if (!url) throw new Error(`${JSON.stringify(redactUrlCredentials(entry))} is not an http:// or https:// URL`);
+    if (url.username || url.password)
+      throw new Error(`${url.host}: put credentials in AC_EUREKA_USERNAME / AC_EUREKA_PASSWORD, not in the URL`);
+    if (url.search || url.hash) throw new Error(`${entry}: a base URL has no query or fragment`);
+    const path = trimSlashes(url.pathname);
+    return { url: url.origin + path, origin: url.origin, path };
+  });
+}
+
+export type BaseChoice = { ok: true; base: EurekaBase } | { ok: false; reason: string };
+
+/**
+ * The configured server an instance's reported eureka_url names: same scheme, host and port, and
+ * the same base path (trailing slashes aside). Userinfo in the report is ignored (never sent).
+ */
+export function chooseBase(reported: string | null, bases: EurekaBase[]): BaseChoice {
+  if (!reported?.trim()) return { ok: false, reason: "reports no eureka_url" };
+  const shown = JSON.stringify(redactUrlCredentials(reported.slice(0, 200)));
+  if (reported.length > MAX_REPORTED_CHARS) return { ok: false, reason: `eureka_url too long (${shown}…)` };
+  if (bases.length === 0) return { ok: false, reason: `eureka_url ${shown} is not in AC_EUREKA_URLS (none set)` };
+  const candidates = reported.split(",").slice(0, MAX_REPORTED_URLS);
+  for (const candidate of candidates) {
+    const url = parseHttpUrl(candidate.trim());
+    if (!url) continue;
+    const path = trimSlashes(url.pathname);
+    const base = bases.find((b) => b.origin === url.origin && b.path === path);
+    if (base) return { ok: true, base };
+  }
+  return { ok: false, reason: `eureka_url ${shown} is not in AC_EUREKA_URLS` };
+}
+
+// Eureka app names and instance ids as AC sends them: letters, digits and . _ : @ - (Spring's
+// "host:app:port" ids included), never a dot segment, bounded.
+const ID = /^[\p{L}\p{N}._:@-]+$/u;
+const MAX_ID = 256;
+
+/** A checked id as one path segment, or null when it cannot be one. */
+export function idSegment(value: string): string | null {
+  if (!value || value.length > MAX_ID || !ID.test(value) || value === "." || value === "..") return null;
+  return encodeURIComponent(value);
+}
+
+/** Eureka stores app names upper-cased; AC's app name for an instance is its group's name. */
+export const eurekaAppName = (groupName: string) => groupName.toUpperCase();
+
+/** `<base>/apps/<APP>[/<id>][/status?value=…]` with every id escaped; throws on an id that cannot be sent. */
+export function eurekaUrl(base: EurekaBase, app: string, instanceId?: string, status?: string): string {
+  const appSegment = idSegment(app);
+  if (appSegment === null) throw new Error(`${JSON.stringify(app.slice(0, 100))} cannot be a Eureka app name`);
+  let url = `${base.url}/apps/${appSegment}`;
+  if (instanceId !== undefined) {
+    const idPart = idSegment(instanceId);
+    if (idPart === null) throw new Error(`${JSON.stringify(instanceId.slice(0, 100))} cannot be a Eureka instance id`);
+    url += `/${idPart}`;
+  }
+  if (status !== undefined) url += `/status?value=${encodeURIComponent(status)}`;
+  return url;
+}

@@ -1,0 +1,230 @@
+// Eureka OUT_OF_SERVICE around an update (docs/update-tasks.md, "Eureka"), over real HTTP on
+// loopback: the simulator's Eureka server (tools/fagent-sim/eureka.ts) lists the shop instances
+// its agents report as registered, a real ansible-playbook "installs", HAProxy is the recording
+// fake whose drain and ready also look at the registry at that moment. A second receiver stands
+// for a host AC must never call: agents report it, AC_EUREKA_URLS does not list it.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { reloadConfig } from "@/server/config";
+import { db } from "@/server/db";
+import { cancelTask } from "@/server/tasks/cancel";
+import { setTaskDeps } from "@/server/tasks/deps";
+import { updateRequestInput } from "@/server/tasks/plan";
+import type { TaskProgress } from "@/server/tasks/plan-types";
+import { taskFinished } from "@/server/tasks/queue";
+import { returnToPool } from "@/server/tasks/recovery";
+import { previewUpdate, startUpdateTask } from "@/server/tasks/start";
+import { resetDatabase } from "@/tests/setup/db-helpers";
+import { startSimulator, type Simulator } from "@/tools/fagent-sim";
+import { agentVersion, FakeHaproxy, loadFleet, testAgent, updateScenario, waitForTask } from "./helpers/update-fleet";
+
+let sim: Simulator;
+let outsider: http.Server;
+const outsiderRequests: string[] = [];
+let fleet: Awaited<ReturnType<typeof loadFleet>>;
+let haproxy: FakeHaproxy;
+/** What the registry said for web-1's shop instances at each drain / ready, with the agent's version then. */
+let seen: { command: string; shop1: string | null; shop2: string | null; version: unknown }[];
+
+const SHOP1 = "web-1:shop:8081";
+const SHOP2 = "web-1:shop:8082";
+const registry = (id: string) => sim.eureka!.status("SHOP", id);
+const eurekaCalls = () => sim.eureka!.requests().filter((r) => r.method !== "GET");
+
+beforeAll(async () => {
+  sim = await startSimulator({ scenario: updateScenario, controlPort: 0, eurekaPort: 0 });
+  process.env.AC_SIM_CONTROL_URL = sim.controlUrl!;
+  outsider = http.createServer((req, res) => {
+    outsiderRequests.push(`${req.method} ${req.url}`);
+    res.writeHead(200, { "content-type": "application/json" }).end("{}");
+  });
+  await new Promise<void>((resolve) => outsider.listen({ host: "127.0.0.1", port: 0 }, resolve));
+  process.env.AC_EUREKA_URLS = sim.eureka!.url;
+  reloadConfig();
+});
+afterAll(async () => {
+  setTaskDeps(undefined);
+  delete process.env.AC_EUREKA_URLS;
+  reloadConfig();
+  await sim?.stop();
+  await new Promise((resolve) => outsider?.close(resolve));
+});
+beforeEach(async () => {
+  const outsiderUrl = `http://127.0.0.1:${(outsider.address() as AddressInfo).port}/eureka/`;
+  const allowedHost = new URL(sim.eureka!.url).host;
+  const apps = {
+    "web-1": [
+      ["shop_1", { eureka_url: sim.eureka!.url, ip: "172.18.0.11", port: 8081 }],
+      ["shop_2", { eureka_url: sim.eureka!.url, ip: "172.18.0.12", port: 8082 }],
+    ],
+    "web-2": [
+      // Not allowed: another host, and another host behind userinfo that names the allowed one.
+      ["shop_1", { eureka_url: outsiderUrl, ip: "172.18.0.21", port: 8081 }],
+      ["shop_2", { eureka_url: outsiderUrl.replace("//", `//${allowedHost}@`), ip: "172.18.0.22", port: 8082 }],
+    ],
+  } as const;
+  for (const [server, list] of Object.entries(apps))
+    for (const [name, fields] of list)
+      await sim.control.setApp(server, "docker", name, { ...fields, eureka_registered: true, version: "1.0" });
+  sim.eureka!.reset();
+  outsiderRequests.length = 0;
+  await resetDatabase();
+  fleet = await loadFleet(sim);
+  haproxy = new FakeHaproxy();
+  seen = [];
+  const command = haproxy.runServerCommand;
+  haproxy.runServerCommand = async (input) => {
+    const version = await agentVersion(sim, "web-1", "docker", "shop_1");
+    seen.push({ command: input.command, shop1: registry(SHOP1), shop2: registry(SHOP2), version });
+    return command(input);
+  };
+  setTaskDeps({ haproxy, agent: testAgent, confirmPollMs: 200 });
+});
+afterEach(() => {
+  delete process.env.AC_TEST_FAIL_INSTANCES;
+});
+
+const request = (eureka: boolean, drainDelaySec = 0) =>
+  updateRequestInput.parse({
+    groupId: fleet.shop.id,
+    targetVersion: "2.0",
+    drainDelaySec,
+    waitAfterUpdateSec: 0,
+    confirmTimeoutSec: 30,
+    eureka,
+  });
+const stepOf = (progress: unknown, batch: number, name: string) =>
+  (progress as TaskProgress).batches[batch]!.steps.find((s) => s.name === name)!;
+const auditRows = (taskId: string) =>
+  db().auditEntry.findMany({
+    where: { taskId, action: "eureka.status" },
+    orderBy: { id: "asc" },
+    select: { targetLabel: true, outcome: true, details: true, actorName: true },
+  });
+
+describe("Eureka around an update", () => {
+  it("plans the registration and warns about URLs outside AC_EUREKA_URLS", async () => {
+    const { plan } = await previewUpdate(request(true));
+    const byName = new Map(plan.batches.flatMap((b) => b.instances).map((i) => [`${i.server.name}/${i.name}`, i]));
+    expect(byName.get("web-1/shop_1")!.eureka).toMatchObject({ app: "SHOP", registry: sim.eureka!.url.slice(0, -1) });
+    expect(byName.get("web-2/shop_1")!.eureka).toMatchObject({ registry: null });
+    expect(plan.warnings.filter((w) => w.includes("Eureka"))).toEqual([
+      expect.stringMatching(/^shop_1 on web-2: registered in Eureka, but eureka_url .* is not in AC_EUREKA_URLS/),
+      expect.stringMatching(/^shop_2 on web-2: registered in Eureka, but eureka_url .* is not in AC_EUREKA_URLS/),
+    ]);
+    expect(outsiderRequests).toEqual([]);
+  });
+
+  it(
+    "sets OUT_OF_SERVICE before the drain and the playbook, UP after ready; calls no other host",
+    { timeout: 180_000 },
+    async () => {
+      expect([registry(SHOP1), registry(SHOP2)]).toEqual(["UP", "UP"]);
+      const { id } = await startUpdateTask(request(true), "olga");
+      await taskFinished(id);
+      const task = await db().task.findUniqueOrThrow({ where: { id } });
+      expect(task.status, task.error ?? "").toBe("succeeded");
+
+      // Batch 1 (web-1): out of service at the drain, still on the old version; still out at the
+      // ready, now on the new one; UP once the task is done.
+      expect(seen.slice(0, 4)).toEqual([
+        { command: "drain", shop1: "OUT_OF_SERVICE", shop2: "OUT_OF_SERVICE", version: "1.0" },
+        { command: "drain", shop1: "OUT_OF_SERVICE", shop2: "OUT_OF_SERVICE", version: "1.0" },
+        { command: "ready", shop1: "OUT_OF_SERVICE", shop2: "OUT_OF_SERVICE", version: "2.0" },
+        { command: "ready", shop1: "OUT_OF_SERVICE", shop2: "OUT_OF_SERVICE", version: "2.0" },
+      ]);
+      expect([registry(SHOP1), registry(SHOP2)]).toEqual(["UP", "UP"]);
+      expect(eurekaCalls().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+        `PUT /eureka/apps/SHOP/${encodeURIComponent(SHOP1)}/status?value=OUT_OF_SERVICE 200`,
+        `PUT /eureka/apps/SHOP/${encodeURIComponent(SHOP2)}/status?value=OUT_OF_SERVICE 200`,
+        `DELETE /eureka/apps/SHOP/${encodeURIComponent(SHOP1)}/status?value=UP 200`,
+        `DELETE /eureka/apps/SHOP/${encodeURIComponent(SHOP2)}/status?value=UP 200`,
+      ]);
+      const p = task.progress as unknown as TaskProgress;
+      expect(Date.parse(stepOf(p, 0, "eureka_down").finishedAt!)).toBeLessThanOrEqual(
+        Date.parse(stepOf(p, 0, "drain").startedAt!),
+      );
+      expect(Date.parse(stepOf(p, 0, "eureka_up").startedAt!)).toBeGreaterThanOrEqual(
+        Date.parse(stepOf(p, 0, "ready").finishedAt!),
+      );
+      expect(stepOf(p, 1, "eureka_down")).toMatchObject({ status: "skipped" });
+      expect(p.outOfService).toEqual([]);
+
+      // The hosts the agents named but admins did not list heard nothing.
+      expect(outsiderRequests).toEqual([]);
+      const rows = await auditRows(id);
+      expect(rows.map((r) => [r.targetLabel, r.outcome, (r.details as { status: string }).status])).toEqual([
+        [`SHOP/${SHOP1} (shop_1 on web-1)`, "success", "OUT_OF_SERVICE"],
+        [`SHOP/${SHOP2} (shop_2 on web-1)`, "success", "OUT_OF_SERVICE"],
+        [`SHOP/${SHOP1} (shop_1 on web-1)`, "success", "UP"],
+        [`SHOP/${SHOP2} (shop_2 on web-1)`, "success", "UP"],
+      ]);
+      expect(rows.every((r) => r.actorName === "job:update-task")).toBe(true);
+    },
+  );
+
+  it("leaves Eureka alone when the task does not ask for it", { timeout: 180_000 }, async () => {
+    const { id } = await startUpdateTask(request(false), "olga");
+    await taskFinished(id);
+    const task = await db().task.findUniqueOrThrow({ where: { id } });
+    expect(task.status).toBe("succeeded");
+    expect(stepOf(task.progress, 0, "eureka_down")).toMatchObject({
+      status: "skipped",
+      note: "Eureka off for this run",
+    });
+    expect(sim.eureka!.requests()).toEqual([]);
+  });
+
+  it("fails the batch before any drain when Eureka answers 500", { timeout: 120_000 }, async () => {
+    sim.eureka!.fault({ status: 500 });
+    const { id } = await startUpdateTask(request(true), "olga");
+    await taskFinished(id);
+    const task = await db().task.findUniqueOrThrow({ where: { id } });
+    expect(task.status).toBe("failed");
+    expect(task.error).toMatch(
+      /^batch 1\/2, step eureka_down failed: shop_1 on web-1: Eureka GET .* answered HTTP 500/,
+    );
+    expect(haproxy.commands).toEqual([]);
+    expect(stepOf(task.progress, 0, "playbook").status).toBe("skipped");
+    expect(await agentVersion(sim, "web-1", "docker", "shop_1")).toBe("1.0");
+  });
+
+  it("cancelled before the playbook ran, the instances go back UP at once", { timeout: 120_000 }, async () => {
+    const { id } = await startUpdateTask(request(true, 600), "olga");
+    await waitForTask(id, (t) => stepOf(t.progress, 0, "drain_delay").status === "running");
+    expect([registry(SHOP1), registry(SHOP2)]).toEqual(["OUT_OF_SERVICE", "OUT_OF_SERVICE"]);
+    await cancelTask({ id, mode: "now" }, "olga");
+    await taskFinished(id);
+    const task = await db().task.findUniqueOrThrow({ where: { id } });
+    expect(task.status).toBe("cancelled");
+    expect([registry(SHOP1), registry(SHOP2)]).toEqual(["UP", "UP"]);
+    expect((task.progress as unknown as TaskProgress).outOfService).toEqual([]);
+    expect(await agentVersion(sim, "web-1", "docker", "shop_1")).toBe("1.0");
+  });
+
+  it(
+    "a failed playbook leaves the instances out of service; return to pool puts them UP",
+    { timeout: 180_000 },
+    async () => {
+      process.env.AC_TEST_FAIL_INSTANCES = "web-1/shop_1";
+      const { id } = await startUpdateTask(request(true), "olga");
+      await taskFinished(id);
+      const task = await db().task.findUniqueOrThrow({ where: { id } });
+      expect(task.status).toBe("failed");
+      expect([registry(SHOP1), registry(SHOP2)]).toEqual(["OUT_OF_SERVICE", "OUT_OF_SERVICE"]);
+      const left = (task.progress as unknown as TaskProgress).outOfService!;
+      expect(left.map((o) => o.eurekaId)).toEqual([SHOP1, SHOP2]);
+
+      const result = await returnToPool(id, "olga");
+      expect(result.readied).toEqual(expect.arrayContaining(left.map((o) => o.label)));
+      expect(result.failed).toEqual([]);
+      expect([registry(SHOP1), registry(SHOP2)]).toEqual(["UP", "UP"]);
+      const after = await db().task.findUniqueOrThrow({ where: { id } });
+      expect((after.progress as unknown as TaskProgress).outOfService).toEqual([]);
+      const ups = (await auditRows(id)).filter((r) => (r.details as { status: string }).status === "UP");
+      expect(ups.map((r) => [r.targetLabel, r.outcome])).toEqual(left.map((o) => [o.label, "success"]));
+      expect(outsiderRequests).toEqual([]);
+    },
+  );
+});
