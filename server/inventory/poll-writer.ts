@@ -12,7 +12,7 @@ import type { Reconciliation } from "./reconcile";
 export type ReplyWriter = (reply: PendingReply) => Promise<Reconciliation>;
 
 /** Alone (a poll now, a re-poll after a touch): a batch of one. */
-export const writeAlone: ReplyWriter = async (reply) => outcomeOf(await storeBatch([reply]), reply);
+export const writeAlone: ReplyWriter = async (reply) => outcomeOf(await writeBatch([reply]), reply);
 
 type Waiting = { reply: PendingReply; resolve: (plan: Reconciliation) => void; reject: (error: unknown) => void };
 
@@ -27,7 +27,7 @@ export function batchingWriter(maxBatch = 100): ReplyWriter {
     if (writing || queue.length === 0) return;
     writing = true;
     const batch = queue.splice(0, maxBatch);
-    void storeBatch(batch.map((w) => w.reply))
+    void writeBatch(batch.map((w) => w.reply))
       .then(
         (results) => batch.forEach((w) => settle(w, () => outcomeOf(results, w.reply))),
         (error: unknown) => batch.forEach((w) => w.reject(error)),
@@ -65,7 +65,7 @@ function outcomeOf(results: BatchResult, reply: PendingReply): Reconciliation {
  * data (the database unreachable, the pool exhausted) fails every server of the batch at once,
  * as retrying would only wait again.
  */
-async function storeBatch(replies: PendingReply[]): Promise<BatchResult> {
+export async function writeBatch(replies: PendingReply[]): Promise<BatchResult> {
   try {
     const groups = await resolveGroups(
       dbPool(),
@@ -77,8 +77,8 @@ async function storeBatch(replies: PendingReply[]): Promise<BatchResult> {
       return new Map(replies.map((reply) => [reply.serverId, asError(error)]));
     }
     const half = Math.ceil(replies.length / 2);
-    const first = await storeBatch(replies.slice(0, half));
-    return new Map([...first, ...(await storeBatch(replies.slice(half)))]);
+    const first = await writeBatch(replies.slice(0, half));
+    return new Map([...first, ...(await writeBatch(replies.slice(half)))]);
   }
 }
 
