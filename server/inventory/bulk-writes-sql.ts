@@ -56,8 +56,10 @@ export async function readStoredInstances(tx: Tx, serverIds: number[]): Promise<
     ),
   );
   const byServer = new Map<number, StoredInstance[]>(serverIds.map((id) => [id, []]));
-  for (const { serverId, ...row } of rows) {
-    byServer.get(serverId)?.push({ ...row, startTime: row.startTime === null ? null : new Date(row.startTime) });
+  for (const row of rows) {
+    // Changed in place (a copy of 25 keys per row cost more than reading it); serverId stays on.
+    (row as StoredInstance).startTime = row.startTime === null ? null : new Date(row.startTime);
+    byServer.get(row.serverId)?.push(row as StoredInstance);
   }
   return byServer;
 }
@@ -103,20 +105,25 @@ export async function insertRows(tx: Tx, table: string, columns: Column[], rows:
 }
 
 const instanceColumns: Column[] = [
-  ["serverId", "server_id", "integer"],
   ["instanceName", "instance_name", "text"],
   ["appType", "app_type", '"AppType"'],
   ["lastSeen", "last_seen", "timestamp(3)"],
-  ["createdAt", "created_at", "timestamp(3)"],
-  ["updatedAt", "updated_at", "timestamp(3)"],
   ...linkColumns,
   ...agentColumns,
 ];
+const insertInstancesText = `INSERT INTO application_instances
+    (server_id, ${instanceColumns.map(([, column]) => `"${column}"`).join(", ")}, created_at, updated_at)
+  SELECT s."serverId", ${instanceColumns.map(([key]) => `r."${key}"`).join(", ")}, r."lastSeen", r."lastSeen"
+  FROM json_to_recordset($1::json) AS s("serverId" integer, rows json)
+  CROSS JOIN LATERAL json_to_recordset(s.rows) AS r(${recordType(instanceColumns)})`;
 
-/** New instances of many servers; each row created at its poll's time (its lastSeen). */
-export function insertInstances(tx: Tx, rows: (Reconciliation["creates"][number] & { serverId: number })[]) {
-  const stamped = rows.map((row) => ({ ...row, createdAt: row.lastSeen, updatedAt: row.lastSeen }));
-  return insertRows(tx, "application_instances", instanceColumns, stamped);
+/**
+ * New instances of many servers, grouped by server so no row is copied to carry its server's id;
+ * each row is created at its poll's time (its lastSeen).
+ */
+export async function insertInstances(tx: Tx, servers: { serverId: number; rows: Reconciliation["creates"] }[]) {
+  if (!servers.some((server) => server.rows.length > 0)) return;
+  await tx.query(prepared(insertInstancesText, [json(servers)]));
 }
 
 const updateText = `UPDATE application_instances AS i

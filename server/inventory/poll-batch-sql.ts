@@ -68,7 +68,7 @@ export async function writeReplies(tx: Tx, replies: PendingReply[], groups: Read
       continue;
     }
     results.set(serverId, plan);
-    for (const row of plan.creates) write.creates.push({ ...row, serverId });
+    if (plan.creates.length > 0) write.creates.push({ serverId, rows: plan.creates });
     write.updates.push(...plan.updates);
     for (const id of plan.vanished) write.vanished.push({ id, at });
     for (const row of plan.history) write.history.push({ ...row, serverName: reply.name, changedAt: at });
