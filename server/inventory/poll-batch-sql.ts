@@ -38,11 +38,10 @@ export type PendingReply = {
 /** Each server's plan as written, or why its reply could not be planned (nothing of it was written). */
 export type BatchResult = Map<number, Reconciliation | Error>;
 
+/** The batch's work inside its transaction; throws when PostgreSQL refuses a statement (the caller halves). */
 export async function writeReplies(tx: Tx, replies: PendingReply[], groups: ReadonlyMap<string, GroupLink>) {
-  const previous = await lockServers(
-    tx,
-    replies.map((reply) => reply.serverId),
-  );
+  const ids = replies.map((reply) => reply.serverId);
+  const previous = await lockServers(tx, ids);
   const stored = await readStoredInstances(tx, [...previous.keys()]);
   const results: BatchResult = new Map();
   const write = {
@@ -77,8 +76,11 @@ export async function writeReplies(tx: Tx, replies: PendingReply[], groups: Read
     write.servers.push(serverState(reply));
   }
   await insertInstances(tx, write.creates);
-  await updateInstances(tx, write.updates);
-  await markVanished(tx, write.vanished);
+  // Instance rows in id order too: another transaction updating several of them (an admin's bulk
+  // edit) then meets them in the same order, not in a cycle.
+  const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+  await updateInstances(tx, write.updates.sort(byId));
+  await markVanished(tx, write.vanished.sort(byId));
   await insertVersionHistory(tx, write.history, pollingSource);
   await insertEvents(tx, write.events);
   await setServerStates(tx, write.servers);

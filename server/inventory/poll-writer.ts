@@ -67,10 +67,8 @@ function outcomeOf(results: BatchResult, reply: PendingReply): Reconciliation {
  */
 export async function writeBatch(replies: PendingReply[]): Promise<BatchResult> {
   try {
-    const groups = await resolveGroups(
-      dbPool(),
-      replies.flatMap((reply) => reply.apps),
-    );
+    const apps = replies.flatMap((reply) => reply.apps);
+    const groups = await resolveGroups(dbPool(), apps);
     return await pgTransaction((tx) => writeReplies(tx, replies, groups));
   } catch (error) {
     if (replies.length === 1 || !refusedByDatabase(error)) {
