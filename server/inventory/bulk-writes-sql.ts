@@ -1,7 +1,7 @@
-// The statements of a poll batch's write transaction, in SQL on a pooled pg client: each one
-// statement for the rows of all servers of the batch, passed as one JSON parameter (or arrays). Why not Prisma here: docs/architecture.md, "Data access" (Prisma 7 compiles
-// every createMany anew and costs about 1 ms of CPU per statement; the poller's CPU bounds a churn
-// cycle, docs/performance.md). Times travel as ISO strings both ways: pg would read a
+// The statements of a poll batch's write transaction, in SQL on a pooled pg client: one statement
+// for the rows of all the batch's servers, passed as one JSON parameter (or arrays). Why not
+// Prisma here: docs/architecture.md, "Data access" (Prisma 7 compiles every createMany anew and
+// costs about 1 ms of CPU per statement; the poller's CPU bounds a churn cycle, docs/performance.md). Times travel as ISO strings both ways: pg would read a
 // `timestamp without time zone` as local time, where Prisma (and AC) mean UTC.
 import { createHash } from "node:crypto";
 import type { PgTx as Tx } from "../db";

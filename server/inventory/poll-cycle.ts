@@ -1,6 +1,7 @@
 // One polling cycle over all servers, with bounded concurrency (POLL_CONCURRENCY, not all at
 // once: docs/performance.md, "What makes it fast"). Servers whose reply did not change are touched in one
-// statement at the end, so a quiet fleet costs almost no SQL; changed replies are written in batches. With several replicas the
+// statement at the end, so a quiet fleet costs almost no SQL; changed replies are written in
+// batches, many servers to a transaction (poll-writer.ts). With several replicas the
 // scheduler splits a cycle into chunks of servers, each polled here (server/jobs/poll-job.ts).
 import pLimit from "p-limit";
 import { z } from "zod";

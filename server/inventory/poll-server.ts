@@ -138,14 +138,14 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
 async function applyReply(
   target: PollTarget,
   body: Buffer,
-  reply: { fingerprint: string; checkedAt: Date; statusMap: StatusMap; writer: ReplyWriter },
+  context: { fingerprint: string; checkedAt: Date; statusMap: StatusMap; writer: ReplyWriter },
 ): Promise<PollOutcome> {
   const base = { serverId: target.id, server: target.name, status: "online" as const };
   let decoded;
   try {
     decoded = decodeAppsReply(body, target);
   } catch (error) {
-    await writeAppsFailure(target.id, target.name, errorMessage(error), reply.checkedAt);
+    await writeAppsFailure(target.id, target.name, errorMessage(error), context.checkedAt);
     return {
       ...base,
       result: "apps_failed",
@@ -162,16 +162,16 @@ async function applyReply(
     ? `${skippedApps.length} app entr${skippedApps.length === 1 ? "y" : "ies"} skipped: ${skippedApps.slice(0, 3).join("; ")}${skippedApps.length > 3 ? "; …" : ""}`
     : null;
   if (lastError) console.warn(`[ac] poll ${target.name}: ${lastError}`);
-  const plan = await reply.writer({
+  const plan = await context.writer({
     serverId: target.id,
     name: target.name,
     apps: decoded.apps,
     unreadable,
-    normalize: reply.statusMap.normalize,
-    fingerprint: reply.fingerprint,
+    normalize: context.statusMap.normalize,
+    fingerprint: context.fingerprint,
     lastError,
     coercions: decoded.coercions,
-    checkedAt: reply.checkedAt,
+    checkedAt: context.checkedAt,
   });
   return {
     ...base,
