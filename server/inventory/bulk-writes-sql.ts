@@ -111,19 +111,27 @@ const instanceColumns: Column[] = [
   ...linkColumns,
   ...agentColumns,
 ];
+// Positional: [serverId, ...instanceColumns]. Without the key names the JSON is half as long, and
+// PostgreSQL parsed 10,000 rows in about half the time (docs/performance.md, "Batched writes").
+const lastSeenAt = instanceColumns.findIndex(([key]) => key === "lastSeen") + 1;
 const insertInstancesText = `INSERT INTO application_instances
     (server_id, ${instanceColumns.map(([, column]) => `"${column}"`).join(", ")}, created_at, updated_at)
-  SELECT s."serverId", ${instanceColumns.map(([key]) => `r."${key}"`).join(", ")}, r."lastSeen", r."lastSeen"
-  FROM json_to_recordset($1::json) AS s("serverId" integer, rows json)
-  CROSS JOIN LATERAL json_to_recordset(s.rows) AS r(${recordType(instanceColumns)})`;
+  SELECT (a->>0)::integer, ${instanceColumns.map(([, , type], i) => `(a->>${i + 1})::${type}`).join(", ")},
+    (a->>${lastSeenAt})::timestamp(3), (a->>${lastSeenAt})::timestamp(3)
+  FROM jsonb_array_elements($1::jsonb) AS t(a)`;
 
-/**
- * New instances of many servers, grouped by server so no row is copied to carry its server's id;
- * each row is created at its poll's time (its lastSeen).
- */
+/** New instances of many servers; each row is created at its poll's time (its lastSeen). */
 export async function insertInstances(tx: Tx, servers: { serverId: number; rows: Reconciliation["creates"] }[]) {
-  if (!servers.some((server) => server.rows.length > 0)) return;
-  await tx.query(prepared(insertInstancesText, [json(servers)]));
+  const tuples: unknown[][] = [];
+  for (const { serverId, rows } of servers) {
+    for (const row of rows) {
+      const tuple: unknown[] = [serverId];
+      for (const [key] of instanceColumns) tuple.push((row as Record<string, unknown>)[key]);
+      tuples.push(tuple);
+    }
+  }
+  if (tuples.length === 0) return;
+  await tx.query(prepared(insertInstancesText, [json(tuples)]));
 }
 
 const updateText = `UPDATE application_instances AS i
