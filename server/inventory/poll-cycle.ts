@@ -1,6 +1,7 @@
 // One polling cycle over all servers, with bounded concurrency (POLL_CONCURRENCY, not all at
 // once: docs/performance.md, "What makes it fast"). Servers whose reply did not change are touched in one
-// statement at the end, so a quiet fleet costs almost no SQL. With several replicas the
+// statement at the end, so a quiet fleet costs almost no SQL; changed replies are written in
+// batches, many servers to a transaction (poll-writer.ts). With several replicas the
 // scheduler splits a cycle into chunks of servers, each polled here (server/jobs/poll-job.ts).
 import pLimit from "p-limit";
 import { z } from "zod";
@@ -10,6 +11,7 @@ import { logUnexpectedError } from "../error-report";
 import { refreshInstanceCounts } from "../metrics/instance-counts";
 import { pollServer, pollTargetSelect, type PollErrorKind, type PollOptions, type PollOutcome } from "./poll-server";
 import { touchUnchangedServers } from "./poll-store-sql";
+import { batchingWriter } from "./poll-writer";
 import { loadStatusMap } from "./status-map";
 
 /**
@@ -64,8 +66,12 @@ export async function pollServers(
   const touches: { id: number; at: Date; fingerprint: string }[] = [];
   const deferTouch = (check: (typeof touches)[number]) => void touches.push(check);
   const late = () => options.pollUntil !== undefined && Date.now() > options.pollUntil;
+  // Changed replies are written many servers to a transaction (docs/performance.md, "Batched writes").
+  const writer = batchingWriter();
   const results = await Promise.all(
-    servers.map((server) => limit(() => (late() ? null : pollServer(server, { ...options, deferTouch, statusMap })))),
+    servers.map((server) =>
+      limit(() => (late() ? null : pollServer(server, { ...options, deferTouch, statusMap, writer }))),
+    ),
   );
 
   // Servers whose stored state moved while the cycle ran get a full pass instead of a touch.

@@ -12,17 +12,9 @@ import {
   type AgentClientOptions,
 } from "../agent/client";
 import { config } from "../config";
-import { db } from "../db";
 import { logUnexpectedError } from "../error-report";
-import { resolveGroups } from "./groups";
-import { reconcile } from "./reconcile";
-import {
-  touchUnchangedServers,
-  writeAppsFailure,
-  writeReconciliation,
-  writeServerOffline,
-  writeStoreFailure,
-} from "./poll-store-sql";
+import { touchUnchangedServers, writeAppsFailure, writeServerOffline, writeStoreFailure } from "./poll-store-sql";
+import { writeAlone, type ReplyWriter } from "./poll-writer";
 import { errorMessage } from "../../lib/errors";
 import { loadStatusMap, type StatusMap } from "./status-map";
 
@@ -72,6 +64,8 @@ export type PollOptions = {
   deferTouch?: (check: { id: number; at: Date; fingerprint: string }) => void;
   /** A cycle loads the status map once for all its servers; alone, the poll loads it. */
   statusMap?: StatusMap;
+  /** A cycle writes the replies of many servers together (poll-writer.ts); alone, a batch of one. */
+  writer?: ReplyWriter;
 };
 
 const inFlight = ((globalThis as { acPollsInFlight?: Map<number, Promise<PollOutcome>> }).acPollsInFlight ??=
@@ -129,7 +123,7 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
     return { ...base, status: "online", result: "unchanged", error: null };
   }
   try {
-    return await applyReply(target, body, fingerprint, checkedAt, statusMap);
+    return await applyReply(target, body, { fingerprint, checkedAt, statusMap, writer: options.writer ?? writeAlone });
   } catch (error) {
     // A database failure while storing: the transaction rolled back; say so on the server, whose
     // error every viewer reads, with an id only (the database's message is in the log).
@@ -144,16 +138,14 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
 async function applyReply(
   target: PollTarget,
   body: Buffer,
-  fingerprint: string,
-  now: Date,
-  statusMap: StatusMap,
+  context: { fingerprint: string; checkedAt: Date; statusMap: StatusMap; writer: ReplyWriter },
 ): Promise<PollOutcome> {
   const base = { serverId: target.id, server: target.name, status: "online" as const };
-  let reply;
+  let decoded;
   try {
-    reply = decodeAppsReply(body, target);
+    decoded = decodeAppsReply(body, target);
   } catch (error) {
-    await writeAppsFailure(target.id, target.name, errorMessage(error), now);
+    await writeAppsFailure(target.id, target.name, errorMessage(error), context.checkedAt);
     return {
       ...base,
       result: "apps_failed",
@@ -163,20 +155,24 @@ async function applyReply(
       counts: noCounts,
     };
   }
-  const groups = await resolveGroups(db(), reply.apps);
   // A bad entry says nothing about its instance: it must not be taken for a vanished one.
-  const unreadable = reply.rejected.flatMap((r) => (r.name ? [{ appType: r.kind, instanceName: r.name }] : []));
-  const skippedApps = reply.rejected.map((r) => r.reason);
+  const unreadable = decoded.rejected.flatMap((r) => (r.name ? [{ appType: r.kind, instanceName: r.name }] : []));
+  const skippedApps = decoded.rejected.map((r) => r.reason);
   const lastError = skippedApps.length
     ? `${skippedApps.length} app entr${skippedApps.length === 1 ? "y" : "ies"} skipped: ${skippedApps.slice(0, 3).join("; ")}${skippedApps.length > 3 ? "; …" : ""}`
     : null;
   if (lastError) console.warn(`[ac] poll ${target.name}: ${lastError}`);
-  const plan = await writeReconciliation(
-    target.id,
-    (stored) => reconcile(stored, reply.apps, groups, now, unreadable, statusMap.normalize),
-    { name: target.name, fingerprint, lastError, coercions: reply.coercions },
-    now,
-  );
+  const plan = await context.writer({
+    serverId: target.id,
+    name: target.name,
+    apps: decoded.apps,
+    unreadable,
+    normalize: context.statusMap.normalize,
+    fingerprint: context.fingerprint,
+    lastError,
+    coercions: decoded.coercions,
+    checkedAt: context.checkedAt,
+  });
   return {
     ...base,
     result: "updated",

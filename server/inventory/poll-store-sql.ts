@@ -1,36 +1,24 @@
-// Database side of polling: write a reconciliation atomically, a failed poll, and the cycle's
-// batched touch. All of it on the pg pool, times as ISO strings (docs/architecture.md, "Data access").
-import type { Coercions } from "../agent/contract";
+// Database side of polling for what is not a batch of replies (poll-batch-sql.ts writes those):
+// a failed poll, a failed store, and the cycle's batched touch. All of it on the pg pool, times
+// as ISO strings (docs/architecture.md, "Data access").
 import { dbPool, pgTransaction, type PgTx as Tx } from "../db";
-import { insertEvents, insertInstances, markVanished, readStoredInstances, updateInstances } from "./bulk-writes-sql";
-import type { Reconciliation, StoredInstance } from "./reconcile";
-import { insertVersionHistory, lockServer, pollingSource } from "./version-change-sql";
+import { insertEvents } from "./bulk-writes-sql";
+import { lockServer } from "./version-change-sql";
 
-/** coercions: the reply's values sent in a tolerated form, per field (docs/agent-contract.md). */
-export type ServerResult = { name: string; fingerprint: string | null; lastError: string | null; coercions: Coercions };
-
-/** What a poll leaves on the server's own row; coercions only when a reply was applied (else kept). */
+/** What a failed poll leaves on the server's own row (its last applied reply's coercions are kept). */
 async function setServerState(
   tx: Tx,
   serverId: number,
-  state: { status: "online" | "offline"; lastError: string | null; fingerprint: string | null; coercions?: Coercions },
+  state: { status: "online" | "offline"; lastError: string | null; fingerprint: null },
   now: Date,
 ) {
-  const coercions = state.coercions && (Object.keys(state.coercions).length ? JSON.stringify(state.coercions) : null);
   await tx.query(
-    `UPDATE servers SET status = $2::"ServerStatus", last_check = $3::timestamp(3), last_error = $4, apps_fingerprint = $5, updated_at = $3::timestamp(3)${coercions === undefined ? "" : ", agent_coercions = $6::jsonb"} WHERE id = $1`,
-    [
-      serverId,
-      state.status,
-      now.toISOString(),
-      state.lastError,
-      state.fingerprint,
-      ...(coercions === undefined ? [] : [coercions]),
-    ],
+    `UPDATE servers SET status = $2::"ServerStatus", last_check = $3::timestamp(3), last_error = $4, apps_fingerprint = $5, updated_at = $3::timestamp(3) WHERE id = $1`,
+    [serverId, state.status, now.toISOString(), state.lastError, state.fingerprint],
   );
 }
 
-const connectEvent = (serverId: number, name: string, now: Date) => ({
+export const connectEvent = (serverId: number, name: string, now: Date) => ({
   serverId,
   instanceId: null,
   timestamp: now,
@@ -38,45 +26,6 @@ const connectEvent = (serverId: number, name: string, now: Date) => ({
   status: "online",
   description: `Agent of ${name} is answering`,
 });
-
-/**
- * One transaction: the server's row is locked, its instances read, the plan made from them and
- * written, with history, events and the server's own row. Planned under the lock, so an update
- * task that recorded a new version a moment before is seen and not recorded a second time.
- */
-export function writeReconciliation(
-  serverId: number,
-  makePlan: (stored: StoredInstance[]) => Reconciliation,
-  server: ServerResult,
-  now: Date,
-) {
-  return pgTransaction(async (tx) => {
-    const previous = await lockServer(tx, serverId);
-    const plan = makePlan(await readStoredInstances(tx, serverId));
-    await insertInstances(tx, serverId, plan.creates, now);
-    await updateInstances(tx, plan.updates, now);
-    await markVanished(tx, plan.vanished, now);
-    await insertVersionHistory(
-      tx,
-      plan.history.map((row) => ({ ...row, serverName: server.name, changedAt: now })),
-      pollingSource,
-    );
-    const events: Parameters<typeof insertEvents>[1] = plan.events.map((event) => ({
-      ...event,
-      serverId,
-      timestamp: now,
-    }));
-    if (previous !== "online") events.push(connectEvent(serverId, server.name, now));
-    await insertEvents(tx, events);
-    await setServerState(
-      tx,
-      serverId,
-      { status: "online", lastError: server.lastError, fingerprint: server.fingerprint, coercions: server.coercions },
-      now,
-    );
-    return plan;
-  });
-}
 
 /** The agent did not answer: the server is offline and nothing is known of its apps. */
 export async function writeServerOffline(serverId: number, name: string, reason: string, now: Date) {

@@ -4,7 +4,7 @@
 // with times as ISO strings (docs/architecture.md, "Data access"). The lock makes the two see each
 // other: whichever writes second finds the version stored and records no second change.
 import type { PgTx } from "../db";
-import { insertEvents, insertRows, type Column } from "./bulk-writes-sql";
+import { insertEvents, insertRows, prepared, type Column } from "./bulk-writes-sql";
 import {
   isVersionChange,
   updateEventText,
@@ -20,6 +20,17 @@ export async function lockServer(tx: PgTx, serverId: number): Promise<string> {
   ]);
   if (!rows[0]) throw new Error(`server ${serverId} was deleted while its result was being written`);
   return rows[0].status;
+}
+
+/**
+ * Locks the rows of many servers in id order (so two writers' batches can never wait on each
+ * other in a cycle) and returns each one's status as stored now; a deleted server is absent.
+ */
+export async function lockServers(tx: PgTx, serverIds: number[]): Promise<Map<number, string>> {
+  const { rows } = await tx.query<{ id: number; status: string }>(
+    prepared("SELECT id, status::text FROM servers WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE", [serverIds]),
+  );
+  return new Map(rows.map((row) => [row.id, row.status]));
 }
 
 type Source =

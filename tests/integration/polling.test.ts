@@ -1,7 +1,7 @@
 // The polling rules of docs/inventory.md end to end: simulated agents over real HTTP on 127.0.88.x, the
 // real pipeline, a real PostgreSQL (a fresh database for this file).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { db } from "@/server/db";
+import { db, dbPool } from "@/server/db";
 import { pollServer, pollTargetSelect } from "@/server/inventory/poll-server";
 import { pollServers } from "@/server/inventory/poll-cycle";
 import { resolveGroups } from "@/server/inventory/groups";
@@ -354,7 +354,7 @@ describe("steady and concurrent polling", () => {
       const results = await Promise.all(
         Array.from({ length: 16 }, () =>
           resolveGroups(
-            db(),
+            dbPool(),
             shuffled().map((instanceName) => ({ instanceName, appType: "service" as const })),
           ),
         ),

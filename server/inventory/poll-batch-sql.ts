@@ -1,0 +1,112 @@
+// The replies of many servers written in one transaction (docs/performance.md, "Batched writes"):
+// their rows locked in id order, their stored instances read in one statement, each reply
+// reconciled against its own server's rows, then one statement per kind of write for all of them.
+// A reply that cannot be planned fails alone; a statement PostgreSQL refuses fails the whole
+// transaction, and poll-writer.ts retries the batch in halves so only the bad server is left out.
+import type { Coercions, ParsedApp } from "../agent/contract";
+import type { PgTx as Tx } from "../db";
+import type { AppType } from "../generated/prisma/enums";
+import {
+  insertEvents,
+  insertInstances,
+  markVanished,
+  prepared,
+  readStoredInstances,
+  updateInstances,
+} from "./bulk-writes-sql";
+import { connectEvent } from "./poll-store-sql";
+import { reconcile, type GroupLink, type Reconciliation } from "./reconcile";
+import type { StatusMap } from "./status-map";
+import { insertVersionHistory, lockServers, pollingSource } from "./version-change-sql";
+
+/** A server's decoded reply, waiting to be written. */
+export type PendingReply = {
+  serverId: number;
+  name: string;
+  apps: ParsedApp[];
+  /** Entries the contract rejected: their stored instances are left as they are (not "vanished"). */
+  unreadable: { appType: AppType; instanceName: string }[];
+  normalize: StatusMap["normalize"];
+  fingerprint: string;
+  lastError: string | null;
+  /** The reply's values sent in a tolerated form, per field (docs/agent-contract.md). */
+  coercions: Coercions;
+  /** When the reply arrived: the server's last_check and every row's time. */
+  checkedAt: Date;
+};
+
+/** Each server's plan as written, or why its reply could not be planned (nothing of it was written). */
+export type BatchResult = Map<number, Reconciliation | Error>;
+
+/** The batch's work inside its transaction; throws when PostgreSQL refuses a statement (the caller halves). */
+export async function writeReplies(tx: Tx, replies: PendingReply[], groups: ReadonlyMap<string, GroupLink>) {
+  const ids = replies.map((reply) => reply.serverId);
+  const previous = await lockServers(tx, ids);
+  const stored = await readStoredInstances(tx, [...previous.keys()]);
+  const results: BatchResult = new Map();
+  const write = {
+    creates: [] as Parameters<typeof insertInstances>[1],
+    updates: [] as Reconciliation["updates"],
+    vanished: [] as Parameters<typeof markVanished>[1],
+    history: [] as Parameters<typeof insertVersionHistory>[1],
+    events: [] as Parameters<typeof insertEvents>[1],
+    servers: [] as ServerState[],
+  };
+  for (const reply of replies) {
+    const { serverId, checkedAt: at } = reply;
+    const status = previous.get(serverId);
+    if (status === undefined) {
+      results.set(serverId, new Error(`server ${serverId} was deleted while its result was being written`));
+      continue;
+    }
+    let plan: Reconciliation;
+    try {
+      plan = reconcile(stored.get(serverId)!, reply.apps, groups, at, reply.unreadable, reply.normalize);
+    } catch (error) {
+      results.set(serverId, error instanceof Error ? error : new Error(String(error)));
+      continue;
+    }
+    results.set(serverId, plan);
+    if (plan.creates.length > 0) write.creates.push({ serverId, rows: plan.creates });
+    write.updates.push(...plan.updates);
+    for (const id of plan.vanished) write.vanished.push({ id, at });
+    for (const row of plan.history) write.history.push({ ...row, serverName: reply.name, changedAt: at });
+    for (const event of plan.events) write.events.push({ ...event, serverId, timestamp: at });
+    if (status !== "online") write.events.push(connectEvent(serverId, reply.name, at));
+    write.servers.push(serverState(reply));
+  }
+  await insertInstances(tx, write.creates);
+  // Instance rows in id order too: another transaction updating several of them (an admin's bulk
+  // edit) then meets them in the same order, not in a cycle.
+  const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+  await updateInstances(tx, write.updates.sort(byId));
+  await markVanished(tx, write.vanished.sort(byId));
+  await insertVersionHistory(tx, write.history, pollingSource);
+  await insertEvents(tx, write.events);
+  await setServerStates(tx, write.servers);
+  return results;
+}
+
+type ServerState = { id: number; at: Date; lastError: string | null; fingerprint: string; coercions: Coercions | null };
+
+const serverState = (reply: PendingReply): ServerState => ({
+  id: reply.serverId,
+  at: reply.checkedAt,
+  lastError: reply.lastError,
+  fingerprint: reply.fingerprint,
+  coercions: Object.keys(reply.coercions).length ? reply.coercions : null,
+});
+
+/** Every applied reply leaves its server online, checked, with its fingerprint and coercions. */
+async function setServerStates(tx: Tx, rows: ServerState[]) {
+  if (rows.length === 0) return;
+  await tx.query(
+    prepared(
+      `UPDATE servers AS s SET status = 'online', last_check = v.at, last_error = v."lastError",
+         apps_fingerprint = v.fingerprint, agent_coercions = v.coercions, updated_at = v.at
+       FROM json_to_recordset($1::json) AS v(id integer, at timestamp(3), "lastError" text, fingerprint text, coercions jsonb)
+       WHERE s.id = v.id`,
+      [JSON.stringify(rows)],
+    ),
+  );
+}
