@@ -4,6 +4,7 @@
 import { TRPCError } from "@trpc/server";
 import { can, permissions, type Action } from "../auth/roles";
 import { config } from "../config";
+import { AppError } from "../errors";
 import type { Context } from "./context";
 
 export function accessRecheck(ctx: Context, actions: Action[]): () => Promise<void> {
@@ -25,3 +26,16 @@ export function accessRecheck(ctx: Context, actions: Action[]): () => Promise<vo
 
 /** The signal tRPC gives a subscription (it is always set over HTTP; a server-side caller may lack one). */
 export const streamSignal = (signal: AbortSignal | undefined): AbortSignal => signal ?? new AbortController().signal;
+
+/**
+ * A stream's domain errors as TRPCErrors with their code and message (what mapDomainErrors in
+ * init.ts does for queries: a subscription's errors surface while it streams, after middleware).
+ */
+export async function* withDomainErrors<T>(stream: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* stream;
+  } catch (error) {
+    if (error instanceof AppError) throw new TRPCError({ code: error.code, message: error.message, cause: error });
+    throw error;
+  }
+}
