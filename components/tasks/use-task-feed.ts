@@ -1,5 +1,5 @@
 "use client";
-// The task page's live data (docs/update-tasks.md, "The task page"): the log and the task's state
+// The task page's live data (docs/architecture.md, "Change feed"): the log and the task's state
 // streamed by tasks.follow (server-sent events; each event's id is the log offset after it, so a
 // reconnect resumes exactly where the page is). Where the stream cannot be had (no EventSource,
 // or it failed for good) the page reads the log from its offset every second instead.

@@ -1,4 +1,4 @@
-// A task's page, live (docs/update-tasks.md, "The task page"): its log from an offset on and its
+// A task's page, live (docs/architecture.md, "Change feed"): its log from an offset on and its
 // state whenever it changes, read from the database when the change feed says the task moved, so
 // any replica's subscriber sees what any runner wrote. The offset after each chunk is the event
 // id: a reader that reconnects with it gets exactly the characters after it, nothing twice.
