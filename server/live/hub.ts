@@ -103,13 +103,18 @@ function schedule(h: Hub) {
  * starts the listener connection on first use.
  */
 export function onTopics(topics: Topic[], onTopic: (topic: Topic) => void, signal: AbortSignal): void {
+  if (signal.aborted) return;
   const h = hub();
   h.stopped = false;
   const handlers = [...new Set([...topics, RESYNC])].map((topic) => [topic, () => onTopic(topic)] as const);
   for (const [topic, handler] of handlers) h.events.on(topic, handler);
-  signal.addEventListener("abort", () => {
-    for (const [topic, handler] of handlers) h.events.off(topic, handler);
-  });
+  signal.addEventListener(
+    "abort",
+    () => {
+      for (const [topic, handler] of handlers) h.events.off(topic, handler);
+    },
+    { once: true },
+  );
   void connect(h);
 }
 

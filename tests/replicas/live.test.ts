@@ -149,6 +149,7 @@ describe("live pages across replicas", () => {
     const first = collect<{ id: string; data: TaskUpdate }>((h) => client(0).tasks.follow.subscribe({ id }, h));
     await read(first, /\(item=10\)/);
     first.stop();
+    expect(received).not.toContain(`(item=${LINES})`); // the playbook is still writing
     // …and the page reconnects to r2 with the last event id it had.
     const resumed = collect<{ id: string; data: TaskUpdate }>((h) =>
       client(1).tasks.follow.subscribe({ id, lastEventId: lastId }, h),
