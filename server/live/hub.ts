@@ -13,6 +13,8 @@ import { channelOf, CHANNEL_PREFIX, TASK_CHANNEL } from "./feed";
 /** A topic is a kind ("inventory"), one task ("task:<uuid>"), or "resync" (anything may have changed). */
 export type Topic = string;
 export const RESYNC: Topic = "resync";
+/** The process is shutting down: streams end with a retryable error, so clients reconnect elsewhere. */
+export const CLOSING: Topic = "closing";
 export const taskTopic = (id: string): Topic => `task:${id}`;
 
 const CHANNELS = [...liveKinds.map(channelOf), TASK_CHANNEL];
@@ -26,6 +28,7 @@ type Hub = {
   retryMs: number;
   timer: NodeJS.Timeout | null;
   stopped: boolean;
+  closing: boolean;
 };
 
 const globalForLive = globalThis as unknown as { acLiveHub?: Hub };
@@ -38,6 +41,7 @@ function hub(): Hub {
     retryMs: 1_000,
     timer: null,
     stopped: false,
+    closing: false,
   };
   return globalForLive.acLiveHub;
 }
@@ -106,7 +110,7 @@ export function onTopics(topics: Topic[], onTopic: (topic: Topic) => void, signa
   if (signal.aborted) return;
   const h = hub();
   h.stopped = false;
-  const handlers = [...new Set([...topics, RESYNC])].map((topic) => [topic, () => onTopic(topic)] as const);
+  const handlers = [...new Set([...topics, RESYNC, CLOSING])].map((topic) => [topic, () => onTopic(topic)] as const);
   for (const [topic, handler] of handlers) h.events.on(topic, handler);
   signal.addEventListener(
     "abort",
@@ -116,6 +120,19 @@ export function onTopics(topics: Topic[], onTopic: (topic: Topic) => void, signa
     { once: true },
   );
   void connect(h);
+}
+
+/** Whether the process is shutting down (endLiveStreams was called). */
+export const closing = (): boolean => hub().closing;
+
+/**
+ * Ends every open stream of this process (web server shutdown, server/http/web-server.ts): an
+ * SSE response never ends by itself, so the server would otherwise wait for each tab to go away.
+ */
+export function endLiveStreams(): void {
+  const h = hub();
+  h.closing = true;
+  h.events.emit(CLOSING);
 }
 
 /** Open subscriptions in this process (for the tests and /api/metrics, should it want them). */

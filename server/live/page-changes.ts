@@ -18,15 +18,19 @@ export async function* pageChanges(
   check: () => Promise<void>,
 ): AsyncGenerator<PageChange> {
   const inbox = new Inbox(kinds, signal);
-  // The first event says "connected": a page that reconnects after a break reloads (it may have
-  // missed notices meanwhile), the first connection of a freshly rendered page does not.
-  yield { kinds: [], resync: false };
-  while (!signal.aborted) {
-    const topics = await inbox.next(WAKE_MS);
-    if (signal.aborted) return;
-    await check();
-    if (topics.size === 0) continue;
-    yield { kinds: kinds.filter((kind) => topics.has(kind)), resync: topics.has(RESYNC) };
-    await inbox.pause(MIN_GAP_MS);
+  try {
+    // The first event says "connected": a page that reconnects after a break reloads (it may have
+    // missed notices meanwhile), the first connection of a freshly rendered page does not.
+    yield { kinds: [], resync: false };
+    while (!signal.aborted) {
+      const topics = await inbox.next(WAKE_MS);
+      if (signal.aborted) return;
+      await check();
+      if (topics.size === 0) continue;
+      yield { kinds: kinds.filter((kind) => topics.has(kind)), resync: topics.has(RESYNC) };
+      await inbox.pause(MIN_GAP_MS);
+    }
+  } finally {
+    inbox.close();
   }
 }

@@ -31,21 +31,25 @@ export async function* followTask(
   check: () => Promise<void>,
 ): AsyncGenerator<TaskUpdate> {
   const inbox = new Inbox([taskTopic(id.toLowerCase())], signal);
-  let offset = fromOffset;
-  let sentTask = "";
-  while (!signal.aborted) {
-    await check();
-    const [log, task] = await Promise.all([readLog(id, offset), getTask(id)]);
-    if (!log) throw notFound("Task");
-    const taskJson = JSON.stringify(task);
-    const changed = taskJson !== sentTask;
-    if (log.text || log.reset || changed)
-      yield { offset: log.nextOffset, text: log.text, reset: log.reset, task: changed ? task : null };
-    sentTask = taskJson;
-    offset = log.nextOffset;
-    if (offset < log.length) continue; // more than one read's worth: keep reading before waiting
-    if (!active(task.status)) return;
-    // A notice wakes it; the timeout only bounds how long a lost notice could hold the page back.
-    await inbox.next(WAKE_MS);
+  try {
+    let offset = fromOffset;
+    let sentTask = "";
+    while (!signal.aborted) {
+      await check();
+      const [log, task] = await Promise.all([readLog(id, offset), getTask(id)]);
+      if (!log) throw notFound("Task");
+      const taskJson = JSON.stringify(task);
+      const changed = taskJson !== sentTask;
+      if (log.text || log.reset || changed)
+        yield { offset: log.nextOffset, text: log.text, reset: log.reset, task: changed ? task : null };
+      sentTask = taskJson;
+      offset = log.nextOffset;
+      if (offset < log.length) continue; // more than one read's worth: keep reading before waiting
+      if (!active(task.status)) return;
+      // A notice wakes it; the timeout only bounds how long a lost notice could hold the page back.
+      await inbox.next(WAKE_MS);
+    }
+  } finally {
+    inbox.close();
   }
 }

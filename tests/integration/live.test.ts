@@ -11,7 +11,7 @@ import { GET, POST } from "@/app/api/trpc/[trpc]/route";
 import { reloadConfig } from "@/server/config";
 import { db } from "@/server/db";
 import { announce } from "@/server/live/feed";
-import { stopChangeFeed, subscriberCount } from "@/server/live/hub";
+import { endLiveStreams, stopChangeFeed, subscriberCount } from "@/server/live/hub";
 import type { PageChange } from "@/server/live/page-changes";
 import type { TaskUpdate } from "@/server/live/task-follow";
 import { appendLog } from "@/server/tasks/log";
@@ -125,6 +125,7 @@ describe("live.changes", () => {
     })();
     feed.stop();
     expect("error" in last && last.error.message).toMatch(/session or token ended/);
+    await until("the ended stream to stop listening", () => subscriberCount() === 0);
   });
 });
 
@@ -163,6 +164,7 @@ describe("tasks.follow", () => {
       client.tasks.follow.subscribe({ id: task.id, lastEventId: lastId }, h),
     );
     expect(await read(resumed, null)).toBe("done"); // a finished task's stream ends after its last line
+    await until("the finished stream to stop listening", () => subscriberCount() === 0);
 
     const stored = (await db().task.findUniqueOrThrow({ where: { id: task.id }, select: { log: true } })).log;
     expect(received).toBe(stored);
@@ -177,5 +179,22 @@ describe("tasks.follow", () => {
     const event = await feed.next();
     feed.stop();
     expect("error" in event && event.error.message).toMatch(/Task not found/);
+  });
+});
+
+describe("shutdown", () => {
+  // Last in this file: the process stays "closing" afterwards.
+  it("ends every open stream with a retryable error, so the browser reconnects to another replica", async () => {
+    const states: { state: string; error: string | null }[] = [];
+    const sub = clientFor(viewerToken).live.changes.subscribe(
+      { kinds: ["inventory"] },
+      { onConnectionStateChange: (c) => states.push({ state: c.state, error: c.error?.message ?? null }) },
+    );
+    await until("the stream to be open", () => subscriberCount() === 1 && states.some((s) => s.state === "pending"));
+    endLiveStreams();
+    await until("the stream to end on the server", () => subscriberCount() === 0);
+    await until("the client to reconnect", () => states.some((s) => s.state === "connecting" && !!s.error));
+    sub.unsubscribe();
+    expect(states.find((s) => s.error)?.error).toMatch(/shutting down/);
   });
 });
