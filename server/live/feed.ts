@@ -4,10 +4,10 @@
 // itself, through its own role check. PostgreSQL folds identical notifications of one transaction
 // into one, so a sync that touches a thousand rows still announces itself once.
 import type { LiveKind } from "../../lib/live-kinds";
-import { db, Prisma, type PgTx } from "../db";
+import { db, type Prisma, type PgTx } from "../db";
 
 export const CHANNEL_PREFIX = "ac_live_";
-/** A task's steps or log moved; the payload is its id. */
+/** A task's steps or log moved; the payload is its id. Sent by a trigger on tasks (migration live_task_notify). */
 export const TASK_CHANNEL = "ac_live_task";
 
 export const channelOf = (kind: LiveKind) => `${CHANNEL_PREFIX}${kind}`;
@@ -39,6 +39,3 @@ export async function announceCommitted(...kinds: LiveKind[]): Promise<void> {
     console.warn(`[live] could not announce ${kinds.join(", ")}: ${(error as Error).message}`);
   }
 }
-
-/** SQL that announces a task's change: appended to the statement that writes it (one statement, one commit). */
-export const taskNoticeSql = (taskId: string) => Prisma.sql`pg_notify(${TASK_CHANNEL}, ${taskId})`;
