@@ -7,7 +7,6 @@ import { createHash, randomBytes } from "node:crypto";
 import path from "node:path";
 import { createTRPCClient } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PageChange } from "@/server/live/page-changes";
 import type { TaskUpdate } from "@/server/live/task-follow";
 import type { AppRouter } from "@/server/trpc/root";
 import { acLinks } from "@/tools/trpc-links";
@@ -96,10 +95,30 @@ afterAll(async () => {
 });
 
 describe("live pages across replicas", () => {
-  it("a change polled and written by r2 reaches a live.changes subscription served by r1", async () => {
+  it("a change polled and written by r2 reaches a live.changes subscription served by r1, and one through the HAProxy front", async () => {
     const viewer = await apiToken("viewer");
-    const feed = collect<PageChange>((h) => client(0, viewer).live.changes.subscribe({ kinds: ["inventory"] }, h));
-    expect(await feed.next()).toEqual({ data: { kinds: [], resync: false } });
+    const front = createTRPCClient<AppRouter>({ links: acLinks(set.front, viewer) });
+    // Per stream (r1 directly; the front: HAProxy, 60 s timeouts), the alerts notices the test sends
+    // to know it listens, and the inventory notices, which only r2's polls send here.
+    const probes = [0, 0];
+    const seen = [0, 0];
+    const subs = [client(0, viewer), front].map((c, i) =>
+      c.live.changes.subscribe(
+        { kinds: ["inventory", "alerts"] },
+        {
+          onData(change) {
+            if (change.kinds.includes("alerts")) probes[i]!++;
+            if (change.kinds.includes("inventory")) seen[i]!++;
+          },
+        },
+      ),
+    );
+    // Both listening: a notice sent now reaches both (repeated until it does: a LISTEN connects asynchronously).
+    await until("both streams to deliver a notice", async () => {
+      await set.query("SELECT pg_notify('ac_live_alerts', '')");
+      return probes.every((n) => n > 0);
+    });
+    seen.fill(0);
 
     await set.sim.control.setApp("web-1", "docker", "shop_1", { status: "exited" });
     await until("r2's poll to store the stopped instance", async () => {
@@ -108,12 +127,8 @@ describe("live pages across replicas", () => {
       );
       return row?.status === "offline";
     });
-    for (;;) {
-      const event = await feed.next();
-      if (!("data" in event)) throw new Error(`the stream ended: ${JSON.stringify(event)}`);
-      if (event.data.kinds.includes("inventory")) break; // a resync may come first (r1's listener connecting)
-    }
-    feed.stop();
+    await until("r2's notice on both streams", async () => seen.every((n) => n > 0));
+    for (const sub of subs) sub.unsubscribe();
     await set.sim.control.setApp("web-1", "docker", "shop_1", { status: "running" });
   });
 
