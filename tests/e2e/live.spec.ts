@@ -7,7 +7,7 @@ import { storageState } from "./users";
 
 // tools/e2e-server.ts's E2E_SIM_CONTROL_PORT; importing that module would start a server.
 const simulator = simulatorClient("http://127.0.0.1:3199");
-const AGENT = "srv-0007";
+const AGENT = "srv-0004"; // no other spec changes it
 const APP = {
   container_name: "livey_1",
   image: "registry.local/livey:1.0",
