@@ -124,6 +124,8 @@ const schema = z
     SCHEDULER_ENABLED: bool(true),
     /** Servers per poll chunk: a cycle is split into chunks that every replica's workers share (docs/operations.md, "Replicas"). */
     POLL_CHUNK_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
+    /** Seconds between the re-checks of a live page's access (session, token, role); a revoked one ends its stream (docs/api.md, "Subscriptions"). */
+    LIVE_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
     /** This replica's name in job_runs and the logs; default <hostname>:<pid>. */
     AC_REPLICA_NAME: optionalString.pipe(z.string().max(100, "at most 100 characters").optional()),
 

@@ -1,7 +1,13 @@
 // Domain code throws AppError with a code; the tRPC layer maps it to a TRPCError (see
 // server/trpc/init.ts). Messages are written for the person who will read them.
 export type AppErrorCode =
-  "NOT_FOUND" | "CONFLICT" | "BAD_REQUEST" | "FORBIDDEN" | "PRECONDITION_FAILED" | "TOO_MANY_REQUESTS";
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "BAD_REQUEST"
+  | "FORBIDDEN"
+  | "PRECONDITION_FAILED"
+  | "TOO_MANY_REQUESTS"
+  | "SERVICE_UNAVAILABLE";
 
 export class AppError extends Error {
   constructor(

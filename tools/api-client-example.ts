@@ -2,10 +2,9 @@
 //   AC_URL=http://localhost:3000 AC_TOKEN=ac_... npx tsx tools/api-client-example.ts
 // The types come from AC itself (`AppRouter`), so a renamed field breaks the tool's build,
 // not its run.
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import superjson from "superjson";
-import { TRPC_MAX_BATCH } from "../lib/trpc-limits";
+import { createTRPCClient } from "@trpc/client";
 import type { AppRouter } from "../server/trpc/root";
+import { acLinks } from "./trpc-links";
 
 const url = process.env.AC_URL ?? "http://localhost:3000";
 const token = process.env.AC_TOKEN;
@@ -14,16 +13,9 @@ if (!token) {
   process.exit(2);
 }
 
-const ac = createTRPCClient<AppRouter>({
-  links: [
-    httpBatchLink({
-      url: `${url}/api/trpc`,
-      transformer: superjson,
-      maxItems: TRPC_MAX_BATCH,
-      headers: { authorization: `Bearer ${token}` },
-    }),
-  ],
-});
+// Queries and mutations batched (at most TRPC_MAX_BATCH calls per request), subscriptions over
+// server-sent events with the same token (tools/trpc-links.ts; docs/api.md, "Subscriptions").
+const ac = createTRPCClient<AppRouter>({ links: acLinks(url, token) });
 
 const overview = await ac.system.overview.query();
 console.log(`servers by status: ${JSON.stringify(overview.servers)}`);
@@ -53,4 +45,27 @@ if (drainIds) {
       console.log(`  ${item.result} ${item.target} ${item.status ?? ""} ${item.error ?? ""}`);
     afterId = page.nextAfterId ?? undefined;
   } while (afterId !== undefined);
+}
+
+// Follow an update task's log as it is written (docs/api.md, "Subscriptions"):
+//   AC_FOLLOW_TASK_ID=<uuid> … npx tsx tools/api-client-example.ts
+// Each event's id is the log offset after it; the link resumes from the last one by itself after
+// a dropped connection, and a script restarted later can pass it as `lastEventId`.
+const followId = process.env.AC_FOLLOW_TASK_ID;
+if (followId) {
+  await new Promise<void>((resolve, reject) => {
+    const subscription = ac.tasks.follow.subscribe(
+      { id: followId },
+      {
+        onData: ({ data }) => {
+          if (data.task)
+            console.error(`[task ${data.task.status}, ${data.task.counts.stepsDone}/${data.task.counts.steps} steps]`);
+          process.stdout.write(data.text);
+        },
+        onError: (error) => (subscription.unsubscribe(), reject(error)),
+        onComplete: () => resolve(),
+      },
+    );
+  });
+  console.error("task finished");
 }

@@ -1,19 +1,27 @@
 "use client";
-// Re-renders the page's server components every N seconds (router.refresh keeps the URL, the
-// scroll position and client state). The choice is remembered per user.
+// How the page stays current: Live (the default: it follows the change feed, one connection per
+// tab) or, as the fallback, a re-render every N seconds (router.refresh keeps the URL, the scroll
+// position and client state). When live updates cannot connect, the page falls back to 15 s.
+// The choice is remembered per user (lib/refresh-choices.ts).
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
+import { useLiveRefresh } from "@/components/live/use-live-refresh";
 import { useTRPC } from "@/components/trpc";
+import type { LiveKind } from "@/lib/live-kinds";
+import { LIVE, OFF, refreshChoices, type RefreshChoice } from "@/lib/refresh-choices";
 
-const choices = [0, 5, 15, 30, 60] as const;
-type Seconds = (typeof choices)[number];
+const FALLBACK_SECONDS = 15;
+const label = (c: RefreshChoice) => (c === LIVE ? "Live" : c === OFF ? "Off" : `${c} s`);
+const stateText = { connecting: "connecting…", live: "", unavailable: `unavailable, every ${FALLBACK_SECONDS} s` };
 
-export function AutoRefreshControl({ initialSeconds }: { initialSeconds: number }) {
+export function AutoRefreshControl({ initialSeconds, kinds }: { initialSeconds: number; kinds: LiveKind[] }) {
   const router = useRouter();
   const trpc = useTRPC();
   const save = useMutation(trpc.users.setRefreshInterval.mutationOptions());
-  const [seconds, setSeconds] = useState<Seconds>(choices.find((c) => c === initialSeconds) ?? 0);
+  const [choice, setChoice] = useState<RefreshChoice>(refreshChoices.find((c) => c === initialSeconds) ?? LIVE);
+  const live = useLiveRefresh(kinds, choice === LIVE);
+  const seconds = choice === LIVE ? (live === "unavailable" ? FALLBACK_SECONDS : 0) : choice === OFF ? 0 : choice;
 
   useEffect(() => {
     if (seconds === 0) return;
@@ -25,22 +33,27 @@ export function AutoRefreshControl({ initialSeconds }: { initialSeconds: number 
 
   return (
     <label className="flex items-center gap-2 text-sm text-slate-600" data-testid="auto-refresh">
-      <span>Auto-refresh</span>
+      <span>Refresh</span>
       <select
         className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
-        value={seconds}
+        value={choice}
         onChange={(event) => {
-          const next = Number(event.target.value) as Seconds;
-          setSeconds(next);
+          const next = Number(event.target.value) as RefreshChoice;
+          setChoice(next);
           save.mutate({ seconds: next });
         }}
       >
-        {choices.map((c) => (
+        {refreshChoices.map((c) => (
           <option key={c} value={c}>
-            {c === 0 ? "Off" : `${c} s`}
+            {label(c)}
           </option>
         ))}
       </select>
+      {choice === LIVE && live !== "off" ? (
+        <span className="text-xs" data-testid="live-state" data-state={live} aria-live="polite">
+          {live === "live" ? <span className="text-emerald-700">● live</span> : stateText[live]}
+        </span>
+      ) : null}
       {save.isError ? <span className="text-xs text-red-700">not saved</span> : null}
     </label>
   );

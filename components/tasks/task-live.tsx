@@ -1,22 +1,17 @@
 "use client";
-// The task page's live part: polls the log from its offset (each answer also carries the task's
-// state) every second while the task is pending or running, and draws progress, steps and log.
+// The task page's live part: progress, steps and log as they stream in (use-task-feed.ts).
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { ErrorNote } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
-import type { getTask } from "@/server/tasks/queries";
 import { CancelButtons } from "./cancel-buttons";
 import { PlanNotes, PlanView } from "./plan-view";
 import { TaskLogView } from "./task-log-view";
 import { TaskRecovery } from "./task-recovery";
 import { TaskSteps } from "./task-steps";
-
-type Task = Awaited<ReturnType<typeof getTask>>;
-const active = (status: string) => status === "pending" || status === "running";
+import { active, useTaskFeed, type Task } from "./use-task-feed";
 
 /** Which runner holds the task (docs/update-tasks.md, "Runners, leases and replicas"). */
 function RunnerLine({ task }: { task: Task }) {
@@ -43,41 +38,7 @@ export function TaskLive({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [task, setTask] = useState(initial);
-  const [log, setLog] = useState("");
-  const [readError, setReadError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let stopped = false;
-    let offset = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const tick = async () => {
-      try {
-        const r = await queryClient.fetchQuery({
-          ...trpc.tasks.log.queryOptions({ id: initial.id, offset }),
-          staleTime: 0,
-          gcTime: 0,
-        });
-        if (stopped) return;
-        setReadError(null);
-        setTask(r.task);
-        if (r.reset) setLog("");
-        if (r.text) setLog((text) => text + r.text);
-        offset = r.nextOffset;
-        const more = r.nextOffset < r.length;
-        if (more || active(r.task.status)) timer = setTimeout(tick, more ? 0 : 1000);
-      } catch (error) {
-        if (stopped) return;
-        setReadError(formErrors(error)?.message ?? String(error));
-        timer = setTimeout(tick, 3000);
-      }
-    };
-    void tick();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [initial.id, queryClient, trpc]);
+  const { task, setTask, log, readError, setReadError } = useTaskFeed(initial);
 
   const reload = () => {
     queryClient

@@ -7,6 +7,7 @@
 // even without it.
 import { config } from "../config";
 import { pgTransaction, type PgTx } from "../db";
+import { announceSql } from "../live/feed";
 import type { AlertRuleKind, AlertScopeKind } from "../generated/prisma/enums";
 import { conditionSql } from "./conditions-sql";
 import { kickDeliveries, queuedChannels } from "./delivery";
@@ -76,6 +77,8 @@ async function evaluateIn(tx: PgTx, now: string) {
   await tx.query("ANALYZE alert_conditions");
 
   const transitions = await moveAlerts(tx, now);
+  // Open alert pages and the dashboard refresh on commit (docs/architecture.md, "Change feed").
+  if (transitions.fired + transitions.resolved > 0) await announceSql(tx, "alerts");
   const due = await notificationsDue(tx, now);
   const channels = await enqueueMessages(tx, due, now);
   const { rows } = await tx.query<{ state: string; n: number }>(

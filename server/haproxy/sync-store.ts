@@ -4,6 +4,7 @@
 // Through Prisma, with one tagged-SQL bulk update (docs/architecture.md, "Data access").
 import type { LiveServer } from "../agent/haproxy-contract";
 import { db, Prisma } from "../db";
+import { announce, announcement } from "../live/feed";
 
 export type SyncCounts = {
   backends: number;
@@ -153,6 +154,9 @@ export async function storeSync(
         ).count;
       if (history.length) await tx.hAProxyServerStatusHistory.createMany({ data: history });
       counts.statusChanges = history.length;
+      // Open HAProxy pages refresh when this commits (docs/architecture.md, "Change feed").
+      if (missing.length || restore.length || gone.length || creates.length || updates.length || vanished.length)
+        await announce(tx, "haproxy");
       return counts;
     },
     { timeout: 60_000, maxWait: 10_000 },
@@ -223,5 +227,6 @@ export async function storeServerState(
           }),
         ]
       : []),
+    announcement("haproxy"),
   ]);
 }

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import next, { type NextConfig } from "next";
 import { CLIENT_ADDRESS_HEADER, clientAddress, markServedByAcWebServer, normalizeAddress } from "./client-address";
+import { endLiveStreams } from "../live/hub";
 
 const FORWARDED_HEADERS = [
   "x-forwarded-for",
@@ -83,6 +84,7 @@ export async function startWebServer(options: {
   });
   const close = async () => {
     const closed = new Promise((resolve) => server.close(resolve));
+    endLiveStreams(); // live pages' streams end (their clients reconnect elsewhere) instead of holding the close
     server.closeIdleConnections();
     await closed;
     await app.close();

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { config } from "../config";
 import { db } from "../db";
 import { logUnexpectedError } from "../error-report";
+import { announceCommitted } from "../live/feed";
 import { refreshInstanceCounts } from "../metrics/instance-counts";
 import { pollServer, pollTargetSelect, type PollErrorKind, type PollOptions, type PollOutcome } from "./poll-server";
 import { touchUnchangedServers } from "./poll-store-sql";
@@ -99,6 +100,9 @@ export async function pollServers(
     skipped: servers.length - outcomes.length,
     durationMs: Date.now() - started,
   };
+  // Open pages follow the change feed: one notice per chunk (or "Poll now") that stored anything
+  // beyond a quiet reply's last_check (docs/architecture.md, "Change feed").
+  if (outcomes.some((o) => o.result !== "unchanged")) await announceCommitted("inventory");
   // After a full cycle, the instance counts the metrics read (once per cycle, not per scrape).
   if (!where.ids) await refreshInstanceCounts().catch((error) => logUnexpectedError("instance counts", error));
   return { summary, outcomes };

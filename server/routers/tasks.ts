@@ -1,3 +1,4 @@
+import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { availableVersions } from "../artifacts/available-versions";
 import { actorName } from "../auth/actor";
@@ -6,7 +7,9 @@ import { updateRequestInput } from "../tasks/plan";
 import { recoveryInput, retryFromFailedBatch, returnToPool } from "../tasks/recovery";
 import { getTask, listTasks, taskGroupOptions, taskListInput, taskLog, taskLogInput } from "../tasks/queries";
 import { previewUpdate, startUpdateTask } from "../tasks/start";
+import { followTask } from "../live/task-follow";
 import { authorized, router } from "../trpc/init";
+import { accessRecheck, streamSignal, withDomainErrors } from "../trpc/subscription";
 import { positiveId } from "../../lib/schemas";
 
 const taskId = z.object({ id: z.uuid("not a task id") });
@@ -27,6 +30,26 @@ export const tasksRouter = router({
   log: authorized("tasks.read")
     .input(taskLogInput)
     .query(({ input }) => taskLog(input)),
+  /**
+   * The log and state as they change, until a finished task's log is sent (docs/api.md,
+   * "Subscriptions"). Each event's id is the log offset after it: reconnecting with it as
+   * `lastEventId` (httpSubscriptionLink does) resumes with the next character.
+   */
+  follow: authorized("tasks.read")
+    .input(
+      z.object({
+        id: z.uuid("not a task id"),
+        lastEventId: z
+          .string()
+          .regex(/^\d{1,10}$/, "not an event id of this stream")
+          .nullish(),
+      }),
+    )
+    .subscription(async function* ({ input, ctx, signal }) {
+      const from = input.lastEventId ? Number(input.lastEventId) : 0;
+      const updates = followTask(input.id, from, streamSignal(signal), accessRecheck(ctx, ["tasks.read"]));
+      for await (const update of withDomainErrors(updates)) yield tracked(String(update.offset), update);
+    }),
   /** The group's installable versions, newest first; read again when older than TAGS_CACHE_MAX_AGE. */
   versions: authorized("tasks.read")
     .input(groupId)

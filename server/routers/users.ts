@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { refreshChoices } from "../../lib/refresh-choices";
 import { roles } from "../auth/roles";
 import { pageInput } from "../pagination";
 import { positiveId } from "../../lib/schemas";
@@ -17,7 +18,6 @@ import {
 
 const role = z.enum(roles);
 const id = z.object({ id: positiveId });
-const refreshChoices = [0, 5, 15, 30, 60] as const;
 
 export const usersRouter = router({
   me: authorized("profile.update").query(async ({ ctx }) => ({
@@ -25,7 +25,7 @@ export const usersRouter = router({
     refreshSeconds: ctx.actor.kind === "user" ? await refreshSeconds(ctx.actor.id) : 0,
   })),
 
-  /** Remembers the auto-refresh interval a user picked for lists. */
+  /** Remembers how a user's lists refresh: Live (0), Off (-1) or every N seconds (lib/refresh-choices.ts). */
   setRefreshInterval: authorized("profile.update")
     .input(z.object({ seconds: z.union(refreshChoices.map((s) => z.literal(s))) }))
     .mutation(async ({ ctx, input }) => {

@@ -4,15 +4,22 @@ import type { Actor } from "../auth/actor";
 import { requestActor } from "../auth/session";
 import { internalRequest, requestMeta, type RequestMeta } from "../audit/request-meta";
 
-export type Context = { actor: Actor | null; request: RequestMeta };
+/**
+ * `reauthenticate` reads the caller's credentials again (the same request's headers): a long-lived
+ * subscription asks it every few minutes, so a revoked token or ended session ends its stream.
+ */
+export type Context = { actor: Actor | null; request: RequestMeta; reauthenticate?: () => Promise<Actor | null> };
 
-export const createContextInner = (actor: Actor | null, request: RequestMeta = internalRequest()): Context => ({
-  actor,
-  request,
-});
+export const createContextInner = (
+  actor: Actor | null,
+  request: RequestMeta = internalRequest(),
+  reauthenticate?: () => Promise<Actor | null>,
+): Context => ({ actor, request, ...(reauthenticate ? { reauthenticate } : {}) });
 
 /** For the HTTP endpoint: bearer token or session cookie. */
 export async function createRequestContext(req: Request): Promise<Context> {
   const request = requestMeta(req.headers);
-  return createContextInner(await requestActor(req.headers, request), request);
+  return createContextInner(await requestActor(req.headers, request), request, () =>
+    requestActor(req.headers, request),
+  );
 }

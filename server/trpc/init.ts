@@ -18,6 +18,9 @@ const t = initTRPC
   .meta<{ action?: Action }>()
   .create({
     transformer: superjson,
+    // Subscriptions (server-sent events): a comment every 10 s keeps proxies from closing a quiet
+    // stream, and a client that hears nothing for 30 s reconnects (docs/operations.md, "Proxies and live pages").
+    sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 30_000 } },
     errorFormatter({ shape, error, path }) {
       // A 500 is a bug or an outage: logged with an id, answered with the id only (no message, no stack).
       const errorId =

@@ -39,7 +39,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   return (
     <>
       <PageHeader title="Alerts">
-        <AutoRefresh />
+        <AutoRefresh kinds={["alerts"]} />
       </PageHeader>
       <AlertTabs current="alerts" />
       <nav aria-label="Alert views" className="mb-4 flex flex-wrap gap-2 text-sm">

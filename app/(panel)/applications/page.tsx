@@ -76,7 +76,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
   return (
     <>
       <PageHeader title="Applications">
-        <AutoRefresh />
+        <AutoRefresh kinds={["inventory"]} />
       </PageHeader>
       <FilterForm
         action="/applications"

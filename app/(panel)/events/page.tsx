@@ -50,7 +50,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
   return (
     <>
       <PageHeader title="Events">
-        <AutoRefresh />
+        <AutoRefresh kinds={["inventory"]} />
       </PageHeader>
       <FilterForm action="/events" label="Filter events" keep={{ instanceId: filters.instanceId }} filtered={filtered}>
         <SelectFilter label="Type" name="type" value={filters.type} options={types} className="w-36" />

@@ -20,7 +20,7 @@ export default async function GroupsPage({ searchParams }: { searchParams: Promi
   return (
     <>
       <PageHeader title="Groups">
-        <AutoRefresh />
+        <AutoRefresh kinds={["inventory"]} />
       </PageHeader>
       <FilterForm action="/groups" label="Filter groups" filtered={filtered}>
         <TextFilter label="Group name" name="q" value={q} placeholder="jurws" className="w-56" />

@@ -51,7 +51,7 @@ export default async function HaproxyPage({ searchParams }: { searchParams: Prom
   return (
     <>
       <PageHeader title="HAProxy">
-        <AutoRefresh />
+        <AutoRefresh kinds={["haproxy"]} />
         <Link className="text-sm text-sky-800 underline" href="/haproxy/actions">
           Action log
         </Link>

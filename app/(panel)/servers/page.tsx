@@ -34,7 +34,7 @@ export default async function ServersPage({ searchParams }: { searchParams: Prom
   return (
     <>
       <PageHeader title="Servers">
-        <AutoRefresh />
+        <AutoRefresh kinds={["inventory"]} />
         {actor && can(actor.role, "poll.now") ? <PollNowButton label="Poll all servers now" /> : null}
       </PageHeader>
       <FilterForm action="/servers" label="Filter servers" keep={{ sort, dir }} filtered={filtered}>

@@ -40,7 +40,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <PageHeader title="Update tasks">
-        <AutoRefresh />
+        <AutoRefresh kinds={["tasks"]} />
       </PageHeader>
       <FilterForm action="/tasks" label="Filter tasks" keep={{ instanceId: filters.instanceId }} filtered={filtered}>
         <SelectFilter label="Status" name="status" value={filters.status} options={statuses} className="w-36" />

@@ -46,7 +46,7 @@ export default async function GroupPage({
       </p>
       <PageHeader title={group.name}>
         {group.drift ? <DriftBadge versions={reported} /> : null}
-        <AutoRefresh />
+        <AutoRefresh kinds={["inventory", "tasks"]} />
       </PageHeader>
       {group.description ? <p className="-mt-3 mb-4 text-sm text-slate-600">{group.description}</p> : null}
 

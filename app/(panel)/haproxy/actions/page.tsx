@@ -48,7 +48,7 @@ export default async function HaproxyActionsPage({ searchParams }: { searchParam
         </Link>
       </p>
       <PageHeader title="HAProxy actions">
-        <AutoRefresh />
+        <AutoRefresh kinds={["haproxy"]} />
       </PageHeader>
       <p className="-mt-3 mb-4 text-sm text-slate-600">
         Every drain, ready and maint attempt: by people, API tokens and update tasks, refused ones included.

@@ -67,7 +67,7 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
         </Link>
       </p>
       <PageHeader title={server.name}>
-        <AutoRefresh />
+        <AutoRefresh kinds={["inventory"]} />
         {actor && can(actor.role, "poll.now") ? <PollNowButton serverId={server.id} /> : null}
         <ServerHaproxy serverId={server.id} serverName={server.name} />
       </PageHeader>

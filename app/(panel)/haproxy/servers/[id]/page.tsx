@@ -55,7 +55,7 @@ export default async function HaproxyServerPage({
         </Link>
       </p>
       <PageHeader title={label}>
-        <AutoRefresh />
+        <AutoRefresh kinds={["haproxy"]} />
       </PageHeader>
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <Card title="State">

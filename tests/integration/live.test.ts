@@ -1,0 +1,200 @@
+// Live pages over real PostgreSQL and real HTTP (docs/architecture.md, "Change feed"): the API
+// route served by a node:http server in this process, a real tRPC client with httpSubscriptionLink
+// (tools/trpc-links.ts: undici's EventSource, bearer token) reading its server-sent events.
+// The Next server itself, replicas and a real update task: tests/replicas/live.test.ts.
+import { createServer, type Server } from "node:http";
+import { Readable } from "node:stream";
+import { createTRPCClient } from "@trpc/client";
+import { incomingMessageToRequest } from "@trpc/server/adapters/node-http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET, POST } from "@/app/api/trpc/[trpc]/route";
+import { reloadConfig } from "@/server/config";
+import { db } from "@/server/db";
+import { announce } from "@/server/live/feed";
+import { endLiveStreams, stopChangeFeed, subscriberCount } from "@/server/live/hub";
+import type { PageChange } from "@/server/live/page-changes";
+import type { TaskUpdate } from "@/server/live/task-follow";
+import { appendLog } from "@/server/tasks/log";
+import type { AppRouter } from "@/server/trpc/root";
+import { createApiToken, revokeApiToken } from "@/server/users/api-tokens";
+import { createUser } from "@/server/users/users";
+import { acLinks } from "@/tools/trpc-links";
+
+let server: Server;
+let base: string;
+let viewerToken: string;
+let operatorToken: string;
+
+beforeAll(async () => {
+  process.env.LIVE_RECHECK_SECONDS = "1"; // a revoked token's stream ends within a wake-up or two
+  reloadConfig();
+  server = createServer((req, res) => {
+    const handler = req.method === "POST" ? POST : GET;
+    void handler(incomingMessageToRequest(req, res, { maxBodySize: null })).then((response) => {
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      if (response.body) Readable.fromWeb(response.body as never).pipe(res);
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const viewer = await createUser({ login: "live-viewer", password: "live-viewer-password-1", role: "viewer" });
+  viewerToken = (await createApiToken({ name: "live-viewer", role: "viewer", ownerId: viewer.id })).secret;
+  operatorToken = (await createApiToken({ name: "live-operator", role: "operator" })).secret;
+});
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  await stopChangeFeed();
+});
+
+const clientFor = (token: string) => createTRPCClient<AppRouter>({ links: acLinks(base, token) });
+
+/** A subscription's events as a queue: `next()` waits for the next one; errors and the end are events too. */
+function collect<T>(subscribe: (handlers: object) => { unsubscribe(): void }) {
+  const events: ({ data: T } | { error: Error } | { done: true })[] = [];
+  let wake: (() => void) | null = null;
+  const push = (event: (typeof events)[number]) => (events.push(event), wake?.());
+  const sub = subscribe({
+    onData: (data: T) => push({ data }),
+    onError: (error: Error) => push({ error }),
+    onComplete: () => push({ done: true }),
+  });
+  return {
+    stop: () => sub.unsubscribe(),
+    async next(): Promise<(typeof events)[number]> {
+      while (events.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      return events.shift()!;
+    },
+  };
+}
+
+const until = async (what: string, check: () => boolean | Promise<boolean>) => {
+  const deadline = Date.now() + 60_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+describe("live.changes", () => {
+  it("delivers what a committed transaction announced, only the kinds asked for, nothing rolled back; ends its listener on disconnect", async () => {
+    const client = clientFor(viewerToken);
+    const feed = collect<PageChange>((h) => client.live.changes.subscribe({ kinds: ["haproxy", "alerts"] }, h));
+    expect(await feed.next()).toEqual({ data: { kinds: [], resync: false } }); // connected
+    // The listener's connection opening says "resync" to whoever is subscribed: notices before it are gone.
+    expect(await feed.next()).toEqual({ data: { kinds: [], resync: true } });
+
+    await db()
+      .$transaction(async (tx) => {
+        await announce(tx, "alerts");
+        throw new Error("rolled back");
+      })
+      .catch(() => undefined);
+    await db().$transaction((tx) => announce(tx, "inventory")); // not asked for
+    await db().$transaction(async (tx) => {
+      for (let i = 0; i < 500; i++) await announce(tx, "haproxy"); // one notice for the lot
+    });
+    expect(await feed.next()).toEqual({ data: { kinds: ["haproxy"], resync: false } });
+
+    expect(subscriberCount()).toBe(1);
+    feed.stop();
+    await until("the server to drop the subscription", () => subscriberCount() === 0);
+  });
+
+  it("refuses a caller without credentials, and a stream whose token is revoked ends", async () => {
+    const anonymous = createTRPCClient<AppRouter>({ links: acLinks(base, "ac_not-a-token") });
+    const refused = collect<PageChange>((h) => anonymous.live.changes.subscribe({ kinds: ["inventory"] }, h));
+    const first = await refused.next();
+    refused.stop();
+    expect("error" in first && first.error.message).toMatch(/Log in or send an API token/);
+
+    const { token, secret } = await createApiToken({ name: "live-revoked", role: "viewer" });
+    const feed = collect<PageChange>((h) => clientFor(secret).live.changes.subscribe({ kinds: ["inventory"] }, h));
+    expect(await feed.next()).toMatchObject({ data: { kinds: [] } });
+    await revokeApiToken(token.id);
+    // A notice wakes the stream, which re-reads its caller (LIVE_RECHECK_SECONDS=1 here) and ends.
+    const last = await (async () => {
+      for (;;) {
+        await db().$transaction((tx) => announce(tx, "inventory"));
+        const event = await feed.next();
+        if (!("data" in event)) return event;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    })();
+    feed.stop();
+    expect("error" in last && last.error.message).toMatch(/session or token ended/);
+    await until("the ended stream to stop listening", () => subscriberCount() === 0);
+  });
+});
+
+describe("tasks.follow", () => {
+  it("streams every log line in order across a reconnect with lastEventId: exactly the stored log, no gap, no repeat", async () => {
+    const task = await db().task.create({
+      data: { kind: "update", status: "running", target: {}, parameters: {}, createdBy: "live-test" },
+    });
+    const client = clientFor(operatorToken);
+    let received = "";
+    let lastId: string | null = null;
+    const read = async (feed: ReturnType<typeof collect<{ id: string; data: TaskUpdate }>>, stopAt: RegExp | null) => {
+      for (;;) {
+        const event = await feed.next();
+        if ("error" in event) throw event.error;
+        if ("done" in event) return "done";
+        received += event.data.data.text;
+        lastId = event.data.id;
+        if (stopAt && stopAt.test(received)) return "enough";
+      }
+    };
+    const writer = (async () => {
+      for (let i = 1; i <= 120; i++) {
+        await appendLog(task.id, `line ${i}\n`);
+        if (i % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+
+    const first = collect<{ id: string; data: TaskUpdate }>((h) => client.tasks.follow.subscribe({ id: task.id }, h));
+    expect(await read(first, /line 30\n/)).toBe("enough");
+    first.stop(); // the connection drops mid-stream; lines keep coming meanwhile
+    await writer;
+    await db().task.update({ where: { id: task.id }, data: { status: "succeeded", finishedAt: new Date() } });
+
+    const resumed = collect<{ id: string; data: TaskUpdate }>((h) =>
+      client.tasks.follow.subscribe({ id: task.id, lastEventId: lastId }, h),
+    );
+    expect(await read(resumed, null)).toBe("done"); // a finished task's stream ends after its last line
+    await until("the finished stream to stop listening", () => subscriberCount() === 0);
+
+    const stored = (await db().task.findUniqueOrThrow({ where: { id: task.id }, select: { log: true } })).log;
+    expect(received).toBe(stored);
+    expect(received.trimEnd().split("\n")).toEqual(Array.from({ length: 120 }, (_, i) => `line ${i + 1}`));
+  });
+
+  it("a viewer may follow a task; an unknown task is NOT_FOUND", async () => {
+    const client = clientFor(viewerToken);
+    const feed = collect<{ id: string; data: TaskUpdate }>((h) =>
+      client.tasks.follow.subscribe({ id: "00000000-0000-4000-8000-000000000000" }, h),
+    );
+    const event = await feed.next();
+    feed.stop();
+    expect("error" in event && event.error.message).toMatch(/Task not found/);
+  });
+});
+
+describe("shutdown", () => {
+  // Last in this file: the process stays "closing" afterwards.
+  it("ends every open stream with a retryable error, so the browser reconnects to another replica", async () => {
+    const states: { state: string; error: string | null }[] = [];
+    const sub = clientFor(viewerToken).live.changes.subscribe(
+      { kinds: ["inventory"] },
+      { onConnectionStateChange: (c) => states.push({ state: c.state, error: c.error?.message ?? null }) },
+    );
+    await until("the stream to be open", () => subscriberCount() === 1 && states.some((s) => s.state === "pending"));
+    endLiveStreams();
+    await until("the stream to end on the server", () => subscriberCount() === 0);
+    await until("the client to reconnect", () => states.some((s) => s.state === "connecting" && !!s.error));
+    sub.unsubscribe();
+    expect(states.find((s) => s.error)?.error).toMatch(/shutting down/);
+  });
+});
