@@ -4,6 +4,7 @@ import { applicationsRouter } from "../routers/applications";
 import { auditRouter } from "../routers/audit";
 import { eventsRouter } from "../routers/events";
 import { haproxyRouter } from "../routers/haproxy";
+import { historyRouter } from "../routers/history";
 import { catalogRouter, groupsRouter } from "../routers/groups";
 import { serversRouter } from "../routers/servers";
 import { statusMapRouter } from "../routers/status-map";
@@ -28,6 +29,7 @@ export const appRouter = router({
   statusMap: statusMapRouter,
   audit: auditRouter,
   alerts: alertsRouter,
+  history: historyRouter,
 });
 
 export type AppRouter = typeof appRouter;
