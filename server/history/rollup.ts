@@ -67,15 +67,20 @@ export async function rollUp(now = new Date()): Promise<RollupSummary> {
 async function rollUpLevel(level: Level, complete: number) {
   const end = floorTo(complete, level.bucketMs); // buckets before this one are complete
   const [src, srcTime, target] = [Prisma.raw(level.source), Prisma.raw(level.sourceTime), Prisma.raw(level.target)];
-  // Where to start: a little before the newest bucket written, then on to the first source row
-  // from there (skips a gap in the data); both through the time indexes.
+  // Where to start: a little before the newest bucket written (redone), and the span of new
+  // source rows counted from the first one after that bucket, so a gap in the data is skipped.
+  // Both are read through the time indexes.
   const [newest] = await db().$queryRaw<{ at: Date | null }[]>`SELECT max(bucket) AS at FROM ${target}`;
-  const after = newest?.at ? new Date(newest.at.getTime() - level.redoMs) : new Date(0);
-  const [first] = await db().$queryRaw<{ at: Date | null }[]>`
-    SELECT min(${srcTime}) AS at FROM ${src} WHERE ${srcTime} >= ${after}::timestamp(3)`;
-  if (!first?.at) return null;
-  const from = floorTo(first.at.getTime(), level.bucketMs);
-  const to = Math.min(end, from + level.maxSpanMs);
+  const firstAfter = async (after: number) => {
+    const [row] = await db().$queryRaw<{ at: Date | null }[]>`
+      SELECT min(${srcTime}) AS at FROM ${src} WHERE ${srcTime} >= ${new Date(after)}::timestamp(3)`;
+    return row?.at ? floorTo(row.at.getTime(), level.bucketMs) : null;
+  };
+  const newestAt = newest?.at?.getTime();
+  const from = await firstAfter(newestAt === undefined ? 0 : newestAt - level.redoMs);
+  const fresh = newestAt === undefined ? from : await firstAfter(newestAt + level.bucketMs);
+  if (from === null) return null;
+  const to = Math.min(end, (fresh ?? from) + level.maxSpanMs);
   if (to <= from) return null;
   const rows = await db().$executeRaw`
     INSERT INTO ${target} (series_id, bucket, avg, min, max, last, samples)
