@@ -33,7 +33,10 @@ const chartInput = <T extends Record<string, Chart>>(charts: T) =>
 export const haproxyChartInput = chartInput(HAPROXY_CHARTS);
 export const fleetChartInput = chartInput(FLEET_CHARTS);
 
-export function readChart(charts: Record<string, Chart>, input: z.output<typeof haproxyChartInput | typeof fleetChartInput>) {
+export function readChart(
+  charts: Record<string, Chart>,
+  input: z.output<typeof haproxyChartInput | typeof fleetChartInput>,
+) {
   const chart = charts[input.chart]!;
   if (chart.subject === "one" && input.id === undefined)
     throw new AppError("BAD_REQUEST", `the chart ${input.chart} needs an id`);

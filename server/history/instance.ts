@@ -20,7 +20,11 @@ export async function instanceTimeline(instanceId: number, input: RangeInput): P
   const statusWhere = { instanceId, status: { not: null } };
   const [statusBefore, statuses, versionBefore, versions] = await Promise.all([
     db().event.findFirst({ where: { ...statusWhere, timestamp: { lt: range.gte } }, orderBy: { timestamp: "desc" } }),
-    db().event.findMany({ where: { ...statusWhere, timestamp: range }, orderBy: { timestamp: "asc" }, take: MAX_CHANGES }),
+    db().event.findMany({
+      where: { ...statusWhere, timestamp: range },
+      orderBy: { timestamp: "asc" },
+      take: MAX_CHANGES,
+    }),
     db().applicationVersionHistory.findFirst({
       where: { instanceId, changedAt: { lt: range.gte } },
       orderBy: { changedAt: "desc" },

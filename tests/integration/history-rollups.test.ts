@@ -30,12 +30,12 @@ async function samples(seriesId: number, from: Date, minutes: number, every = 1)
     FROM generate_series(0, ${minutes - 1}, ${every}) AS m`;
 }
 
+type RollupRow = { bucket: Date; avg: number; min: number; max: number; last: number; samples: number };
 const rows = (table: "history_5m" | "history_1h", seriesId: number) =>
-  (table === "history_5m" ? db().history5m : db().history1h).findMany({
-    where: { seriesId },
-    orderBy: { bucket: "asc" },
-    omit: { seriesId: true },
-  });
+  db().$queryRawUnsafe<RollupRow[]>(
+    `SELECT bucket, avg, min, max, last, samples FROM ${table} WHERE series_id = $1 ORDER BY bucket`,
+    seriesId,
+  );
 
 describe("rollups", () => {
   it("turns two hours of samples into exact 5-minute and hourly rows", async () => {

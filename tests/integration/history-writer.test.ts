@@ -93,9 +93,7 @@ describe("after a poll cycle", () => {
     expect(Object.values(samples[K.fleetInstances]!).reduce((a, b) => a + b, 0)).toBe(2);
     const groups = await db().applicationInstance.findMany({ select: { groupId: true, version: true } });
     expect(groups.every((g) => g.groupId !== null)).toBe(true);
-    expect(samples[K.groupVersions]).toEqual(
-      Object.fromEntries(groups.map((g) => [`${g.groupId}/${g.version}`, 1])),
-    );
+    expect(samples[K.groupVersions]).toEqual(Object.fromEntries(groups.map((g) => [`${g.groupId}/${g.version}`, 1])));
     expect(samples[K.jobFailures]).toEqual({ "0/poll": 0 });
     expect(samples[K.jobDuration]!["0/poll"]).toBeGreaterThan(0);
   });
@@ -113,7 +111,10 @@ describe("after a HAProxy sync", () => {
       (await db().hAProxyServer.findMany({ select: { id: true, serverName: true } })).map((s) => [s.serverName, s.id]),
     );
     const backends = Object.fromEntries(
-      (await db().hAProxyBackend.findMany({ select: { id: true, backendName: true } })).map((b) => [b.backendName, b.id]),
+      (await db().hAProxyBackend.findMany({ select: { id: true, backendName: true } })).map((b) => [
+        b.backendName,
+        b.id,
+      ]),
     );
     const samples = await stored();
     expect(samples[K.haproxyServerSessions]).toEqual({
@@ -137,7 +138,10 @@ describe("after a HAProxy sync", () => {
       [`${backend}/DOWN`]: down,
       [`${backend}/other`]: 0,
     });
-    expect(samples[K.backendServers]).toEqual({ ...counts(backends.be_web!, 2, 1, 0), ...counts(backends.be_api!, 0, 0, 1) });
+    expect(samples[K.backendServers]).toEqual({
+      ...counts(backends.be_web!, 2, 1, 0),
+      ...counts(backends.be_api!, 0, 0, 1),
+    });
     expect(samples[K.backendSessions]).toEqual({ [`${backends.be_web}/`]: 7, [`${backends.be_api}/`]: 0 });
     expect(samples[K.fleetHaproxyServers]).toEqual(counts(0, 2, 1, 1));
     expect(samples[K.jobFailures]).toEqual({ "0/sync": 1 });
