@@ -76,7 +76,7 @@ export async function recordPollSamples(at: Date, durationMs: number, failures: 
       UNION ALL SELECT ${K.fleetInstances}, 0, l.label::text,
         (SELECT count(*) FROM application_instances a WHERE a.status = l.label)
         FROM unnest(enum_range(NULL::"InstanceStatus")) AS l(label)
-      UNION ALL SELECT ${K.groupVersions}, group_id, left(coalesce(version, tag, ''), 200), count(*)
+      UNION ALL SELECT ${K.groupVersions}, group_id, left(coalesce(version, tag, 'none'), 200), count(*)
         FROM application_instances WHERE group_id IS NOT NULL GROUP BY 2, 3
       UNION ALL SELECT ${K.jobDuration}, 0, 'poll', ${durationMs}::float8
       UNION ALL SELECT ${K.jobFailures}, 0, 'poll', ${failures}::float8`,
