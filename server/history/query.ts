@@ -30,39 +30,99 @@ export function resolveRange(input: RangeInput, now = Date.now()): { from: numbe
   return { from, to };
 }
 
-type Source = { resolution: ChartData["resolution"]; table: string; time: string; stepMs: number; avg: string };
-const RAW: Source = { resolution: "raw", table: "history_raw", time: "ts", stepMs: 1000, avg: "avg(value)" };
-const ROLLUP = { avg: "sum(avg::float8 * samples) / sum(samples)" };
+type Level = {
+  resolution: "raw" | "5m" | "1h";
+  table: string;
+  time: string;
+  bucketMs: number;
+  /** How far back the level holds data (its retention). */
+  keptMs: () => number;
+  avg: string;
+  min: string;
+  max: string;
+};
+const ROLLUP = { time: "bucket", avg: "avg::float8 * samples", min: "min", max: "max" };
+const LEVELS: Level[] = [
+  {
+    resolution: "raw",
+    table: "history_raw",
+    time: "ts",
+    bucketMs: 60_000, // a sample per sync or poll cycle, at most every minute or so
+    keptMs: () => config().HISTORY_RAW_RETENTION_HOURS * 3_600_000,
+    avg: "value::float8",
+    min: "value",
+    max: "value",
+  },
+  {
+    resolution: "5m",
+    table: "history_5m",
+    bucketMs: 300_000,
+    keptMs: () => config().HISTORY_5M_RETENTION_DAYS * DAY,
+    ...ROLLUP,
+  },
+  {
+    resolution: "1h",
+    table: "history_1h",
+    bucketMs: 3_600_000,
+    keptMs: () => config().HISTORY_1H_RETENTION_DAYS * DAY,
+    ...ROLLUP,
+  },
+];
 
-/** The finest table that still holds the whole range (measured back from now). */
-function sourceFor(from: number, now: number): Source {
-  const settings = config();
-  if (from >= now - settings.HISTORY_RAW_RETENTION_HOURS * 3_600_000) return RAW;
-  if (from >= now - settings.HISTORY_5M_RETENTION_DAYS * DAY)
-    return { resolution: "5m", table: "history_5m", time: "bucket", stepMs: 300_000, ...ROLLUP };
-  return { resolution: "1h", table: "history_1h", time: "bucket", stepMs: 3_600_000, ...ROLLUP };
+/**
+ * The level a range reads: the coarsest one that holds the whole range and whose buckets are no
+ * wider than the step MAX_POINTS allows, so a 30-day chart reads 720 hourly rows per series
+ * rather than 8,640 five-minute ones it would average into hours anyway. With the defaults: raw
+ * up to 48 h, 5-minute rollups up to 30 days (exclusive), hourly beyond (docs/history.md).
+ */
+export function levelFor(from: number, to: number, now: number): { level: Level; finer: Level | null; stepMs: number } {
+  const covering = LEVELS.map((level, i) => ({ level, i })).filter(({ level }) => from >= now - level.keptMs());
+  const wanted = (to - from) / MAX_POINTS;
+  const fit = covering.filter(({ level }) => level.bucketMs <= wanted).at(-1) ??
+    covering[0] ?? { level: LEVELS.at(-1)!, i: LEVELS.length - 1 };
+  const { level, i } = fit;
+  const stepMs = Math.max(level.bucketMs, Math.ceil(wanted / level.bucketMs) * level.bucketMs);
+  return {
+    level,
+    finer: i > 0 ? LEVELS[i - 1]! : null,
+    stepMs: level === LEVELS[0] ? Math.max(1000, Math.ceil(wanted / 1000) * 1000) : stepMs,
+  };
 }
+
+/** A level's rows of the chosen series in [from, to), as (series_id, t, weighted avg, weight, min, max). */
+const rowsOf = (level: Level, from: Prisma.Sql, to: Prisma.Sql) => {
+  const t = Prisma.raw(level.time);
+  const weight = Prisma.raw(level.table === "history_raw" ? "1" : "samples");
+  return Prisma.sql`
+    SELECT r.series_id, r.${t} AS t, ${Prisma.raw(level.avg)} AS weighted, ${weight} AS weight, r.${Prisma.raw(level.min)} AS lo, r.${Prisma.raw(level.max)} AS hi
+    FROM ${Prisma.raw(level.table)} r JOIN series s ON s.id = r.series_id
+    WHERE r.${t} >= ${from} AND r.${t} < ${to}`;
+};
 
 /** One kind's series of one subject over a range, aligned on shared steps. */
 export async function readSeries(kind: string, subjectId: number, input: RangeInput): Promise<ChartData> {
   const now = Date.now();
   const { from, to } = resolveRange(input, now);
-  const source = sourceFor(from, now);
-  const stepMs = Math.max(source.stepMs, Math.ceil((to - from) / MAX_POINTS / source.stepMs) * source.stepMs);
-  const [table, time] = [Prisma.raw(source.table), Prisma.raw(source.time)];
-  const mins = source === RAW ? Prisma.raw("min(value), max(value)") : Prisma.raw("min(min), max(max)");
-  // A series is read through its (series_id, time) key: a range scan per series.
+  const { level, finer, stepMs } = levelFor(from, to, now);
+  const [fromAt, toAt] = [Prisma.sql`${new Date(from)}::timestamp(3)`, Prisma.sql`${new Date(to)}::timestamp(3)`];
+  // The newest stretch the rollup job has not reached yet comes from the finer level (rollup.ts).
+  const split = finer
+    ? Prisma.sql`least(${toAt}, coalesce((SELECT max(bucket) FROM ${Prisma.raw(level.table)}) + ${`${level.bucketMs / 1000} seconds`}::interval, ${fromAt}))`
+    : toAt;
+  // Each series is read through its (series_id, time) key: a range scan per series.
   const rows = await db().$queryRaw<{ label: string; t: number; avg: number; min: number; max: number }[]>`
     WITH series AS (
       SELECT id, label FROM history_series WHERE kind = ${kind} AND subject_id = ${subjectId}
       ORDER BY label LIMIT ${MAX_SERIES}
+    ), picked AS (
+      ${rowsOf(level, fromAt, split)}
+      ${finer ? Prisma.sql`UNION ALL ${rowsOf(finer, split, toAt)}` : Prisma.empty}
     )
-    SELECT s.label, extract(epoch FROM date_bin(${`${stepMs / 1000} seconds`}::interval, r.${time}, ${new Date(from)}::timestamp(3)))::float8 AS t,
-      ${Prisma.raw(source.avg)}::float8 AS avg, ${mins}
-    FROM series s JOIN ${table} r ON r.series_id = s.id
-    WHERE r.${time} >= ${new Date(from)}::timestamp(3) AND r.${time} < ${new Date(to)}::timestamp(3)
+    SELECT s.label, extract(epoch FROM date_bin(${`${stepMs / 1000} seconds`}::interval, p.t, ${fromAt}))::float8 AS t,
+      sum(p.weighted) / sum(p.weight) AS avg, min(p.lo)::float8 AS min, max(p.hi)::float8 AS max
+    FROM picked p JOIN series s ON s.id = p.series_id
     GROUP BY 1, 2 ORDER BY 2`;
-  return align(source.resolution, stepMs / 1000, rows);
+  return align(level.resolution, stepMs / 1000, rows);
 }
 
 /** Rows of (label, t, avg, min, max) as uPlot's aligned arrays: one timestamp list, a value list per label. */

@@ -196,20 +196,39 @@ describe("a chart's query", () => {
     expect(day.series[0]!.values.slice(-3)).toEqual([87, 88, 89]);
     expect(day.timestamps.length).toBeLessThanOrEqual(MAX_POINTS);
 
-    await db().history5m.create({
-      data: { seriesId: id, bucket: new Date(now - 3 * 86_400_000), avg: 4, min: 1, max: 9, last: 2, samples: 5 },
+    const rollup = (bucket: number, avg: number) => ({
+      seriesId: id,
+      bucket: new Date(bucket),
+      avg,
+      min: 1,
+      max: 9,
+      last: 2,
+      samples: 5,
     });
+    await db().history5m.create({ data: rollup(now - 3 * 86_400_000, 4) });
     const week = await readSeries("test.chart", 7, { range: "7d" });
     expect(week.resolution).toBe("5m");
-    expect(week.series[0]).toMatchObject({ values: [4], min: [1], max: [9] });
     expect(week.stepSeconds).toBeGreaterThanOrEqual((7 * 86_400) / MAX_POINTS);
+    const [first] = week.series;
+    expect([first!.values[0], first!.min![0], first!.max![0]]).toEqual([4, 1, 9]);
+    expect(week.timestamps.length).toBeGreaterThan(1); // the newest stretch, not rolled up yet, from the raw samples
+
+    // 30 days: hourly rows (720 steps at most), and after the newest hour the 5-minute rows.
+    const hour = Math.floor(now / 3_600_000) * 3_600_000;
+    await db().history1h.create({ data: rollup(hour - 10 * 86_400_000, 6) });
+    await db().history1h.create({ data: rollup(hour - 2 * 86_400_000, 8) });
+    const month = await readSeries("test.chart", 7, { range: "30d" });
+    expect(month.resolution).toBe("1h");
+    expect(month.stepSeconds).toBe(3600);
+    expect(month.series[0]!.values).toEqual([6, 8]); // the 5-minute row is older than the newest hour: not read twice
 
     const year = await readSeries("test.chart", 7, {
       range: "custom",
       from: new Date(now - 200 * 86_400_000),
       to: new Date(now),
     });
-    expect(year).toMatchObject({ resolution: "1h", timestamps: [], series: [] });
+    expect(year.resolution).toBe("1h");
+    expect(year.timestamps.length).toBeLessThanOrEqual(MAX_POINTS);
   });
 
   it("refuses a custom range that is reversed, incomplete or longer than allowed", async () => {
