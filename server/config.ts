@@ -118,7 +118,7 @@ const schema = z
     CLEANUP_MAX_BATCHES: z.coerce.number().int().min(1).max(10_000).default(50),
     // Metric history (docs/history.md): raw samples, then 5-minute and hourly rollups.
     /** Hours of raw samples (one per sync or poll cycle); charts of up to this range read them. */
-    HISTORY_RAW_RETENTION_HOURS: z.coerce.number().int().min(2).max(24 * 14).default(48),
+    HISTORY_RAW_RETENTION_HOURS: z.coerce.number().int().min(2).max(336).default(48),
     /** Days of 5-minute rollups; charts of up to this range read them. */
     HISTORY_5M_RETENTION_DAYS: z.coerce.number().int().min(1).max(366).default(30),
     /** Days of hourly rollups: the longest range a chart can show. */

@@ -119,17 +119,15 @@ export const retentionRules: readonly RetentionRule[] = [
       ["history_5m", "bucket", "HISTORY_5M_RETENTION_DAYS"],
       ["history_1h", "bucket", "HISTORY_1H_RETENTION_DAYS"],
     ] as const
-  ).map(
-    ([table, time, setting]): RetentionRule => ({
-      table,
-      key: ["series_id", time],
-      setting,
-      ...(table === "history_raw" ? { unit: "hours" as const } : {}),
-      maxBatches: "HISTORY_CLEANUP_MAX_BATCHES",
-      where: (before) => Prisma.sql`${Prisma.raw(time)} < ${before}::timestamp(3)`,
-      orderBy: time,
-    }),
-  ),
+  ).map(([table, time, setting]): RetentionRule => ({
+    table,
+    key: ["series_id", time],
+    setting,
+    ...(table === "history_raw" ? { unit: "hours" as const } : {}),
+    maxBatches: "HISTORY_CLEANUP_MAX_BATCHES",
+    where: (before) => Prisma.sql`${Prisma.raw(time)} < ${before}::timestamp(3)`,
+    orderBy: time,
+  })),
   {
     // rate-limiter-flexible's counters (server/auth/login-limiter.ts): done once expired
     // (`expire`, epoch ms). The library's own sweep is off: it would run unbatched on every replica.

@@ -57,7 +57,7 @@ test("a custom range is checked before it is asked for", async ({ page }) => {
   await card.getByRole("button", { name: "custom" }).click();
   await card.getByLabel("From (UTC)").fill("2026-01-02T00:00");
   await card.getByLabel("To (UTC)").fill("2026-01-01T00:00");
-  await card.getByRole("button", { name: "Show" }).click();
+  await card.getByRole("button", { name: "Show", exact: true }).click();
   await expect(card.getByRole("alert")).toHaveText("The start must be before the end.");
 });
 
