@@ -47,15 +47,16 @@ export async function recordSyncSamples(since: Date, at: Date, durationMs: numbe
           AND i.last_sync_at >= ${since}::timestamp(3)
       ),
       labelled AS (SELECT *, (${[...HAPROXY_STATUS_CODES]}::text[])[code + 1] AS label FROM live WHERE has_status),
+      per_backend AS (SELECT backend_id, label, count(*) AS n FROM labelled GROUP BY 1, 2),
       backends AS (SELECT DISTINCT backend_id FROM live)
       SELECT ${K.haproxyServerSessions}::text AS kind, id AS subject_id, ''::text AS label, sessions::float8 AS value FROM live
       UNION ALL SELECT ${K.haproxyServerStatus}, id, '', code FROM labelled
       UNION ALL SELECT ${K.backendSessions}, backend_id, '', sum(sessions) FROM live GROUP BY backend_id
-      UNION ALL SELECT ${K.backendServers}, b.backend_id, l.label,
-        (SELECT count(*) FROM labelled x WHERE x.backend_id = b.backend_id AND x.label = l.label)
+      UNION ALL SELECT ${K.backendServers}, b.backend_id, l.label, coalesce(c.n, 0)
         FROM backends b CROSS JOIN ${STATUS_LABELS} AS l(label)
-      UNION ALL SELECT ${K.fleetHaproxyServers}, 0, l.label, (SELECT count(*) FROM labelled x WHERE x.label = l.label)
-        FROM ${STATUS_LABELS} AS l(label)
+        LEFT JOIN per_backend c ON c.backend_id = b.backend_id AND c.label = l.label
+      UNION ALL SELECT ${K.fleetHaproxyServers}, 0, l.label, coalesce(sum(c.n), 0)
+        FROM ${STATUS_LABELS} AS l(label) LEFT JOIN per_backend c ON c.label = l.label GROUP BY l.label
       UNION ALL SELECT ${K.jobDuration}, 0, 'sync', ${durationMs}::float8
       UNION ALL SELECT ${K.jobFailures}, 0, 'sync', ${failed}::float8`,
   );

@@ -8,6 +8,8 @@ import { syncAllInstances } from "@/server/haproxy/sync";
 import { pollServers } from "@/server/inventory/poll-cycle";
 import { onHaproxySyncFinished, onPollCycleFinished } from "@/server/jobs/hooks";
 import { startSimulator, type Simulator } from "@/tools/fagent-sim";
+import { createContextInner } from "@/server/trpc/context";
+import { createCaller } from "@/server/trpc/root";
 import { HISTORY_KINDS as K } from "@/lib/history";
 
 const server = (name: string, status: string, sessions: number) => ({
@@ -146,5 +148,65 @@ describe("after a HAProxy sync", () => {
     expect(samples[K.fleetHaproxyServers]).toEqual(counts(0, 2, 1, 1));
     expect(samples[K.jobFailures]).toEqual({ "0/sync": 1 });
     expect(samples[K.jobDuration]!["0/sync"]).toBe(summary.durationMs);
+  });
+});
+
+describe("read through the API", () => {
+  const viewer = async () => {
+    const user = await db().user.upsert({
+      where: { login: "history-viewer" },
+      create: { login: "history-viewer", passwordHash: "x", role: "viewer" },
+      update: {},
+    });
+    return createCaller(
+      createContextInner({ kind: "user", id: user.id, login: user.login, displayName: null, role: "viewer" }),
+    );
+  };
+
+  it("returns a HAProxy server's stored sessions, and refuses a chart without its subject or of an unknown name", async () => {
+    const api = await viewer();
+    const web1 = await db().hAProxyServer.findFirstOrThrow({ where: { serverName: "web1" } });
+    const chart = await api.history.haproxy({ chart: "server.sessions", id: web1.id, range: "1h" });
+    expect(chart).toMatchObject({ resolution: "raw", series: [{ label: "", values: [3] }] });
+    await expect(api.history.haproxy({ chart: "server.sessions", range: "1h" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(api.history.fleet({ chart: "nope" as "servers", range: "1h" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(api.history.fleet({ chart: "servers", range: "1y" as "1h" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+  });
+
+  it("draws an instance's status and version as steps from its events and version history", async () => {
+    const api = await viewer();
+    const instance = await db().applicationInstance.findFirstOrThrow({ where: { instanceName: "web_1" } });
+    const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000);
+    await db().event.createMany({
+      data: [
+        { instanceId: instance.id, eventType: "stop", status: "offline", description: "stop", timestamp: at(30) },
+        { instanceId: instance.id, eventType: "start", status: "online", description: "start", timestamp: at(20) },
+      ],
+    });
+    await db().applicationVersionHistory.create({
+      data: {
+        instanceId: instance.id,
+        serverName: "app-1",
+        instanceName: "web_1",
+        oldVersion: "3.0",
+        newVersion: "3.1",
+        changedAt: at(25),
+        changedBy: "agent",
+        changeSource: "polling",
+      },
+    });
+    const chart = await api.history.instance({ instanceId: instance.id, range: "1h" });
+    const [status, version] = chart.series;
+    const named = (s: typeof status) => s!.values.map((v) => (v === null ? null : s!.names![v]));
+    // Times: the range's start, 30, 25 and 20 minutes ago, the end.
+    expect(chart.timestamps).toHaveLength(5);
+    expect(named(status)).toEqual([null, "offline", "offline", "online", "online"]);
+    expect(named(version)).toEqual([null, null, "3.1", "3.1", "3.1"]);
   });
 });
