@@ -100,12 +100,25 @@ async function seedThirtyDays(backends: number, now: number) {
     FROM generate_series(0, 30 * 288) n
     CROSS JOIN LATERAL (SELECT date_bin('5 minutes', ${new Date(now)}::timestamp(3), TIMESTAMP '2000-01-01') - n * interval '5 minutes' AS b) t
     CROSS JOIN picked p ORDER BY n DESC, p.id`;
-  await db().$executeRaw`VACUUM ANALYZE history_5m`;
+  // And the same series' hours, as the rollup job leaves them: a 30-day chart reads these.
+  await db().$executeRaw`TRUNCATE history_1h`;
+  await db().$executeRaw`
+    INSERT INTO history_1h (series_id, bucket, avg, min, max, last, samples)
+    SELECT p.id, b, (p.id + n) % 50, 0, 50, (p.id * n) % 50, 60
+    FROM generate_series(1, 30 * 24) n
+    CROSS JOIN LATERAL (SELECT date_bin('1 hour', ${new Date(now)}::timestamp(3), TIMESTAMP '2000-01-01') - n * interval '1 hour' AS b) t
+    CROSS JOIN picked p ORDER BY n DESC, p.id`;
+  await db().$executeRaw`VACUUM ANALYZE history_5m, history_1h`;
   log(`30 days of 5-minute rows: ${rows} rows in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  const s = await sizes();
+  for (const table of ["history_5m", "history_1h"])
+    log(
+      `${table}: ${s[table]!.rows} rows, ${(s[table]!.bytes / MB).toFixed(0)} MB, ${(s[table]!.bytes / s[table]!.rows).toFixed(1)} bytes per row`,
+    );
   return rows;
 }
 
-async function timeQueries(runs: number, backends: number) {
+async function timeQueries(runs: number, backends: number, range: "30d" | "7d") {
   const servers = (
     await db().$queryRaw<{ id: number }[]>`SELECT id FROM haproxy_servers WHERE backend_id <= ${backends} ORDER BY id`
   ).map((r) => r.id);
@@ -115,16 +128,16 @@ async function timeQueries(runs: number, backends: number) {
     ["backend servers by status (6 series)", K.backendServers, (i) => 1 + (i % backends)],
     ["fleet HAProxy servers by status (6 series)", K.fleetHaproxyServers, () => 0],
   ];
-  const out: Record<string, { p50: number; p95: number; max: number; points: number }> = {};
+  const out: Record<string, { p50: number; p95: number; max: number; points: number; resolution: string }> = {};
   for (const [name, kind, subject] of charts) {
-    await readSeries(kind, subject(0), { range: "30d" }); // warm
+    await readSeries(kind, subject(0), { range }); // warm
     const times: number[] = [];
-    let points = 0;
+    let [points, resolution] = [0, ""];
     for (let i = 0; i < runs; i++) {
       const started = performance.now();
-      const data = await readSeries(kind, subject(i), { range: "30d" });
+      const data = await readSeries(kind, subject(i), { range });
       times.push(performance.now() - started);
-      points = data.timestamps.length;
+      [points, resolution] = [data.timestamps.length, data.resolution];
     }
     times.sort((a, b) => a - b);
     out[name] = {
@@ -132,6 +145,7 @@ async function timeQueries(runs: number, backends: number) {
       p95: times[Math.min(runs - 1, Math.ceil(runs * 0.95) - 1)]!,
       max: times.at(-1)!,
       points,
+      resolution,
     };
     log(
       `30-day chart, ${name}: p50 ${out[name].p50.toFixed(1)} ms, p95 ${out[name].p95.toFixed(1)} ms, ${points} points`,
@@ -170,7 +184,10 @@ async function main() {
   await measureDay("HAProxy (series for the queries)", (at) => recordSyncSamples(new Date(0), at, 8000, 0), 1, start);
   const backends = Number(o["backends-30d"]);
   const rows30d = await seedThirtyDays(backends, Date.now());
-  const queries = await timeQueries(Number(o.runs), backends);
+  const queries = {
+    "30d": await timeQueries(Number(o.runs), backends, "30d"),
+    "7d": await timeQueries(Number(o.runs), backends, "7d"),
+  };
   const [server] = await db().$queryRaw<{ id: number }[]>`
     SELECT hs.id FROM history_series hs WHERE kind = ${K.backendServers} AND subject_id = 1 LIMIT 1`;
   const plan = await db().$queryRaw<{ "QUERY PLAN": string }[]>(
