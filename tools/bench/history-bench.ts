@@ -96,7 +96,7 @@ async function seedThirtyDays(backends: number, now: number) {
   await db().$executeRaw`TRUNCATE history_5m`;
   const rows = await db().$executeRaw`
     INSERT INTO history_5m (series_id, bucket, avg, min, max, last, samples)
-    SELECT p.id, b, (p.id + n) % 50, 0, 50, (p.id * n) % 50, 5
+    SELECT p.id, b, (p.id + n) % 50, 0, 50, (p.id::bigint * n) % 50, 5
     FROM generate_series(0, 30 * 288) n
     CROSS JOIN LATERAL (SELECT date_bin('5 minutes', ${new Date(now)}::timestamp(3), TIMESTAMP '2000-01-01') - n * interval '5 minutes' AS b) t
     CROSS JOIN picked p ORDER BY n DESC, p.id`;
@@ -104,7 +104,7 @@ async function seedThirtyDays(backends: number, now: number) {
   await db().$executeRaw`TRUNCATE history_1h`;
   await db().$executeRaw`
     INSERT INTO history_1h (series_id, bucket, avg, min, max, last, samples)
-    SELECT p.id, b, (p.id + n) % 50, 0, 50, (p.id * n) % 50, 60
+    SELECT p.id, b, (p.id + n) % 50, 0, 50, (p.id::bigint * n) % 50, 60
     FROM generate_series(1, 30 * 24) n
     CROSS JOIN LATERAL (SELECT date_bin('1 hour', ${new Date(now)}::timestamp(3), TIMESTAMP '2000-01-01') - n * interval '1 hour' AS b) t
     CROSS JOIN picked p ORDER BY n DESC, p.id`;
