@@ -42,9 +42,13 @@ function useChartData(source: ChartSource, range: RangeValue) {
       : source.procedure === "haproxy"
         ? trpc.history.haproxy.queryOptions({ chart: source.chart, id: source.id, ...window })
         : trpc.history.fleet.queryOptions({ chart: source.chart, id: source.id, ...window });
-  return useQuery<ChartData>({ ...(options as object), staleTime: 30_000 } as Parameters<
-    typeof useQuery<ChartData>
-  >[0]);
+  // The three procedures return the same ChartData; their option types differ only in the key.
+  // A moving range follows new samples (at most one a minute); a custom one stays put.
+  return useQuery<ChartData>({
+    ...(options as object),
+    staleTime: 30_000,
+    refetchInterval: range.range === "custom" ? false : 60_000,
+  } as Parameters<typeof useQuery<ChartData>>[0]);
 }
 
 export function HistoryChart({
