@@ -148,7 +148,7 @@ async function timeQueries(runs: number, backends: number, range: "30d" | "7d") 
       resolution,
     };
     log(
-      `30-day chart, ${name}: p50 ${out[name].p50.toFixed(1)} ms, p95 ${out[name].p95.toFixed(1)} ms, ${points} points`,
+      `${range} chart, ${name}: p50 ${out[name].p50.toFixed(1)} ms, p95 ${out[name].p95.toFixed(1)} ms, ${points} points of ${resolution}`,
     );
   }
   return out;
