@@ -34,29 +34,37 @@ type Level = {
   resolution: "raw" | "5m" | "1h";
   table: string;
   time: string;
+  /** The time one row stands for: a level fits a step at least this wide. */
   bucketMs: number;
+  /** Steps are whole multiples of this. */
+  stepUnitMs: number;
   /** How far back the level holds data (its retention). */
   keptMs: () => number;
-  avg: string;
-  min: string;
-  max: string;
+  /** SQL of a row's average times its weight, its weight, its min and max. */
+  weighted: string;
+  weight: string;
+  lo: string;
+  hi: string;
 };
-const ROLLUP = { time: "bucket", avg: "avg::float8 * samples", min: "min", max: "max" };
+const ROLLUP = { time: "bucket", weighted: "r.avg::float8 * r.samples", weight: "r.samples", lo: "r.min", hi: "r.max" };
 const LEVELS: Level[] = [
   {
     resolution: "raw",
     table: "history_raw",
     time: "ts",
-    bucketMs: 60_000, // a sample per sync or poll cycle, at most every minute or so
+    bucketMs: 60_000, // a sample per sync or poll cycle, about once a minute
+    stepUnitMs: 1000,
     keptMs: () => config().HISTORY_RAW_RETENTION_HOURS * 3_600_000,
-    avg: "value::float8",
-    min: "value",
-    max: "value",
+    weighted: "r.value::float8",
+    weight: "1",
+    lo: "r.value",
+    hi: "r.value",
   },
   {
     resolution: "5m",
     table: "history_5m",
     bucketMs: 300_000,
+    stepUnitMs: 300_000,
     keptMs: () => config().HISTORY_5M_RETENTION_DAYS * DAY,
     ...ROLLUP,
   },
@@ -64,6 +72,7 @@ const LEVELS: Level[] = [
     resolution: "1h",
     table: "history_1h",
     bucketMs: 3_600_000,
+    stepUnitMs: 3_600_000,
     keptMs: () => config().HISTORY_1H_RETENTION_DAYS * DAY,
     ...ROLLUP,
   },
@@ -76,26 +85,25 @@ const LEVELS: Level[] = [
  * up to 48 h, 5-minute rollups up to 30 days (exclusive), hourly beyond (docs/history.md).
  */
 export function levelFor(from: number, to: number, now: number): { level: Level; finer: Level | null; stepMs: number } {
-  const covering = LEVELS.map((level, i) => ({ level, i })).filter(({ level }) => from >= now - level.keptMs());
   const wanted = (to - from) / MAX_POINTS;
-  const fit = covering.filter(({ level }) => level.bucketMs <= wanted).at(-1) ??
-    covering[0] ?? { level: LEVELS.at(-1)!, i: LEVELS.length - 1 };
-  const { level, i } = fit;
-  const stepMs = Math.max(level.bucketMs, Math.ceil(wanted / level.bucketMs) * level.bucketMs);
+  const covering = LEVELS.filter((level) => from >= now - level.keptMs());
+  const level = covering.filter((l) => l.bucketMs <= wanted).at(-1) ?? covering[0] ?? LEVELS.at(-1)!;
+  const unit = level.stepUnitMs;
+  const index = LEVELS.indexOf(level);
   return {
     level,
-    finer: i > 0 ? LEVELS[i - 1]! : null,
-    stepMs: level === LEVELS[0] ? Math.max(1000, Math.ceil(wanted / 1000) * 1000) : stepMs,
+    finer: index > 0 ? LEVELS[index - 1]! : null,
+    stepMs: Math.max(unit, Math.ceil(wanted / unit) * unit),
   };
 }
 
-/** A level's rows of the chosen series in [from, to), as (series_id, t, weighted avg, weight, min, max). */
+/** A level's rows of the chosen series in [from, to), as (series_id, t, weighted, weight, lo, hi). */
 const rowsOf = (level: Level, from: Prisma.Sql, to: Prisma.Sql) => {
-  const t = Prisma.raw(level.time);
-  const weight = Prisma.raw(level.table === "history_raw" ? "1" : "samples");
+  const [t, raw] = [Prisma.raw(level.time), Prisma.raw];
   return Prisma.sql`
-    SELECT r.series_id, r.${t} AS t, ${Prisma.raw(level.avg)} AS weighted, ${weight} AS weight, r.${Prisma.raw(level.min)} AS lo, r.${Prisma.raw(level.max)} AS hi
-    FROM ${Prisma.raw(level.table)} r JOIN series s ON s.id = r.series_id
+    SELECT r.series_id, r.${t} AS t, ${raw(level.weighted)} AS weighted, ${raw(level.weight)} AS weight,
+      ${raw(level.lo)} AS lo, ${raw(level.hi)} AS hi
+    FROM ${raw(level.table)} r JOIN series s ON s.id = r.series_id
     WHERE r.${t} >= ${from} AND r.${t} < ${to}`;
 };
 
