@@ -47,6 +47,9 @@ export const MAX_POINTS = 720;
 export type ChartData = {
   resolution: "raw" | "5m" | "1h" | "events";
   stepSeconds: number;
+  /** The range asked for, in seconds: the chart's time axis. */
+  from: number;
+  to: number;
   timestamps: number[];
   series: {
     label: string;

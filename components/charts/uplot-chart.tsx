@@ -17,10 +17,14 @@ function options(data: ChartData, format: ValueFormat, width: number): uPlot.Opt
     height: HEIGHT,
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
     legend: { live: true },
+    // The range asked for, not just the span of the samples: a single sample still has a time axis.
+    scales: {
+      x: { time: true, range: [data.from, data.to] },
+      y: categorical
+        ? { range: [-0.5, Math.max(categorical.length - 0.5, 0.5)] }
+        : { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
+    },
     cursor: { points: { size: 7 } },
-    scales: categorical
-      ? { y: { range: [-0.5, Math.max(categorical.length - 0.5, 0.5)] } }
-      : { y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
     axes: [
       { stroke: "#475569", grid: { stroke: "#e2e8f0" } },
       {

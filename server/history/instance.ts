@@ -14,7 +14,10 @@ type Step = { at: number; value: string };
 
 export async function instanceTimeline(instanceId: number, input: RangeInput): Promise<ChartData> {
   const { from, to } = resolveRange(input);
-  const instance = await db().applicationInstance.findUnique({ where: { id: instanceId }, select: { id: true } });
+  const instance = await db().applicationInstance.findUnique({
+    where: { id: instanceId },
+    select: { status: true, version: true, tag: true, createdAt: true },
+  });
   if (!instance) throw notFound("Instance");
   const range = { gte: new Date(from), lt: new Date(to) };
   const statusWhere = { instanceId, status: { not: null } };
@@ -36,14 +39,20 @@ export async function instanceTimeline(instanceId: number, input: RangeInput): P
     }),
   ]);
   const versionOf = (v: { newVersion: string | null; newTag: string | null }) => v.newVersion ?? v.newTag ?? "none";
+  // Nothing changed before `to`: the instance has had its present status and version since it was
+  // first seen (or since the records of changes were pruned, docs/operations.md "Retention").
+  const since = Math.max(from, instance.createdAt.getTime());
+  const unchanged = (value: string) => (since < to ? [{ at: since, value }] : []);
   const statusSteps: Step[] = [
     ...(statusBefore ? [{ at: from, value: statusBefore.status! }] : []),
     ...statuses.map((e) => ({ at: e.timestamp.getTime(), value: e.status! })),
   ];
+  if (statusSteps.length === 0) statusSteps.push(...unchanged(instance.status));
   const versionSteps: Step[] = [
     ...(versionBefore ? [{ at: from, value: versionOf(versionBefore) }] : []),
     ...versions.map((v) => ({ at: v.changedAt.getTime(), value: versionOf(v) })),
   ];
+  if (versionSteps.length === 0) versionSteps.push(...unchanged(instance.version ?? instance.tag ?? "none"));
   const times = [...new Set([from, ...statusSteps.map((s) => s.at), ...versionSteps.map((s) => s.at), to])].sort(
     (a, b) => a - b,
   );
@@ -53,6 +62,8 @@ export async function instanceTimeline(instanceId: number, input: RangeInput): P
   return {
     resolution: "events",
     stepSeconds: 0,
+    from: from / 1000,
+    to: to / 1000,
     timestamps: hasData ? times.map((t) => t / 1000) : [],
     series: hasData
       ? [

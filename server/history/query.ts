@@ -130,7 +130,7 @@ export async function readSeries(kind: string, subjectId: number, input: RangeIn
       sum(p.weighted) / sum(p.weight) AS avg, min(p.lo)::float8 AS min, max(p.hi)::float8 AS max
     FROM picked p JOIN series s ON s.id = p.series_id
     GROUP BY 1, 2 ORDER BY 2`;
-  return align(level.resolution, stepMs / 1000, rows);
+  return { ...align(level.resolution, stepMs / 1000, rows), from: from / 1000, to: to / 1000 };
 }
 
 /** Rows of (label, t, avg, min, max) as uPlot's aligned arrays: one timestamp list, a value list per label. */
@@ -138,7 +138,7 @@ export function align(
   resolution: ChartData["resolution"],
   stepSeconds: number,
   rows: { label: string; t: number; avg: number; min: number; max: number }[],
-): ChartData {
+): Omit<ChartData, "from" | "to"> {
   const timestamps = [...new Set(rows.map((r) => r.t))].sort((a, b) => a - b);
   const index = new Map(timestamps.map((t, i) => [t, i]));
   const byLabel = new Map<string, ChartData["series"][number]>();

@@ -209,4 +209,16 @@ describe("read through the API", () => {
     expect(named(status)).toEqual([null, "offline", "offline", "online", "online"]);
     expect(named(version)).toEqual([null, null, "3.1", "3.1", "3.1"]);
   });
+
+  it("shows an instance without recorded changes at its present status and version since it was first seen", async () => {
+    const api = await viewer();
+    const instance = await db().applicationInstance.findFirstOrThrow({ where: { instanceName: "web_2" } });
+    const chart = await api.history.instance({ instanceId: instance.id, range: "24h" });
+    // Seen first within the range: nothing before that, then the present values to the range's end.
+    expect(chart.timestamps).toEqual([chart.from, instance.createdAt.getTime() / 1000, chart.to]);
+    const [status, version] = chart.series;
+    const named = (s: typeof status) => s!.values.map((v) => (v === null ? null : s!.names![v]));
+    expect(named(status)).toEqual([null, instance.status, instance.status]);
+    expect(named(version)).toEqual([null, "3.2", "3.2"]);
+  });
 });
