@@ -118,6 +118,15 @@ const schema = z
     CLEANUP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
     /** Batches per table per cleanup run, so one run ends; a larger backlog is taken by the next runs. */
     CLEANUP_MAX_BATCHES: z.coerce.number().int().min(1).max(10_000).default(50),
+    // Metric history (docs/history.md): raw samples, then 5-minute and hourly rollups.
+    /** Hours of raw samples (one per sync or poll cycle); charts of up to this range read them. */
+    HISTORY_RAW_RETENTION_HOURS: z.coerce.number().int().min(2).max(336).default(48),
+    /** Days of 5-minute rollups; charts of up to this range read them. */
+    HISTORY_5M_RETENTION_DAYS: z.coerce.number().int().min(1).max(366).default(30),
+    /** Days of hourly rollups: the longest range a chart can show. */
+    HISTORY_1H_RETENTION_DAYS: z.coerce.number().int().min(1).max(3660).default(365),
+    /** Batches per history table per cleanup run: the raw table loses as many rows a day as it gains. */
+    HISTORY_CLEANUP_MAX_BATCHES: z.coerce.number().int().min(1).max(100_000).default(1000),
     /** Days to keep audit rows (docs/audit.md, "Retention"). */
     AC_AUDIT_RETENTION_DAYS: days(365),
     /** Turns the scheduler (polling, cleanup, heartbeat) off, e.g. for a read-only replica. */

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { HistoryChart } from "@/components/charts/history-chart";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
 import { EventList } from "@/components/inventory/event-list";
 import { UnknownStatuses } from "@/components/inventory/unknown-statuses";
@@ -130,9 +131,21 @@ export default async function DashboardPage() {
             groups in <span className="text-lg font-semibold text-slate-900">{overview.catalog}</span> catalog entries
           </p>
         </Card>
-        <Card title="Scheduler">
+        <Card
+          title="Scheduler"
+          actions={
+            <Link className="text-sm text-sky-800 underline" href="/system">
+              Health
+            </Link>
+          }
+        >
           <Scheduler overview={overview} />
         </Card>
+      </div>
+
+      <div className="mt-4 grid grid-cols-1 gap-4 lg:grid-cols-2">
+        <HistoryChart title="Servers over time" source={{ procedure: "fleet", chart: "servers" }} />
+        <HistoryChart title="Application instances over time" source={{ procedure: "fleet", chart: "instances" }} />
       </div>
 
       <div className="mt-4 grid grid-cols-1 gap-4 lg:grid-cols-2">

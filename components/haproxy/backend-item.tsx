@@ -8,6 +8,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
+import { BackendCharts } from "@/components/charts/backend-charts";
 import { ErrorNote } from "@/components/ui/states";
 import type { StatusCounts } from "@/server/haproxy/queries";
 import { StatusCountList } from "./badges";
@@ -100,6 +101,7 @@ export function BackendItem({ backend, servers, readAt, canCommand, canMap }: Pr
         <span className="ml-auto text-xs text-slate-500">on {backend.serverName}</span>
       </summary>
       <div className="border-t border-slate-100 p-3">
+        {open || servers !== null ? <BackendCharts backendId={backend.id} prefix={prefix} /> : null}
         {canCommand && (open || servers !== null) ? <WholeBackend backendId={backend.id} prefix={prefix} /> : null}
         {servers !== null ? (
           servers.length === 0 ? (

@@ -120,11 +120,19 @@ async function runSync(instanceId: number, progress: SyncProgress): Promise<Sync
   }
 }
 
-export type SyncAllSummary = { instances: number; ok: number; failed: number; servers: number; statusChanges: number };
+export type SyncAllSummary = {
+  instances: number;
+  ok: number;
+  failed: number;
+  servers: number;
+  statusChanges: number;
+  durationMs: number;
+};
 
 /** The background job: every active instance, a few at a time. */
 export async function syncAllInstances(): Promise<SyncAllSummary> {
   const o = haproxyOptions();
+  const started = Date.now();
   const instances = await db().hAProxyInstance.findMany({
     where: { isActive: true },
     select: { id: true },
@@ -139,5 +147,6 @@ export async function syncAllInstances(): Promise<SyncAllSummary> {
     failed: outcomes.filter((r) => !r.ok).length,
     servers: outcomes.reduce((n, r) => n + (r.counts?.servers ?? 0), 0),
     statusChanges: outcomes.reduce((n, r) => n + (r.counts?.statusChanges ?? 0), 0),
+    durationMs: Date.now() - started,
   };
 }

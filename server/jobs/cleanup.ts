@@ -11,7 +11,8 @@ import { retentionRules, type RetentionRule } from "./retention";
 /** How often the job runs: often enough that each run finds a small backlog. */
 export const CLEANUP_SCHEDULE = "*/15 * * * *";
 
-const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 export type CleanupLimits = { batchSize: number; maxBatches: number };
 export type CleanupSummary = {
@@ -21,24 +22,30 @@ export type CleanupSummary = {
   unfinished: string[];
 };
 
+/** The key column(s) of a rule, quoted: `"id"` or `("series_id", "ts")` for a composite key. */
+const keyColumns = (rule: RetentionRule) =>
+  typeof rule.key === "string" ? `"${rule.key}"` : `(${rule.key.map((k) => `"${k}"`).join(", ")})`;
+
 /** The keys of one batch: oldest first, skipping rows another transaction holds. */
 export function batchKeys(rule: RetentionRule, before: Date, batchSize: number): Prisma.Sql {
+  const columns = Prisma.raw(keyColumns(rule).replace(/^\((.*)\)$/, "$1"));
   return Prisma.sql`
-    SELECT ${Prisma.raw(`"${rule.key}"`)} FROM ${Prisma.raw(`"${rule.table}"`)} WHERE ${rule.where(before)}
+    SELECT ${columns} FROM ${Prisma.raw(`"${rule.table}"`)} WHERE ${rule.where(before)}
     ORDER BY ${Prisma.raw(rule.orderBy)} LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
 }
 
 function deleteBatch(rule: RetentionRule, before: Date, batchSize: number): Promise<number> {
-  const [table, key] = [Prisma.raw(`"${rule.table}"`), Prisma.raw(`"${rule.key}"`)];
+  const [table, key] = [Prisma.raw(`"${rule.table}"`), Prisma.raw(keyColumns(rule))];
   return db().$executeRaw`DELETE FROM ${table} WHERE ${key} IN (${batchKeys(rule, before, batchSize)})`;
 }
 
 /** Prunes one table: batch after batch until one comes back short or the run's share is used. */
 export async function pruneTable(rule: RetentionRule, now: Date, limits: CleanupLimits) {
-  const days = rule.setting === null ? 0 : Number(config()[rule.setting]);
-  const before = new Date(now.getTime() - days * DAY);
+  const kept = rule.setting === null ? 0 : Number(config()[rule.setting]);
+  const before = new Date(now.getTime() - kept * (rule.unit === "hours" ? HOUR : DAY));
+  const maxBatches = rule.maxBatches ? Number(config()[rule.maxBatches]) : limits.maxBatches;
   let deleted = 0;
-  for (let batch = 0; batch < limits.maxBatches; batch++) {
+  for (let batch = 0; batch < maxBatches; batch++) {
     const count = await deleteBatch(rule, before, limits.batchSize);
     deleted += count;
     if (count < limits.batchSize) return { deleted, finished: true };

@@ -5,6 +5,7 @@
 import { errorMessage } from "../../lib/errors";
 import { evaluateAlerts } from "../alerts/evaluate";
 import type { SyncAllSummary } from "../haproxy/sync";
+import { recordPollSamples, recordSyncSamples } from "../history/write";
 import { refreshInstanceCounts } from "../metrics/instance-counts";
 import type { PollCycleSummary } from "./poll-job";
 
@@ -12,8 +13,13 @@ import type { PollCycleSummary } from "./poll-job";
 const evaluate = () =>
   evaluateAlerts().catch((error: unknown) => console.error(`[ac] alert evaluation failed: ${errorMessage(error)}`));
 
+/** The metric history's samples (docs/history.md): a failed write is logged, the job goes on. */
+const record = (what: string, write: () => Promise<unknown>) =>
+  write().catch((error: unknown) => console.error(`[ac] history samples of the ${what}: ${errorMessage(error)}`));
+
 /** Called exactly once per completed poll cycle, with the summary of all its chunks. */
-export async function onPollCycleFinished(_summary: PollCycleSummary): Promise<void> {
+export async function onPollCycleFinished(summary: PollCycleSummary): Promise<void> {
+  await record("poll cycle", () => recordPollSamples(new Date(), summary.durationMs, summary.failures));
   // The instance counts /api/metrics reads: once per cycle, not per scrape (docs/metrics.md).
   await refreshInstanceCounts().catch((error: unknown) =>
     console.error(`[ac] instance counts for the metrics: ${errorMessage(error)}`),
@@ -22,6 +28,10 @@ export async function onPollCycleFinished(_summary: PollCycleSummary): Promise<v
 }
 
 /** Called exactly once per completed HAProxy sync of all instances. */
-export async function onHaproxySyncFinished(_summary: SyncAllSummary): Promise<void> {
+export async function onHaproxySyncFinished(summary: SyncAllSummary): Promise<void> {
+  // The instances this sync stored: those whose last sync succeeded since it started.
+  const now = new Date();
+  const since = new Date(now.getTime() - summary.durationMs - 1000);
+  await record("HAProxy sync", () => recordSyncSamples(since, now, summary.durationMs, summary.failed));
   await evaluate();
 }

@@ -5,7 +5,7 @@ import { messageForUsers } from "../error-report";
 import { observeJobDuration } from "../metrics/stored-histogram";
 import { replicaName } from "./replica";
 
-export type JobName = "heartbeat" | "poll-agents" | "cleanup" | "haproxy-sync";
+export type JobName = "heartbeat" | "poll-agents" | "cleanup" | "haproxy-sync" | "history-rollup";
 
 /** Runs `work`, then records its outcome; errors are logged with the job's name and an id, and rethrown. */
 export async function recordJobRun<T extends Prisma.InputJsonValue | null>(

@@ -7,10 +7,14 @@ import { Prisma } from "../db";
 export type RetentionRule = {
   /** The table pruned; also its key in the cleanup run's summary. */
   table: string;
-  /** Its primary key column: a batch selects, then deletes, by it. */
-  key: string;
+  /** Its primary key column(s): a batch selects, then deletes, by it. */
+  key: string | readonly string[];
   /** The setting holding the days kept; null when the rows say themselves when they are done. */
   setting: keyof Config | null;
+  /** The setting's unit, when not days. */
+  unit?: "hours";
+  /** The setting holding this table's batches per run, when not CLEANUP_MAX_BATCHES. */
+  maxBatches?: keyof Config;
   /** Rows past retention; `before` is now minus the setting's days (now without a setting). */
   where: (before: Date) => Prisma.Sql;
   /** Oldest first, on the indexed column of `where`. */
@@ -107,6 +111,23 @@ export const retentionRules: readonly RetentionRule[] = [
       Prisma.sql`status <> 'running' AND created_at < ${before}::timestamp(3) AND NOT (kind = 'host' AND ended_by_id IS NULL)`,
     orderBy: "created_at",
   },
+  // Metric history (docs/history.md, "Retention"): raw samples by the hour, rollups by the day,
+  // each with its own batch budget, since a large HAProxy fleet writes millions of samples a day.
+  ...(
+    [
+      ["history_raw", "ts", "HISTORY_RAW_RETENTION_HOURS"],
+      ["history_5m", "bucket", "HISTORY_5M_RETENTION_DAYS"],
+      ["history_1h", "bucket", "HISTORY_1H_RETENTION_DAYS"],
+    ] as const
+  ).map(([table, time, setting]): RetentionRule => ({
+    table,
+    key: ["series_id", time],
+    setting,
+    ...(table === "history_raw" ? { unit: "hours" as const } : {}),
+    maxBatches: "HISTORY_CLEANUP_MAX_BATCHES",
+    where: (before) => Prisma.sql`${Prisma.raw(time)} < ${before}::timestamp(3)`,
+    orderBy: time,
+  })),
   {
     // rate-limiter-flexible's counters (server/auth/login-limiter.ts): done once expired
     // (`expire`, epoch ms). The library's own sweep is off: it would run unbatched on every replica.

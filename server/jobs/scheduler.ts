@@ -7,6 +7,7 @@ import { errorMessage } from "../../lib/errors";
 import { startDeliveryWorkers } from "../alerts/delivery";
 import { config, type Config } from "../config";
 import { syncAllInstances } from "../haproxy/sync";
+import { rollUp } from "../history/rollup";
 import { boss } from "./boss";
 import { CLEANUP_SCHEDULE, cleanupOldRecords } from "./cleanup";
 import { expiryFor, startClusterJob, tickFor, type ClusterJob } from "./cluster-jobs";
@@ -42,6 +43,8 @@ export function clusterJobs(settings: Config): ClusterJob[] {
       expireInSeconds: 900,
       run: () => cleanupOldRecords(),
     },
+    // The metric history's rollups (docs/history.md, "Rollups"): idempotent, a bounded span per run.
+    { name: "history-rollup", ...every(300), run: () => rollUp() },
     // Update tasks are not here: every runner replica claims them itself (server/tasks/worker.ts).
     // HAPROXY_ENABLED=false: no job at all, the module's API and pages say it is off.
     ...(settings.HAPROXY_ENABLED

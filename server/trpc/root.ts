@@ -4,6 +4,7 @@ import { applicationsRouter } from "../routers/applications";
 import { auditRouter } from "../routers/audit";
 import { eventsRouter } from "../routers/events";
 import { haproxyRouter } from "../routers/haproxy";
+import { historyRouter } from "../routers/history";
 import { liveRouter } from "../routers/live";
 import { catalogRouter, groupsRouter } from "../routers/groups";
 import { serversRouter } from "../routers/servers";
@@ -30,6 +31,7 @@ export const appRouter = router({
   audit: auditRouter,
   alerts: alertsRouter,
   live: liveRouter,
+  history: historyRouter,
 });
 
 export type AppRouter = typeof appRouter;

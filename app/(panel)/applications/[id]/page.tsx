@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { HistoryChart } from "@/components/charts/history-chart";
 import { InstanceHaproxyServers } from "@/components/haproxy/instance-haproxy-servers";
 import { EffectiveSettings } from "@/components/inventory/effective-settings";
 import { EventList } from "@/components/inventory/event-list";
@@ -132,6 +133,16 @@ export default async function InstancePage({
             />
           ) : null}
         </div>
+      </div>
+
+      <div className="mt-4 grid grid-cols-1 gap-4 lg:grid-cols-2">
+        <HistoryChart
+          title="Status timeline"
+          source={{ procedure: "instance", instanceId: id }}
+          only="status"
+          note="from its start and stop events"
+        />
+        <HistoryChart title="Version steps" source={{ procedure: "instance", instanceId: id }} only="version" />
       </div>
 
       <section className="mt-8" aria-labelledby="history-heading">

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { HistoryChart } from "@/components/charts/history-chart";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
 import { DriftBadge } from "@/components/inventory/drift-badge";
 import { EffectiveSettings } from "@/components/inventory/effective-settings";
@@ -66,6 +67,14 @@ export default async function GroupPage({
           ))}
         </ul>
       </section>
+
+      <div className="mb-4">
+        <HistoryChart
+          title="Versions over time"
+          source={{ procedure: "fleet", chart: "group.versions", id: group.id }}
+          note="instances per version: how a rollout progressed"
+        />
+      </div>
 
       {/* Near the top: updating the group is what most visits here are for. */}
       <GroupUpdates groupId={group.id} />

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { HistoryChart } from "@/components/charts/history-chart";
 import { ActionTable } from "@/components/haproxy/action-table";
 import { HaproxyStatus } from "@/components/haproxy/badges";
 import { MapDialog } from "@/components/haproxy/map-dialog";
@@ -113,6 +114,15 @@ export default async function HaproxyServerPage({
             </div>
           </Card>
         ) : null}
+      </div>
+
+      <div className="mt-4 grid grid-cols-1 gap-4 lg:grid-cols-2">
+        <HistoryChart title="Sessions" source={{ procedure: "haproxy", chart: "server.sessions", id }} />
+        <HistoryChart
+          title="Status"
+          source={{ procedure: "haproxy", chart: "server.status", id }}
+          note="the worst status of each step"
+        />
       </div>
 
       <section className="mt-8" aria-labelledby="status-history">

@@ -1,0 +1,85 @@
+// Writes the metric history's raw samples (docs/history.md): after each HAProxy sync and each poll
+// cycle (server/jobs/hooks.ts), set-based from what the job just stored. Each write is two
+// statements whatever the fleet's size: the series it needs (created once, ON CONFLICT), then one
+// INSERT … SELECT of every sample. A sample's time is when it is written, so samples arrive in
+// time order and a 5-minute bucket is complete once its end has passed (rollup.ts).
+import { db, Prisma } from "../db";
+import { HAPROXY_STATUS_CODES, HISTORY_KINDS as K } from "../../lib/history";
+
+/** A SELECT of (kind, subject_id, label, value): the samples of one write. */
+async function writeSamples(at: Date, samples: Prisma.Sql): Promise<number> {
+  await db().$executeRaw`
+    INSERT INTO history_series (kind, subject_id, label)
+    SELECT DISTINCT kind, subject_id, label FROM (${samples}) AS s
+    ON CONFLICT (kind, subject_id, label) DO NOTHING`;
+  return db().$executeRaw`
+    INSERT INTO history_raw (series_id, ts, value)
+    SELECT hs.id, ${at}::timestamp(3), s.value::real
+    FROM (${samples}) AS s JOIN history_series hs USING (kind, subject_id, label)
+    ON CONFLICT (series_id, ts) DO UPDATE SET value = EXCLUDED.value`;
+}
+
+/** The stored status's code (lib/history.ts): its leading word, anything else "other". */
+const statusCode = Prisma.raw(
+  `CASE substring(s.status from '^[A-Z]+') ${HAPROXY_STATUS_CODES.slice(0, -1)
+    .map((name, code) => `WHEN '${name}' THEN ${code}`)
+    .join(" ")} ELSE ${HAPROXY_STATUS_CODES.length - 1} END`,
+); // constant text: the names are this module's own
+
+const STATUS_LABELS = Prisma.sql`unnest(${[...HAPROXY_STATUS_CODES]}::text[])`;
+
+/**
+ * After a sync of all instances: every live server of the instances whose sync succeeded since
+ * `since` (a failed one's stored state is stale), its backends (a count per status, zeros
+ * included, and the sessions) and the fleet's servers per status.
+ */
+export async function recordSyncSamples(since: Date, at: Date, durationMs: number, failed: number): Promise<number> {
+  return writeSamples(
+    at,
+    Prisma.sql`
+      WITH live AS MATERIALIZED (
+        SELECT s.id, s.backend_id, coalesce(s.current_sessions, 0) AS sessions,
+          ${statusCode} AS code, s.status IS NOT NULL AS has_status
+        FROM haproxy_servers s
+        JOIN haproxy_backends b ON b.id = s.backend_id AND b.removed_at IS NULL
+        JOIN haproxy_instances i ON i.id = b.haproxy_instance_id
+        WHERE s.removed_at IS NULL AND i.is_active AND i.last_sync_success
+          AND i.last_sync_at >= ${since}::timestamp(3)
+      ),
+      labelled AS (SELECT *, (${[...HAPROXY_STATUS_CODES]}::text[])[code + 1] AS label FROM live WHERE has_status),
+      per_backend AS (SELECT backend_id, label, count(*) AS n FROM labelled GROUP BY 1, 2),
+      backends AS (SELECT DISTINCT backend_id FROM live)
+      SELECT ${K.haproxyServerSessions}::text AS kind, id AS subject_id, ''::text AS label, sessions::float8 AS value FROM live
+      UNION ALL SELECT ${K.haproxyServerStatus}, id, '', code FROM labelled
+      UNION ALL SELECT ${K.backendSessions}, backend_id, '', sum(sessions) FROM live GROUP BY backend_id
+      UNION ALL SELECT ${K.backendServers}, b.backend_id, l.label, coalesce(c.n, 0)
+        FROM backends b CROSS JOIN ${STATUS_LABELS} AS l(label)
+        LEFT JOIN per_backend c ON c.backend_id = b.backend_id AND c.label = l.label
+      UNION ALL SELECT ${K.fleetHaproxyServers}, 0, l.label, coalesce(sum(c.n), 0)
+        FROM ${STATUS_LABELS} AS l(label) LEFT JOIN per_backend c ON c.label = l.label GROUP BY l.label
+      UNION ALL SELECT ${K.jobDuration}, 0, 'sync', ${durationMs}::float8
+      UNION ALL SELECT ${K.jobFailures}, 0, 'sync', ${failed}::float8`,
+  );
+}
+
+/**
+ * After a poll cycle: the fleet's servers and instances per status (every status, zeros included),
+ * each group's instances per version (the version, or a docker instance's tag), the cycle's
+ * duration and failures.
+ */
+export async function recordPollSamples(at: Date, durationMs: number, failures: number): Promise<number> {
+  return writeSamples(
+    at,
+    Prisma.sql`
+      SELECT ${K.fleetServers}::text AS kind, 0 AS subject_id, l.label::text AS label,
+        (SELECT count(*) FROM servers s WHERE s.status = l.label)::float8 AS value
+        FROM unnest(enum_range(NULL::"ServerStatus")) AS l(label)
+      UNION ALL SELECT ${K.fleetInstances}, 0, l.label::text,
+        (SELECT count(*) FROM application_instances a WHERE a.status = l.label)
+        FROM unnest(enum_range(NULL::"InstanceStatus")) AS l(label)
+      UNION ALL SELECT ${K.groupVersions}, group_id, left(coalesce(version, tag, 'none'), 200), count(*)
+        FROM application_instances WHERE group_id IS NOT NULL GROUP BY 2, 3
+      UNION ALL SELECT ${K.jobDuration}, 0, 'poll', ${durationMs}::float8
+      UNION ALL SELECT ${K.jobFailures}, 0, 'poll', ${failures}::float8`,
+  );
+}

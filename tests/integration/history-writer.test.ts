@@ -1,0 +1,224 @@
+// The history's writer after a real poll cycle and a real HAProxy sync (simulated agents over HTTP,
+// docs/history.md, "What is recorded"): the hooks write one sample per series, with the values the
+// jobs just stored; an instance whose sync failed writes nothing for its servers.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/server/db";
+import { setHaproxyOptions } from "@/server/haproxy/settings";
+import { syncAllInstances } from "@/server/haproxy/sync";
+import { pollServers } from "@/server/inventory/poll-cycle";
+import { onHaproxySyncFinished, onPollCycleFinished } from "@/server/jobs/hooks";
+import { startSimulator, type Simulator } from "@/tools/fagent-sim";
+import { createContextInner } from "@/server/trpc/context";
+import { createCaller } from "@/server/trpc/root";
+import { HISTORY_KINDS as K } from "@/lib/history";
+
+const server = (name: string, status: string, sessions: number) => ({
+  name,
+  address: `10.0.0.${name.length}:8080`,
+  status,
+  weight: 1,
+  current_sessions: sessions,
+  max_sessions: null,
+});
+const docker = (name: string, version: string, status = "running") => ({
+  container_name: name,
+  image: `reg/${name.replace(/_\d+$/, "")}`,
+  tag: version,
+  version,
+  status,
+});
+
+let sim: Simulator;
+
+/** kind → "subject/label" → value of the samples stored. */
+async function stored(): Promise<Record<string, Record<string, number>>> {
+  const rows = await db().$queryRaw<{ kind: string; key: string; value: number }[]>`
+    SELECT s.kind, s.subject_id || '/' || s.label AS key, r.value
+    FROM history_raw r JOIN history_series s ON s.id = r.series_id`;
+  const out: Record<string, Record<string, number>> = {};
+  for (const r of rows) (out[r.kind] ??= {})[r.key] = r.value;
+  return out;
+}
+
+beforeAll(async () => {
+  sim = await startSimulator({
+    scenario: {
+      baseAddress: "127.0.96.3",
+      port: 0,
+      agents: [
+        { name: "app-1", apps: { docker: [docker("web_1", "3.1"), docker("web_2", "3.2", "exited")] } },
+        {
+          name: "lb-host",
+          haproxy: [
+            {
+              name: "lb-ok",
+              backends: [
+                {
+                  name: "be_web",
+                  servers: [
+                    server("web1", "UP", 3),
+                    server("web2", "UP 1/3", 4),
+                    server("web3", "MAINT (via be/x)", 0),
+                  ],
+                },
+                { name: "be_api", servers: [server("api1", "DOWN", 0)] },
+              ],
+            },
+            { name: "lb-bad", backends: [{ name: "be_x", servers: [server("x1", "UP", 9)] }] },
+          ],
+        },
+      ],
+    },
+  });
+  for (const agent of sim.agents) {
+    const row = await db().server.create({ data: { name: agent.name, ip: agent.ip, port: agent.port } });
+    for (const name of agent.name === "lb-host" ? ["lb-ok", "lb-bad"] : [])
+      await db().hAProxyInstance.create({ data: { name, serverId: row.id } });
+  }
+  setHaproxyOptions({
+    agent: { timeoutMs: 5_000, maxResponseBytes: 1024 * 1024, tokenHeader: "X-Agent-Token" },
+    retries: 0,
+    breakerThreshold: 1,
+  });
+}, 120_000);
+
+afterAll(() => sim?.stop());
+
+describe("after a poll cycle", () => {
+  it("records the fleet's servers and instances per status, each group's versions and the cycle", async () => {
+    const { summary } = await pollServers();
+    await onPollCycleFinished({ ...summary, chunks: 1, replicas: ["test"] }); // as runPollCycle calls it
+    const samples = await stored();
+    expect(samples[K.fleetServers]).toEqual({ "0/online": 2, "0/offline": 0, "0/unknown": 0 });
+    const instances = await db().applicationInstance.groupBy({ by: ["status"], _count: true });
+    for (const { status, _count } of instances) expect(samples[K.fleetInstances]![`0/${status}`]).toBe(_count);
+    expect(Object.values(samples[K.fleetInstances]!).reduce((a, b) => a + b, 0)).toBe(2);
+    const groups = await db().applicationInstance.findMany({ select: { groupId: true, version: true } });
+    expect(groups.every((g) => g.groupId !== null)).toBe(true);
+    expect(samples[K.groupVersions]).toEqual(Object.fromEntries(groups.map((g) => [`${g.groupId}/${g.version}`, 1])));
+    expect(samples[K.jobFailures]).toEqual({ "0/poll": 0 });
+    expect(samples[K.jobDuration]!["0/poll"]).toBeGreaterThan(0);
+  });
+});
+
+describe("after a HAProxy sync", () => {
+  it("records each server's sessions and status, each backend's counts and the fleet's, not the failed instance", async () => {
+    await sim.control.haproxyFault("lb-host", "lb-bad", { fault: "http500" });
+    await db().$executeRaw`TRUNCATE history_raw`;
+    const summary = await syncAllInstances();
+    expect(summary).toMatchObject({ ok: 1, failed: 1 });
+    await onHaproxySyncFinished(summary);
+
+    const ids = Object.fromEntries(
+      (await db().hAProxyServer.findMany({ select: { id: true, serverName: true } })).map((s) => [s.serverName, s.id]),
+    );
+    const backends = Object.fromEntries(
+      (await db().hAProxyBackend.findMany({ select: { id: true, backendName: true } })).map((b) => [
+        b.backendName,
+        b.id,
+      ]),
+    );
+    const samples = await stored();
+    expect(samples[K.haproxyServerSessions]).toEqual({
+      [`${ids.web1}/`]: 3,
+      [`${ids.web2}/`]: 4,
+      [`${ids.web3}/`]: 0,
+      [`${ids.api1}/`]: 0,
+    });
+    // Codes of lib/history.ts: UP 0, MAINT 3, DOWN 4; a detail counts as its leading word.
+    expect(samples[K.haproxyServerStatus]).toEqual({
+      [`${ids.web1}/`]: 0,
+      [`${ids.web2}/`]: 0,
+      [`${ids.web3}/`]: 3,
+      [`${ids.api1}/`]: 4,
+    });
+    const counts = (backend: number, up: number, maint: number, down: number) => ({
+      [`${backend}/UP`]: up,
+      [`${backend}/NOLB`]: 0,
+      [`${backend}/DRAIN`]: 0,
+      [`${backend}/MAINT`]: maint,
+      [`${backend}/DOWN`]: down,
+      [`${backend}/other`]: 0,
+    });
+    expect(samples[K.backendServers]).toEqual({
+      ...counts(backends.be_web!, 2, 1, 0),
+      ...counts(backends.be_api!, 0, 0, 1),
+    });
+    expect(samples[K.backendSessions]).toEqual({ [`${backends.be_web}/`]: 7, [`${backends.be_api}/`]: 0 });
+    expect(samples[K.fleetHaproxyServers]).toEqual(counts(0, 2, 1, 1));
+    expect(samples[K.jobFailures]).toEqual({ "0/sync": 1 });
+    expect(samples[K.jobDuration]!["0/sync"]).toBe(summary.durationMs);
+  });
+});
+
+describe("read through the API", () => {
+  const viewer = async () => {
+    const user = await db().user.upsert({
+      where: { login: "history-viewer" },
+      create: { login: "history-viewer", passwordHash: "x", role: "viewer" },
+      update: {},
+    });
+    return createCaller(
+      createContextInner({ kind: "user", id: user.id, login: user.login, displayName: null, role: "viewer" }),
+    );
+  };
+
+  it("returns a HAProxy server's stored sessions, and refuses a chart without its subject or of an unknown name", async () => {
+    const api = await viewer();
+    const web1 = await db().hAProxyServer.findFirstOrThrow({ where: { serverName: "web1" } });
+    const chart = await api.history.haproxy({ chart: "server.sessions", id: web1.id, range: "1h" });
+    expect(chart).toMatchObject({ resolution: "raw", series: [{ label: "", values: [3] }] });
+    await expect(api.history.haproxy({ chart: "server.sessions", range: "1h" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(api.history.fleet({ chart: "nope" as "servers", range: "1h" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(api.history.fleet({ chart: "servers", range: "1y" as "1h" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+  });
+
+  it("draws an instance's status and version as steps from its events and version history", async () => {
+    const api = await viewer();
+    const instance = await db().applicationInstance.findFirstOrThrow({ where: { instanceName: "web_1" } });
+    const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000);
+    await db().event.createMany({
+      data: [
+        { instanceId: instance.id, eventType: "stop", status: "offline", description: "stop", timestamp: at(30) },
+        { instanceId: instance.id, eventType: "start", status: "online", description: "start", timestamp: at(20) },
+      ],
+    });
+    await db().applicationVersionHistory.create({
+      data: {
+        instanceId: instance.id,
+        serverName: "app-1",
+        instanceName: "web_1",
+        oldVersion: "3.0",
+        newVersion: "3.1",
+        changedAt: at(25),
+        changedBy: "agent",
+        changeSource: "polling",
+      },
+    });
+    const chart = await api.history.instance({ instanceId: instance.id, range: "1h" });
+    const [status, version] = chart.series;
+    const named = (s: typeof status) => s!.values.map((v) => (v === null ? null : s!.names![v]));
+    // Times: the range's start, 30, 25 and 20 minutes ago, the end.
+    expect(chart.timestamps).toHaveLength(5);
+    expect(named(status)).toEqual([null, "offline", "offline", "online", "online"]);
+    expect(named(version)).toEqual([null, null, "3.1", "3.1", "3.1"]);
+  });
+
+  it("shows an instance without recorded changes at its present status and version since it was first seen", async () => {
+    const api = await viewer();
+    const instance = await db().applicationInstance.findFirstOrThrow({ where: { instanceName: "web_2" } });
+    const chart = await api.history.instance({ instanceId: instance.id, range: "24h" });
+    // Seen first within the range: nothing before that, then the present values to the range's end.
+    expect(chart.timestamps).toEqual([chart.from, instance.createdAt.getTime() / 1000, chart.to]);
+    const [status, version] = chart.series;
+    const named = (s: typeof status) => s!.values.map((v) => (v === null ? null : s!.names![v]));
+    expect(named(status)).toEqual([null, instance.status, instance.status]);
+    expect(named(version)).toEqual([null, "3.2", "3.2"]);
+  });
+});
