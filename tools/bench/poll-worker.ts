@@ -11,11 +11,11 @@
 import { parseArgs } from "node:util";
 import pLimit from "p-limit";
 import pg from "pg";
-import { Agent } from "undici";
 import {
   clientOptionsFromConfig,
   decodeAppsReply,
   fetchAppsRaw,
+  newPollDispatcher,
   pingAgent,
   type AgentClientOptions,
 } from "../../server/agent/client";
@@ -77,9 +77,8 @@ const counter = sqlCounter();
 const sim = fleetClient(args.control!.split(","));
 const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
 
-// Same settings as the poller's shared dispatcher (server/agent/client.ts agentDispatcher).
-const freshDispatcher = () =>
-  new Agent({ connections: 4, pipelining: 1, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 30_000 });
+// The poller's dispatcher, new for each phase (server/agent/client.ts).
+const freshDispatcher = newPollDispatcher;
 
 async function tableWrites(stats: pg.Client): Promise<number> {
   const { rows } = await stats.query<{ n: string }>(
