@@ -260,7 +260,8 @@ async function receive(
       if (budget && size > budget.freeBytes && !release) await reserve(options.maxResponseBytes);
       chunks.push(chunk);
     }
-    return Buffer.concat(chunks, size);
+    // Most replies arrive in one chunk: no copy then.
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
   } catch (error) {
     res.body.destroy();
     throw error;
