@@ -38,7 +38,12 @@ function getJson(agent: http.Agent, target: Target, path: string, tokenHeader: s
         }
       });
     });
-    req.on("error", reject);
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      // A kept-alive socket the agent closed meanwhile (its idle timeout passes while thousands of
+      // replies queue on this event loop): sent again once on a fresh one, as AC's client does.
+      if (req.reusedSocket && error.code === "ECONNRESET") resolve(getJson(agent, target, path, tokenHeader));
+      else reject(error);
+    });
   });
 }
 
