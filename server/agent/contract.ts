@@ -181,7 +181,7 @@ export class AgentRefusal extends Error {
 
 type Envelope = z.output<typeof appsReplySchema>;
 
-/** The envelope as the schema reads it, checked by hand when plainly right (contract-fast.ts), else by zod. */
+/** The envelope, checked by hand when plainly right (as the entries, contract-fast.ts), else by zod for its message. */
 function readEnvelope(json: unknown): Envelope {
   const server = (json as { server?: unknown } | null)?.server;
   const plain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
