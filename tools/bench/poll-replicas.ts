@@ -17,6 +17,8 @@ export type ReplicaCycle = {
   skipped: number;
   /** Per replica: the chunk workers' share and, for b1, the cycle's own bookkeeping. */
   cpuMs: number[];
+  /** Per replica: its highest resident set size so far (the process's maxRSS). */
+  maxRssMb: number[];
 };
 
 type Deps = {
@@ -81,7 +83,7 @@ export async function runReplicaBench(
   );
   const measure = async () => {
     await Promise.all(replicas.map((child) => ask(child, null, "ready")));
-    const cpu = () => Promise.all(replicas.map(async (child) => (await ask(child, { type: "cpu" }, "cpu")).cpuMs));
+    const cpu = () => Promise.all(replicas.map((child) => ask(child, { type: "cpu" }, "cpu")));
     const cycles: ReplicaCycle[] = [];
     // The same churn as the one-process bench (poll-worker.ts) before the third cycle.
     for (const cycle of ["first", "steady", "churn", "steady2"]) {
@@ -99,7 +101,8 @@ export async function runReplicaBench(
         updated: summary.updated,
         failures: summary.failures,
         skipped: summary.skipped,
-        cpuMs: after.map((ms, i) => ms - before[i]!),
+        cpuMs: after.map((reply, i) => reply.cpuMs - before[i]!.cpuMs),
+        maxRssMb: after.map((reply) => reply.maxRssMb),
       });
     }
     return cycles;
@@ -132,4 +135,6 @@ export function printReplicaCycles(replicas: number, cycles: ReplicaCycle[]): vo
       `| ${c.cycle} | ${s(c.wallMs)} s | ${polled} | ${c.updated} | ${c.failures} | ${c.cpuMs.map(s).join(" | ")} | ${s(total)} |`,
     );
   }
+  const peak = cycles.at(-1)?.maxRssMb ?? [];
+  console.log(`\nPeak RSS per replica over the run: ${peak.map((mb, i) => `b${i + 1} ${mb} MB`).join(", ")}.`);
 }
