@@ -92,14 +92,24 @@ export function pathSegment(target: Pick<AgentTarget, "ip" | "port">, value: str
   return encoded;
 }
 
-// One pool per agent origin. The poller bounds concurrency (64), so an origin needs a socket or
-// two, kept alive from ping to apps within one cycle and let go between cycles so thousands of
-// idle sockets do not pile up.
+// One pool per agent origin. HAProxy reads ask an agent for a few backends at once, so an origin
+// gets up to 4 sockets, kept alive between the requests of one sync and let go between syncs so
+// thousands of idle sockets do not pile up.
 let shared: Agent | undefined;
 export function agentDispatcher(): Agent {
   shared ??= new Agent({ connections: 4, pipelining: 1, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 30_000 });
   return shared;
 }
+
+/**
+ * The poll's own dispatcher: a server is polled by one poll at a time (ping, then apps), so one
+ * socket per origin is all it uses, and `connections: 1` makes undici keep a bare Client per
+ * origin instead of a Pool around one: half the CPU per agent (docs/performance.md, "Polling").
+ */
+export const newPollDispatcher = () =>
+  new Agent({ connections: 1, pipelining: 1, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 30_000 });
+let pollShared: Agent | undefined;
+const pollDispatcher = () => (pollShared ??= newPollDispatcher());
 
 /** Resolves when the agent answers /ping with 2xx. */
 export async function pingAgent(target: AgentTarget, options: AgentClientOptions): Promise<void> {
@@ -158,7 +168,9 @@ export async function fetchReply<T>(
   return decodeReply(await requestAgent(target, path, options, method), target, parse);
 }
 
-const get = (target: AgentTarget, path: string, options: AgentClientOptions) => requestAgent(target, path, options);
+/** A request of the poll (ping, apps): on the poll's dispatcher unless the caller brings one. */
+const get = (target: AgentTarget, path: string, options: AgentClientOptions) =>
+  requestAgent(target, path, options.dispatcher ? options : { ...options, dispatcher: pollDispatcher() });
 
 /** One request to the agent, size-limited, every failure an AgentError (the HAProxy client uses it too). */
 export async function requestAgent(
@@ -248,7 +260,8 @@ async function receive(
       if (budget && size > budget.freeBytes && !release) await reserve(options.maxResponseBytes);
       chunks.push(chunk);
     }
-    return Buffer.concat(chunks, size);
+    // Most replies arrive in one chunk: no copy then.
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
   } catch (error) {
     res.body.destroy();
     throw error;

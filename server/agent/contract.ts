@@ -2,12 +2,15 @@
 // The envelope is checked strictly and a wrong one fails the whole reply; entries are checked one
 // at a time so a single bad app is skipped with a reason instead of hiding the server's others.
 import { z } from "zod";
+import { parseEntryFast } from "./contract-fast";
+import { parseIsoDateTime } from "./iso-date";
 import {
   MAX_APPS_PER_REPLY,
   MAX_INT4,
   MAX_NAME_LENGTH,
   MAX_TEXT_LENGTH,
   preview,
+  STATUS_MAX_LENGTH,
   unstorable,
   UNSTORABLE_MESSAGE,
 } from "./limits";
@@ -81,8 +84,7 @@ const versionText = z
     if (v != null && unstorable(v)) return fail(ctx, v, UNSTORABLE_MESSAGE);
     return v == null || v.trim() === "" ? null : v;
   });
-/** Longest status AC accepts from an agent; also the longest key of the admin's status map. */
-export const STATUS_MAX_LENGTH = 100;
+export { STATUS_MAX_LENGTH };
 /** Kept as sent, trimmed, for the status table (server/inventory/status.ts) to normalise. */
 const status = text.pipe(
   z.string().trim().max(STATUS_MAX_LENGTH, `longer than ${STATUS_MAX_LENGTH} characters`).nullable(),
@@ -92,20 +94,7 @@ const status = text.pipe(
 const toleratedForms = { port: "string", pid: "string", eureka_registered: "string", version: "number" } as const;
 export type Coercions = Partial<Record<keyof typeof toleratedForms, number>>;
 
-// ISO-8601 date-time; without an offset it is taken as UTC (agents report UTC), sub-millisecond
-// digits (Docker sends nanoseconds) are dropped. Anything else is a type error, not a null.
-const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
-export function parseIsoDateTime(value: string): Date | null {
-  const m = ISO.exec(value);
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s = "00", frac = "", zone = "Z"] = m;
-  const daysInMonth = new Date(Date.UTC(Number(y), Number(mo), 0)).getUTCDate();
-  if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > daysInMonth) return null;
-  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
-  const offset = zone.toUpperCase() === "Z" ? "Z" : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
-  const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}${frac.slice(0, 4)}${offset}`);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
+export { parseIsoDateTime };
 const startTime = z
   .string()
   .max(100)
@@ -190,13 +179,27 @@ export class AgentRefusal extends Error {
   override name = "AgentRefusal";
 }
 
-export function parseAppsReply(json: unknown): AppsReply {
+type Envelope = z.output<typeof appsReplySchema>;
+
+/** The envelope, checked by hand when plainly right (as the entries, contract-fast.ts), else by zod for its message. */
+function readEnvelope(json: unknown): Envelope {
+  const server = (json as { server?: unknown } | null)?.server;
+  const plain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const groupOk = (g: unknown) => g == null || (plain(g) && Array.isArray(g.applications));
+  if (plain(json) && plain(server) && APP_KINDS.every((kind) => groupOk(server[groupKey(kind)]))) {
+    return { server } as Envelope;
+  }
   const envelope = appsReplySchema.safeParse(json, { error: message });
   if (!envelope.success) {
     throw new AgentReplyError(`reply is not an FAgent apps reply: ${describeIssues(envelope.error.issues)}`);
   }
+  return envelope.data;
+}
+
+export function parseAppsReply(json: unknown): AppsReply {
+  const { server } = readEnvelope(json);
   // Refused whole rather than cut: apps past a cut would look vanished (docs/agent-contract.md, "Bounds").
-  const total = APP_KINDS.reduce((n, kind) => n + (envelope.data.server[groupKey(kind)]?.applications.length ?? 0), 0);
+  const total = APP_KINDS.reduce((n, kind) => n + (server[groupKey(kind)]?.applications.length ?? 0), 0);
   if (total > MAX_APPS_PER_REPLY) {
     throw new AgentReplyError(`reply lists ${total} apps; AC reads at most ${MAX_APPS_PER_REPLY} per server`);
   }
@@ -205,27 +208,35 @@ export function parseAppsReply(json: unknown): AppsReply {
   const coercions: Coercions = {};
   for (const kind of APP_KINDS) {
     const seen = new Set<string>();
-    envelope.data.server[groupKey(kind)]?.applications.forEach((raw, index) => {
-      const name = rawName(kind, raw);
-      const where = `${groupKey(kind)}[${index}]${name === null ? "" : ` ${preview(name)}`}`;
-      // A name over the bound can match no stored instance, so it names nothing to keep.
-      const known = name !== null && name.length <= MAX_NAME_LENGTH ? name : null;
-      const reject = (why: string) => rejected.push({ kind, index, name: known, reason: `${where}: ${why}` });
-      const entry = appSchemas[kind].safeParse(raw, { error: message });
-      if (!entry.success) return reject(describeIssues(entry.error.issues));
+    server[groupKey(kind)]?.applications.forEach((raw, index) => {
+      const reject = (why: string) => {
+        const name = rawName(kind, raw);
+        const where = `${groupKey(kind)}[${index}]${name === null ? "" : ` ${preview(name)}`}`;
+        // A name over the bound can match no stored instance, so it names nothing to keep.
+        const known = name !== null && name.length <= MAX_NAME_LENGTH ? name : null;
+        rejected.push({ kind, index, name: known, reason: `${where}: ${why}` });
+      };
+      // Most entries are plainly valid: read by hand; zod judges the rest and words every rejection.
+      let app = parseEntryFast(kind, raw);
+      if (!app) {
+        const entry = appSchemas[kind].safeParse(raw, { error: message });
+        if (!entry.success) return reject(describeIssues(entry.error.issues));
+        app = entry.data;
+      }
       // The inventory keys instances by (kind, name): a second entry with the same name is ambiguous.
-      if (seen.has(entry.data.instanceName)) return reject(`duplicate ${nameField[kind]}, first entry kept`);
-      seen.add(entry.data.instanceName);
-      apps.push(entry.data);
+      if (seen.has(app.instanceName)) return reject(`duplicate ${nameField[kind]}, first entry kept`);
+      seen.add(app.instanceName);
+      apps.push(app);
       countCoercions(kind, raw as Record<string, unknown>, coercions);
     });
   }
   return { apps, rejected, coercions };
 }
 
+const toleratedFormList = Object.entries(toleratedForms) as [keyof typeof toleratedForms, string][];
 /** An accepted entry whose field has the tolerated form's JSON type was converted: count it. */
 function countCoercions(kind: AppKind, raw: Record<string, unknown>, into: Coercions) {
-  for (const [field, form] of Object.entries(toleratedForms) as [keyof typeof toleratedForms, string][]) {
+  for (const [field, form] of toleratedFormList) {
     if (field === "eureka_registered" && kind !== "docker") continue; // not a field of site and service entries
     if (typeof raw[field] === form) into[field] = (into[field] ?? 0) + 1;
   }

@@ -10,6 +10,8 @@ export const MAX_NAME_LENGTH = 255;
 export const MAX_TEXT_LENGTH = 4096;
 /** Counts and pids are stored in 4-byte integer columns. */
 export const MAX_INT4 = 2_147_483_647;
+/** Longest status AC accepts from an agent; also the longest key of the admin's status map. */
+export const STATUS_MAX_LENGTH = 100;
 /** Apps of one server, all kinds together: far above any real host (the benchmarks use 25–50). */
 export const MAX_APPS_PER_REPLY = 5000;
 /** Backends of one HAProxy instance, and servers of one backend. */

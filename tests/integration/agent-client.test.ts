@@ -1,5 +1,6 @@
 // The FAgent client against real agents: the simulator in this process, on 127.0.77.x, each
 // agent on its own address and an ephemeral port. Every fault a poller meets, one by one.
+import { Agent } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   AgentError,
@@ -156,7 +157,11 @@ describe("simulator", () => {
   it("records the highest number of concurrent apps requests per agent", async () => {
     await sim.control.resetStats();
     await sim.control.fault("srv-0002", { fault: "slow", ms: 100 });
-    await Promise.all([fetchApps(target("srv-0002"), options), fetchApps(target("srv-0002"), options)]);
+    // Two sockets to one agent: the poll's own dispatcher keeps one per agent, so it would queue them.
+    const dispatcher = new Agent({ connections: 2 });
+    const twoAtOnce = { ...options, dispatcher };
+    await Promise.all([fetchApps(target("srv-0002"), twoAtOnce), fetchApps(target("srv-0002"), twoAtOnce)]);
+    await dispatcher.close();
     const stats = (await sim.control.stats()).agents["srv-0002"]!;
     expect(stats.requests.apps).toBe(2);
     expect(stats.maxInFlight.apps).toBe(2);

@@ -47,19 +47,22 @@ export function parentPid(pid: number): number {
 
 export type CpuSplit = { pollerMs: number; postgresMs: number; simulatorMs: number; otherMs: number };
 
+/** The simulator's processes (one per shard, tools/bench/sim-fleet.ts) together. */
+const simulatorTicks = (pids: number[]) => pids.reduce((sum, pid) => sum + (readStat(pid)?.own ?? 0), 0);
+
 /** Starts counting; the returned function gives the split since then. */
-export function cpuMeter(postmasterPid: number, simulatorPid: number): () => CpuSplit {
+export function cpuMeter(postmasterPid: number, simulatorPids: number[]): () => CpuSplit {
   const start = {
     poller: process.cpuUsage(),
     postgres: postgresTicks(postmasterPid),
-    simulator: readStat(simulatorPid)?.own ?? 0,
+    simulator: simulatorTicks(simulatorPids),
     machine: machineBusyTicks(),
   };
   return () => {
     const used = process.cpuUsage(start.poller);
     const pollerMs = Math.round((used.user + used.system) / 1000);
     const postgresMs = (postgresTicks(postmasterPid) - start.postgres) * TICK_MS;
-    const simulatorMs = ((readStat(simulatorPid)?.own ?? 0) - start.simulator) * TICK_MS;
+    const simulatorMs = (simulatorTicks(simulatorPids) - start.simulator) * TICK_MS;
     const machineMs = (machineBusyTicks() - start.machine) * TICK_MS;
     return { pollerMs, postgresMs, simulatorMs, otherMs: Math.max(0, machineMs - pollerMs - postgresMs - simulatorMs) };
   };

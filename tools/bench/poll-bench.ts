@@ -1,6 +1,7 @@
 // The polling benchmark (docs/performance.md, "Polling"): `npm run bench:poll -- --servers 2000 --apps 25`.
-// A throwaway PostgreSQL, the agent simulator as a separate process on loopback, and the poller
-// (poll-worker.ts, one process per configuration) measuring the floor (fetch and parse, no
+// A throwaway PostgreSQL, the agent simulator as separate processes on loopback (sim-fleet.ts), and
+// the poller (poll-worker.ts, one process per configuration) measuring the physical floor (plain
+// Node fetch and JSON.parse, every agent at once), AC's floor (its client and parser, no
 // database), the first, a steady, a churn and a second steady cycle. Then a small pair of
 // configurations that differ only in apps per server shows that a steady cycle's statements do
 // not depend on it. Everything it starts is stopped and deleted on the way out, Ctrl-C included.
@@ -17,12 +18,13 @@ import { createDatabaseIfMissing, withDatabase } from "../db/ensure";
 import { applyMigrations } from "../db/apply-migrations";
 import { printComparison, printRuns } from "./poll-report";
 import { printReplicaCycles, runReplicaBench, type ReplicaCycle } from "./poll-replicas";
+import { shardCount } from "./sim-fleet";
 import type { WorkerResult } from "./poll-worker";
 
 const USAGE = `usage: npm run bench:poll -- [--servers 2000] [--apps 25] [--runs 1] [--concurrency N]
        [--compare 500x5,500x50 | --compare none] [--seed 1] [--base-address 127.0.160.2] [--port 9100]
        [--timeout 600] [--cpu-prof <dir>] [--poller-flags="<node flags>"] [--json <file>]
-       [--replicas N]   (N replica processes share a first and two steady cycles; CPU-s per replica)`;
+       [--replicas N]   (N replica processes share a first, steady, churn and steady cycle; CPU-s per replica)`;
 
 const { values: o } = parseArgs({
   options: {
@@ -100,8 +102,25 @@ async function stopChild(child: ChildProcess, graceMs = 0): Promise<void> {
   clearTimeout(kill);
 }
 
-/** The simulator CLI as a child: its agents then never share the poller's event loop. */
-async function startSimulator(fleet: Fleet, deadline: number): Promise<{ child: ChildProcess; control: string }> {
+type Sim = { children: ChildProcess[]; controls: string[] };
+
+/** The simulator CLI as children (shards, sim-fleet.ts): its agents never share the poller's event loop. */
+async function startSimulator(fleet: Fleet, deadline: number): Promise<Sim> {
+  const shards = shardCount(fleet.servers);
+  const started = await Promise.allSettled(
+    Array.from({ length: shards }, (_, i) => startShard(fleet, `${i}/${shards}`, deadline)),
+  );
+  const children = started.flatMap((s) => (s.status === "fulfilled" ? [s.value.child] : []));
+  const failed = started.find((s) => s.status === "rejected");
+  if (failed) {
+    await Promise.all(children.map((child) => stopChild(child)));
+    throw failed.reason;
+  }
+  return { children, controls: started.map((s) => (s as PromiseFulfilledResult<Shard>).value.control) };
+}
+
+type Shard = { child: ChildProcess; control: string };
+async function startShard(fleet: Fleet, shard: string, deadline: number): Promise<Shard> {
   const args = [
     path.join(root, "tools/fagent-sim/cli.ts"),
     "--generate",
@@ -116,6 +135,8 @@ async function startSimulator(fleet: Fleet, deadline: number): Promise<{ child: 
     o.port,
     "--control-port",
     "0",
+    "--shard",
+    shard,
   ];
   const child = track(spawn(process.execPath, [...tsx, ...args], { cwd: root, stdio: ["ignore", "pipe", "inherit"] }));
   const lines = createInterface({ input: child.stdout! });
@@ -143,12 +164,7 @@ async function startSimulator(fleet: Fleet, deadline: number): Promise<{ child: 
   }
 }
 
-async function runWorker(
-  fleet: Fleet,
-  databaseUrl: string,
-  sim: { child: ChildProcess; control: string },
-  deadline: number,
-): Promise<WorkerResult> {
+async function runWorker(fleet: Fleet, databaseUrl: string, sim: Sim, deadline: number): Promise<WorkerResult> {
   const profile = o["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(o["cpu-prof"])] : [];
   const flags = o["poller-flags"].split(/\s+/).filter(Boolean);
   const concurrency = o.concurrency ?? String(config().POLL_CONCURRENCY);
@@ -157,9 +173,9 @@ async function runWorker(
       path.join(root, "tools/bench/poll-worker.ts"),
       [
         "--control",
-        sim.control,
+        sim.controls.join(","),
         "--sim-pid",
-        String(sim.child.pid),
+        sim.children.map((child) => child.pid).join(","),
         "--servers",
         String(fleet.servers),
         "--apps",
@@ -206,26 +222,29 @@ async function runConfiguration(serverUrl: string, fleet: Fleet): Promise<Worker
 async function withFleet<T>(
   serverUrl: string,
   fleet: Fleet,
-  work: (url: string, sim: { child: ChildProcess; control: string }, deadline: number) => Promise<T>,
+  work: (url: string, sim: Sim, deadline: number) => Promise<T>,
 ): Promise<T> {
   const deadline = Date.now() + positive(o.timeout, "--timeout") * 1000;
   const url = withDatabase(serverUrl, `bench_${++databases}`);
   await createDatabaseIfMissing(url);
   await applyMigrations(url, { migrationsDir: path.join(root, "prisma/migrations") });
-  log(`${fleet.servers} × ${fleet.apps}: starting the simulator`);
+  log(`${fleet.servers} × ${fleet.apps}: starting the simulator (${shardCount(fleet.servers)} process(es))`);
   const sim = await startSimulator(fleet, deadline);
   try {
     return await work(url, sim, deadline);
   } finally {
-    await stopChild(sim.child);
+    await Promise.all(sim.children.map((child) => stopChild(child)));
   }
 }
 
 /** --replicas N: the fleet's cycles shared by N replica processes (poll-replicas.ts). */
 async function runReplicas(serverUrl: string, fleet: Fleet, replicas: number): Promise<ReplicaCycle[]> {
   const concurrency = o.concurrency ?? String(config().POLL_CONCURRENCY);
-  return withFleet(serverUrl, fleet, (databaseUrl, sim) =>
-    runReplicaBench({ root, track, stopChild }, { databaseUrl, control: sim.control, replicas, concurrency }),
+  return withFleet(serverUrl, fleet, (databaseUrl, sim, deadline) =>
+    runReplicaBench(
+      { root, track, stopChild },
+      { databaseUrl, controls: sim.controls, replicas, concurrency, seed: Number(o.seed), deadline },
+    ),
   );
 }
 

@@ -8,7 +8,7 @@ import { runPollCycle, startChunkWorker } from "../../server/jobs/poll-job";
 export type ReplicaRequest = { type: "cpu" } | { type: "cycle"; intervalSeconds: number } | { type: "stop" };
 export type ReplicaReply =
   | { type: "ready" }
-  | { type: "cpu"; cpuMs: number }
+  | { type: "cpu"; cpuMs: number; maxRssMb: number }
   | { type: "cycle"; summary: Awaited<ReturnType<typeof runPollCycle>> }
   | { type: "error"; message: string };
 
@@ -21,7 +21,8 @@ const cpuMs = () => {
 process.on("message", (request: ReplicaRequest) => {
   void (async () => {
     try {
-      if (request.type === "cpu") send({ type: "cpu", cpuMs: cpuMs() });
+      if (request.type === "cpu")
+        send({ type: "cpu", cpuMs: cpuMs(), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) });
       else if (request.type === "cycle") send({ type: "cycle", summary: await runPollCycle(request.intervalSeconds) });
       else {
         await stopBoss();

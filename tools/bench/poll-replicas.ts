@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
-import { simulatorClient } from "../fagent-sim/client";
+import { fleetClient } from "./sim-fleet";
 import type { ReplicaReply, ReplicaRequest } from "./poll-replica";
 
 export type ReplicaCycle = {
@@ -17,6 +17,8 @@ export type ReplicaCycle = {
   skipped: number;
   /** Per replica: the chunk workers' share and, for b1, the cycle's own bookkeeping. */
   cpuMs: number[];
+  /** Per replica: its highest resident set size so far (the process's maxRSS). */
+  maxRssMb: number[];
 };
 
 type Deps = {
@@ -44,9 +46,18 @@ function ask<T extends ReplicaReply["type"]>(child: ChildProcess, request: Repli
 
 export async function runReplicaBench(
   deps: Deps,
-  options: { databaseUrl: string; control: string; replicas: number; concurrency: string },
+  options: {
+    databaseUrl: string;
+    controls: string[];
+    replicas: number;
+    concurrency: string;
+    seed: number;
+    /** Epoch ms: past it the bench gives up (the configuration's --timeout). */
+    deadline: number;
+  },
 ): Promise<ReplicaCycle[]> {
-  const agents = await simulatorClient(options.control).listAgents();
+  const sim = fleetClient(options.controls);
+  const agents = await sim.listAgents();
   const client = new pg.Client({ connectionString: options.databaseUrl });
   await client.connect();
   await client.query(
@@ -70,14 +81,16 @@ export async function runReplicaBench(
       }),
     ),
   );
-  try {
+  const measure = async () => {
     await Promise.all(replicas.map((child) => ask(child, null, "ready")));
-    const cpu = () => Promise.all(replicas.map(async (child) => (await ask(child, { type: "cpu" }, "cpu")).cpuMs));
+    const cpu = () => Promise.all(replicas.map((child) => ask(child, { type: "cpu" }, "cpu")));
     const cycles: ReplicaCycle[] = [];
-    for (const cycle of ["first", "steady", "steady2"]) {
+    // The same churn as the one-process bench (poll-worker.ts) before the third cycle.
+    for (const cycle of ["first", "steady", "churn", "steady2"]) {
+      if (cycle === "churn") await sim.churn({ changeVersionPct: 10, removePct: 5, addPct: 5, seed: options.seed });
       const before = await cpu();
       const started = Date.now();
-      // A long interval: the bench measures a whole cycle, so no deadline cuts it short.
+      // A long interval: the bench measures a whole cycle, so no cycle deadline cuts it short.
       const { summary } = await ask(replicas[0]!, { type: "cycle", intervalSeconds: 3600 }, "cycle");
       const wallMs = Date.now() - started;
       const after = await cpu();
@@ -88,11 +101,21 @@ export async function runReplicaBench(
         updated: summary.updated,
         failures: summary.failures,
         skipped: summary.skipped,
-        cpuMs: after.map((ms, i) => ms - before[i]!),
+        cpuMs: after.map((reply, i) => reply.cpuMs - before[i]!.cpuMs),
+        maxRssMb: after.map((reply) => reply.maxRssMb),
       });
     }
     return cycles;
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    const message = "the replicas did not finish within the configuration's --timeout";
+    timer = setTimeout(() => reject(new Error(message)), options.deadline - Date.now());
+  });
+  try {
+    return await Promise.race([measure(), timeout]);
   } finally {
+    clearTimeout(timer);
     for (const child of replicas) child.send({ type: "stop" } satisfies ReplicaRequest, () => undefined);
     await Promise.all(replicas.map((child) => deps.stopChild(child)));
   }
@@ -112,4 +135,6 @@ export function printReplicaCycles(replicas: number, cycles: ReplicaCycle[]): vo
       `| ${c.cycle} | ${s(c.wallMs)} s | ${polled} | ${c.updated} | ${c.failures} | ${c.cpuMs.map(s).join(" | ")} | ${s(total)} |`,
     );
   }
+  const peak = cycles.at(-1)?.maxRssMb ?? [];
+  console.log(`\nPeak RSS per replica over the run: ${peak.map((mb, i) => `b${i + 1} ${mb} MB`).join(", ")}.`);
 }

@@ -1,6 +1,7 @@
 // One benchmark configuration, run by poll-bench.ts in a process of its own so that its memory
 // figures are its own. The database (DATABASE_URL) is migrated and empty; the simulator runs in
-// another process (--control). Measures, in order: the floor (fetch and parse, no database), the
+// other processes (--control, one URL per shard). Measures, in order: the physical floor (plain
+// fetch and JSON.parse, poll-physical.ts), AC's floor (its client and parser, no database), the
 // first cycle, a steady cycle, a churn cycle and a second steady cycle.
 //
 // Each phase starts cold, as a production cycle does 60 s after the last one: a fresh HTTP
@@ -10,11 +11,11 @@
 import { parseArgs } from "node:util";
 import pLimit from "p-limit";
 import pg from "pg";
-import { Agent } from "undici";
 import {
   clientOptionsFromConfig,
   decodeAppsReply,
   fetchAppsRaw,
+  newPollDispatcher,
   pingAgent,
   type AgentClientOptions,
 } from "../../server/agent/client";
@@ -22,11 +23,12 @@ import { config } from "../../server/config";
 import { closeDb, db, initDb } from "../../server/db";
 import { pollServers, type CycleSummary } from "../../server/inventory/poll-cycle";
 import { pollTargetSelect } from "../../server/inventory/poll-server";
-import { simulatorClient } from "../fagent-sim/client";
 import { cpuMeter, parentPid, type CpuSplit } from "./cpu";
+import { physicalConcurrency, physicalFloor } from "./poll-physical";
+import { fleetClient } from "./sim-fleet";
 import { sqlCounter, type SqlTally } from "./sql-counter";
 
-export type PhaseName = "warm-up" | "floor" | "first" | "steady" | "churn" | "steady2";
+export type PhaseName = "warm-up" | "physical" | "floor" | "first" | "steady" | "churn" | "steady2";
 
 export type PhaseResult = {
   phase: PhaseName;
@@ -53,6 +55,8 @@ export type WorkerResult = {
   servers: number;
   apps: number;
   concurrency: number;
+  /** Agents the physical floor fetched at once: all, unless `ulimit -n` allowed fewer. */
+  physicalConcurrency: number;
   instances: number;
   churn: { changed: number; removed: number; added: number };
   phases: PhaseResult[];
@@ -70,12 +74,11 @@ const { values: args } = parseArgs({
 });
 
 const counter = sqlCounter();
-const sim = simulatorClient(args.control!);
+const sim = fleetClient(args.control!.split(","));
 const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
 
-// Same settings as the poller's shared dispatcher (server/agent/client.ts agentDispatcher).
-const freshDispatcher = () =>
-  new Agent({ connections: 4, pipelining: 1, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 30_000 });
+// The poller's dispatcher, new for each phase (server/agent/client.ts).
+const freshDispatcher = newPollDispatcher;
 
 async function tableWrites(stats: pg.Client): Promise<number> {
   const { rows } = await stats.query<{ n: string }>(
@@ -123,7 +126,7 @@ async function measure(phase: PhaseName, stats: Stats, run: Run): Promise<PhaseR
   const dispatcher = freshDispatcher();
   counter.take();
   const stopSampler = rssSampler();
-  const cpuSince = cpuMeter(stats.postmasterPid, Number(args["sim-pid"]));
+  const cpuSince = cpuMeter(stats.postmasterPid, args["sim-pid"]!.split(",").map(Number));
   const started = performance.now();
   const { failures: failed, summary } = await run({ ...clientOptionsFromConfig(config()), dispatcher });
   const wallMs = Math.round(performance.now() - started);
@@ -168,6 +171,11 @@ function floor(targets: { ip: string; port: number; agentToken: string | null }[
   };
 }
 
+/** Plain Node, every agent at once (poll-physical.ts): the limit every ratio is taken against. */
+function physical(targets: { ip: string; port: number; agentToken: string | null }[]): Run {
+  return async () => ({ failures: await physicalFloor(targets, config().AGENT_TOKEN_HEADER), summary: null });
+}
+
 async function main(): Promise<WorkerResult> {
   initDb(config().DATABASE_URL!, { Client: counter.Client });
   const client = new pg.Client({ connectionString: config().DATABASE_URL });
@@ -180,9 +188,11 @@ async function main(): Promise<WorkerResult> {
     const targets = await db().server.findMany({ select: pollTargetSelect, orderBy: { id: "asc" } });
     await closeDb();
 
-    // A first, unmeasured pass warms the JIT on the fetch-and-parse path every phase shares.
+    // A first, unmeasured pass warms the JIT on the fetch-and-parse paths every phase shares.
+    await measure("warm-up", stats, physical(targets));
     await measure("warm-up", stats, floor(targets));
-    const phases = [await measure("floor", stats, floor(targets))];
+    const phases = [await measure("physical", stats, physical(targets))];
+    phases.push(await measure("floor", stats, floor(targets)));
     phases.push(await measure("first", stats, cycle));
     const instances = await db().applicationInstance.count();
     phases.push(await measure("steady", stats, cycle));
@@ -193,6 +203,7 @@ async function main(): Promise<WorkerResult> {
       servers: Number(args.servers),
       apps: Number(args.apps),
       concurrency: config().POLL_CONCURRENCY,
+      physicalConcurrency: physicalConcurrency(targets.length),
       instances,
       churn: { changed: churned.changed, removed: churned.removed, added: churned.added },
       phases,

@@ -4,11 +4,11 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { runCtl } from "./ctl";
 import { startSimulator } from "./index";
-import { generateFleet, type ScenarioInput } from "./scenario";
+import { generateFleet, placeAgents, scenarioSchema, type ScenarioInput } from "./scenario";
 
 const USAGE = `usage: cli.ts (--scenario file.json | --generate <servers>x<apps> [--seed N])
        [--mode address|port] [--base-address 127.0.0.2] [--port 9100] [--token T] [--token-header H]
-       [--control-port 9099] [--churn-every <seconds>] [--churn-apps 3]
+       [--control-port 9099] [--churn-every <seconds>] [--churn-apps 3] [--shard i/k]
    or: cli.ts ctl <command> [args] [--control http://127.0.0.1:9099]`;
 
 async function main(argv: string[]): Promise<void> {
@@ -27,6 +27,7 @@ async function main(argv: string[]): Promise<void> {
       "control-port": { type: "string", default: "9099" },
       "churn-every": { type: "string" },
       "churn-apps": { type: "string" },
+      shard: { type: "string" },
       help: { type: "boolean" },
     },
   });
@@ -49,6 +50,7 @@ async function main(argv: string[]): Promise<void> {
     };
   }
   if (o["token-header"]) scenario.tokenHeader = o["token-header"];
+  if (o.shard) scenario = shard(scenario, o.shard);
   const sim = await startSimulator({
     scenario,
     controlPort: Number(o["control-port"]),
@@ -59,6 +61,20 @@ async function main(argv: string[]): Promise<void> {
   const stop = () => void sim.stop().then(() => process.exit(0));
   process.once("SIGINT", stop).once("SIGTERM", stop);
   console.log(JSON.stringify({ ready: true, control: sim.controlUrl, agents: sim.agents.length }));
+}
+
+/**
+ * `--shard i/k`: only the i-th of k contiguous slices of the agents (0-based), each where it would
+ * be in the whole fleet. A process can open only so many sockets (`ulimit -n`; 20,000 agents need
+ * 20,000 listeners plus their connections), so the benchmark runs a big fleet as k processes.
+ */
+function shard(input: ScenarioInput, spec: string): ScenarioInput {
+  const m = /^(\d+)\/(\d+)$/.exec(spec);
+  const [i, k] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(k >= 1 && i < k)) throw new Error(`--shard wants i/k with 0 <= i < k, e.g. 0/4; got ${spec}\n${USAGE}`);
+  const placed = placeAgents(scenarioSchema.parse(input));
+  const size = Math.ceil(placed.length / k);
+  return { ...input, agents: placed.slice(i * size, (i + 1) * size) };
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

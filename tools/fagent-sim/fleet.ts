@@ -48,11 +48,13 @@ export type ChurnResult = { changed: number; statusChanged: number; removed: num
 
 export class Fleet {
   readonly agents = new Map<string, AgentState>();
+  /** Agents by address: the clash check of `add` looks at one address, not the whole fleet (20,000 agents). */
+  private readonly byAddress = new Map<string, Set<AgentState>>();
 
   add(spec: PlacedAgent): AgentState {
     if (this.agents.has(spec.name)) throw new SimError(409, `agent ${spec.name} already exists`);
-    const clash =
-      spec.port !== 0 && [...this.agents.values()].find((a) => a.ip === spec.address && a.port === spec.port);
+    const neighbours = this.byAddress.get(spec.address) ?? new Set<AgentState>();
+    const clash = spec.port !== 0 && [...neighbours].find((a) => a.port === spec.port);
     if (clash) throw new SimError(409, `${spec.address}:${spec.port} is already agent ${clash.name}`);
     const apps = { docker: [...spec.apps.docker], site: [...spec.apps.site], service: [...spec.apps.service] };
     const haproxy = new Map(spec.haproxy.map((h) => makeHaproxy(h)).map((h) => [h.name, h]));
@@ -67,6 +69,7 @@ export class Fleet {
       haproxy,
     };
     this.agents.set(agent.name, agent);
+    this.byAddress.set(agent.ip, neighbours.add(agent));
     return agent;
   }
 
@@ -77,8 +80,9 @@ export class Fleet {
   }
 
   remove(name: string): void {
-    this.get(name);
+    const agent = this.get(name);
     this.agents.delete(name);
+    this.byAddress.get(agent.ip)?.delete(agent);
   }
 
   fault(name: string, cmd: FaultCommand): AgentState {

@@ -67,11 +67,12 @@ export function placeAgents(s: Scenario): PlacedAgent[] {
 
 /** baseAddress + n, skipping .0 and .255 last octets; stays inside 127.0.0.0/8. */
 export function nthAddress(base: string, n: number): string {
-  let value = base.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
-  for (let left = n; left > 0;) {
-    value++;
-    if (value % 256 !== 0 && value % 256 !== 255) left--;
-  }
+  const start = base.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+  // In closed form, not a loop per agent (that made 20,000 agents quadratic): a block of 256
+  // holds 254 usable last octets (1..254); `index` counts usable addresses from the base's block.
+  const octet = start % 256;
+  const index = (octet === 0 ? -1 : octet === 255 ? 253 : octet - 1) + n;
+  const value = n === 0 ? start : (Math.floor(start / 256) + Math.floor(index / 254)) * 256 + (index % 254) + 1;
   const ip = [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
   if (!isLoopback(ip)) throw new Error(`${n} agents from ${base} leave 127.0.0.0/8`);
   return ip;
