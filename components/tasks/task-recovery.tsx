@@ -37,7 +37,7 @@ export function TaskRecovery({
   const retry = useMutation(trpc.tasks.retry.mutationOptions({ onSuccess: ({ id }) => router.push(`/tasks/${id}`) }));
   const progress = task.progress;
   const servers = progress?.outOfPool ?? [];
-  const stopped = task.status !== "pending" && task.status !== "running";
+  const stopped = task.status !== "pending" && task.status !== "running" && task.status !== "paused";
   const batches = progress?.batches ?? [];
   const failedBatch = progress?.failure?.batch ?? batches.findIndex((b) => b.status !== "succeeded");
   const retryable = (task.status === "failed" || task.status === "interrupted") && !task.retry && failedBatch >= 0;
