@@ -40,6 +40,7 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
   const [form, setForm] = useState({
     targetVersion: "",
     orchestrateHaproxy: true,
+    canary: false,
     ...defaults,
     batchSize: defaults.batchSize ?? 2,
   });
@@ -56,6 +57,7 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
     strategy: form.strategy,
     batchSize: form.strategy === "fixed_size" ? form.batchSize : undefined,
     orchestrateHaproxy: form.orchestrateHaproxy,
+    canary: form.canary,
     drainDelaySec: form.drainDelaySec,
     drainTimeoutSec: form.drainTimeoutSec,
     drainSessionThreshold: form.drainSessionThreshold,
@@ -165,6 +167,10 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
               onChange={(e) => set({ orchestrateHaproxy: e.target.checked })}
             />
             Drain the instances&apos; HAProxy servers around each batch
+          </label>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={form.canary} onChange={(e) => set({ canary: e.target.checked })} />
+            Canary: update one instance first, then pause until someone continues
           </label>
           {errors ? <ErrorNote>{errors.message}</ErrorNote> : null}
           {previewed && preview.data ? (
