@@ -5,6 +5,7 @@
 // path (server/haproxy/commands); the assertions read HAProxy, the task row and the audit log.
 import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { reloadConfig } from "@/server/config";
 import { db } from "@/server/db";
 import { resetBreaker } from "@/server/haproxy/breaker";
 import { invalidateLive } from "@/server/haproxy/live";
@@ -13,11 +14,13 @@ import { setTaskDeps } from "@/server/tasks/deps";
 import type { TaskProgress } from "@/server/tasks/plan-types";
 import { runningHere, taskFinished } from "@/server/tasks/queue";
 import { reapExpiredTasks } from "@/server/tasks/reaper";
+import { thisRunner } from "@/server/tasks/runner-identity";
 import { createContextInner } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/root";
 import { resetDatabase } from "@/tests/setup/db-helpers";
 import { startSimulator, type Simulator } from "@/tools/fagent-sim";
 import { serverStates, startHaproxyLab, type HaproxyLab } from "@/tools/haproxy-lab";
+import { spawnRunner } from "./helpers/runner-child";
 import { agentVersion, loadFleet, testAgent, updateScenario, waitForTask } from "./helpers/update-fleet";
 
 const SHOP = ["web-1/shop_1", "web-1/shop_2", "web-2/shop_1", "web-2/shop_2"];
@@ -298,6 +301,40 @@ describe("a multi-group rollout", () => {
         "web-2/shop_2",
       ]);
       expect(await outOfPool()).toEqual([]);
+    },
+  );
+
+  it(
+    "the pause outlives the replica that ran the task: after Continue, another runner process goes on",
+    { timeout: 240_000 },
+    async () => {
+      const stages = [
+        { groupId: fleet.cart.id, targetVersion: "5.0", strategy: "all_at_once" as const },
+        { groupId: fleet.shop.id, targetVersion: "11.0", strategy: "all_at_once" as const },
+      ];
+      const { id } = await operator.tasks.startRollout({ stages, pauseBetweenStages: true, ...options });
+      await waitForTask(id, paused, 120_000);
+      expect((await db().task.findUniqueOrThrow({ where: { id } })).runnerId).toBe(thisRunner.id);
+      // This process stops running tasks (as a replica that went away); another replica's runner starts.
+      process.env.TASK_RUNNER_ENABLED = "false";
+      reloadConfig();
+      const other = await spawnRunner({
+        TASK_RUNNER_ENABLED: "true",
+        TASK_HEARTBEAT_SECONDS: "1",
+        TASK_LEASE_SECONDS: "6",
+      });
+      try {
+        await operator.tasks.continue({ id });
+        const done = await waitForTask(id, (t) => !["pending", "running"].includes(t.status), 180_000);
+        expect(done.status).toBe("succeeded");
+        expect((await db().task.findUniqueOrThrow({ where: { id } })).runnerId).toBe(other.runnerId);
+        expect(await versions(SHOP, "docker")).toEqual(Array(4).fill("11.0"));
+        expect(await outOfPool()).toEqual([]);
+      } finally {
+        process.env.TASK_RUNNER_ENABLED = "true";
+        reloadConfig();
+        await other.kill();
+      }
     },
   );
 });
