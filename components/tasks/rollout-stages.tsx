@@ -8,7 +8,9 @@ import { useDeferredValue, useEffect, useId, useState } from "react";
 import { useTRPC } from "@/components/trpc";
 import { Button, Field, Input } from "@/components/ui/controls";
 
-export type StageDraft = { groupId: number; name: string; instances: number; targetVersion: string };
+/** A group picked for the rollout; names repeat across app types, so the type goes with it. */
+export type StageDraft = { groupId: number; name: string; appType: string; instances: number; targetVersion: string };
+const described = (g: Pick<StageDraft, "name" | "appType">) => `${g.name} (${g.appType})`;
 
 function VersionField({ stage, onChange }: { stage: StageDraft; onChange: (version: string) => void }) {
   const trpc = useTRPC();
@@ -20,7 +22,7 @@ function VersionField({ stage, onChange }: { stage: StageDraft; onChange: (versi
     if (newest && !stage.targetVersion) onChange(newest);
   }, [newest]); // eslint-disable-line react-hooks/exhaustive-deps -- only when the list arrives
   return (
-    <Field label={`Target version for ${stage.name}`}>
+    <Field label={`Target version for ${described(stage)}`}>
       <Input
         required
         list={listId}
@@ -58,7 +60,7 @@ export function StageList({ stages, onChange }: { stages: StageDraft[]; onChange
               {i + 1}. {stage.name}
             </span>{" "}
             <span className="text-slate-500">
-              {stage.instances} instance{stage.instances === 1 ? "" : "s"}
+              {stage.appType} · {stage.instances} instance{stage.instances === 1 ? "" : "s"}
             </span>
           </div>
           <VersionField
@@ -69,7 +71,7 @@ export function StageList({ stages, onChange }: { stages: StageDraft[]; onChange
             <Button
               type="button"
               variant="secondary"
-              aria-label={`Move ${stage.name} up`}
+              aria-label={`Move ${described(stage)} up`}
               disabled={i === 0}
               onClick={() => move(i, i - 1)}
             >
@@ -78,7 +80,7 @@ export function StageList({ stages, onChange }: { stages: StageDraft[]; onChange
             <Button
               type="button"
               variant="secondary"
-              aria-label={`Move ${stage.name} down`}
+              aria-label={`Move ${described(stage)} down`}
               disabled={i === stages.length - 1}
               onClick={() => move(i, i + 1)}
             >
@@ -87,7 +89,7 @@ export function StageList({ stages, onChange }: { stages: StageDraft[]; onChange
             <Button
               type="button"
               variant="secondary"
-              aria-label={`Remove ${stage.name}`}
+              aria-label={`Remove ${described(stage)}`}
               onClick={() => onChange(stages.filter((_, k) => k !== i))}
             >
               Remove
@@ -121,17 +123,24 @@ export function GroupPicker({ picked, onAdd }: { picked: number[]; onAdd: (stage
         <p className="text-sm text-slate-500">{query ? `No other group matches “${query}”.` : "No other group."}</p>
       ) : (
         <ul className="flex flex-wrap gap-2" aria-label="Groups found">
-          {found.map((g) => (
-            <li key={g.id}>
-              <Button
-                type="button"
-                variant="secondary"
-                onClick={() => onAdd({ groupId: g.id, name: g.name, instances: g.instances, targetVersion: "" })}
-              >
-                + {g.name} <span className="text-slate-500">({g.instances})</span>
-              </Button>
-            </li>
-          ))}
+          {found.map((g) => {
+            const stage = { groupId: g.id, name: g.name, appType: g.catalog?.appType ?? "app", instances: g.instances };
+            return (
+              <li key={g.id}>
+                <Button
+                  type="button"
+                  variant="secondary"
+                  aria-label={`Add ${described(stage)}, ${g.instances} instance${g.instances === 1 ? "" : "s"}`}
+                  onClick={() => onAdd({ ...stage, targetVersion: "" })}
+                >
+                  + {g.name}{" "}
+                  <span className="text-slate-500">
+                    {stage.appType} · {g.instances}
+                  </span>
+                </Button>
+              </li>
+            );
+          })}
         </ul>
       )}
       {groups.data && groups.data.total > groups.data.items.length ? (

@@ -6,7 +6,7 @@
 import { expect, test } from "@playwright/test";
 import { storageState } from "./users";
 
-type Group = { id: number; name: string; instances: number; online: number };
+type Group = { id: number; name: string; instances: number; online: number; catalog: { appType: string } | null };
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -14,7 +14,8 @@ test.use({ storageState: storageState("operator") });
 
 test("a two-group rollout, confirmed, paused between the groups, continued, succeeds", async ({ page }) => {
   test.setTimeout(240_000);
-  // Two small groups with every instance online (the other update specs pick other sizes first).
+  // Two groups with every instance online (the agent must confirm each update), the last by name:
+  // the other update specs pick the first ones, and each waits for its own task to end.
   let groups: Group[] = [];
   await expect(async () => {
     const response = await page.request.get(
@@ -22,44 +23,46 @@ test("a two-group rollout, confirmed, paused between the groups, continued, succ
     );
     const items = ((await response.json()) as { result: { data: { json: { items: Group[] } } } }).result.data.json
       .items;
-    groups = items.filter((g) => g.instances >= 2 && g.instances <= 3 && g.online === g.instances).slice(-2);
+    groups = items.filter((g) => g.instances > 0 && g.online === g.instances).slice(-2);
     expect(groups).toHaveLength(2);
   }).toPass({ timeout: 30_000 });
   const [web, backend] = groups as [Group, Group];
   const instances = web.instances + backend.instances;
+  const described = (g: Group) => `${g.name} (${g.catalog?.appType ?? "app"})`;
+  const count = (n: number) => `${n} instance${n === 1 ? "" : "s"}`;
 
   await page.goto("/tasks");
   await page.getByRole("link", { name: "New rollout" }).click();
   await expect(page.getByRole("heading", { name: "New rollout", level: 1 })).toBeVisible();
   for (const g of [web, backend]) {
     await page.getByLabel("Find a group to add").fill(g.name);
-    await page.getByRole("button", { name: new RegExp(`^\\+ ${escape(g.name)} \\(`) }).click();
+    await page.getByRole("button", { name: `Add ${described(g)}, ${count(g.instances)}` }).click();
   }
   const order = page.getByTestId("rollout-stage");
   await expect(order).toHaveCount(2);
   // The backend first: moved up from the keyboard.
-  await page.getByRole("button", { name: `Move ${backend.name} up` }).focus();
+  await page.getByRole("button", { name: `Move ${described(backend)} up` }).focus();
   await page.keyboard.press("Enter");
   await expect(order.nth(0)).toContainText(`1. ${backend.name}`);
   await expect(order.nth(1)).toContainText(`2. ${web.name}`);
-  await page.getByLabel(`Target version for ${backend.name}`).fill("3.0.0");
-  await page.getByLabel(`Target version for ${web.name}`).fill("3.1.0");
+  await page.getByLabel(`Target version for ${described(backend)}`).fill("3.0.0");
+  await page.getByLabel(`Target version for ${described(web)}`).fill("3.1.0");
   await expect(page.getByLabel("Pause after each group until someone continues")).toBeChecked();
   await page.getByLabel("Drain delay (s)").fill("0");
   await page.getByLabel("Wait after update (s)").fill("0");
 
   await page.getByRole("button", { name: "Preview plan" }).click();
   const preview = page.getByTestId("rollout-preview");
-  await expect(preview.getByRole("heading")).toContainText(`2 groups, ${instances} instances`);
+  await expect(preview.getByRole("heading")).toContainText(`2 groups, ${count(instances)}`);
   await expect(preview.getByTestId("plan-stage")).toHaveText([
     `Stage 1 / 2: ${backend.name} → 3.0.0`,
     `Stage 2 / 2: ${web.name} → 3.1.0`,
   ]);
   await page.getByRole("button", { name: "Start rollout…" }).click();
-  const confirm = page.getByRole("dialog", { name: `Start a rollout of 2 groups, ${instances} instances?` });
+  const confirm = page.getByRole("dialog", { name: `Start a rollout of 2 groups, ${count(instances)}?` });
   await expect(confirm.getByTestId("confirm-items").getByRole("listitem")).toHaveText([
-    new RegExp(`^1\\. ${escape(backend.name)} → 3\\.0\\.0: ${backend.instances} instances`),
-    new RegExp(`^2\\. ${escape(web.name)} → 3\\.1\\.0: ${web.instances} instances`),
+    new RegExp(`^1\\. ${escape(backend.name)} → 3\\.0\\.0: ${count(backend.instances)}`),
+    new RegExp(`^2\\. ${escape(web.name)} → 3\\.1\\.0: ${count(web.instances)}`),
   ]);
   await confirm.getByRole("button", { name: "Start rollout" }).click();
 
