@@ -3,11 +3,14 @@
 // its version, previews, confirms, and on the task page continues past the pause between the
 // groups until it succeeds (docs/update-tasks.md, "Multi-group rollouts and canaries"). The e2e
 // server's default playbook, ansible/simulator-update.yml, "installs" through the simulator.
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { storageState } from "./users";
 
 type Group = { id: number; name: string; instances: number; online: number; catalog: { appType: string } | null };
 
+/** Sideways overflow of the page at the current viewport (tests/e2e/narrow-screens.spec.ts). */
+const overflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 test.use({ storageState: storageState("operator") });
@@ -77,6 +80,10 @@ test("a two-group rollout, confirmed, paused between the groups, continued, succ
   await expect(stages.nth(0)).toContainText("succeeded");
   await expect(stages.nth(1)).toContainText("pending");
   await expect(stages.nth(1)).toHaveAttribute("aria-current", "step");
+  // The paused page, stages and Continue included, fits a 390 px phone.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(paused.getByRole("button", { name: "Continue" })).toBeVisible();
+  expect(await overflow(page)).toBeLessThanOrEqual(0);
 
   await paused.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("dialog", { name: "Continue the rollout?" }).getByRole("button", { name: "Continue" }).click();
