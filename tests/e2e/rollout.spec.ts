@@ -2,7 +2,8 @@
 // the New rollout page, puts the second first with the keyboard-reachable Up button, gives each
 // its version, previews, confirms, and on the task page continues past the pause between the
 // groups until it succeeds (docs/update-tasks.md, "Multi-group rollouts and canaries"). The e2e
-// server's default playbook, ansible/simulator-update.yml, "installs" through the simulator.
+// server's default playbook, ansible/simulator-update.yml, "installs" through the simulator. All
+// of it on a 390 px phone.
 import { expect, test, type Page } from "@playwright/test";
 import { storageState } from "./users";
 
@@ -13,7 +14,8 @@ const overflow = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-test.use({ storageState: storageState("operator") });
+// On a phone: every step of it must work at 390 px without sideways scrolling.
+test.use({ storageState: storageState("operator"), viewport: { width: 390, height: 844 } });
 
 test("a two-group rollout, confirmed, paused between the groups, continued, succeeds", async ({ page }) => {
   test.setTimeout(240_000);
@@ -61,6 +63,7 @@ test("a two-group rollout, confirmed, paused between the groups, continued, succ
     `Stage 1 / 2: ${backend.name} → 3.0.0`,
     `Stage 2 / 2: ${web.name} → 3.1.0`,
   ]);
+  expect(await overflow(page), "the New rollout page scrolls sideways at 390 px").toBeLessThanOrEqual(0);
   await page.getByRole("button", { name: "Start rollout…" }).click();
   const confirm = page.getByRole("dialog", { name: `Start a rollout of 2 groups, ${count(instances)}?` });
   await expect(confirm.getByTestId("confirm-items").getByRole("listitem")).toHaveText([
@@ -80,10 +83,8 @@ test("a two-group rollout, confirmed, paused between the groups, continued, succ
   await expect(stages.nth(0)).toContainText("succeeded");
   await expect(stages.nth(1)).toContainText("pending");
   await expect(stages.nth(1)).toHaveAttribute("aria-current", "step");
-  // The paused page, stages and Continue included, fits a 390 px phone.
-  await page.setViewportSize({ width: 390, height: 844 });
   await expect(paused.getByRole("button", { name: "Continue" })).toBeVisible();
-  expect(await overflow(page)).toBeLessThanOrEqual(0);
+  expect(await overflow(page), "the paused task page scrolls sideways at 390 px").toBeLessThanOrEqual(0);
 
   await paused.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("dialog", { name: "Continue the rollout?" }).getByRole("button", { name: "Continue" }).click();
