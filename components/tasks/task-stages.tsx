@@ -19,10 +19,12 @@ const inStage = (stage: Stage, batch: number) =>
 function stageStatus(task: Task, stage: Stage): string {
   const statuses = (task.progress?.batches ?? []).slice(stage.firstBatch, stage.firstBatch + stage.batchCount);
   const all = (s: string) => statuses.length > 0 && statuses.every((b) => b.status === s);
-  for (const s of ["failed", "cancelled", "running"]) if (statuses.some((b) => b.status === s)) return s;
+  if (statuses.some((b) => b.status === "failed")) return "failed";
+  if (statuses.some((b) => b.status === "cancelled")) return "cancelled";
   if (all("succeeded")) return "succeeded";
-  if (statuses.some((b) => b.status === "succeeded")) return task.status === "paused" ? "paused" : task.status;
-  return all("pending") && task.status !== "interrupted" ? "pending" : task.status;
+  if (all("pending")) return "pending";
+  // Under way or partly done: the task's own state (running, paused, pending after Continue, interrupted).
+  return task.status;
 }
 
 /** The stage the task is in: its current step's, or the one after a pause. */
