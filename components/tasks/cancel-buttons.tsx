@@ -1,16 +1,38 @@
 "use client";
 // Cancel a task: after its current step (a running playbook completes), or now (the playbook's
-// process group is terminated; the batch's HAProxy servers stay drained for inspection).
+// process group is terminated; the batch's HAProxy servers stay drained for inspection). A paused
+// task has no current step: one confirmed Cancel ends it.
 import { useMutation } from "@tanstack/react-query";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { Button } from "@/components/ui/controls";
 
-export function CancelButtons({ id, requested }: { id: string; requested: boolean }) {
+export function CancelButtons({ id, requested, paused }: { id: string; requested: boolean; paused?: boolean }) {
   const trpc = useTRPC();
   const cancel = useMutation(trpc.tasks.cancel.mutationOptions());
   const error = formErrors(cancel.error);
+  if (paused)
+    return (
+      <div className="flex flex-wrap items-center gap-2">
+        <ConfirmButton
+          disabled={cancel.isPending}
+          ask={{
+            title: "Cancel the paused task?",
+            confirmLabel: "Cancel the task",
+            body: "It ends here: the batches done stay updated, the others are not touched.",
+          }}
+          onConfirm={() => cancel.mutate({ id, mode: "now" })}
+        >
+          Cancel task
+        </ConfirmButton>
+        {error ? (
+          <span className="text-sm text-red-700" role="alert">
+            {error.message}
+          </span>
+        ) : null}
+      </div>
+    );
   return (
     <div className="flex flex-wrap items-center gap-2">
       <Button

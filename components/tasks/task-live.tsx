@@ -1,5 +1,5 @@
 "use client";
-// The task page's live part: progress, steps and log as they stream in (use-task-feed.ts).
+// The task page's live part: progress, stages, steps and log as they stream in (use-task-feed.ts).
 import { useQueryClient } from "@tanstack/react-query";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
@@ -10,13 +10,15 @@ import { CancelButtons } from "./cancel-buttons";
 import { PlanNotes, PlanView } from "./plan-view";
 import { TaskLogView } from "./task-log-view";
 import { TaskRecovery } from "./task-recovery";
+import { PauseBanner, StageSummary } from "./task-stages";
 import { TaskSteps } from "./task-steps";
-import { active, useTaskFeed, type Task } from "./use-task-feed";
+import { active, open, useTaskFeed, type Task } from "./use-task-feed";
 
 /** Which runner holds the task (docs/update-tasks.md, "Runners, leases and replicas"). */
 function RunnerLine({ task }: { task: Task }) {
   if (task.status === "pending")
     return <>Waiting for a task runner (an AC replica with TASK_RUNNER_ENABLED) to claim it.</>;
+  if (task.status === "paused") return <>No runner holds it while it waits; any runner goes on after Continue.</>;
   if (!task.runnerId) return null;
   if (task.status !== "running") return <>Ran on runner {task.runnerId}.</>;
   return (
@@ -31,10 +33,12 @@ export function TaskLive({
   initial,
   canCancel,
   canRecover,
+  canContinue,
 }: {
   initial: Task;
   canCancel: boolean;
   canRecover: boolean;
+  canContinue: boolean;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -71,14 +75,18 @@ export function TaskLive({
           <p className="mt-1 text-xs text-slate-600" data-testid="task-progress">
             {batchesDone} of {batches} batches done · {stepsDone} of {steps} steps
             {current && active(task.status)
-              ? ` · now: batch ${current.batch + 1}, ${current.step.replaceAll("_", " ")}`
-              : ""}
+              ? ` · now: ${task.stages.length > 1 ? `${task.stages.find((s) => current.batch >= s.firstBatch && current.batch < s.firstBatch + s.batchCount)?.group?.name ?? "—"}, ` : ""}batch ${current.batch + 1}, ${current.step.replaceAll("_", " ")}`
+              : task.status === "paused"
+                ? " · paused"
+                : ""}
           </p>
           <p className="mt-0.5 text-xs break-all text-slate-500" data-testid="task-runner">
             <RunnerLine task={task} />
           </p>
         </div>
-        {canCancel && active(task.status) ? <CancelButtons id={task.id} requested={task.cancelRequested} /> : null}
+        {canCancel && open(task.status) ? (
+          <CancelButtons id={task.id} requested={task.cancelRequested} paused={task.status === "paused"} />
+        ) : null}
       </div>
       {task.error ? (
         <ErrorNote>
@@ -91,14 +99,23 @@ export function TaskLive({
           {active(task.status) ? " (retrying)" : " (reload the page to try again)"}
         </ErrorNote>
       ) : null}
+      <PauseBanner task={task} canContinue={canContinue} onChanged={reload} />
       <TaskRecovery task={task} canRecover={canRecover} onChanged={reload} />
+      {task.stages.length > 1 ? (
+        <section aria-labelledby="stages-heading">
+          <h2 id="stages-heading" className="mb-2 text-lg font-semibold text-slate-900">
+            Groups
+          </h2>
+          <StageSummary task={task} />
+        </section>
+      ) : null}
       {progress ? (
         <>
           <section aria-labelledby="steps-heading">
             <h2 id="steps-heading" className="mb-2 text-lg font-semibold text-slate-900">
               Steps
             </h2>
-            <TaskSteps progress={progress} />
+            <TaskSteps progress={progress} stages={task.stages} />
           </section>
           <details className="rounded-lg border border-slate-200 bg-white p-3">
             <summary className="cursor-pointer text-sm font-semibold text-slate-800">Plan</summary>
@@ -113,7 +130,7 @@ export function TaskLive({
         <h2 id="log-heading" className="mb-2 text-lg font-semibold text-slate-900">
           Log
         </h2>
-        <TaskLogView text={log} live={active(task.status)} />
+        <TaskLogView text={log} live={open(task.status)} />
       </section>
     </div>
   );

@@ -43,7 +43,7 @@ export function TaskRecovery({
     ...pool.map((s) => ({ key: `haproxy-${s.haproxyServerId}`, label: s.label })),
     ...eureka.map((o) => ({ key: `eureka-${o.instanceId}`, label: `Eureka ${o.label}` })),
   ];
-  const stopped = task.status !== "pending" && task.status !== "running";
+  const stopped = task.status !== "pending" && task.status !== "running" && task.status !== "paused";
   const batches = progress?.batches ?? [];
   const failedBatch = progress?.failure?.batch ?? batches.findIndex((b) => b.status !== "succeeded");
   const retryable = (task.status === "failed" || task.status === "interrupted") && !task.retry && failedBatch >= 0;

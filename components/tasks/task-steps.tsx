@@ -1,7 +1,7 @@
 // The steps timeline: one row per batch, its steps in order with status, time and note
-// (the note of a failed step is the reason).
+// (the note of a failed step is the reason); a rollout's batches under a heading per group.
 import { StatusBadge } from "@/components/ui/status-badge";
-import type { TaskProgress } from "@/server/tasks/plan-types";
+import type { PlanStage, TaskProgress } from "@/server/tasks/plan-types";
 
 const labels: Record<string, string> = {
   eureka_down: "Eureka out of service",
@@ -16,10 +16,17 @@ const labels: Record<string, string> = {
 
 const time = (iso: string | null) => (iso ? iso.slice(11, 19) : null);
 
-export function TaskSteps({ progress }: { progress: TaskProgress }) {
+export function TaskSteps({ progress, stages = [] }: { progress: TaskProgress; stages?: PlanStage[] }) {
   return (
     <ol className="space-y-3" data-testid="task-steps">
-      {progress.batches.map((batch, b) => (
+      {progress.batches.map((batch, b) => [
+        stages.length > 1 && stages.some((s) => s.firstBatch === b) ? (
+          <li key={`stage-${b}`} className="pt-1 text-sm font-semibold text-slate-800" data-testid="task-steps-stage">
+            {stages.findIndex((s) => s.firstBatch === b) + 1}.{" "}
+            {stages.find((s) => s.firstBatch === b)!.group?.name ?? "—"} →{" "}
+            {stages.find((s) => s.firstBatch === b)!.targetVersion}
+          </li>
+        ) : null,
         <li
           key={b}
           className="rounded-lg border border-slate-200 bg-white p-3"
@@ -29,6 +36,7 @@ export function TaskSteps({ progress }: { progress: TaskProgress }) {
           <div className="mb-2 flex flex-wrap items-center gap-2 text-sm">
             <span className="font-semibold">
               Batch {b + 1} / {progress.batches.length}
+              {progress.plan.batches[b]!.canary ? " (canary)" : ""}
             </span>
             <StatusBadge status={batch.status} />
             <span className="text-slate-500">
@@ -61,8 +69,8 @@ export function TaskSteps({ progress }: { progress: TaskProgress }) {
               </li>
             ))}
           </ol>
-        </li>
-      ))}
+        </li>,
+      ])}
     </ol>
   );
 }

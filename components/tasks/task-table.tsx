@@ -45,16 +45,31 @@ export function TaskTable({ tasks, empty }: { tasks: TaskRow[]; empty: string })
                 </div>
               ) : null}
             </td>
-            <td className={tdClass}>
-              {t.group ? (
-                <Link className="text-sky-800 hover:underline" href={`/groups/${t.group.id}`}>
-                  {t.group.name}
-                </Link>
-              ) : (
-                "—"
-              )}
-            </td>
-            <td className={`${tdClass} font-mono text-xs`}>{t.targetVersion}</td>
+            {t.stages.length > 1 ? (
+              // A rollout: its groups in order, each with its version.
+              <td className={tdClass} colSpan={2} data-testid="task-stages">
+                <ol className="text-xs">
+                  {t.stages.map((s, i) => (
+                    <li key={s.firstBatch}>
+                      {i + 1}. {s.group?.name ?? "—"} → <span className="font-mono">{s.targetVersion}</span>
+                    </li>
+                  ))}
+                </ol>
+              </td>
+            ) : (
+              <>
+                <td className={tdClass}>
+                  {t.group ? (
+                    <Link className="text-sky-800 hover:underline" href={`/groups/${t.group.id}`}>
+                      {t.group.name}
+                    </Link>
+                  ) : (
+                    "—"
+                  )}
+                </td>
+                <td className={`${tdClass} font-mono text-xs`}>{t.targetVersion}</td>
+              </>
+            )}
             <td className={`${tdClass} whitespace-nowrap`}>
               {t.counts.batchesDone}/{t.counts.batches} batches · {t.counts.instances} instance
               {t.counts.instances === 1 ? "" : "s"}

@@ -41,6 +41,7 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
     targetVersion: "",
     orchestrateHaproxy: true,
     eureka: false,
+    canary: false,
     ...defaults,
     batchSize: defaults.batchSize ?? 2,
   });
@@ -57,6 +58,7 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
     strategy: form.strategy,
     batchSize: form.strategy === "fixed_size" ? form.batchSize : undefined,
     orchestrateHaproxy: form.orchestrateHaproxy,
+    canary: form.canary,
     drainDelaySec: form.drainDelaySec,
     drainTimeoutSec: form.drainTimeoutSec,
     drainSessionThreshold: form.drainSessionThreshold,
@@ -176,6 +178,10 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
               Set instances registered in Eureka OUT_OF_SERVICE around each batch
             </label>
           ) : null}
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={form.canary} onChange={(e) => set({ canary: e.target.checked })} />
+            Canary: update one instance first, then pause until someone continues
+          </label>
           {errors ? <ErrorNote>{errors.message}</ErrorNote> : null}
           {previewed && preview.data ? (
             <div className="space-y-2">

@@ -20,6 +20,7 @@ const tone: Record<string, string> = {
   skipped: "bg-slate-50 text-slate-500 ring-slate-400/20",
   cancelled: "bg-amber-100 text-amber-800 ring-amber-600/20",
   interrupted: "bg-violet-100 text-violet-800 ring-violet-600/20",
+  paused: "bg-amber-100 text-amber-800 ring-amber-600/20",
   // HAProxy actions a caller's role did not allow
   refused: "bg-amber-100 text-amber-800 ring-amber-600/20",
   // alerts, their severities and notification deliveries (docs/alerts.md)

@@ -28,6 +28,10 @@ const PROCEDURE_TARGETS: Record<string, Source> = {
   "tasks.preview": { type: "group", key: "groupId" },
   "tasks.start": { type: "group", key: "groupId" },
   "tasks.cancel": { type: "task", key: "id" },
+  // A rollout names its task once created (start.ts); a refused or failed call has none yet.
+  "tasks.previewRollout": { type: "task" },
+  "tasks.startRollout": { type: "task" },
+  "tasks.continue": { type: "task", key: "id" },
   "tasks.returnToPool": { type: "task", key: "id" },
   "tasks.retry": { type: "task", key: "id" },
   "haproxy.syncNow": { type: "haproxy_instance", key: "instanceId" },

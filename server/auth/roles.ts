@@ -21,6 +21,7 @@ export const permissions = {
   "haproxy.sync": "operator",
   "task.start": "operator",
   "task.cancel": "operator",
+  "task.continue": "operator",
   "task.returnToPool": "operator",
   "task.retry": "operator",
   /** The audit log: operators read their own rows (server/audit/queries.ts), admins every row. */

@@ -21,7 +21,8 @@ export type TaskUpdate = {
   task: Task | null;
 };
 
-const active = (status: string) => status === "pending" || status === "running";
+/** Not finished: a paused rollout waits for Continue, which may come from another page or replica. */
+const active = (status: string) => status === "pending" || status === "running" || status === "paused";
 
 /** Ends once a finished task's log has been sent to its end. */
 export async function* followTask(

@@ -3,10 +3,12 @@ import { z } from "zod";
 import { availableVersions } from "../artifacts/available-versions";
 import { actorName } from "../auth/actor";
 import { cancelInput, cancelTask } from "../tasks/cancel";
+import { continueInput, continueTask } from "../tasks/continue";
 import { updateRequestInput } from "../tasks/plan";
 import { recoveryInput, retryFromFailedBatch, returnToPool } from "../tasks/recovery";
+import { rolloutRequestInput } from "../tasks/rollout-plan";
 import { getTask, listTasks, taskGroupOptions, taskListInput, taskLog, taskLogInput } from "../tasks/queries";
-import { previewUpdate, startUpdateTask } from "../tasks/start";
+import { previewRollout, previewUpdate, startRollout, startUpdateTask } from "../tasks/start";
 import { followTask } from "../live/task-follow";
 import { authorized, router } from "../trpc/init";
 import { accessRecheck, streamSignal, withDomainErrors } from "../trpc/subscription";
@@ -66,6 +68,18 @@ export const tasksRouter = router({
   start: authorized("task.start")
     .input(updateRequestInput)
     .mutation(({ input, ctx }) => startUpdateTask(input, actorName(ctx.actor), { audit: ctx.audit })),
+  /** The plan of a rollout of several groups, each to its own version, in the order given. */
+  previewRollout: authorized("task.start")
+    .input(rolloutRequestInput)
+    .mutation(async ({ input }) => (await previewRollout(input)).plan),
+  /** Starts a multi-group rollout as one task (docs/update-tasks.md, "Multi-group rollouts and canaries"). */
+  startRollout: authorized("task.start")
+    .input(rolloutRequestInput)
+    .mutation(({ input, ctx }) => startRollout(input, actorName(ctx.actor), { audit: ctx.audit })),
+  /** A paused task (after its canary, or between two groups) goes on with its next batch. */
+  continue: authorized("task.continue")
+    .input(continueInput)
+    .mutation(({ input, ctx }) => continueTask(input.id, actorName(ctx.actor), ctx.audit)),
   cancel: authorized("task.cancel")
     .input(cancelInput)
     .mutation(({ input, ctx }) => cancelTask(input, actorName(ctx.actor), ctx.audit)),

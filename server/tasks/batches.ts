@@ -46,3 +46,24 @@ export function makeBatches<T extends Batchable>(
       return [sorted];
   }
 }
+
+/**
+ * The canary first: the instance that would lead the first batch alone, then the others batched
+ * as the strategy says (docs/update-tasks.md, "Multi-group rollouts and canaries").
+ */
+export function makeBatchesWithCanary<T extends Batchable>(
+  instances: T[],
+  strategy: BatchGroupingStrategy,
+  batchSize: number | null,
+): T[][] {
+  const canary = makeBatches(instances, strategy, batchSize)[0]?.[0];
+  if (!canary) return [];
+  return [
+    [canary],
+    ...makeBatches(
+      instances.filter((i) => i !== canary),
+      strategy,
+      batchSize,
+    ),
+  ];
+}

@@ -20,7 +20,13 @@ export type StepName = (typeof STEP_NAMES)[number];
 export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "skipped" | "cancelled";
 export type BatchStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled";
 
-export type TaskTarget = { groupId: number | null; instanceIds: number[] };
+export type TaskTarget = {
+  /** The group (a rollout's first group). */
+  groupId: number | null;
+  instanceIds: number[];
+  /** A rollout's groups, in order (absent in single-group tasks). */
+  groupIds?: number[];
+};
 
 export type TaskParameters = {
   targetVersion: string;
@@ -40,6 +46,13 @@ export type TaskParameters = {
   confirmTimeoutSec: number;
   /** Set the batch's Eureka-registered instances OUT_OF_SERVICE around it (docs/update-tasks.md, "Eureka"). */
   eureka?: boolean;
+  /**
+   * Rollouts and canaries (docs/update-tasks.md, "Multi-group rollouts and canaries"); absent in
+   * tasks made before. canary: the first batch is one instance, then a pause for Continue.
+   */
+  canary?: boolean;
+  /** Pause for Continue after each group of a rollout but the last. */
+  pauseBetweenStages?: boolean;
 };
 
 export type PlanHaproxyServer = { haproxyServerId: number; label: string; status: string | null };
@@ -77,7 +90,25 @@ export type PlanEureka = {
   port: number | null;
 };
 
-export type PlanBatch = { index: number; instances: PlanInstance[] };
+export type PlanBatch = {
+  index: number;
+  instances: PlanInstance[];
+  /** The canary: the first batch, one instance, followed by a pause for Continue. */
+  canary?: boolean;
+};
+
+/**
+ * One group of a rollout with its own target version: the plan's batches firstBatch ..
+ * firstBatch + batchCount - 1 (batches stay numbered across the whole task, as progress is).
+ */
+export type PlanStage = {
+  group: { id: number; name: string } | null;
+  targetVersion: string;
+  strategy: BatchGroupingStrategy;
+  batchSize: number | null;
+  firstBatch: number;
+  batchCount: number;
+};
 
 export type Plan = {
   group: { id: number; name: string } | null;
@@ -89,6 +120,11 @@ export type Plan = {
   warnings: string[];
   /** What stops the plan from starting (a playbook missing on the AC host, or outside PLAYBOOK_DIRS). */
   problems: string[];
+  /**
+   * The groups in the order they run, each with its version; group, targetVersion and strategy
+   * above are the first stage's. Absent in tasks made before rollouts: read it through stagesOf().
+   */
+  stages?: PlanStage[];
 };
 
 export type StepState = {
@@ -115,7 +151,12 @@ export type TaskProgress = {
   outOfPool?: OutOfPoolServer[];
   /** Likewise the Eureka instances it set OUT_OF_SERVICE (docs/update-tasks.md, "Eureka"). */
   outOfService?: OutOfServiceInstance[];
+  /** Set while the task is paused, waiting for an operator's Continue (absent in tasks made before). */
+  pause?: TaskPause | null;
 };
+
+/** Where a paused task stopped: after which batch, and why (the canary, or the end of a rollout's group). */
+export type TaskPause = { afterBatch: number; reason: "canary" | "stage"; since: string };
 
 export type OutOfPoolServer = { haproxyServerId: number; label: string };
 
@@ -143,6 +184,31 @@ export function initialProgress(plan: Plan): TaskProgress {
   };
 }
 
-/** "batch 2/3, step playbook": how logs and errors name a place in the run. */
+/** A plan's stages; a plan stored before rollouts is one stage, its group. */
+export function stagesOf(plan: Plan): PlanStage[] {
+  if (plan.stages?.length) return plan.stages;
+  const { group, targetVersion, strategy, batchSize } = plan;
+  return [{ group, targetVersion, strategy, batchSize, firstBatch: 0, batchCount: plan.batches.length }];
+}
+
+/** The stage a batch belongs to, with its index. */
+export function stageOf(plan: Plan, batch: number): PlanStage & { index: number } {
+  const stages = stagesOf(plan);
+  const index = Math.max(
+    0,
+    stages.findIndex((s) => batch >= s.firstBatch && batch < s.firstBatch + s.batchCount),
+  );
+  return { ...stages[index]!, index };
+}
+
+/** "stage 2/2 (web), " for a rollout of several groups; nothing for a single group. */
+export function stagePrefix(plan: Plan, batch: number): string {
+  const count = stagesOf(plan).length;
+  if (count < 2) return "";
+  const stage = stageOf(plan, batch);
+  return `stage ${stage.index + 1}/${count}${stage.group ? ` (${stage.group.name})` : ""}, `;
+}
+
+/** "batch 2/3, step playbook" (a rollout: "stage 2/2 (web), batch 4/5, …"): how logs and errors name a place in the run. */
 export const where = (progress: Pick<TaskProgress, "plan">, batch: number, step?: StepName) =>
-  `batch ${batch + 1}/${progress.plan.batches.length}${step ? `, step ${step}` : ""}`;
+  `${stagePrefix(progress.plan, batch)}batch ${batch + 1}/${progress.plan.batches.length}${step ? `, step ${step}` : ""}`;

@@ -9,14 +9,14 @@ import { BatchGroupingStrategy } from "../generated/prisma/enums";
 import { currentVersion } from "../inventory/queries/instance-shape";
 import { planEureka } from "../eureka/registry";
 import { effectiveSettings, settingsChainInclude } from "../inventory/settings";
-import { makeBatches } from "./batches";
+import { makeBatches, makeBatchesWithCanary } from "./batches";
 import type { HaproxyPort } from "./deps";
 import { resolvePlaybook } from "./playbook-paths";
-import type { Plan, PlanInstance, TaskParameters, TaskTarget } from "./plan-types";
+import type { Plan, PlanBatch, PlanInstance, PlanStage, TaskParameters, TaskTarget } from "./plan-types";
 import { positiveId } from "../../lib/schemas";
 
 // Versions reach playbooks (and often a shell there): letters, digits and . _ + : @ - only.
-const versionSchema = z
+export const versionSchema = z
   .string()
   .trim()
   .min(1, "pick a version")
@@ -35,6 +35,8 @@ export const updateRequestInput = z
     strategy: z.enum(BatchGroupingStrategy).optional(),
     batchSize: z.number().int().min(1).max(1000).optional(),
     orchestrateHaproxy: z.boolean().default(true),
+    /** The first batch is one instance, then the task pauses for an operator's Continue. */
+    canary: z.boolean().optional(),
     /** Defaults: TASK_DRAIN_DELAY, TASK_WAIT_AFTER_UPDATE, TASK_CONFIRM_TIMEOUT. */
     drainDelaySec: delay.optional(),
     waitAfterUpdateSec: delay.optional(),
@@ -76,7 +78,12 @@ const instanceSelect = {
   ...settingsChainInclude,
 } as const;
 
-async function loadInstances(request: UpdateRequest) {
+/** What picks one group's instances, its version and its batching: a single update, or one stage of a rollout. */
+export type GroupRequest = Pick<UpdateRequest, "groupId" | "instanceIds" | "targetVersion" | "strategy" | "batchSize">;
+/** The options one run shares across its stages. */
+type RunOptions = Omit<UpdateRequest, keyof GroupRequest>;
+
+async function loadInstances(request: GroupRequest) {
   const where = request.instanceIds ? { id: { in: request.instanceIds } } : { groupId: request.groupId };
   const rows = await db().applicationInstance.findMany({ where, select: instanceSelect, orderBy: { id: "asc" } });
   if (request.instanceIds && rows.length !== new Set(request.instanceIds).size) {
@@ -100,24 +107,39 @@ async function loadInstances(request: UpdateRequest) {
   return { rows, group };
 }
 
-export async function buildPlan(request: UpdateRequest, haproxy: HaproxyPort) {
-  const { rows, group } = await loadInstances(request);
+/** The run's parameters; strategy, batch size and version are the (first) group's. */
+export function runParameters(
+  options: RunOptions & { pauseBetweenStages?: boolean },
+  first: { targetVersion: string; strategy: BatchGroupingStrategy; batchSize: number | null },
+): TaskParameters {
   const c = config();
-  const parameters: TaskParameters = {
-    targetVersion: request.targetVersion,
-    strategy: request.strategy ?? group?.batchGroupingStrategy ?? "one_at_a_time",
-    batchSize: request.batchSize ?? group?.batchSize ?? null,
-    orchestrateHaproxy: request.orchestrateHaproxy,
-    drainDelaySec: request.drainDelaySec ?? c.TASK_DRAIN_DELAY,
-    drainTimeoutSec: request.drainTimeoutSec ?? c.TASK_DRAIN_TIMEOUT,
-    drainSessionThreshold: request.drainSessionThreshold ?? c.TASK_DRAIN_SESSION_THRESHOLD,
-    onDrainTimeout: request.onDrainTimeout ?? c.TASK_DRAIN_ON_TIMEOUT,
-    waitAfterUpdateSec: request.waitAfterUpdateSec ?? c.TASK_WAIT_AFTER_UPDATE,
-    confirmTimeoutSec: request.confirmTimeoutSec ?? c.TASK_CONFIRM_TIMEOUT,
-    eureka: request.eureka,
+  return {
+    targetVersion: first.targetVersion,
+    strategy: first.strategy,
+    batchSize: first.batchSize,
+    orchestrateHaproxy: options.orchestrateHaproxy,
+    drainDelaySec: options.drainDelaySec ?? c.TASK_DRAIN_DELAY,
+    drainTimeoutSec: options.drainTimeoutSec ?? c.TASK_DRAIN_TIMEOUT,
+    drainSessionThreshold: options.drainSessionThreshold ?? c.TASK_DRAIN_SESSION_THRESHOLD,
+    onDrainTimeout: options.onDrainTimeout ?? c.TASK_DRAIN_ON_TIMEOUT,
+    waitAfterUpdateSec: options.waitAfterUpdateSec ?? c.TASK_WAIT_AFTER_UPDATE,
+    confirmTimeoutSec: options.confirmTimeoutSec ?? c.TASK_CONFIRM_TIMEOUT,
+    canary: options.canary ?? false,
+    pauseBetweenStages: options.pauseBetweenStages ?? false,
+    eureka: options.eureka ?? false,
   };
-  const mapped = parameters.orchestrateHaproxy ? await haproxy.serversMappedToInstances(rows.map((row) => row.id)) : [];
+}
+
+export type PlannedGroup = Awaited<ReturnType<typeof planGroup>>;
+
+/** One group's instances, each with its effective settings and HAProxy servers, and what is worth a warning. */
+export async function planGroup(request: GroupRequest, orchestrateHaproxy: boolean, haproxy: HaproxyPort) {
+  const { rows, group } = await loadInstances(request);
+  const strategy = request.strategy ?? group?.batchGroupingStrategy ?? "one_at_a_time";
+  const batchSize = request.batchSize ?? group?.batchSize ?? null;
+  const mapped = orchestrateHaproxy ? await haproxy.serversMappedToInstances(rows.map((row) => row.id)) : [];
   const warnings: string[] = [];
+  const eurekaWarnings: string[] = [];
   const instances: PlanInstance[] = rows.map((row) => {
     const settings = effectiveSettings(row);
     const where = `${row.instanceName} on ${row.server.name}`;
@@ -127,11 +149,12 @@ export async function buildPlan(request: UpdateRequest, haproxy: HaproxyPort) {
     const haproxyServers = mapped
       .filter((m) => m.instanceId === row.id)
       .map(({ haproxyServerId, label, status }) => ({ haproxyServerId, label, status }));
-    if (parameters.orchestrateHaproxy && haproxyServers.length === 0)
+    if (orchestrateHaproxy && haproxyServers.length === 0)
       warnings.push(`${where}: no HAProxy server mapped, updated without draining`);
     const eureka = planEureka(row, group?.name ?? null);
-    if (parameters.eureka && eureka?.skip)
-      warnings.push(`${where}: registered in Eureka, but ${eureka.skip}: its Eureka status is left alone`);
+    // Worth a warning only when the run asks for Eureka (assemblePlan decides).
+    if (eureka?.skip)
+      eurekaWarnings.push(`${where}: registered in Eureka, but ${eureka.skip}: its Eureka status is left alone`);
     return {
       id: row.id,
       name: row.instanceName,
@@ -150,27 +173,65 @@ export async function buildPlan(request: UpdateRequest, haproxy: HaproxyPort) {
       eureka,
     };
   });
+  return {
+    group: group ? { id: group.id, name: group.name } : null,
+    instances,
+    warnings,
+    eurekaWarnings,
+    targetVersion: request.targetVersion,
+    strategy,
+    batchSize: strategy === "fixed_size" ? (batchSize ?? 1) : null,
+  };
+}
+
+/**
+ * The plan of planned groups run one after the other: batches numbered across all of them, one
+ * stage per group; with a canary, the first group's first batch is one instance.
+ */
+export async function assemblePlan(groups: PlannedGroup[], parameters: TaskParameters): Promise<Plan> {
+  const multi = groups.length > 1;
+  const warnings = groups.flatMap((g) => {
+    const own = parameters.eureka ? [...g.warnings, ...g.eurekaWarnings] : g.warnings;
+    return multi ? own.map((w) => `${g.group?.name ?? "—"}: ${w}`) : own;
+  });
   if (!parameters.orchestrateHaproxy) warnings.push("HAProxy orchestration is off for this run: nothing is drained");
-  if (parameters.eureka && !instances.some((i) => i.eureka))
+  if (parameters.eureka && !groups.some((g) => g.instances.some((i) => i.eureka)))
     warnings.push("Eureka is on for this run, but no instance of it reports a Eureka registration");
   const problems: string[] = [];
-  for (const playbook of new Set(instances.map((i) => i.playbook.value!))) {
+  for (const playbook of new Set(groups.flatMap((g) => g.instances.map((i) => i.playbook.value!)))) {
     const resolved = await resolvePlaybook(playbook);
     if (!resolved.ok) problems.push(resolved.problem);
   }
-  const batches = makeBatches(instances, parameters.strategy, parameters.batchSize).map((batch, index) => ({
-    index,
-    instances: batch,
-  }));
-  const plan: Plan = {
-    group: group ? { id: group.id, name: group.name } : null,
-    targetVersion: parameters.targetVersion,
-    strategy: parameters.strategy,
-    batchSize: parameters.strategy === "fixed_size" ? (parameters.batchSize ?? 1) : null,
+  const batches: PlanBatch[] = [];
+  const stages: PlanStage[] = groups.map((g, index) => {
+    const split = index === 0 && parameters.canary ? makeBatchesWithCanary : makeBatches;
+    const firstBatch = batches.length;
+    for (const instances of split(g.instances, g.strategy, g.batchSize))
+      batches.push({
+        index: batches.length,
+        instances,
+        ...(batches.length === 0 && parameters.canary ? { canary: true } : {}),
+      });
+    const { group, targetVersion, strategy, batchSize } = g;
+    return { group, targetVersion, strategy, batchSize, firstBatch, batchCount: batches.length - firstBatch };
+  });
+  const first = stages[0]!;
+  return {
+    group: first.group,
+    targetVersion: first.targetVersion,
+    strategy: first.strategy,
+    batchSize: first.batchSize,
     batches,
     warnings,
     problems,
+    stages,
   };
-  const target: TaskTarget = { groupId: group?.id ?? null, instanceIds: instances.map((i) => i.id) };
+}
+
+export async function buildPlan(request: UpdateRequest, haproxy: HaproxyPort) {
+  const planned = await planGroup(request, request.orchestrateHaproxy, haproxy);
+  const parameters = runParameters(request, planned);
+  const plan = await assemblePlan([planned], parameters);
+  const target: TaskTarget = { groupId: planned.group?.id ?? null, instanceIds: planned.instances.map((i) => i.id) };
   return { plan, target, parameters };
 }

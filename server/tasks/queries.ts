@@ -6,7 +6,7 @@ import { notFound } from "../errors";
 import { TaskStatus } from "../generated/prisma/enums";
 import { pageArgs, pageInput, pageResult } from "../pagination";
 import { readLog } from "./log";
-import { outOfPoolOf, type TaskParameters, type TaskProgress, type TaskTarget } from "./plan-types";
+import { outOfPoolOf, stagesOf, type TaskParameters, type TaskProgress, type TaskTarget } from "./plan-types";
 import { positiveId } from "../../lib/schemas";
 
 export const taskListInput = pageInput.extend({
@@ -51,6 +51,8 @@ function shape(row: Row) {
     target: row.target as unknown as TaskTarget,
     parameters: row.parameters as unknown as TaskParameters,
     progress,
+    /** The groups in the order they run, each with its version and batches (one for a single-group task). */
+    stages: progress ? stagesOf(progress.plan) : [],
     counts: {
       batches: progress?.batches.length ?? 0,
       batchesDone: progress?.batches.filter((b) => b.status === "succeeded").length ?? 0,
@@ -66,7 +68,15 @@ function shape(row: Row) {
 export async function listTasks(input: z.output<typeof taskListInput>) {
   const where: Prisma.TaskWhereInput = {
     ...(input.status ? { status: input.status } : {}),
-    ...(input.groupId ? { target: { path: ["groupId"], equals: input.groupId } } : {}),
+    // A rollout lists every group it updates in target.groupIds.
+    ...(input.groupId
+      ? {
+          OR: [
+            { target: { path: ["groupId"], equals: input.groupId } },
+            { target: { path: ["groupIds"], array_contains: [input.groupId] } },
+          ],
+        }
+      : {}),
     ...(input.instanceId ? { AND: [{ target: { path: ["instanceIds"], array_contains: [input.instanceId] } }] } : {}),
     ...(input.createdBy ? { createdBy: { equals: input.createdBy, mode: "insensitive" } } : {}),
     ...(input.from || input.to
@@ -92,11 +102,19 @@ export async function listTasks(input: z.output<typeof taskListInput>) {
   );
 }
 
-/** The groups that have tasks, for the list's filter. */
+/** The groups that have tasks (every group of a rollout too), for the list's filter. */
 export const taskGroupOptions = () =>
   db().$queryRaw<{ id: number; name: string }[]>`
-    SELECT DISTINCT (progress #>> '{plan,group,id}')::int AS id, progress #>> '{plan,group,name}' AS name
-    FROM tasks WHERE progress #> '{plan,group}' IS NOT NULL AND jsonb_typeof(progress #> '{plan,group}') = 'object'
+    SELECT DISTINCT id, name FROM (
+      SELECT (progress #>> '{plan,group,id}')::int AS id, progress #>> '{plan,group,name}' AS name
+      FROM tasks WHERE progress #> '{plan,group}' IS NOT NULL AND jsonb_typeof(progress #> '{plan,group}') = 'object'
+      UNION ALL
+      SELECT (s #>> '{group,id}')::int, s #>> '{group,name}'
+      FROM tasks, jsonb_array_elements(
+        CASE WHEN jsonb_typeof(progress #> '{plan,stages}') = 'array' THEN progress #> '{plan,stages}' ELSE '[]'::jsonb END
+      ) AS s
+      WHERE jsonb_typeof(s -> 'group') = 'object'
+    ) AS g
     ORDER BY name`;
 
 export async function getTask(id: string) {

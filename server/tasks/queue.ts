@@ -26,7 +26,7 @@ async function claimNext(): Promise<string | null> {
     const next = await tx.task.findFirst({
       where: { status: "pending" },
       orderBy: { createdAt: "asc" },
-      select: { id: true },
+      select: { id: true, startedAt: true },
     });
     if (!next) return null;
     const now = new Date();
@@ -34,7 +34,7 @@ async function claimNext(): Promise<string | null> {
       where: { id: next.id },
       data: {
         status: "running",
-        startedAt: now,
+        startedAt: next.startedAt ?? now, // a task continued after a pause keeps when it first started
         runnerId: thisRunner.id,
         runnerHost: thisRunner.host,
         heartbeatAt: now,

@@ -12,7 +12,8 @@ import { taskDeps } from "./deps";
 import { outOfServiceOf, putBackInService } from "./eureka";
 import { appendLog } from "./log";
 import { outOfPoolOf, where, type OutOfPoolServer, type TaskParameters, type TaskProgress } from "./plan-types";
-import { startUpdateTask } from "./start";
+import { retryRequest } from "./retry-request";
+import { startRollout, startUpdateTask } from "./start";
 
 export const recoveryInput = z.object({ id: z.uuid("not a task id") });
 
@@ -50,7 +51,7 @@ async function loadFinished(id: string, allowed: TaskStatus[], action: string) {
   if (!allowed.includes(task.status))
     throw new AppError(
       "CONFLICT",
-      task.status === "running" || task.status === "pending"
+      task.status === "running" || task.status === "pending" || task.status === "paused"
         ? `The task is ${task.status}: it readies the servers it drains itself; ${action} once it has stopped`
         : `Only a ${allowed.join(" or ")} task can be retried; this one ${task.status}`,
     );
@@ -148,19 +149,7 @@ export async function retryFromFailedBatch(id: string, actor: string): Promise<{
     const fromBatch = progress.failure?.batch ?? progress.batches.findIndex((b) => b.status !== "succeeded");
     if (fromBatch < 0) throw new AppError("CONFLICT", "Every batch of this task succeeded: nothing to retry");
     const p = task.parameters as unknown as TaskParameters;
-    const instanceIds = progress.plan.batches.slice(fromBatch).flatMap((b) => b.instances.map((i) => i.id));
     const inherited = outOfPoolOf(progress);
-    const request = {
-      instanceIds,
-      targetVersion: p.targetVersion,
-      strategy: p.strategy,
-      batchSize: p.batchSize ?? undefined,
-      orchestrateHaproxy: p.orchestrateHaproxy,
-      drainDelaySec: p.drainDelaySec,
-      waitAfterUpdateSec: p.waitAfterUpdateSec,
-      confirmTimeoutSec: p.confirmTimeoutSec,
-      eureka: p.eureka ?? false,
-    };
     const handOver = async (tx: Prisma.TransactionClient, newId: string) => {
       const servers = JSON.stringify(inherited);
       await tx.$executeRaw`UPDATE tasks SET progress = jsonb_set(progress, '{outOfPool}', '[]'::jsonb) WHERE id = ${id}::uuid`;
@@ -173,7 +162,12 @@ export async function retryFromFailedBatch(id: string, actor: string): Promise<{
     };
     let started: { id: string };
     try {
-      started = await startUpdateTask(request, actor, { retryOfId: id, afterCreate: handOver });
+      const options = { retryOfId: id, afterCreate: handOver };
+      const retry = retryRequest(progress.plan, p, fromBatch);
+      started =
+        retry.kind === "rollout"
+          ? await startRollout(retry.request, actor, options)
+          : await startUpdateTask(retry.request, actor, options);
     } catch (error) {
       if (uniqueViolation(error) !== null) throw new AppError("CONFLICT", "This task was already retried");
       throw error;

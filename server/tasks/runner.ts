@@ -1,6 +1,8 @@
 // Runs one update task, batch after batch (docs/update-tasks.md, "A batch, step by step"): drain the batch's HAProxy servers →
 // wait drain_delay → ansible-playbook → wait wait_after_update → confirm through the agent →
-// ready. A failure stops the rollout where it is: later batches are not touched and the failed
+// ready. A rollout's stages (one group each, its own version) run one after the other, and the
+// run may end `paused` after the canary or a stage, to go on after a Continue (stages.ts). A failure
+// stops the rollout where it is: later batches are not touched and the failed
 // batch's servers stay out of the pool (recorded in progress.outOfPool as they are drained). A
 // cancel stops after the current step (or at once). Every database write retries through an
 // outage (db-retry.ts) and lands only while this runner holds the task's lease (lease.ts).
@@ -18,6 +20,7 @@ import { eurekaStep, restoreAfterCancel, type EurekaRun } from "./eureka";
 import { runPlaybook } from "./playbook";
 import {
   STEP_NAMES,
+  stageOf,
   where,
   type PlanHaproxyServer,
   type PlanInstance,
@@ -27,6 +30,7 @@ import {
 } from "./plan-types";
 import { ProgressTracker } from "./progress";
 import { ABORT, thisRunner } from "./runner-identity";
+import { firstBatchToRun, pauseDue, pauseForContinue, runStartLine, stageStartLine } from "./stages";
 
 type Run = {
   taskId: string;
@@ -122,6 +126,7 @@ const eurekaRun = (run: Run): EurekaRun => ({
 
 async function runBatch(run: Run, batch: number, instances: PlanInstance[]) {
   const { params } = run;
+  const { targetVersion } = stageOf(run.progress.state.plan, batch); // a rollout's stage has its own
   const servers = params.orchestrateHaproxy ? instances.flatMap((i) => i.haproxy) : [];
   const drained: PlanHaproxyServer[] = (run.drained = []);
   try {
@@ -187,7 +192,7 @@ async function runBatch(run: Run, batch: number, instances: PlanInstance[]) {
         taskId: run.taskId,
         playbook,
         instances: group,
-        targetVersion: params.targetVersion,
+        targetVersion,
         batch: { index: batch, total: run.progress.state.plan.batches.length },
         bin: run.deps.ansiblePlaybook,
         timeoutMs: run.deps.playbookTimeoutMs,
@@ -211,12 +216,12 @@ async function runBatch(run: Run, batch: number, instances: PlanInstance[]) {
   );
   await step(run, batch, "confirm", async () => {
     const confirmed = taskAudit(run, "tasks.confirm");
-    const target = { type: "task", id: run.taskId, label: `update to ${params.targetVersion}` };
+    const target = { type: "task", id: run.taskId, label: `update to ${targetVersion}` };
     const details = { batch: batch + 1, instanceIds: instances.map((i) => i.id) };
     const notes = await confirmInstances(instances, {
       taskId: run.taskId,
       createdBy: run.createdBy,
-      targetVersion: params.targetVersion,
+      targetVersion,
       timeoutMs: params.confirmTimeoutSec * 1000,
       pollMs: run.deps.confirmPollMs,
       agent: run.deps.agent,
@@ -247,7 +252,7 @@ async function restore(run: Run, drained: PlanHaproxyServer[]) {
   }
 }
 
-type Outcome = { status: "succeeded" | "failed" | "cancelled" | "interrupted"; error: string | null };
+type Outcome = { status: "succeeded" | "failed" | "cancelled" | "interrupted" | "paused"; error: string | null };
 
 export async function runUpdateTask(taskId: string, controller: AbortController, deps: TaskDeps): Promise<Outcome> {
   const task = await retryThroughOutage(`task ${taskId}: start`, () =>
@@ -267,14 +272,14 @@ export async function runUpdateTask(taskId: string, controller: AbortController,
     startedBy: { name: task.createdBy, userId: await userIdOfActorName(task.createdBy) },
   };
   const total = state.plan.batches.length;
-  run.log.line(
-    `update to ${run.params.targetVersion} started by ${task.createdBy}: ${total} batch${total === 1 ? "" : "es"}, strategy ${state.plan.strategy}`,
-  );
+  let batch = firstBatchToRun(state);
+  run.log.line(runStartLine(state.plan, run.params, task.createdBy, batch));
   let outcome: Outcome;
-  let batch = 0;
   try {
     for (; batch < total; batch++) {
       await checkCancel(run);
+      const stageLine = stageStartLine(state.plan, batch);
+      if (stageLine) run.log.line(stageLine);
       const instances = state.plan.batches[batch]!.instances;
       run.log.line(`${where(state, batch)}: ${instances.map((i) => `${i.name} on ${i.server.name}`).join(", ")}`);
       try {
@@ -284,14 +289,21 @@ export async function runUpdateTask(taskId: string, controller: AbortController,
         throw error;
       }
       await run.progress.batchDone(batch, "succeeded");
+      if (pauseDue(state.plan, run.params, batch)) break;
     }
-    outcome = { status: "succeeded", error: null };
+    outcome = batch < total ? { status: "paused", error: null } : { status: "succeeded", error: null };
   } catch (error) {
     outcome = describeStop(run, error, batch);
   }
   state.current = null;
   await run.progress.save();
-  if (leaseLost(run)) {
+  const held =
+    outcome.status === "paused" && !leaseLost(run)
+      ? await pauseForContinue(taskId, state, run.params, batch, run.log, taskAudit(run, "tasks.pause"))
+      : null;
+  if (held === "paused") return outcome;
+  if (held === "cancelled") outcome = { status: "cancelled", error: `Cancelled after ${where(state, batch)}` };
+  if (leaseLost(run) || held === "lost") {
     run.log.line("stopped: this runner no longer holds the task (its lease ran out and it was marked interrupted)");
     await run.log.flush();
     return { status: "interrupted", error: null };

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
 import { TaskTable } from "@/components/tasks/task-table";
 import { DateRangeFilter, FilterForm, ReversedRangeNote, SelectFilter, TextFilter } from "@/components/ui/filter-form";
@@ -5,6 +6,8 @@ import { Pagination } from "@/components/ui/pagination";
 import { PageHeader } from "@/components/ui/states";
 import { choice, idFilter, readDateRange } from "@/lib/list-params";
 import { pageParam, param, type SearchParams } from "@/lib/search-params";
+import { can } from "@/server/auth/roles";
+import { currentActor } from "@/server/auth/current-actor";
 import { TaskStatus } from "@/server/generated/prisma/enums";
 import { api } from "@/server/trpc/server-caller";
 
@@ -31,9 +34,10 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
     to: range.toText,
   };
   const caller = await api();
-  const [tasks, groups] = await Promise.all([
+  const [tasks, groups, actor] = await Promise.all([
     caller.tasks.list({ ...filters, page: pageParam(params), pageSize: 50 }),
     caller.tasks.groupOptions(),
+    currentActor(),
   ]);
   const filtered = Object.values(filters).some((v) => v !== undefined);
 
@@ -41,6 +45,16 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
     <>
       <PageHeader title="Update tasks">
         <AutoRefresh kinds={["tasks"]} />
+        {actor && can(actor.role, "task.start") ? (
+          <Link
+            href="/tasks/new"
+            className="rounded-md bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:ring-offset-1"
+          >
+            New rollout
+          </Link>
+        ) : (
+          <span className="text-sm text-slate-500">Operators can start rollouts here.</span>
+        )}
       </PageHeader>
       <FilterForm action="/tasks" label="Filter tasks" keep={{ instanceId: filters.instanceId }} filtered={filtered}>
         <SelectFilter label="Status" name="status" value={filters.status} options={statuses} className="w-36" />

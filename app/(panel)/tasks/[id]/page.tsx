@@ -19,7 +19,11 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
   if (!UUID.test(id)) notFound();
   const [task, actor] = await Promise.all([orNotFound((await api()).tasks.get({ id })), currentActor()]);
   const { parameters: p, progress } = task;
-  const group = progress?.plan.group;
+  const rollout = task.stages.length > 1;
+  const group = rollout ? null : progress?.plan.group;
+  const title = rollout
+    ? `Rollout: ${task.stages.map((s) => `${s.group?.name ?? "—"} → ${s.targetVersion}`).join(", ")}`
+    : `Update ${group ? group.name : `${task.counts.instances} instance${task.counts.instances === 1 ? "" : "s"}`} to ${p.targetVersion}`;
   return (
     <>
       <p className="mb-1 text-sm">
@@ -27,9 +31,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           ← Tasks
         </Link>
       </p>
-      <PageHeader
-        title={`Update ${group ? group.name : `${task.counts.instances} instance${task.counts.instances === 1 ? "" : "s"}`} to ${p.targetVersion}`}
-      />
+      <PageHeader title={title} />
       <p className="-mt-3 mb-5 text-sm text-slate-600">
         Task <span className="font-mono">{task.id}</span> · started by{" "}
         <span className="font-medium">{task.createdBy}</span> <RelativeTime date={task.createdAt} />
@@ -42,8 +44,14 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
             </Link>
           </>
         ) : null}
-        {" · "}batches {p.strategy.replaceAll("_", " ")}
-        {p.strategy === "fixed_size" ? ` of ${p.batchSize ?? 1}` : ""}
+        {rollout ? null : (
+          <>
+            {" · "}batches {p.strategy.replaceAll("_", " ")}
+            {p.strategy === "fixed_size" ? ` of ${p.batchSize ?? 1}` : ""}
+          </>
+        )}
+        {p.canary ? " · canary first, then a pause" : ""}
+        {p.pauseBetweenStages ? " · pauses after each group" : ""}
         {" · "}HAProxy{" "}
         {p.orchestrateHaproxy
           ? `drained around batches, ${p.drainDelaySec} s drain delay`
@@ -56,6 +64,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         initial={task}
         canCancel={!!actor && can(actor.role, "task.cancel")}
         canRecover={!!actor && can(actor.role, "task.returnToPool") && can(actor.role, "task.retry")}
+        canContinue={!!actor && can(actor.role, "task.continue")}
       />
     </>
   );

@@ -1,0 +1,170 @@
+"use client";
+// A multi-group rollout (docs/update-tasks.md, "Multi-group rollouts and canaries"): pick groups,
+// put them in order, a version each, the options (canary, pause between groups, waits), preview
+// the plan with its counts, and start it after a confirmation naming what will run.
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { formErrors } from "@/components/mutation-error";
+import { useTRPC } from "@/components/trpc";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { Button, Field, Input } from "@/components/ui/controls";
+import { ErrorNote } from "@/components/ui/states";
+import { PlanNotes, PlanView } from "./plan-view";
+import { GroupPicker, StageList, type StageDraft } from "./rollout-stages";
+import type { UpdateDefaults } from "./update-dialog";
+
+const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+
+export function RolloutForm({ defaults }: { defaults: UpdateDefaults }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [stages, setStages] = useState<StageDraft[]>([]);
+  const [form, setForm] = useState({
+    canary: false,
+    pauseBetweenStages: true,
+    orchestrateHaproxy: true,
+    drainDelaySec: defaults.drainDelaySec,
+    drainTimeoutSec: defaults.drainTimeoutSec,
+    waitAfterUpdateSec: defaults.waitAfterUpdateSec,
+    confirmTimeoutSec: defaults.confirmTimeoutSec,
+  });
+  const [confirming, setConfirming] = useState(false);
+  const preview = useMutation(trpc.tasks.previewRollout.mutationOptions());
+  const start = useMutation(
+    trpc.tasks.startRollout.mutationOptions({ onSuccess: ({ id }) => router.push(`/tasks/${id}`) }),
+  );
+  const request = {
+    stages: stages.map((s) => ({ groupId: s.groupId, targetVersion: s.targetVersion.trim() })),
+    ...form,
+    pauseBetweenStages: form.pauseBetweenStages && stages.length > 1,
+  };
+  const plan = preview.data;
+  const previewed = plan && JSON.stringify(preview.variables) === JSON.stringify(request);
+  const errors = formErrors(preview.error ?? start.error);
+  const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
+  const num = (key: "drainDelaySec" | "drainTimeoutSec" | "waitAfterUpdateSec" | "confirmTimeoutSec") => ({
+    type: "number",
+    min: key === "confirmTimeoutSec" ? 1 : 0,
+    max: 3600,
+    value: form[key],
+    onChange: (e: React.ChangeEvent<HTMLInputElement>) => set({ [key]: Number(e.target.value) }),
+  });
+  const planStages = plan?.stages ?? [];
+  const instances = plan?.batches.reduce((n, b) => n + b.instances.length, 0) ?? 0;
+  const stageLine = (s: (typeof planStages)[number], i: number) => {
+    const count = plan!.batches
+      .slice(s.firstBatch, s.firstBatch + s.batchCount)
+      .reduce((n, b) => n + b.instances.length, 0);
+    return `${i + 1}. ${s.group?.name ?? "—"} → ${s.targetVersion}: ${plural(count, "instance")} in ${plural(s.batchCount, "batch", "batches")}`;
+  };
+
+  return (
+    <form
+      className="space-y-5"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (previewed) setConfirming(true);
+        else preview.mutate(request);
+      }}
+    >
+      <section aria-labelledby="groups-heading" className="space-y-3">
+        <h2 id="groups-heading" className="text-lg font-semibold text-slate-900">
+          Groups, in the order they are updated
+        </h2>
+        <StageList stages={stages} onChange={setStages} />
+        {errors?.fields.stages ? <p className="text-sm text-red-700">{errors.fields.stages}</p> : null}
+        <GroupPicker picked={stages.map((s) => s.groupId)} onAdd={(stage) => setStages((s) => [...s, stage])} />
+      </section>
+
+      <section aria-labelledby="options-heading" className="space-y-2 text-sm">
+        <h2 id="options-heading" className="text-lg font-semibold text-slate-900">
+          Options
+        </h2>
+        <label className="flex items-start gap-2">
+          <input type="checkbox" checked={form.canary} onChange={(e) => set({ canary: e.target.checked })} />
+          <span>Canary: update one instance of the first group first, then pause until someone continues</span>
+        </label>
+        <label className="flex items-start gap-2">
+          <input
+            type="checkbox"
+            checked={form.pauseBetweenStages}
+            onChange={(e) => set({ pauseBetweenStages: e.target.checked })}
+          />
+          <span>Pause after each group until someone continues</span>
+        </label>
+        <label className="flex items-start gap-2">
+          <input
+            type="checkbox"
+            checked={form.orchestrateHaproxy}
+            onChange={(e) => set({ orchestrateHaproxy: e.target.checked })}
+          />
+          <span>Drain the instances&apos; HAProxy servers around each batch</span>
+        </label>
+        <div className="grid gap-3 pt-1 sm:grid-cols-4">
+          <Field label="Drain delay (s)" error={errors?.fields.drainDelaySec}>
+            <Input {...num("drainDelaySec")} />
+          </Field>
+          <Field label="Wait for sessions, at most (s)" error={errors?.fields.drainTimeoutSec}>
+            <Input {...num("drainTimeoutSec")} />
+          </Field>
+          <Field label="Wait after update (s)" error={errors?.fields.waitAfterUpdateSec}>
+            <Input {...num("waitAfterUpdateSec")} />
+          </Field>
+          <Field label="Agent confirm timeout (s)" error={errors?.fields.confirmTimeoutSec}>
+            <Input {...num("confirmTimeoutSec")} />
+          </Field>
+        </div>
+        <p className="text-xs text-slate-500">Each group is batched by its own strategy (shown in the preview).</p>
+      </section>
+
+      {errors ? <ErrorNote>{errors.message}</ErrorNote> : null}
+      {previewed && plan ? (
+        <section aria-labelledby="preview-heading" className="space-y-2" data-testid="rollout-preview">
+          <h2 id="preview-heading" className="text-lg font-semibold text-slate-900">
+            Plan: {plural(planStages.length, "group")}, {plural(instances, "instance")},{" "}
+            {plural(plan.batches.length, "batch", "batches")}
+          </h2>
+          <ol className="space-y-0.5 text-sm text-slate-700">
+            {planStages.map((s, i) => (
+              <li key={s.firstBatch}>{stageLine(s, i)}</li>
+            ))}
+          </ol>
+          <PlanNotes plan={plan} />
+          <div className="max-h-[50vh] overflow-y-auto">
+            <PlanView plan={plan} />
+          </div>
+        </section>
+      ) : null}
+      <div className="flex flex-wrap justify-end gap-2">
+        {previewed ? (
+          <Button type="submit" disabled={start.isPending || (plan?.problems.length ?? 0) > 0}>
+            {start.isPending ? "Starting…" : "Start rollout…"}
+          </Button>
+        ) : (
+          <Button type="submit" disabled={preview.isPending || stages.length === 0}>
+            {preview.isPending ? "Planning…" : "Preview plan"}
+          </Button>
+        )}
+      </div>
+      {confirming && plan ? (
+        <ConfirmDialog
+          title={`Start a rollout of ${plural(planStages.length, "group")}, ${plural(instances, "instance")}?`}
+          confirmLabel="Start rollout"
+          items={planStages.map(stageLine)}
+          busy={start.isPending}
+          onConfirm={() => start.mutate(request)}
+          onClose={() => setConfirming(false)}
+        >
+          <p>
+            The groups are updated in this order, batch by batch.
+            {request.canary
+              ? " The first instance is updated alone, then the rollout pauses until someone continues."
+              : ""}
+            {request.pauseBetweenStages ? " After each group but the last it pauses until someone continues." : ""}
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </form>
+  );
+}
