@@ -248,6 +248,12 @@ describe("reading the log", () => {
       new Request("http://localhost/api/audit/export", { headers: { authorization: `Bearer ${viewer.secret}` } }),
     );
     expect(refused.status).toBe(403);
+    // The refusal is on record too (capped per caller like every refused call).
+    expect(
+      await db().auditEntry.findFirst({
+        where: { action: "audit.export", outcome: "refused", actorName: "token:peek" },
+      }),
+    ).toMatchObject({ error: expect.stringMatching(/operator role/) });
     const bad = await exportCsv(
       new Request("http://localhost/api/audit/export?outcome=maybe", {
         headers: { authorization: `Bearer ${secret}` },

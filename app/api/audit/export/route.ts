@@ -2,7 +2,7 @@
 // session or API token, role operator (own rows) or admin (all), at most AUDIT_EXPORT_MAX_ROWS
 // rows, streamed a batch at a time so a large export never sits in memory. Each export is audited.
 import { AUDIT_EXPORT_MAX_ROWS, auditCsvLine, csvLine, CSV_COLUMNS } from "@/server/audit/csv";
-import { auditExport } from "@/server/audit/export-audit";
+import { auditExport, auditExportRefused } from "@/server/audit/export-audit";
 import { auditFilterInput, auditRowsForExport, auditScope } from "@/server/audit/queries";
 import { requestActor } from "@/server/auth/session";
 import { can } from "@/server/auth/roles";
@@ -13,11 +13,15 @@ const refuse = (status: number, message: string) => Response.json({ error: messa
 export async function GET(req: Request) {
   const actor = await requestActor(req.headers);
   if (!actor) return refuse(401, "Log in or send an API token");
-  if (!can(actor.role, "audit.read")) return refuse(403, `This needs the operator role; you are ${actor.role}`);
+  const refused = async (message: string) => (
+    await auditExportRefused(actor, message, req.headers),
+    refuse(403, message)
+  );
+  if (!can(actor.role, "audit.read")) return refused(`This needs the operator role; you are ${actor.role}`);
   try {
     auditScope(actor);
   } catch (error) {
-    if (error instanceof AppError) return refuse(403, error.message);
+    if (error instanceof AppError) return refused(error.message);
     throw error;
   }
   const params = Object.fromEntries(
