@@ -128,19 +128,25 @@ const newestOf = (level: Level, from: Prisma.Sql, to: Prisma.Sql) => {
     WHERE r.series_id = hs.id AND r.${t} >= ${from} AND r.${t} < ${to} ORDER BY r.${t} DESC LIMIT 1)`;
 };
 
-/** One kind's series of one subject over a range, aligned on shared steps. */
-export async function readSeries(kind: string, subjectId: number, input: RangeInput): Promise<ChartData> {
-  const now = Date.now();
-  const { from, to } = resolveRange(input, now);
-  const { level, finer, stepMs } = levelFor(from, to, now);
+type Bounds = { level: Level; finer: Level | null; fromAt: Prisma.Sql; toAt: Prisma.Sql; split: Prisma.Sql };
+
+/** A range's bounds as SQL: the level's rows in [from, split), the finer level's in [split, to). */
+function boundsOf(level: Level, finer: Level | null, from: number, to: number): Bounds {
   const [fromAt, toAt] = [Prisma.sql`${new Date(from)}::timestamp(3)`, Prisma.sql`${new Date(to)}::timestamp(3)`];
   // The newest stretch the rollup job has not reached yet comes from the finer level (rollup.ts).
   const split = finer
     ? Prisma.sql`least(${toAt}, coalesce((SELECT max(bucket) FROM ${Prisma.raw(level.table)}) + ${`${level.bucketMs / 1000} seconds`}::interval, ${fromAt}))`
     : toAt;
-  // Only series with samples in the range count: a group's versions of a year ago never crowd out
-  // today's. Each is probed through its (series_id, time) key; `total` is counted before LIMIT.
-  const chosen = await db().$queryRaw<{ id: number; label: string; total: number }[]>`
+  return { level, finer, fromAt, toAt, split };
+}
+
+/**
+ * The series a chart shows, as (id, label, total): of the subject's series with samples in the
+ * range, MAX_SERIES with the largest newest value, so a group's versions of a year ago never crowd
+ * out today's. Each series is probed through its (series_id, time) key; `total` counts before LIMIT.
+ */
+function chosenSeries(kind: string, subjectId: number, { level, finer, fromAt, toAt, split }: Bounds) {
+  return Prisma.sql`
     SELECT hs.id, hs.label, count(*) OVER ()::int AS total
     FROM history_series hs CROSS JOIN LATERAL (
       SELECT n.v FROM (
@@ -150,6 +156,24 @@ export async function readSeries(kind: string, subjectId: number, input: RangeIn
     ) newest
     WHERE hs.kind = ${kind} AND hs.subject_id = ${subjectId}
     ORDER BY newest.v DESC, hs.label LIMIT ${MAX_SERIES}`;
+}
+
+/** The SQL of the series a chart of this range would show (for EXPLAIN in tests). */
+export function chosenSeriesFor(kind: string, subjectId: number, from: number, to: number, now = Date.now()) {
+  const { level, finer } = levelFor(from, to, now);
+  return chosenSeries(kind, subjectId, boundsOf(level, finer, from, to));
+}
+
+/** One kind's series of one subject over a range, aligned on shared steps. */
+export async function readSeries(kind: string, subjectId: number, input: RangeInput): Promise<ChartData> {
+  const now = Date.now();
+  const { from, to } = resolveRange(input, now);
+  const { level, finer, stepMs } = levelFor(from, to, now);
+  const bounds = boundsOf(level, finer, from, to);
+  const { fromAt, toAt, split } = bounds;
+  const chosen = await db().$queryRaw<{ id: number; label: string; total: number }[]>(
+    chosenSeries(kind, subjectId, bounds),
+  );
   const omitted = (chosen[0]?.total ?? 0) - chosen.length;
   // Each series is read through its (series_id, time) key: a range scan per series.
   const rows = await db().$queryRaw<{ label: string; t: number; avg: number; min: number; max: number }[]>`

@@ -5,11 +5,11 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { reloadConfig } from "@/server/config";
 import { db } from "@/server/db";
-import { MAX_SERIES, readSeries } from "@/server/history/query";
+import { MAX_SERIES, chosenSeriesFor, readSeries } from "@/server/history/query";
 import { rollUp } from "@/server/history/rollup";
 import { cleanupOldRecords } from "@/server/jobs/cleanup";
 import { retentionRules } from "@/server/jobs/retention";
-import { MAX_POINTS } from "@/lib/history";
+import { CHART_RANGES, MAX_POINTS } from "@/lib/history";
 import { resetDatabase } from "@/tests/setup/db-helpers";
 
 const MINUTE = 60_000;
@@ -283,6 +283,25 @@ describe("a chart's query", () => {
       Array.from({ length: MAX_SERIES }, (_, i) => `v${String(i + 4).padStart(2, "0")}`),
     );
     expect(many.omitted).toBe(4);
+  });
+
+  it.each([["1h"], ["7d"], ["30d"]] as const)("picks a %s chart's series through the indexes", async (range) => {
+    const now = Date.now();
+    const from = now - CHART_RANGES[range] * 1000;
+    const [, , plan] = await db().$transaction([
+      db().$executeRaw`SET LOCAL enable_seqscan = off`,
+      db().$executeRaw`SET LOCAL enable_bitmapscan = off`,
+      db().$queryRaw<
+        { "QUERY PLAN": unknown }[]
+      >`EXPLAIN (FORMAT JSON) ${chosenSeriesFor("test.x", 7, from, now, now)}`,
+    ]);
+    const text = JSON.stringify(plan).replace(/\\"/g, '"').replace(/\s/g, "");
+    expect(text).not.toContain('"NodeType":"SeqScan"');
+    // Each series' newest row: one backward step on its level's key, no sort but the final pick's.
+    const table = { "1h": "history_raw", "7d": "history_5m", "30d": "history_1h" }[range];
+    expect(text).toContain(`"ScanDirection":"Backward","IndexName":"${table}_pkey"`);
+    expect(text).toContain('"IndexCond":"((series_id=hs.id)');
+    expect(text.match(/"NodeType":"Sort"/g)).toHaveLength(1);
   });
 
   it("refuses a custom range that is reversed, incomplete or longer than allowed", async () => {
