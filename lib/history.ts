@@ -51,6 +51,8 @@ export type ChartData = {
   from: number;
   to: number;
   timestamps: number[];
+  /** Series with samples in the range left out: a chart shows at most 40 (server/history/query.ts). */
+  omitted?: number;
   series: {
     label: string;
     values: (number | null)[];

@@ -94,6 +94,7 @@ export function HistoryChart({
             <div className="flex flex-wrap items-center justify-between gap-2 text-xs text-slate-500">
               <span>
                 {RESOLUTION[data.resolution]}, times in UTC{note ? <> · {note}</> : null}
+                {data.omitted ? <> · {data.omitted} more series not shown (the largest are)</> : null}
               </span>
               <Button
                 type="button"

@@ -9,7 +9,10 @@ import { CHART_RANGES, MAX_POINTS, MAX_RANGE_DAYS, type ChartData } from "../../
 
 const DAY = 86_400_000;
 const badRequest = (message: string) => new AppError("BAD_REQUEST", message);
-/** Series (labels) one chart shows at most: a group with more versions shows the first ones by name. */
+/**
+ * Series (labels) one chart shows at most: of those with samples in the range, the ones with the
+ * largest newest value (a group's biggest versions), then by name.
+ */
 export const MAX_SERIES = 40;
 
 export const rangeInput = z.object({
@@ -40,13 +43,22 @@ type Level = {
   stepUnitMs: number;
   /** How far back the level holds data (its retention). */
   keptMs: () => number;
+  /** SQL of a row's newest value. */
+  latest: string;
   /** SQL of a row's average times its weight, its weight, its min and max. */
   weighted: string;
   weight: string;
   lo: string;
   hi: string;
 };
-const ROLLUP = { time: "bucket", weighted: "r.avg::float8 * r.samples", weight: "r.samples", lo: "r.min", hi: "r.max" };
+const ROLLUP = {
+  time: "bucket",
+  latest: "r.last",
+  weighted: "r.avg::float8 * r.samples",
+  weight: "r.samples",
+  lo: "r.min",
+  hi: "r.max",
+};
 const LEVELS: Level[] = [
   {
     resolution: "raw",
@@ -55,6 +67,7 @@ const LEVELS: Level[] = [
     bucketMs: 60_000, // a sample per sync or poll cycle, about once a minute
     stepUnitMs: 1000,
     keptMs: () => config().HISTORY_RAW_RETENTION_HOURS * 3_600_000,
+    latest: "r.value",
     weighted: "r.value::float8",
     weight: "1",
     lo: "r.value",
@@ -107,21 +120,65 @@ const rowsOf = (level: Level, from: Prisma.Sql, to: Prisma.Sql) => {
     WHERE r.${t} >= ${from} AND r.${t} < ${to}`;
 };
 
-/** One kind's series of one subject over a range, aligned on shared steps. */
-export async function readSeries(kind: string, subjectId: number, input: RangeInput): Promise<ChartData> {
-  const now = Date.now();
-  const { from, to } = resolveRange(input, now);
-  const { level, finer, stepMs } = levelFor(from, to, now);
+/** A series' newest row at a level in [from, to), as (t, v): one backward step on its key. */
+const newestOf = (level: Level, from: Prisma.Sql, to: Prisma.Sql) => {
+  const [t, raw] = [Prisma.raw(level.time), Prisma.raw];
+  return Prisma.sql`(
+    SELECT r.${t} AS t, ${raw(level.latest)}::float8 AS v FROM ${raw(level.table)} r
+    WHERE r.series_id = hs.id AND r.${t} >= ${from} AND r.${t} < ${to} ORDER BY r.${t} DESC LIMIT 1)`;
+};
+
+type Bounds = { level: Level; finer: Level | null; fromAt: Prisma.Sql; toAt: Prisma.Sql; split: Prisma.Sql };
+
+/** A range's bounds as SQL: the level's rows in [from, split), the finer level's in [split, to). */
+function boundsOf(level: Level, finer: Level | null, from: number, to: number): Bounds {
   const [fromAt, toAt] = [Prisma.sql`${new Date(from)}::timestamp(3)`, Prisma.sql`${new Date(to)}::timestamp(3)`];
   // The newest stretch the rollup job has not reached yet comes from the finer level (rollup.ts).
   const split = finer
     ? Prisma.sql`least(${toAt}, coalesce((SELECT max(bucket) FROM ${Prisma.raw(level.table)}) + ${`${level.bucketMs / 1000} seconds`}::interval, ${fromAt}))`
     : toAt;
+  return { level, finer, fromAt, toAt, split };
+}
+
+/**
+ * The series a chart shows, as (id, label, total): of the subject's series with samples in the
+ * range, MAX_SERIES with the largest newest value, so a group's versions of a year ago never crowd
+ * out today's. Each series is probed through its (series_id, time) key; `total` counts before LIMIT.
+ */
+function chosenSeries(kind: string, subjectId: number, { level, finer, fromAt, toAt, split }: Bounds) {
+  return Prisma.sql`
+    SELECT hs.id, hs.label, count(*) OVER ()::int AS total
+    FROM history_series hs CROSS JOIN LATERAL (
+      SELECT n.v FROM (
+        ${newestOf(level, fromAt, split)}
+        ${finer ? Prisma.sql`UNION ALL ${newestOf(finer, split, toAt)}` : Prisma.empty}
+      ) n ORDER BY n.t DESC LIMIT 1
+    ) newest
+    WHERE hs.kind = ${kind} AND hs.subject_id = ${subjectId}
+    ORDER BY newest.v DESC, hs.label LIMIT ${MAX_SERIES}`;
+}
+
+/** The SQL of the series a chart of this range would show (for EXPLAIN in tests). */
+export function chosenSeriesFor(kind: string, subjectId: number, from: number, to: number, now = Date.now()) {
+  const { level, finer } = levelFor(from, to, now);
+  return chosenSeries(kind, subjectId, boundsOf(level, finer, from, to));
+}
+
+/** One kind's series of one subject over a range, aligned on shared steps. */
+export async function readSeries(kind: string, subjectId: number, input: RangeInput): Promise<ChartData> {
+  const now = Date.now();
+  const { from, to } = resolveRange(input, now);
+  const { level, finer, stepMs } = levelFor(from, to, now);
+  const bounds = boundsOf(level, finer, from, to);
+  const { fromAt, toAt, split } = bounds;
+  const chosen = await db().$queryRaw<{ id: number; label: string; total: number }[]>(
+    chosenSeries(kind, subjectId, bounds),
+  );
+  const omitted = (chosen[0]?.total ?? 0) - chosen.length;
   // Each series is read through its (series_id, time) key: a range scan per series.
   const rows = await db().$queryRaw<{ label: string; t: number; avg: number; min: number; max: number }[]>`
     WITH series AS (
-      SELECT id, label FROM history_series WHERE kind = ${kind} AND subject_id = ${subjectId}
-      ORDER BY label LIMIT ${MAX_SERIES}
+      SELECT * FROM unnest(${chosen.map((c) => c.id)}::int[], ${chosen.map((c) => c.label)}::text[]) AS s(id, label)
     ), picked AS (
       ${rowsOf(level, fromAt, split)}
       ${finer ? Prisma.sql`UNION ALL ${rowsOf(finer, split, toAt)}` : Prisma.empty}
@@ -130,7 +187,7 @@ export async function readSeries(kind: string, subjectId: number, input: RangeIn
       sum(p.weighted) / sum(p.weight) AS avg, min(p.lo)::float8 AS min, max(p.hi)::float8 AS max
     FROM picked p JOIN series s ON s.id = p.series_id
     GROUP BY 1, 2 ORDER BY 2`;
-  return { ...align(level.resolution, stepMs / 1000, rows), from: from / 1000, to: to / 1000 };
+  return { ...align(level.resolution, stepMs / 1000, rows), from: from / 1000, to: to / 1000, omitted };
 }
 
 /** Rows of (label, t, avg, min, max) as uPlot's aligned arrays: one timestamp list, a value list per label. */

@@ -8,15 +8,20 @@ import { HAPROXY_STATUS_CODES, HISTORY_KINDS as K } from "../../lib/history";
 
 /** A SELECT of (kind, subject_id, label, value): the samples of one write. */
 async function writeSamples(at: Date, samples: Prisma.Sql): Promise<number> {
-  await db().$executeRaw`
-    INSERT INTO history_series (kind, subject_id, label)
-    SELECT DISTINCT kind, subject_id, label FROM (${samples}) AS s
-    ON CONFLICT (kind, subject_id, label) DO NOTHING`;
-  return db().$executeRaw`
-    INSERT INTO history_raw (series_id, ts, value)
-    SELECT hs.id, ${at}::timestamp(3), s.value::real
-    FROM (${samples}) AS s JOIN history_series hs USING (kind, subject_id, label)
-    ON CONFLICT (series_id, ts) DO UPDATE SET value = EXCLUDED.value`;
+  // One transaction: the cleanup job's series pruning (retention.ts) never sees a series created
+  // here without its first sample.
+  const [, written] = await db().$transaction([
+    db().$executeRaw`
+      INSERT INTO history_series (kind, subject_id, label)
+      SELECT DISTINCT kind, subject_id, label FROM (${samples}) AS s
+      ON CONFLICT (kind, subject_id, label) DO NOTHING`,
+    db().$executeRaw`
+      INSERT INTO history_raw (series_id, ts, value)
+      SELECT hs.id, ${at}::timestamp(3), s.value::real
+      FROM (${samples}) AS s JOIN history_series hs USING (kind, subject_id, label)
+      ON CONFLICT (series_id, ts) DO UPDATE SET value = EXCLUDED.value`,
+  ]);
+  return written;
 }
 
 /** The stored status's code (lib/history.ts): its leading word, anything else "other". */
@@ -62,10 +67,45 @@ export async function recordSyncSamples(since: Date, at: Date, durationMs: numbe
   );
 }
 
+/** A group's versions with their own series in one write; the rest count as OTHER_VERSIONS. */
+export const VERSION_SERIES_PER_WRITE = 20;
+/** Version series a group may have in all (pruned once their samples are: retention.ts). */
+export const VERSION_SERIES_PER_GROUP = 1000;
+export const OTHER_VERSIONS = "(other)";
+
+/**
+ * Each group's instances per version. The version is the agent's word, so a group's series are
+ * bounded (docs/history.md, "What is recorded"): the VERSION_SERIES_PER_WRITE largest versions of
+ * the cycle keep their own, a version without a series yet gets one only while the group has fewer
+ * than VERSION_SERIES_PER_GROUP, and the rest are summed into OTHER_VERSIONS.
+ */
+const groupVersionSamples = Prisma.sql`
+  SELECT ${K.groupVersions}, group_id,
+    CASE WHEN place <= ${VERSION_SERIES_PER_WRITE} AND (known OR existing + fresh_place <= ${VERSION_SERIES_PER_GROUP})
+      THEN label ELSE ${OTHER_VERSIONS} END,
+    sum(n)
+  FROM (
+    SELECT r.*, coalesce(e.existing, 0) AS existing,
+      row_number() OVER (PARTITION BY r.group_id, r.known ORDER BY r.place) AS fresh_place
+    FROM (
+      SELECT v.*, hs.id IS NOT NULL AS known,
+        row_number() OVER (PARTITION BY v.group_id ORDER BY v.n DESC, v.label) AS place
+      FROM (
+        SELECT group_id, left(coalesce(version, tag, 'none'), 200) AS label, count(*) AS n
+        FROM application_instances WHERE group_id IS NOT NULL GROUP BY 1, 2
+      ) v
+      LEFT JOIN history_series hs ON hs.kind = ${K.groupVersions} AND hs.subject_id = v.group_id AND hs.label = v.label
+    ) r
+    LEFT JOIN (
+      SELECT subject_id, count(*) AS existing FROM history_series WHERE kind = ${K.groupVersions} GROUP BY 1
+    ) e ON e.subject_id = r.group_id
+  ) ranked
+  GROUP BY 2, 3`;
+
 /**
  * After a poll cycle: the fleet's servers and instances per status (every status, zeros included),
- * each group's instances per version (the version, or a docker instance's tag), the cycle's
- * duration and failures.
+ * each group's instances per version (the version, or a docker instance's tag; bounded above), the
+ * cycle's duration and failures.
  */
 export async function recordPollSamples(at: Date, durationMs: number, failures: number): Promise<number> {
   return writeSamples(
@@ -77,8 +117,7 @@ export async function recordPollSamples(at: Date, durationMs: number, failures: 
       UNION ALL SELECT ${K.fleetInstances}, 0, l.label::text,
         (SELECT count(*) FROM application_instances a WHERE a.status = l.label)
         FROM unnest(enum_range(NULL::"InstanceStatus")) AS l(label)
-      UNION ALL SELECT ${K.groupVersions}, group_id, left(coalesce(version, tag, 'none'), 200), count(*)
-        FROM application_instances WHERE group_id IS NOT NULL GROUP BY 2, 3
+      UNION ALL ${groupVersionSamples}
       UNION ALL SELECT ${K.jobDuration}, 0, 'poll', ${durationMs}::float8
       UNION ALL SELECT ${K.jobFailures}, 0, 'poll', ${failures}::float8`,
   );

@@ -129,6 +129,21 @@ export const retentionRules: readonly RetentionRule[] = [
     orderBy: time,
   })),
   {
+    // A series none of whose samples are left (a removed server's, an old version's), after the
+    // rules above: by id, each checked through the levels' (series_id, time) keys.
+    table: "history_series",
+    key: "id",
+    setting: null,
+    where: () =>
+      Prisma.join(
+        ["history_raw", "history_5m", "history_1h"].map(
+          (level) => Prisma.sql`NOT EXISTS (SELECT FROM ${Prisma.raw(level)} r WHERE r.series_id = history_series.id)`,
+        ),
+        " AND ",
+      ),
+    orderBy: "id",
+  },
+  {
     // rate-limiter-flexible's counters (server/auth/login-limiter.ts): done once expired
     // (`expire`, epoch ms). The library's own sweep is off: it would run unbatched on every replica.
     table: "login_limits",

@@ -5,11 +5,11 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { reloadConfig } from "@/server/config";
 import { db } from "@/server/db";
-import { readSeries } from "@/server/history/query";
+import { MAX_SERIES, chosenSeriesFor, readSeries } from "@/server/history/query";
 import { rollUp } from "@/server/history/rollup";
 import { cleanupOldRecords } from "@/server/jobs/cleanup";
 import { retentionRules } from "@/server/jobs/retention";
-import { MAX_POINTS } from "@/lib/history";
+import { CHART_RANGES, MAX_POINTS } from "@/lib/history";
 import { resetDatabase } from "@/tests/setup/db-helpers";
 
 const MINUTE = 60_000;
@@ -145,7 +145,36 @@ describe("retention", () => {
       ["history_raw", "HISTORY_RAW_RETENTION_HOURS", "hours"],
       ["history_5m", "HISTORY_5M_RETENTION_DAYS", "days"],
       ["history_1h", "HISTORY_1H_RETENTION_DAYS", "days"],
+      ["history_series", null, "days"],
     ]);
+  });
+
+  it("deletes the series whose samples are all gone, after them, and keeps every other", async () => {
+    const day = 24 * HOUR;
+    const rollup = (seriesId: number, bucket: Date) => ({
+      seriesId,
+      bucket,
+      avg: 1,
+      min: 1,
+      max: 1,
+      last: 1,
+      samples: 1,
+    });
+    const ids: number[] = [];
+    for (const label of ["raw", "5m", "1h", "hour", "gone", "empty"]) ids.push(await series("test.prune", label));
+    const [rawOnly, old5m, old1h, inHour, gone] = ids;
+    await samples(rawOnly!, new Date(now.getTime() - 10 * MINUTE), 3);
+    await samples(gone!, new Date(now.getTime() - 49 * HOUR), 3); // past the raw retention
+    await db().history5m.create({ data: rollup(old5m!, new Date(now.getTime() - 29 * day)) });
+    await db().history5m.create({ data: rollup(gone!, new Date(now.getTime() - 31 * day)) });
+    await db().history1h.create({ data: rollup(old1h!, new Date(now.getTime() - 300 * day)) });
+    await db().history1h.create({ data: rollup(inHour!, new Date(now.getTime() - 2 * HOUR)) });
+    await db().history1h.create({ data: rollup(gone!, new Date(now.getTime() - 366 * day)) });
+
+    const run = await cleanupOldRecords(now, { batchSize: 1, maxBatches: 50 });
+    expect(run.deleted).toMatchObject({ history_raw: 3, history_5m: 1, history_1h: 1, history_series: 2 });
+    const left = await db().historySeries.findMany({ orderBy: { id: "asc" } });
+    expect(left.map((s) => s.id)).toEqual([rawOnly, old5m, old1h, inHour]);
   });
 
   it("deletes only rows past each table's retention, in bounded batches over several runs", async () => {
@@ -229,6 +258,50 @@ describe("a chart's query", () => {
     });
     expect(year.resolution).toBe("1h");
     expect(year.timestamps.length).toBeLessThanOrEqual(MAX_POINTS);
+  });
+
+  it("shows the series with samples in the range, the largest first, and says how many it left out", async () => {
+    const now = Date.now();
+    // The reviewer's case: 40 versions of long ago sort before the current one by name.
+    for (let n = 0; n < 40; n++) {
+      const stale = await series("test.versions", `0.stale-${String(n).padStart(2, "0")}`);
+      await samples(stale, new Date(now - 40 * HOUR), 1);
+    }
+    const current = await series("test.versions", "2.0");
+    await samples(current, new Date(now - 5 * MINUTE), 1);
+    const hour = await readSeries("test.versions", 7, { range: "1h" });
+    expect(hour.series.map((s) => s.label)).toEqual(["2.0"]);
+    expect(hour.omitted).toBe(0);
+
+    // More series in the range than a chart shows: the ones with the largest newest value.
+    for (let n = 0; n < 44; n++) {
+      const id = await series("test.many", `v${String(n).padStart(2, "0")}`);
+      await db().historyRaw.create({ data: { seriesId: id, ts: new Date(now - 2 * MINUTE), value: n } });
+    }
+    const many = await readSeries("test.many", 7, { range: "1h" });
+    expect(many.series.map((s) => s.label)).toEqual(
+      Array.from({ length: MAX_SERIES }, (_, i) => `v${String(i + 4).padStart(2, "0")}`),
+    );
+    expect(many.omitted).toBe(4);
+  });
+
+  it.each([["1h"], ["7d"], ["30d"]] as const)("picks a %s chart's series through the indexes", async (range) => {
+    const now = Date.now();
+    const from = now - CHART_RANGES[range] * 1000;
+    const [, , plan] = await db().$transaction([
+      db().$executeRaw`SET LOCAL enable_seqscan = off`,
+      db().$executeRaw`SET LOCAL enable_bitmapscan = off`,
+      db().$queryRaw<
+        { "QUERY PLAN": unknown }[]
+      >`EXPLAIN (FORMAT JSON) ${chosenSeriesFor("test.x", 7, from, now, now)}`,
+    ]);
+    const text = JSON.stringify(plan).replace(/\\"/g, '"').replace(/\s/g, "");
+    expect(text).not.toContain('"NodeType":"SeqScan"');
+    // Each series' newest row: one backward step on its level's key, no sort but the final pick's.
+    const table = { "1h": "history_raw", "7d": "history_5m", "30d": "history_1h" }[range];
+    expect(text).toContain(`"ScanDirection":"Backward","IndexName":"${table}_pkey"`);
+    expect(text).toContain('"IndexCond":"((series_id=hs.id)');
+    expect(text.match(/"NodeType":"Sort"/g)).toHaveLength(1);
   });
 
   it("refuses a custom range that is reversed, incomplete or longer than allowed", async () => {

@@ -11,6 +11,12 @@ import { startSimulator, type Simulator } from "@/tools/fagent-sim";
 import { createContextInner } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/root";
 import { HISTORY_KINDS as K } from "@/lib/history";
+import {
+  OTHER_VERSIONS,
+  VERSION_SERIES_PER_GROUP,
+  VERSION_SERIES_PER_WRITE,
+  recordPollSamples,
+} from "@/server/history/write";
 
 const server = (name: string, status: string, sessions: number) => ({
   name,
@@ -220,5 +226,56 @@ describe("read through the API", () => {
     const named = (s: typeof status) => s!.values.map((v) => (v === null ? null : s!.names![v]));
     expect(named(status)).toEqual([null, instance.status, instance.status]);
     expect(named(version)).toEqual([null, "3.2", "3.2"]);
+  });
+});
+
+describe("a group's versions, as agents report them", () => {
+  /** The group's version series: label → the value written at `at`. */
+  async function versionSamples(groupId: number, at: Date) {
+    const rows = await db().$queryRaw<{ label: string; value: number }[]>`
+      SELECT s.label, r.value FROM history_series s
+      LEFT JOIN history_raw r ON r.series_id = s.id AND r.ts = ${at}::timestamp(3)
+      WHERE s.kind = ${K.groupVersions} AND s.subject_id = ${groupId}`;
+    return new Map(rows.map((r) => [r.label, r.value]));
+  }
+
+  it("gives the largest versions of a cycle their own series and sums the rest, 500 distinct versions or not", async () => {
+    const host = await db().server.create({ data: { name: "churn-host", ip: "127.0.96.9", port: 1 } });
+    const group = await db().applicationGroup.create({ data: { name: "churn" } });
+    // 500 instances, each with its own version, and 30 more on "2.0": the group's real release.
+    const version = (i: number) => (i < 500 ? `0.hostile-${String(i).padStart(3, "0")}` : "2.0");
+    await db().applicationInstance.createMany({
+      data: Array.from({ length: 530 }, (_, i) => ({
+        serverId: host.id,
+        groupId: group.id,
+        instanceName: `app-${i}`,
+        appType: "service" as const,
+        version: version(i),
+      })),
+    });
+    const at = new Date("2026-11-30T10:00:00Z");
+    await recordPollSamples(at, 1, 0);
+    const first = await versionSamples(group.id, at);
+    expect(first.size).toBe(VERSION_SERIES_PER_WRITE + 1); // and OTHER_VERSIONS
+    expect(first.get("2.0")).toBe(30);
+    expect(first.get(OTHER_VERSIONS)).toBe(500 - (VERSION_SERIES_PER_WRITE - 1));
+    expect([...first.values()].reduce((a, b) => a + b, 0)).toBe(530); // every instance counted once
+
+    // Next cycle, every hostile version is new again: the group's series in all stay bounded.
+    await db().$executeRaw`
+      INSERT INTO history_series (kind, subject_id, label)
+      SELECT ${K.groupVersions}, ${group.id}, 'old-' || n
+      FROM generate_series(1, ${VERSION_SERIES_PER_GROUP - first.size - 3}) AS n`;
+    await db().$executeRaw`
+      UPDATE application_instances SET version = version || '-b'
+      WHERE group_id = ${group.id} AND version <> '2.0'`;
+    const next = new Date(at.getTime() + 60_000);
+    await recordPollSamples(next, 1, 0);
+    const second = await versionSamples(group.id, next);
+    expect(second.size).toBe(VERSION_SERIES_PER_GROUP);
+    expect(second.get("2.0")).toBe(30); // a known version keeps its series
+    const fresh = [...second.keys()].filter((label) => label.endsWith("-b"));
+    expect(fresh).toHaveLength(3);
+    expect(second.get(OTHER_VERSIONS)).toBe(500 - 3);
   });
 });
