@@ -1,6 +1,6 @@
 // An application instance in Eureka, as an update task sees it (docs/update-tasks.md, "Eureka"):
 // planned from what its agent reports (eureka_registered, eureka_url, ip, port) and the group it
-// belongs to, found in the registry by address, and set OUT_OF_SERVICE or back.
+// belongs to, found in the registry at its server's address, and set OUT_OF_SERVICE or back.
 import { config } from "../config";
 import type { PlanEureka } from "../tasks/plan-types";
 import { appInstances, EurekaError, removeOverride, takeOutOfService, type EurekaOptions } from "./client";
@@ -19,10 +19,21 @@ export const eurekaOptions = (): EurekaOptions => {
 };
 
 /**
- * The instance's registration as a plan records it; null when its agent does not report it as
- * registered. `skip` says why AC will not touch it (its URL is not an allowed server, no group).
+ * Why AC will not look for the instance in the registry: the agent's ip is free text, so an agent
+ * reporting another server's ip would have AC take that server's instance out. AC looks only at
+ * the address admins gave the server (docs/update-tasks.md, "Eureka"); null when they agree.
  */
-export function planEureka(row: EurekaRow, groupName: string | null): PlanEureka | null {
+export function foreignAddress(reportedIp: string | null, serverIp: string): string | null {
+  if (reportedIp === null || reportedIp === "" || reportedIp === serverIp) return null;
+  return `its agent reports ip ${JSON.stringify(reportedIp.slice(0, 100))}, not its server's address ${serverIp}, and AC looks for it only at its server's address`;
+}
+
+/**
+ * The instance's registration as a plan records it; null when its agent does not report it as
+ * registered. `skip` says why AC will not touch it (its URL is not an allowed server, no group,
+ * it claims an address that is not its server's).
+ */
+export function planEureka(row: EurekaRow, groupName: string | null, serverIp: string): PlanEureka | null {
   if (row.eurekaRegistered !== true) return null;
   const app = groupName ? eurekaAppName(groupName) : "";
   const choice = chooseBase(row.eurekaUrl, config().AC_EUREKA_URLS);
@@ -34,7 +45,7 @@ export function planEureka(row: EurekaRow, groupName: string | null): PlanEureka
         ? `its group's name ${JSON.stringify(groupName.slice(0, 100))} cannot be a Eureka app name`
         : row.port === null
           ? "reports no port, by which AC finds it in the registry"
-          : null;
+          : foreignAddress(row.ip, serverIp);
   return {
     app,
     registry: choice.ok && !skip ? choice.base.url : null,
@@ -52,18 +63,18 @@ export function configuredRegistry(url: string): EurekaBase {
 }
 
 /**
- * The registry's id of the instance at `addresses` (its agent's ip, its server's ip) and `port`:
+ * The registry's id of the instance at `address` (its server's, as admins set it) and `port`:
  * exactly one of the app's instances must match, or AC would take the wrong one out.
  */
 export async function findInstanceId(
   base: EurekaBase,
   app: string,
-  at: { addresses: string[]; port: number },
+  at: { address: string; port: number },
   options: EurekaOptions = eurekaOptions(),
 ): Promise<string> {
   const listed = await appInstances(base, app, options);
-  const matches = listed.filter((i) => i.port === at.port && i.ipAddr !== null && at.addresses.includes(i.ipAddr));
-  const where = `${at.addresses.map((a) => `${a}:${at.port}`).join(" or ")}`;
+  const matches = listed.filter((i) => i.port === at.port && i.ipAddr === at.address);
+  const where = `${at.address}:${at.port}`;
   if (matches.length === 0) {
     const seen = listed.slice(0, 5).map((i) => `${i.ipAddr ?? "?"}:${i.port ?? "?"}`);
     throw new EurekaError(

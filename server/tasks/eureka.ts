@@ -5,7 +5,7 @@
 // failed or interrupted task names what it left out, and "return to pool" (recovery.ts) puts it back.
 import type { AuditSink } from "../audit/recorder";
 import { db } from "../db";
-import { configuredRegistry, findInstanceId, setStatus } from "../eureka/registry";
+import { configuredRegistry, findInstanceId, foreignAddress, setStatus } from "../eureka/registry";
 import { retryThroughOutage } from "./db-retry";
 import { StepFailed } from "./errors";
 import type { OutOfServiceInstance, PlanInstance, TaskProgress } from "./plan-types";
@@ -54,8 +54,10 @@ async function takeDown(run: EurekaRun, instances: PlanInstance[]): Promise<stri
     let o: OutOfServiceInstance;
     try {
       const base = configuredRegistry(e.registry!);
-      const addresses = [...new Set([e.ip, i.server.ip].filter((a): a is string => !!a))];
-      const eurekaId = await findInstanceId(base, e.app, { addresses, port: e.port! });
+      // Checked again: a plan made before this check may hold an agent's claim to another address.
+      const foreign = foreignAddress(e.ip, i.server.ip);
+      if (foreign) throw new Error(foreign);
+      const eurekaId = await findInstanceId(base, e.app, { address: i.server.ip, port: e.port! });
       o = { instanceId: i.id, label: labelOf(i, e.app, eurekaId), registry: base.url, app: e.app, eurekaId };
     } catch (error) {
       throw new StepFailed(`${i.name} on ${i.server.name}: ${(error as Error).message}`);
@@ -101,17 +103,46 @@ export async function restoreAfterCancel(run: EurekaRun, instances: PlanInstance
   await work().catch((error: unknown) => run.log(`could not put them back UP in Eureka: ${(error as Error).message}`));
 }
 
-/** "Return to pool" after a stop (recovery.ts): puts back what the task left OUT_OF_SERVICE. */
+/**
+ * Who last set the instance's Eureka status, when it is not this task or one it retries: its
+ * override is theirs now (docs/update-tasks.md, "Eureka"), like a HAProxy server commanded since.
+ */
+async function lastSetByOther(taskId: string, o: OutOfServiceInstance): Promise<string | null> {
+  const [last] = await db().$queryRaw<{ task_id: string | null; actor_name: string; ours: boolean }[]>`
+    WITH RECURSIVE chain(id, retry_of) AS (
+      SELECT id, retry_of FROM tasks WHERE id = ${taskId}::uuid
+      UNION SELECT t.id, t.retry_of FROM tasks t JOIN chain c ON t.id = c.retry_of)
+    SELECT a.task_id, a.actor_name, a.task_id IN (SELECT id FROM chain) AS ours FROM audit_log a
+    WHERE a.target_type = 'instance' AND a.target_id = ${String(o.instanceId)}
+      AND a.action = 'eureka.status' AND a.outcome = 'success'
+    ORDER BY a.created_at DESC, a.id DESC LIMIT 1`;
+  if (!last || last.ours) return null;
+  return last.task_id ? `task ${last.task_id}` : last.actor_name;
+}
+
+/** "Return to pool" after a stop (recovery.ts): puts back what the task left OUT_OF_SERVICE, unless set since by another. */
 export async function putBackInService(
+  taskId: string,
   out: OutOfServiceInstance[],
   audit: AuditSink,
-): Promise<{ up: string[]; failed: { label: string; error: string }[]; left: OutOfServiceInstance[] }> {
+): Promise<{
+  up: string[];
+  failed: { label: string; error: string }[];
+  skipped: { label: string; reason: string }[];
+  left: OutOfServiceInstance[];
+}> {
   const result = {
     up: [] as string[],
     failed: [] as { label: string; error: string }[],
+    skipped: [] as { label: string; reason: string }[],
     left: [] as OutOfServiceInstance[],
   };
   for (const o of out) {
+    const other = await lastSetByOther(taskId, o);
+    if (other) {
+      result.skipped.push({ label: o.label, reason: `Eureka status set by ${other} since; left as it is` });
+      continue;
+    }
     try {
       await setStatus(configuredRegistry(o.registry), o.app, o.eurekaId, "UP");
       await record(audit, o, "UP", null);

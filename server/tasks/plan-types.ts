@@ -80,7 +80,7 @@ export type PlanInstance = {
 /**
  * An instance's Eureka registration as planned: its app name, the AC_EUREKA_URLS server its
  * reported eureka_url names (`registry`; null: not allowed, `skip` says why), and the address
- * the registry lists it under (the agent's ip or the server's, and the port).
+ * its agent reports (ip, port); AC looks for it only at its server's address and that port.
  */
 export type PlanEureka = {
   app: string;

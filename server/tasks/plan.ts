@@ -151,7 +151,7 @@ export async function planGroup(request: GroupRequest, orchestrateHaproxy: boole
       .map(({ haproxyServerId, label, status }) => ({ haproxyServerId, label, status }));
     if (orchestrateHaproxy && haproxyServers.length === 0)
       warnings.push(`${where}: no HAProxy server mapped, updated without draining`);
-    const eureka = planEureka(row, group?.name ?? null);
+    const eureka = planEureka(row, group?.name ?? null, row.server.ip);
     // Worth a warning only when the run asks for Eureka (assemblePlan decides).
     if (eureka?.skip)
       eurekaWarnings.push(`${where}: registered in Eureka, but ${eureka.skip}: its Eureka status is left alone`);

@@ -61,7 +61,7 @@ async function loadFinished(id: string, allowed: TaskStatus[], action: string) {
 type ReturnResult = {
   readied: string[];
   failed: { label: string; error: string }[];
-  /** Commanded by someone else since this task drained them (a host maintenance, an operator): left alone. */
+  /** Commanded (or set in Eureka) by someone else since this task took them out: left alone. */
   skipped: { label: string; reason: string }[];
 };
 
@@ -117,9 +117,10 @@ export async function returnToPool(id: string, actor: string): Promise<ReturnRes
       startedBy: { name: actor, userId: await userIdOfActorName(actor) },
       taskId: id,
     });
-    const eureka = await putBackInService(outOfService, audit);
+    const eureka = await putBackInService(id, outOfService, audit);
     result.readied.push(...eureka.up);
     result.failed.push(...eureka.failed);
+    result.skipped.push(...eureka.skipped);
     // Only these lists change: a finished task's progress has no other writer.
     await db().$executeRaw`
       UPDATE tasks SET progress = jsonb_set(jsonb_set(progress, '{outOfPool}', ${JSON.stringify(left)}::jsonb),

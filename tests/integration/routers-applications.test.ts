@@ -161,6 +161,17 @@ describe("applications.get and updateSettings", () => {
     expect(instance.effective.artifactUrl).toEqual({ value: null, source: "none" });
   });
 
+  it("never returns the credentials an agent's eureka_url carries (the instance page shows this)", async () => {
+    const id = ids["srv-a/alpha_2"]!;
+    await db().applicationInstance.update({
+      where: { id },
+      data: { eurekaUrl: "http://eureka:s3cret-pw@registry.local:8761/eureka/", eurekaRegistered: true },
+    });
+    const instance = await as.viewer.applications.get({ id });
+    expect(instance.eurekaUrl).toBe("http://eureka:***@registry.local:8761/eureka/");
+    expect(JSON.stringify(instance)).not.toContain("s3cret-pw");
+  });
+
   it("the playbook's source follows edits: catalog, then group, then the instance's own, then back", async () => {
     const id = ids["srv-b/bravo_1"]!;
     const group = await makeGroup("bravo");

@@ -8,8 +8,10 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { reloadConfig } from "@/server/config";
 import { db } from "@/server/db";
+import { jobAudit } from "@/server/audit/jobs";
 import { cancelTask } from "@/server/tasks/cancel";
 import { setTaskDeps } from "@/server/tasks/deps";
+import { eurekaStep } from "@/server/tasks/eureka";
 import { updateRequestInput } from "@/server/tasks/plan";
 import type { TaskProgress } from "@/server/tasks/plan-types";
 import { taskFinished } from "@/server/tasks/queue";
@@ -17,7 +19,16 @@ import { returnToPool } from "@/server/tasks/recovery";
 import { previewUpdate, startUpdateTask } from "@/server/tasks/start";
 import { resetDatabase } from "@/tests/setup/db-helpers";
 import { startSimulator, type Simulator } from "@/tools/fagent-sim";
-import { agentVersion, FakeHaproxy, loadFleet, testAgent, updateScenario, waitForTask } from "./helpers/update-fleet";
+import {
+  agentVersion,
+  FakeHaproxy,
+  instanceId,
+  loadFleet,
+  pollAll,
+  testAgent,
+  updateScenario,
+  waitForTask,
+} from "./helpers/update-fleet";
 
 let sim: Simulator;
 let outsider: http.Server;
@@ -29,6 +40,7 @@ let seen: { command: string; shop1: string | null; shop2: string | null; version
 
 const SHOP1 = "web-1:shop:8081";
 const SHOP2 = "web-1:shop:8082";
+const WEB1_IP = () => sim.agents.find((a) => a.name === "web-1")!.ip;
 const registry = (id: string) => sim.eureka!.status("SHOP", id);
 const eurekaCalls = () => sim.eureka!.requests().filter((r) => r.method !== "GET");
 
@@ -54,9 +66,10 @@ beforeEach(async () => {
   const outsiderUrl = `http://127.0.0.1:${(outsider.address() as AddressInfo).port}/eureka/`;
   const allowedHost = new URL(sim.eureka!.url).host;
   const apps = {
+    // Registered at their server's address, where AC looks for them.
     "web-1": [
-      ["shop_1", { eureka_url: sim.eureka!.url, ip: "172.18.0.11", port: 8081 }],
-      ["shop_2", { eureka_url: sim.eureka!.url, ip: "172.18.0.12", port: 8082 }],
+      ["shop_1", { eureka_url: sim.eureka!.url, ip: WEB1_IP(), port: 8081 }],
+      ["shop_2", { eureka_url: sim.eureka!.url, ip: WEB1_IP(), port: 8082 }],
     ],
     "web-2": [
       // Not allowed: another host, and another host behind userinfo that names the allowed one.
@@ -85,9 +98,9 @@ afterEach(() => {
   delete process.env.AC_TEST_FAIL_INSTANCES;
 });
 
-const request = (eureka: boolean, drainDelaySec = 0) =>
+const request = (eureka: boolean, drainDelaySec = 0, instanceIds?: number[]) =>
   updateRequestInput.parse({
-    groupId: fleet.shop.id,
+    ...(instanceIds ? { instanceIds } : { groupId: fleet.shop.id }),
     targetVersion: "2.0",
     drainDelaySec,
     waitAfterUpdateSec: 0,
@@ -227,4 +240,88 @@ describe("Eureka around an update", () => {
       expect(outsiderRequests).toEqual([]);
     },
   );
+
+  it(
+    "an agent claiming another server's address cannot have AC take that server's instance out",
+    { timeout: 180_000 },
+    async () => {
+      // web-2's agent claims web-1's shop_1 address and names the allowed registry (a claim only:
+      // without the trailing slash the simulator does not list it, so web-2 has no instance there).
+      const claim = { eureka_url: sim.eureka!.url.slice(0, -1), ip: WEB1_IP(), port: 8081 };
+      await sim.control.setApp("web-2", "docker", "shop_1", claim);
+      await pollAll();
+      const input = request(true, 0, [await instanceId("web-2", "shop_1")]);
+      const { plan } = await previewUpdate(input);
+      const web1 = WEB1_IP().replaceAll(".", "\\.");
+      expect(plan.warnings.filter((w) => w.includes("Eureka"))).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^shop_1 on web-2: registered in Eureka, but its agent reports ip "${web1}", not its server's address`,
+          ),
+        ),
+      ]);
+      expect(plan.batches[0]!.instances[0]!.eureka).toMatchObject({ registry: null });
+
+      const { id } = await startUpdateTask(input, "olga");
+      await taskFinished(id);
+      const task = await db().task.findUniqueOrThrow({ where: { id } });
+      expect(task.status, task.error ?? "").toBe("succeeded");
+      expect(stepOf(task.progress, 0, "eureka_down")).toMatchObject({ status: "skipped" });
+      expect(sim.eureka!.requests().filter((r) => r.path.includes(encodeURIComponent(SHOP1)))).toEqual([]);
+      expect(registry(SHOP1)).toBe("UP");
+    },
+  );
+
+  it(
+    "return to pool leaves alone an instance a later task has taken out of service since",
+    { timeout: 240_000 },
+    async () => {
+      process.env.AC_TEST_FAIL_INSTANCES = "web-1/shop_1";
+      const { id: first } = await startUpdateTask(request(true), "olga");
+      await taskFinished(first);
+      expect((await db().task.findUniqueOrThrow({ where: { id: first } })).status).toBe("failed");
+      const left = (await db().task.findUniqueOrThrow({ where: { id: first } })).progress as unknown as TaskProgress;
+      const [shop1, shop2] = left.outOfService!;
+      expect([shop1!.eurekaId, shop2!.eurekaId]).toEqual([SHOP1, SHOP2]);
+      delete process.env.AC_TEST_FAIL_INSTANCES;
+
+      // A later task takes web-1's shop_1 out again and waits in its drain delay.
+      const { id: later } = await startUpdateTask(request(true, 600, [await instanceId("web-1", "shop_1")]), "petra");
+      await waitForTask(later, (t) => stepOf(t.progress, 0, "drain_delay").status === "running");
+
+      const result = await returnToPool(first, "olga");
+      expect(result.skipped).toContainEqual({
+        label: shop1!.label,
+        reason: `Eureka status set by task ${later} since; left as it is`,
+      });
+      expect(result.readied).toContain(shop2!.label);
+      expect([registry(SHOP1), registry(SHOP2)]).toEqual(["OUT_OF_SERVICE", "UP"]);
+      const after = await db().task.findUniqueOrThrow({ where: { id: first } });
+      expect((after.progress as unknown as TaskProgress).outOfService).toEqual([]);
+
+      await cancelTask({ id: later, mode: "now" }, "petra");
+      await taskFinished(later);
+      expect(registry(SHOP1)).toBe("UP");
+    },
+  );
+
+  it("eureka_down refuses a planned address that is not the server's (a plan made before the plan check)", async () => {
+    const { plan } = await previewUpdate(request(true));
+    const shop1 = plan.batches[0]!.instances.find((i) => i.server.name === "web-1" && i.name === "shop_1")!;
+    // What such a plan held for web-2's claim: web-1's address and port, web-2's own address.
+    const web2 = sim.agents.find((a) => a.name === "web-2")!.ip;
+    const claimed = { ...shop1, server: { ...shop1.server, name: "web-2", ip: web2 } };
+    const state = { outOfService: [] } as unknown as TaskProgress;
+    const run = {
+      enabled: true,
+      progress: { state, save: async () => undefined },
+      log: () => undefined,
+      audit: jobAudit({ job: "update-task", action: "eureka.status" }),
+    };
+    const work = eurekaStep(run, [claimed], "down");
+    expect(typeof work).toBe("function");
+    await expect((work as () => Promise<string>)()).rejects.toThrow(/its agent reports ip .*not its server's address/);
+    expect(eurekaCalls()).toEqual([]);
+    expect(registry(SHOP1)).toBe("UP");
+  });
 });

@@ -75,7 +75,7 @@ describe("the Eureka client", () => {
   });
 
   it("fails, naming what the registry lists, when no instance or several match; errors never show the password", async () => {
-    const at = { addresses: ["10.0.0.5"], port: 8081 };
+    const at = { address: "10.0.0.5", port: 8081 };
     handler = (_req, res) => res.end(app([{ instanceId: "a", ipAddr: "10.0.0.6", port: { $: 8081 } }]));
     await expect(findInstanceId(base, "SHOP", at, options)).rejects.toThrow(
       /SHOP in http:\/\/127\.0\.0\.1:\d+\/eureka has no instance at 10\.0\.0\.5:8081 \(it lists 1: 10\.0\.0\.6:8081\)/,

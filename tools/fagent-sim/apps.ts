@@ -60,7 +60,7 @@ export function makeApp(
   };
   if (kind === "docker") {
     const hex = Array.from({ length: 8 }, () => r.int(0, 0xffffffff).toString(16).padStart(8, "0")).join("");
-    return {
+    const app = {
       container_name: at.name,
       container_id: hex,
       compose_project_dir: `/opt/compose/${at.slug}`,
@@ -72,6 +72,8 @@ export function makeApp(
       eureka_url: r.chance(0.5) ? (at.eurekaUrl ?? "http://eureka.local:8761/eureka/") : null,
       eureka_registered: r.chance(0.7),
     };
+    // Registered apps use their host's address, where AC looks for them (docs/update-tasks.md, "Eureka").
+    return app.eureka_url && app.eureka_registered ? { ...app, ip: at.agentIp } : app;
   }
   const root = kind === "site" ? "/var/www" : "/opt/services";
   const ext = kind === "site" ? "zip" : "tar.gz";

@@ -1,7 +1,7 @@
 // A minimal Eureka server for the simulated fleet (docs/update-tasks.md, "Eureka"): the registry
 // is the fleet itself — every docker app whose agent reports eureka_registered and this server's
 // eureka_url is an instance of the app named by its group (jurws_1 → JURWS), listed at its ip and
-// port — plus the status overrides AC puts and removes. It speaks the REST operations AC uses
+// port (its host's address, as AC expects, unless a test makes it report another) — plus the status overrides AC puts and removes. It speaks the REST operations AC uses
 // (Netflix's "Eureka REST operations", under <base>/apps): GET an app, GET an instance, PUT and
 // DELETE …/status. Records every request (bounded) so tests can prove who was called, and can
 // fail on request. Loopback only.

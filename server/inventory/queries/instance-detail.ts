@@ -1,6 +1,7 @@
 // One instance with every field, and its effective update settings with where each comes from.
 import { db, Prisma } from "../../db";
 import { notFound } from "../../errors";
+import { redactUrlCredentials } from "../../security/redact-url";
 import { effectiveSettings, settingsChainInclude } from "../settings";
 import { currentVersion } from "./instance-shape";
 
@@ -40,7 +41,15 @@ export const instanceDetailSelect = {
 export async function getInstance(id: number) {
   const instance = await db().applicationInstance.findUnique({ where: { id }, select: instanceDetailSelect });
   if (!instance) throw notFound("Application instance");
-  return { ...instance, currentVersion: currentVersion(instance), effective: effectiveSettings(instance) };
+  // The agent's eureka_url is stored as reported (plan.ts needs it); a Spring defaultZone often
+  // holds user:password@, which no reader sees (docs/security.md).
+  const eurekaUrl = instance.eurekaUrl === null ? null : redactUrlCredentials(instance.eurekaUrl);
+  return {
+    ...instance,
+    eurekaUrl,
+    currentVersion: currentVersion(instance),
+    effective: effectiveSettings(instance),
+  };
 }
 
 export type InstanceDetail = Awaited<ReturnType<typeof getInstance>>;
