@@ -11,7 +11,7 @@ import { getTask, listTasks, taskGroupOptions, taskListInput, taskLog, taskLogIn
 import { previewRollout, previewUpdate, startRollout, startUpdateTask } from "../tasks/start";
 import { followTask } from "../live/task-follow";
 import { authorized, router } from "../trpc/init";
-import { accessRecheck, streamSignal, withDomainErrors } from "../trpc/subscription";
+import { accessRecheck, liveStream, streamSignal } from "../trpc/subscription";
 import { positiveId } from "../../lib/schemas";
 
 const taskId = z.object({ id: z.uuid("not a task id") });
@@ -49,8 +49,10 @@ export const tasksRouter = router({
     )
     .subscription(async function* ({ input, ctx, signal }) {
       const from = input.lastEventId ? Number(input.lastEventId) : 0;
-      const updates = followTask(input.id, from, streamSignal(signal), accessRecheck(ctx, ["tasks.read"]));
-      for await (const update of withDomainErrors(updates)) yield tracked(String(update.offset), update);
+      const updates = liveStream(ctx.actor, () =>
+        followTask(input.id, from, streamSignal(signal), accessRecheck(ctx, ["tasks.read"])),
+      );
+      for await (const update of updates) yield tracked(String(update.offset), update);
     }),
   /** The group's installable versions, newest first; read again when older than TAGS_CACHE_MAX_AGE. */
   versions: authorized("tasks.read")
