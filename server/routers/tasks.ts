@@ -5,6 +5,7 @@ import { actorName } from "../auth/actor";
 import { cancelInput, cancelTask } from "../tasks/cancel";
 import { continueInput, continueTask } from "../tasks/continue";
 import { updateRequestInput } from "../tasks/plan";
+import { MAX_LOG_OFFSET } from "../tasks/log";
 import { recoveryInput, retryFromFailedBatch, returnToPool } from "../tasks/recovery";
 import { rolloutRequestInput } from "../tasks/rollout-plan";
 import { getTask, listTasks, taskGroupOptions, taskListInput, taskLog, taskLogInput } from "../tasks/queries";
@@ -44,6 +45,7 @@ export const tasksRouter = router({
         lastEventId: z
           .string()
           .regex(/^\d{1,10}$/, "not an event id of this stream")
+          .refine((id) => Number(id) <= MAX_LOG_OFFSET, "an event id beyond any log")
           .nullish(),
       }),
     )

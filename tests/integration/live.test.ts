@@ -187,6 +187,27 @@ describe("tasks.follow", () => {
   });
 });
 
+describe("offsets out of range", () => {
+  it("tasks.follow's lastEventId and tasks.log's offset past any log are bad requests, not database errors", async () => {
+    const task = await db().task.create({
+      data: { kind: "update", status: "succeeded", target: {}, parameters: {}, createdBy: "live-test", log: "x\n" },
+    });
+    const client = clientFor(viewerToken);
+    const feed = collect((h) => client.tasks.follow.subscribe({ id: task.id, lastEventId: "9999999999" }, h));
+    const event = await feed.next();
+    feed.stop();
+    expect(event).toMatchObject({
+      error: { data: { code: "BAD_REQUEST" }, message: expect.stringMatching(/beyond any log/) },
+    });
+    await expect(client.tasks.log.query({ id: task.id, offset: 2 ** 31 })).rejects.toMatchObject({
+      data: { code: "BAD_REQUEST" },
+      message: expect.stringMatching(/beyond any log/),
+    });
+    // The largest accepted offset reads nothing rather than failing.
+    expect(await client.tasks.log.query({ id: task.id, offset: 2 ** 31 - 2 })).toMatchObject({ text: "", reset: true });
+  });
+});
+
 describe("limits", () => {
   const noTask = "00000000-0000-4000-8000-000000000000";
   const firstError = async (feed: { next(): Promise<object>; stop(): void }) => {
