@@ -135,6 +135,10 @@ const schema = z
     POLL_CHUNK_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
     /** Seconds between the re-checks of a live page's access (session, token, role); a revoked one ends its stream (docs/api.md, "Subscriptions"). */
     LIVE_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+    /** Open live streams per user (an API token counts for its owner); the next is refused with TOO_MANY_REQUESTS (docs/api.md, "Subscriptions"). */
+    LIVE_MAX_STREAMS_PER_ACTOR: z.coerce.number().int().min(1).max(1000).default(20),
+    /** Open live streams per AC process, all users together. */
+    LIVE_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).default(1000),
     /** This replica's name in job_runs and the logs; default <hostname>:<pid>. */
     AC_REPLICA_NAME: optionalString.pipe(z.string().max(100, "at most 100 characters").optional()),
 

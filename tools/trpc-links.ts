@@ -2,15 +2,18 @@
 // (docs/api.md, "Subscriptions"): httpBatchLink for queries and mutations, httpSubscriptionLink
 // for subscriptions (server-sent events). Node 20 has no global EventSource, so undici's is used,
 // with a dispatcher that adds the bearer header (an EventSource cannot set headers itself, and a
-// token in the URL would end up in proxy logs).
+// token in the URL would end up in proxy logs), to AC's own origin only: never to where a
+// redirect points.
 import { httpBatchLink, httpSubscriptionLink, splitLink, type TRPCLink } from "@trpc/client";
 import superjson from "superjson";
 import { Agent, EventSource, type Dispatcher } from "undici";
 import { TRPC_MAX_BATCH } from "../lib/trpc-limits";
 import type { AppRouter } from "../server/trpc/root";
 
-function withHeader(name: string, value: string): Dispatcher {
+/** Adds the header to requests to `origin` only: a redirect elsewhere must not carry AC's token. */
+function withHeader(origin: string, name: string, value: string): Dispatcher {
   return new Agent().compose((dispatch) => (options, handler) => {
+    if (!options.origin || new URL(String(options.origin)).origin !== origin) return dispatch(options, handler);
     const headers = options.headers;
     const added = Array.isArray(headers)
       ? [...(headers as string[]), name, value]
@@ -30,7 +33,9 @@ export function acLinks(baseUrl: string, token: string): TRPCLink<AppRouter>[] {
         url,
         transformer: superjson,
         EventSource,
-        eventSourceOptions: { node: { dispatcher: withHeader("authorization", authorization) } },
+        eventSourceOptions: {
+          node: { dispatcher: withHeader(new URL(baseUrl).origin, "authorization", authorization) },
+        },
       }),
       false: httpBatchLink({ url, transformer: superjson, maxItems: TRPC_MAX_BATCH, headers: { authorization } }),
     }),

@@ -29,6 +29,8 @@ type Hub = {
   timer: NodeJS.Timeout | null;
   stopped: boolean;
   closing: boolean;
+  /** Counts the notices (and resyncs) received, so a reader can tell whether a read saw them (task-reads.ts). */
+  seq: number;
 };
 
 const globalForLive = globalThis as unknown as { acLiveHub?: Hub };
@@ -42,6 +44,7 @@ function hub(): Hub {
     timer: null,
     stopped: false,
     closing: false,
+    seq: 0,
   };
   return globalForLive.acLiveHub;
 }
@@ -71,13 +74,16 @@ async function connect(h: Hub): Promise<void> {
   client.on("end", () => lost("closed"));
   client.on("notification", ({ channel, payload }) => {
     const topic = topicOf(channel, payload);
-    if (topic) h.events.emit(topic);
+    if (!topic) return;
+    h.seq++;
+    h.events.emit(topic);
   });
   try {
     await client.connect();
     for (const channel of CHANNELS) await client.query(`LISTEN ${channel}`); // constant names
     h.client = client;
     h.retryMs = 1_000;
+    h.seq++;
     h.events.emit(RESYNC);
   } catch (error) {
     client.removeAllListeners();
@@ -121,6 +127,12 @@ export function onTopics(topics: Topic[], onTopic: (topic: Topic) => void, signa
   );
   void connect(h);
 }
+
+/** How many notices this process has received: a read started at n has seen every write announced by then. */
+export const noticeSequence = (): number => hub().seq;
+
+/** Whether the listener connection is up (for the tests, and /api/health should it want it). */
+export const listening = (): boolean => hub().client !== null;
 
 /** Whether the process is shutting down (endLiveStreams was called). */
 export const closing = (): boolean => hub().closing;

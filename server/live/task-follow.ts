@@ -3,10 +3,10 @@
 // any replica's subscriber sees what any runner wrote. The offset after each chunk is the event
 // id: a reader that reconnects with it gets exactly the characters after it, nothing twice.
 import { notFound } from "../errors";
-import { readLog } from "../tasks/log";
-import { getTask } from "../tasks/queries";
+import type { getTask } from "../tasks/queries";
 import { Inbox } from "./inbox";
-import { taskTopic } from "./hub";
+import { noticeSequence, taskTopic } from "./hub";
+import { readFollowedTask } from "./task-reads";
 import { WAKE_MS } from "./page-changes";
 
 type Task = Awaited<ReturnType<typeof getTask>>;
@@ -35,9 +35,10 @@ export async function* followTask(
   try {
     let offset = fromOffset;
     let sentTask = "";
+    let since = noticeSequence();
     while (!signal.aborted) {
       await check();
-      const [log, task] = await Promise.all([readLog(id, offset), getTask(id)]);
+      const [log, task] = await readFollowedTask(id, offset, since);
       if (!log) throw notFound("Task");
       const taskJson = JSON.stringify(task);
       const changed = taskJson !== sentTask;
@@ -49,6 +50,7 @@ export async function* followTask(
       if (!active(task.status)) return;
       // A notice wakes it; the timeout only bounds how long a lost notice could hold the page back.
       await inbox.next(WAKE_MS);
+      since = noticeSequence();
     }
   } finally {
     inbox.close();

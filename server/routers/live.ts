@@ -7,7 +7,7 @@ import { liveKinds, type LiveKind } from "../../lib/live-kinds";
 import { can, permissions, type Action } from "../auth/roles";
 import { pageChanges } from "../live/page-changes";
 import { authorized, router } from "../trpc/init";
-import { accessRecheck, streamSignal, withDomainErrors } from "../trpc/subscription";
+import { accessRecheck, liveStream, streamSignal } from "../trpc/subscription";
 
 const readAction: Record<LiveKind, Action> = {
   inventory: "inventory.read",
@@ -32,6 +32,6 @@ export const liveRouter = router({
       const actions = [...new Set(input.kinds.map((kind) => readAction[kind]))];
       const denied = actions.find((action) => !can(ctx.actor.role, action));
       if (denied) throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${permissions[denied]} role` });
-      yield* withDomainErrors(pageChanges(input.kinds, streamSignal(signal), accessRecheck(ctx, actions)));
+      yield* liveStream(ctx.actor, () => pageChanges(input.kinds, streamSignal(signal), accessRecheck(ctx, actions)));
     }),
 });

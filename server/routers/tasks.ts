@@ -5,13 +5,14 @@ import { actorName } from "../auth/actor";
 import { cancelInput, cancelTask } from "../tasks/cancel";
 import { continueInput, continueTask } from "../tasks/continue";
 import { updateRequestInput } from "../tasks/plan";
+import { MAX_LOG_OFFSET } from "../tasks/log";
 import { recoveryInput, retryFromFailedBatch, returnToPool } from "../tasks/recovery";
 import { rolloutRequestInput } from "../tasks/rollout-plan";
 import { getTask, listTasks, taskGroupOptions, taskListInput, taskLog, taskLogInput } from "../tasks/queries";
 import { previewRollout, previewUpdate, startRollout, startUpdateTask } from "../tasks/start";
 import { followTask } from "../live/task-follow";
 import { authorized, router } from "../trpc/init";
-import { accessRecheck, streamSignal, withDomainErrors } from "../trpc/subscription";
+import { accessRecheck, liveStream, streamSignal } from "../trpc/subscription";
 import { positiveId } from "../../lib/schemas";
 
 const taskId = z.object({ id: z.uuid("not a task id") });
@@ -44,13 +45,16 @@ export const tasksRouter = router({
         lastEventId: z
           .string()
           .regex(/^\d{1,10}$/, "not an event id of this stream")
+          .refine((id) => Number(id) <= MAX_LOG_OFFSET, "an event id beyond any log")
           .nullish(),
       }),
     )
     .subscription(async function* ({ input, ctx, signal }) {
       const from = input.lastEventId ? Number(input.lastEventId) : 0;
-      const updates = followTask(input.id, from, streamSignal(signal), accessRecheck(ctx, ["tasks.read"]));
-      for await (const update of withDomainErrors(updates)) yield tracked(String(update.offset), update);
+      const updates = liveStream(ctx.actor, () =>
+        followTask(input.id, from, streamSignal(signal), accessRecheck(ctx, ["tasks.read"])),
+      );
+      for await (const update of updates) yield tracked(String(update.offset), update);
     }),
   /** The group's installable versions, newest first; read again when older than TAGS_CACHE_MAX_AGE. */
   versions: authorized("tasks.read")

@@ -89,6 +89,8 @@ export async function appendLog(taskId: string, text: string): Promise<void> {
 }
 
 const MAX_CHUNK = 200_000;
+/** The largest offset a reader may ask for: substr() takes an int, and `offset + 1` must fit. */
+export const MAX_LOG_OFFSET = 2 ** 31 - 2;
 
 /** The log from `offset` on (at most MAX_CHUNK characters) and where the next read starts. */
 export async function readLog(taskId: string, offset: number) {

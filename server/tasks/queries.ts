@@ -5,7 +5,7 @@ import { db, Prisma } from "../db";
 import { notFound } from "../errors";
 import { TaskStatus } from "../generated/prisma/enums";
 import { pageArgs, pageInput, pageResult } from "../pagination";
-import { readLog } from "./log";
+import { MAX_LOG_OFFSET, readLog } from "./log";
 import { outOfPoolOf, stagesOf, type TaskParameters, type TaskProgress, type TaskTarget } from "./plan-types";
 import { positiveId } from "../../lib/schemas";
 
@@ -123,7 +123,10 @@ export async function getTask(id: string) {
   return shape(row);
 }
 
-export const taskLogInput = z.object({ id: z.uuid("not a task id"), offset: z.number().int().min(0).default(0) });
+export const taskLogInput = z.object({
+  id: z.uuid("not a task id"),
+  offset: z.number().int().min(0).max(MAX_LOG_OFFSET, "an offset beyond any log").default(0),
+});
 
 /** A slice of the log plus the task's state, so one poll updates the whole page. */
 export async function taskLog({ id, offset }: z.output<typeof taskLogInput>) {

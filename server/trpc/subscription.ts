@@ -2,9 +2,11 @@
 // the same request's credentials, so a stream open for a day ends when its session ends, its
 // token is revoked or its role no longer allows what it follows (docs/api.md, "Subscriptions").
 import { TRPCError } from "@trpc/server";
+import type { Actor } from "../auth/actor";
 import { can, permissions, type Action } from "../auth/roles";
 import { config } from "../config";
 import { AppError } from "../errors";
+import { takeStreamSlot } from "../live/stream-limits";
 import type { Context } from "./context";
 
 export function accessRecheck(ctx: Context, actions: Action[]): () => Promise<void> {
@@ -38,4 +40,21 @@ export async function* withDomainErrors<T>(stream: AsyncIterable<T>): AsyncGener
     if (error instanceof AppError) throw new TRPCError({ code: error.code, message: error.message, cause: error });
     throw error;
   }
+}
+
+/**
+ * A stream of `actor`'s, within the limits on open streams (server/live/stream-limits.ts: past
+ * them, TOO_MANY_REQUESTS), its domain errors as TRPCErrors. The slot is given back when it ends.
+ */
+export function liveStream<T>(actor: Actor, open: () => AsyncIterable<T>): AsyncGenerator<T> {
+  return withDomainErrors(
+    (async function* () {
+      const release = takeStreamSlot(actor);
+      try {
+        yield* open();
+      } finally {
+        release();
+      }
+    })(),
+  );
 }

@@ -185,6 +185,25 @@ describe("read through the API", () => {
     });
   });
 
+  it("refuses a custom range outside the years 1970 to 9999 as a bad request, not a database error", async () => {
+    const api = await viewer();
+    const ancient = new Date(Date.UTC(-200000, 0, 1));
+    const far = new Date(Date.UTC(20000, 0, 1));
+    for (const [from, to, message] of [
+      [ancient, new Date(Date.UTC(-199999, 0, 1)), /from 1970 on/],
+      [new Date(Date.UTC(19999, 11, 31)), far, /before the year 10000/],
+    ] as const) {
+      await expect(api.history.fleet({ chart: "servers", range: "custom", from, to })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+        message: expect.stringMatching(message),
+      });
+    }
+    const instance = await db().applicationInstance.findFirstOrThrow({ where: { instanceName: "web_1" } });
+    await expect(
+      api.history.instance({ instanceId: instance.id, range: "custom", from: ancient, to: new Date(0) }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
   it("draws an instance's status and version as steps from its events and version history", async () => {
     const api = await viewer();
     const instance = await db().applicationInstance.findFirstOrThrow({ where: { instanceName: "web_1" } });

@@ -8,12 +8,14 @@ import { createTRPCClient } from "@trpc/client";
 import { incomingMessageToRequest } from "@trpc/server/adapters/node-http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET, POST } from "@/app/api/trpc/[trpc]/route";
-import { reloadConfig } from "@/server/config";
+import { config, reloadConfig } from "@/server/config";
 import { db } from "@/server/db";
 import { announce } from "@/server/live/feed";
-import { endLiveStreams, stopChangeFeed, subscriberCount } from "@/server/live/hub";
+import { endLiveStreams, listening, noticeSequence, stopChangeFeed, subscriberCount } from "@/server/live/hub";
 import type { PageChange } from "@/server/live/page-changes";
+import { openStreams } from "@/server/live/stream-limits";
 import type { TaskUpdate } from "@/server/live/task-follow";
+import { taskReadsStarted } from "@/server/live/task-reads";
 import { appendLog } from "@/server/tasks/log";
 import type { AppRouter } from "@/server/trpc/root";
 import { createApiToken, revokeApiToken } from "@/server/users/api-tokens";
@@ -23,10 +25,12 @@ import { acLinks } from "@/tools/trpc-links";
 let server: Server;
 let base: string;
 let viewerToken: string;
+let viewerId: number;
 let operatorToken: string;
 
 beforeAll(async () => {
   process.env.LIVE_RECHECK_SECONDS = "1"; // a revoked token's stream ends within a wake-up or two
+  process.env.LIVE_MAX_STREAMS_PER_ACTOR = "6";
   reloadConfig();
   server = createServer((req, res) => {
     const handler = req.method === "POST" ? POST : GET;
@@ -39,6 +43,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const viewer = await createUser({ login: "live-viewer", password: "live-viewer-password-1", role: "viewer" });
+  viewerId = viewer.id;
   viewerToken = (await createApiToken({ name: "live-viewer", role: "viewer", ownerId: viewer.id })).secret;
   operatorToken = (await createApiToken({ name: "live-operator", role: "operator" })).secret;
 });
@@ -179,6 +184,100 @@ describe("tasks.follow", () => {
     const event = await feed.next();
     feed.stop();
     expect("error" in event && event.error.message).toMatch(/Task not found/);
+  });
+});
+
+describe("offsets out of range", () => {
+  it("tasks.follow's lastEventId and tasks.log's offset past any log are bad requests, not database errors", async () => {
+    const task = await db().task.create({
+      data: { kind: "update", status: "succeeded", target: {}, parameters: {}, createdBy: "live-test", log: "x\n" },
+    });
+    const client = clientFor(viewerToken);
+    const feed = collect((h) => client.tasks.follow.subscribe({ id: task.id, lastEventId: "9999999999" }, h));
+    const event = await feed.next();
+    feed.stop();
+    expect(event).toMatchObject({
+      error: { data: { code: "BAD_REQUEST" }, message: expect.stringMatching(/beyond any log/) },
+    });
+    await expect(client.tasks.log.query({ id: task.id, offset: 2 ** 31 })).rejects.toMatchObject({
+      data: { code: "BAD_REQUEST" },
+      message: expect.stringMatching(/beyond any log/),
+    });
+    // The largest accepted offset reads nothing rather than failing.
+    expect(await client.tasks.log.query({ id: task.id, offset: 2 ** 31 - 2 })).toMatchObject({ text: "", reset: true });
+  });
+});
+
+describe("limits", () => {
+  const noTask = "00000000-0000-4000-8000-000000000000";
+  const firstError = async (feed: { next(): Promise<object>; stop(): void }) => {
+    const event = await feed.next();
+    feed.stop();
+    return "error" in event ? (event.error as Error).message : `not refused: ${JSON.stringify(event)}`;
+  };
+
+  it("refuses a stream past LIVE_MAX_STREAMS_PER_ACTOR (a token counts for its owner) and past LIVE_MAX_STREAMS", async () => {
+    const cap = config().LIVE_MAX_STREAMS_PER_ACTOR;
+    const client = clientFor(viewerToken);
+    const open = Array.from({ length: cap }, () =>
+      collect<PageChange>((h) => client.live.changes.subscribe({ kinds: ["inventory"] }, h)),
+    );
+    for (const feed of open) expect(await feed.next()).toMatchObject({ data: { kinds: [] } });
+
+    const tooMany = new RegExp(`You have ${cap} live streams open \\(the limit is ${cap}\\)`);
+    expect(await firstError(collect((h) => client.tasks.follow.subscribe({ id: noTask }, h)))).toMatch(tooMany);
+    const sameOwner = (await createApiToken({ name: "live-viewer-2", role: "viewer", ownerId: viewerId })).secret;
+    const other = clientFor(sameOwner);
+    expect(await firstError(collect((h) => other.live.changes.subscribe({ kinds: ["tasks"] }, h)))).toMatch(tooMany);
+    // Another caller is not held back by this one's streams (NOT_FOUND: it got past the limit).
+    const operator = clientFor(operatorToken);
+    expect(await firstError(collect((h) => operator.tasks.follow.subscribe({ id: noTask }, h)))).toMatch(/not found/);
+
+    open.pop()!.stop(); // a closed stream gives its slot back
+    await until("the closed stream's slot to be free", () => openStreams() === cap - 1);
+    const again = collect<PageChange>((h) => other.live.changes.subscribe({ kinds: ["tasks"] }, h));
+    expect(await again.next()).toMatchObject({ data: { kinds: [] } });
+    open.push(again);
+
+    process.env.LIVE_MAX_STREAMS = String(cap);
+    reloadConfig();
+    try {
+      expect(await firstError(collect((h) => operator.tasks.follow.subscribe({ id: noTask }, h)))).toMatch(
+        `This AC process has ${cap} live streams open`,
+      );
+    } finally {
+      delete process.env.LIVE_MAX_STREAMS;
+      reloadConfig();
+    }
+    for (const feed of open) feed.stop();
+    await until("every stream to end", () => openStreams() === 0 && subscriberCount() === 0);
+  });
+
+  it("followers of one task share its reads: one log flush costs one read, not one per open page", async () => {
+    const followers = config().LIVE_MAX_STREAMS_PER_ACTOR;
+    const client = clientFor(operatorToken);
+    const opener = collect<PageChange>((h) => client.live.changes.subscribe({ kinds: ["alerts"] }, h));
+    await until("the change feed to listen", listening);
+    opener.stop();
+    const seen = noticeSequence();
+    const task = await db().task.create({
+      data: { kind: "update", status: "running", target: {}, parameters: {}, createdBy: "live-test", log: "start\n" },
+    });
+    // The insert's own notices (task and list) are in before the followers open: none of them wakes late.
+    await until("the insert's notices", () => noticeSequence() >= seen + 2);
+    const feeds = Array.from({ length: followers }, () =>
+      collect<{ id: string; data: TaskUpdate }>((h) => client.tasks.follow.subscribe({ id: task.id }, h)),
+    );
+    for (const feed of feeds) expect(await feed.next()).toMatchObject({ data: { data: { text: "start\n" } } });
+
+    const before = taskReadsStarted();
+    await appendLog(task.id, "one flush\n");
+    for (const feed of feeds) expect(await feed.next()).toMatchObject({ data: { data: { text: "one flush\n" } } });
+    const reads = taskReadsStarted() - before;
+    for (const feed of feeds) feed.stop();
+    // One in practice (every follower wakes on the same notice); each reading for itself made it `followers`.
+    expect(reads).toBeLessThanOrEqual(2);
+    await until("every stream to end", () => openStreams() === 0 && subscriberCount() === 0);
   });
 });
 

@@ -1,8 +1,11 @@
 // Every procedure of the API, over the real HTTP route, with every kind of bad credential:
 // none, a viewer's, an expired, a revoked and a disabled owner's token (401), and a token whose
 // role is above its owner's (capped: 403 where the owner may not). The procedure list is read
-// from the router, so a new procedure is covered the day it lands. Then every route file under
-// app/api: each one is either answered 401 without a login or named here as public, with why.
+// from the router, so a new procedure is covered the day it lands. Subscriptions are called as
+// httpSubscriptionLink does (GET, server-sent events): their answer is always 200 and a refusal
+// is the stream's first `serialized-error` event, whose code is checked instead of the status.
+// Then every route file under app/api: each one is either answered 401 without a login or named
+// here as public, with why.
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -22,14 +25,47 @@ const procedures = Object.entries(appRouter._def.procedures as unknown as Record
   }),
 );
 
-function call(procedure: (typeof procedures)[number], token: string | null) {
+const httpStatus: Record<string, number> = { UNAUTHORIZED: 401, FORBIDDEN: 403 };
+
+/** The status a query or mutation answers; for a subscription, that of its first error event's code (else 200). */
+async function call(procedure: (typeof procedures)[number], token: string | null): Promise<{ status: number }> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (token) headers.authorization = `Bearer ${token}`;
   const url = `http://localhost/api/trpc/${procedure.name}`;
   // No input on purpose: credentials and roles are checked before input validation.
-  return procedure.type === "query"
-    ? GET(new Request(`${url}?input=${encodeURIComponent(JSON.stringify({ json: undefined }))}`, { headers }))
-    : POST(new Request(url, { method: "POST", headers, body: JSON.stringify({ json: undefined }) }));
+  const noInput = `${url}?input=${encodeURIComponent(JSON.stringify({ json: undefined }))}`;
+  if (procedure.type === "query") return GET(new Request(noInput, { headers }));
+  if (procedure.type === "mutation")
+    return POST(new Request(url, { method: "POST", headers, body: JSON.stringify({ json: undefined }) }));
+  const response = await GET(new Request(noInput, { headers }));
+  if (response.status !== 200) return response;
+  const code = await firstStreamError(response);
+  return { status: code ? (httpStatus[code] ?? 400) : 200 };
+}
+
+/** The tRPC code of a server-sent event stream's first event if it is an error, else null; then stops reading. */
+async function firstStreamError(response: Response): Promise<string | null> {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  try {
+    for (;;) {
+      const end = text.indexOf("\n\n");
+      if (end >= 0) {
+        const block = text.slice(0, end);
+        text = text.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event === "connected" || event === "ping") continue;
+        if (event !== "serialized-error") return null;
+        return (JSON.parse(data!) as { json: { data: { code: string } } }).json.data.code;
+      }
+      const { value, done } = await reader.read();
+      if (done) return null;
+      text += value;
+    }
+  } finally {
+    await reader.cancel();
+  }
 }
 
 const tokens: Record<string, string> = {};
@@ -53,7 +89,9 @@ beforeAll(async () => {
 describe("auth matrix over HTTP", () => {
   it("covers every procedure of the router", () => {
     expect(procedures.length).toBeGreaterThan(20);
-    expect(procedures.every((p) => p.type !== "subscription")).toBe(true);
+    expect(procedures.filter((p) => p.type === "subscription").map((p) => p.name)).toEqual(
+      expect.arrayContaining(["live.changes", "tasks.follow"]),
+    );
   });
 
   for (const kind of [null, "expired", "revoked", "disabledOwner"] as const) {
