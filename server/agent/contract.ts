@@ -3,7 +3,7 @@
 // at a time so a single bad app is skipped with a reason instead of hiding the server's others.
 import { z } from "zod";
 import { parseEntryFast } from "./contract-fast";
-import { parseIsoDateTime } from "./iso-date";
+import { parseIsoDateTime, readIsoDateTime } from "./iso-date";
 import {
   MAX_APPS_PER_REPLY,
   MAX_INT4,
@@ -103,7 +103,10 @@ const startTime = z
     if (v == null || v.trim() === "") return null;
     const date = parseIsoDateTime(v.trim());
     if (date) return date;
-    ctx.issues.push({ code: "custom", input: v, message: `expected an ISO-8601 date-time, got ${JSON.stringify(v)}` });
+    const message = readIsoDateTime(v.trim())
+      ? `must be between 0001-01-01 and 9999-12-31 (UTC), got ${JSON.stringify(v)}`
+      : `expected an ISO-8601 date-time, got ${JSON.stringify(v)}`;
+    ctx.issues.push({ code: "custom", input: v, message });
     return z.NEVER;
   });
 

@@ -195,6 +195,15 @@ describe("entries", () => {
     [{ status: "x".repeat(101) }, "status: longer than 100 characters"],
     [{ start_time: "yesterday" }, 'start_time: expected an ISO-8601 date-time, got "yesterday"'],
     [{ start_time: 1736937000 }, "start_time: expected string, got number"],
+    // PostgreSQL cannot store year 0 (SQLSTATE 22008): refused here, not failed at every store.
+    [
+      { start_time: "0000-01-01T00:00:00Z" },
+      'start_time: must be between 0001-01-01 and 9999-12-31 (UTC), got "0000-01-01T00:00:00Z"',
+    ],
+    [
+      { start_time: "9999-12-31T23:30:00-01:00" },
+      'start_time: must be between 0001-01-01 and 9999-12-31 (UTC), got "9999-12-31T23:30:00-01:00"',
+    ],
   ])("rejects %j with a readable reason", (extra, reason) => {
     const { apps, rejected } = one("docker-app", docker(extra));
     expect(apps).toEqual([]);
@@ -292,6 +301,8 @@ describe("start_time", () => {
     ["2025-01-15T13:30:00+0300", "2025-01-15T10:30:00.000Z"],
     ["2025-01-15T10:30:00", "2025-01-15T10:30:00.000Z"],
     ["2025-01-15T10:30", "2025-01-15T10:30:00.000Z"],
+    ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00.000Z"],
+    ["9999-12-31T23:59:59Z", "9999-12-31T23:59:59.000Z"],
   ])("reads %s (no offset = UTC)", (text, iso) => {
     expect(parseIsoDateTime(text)?.toISOString()).toBe(iso);
   });
@@ -303,5 +314,8 @@ describe("start_time", () => {
     "2025-01-15 10:30:00",
     "15.01.2025 10:30",
     "now",
+    "0000-01-01T00:00:00Z",
+    "0001-01-01T00:30:00+01:00",
+    "9999-12-31T23:30:00-01:00",
   ])("refuses %s", (text) => expect(parseIsoDateTime(text)).toBeNull());
 });
