@@ -64,7 +64,9 @@ export async function packTarball(): Promise<string> {
     platform: "node",
     format: "esm",
     target: "node20",
-    external: ["next", "react", "react-dom"],
+    // pg too (the live pages' listener, which the server ends on SIGTERM): a CommonJS package
+    // bundled into ESM fails at its first require("events"); it is in the standalone node_modules.
+    external: ["next", "react", "react-dom", "pg"],
     logLevel: "warning",
   });
   for (const name of ["ac.service", "ac.env.example", "INSTALL.md", "healthcheck.mjs"]) {
