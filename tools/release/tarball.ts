@@ -64,9 +64,7 @@ export async function packTarball(): Promise<string> {
     platform: "node",
     format: "esm",
     target: "node20",
-    // pg too (the live pages' listener, which the server ends on SIGTERM): a CommonJS package
-    // bundled into ESM fails at its first require("events"); it is in the standalone node_modules.
-    external: ["next", "react", "react-dom", "pg"],
+    external: ["next", "react", "react-dom"],
     logLevel: "warning",
   });
   for (const name of ["ac.service", "ac.env.example", "INSTALL.md", "healthcheck.mjs"]) {
