@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import next, { type NextConfig } from "next";
 import { CLIENT_ADDRESS_HEADER, clientAddress, markServedByAcWebServer, normalizeAddress } from "./client-address";
-import { endLiveStreams } from "../live/hub";
+import { endLiveStreamsOnShutdown } from "../live/shutdown";
 
 const FORWARDED_HEADERS = [
   "x-forwarded-for",
@@ -84,7 +84,7 @@ export async function startWebServer(options: {
   });
   const close = async () => {
     const closed = new Promise((resolve) => server.close(resolve));
-    endLiveStreams(); // live pages' streams end (their clients reconnect elsewhere) instead of holding the close
+    endLiveStreamsOnShutdown(); // live pages' streams end (their clients reconnect elsewhere) instead of holding the close
     server.closeIdleConnections();
     await closed;
     await app.close();

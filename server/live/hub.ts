@@ -9,6 +9,7 @@ import pg from "pg";
 import { liveKinds } from "../../lib/live-kinds";
 import { config } from "../config";
 import { channelOf, CHANNEL_PREFIX, TASK_CHANNEL } from "./feed";
+import { registerLiveShutdown } from "./shutdown";
 
 /** A topic is a kind ("inventory"), one task ("task:<uuid>"), or "resync" (anything may have changed). */
 export type Topic = string;
@@ -36,6 +37,7 @@ type Hub = {
 const globalForLive = globalThis as unknown as { acLiveHub?: Hub };
 
 function hub(): Hub {
+  if (!globalForLive.acLiveHub) registerLiveShutdown(endLiveStreams);
   globalForLive.acLiveHub ??= {
     events: new EventEmitter().setMaxListeners(0), // one listener per open subscription
     client: null,
