@@ -8,10 +8,11 @@ import { useState } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { Button, Field, Input } from "@/components/ui/controls";
+import { Button } from "@/components/ui/controls";
 import { ErrorNote } from "@/components/ui/states";
 import { PlanNotes, PlanView } from "./plan-view";
 import { GroupPicker, StageList, type StageDraft } from "./rollout-stages";
+import { initialRunOptions, planHasEureka, RunOptionFields } from "./run-options";
 import type { UpdateDefaults } from "./update-dialog";
 
 const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
@@ -20,15 +21,7 @@ export function RolloutForm({ defaults }: { defaults: UpdateDefaults }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [stages, setStages] = useState<StageDraft[]>([]);
-  const [form, setForm] = useState({
-    canary: false,
-    pauseBetweenStages: true,
-    orchestrateHaproxy: true,
-    drainDelaySec: defaults.drainDelaySec,
-    drainTimeoutSec: defaults.drainTimeoutSec,
-    waitAfterUpdateSec: defaults.waitAfterUpdateSec,
-    confirmTimeoutSec: defaults.confirmTimeoutSec,
-  });
+  const [form, setForm] = useState({ pauseBetweenStages: true, ...initialRunOptions(defaults) });
   const [confirming, setConfirming] = useState(false);
   const preview = useMutation(trpc.tasks.previewRollout.mutationOptions());
   const start = useMutation(
@@ -43,13 +36,6 @@ export function RolloutForm({ defaults }: { defaults: UpdateDefaults }) {
   const previewed = plan && JSON.stringify(preview.variables) === JSON.stringify(request);
   const errors = formErrors(preview.error ?? start.error);
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
-  const num = (key: "drainDelaySec" | "drainTimeoutSec" | "waitAfterUpdateSec" | "confirmTimeoutSec") => ({
-    type: "number",
-    min: key === "confirmTimeoutSec" ? 1 : 0,
-    max: 3600,
-    value: form[key],
-    onChange: (e: React.ChangeEvent<HTMLInputElement>) => set({ [key]: Number(e.target.value) }),
-  });
   const planStages = plan?.stages ?? [];
   const instances = plan?.batches.reduce((n, b) => n + b.instances.length, 0) ?? 0;
   const stageLine = (s: (typeof planStages)[number], i: number) => {
@@ -82,10 +68,6 @@ export function RolloutForm({ defaults }: { defaults: UpdateDefaults }) {
           Options
         </h2>
         <label className="flex items-start gap-2">
-          <input type="checkbox" checked={form.canary} onChange={(e) => set({ canary: e.target.checked })} />
-          <span>Canary: update one instance of the first group first, then pause until someone continues</span>
-        </label>
-        <label className="flex items-start gap-2">
           <input
             type="checkbox"
             checked={form.pauseBetweenStages}
@@ -93,28 +75,13 @@ export function RolloutForm({ defaults }: { defaults: UpdateDefaults }) {
           />
           <span>Pause after each group until someone continues</span>
         </label>
-        <label className="flex items-start gap-2">
-          <input
-            type="checkbox"
-            checked={form.orchestrateHaproxy}
-            onChange={(e) => set({ orchestrateHaproxy: e.target.checked })}
-          />
-          <span>Drain the instances&apos; HAProxy servers around each batch</span>
-        </label>
-        <div className="grid gap-3 pt-1 sm:grid-cols-4">
-          <Field label="Drain delay (s)" error={errors?.fields.drainDelaySec}>
-            <Input {...num("drainDelaySec")} />
-          </Field>
-          <Field label="Wait for sessions, at most (s)" error={errors?.fields.drainTimeoutSec}>
-            <Input {...num("drainTimeoutSec")} />
-          </Field>
-          <Field label="Wait after update (s)" error={errors?.fields.waitAfterUpdateSec}>
-            <Input {...num("waitAfterUpdateSec")} />
-          </Field>
-          <Field label="Agent confirm timeout (s)" error={errors?.fields.confirmTimeoutSec}>
-            <Input {...num("confirmTimeoutSec")} />
-          </Field>
-        </div>
+        <RunOptionFields
+          value={form}
+          onChange={set}
+          errors={errors?.fields}
+          eurekaOffered={planHasEureka(plan)}
+          canaryLabel="Canary: update one instance of the first group first, then pause until someone continues"
+        />
         <p className="text-xs text-slate-500">Each group is batched by its own strategy (shown in the preview).</p>
       </section>
 

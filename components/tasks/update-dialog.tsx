@@ -10,6 +10,7 @@ import { Button, Field, Input, Select, DialogHeader } from "@/components/ui/cont
 import { ErrorNote } from "@/components/ui/states";
 import type { BatchGroupingStrategy } from "@/server/generated/prisma/enums";
 import { PlanNotes, PlanView } from "./plan-view";
+import { initialRunOptions, planHasEureka, RunOptionFields } from "./run-options";
 
 export type UpdateDefaults = {
   strategy: BatchGroupingStrategy;
@@ -39,11 +40,9 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
   const listId = useId();
   const [form, setForm] = useState({
     targetVersion: "",
-    orchestrateHaproxy: true,
-    eureka: false,
-    canary: false,
-    ...defaults,
+    strategy: defaults.strategy,
     batchSize: defaults.batchSize ?? 2,
+    ...initialRunOptions(defaults),
   });
   const versions = useQuery({
     ...trpc.tasks.versions.queryOptions({ groupId: groupId ?? 0 }),
@@ -67,26 +66,9 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
     confirmTimeoutSec: form.confirmTimeoutSec,
     eureka: form.eureka,
   };
-  // Offered once a preview shows an instance its agent reports as registered in Eureka.
-  const registered = preview.data?.batches.some((b) => b.instances.some((i) => i.eureka)) ?? false;
   const previewed = preview.data && preview.variables && JSON.stringify(preview.variables) === JSON.stringify(request);
   const errors = formErrors(preview.error ?? start.error);
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
-  type NumberField =
-    | "batchSize"
-    | "drainDelaySec"
-    | "drainTimeoutSec"
-    | "drainSessionThreshold"
-    | "waitAfterUpdateSec"
-    | "confirmTimeoutSec";
-  const num = (key: NumberField) => ({
-    type: "number",
-    min: key === "batchSize" || key === "confirmTimeoutSec" ? 1 : 0,
-    max: key === "drainSessionThreshold" ? 100_000 : 3600,
-    value: form[key],
-    onChange: (e: React.ChangeEvent<HTMLInputElement>) => set({ [key]: Number(e.target.value) }),
-  });
-
   return (
     <>
       <Button onClick={() => dialog.current?.showModal()}>{title}…</Button>
@@ -134,54 +116,25 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
             </Field>
             {form.strategy === "fixed_size" ? (
               <Field label="Batch size" error={errors?.fields.batchSize}>
-                <Input {...num("batchSize")} />
+                <Input
+                  type="number"
+                  min={1}
+                  max={3600}
+                  value={form.batchSize}
+                  onChange={(e) => set({ batchSize: Number(e.target.value) })}
+                />
               </Field>
             ) : (
               <div />
             )}
-            <Field label="Drain delay (s)" error={errors?.fields.drainDelaySec}>
-              <Input {...num("drainDelaySec")} />
-            </Field>
-            <Field label="Wait for sessions, at most (s; 0 = don't)" error={errors?.fields.drainTimeoutSec}>
-              <Input {...num("drainTimeoutSec")} />
-            </Field>
-            <Field label="Sessions left to go on" error={errors?.fields.drainSessionThreshold}>
-              <Input {...num("drainSessionThreshold")} />
-            </Field>
-            <Field label="If sessions remain at the end">
-              <Select
-                value={form.onDrainTimeout}
-                onChange={(e) => set({ onDrainTimeout: e.target.value as "fail" | "continue" })}
-              >
-                <option value="fail">Stop the rollout (batch fails)</option>
-                <option value="continue">Update anyway</option>
-              </Select>
-            </Field>
-            <Field label="Wait after update (s)" error={errors?.fields.waitAfterUpdateSec}>
-              <Input {...num("waitAfterUpdateSec")} />
-            </Field>
-            <Field label="Agent confirm timeout (s)" error={errors?.fields.confirmTimeoutSec}>
-              <Input {...num("confirmTimeoutSec")} />
-            </Field>
           </div>
-          <label className="flex items-center gap-2 text-sm">
-            <input
-              type="checkbox"
-              checked={form.orchestrateHaproxy}
-              onChange={(e) => set({ orchestrateHaproxy: e.target.checked })}
-            />
-            Drain the instances&apos; HAProxy servers around each batch
-          </label>
-          {registered || form.eureka ? (
-            <label className="flex items-center gap-2 text-sm">
-              <input type="checkbox" checked={form.eureka} onChange={(e) => set({ eureka: e.target.checked })} />
-              Set instances registered in Eureka OUT_OF_SERVICE around each batch
-            </label>
-          ) : null}
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={form.canary} onChange={(e) => set({ canary: e.target.checked })} />
-            Canary: update one instance first, then pause until someone continues
-          </label>
+          <RunOptionFields
+            value={form}
+            onChange={set}
+            errors={errors?.fields}
+            eurekaOffered={planHasEureka(preview.data)}
+            canaryLabel="Canary: update one instance first, then pause until someone continues"
+          />
           {errors ? <ErrorNote>{errors.message}</ErrorNote> : null}
           {previewed && preview.data ? (
             <div className="space-y-2">
