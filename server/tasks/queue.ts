@@ -46,8 +46,9 @@ async function claimNext(): Promise<string | null> {
   });
 }
 
-let dispatching: Promise<void> | null = null;
-let again = false;
+// One dispatch pass at a time per process, whichever of Next's bundles asks (globalThis).
+const pass = ((globalThis as { acTaskDispatch?: { running: Promise<void> | null; again: boolean } }).acTaskDispatch ??=
+  { running: null, again: false });
 
 /**
  * Reaps expired leases, then starts pending tasks while slots are free; nothing on a web-only
@@ -55,22 +56,22 @@ let again = false;
  */
 export function dispatchTasks(): Promise<void> {
   if (!config().TASK_RUNNER_ENABLED) return Promise.resolve();
-  if (dispatching) {
-    again = true;
-    return dispatching;
+  if (pass.running) {
+    pass.again = true;
+    return pass.running;
   }
-  dispatching = (async () => {
+  pass.running = (async () => {
     try {
       do {
-        again = false;
+        pass.again = false;
         await reapExpiredTasks(); // frees the slots and instances of runners that are gone
         for (let id = await claimNext(); id; id = await claimNext()) launch(id);
-      } while (again);
+      } while (pass.again);
     } finally {
-      dispatching = null;
+      pass.running = null;
     }
   })();
-  return dispatching;
+  return pass.running;
 }
 
 function launch(id: string) {

@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { config } from "../config";
 import { db, Prisma } from "../db";
 import { appendLog } from "./log";
 import { outOfPoolOf, where, type TaskProgress } from "./plan-types";
@@ -69,6 +70,8 @@ type Candidate = {
   leaseExpiresAt: Date | null;
 };
 
+const heartbeatAgo = (now: Date) => new Date(now.getTime() - config().TASK_HEARTBEAT_SECONDS * 1000);
+
 /** Marks interrupted every running task whose lease has run out; returns how many it marked. */
 export async function reapExpiredTasks(now = new Date()): Promise<number> {
   const here = runningHere();
@@ -78,8 +81,11 @@ export async function reapExpiredTasks(now = new Date()): Promise<number> {
       OR: [
         { leaseExpiresAt: { lt: now } },
         { leaseExpiresAt: null }, // claimed by a version of AC without leases
-        // Ours, but its run is over: the final write did not reach the database in time.
-        { runnerId: thisRunner.id, id: { notIn: here } },
+        // Ours, but its run is over: the final write did not reach the database in time. Only
+        // once a heartbeat has passed since it was claimed or renewed: `here` is read before the
+        // query, and a claim by another dispatch pass of this process (Next's bundles each run
+        // one) commits before its run is registered, so a fresh claim is not "over".
+        { runnerId: thisRunner.id, id: { notIn: here }, heartbeatAt: { lt: heartbeatAgo(now) } },
       ],
       // Never a task this process is running: after a database outage longer than the lease its
       // lease looks expired until the next heartbeat renews it.

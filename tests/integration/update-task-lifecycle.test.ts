@@ -10,6 +10,7 @@ import { updateRequestInput } from "@/server/tasks/plan";
 import type { TaskProgress } from "@/server/tasks/plan-types";
 import { taskFinished } from "@/server/tasks/queue";
 import { reapExpiredTasks } from "@/server/tasks/reaper";
+import { thisRunner } from "@/server/tasks/runner-identity";
 import { startUpdateTask } from "@/server/tasks/start";
 import { resetDatabase } from "@/tests/setup/db-helpers";
 import { startSimulator, type Simulator } from "@/tools/fagent-sim";
@@ -114,6 +115,34 @@ describe("update task lifecycle", () => {
     const [ta, tb] = await Promise.all([a, b].map(({ id }) => db().task.findUniqueOrThrow({ where: { id } })));
     expect([ta!.status, tb!.status]).toEqual(["succeeded", "succeeded"]);
     expect(tb!.startedAt!.getTime()).toBeGreaterThanOrEqual(ta!.finishedAt!.getTime());
+  });
+
+  it("a task this process has just claimed, not yet registered as running, is not reaped as over", async () => {
+    // Next's bundles each run a dispatch pass: one claims the task (committed) while the other has
+    // already read which runs are registered here. The demo's first rollout was reaped so.
+    const now = new Date();
+    const task = await db().task.create({
+      data: {
+        kind: "update",
+        status: "running",
+        target: { groupId: null, instanceIds: [] },
+        parameters: {},
+        createdBy: "test",
+        startedAt: now,
+        runnerId: thisRunner.id,
+        runnerHost: thisRunner.host,
+        heartbeatAt: now,
+        leaseExpiresAt: new Date(now.getTime() + 60_000),
+      },
+    });
+    expect(await reapExpiredTasks(now)).toBe(0);
+    expect((await db().task.findUniqueOrThrow({ where: { id: task.id } })).status).toBe("running");
+    // A heartbeat later it is not renewed (it runs nowhere here): its run is over, and it is reaped.
+    expect(await reapExpiredTasks(new Date(now.getTime() + 10_000))).toBe(1);
+    expect(await db().task.findUniqueOrThrow({ where: { id: task.id } })).toMatchObject({
+      status: "interrupted",
+      error: expect.stringMatching(/its run ended without its final status reaching the database/),
+    });
   });
 
   it("a pending task cancelled never starts", { timeout: 120_000 }, async () => {
