@@ -288,6 +288,25 @@ describe("a chart's query", () => {
   it.each([["1h"], ["7d"], ["30d"]] as const)("picks a %s chart's series through the indexes", async (range) => {
     const now = Date.now();
     const from = now - CHART_RANGES[range] * 1000;
+    // A fleet's shape, analyzed: many series, every one with rows all over the range. The plan then
+    // follows these statistics, not those a previous test left (a near-empty table once made the
+    // planner walk the time index instead, which at scale reads every series' rows).
+    await db().$executeRaw`
+      INSERT INTO history_series (kind, subject_id, label)
+      SELECT 'test.x', s % 50, 'v' || s FROM generate_series(1, 1000) AS s`;
+    const [seeded] = await db().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM history_series`;
+    expect(Number(seeded!.n)).toBe(1000);
+    const spread = (table: string, time: string, columns: string, values: string) =>
+      db().$executeRawUnsafe(
+        `INSERT INTO ${table} (series_id, ${time}, ${columns})
+         SELECT hs.id, now()::timestamp(3) - (m * $1::float8 / 30) * interval '1 second', ${values}
+         FROM history_series hs, generate_series(1, 30) AS m`,
+        CHART_RANGES[range],
+      );
+    await spread("history_raw", "ts", "value", "m");
+    await spread("history_5m", "bucket", "avg, min, max, last, samples", "m, m, m, m, 1");
+    await spread("history_1h", "bucket", "avg, min, max, last, samples", "m, m, m, m, 1");
+    await db().$executeRaw`ANALYZE history_series, history_raw, history_5m, history_1h`;
     const [, , plan] = await db().$transaction([
       db().$executeRaw`SET LOCAL enable_seqscan = off`,
       db().$executeRaw`SET LOCAL enable_bitmapscan = off`,
