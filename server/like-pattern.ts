@@ -1,3 +1,12 @@
-// A user's search text as a LIKE / ILIKE pattern matching it anywhere: %, _ and \ in the text are
-// matched literally (PostgreSQL's default escape character is the backslash).
-export const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+// A user's text as a LIKE / ILIKE pattern: %, _ and \ in the text are matched literally
+// (PostgreSQL's default escape character is the backslash).
+const escaped = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Matches the text anywhere. */
+export const likePattern = (text: string) => `%${escaped(text)}%`;
+
+/**
+ * For Prisma's `{ equals, mode: "insensitive" }`, which PostgreSQL runs as `ILIKE` with the value as
+ * the pattern (prisma/prisma#10810): unescaped, `%` would match every row.
+ */
+export const likeExact = escaped;

@@ -50,18 +50,30 @@ export type BaseChoice = { ok: true; base: EurekaBase } | { ok: false; reason: s
  */
 export function chooseBase(reported: string | null, bases: EurekaBase[]): BaseChoice {
   if (!reported?.trim()) return { ok: false, reason: "reports no eureka_url" };
-  const shown = JSON.stringify(redactUrlCredentials(reported.slice(0, 200)));
-  if (reported.length > MAX_REPORTED_CHARS) return { ok: false, reason: `eureka_url too long (${shown}…)` };
+  if (reported.length > MAX_REPORTED_CHARS)
+    return { ok: false, reason: `eureka_url too long (${reported.length} characters)` };
+  const candidates = reported
+    .split(",")
+    .slice(0, MAX_REPORTED_URLS)
+    .map((candidate) => parseHttpUrl(candidate.trim()));
+  const shown = shownReport(candidates);
   if (bases.length === 0) return { ok: false, reason: `eureka_url ${shown} is not in AC_EUREKA_URLS (none set)` };
-  const candidates = reported.split(",").slice(0, MAX_REPORTED_URLS);
-  for (const candidate of candidates) {
-    const url = parseHttpUrl(candidate.trim());
+  for (const url of candidates) {
     if (!url) continue;
     const path = trimSlashes(url.pathname);
     const base = bases.find((b) => b.origin === url.origin && b.path === path);
     if (base) return { ok: true, base };
   }
   return { ok: false, reason: `eureka_url ${shown} is not in AC_EUREKA_URLS` };
+}
+
+/**
+ * A report as task plans show it to viewers: each entry's origin and path only, so no password can
+ * appear whatever its length or where a cut falls (agents report `http://user:pass@host/eureka/`).
+ */
+function shownReport(candidates: (URL | null)[]): string {
+  const shown = candidates.map((url) => (url ? url.origin + url.pathname : "(not an http(s) URL)")).join(",");
+  return JSON.stringify(shown.length > 200 ? `${shown.slice(0, 200)}…` : shown);
 }
 
 // Eureka app names and instance ids as AC sends them: letters, digits and . _ : @ - (Spring's

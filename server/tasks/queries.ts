@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { db, Prisma } from "../db";
 import { notFound } from "../errors";
+import { likeExact } from "../like-pattern";
 import { TaskStatus } from "../generated/prisma/enums";
 import { pageArgs, pageInput, pageResult } from "../pagination";
 import { MAX_LOG_OFFSET, readLog } from "./log";
@@ -78,7 +79,7 @@ export async function listTasks(input: z.output<typeof taskListInput>) {
         }
       : {}),
     ...(input.instanceId ? { AND: [{ target: { path: ["instanceIds"], array_contains: [input.instanceId] } }] } : {}),
-    ...(input.createdBy ? { createdBy: { equals: input.createdBy, mode: "insensitive" } } : {}),
+    ...(input.createdBy ? { createdBy: { equals: likeExact(input.createdBy), mode: "insensitive" } } : {}),
     ...(input.from || input.to
       ? { createdAt: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lte: input.to } : {}) } }
       : {}),

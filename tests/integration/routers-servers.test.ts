@@ -78,6 +78,20 @@ describe("servers.options", () => {
     expect(names(await as.viewer.servers.options({ id: byId.id }))).toContain("a-110");
     expect(names(await as.viewer.servers.options({ haproxyNodes: true }))).toEqual(["b-node"]);
   });
+
+  it("matches the name asked for exactly: LIKE wildcards in it do not bring the whole fleet back", async () => {
+    await db().server.createMany({
+      data: Array.from({ length: 150 }, (_, i) => ({
+        name: `srv_${String(i).padStart(3, "0")}`,
+        ip: "10.1.0.1",
+        port: i + 1,
+      })),
+    });
+    const beyondTheFirst = (list: { name: string }[]) => names(list).filter((n) => n > "srv_100");
+    expect(beyondTheFirst(await as.viewer.servers.options({ name: "%" }))).toEqual([]);
+    expect(beyondTheFirst(await as.viewer.servers.options({ name: "srv_14_" }))).toEqual([]);
+    expect(beyondTheFirst(await as.viewer.servers.options({ name: "SRV_149" }))).toEqual(["srv_149"]);
+  });
 });
 
 describe("servers.get", () => {

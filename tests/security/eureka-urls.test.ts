@@ -57,6 +57,26 @@ describe("an agent's eureka_url selects a configured server or nothing", () => {
     expect(JSON.stringify(withPassword)).not.toContain("hunter2secret");
   });
 
+  it.each([
+    [
+      "three peers, the cut falling inside the last password",
+      `http://svc:K7pq2Zr9xW4mT8vB3nL6@eureka-peer-1.prod.dc1.corp.example.com:8761/eureka/,http://svc:K7pq2Zr9xW4mT8vB3nL6@eureka-peer-2.prod.dc1.corp.example.com:8761/eureka/,http://svc:K7pq2Zr9xW4mT8vB3nL6@eureka-peer-3.prod.dc1.corp.example.com:8761/eureka/`,
+    ],
+    ["a password longer than the shown text", `http://svc:K7pq2Z${"x".repeat(250)}@eureka.example/eureka/`],
+    [
+      "a password longer than the redaction pattern reaches",
+      `http://svc:K7pq2Z${"x".repeat(2000)}@eureka.example/eureka/`,
+    ],
+    ["an unparseable entry with a password", `http://svc:K7pq2Z@[bad/eureka/`],
+  ])("never shows a password of the report in its reason: %s", (_case, reported) => {
+    for (const configured of [[], bases]) {
+      const choice = chooseBase(reported, configured);
+      expect(choice.ok).toBe(false);
+      expect(JSON.stringify(choice)).not.toContain("K7pq2Z");
+      expect(JSON.stringify(choice).length).toBeLessThan(400);
+    }
+  });
+
   it("looks at no more than 8 entries of a comma-separated list", () => {
     const many = [...Array(8).fill("http://evil.example/eureka/"), "http://eureka.internal:8761/eureka/"].join(",");
     expect(chosen(many)).toBeNull();

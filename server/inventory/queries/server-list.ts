@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { db, Prisma } from "../../db";
 import { notFound } from "../../errors";
+import { likeExact } from "../../like-pattern";
 import { AppType, ServerStatus, type InstanceStatus } from "../../generated/prisma/enums";
 import { pageArgs, pageInput, pageResult } from "../../pagination";
 import { serverSelect } from "../servers";
@@ -88,7 +89,7 @@ export async function serverOptions(input: z.output<typeof serverOptionsInput>) 
           where: {
             OR: [
               ...(input.id ? [{ id: input.id }] : []),
-              ...(input.name ? [{ name: { equals: input.name, mode: "insensitive" as const } }] : []),
+              ...(input.name ? [{ name: { equals: likeExact(input.name), mode: "insensitive" as const } }] : []),
             ],
           },
           select: optionSelect,
