@@ -11,6 +11,12 @@ import type { LiveKind } from "@/lib/live-kinds";
 
 export type LiveState = "off" | "connecting" | "live" | "unavailable";
 
+/**
+ * A reconnect or resync reaches every open tab at once (a replica shut down, the hub's listener
+ * reconnected): each reloads at a random moment within this spread instead of all together.
+ */
+const CATCH_UP_SPREAD_MS = 5_000;
+
 export function useLiveRefresh(kinds: LiveKind[], enabled: boolean): LiveState {
   const client = useTRPCClient();
   const router = useRouter();
@@ -23,6 +29,7 @@ export function useLiveRefresh(kinds: LiveKind[], enabled: boolean): LiveState {
     if (!enabled || !supported) return;
     let connectedBefore = false;
     let missed = false;
+    let catchUp: ReturnType<typeof setTimeout> | undefined;
     const reload = () => {
       if (document.hidden) {
         missed = true;
@@ -37,6 +44,10 @@ export function useLiveRefresh(kinds: LiveKind[], enabled: boolean): LiveState {
         reload();
       }
     };
+    const reloadSoon = () => {
+      clearTimeout(catchUp);
+      catchUp = setTimeout(reload, Math.random() * CATCH_UP_SPREAD_MS);
+    };
     document.addEventListener("visibilitychange", shown);
     const subscription = client.live.changes.subscribe(
       { kinds: kindList.split(",") as LiveKind[] },
@@ -44,12 +55,13 @@ export function useLiveRefresh(kinds: LiveKind[], enabled: boolean): LiveState {
         onData(change) {
           // The first event of each connection says "connected": after a break, notices may be lost.
           if (change.kinds.length === 0 && !change.resync) {
-            if (connectedBefore) reload();
+            if (connectedBefore) reloadSoon();
             connectedBefore = true;
             setState("live");
             return;
           }
-          reload();
+          if (change.resync) reloadSoon();
+          else reload();
         },
         onConnectionStateChange: (connection) => connection.state === "connecting" && setState("connecting"),
         onError: () => setState("unavailable"),
@@ -57,6 +69,7 @@ export function useLiveRefresh(kinds: LiveKind[], enabled: boolean): LiveState {
     );
     return () => {
       subscription.unsubscribe();
+      clearTimeout(catchUp);
       document.removeEventListener("visibilitychange", shown);
     };
   }, [enabled, supported, kindList, client, router, queryClient]);
