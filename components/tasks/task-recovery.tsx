@@ -11,10 +11,10 @@ import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Button } from "@/components/ui/controls";
+import { plural } from "@/lib/plural";
 import type { getTask } from "@/server/tasks/queries";
 
 type Task = Awaited<ReturnType<typeof getTask>>;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const taskLink = (id: string) => (
   <Link href={`/tasks/${id}`} className="font-mono text-sky-800 hover:underline">
     {id.slice(0, 8)}
