@@ -12,6 +12,7 @@ import { taskDeps } from "./deps";
 import { outOfServiceOf, putBackInService } from "./eureka";
 import { appendLog } from "./log";
 import { outOfPoolOf, where, type OutOfPoolServer, type TaskParameters, type TaskProgress } from "./plan-types";
+import { inRetryChain } from "./retry-chain";
 import { retryRequest } from "./retry-request";
 import { startRollout, startUpdateTask } from "./start";
 
@@ -65,14 +66,17 @@ type ReturnResult = {
   skipped: { label: string; reason: string }[];
 };
 
-/** Who last commanded the HAProxy server successfully, from the audit log: this task, or someone else since. */
+/**
+ * Who last commanded the HAProxy server successfully, from the audit log, when it is not this task
+ * or one it retries (a retry's servers were drained by the task it retries): someone else since.
+ */
 async function lastCommandedByOther(taskId: string, haproxyServerId: number): Promise<string | null> {
-  const [last] = await db().$queryRaw<{ task_id: string | null; actor_name: string; details: unknown }[]>`
-    SELECT task_id, actor_name, details FROM audit_log
+  const [last] = await db().$queryRaw<{ ours: boolean | null; actor_name: string; details: unknown }[]>`
+    SELECT ${inRetryChain(Prisma.raw("task_id"), taskId)} AS ours, actor_name, details FROM audit_log
     WHERE target_type = 'haproxy_server' AND target_id = ${String(haproxyServerId)}
       AND action = 'haproxy.command' AND outcome = 'success'
     ORDER BY created_at DESC, id DESC LIMIT 1`;
-  if (!last || last.task_id === taskId) return null;
+  if (!last || last.ours) return null;
   const startedBy = (last.details as { startedBy?: unknown } | null)?.startedBy;
   return typeof startedBy === "string" ? startedBy : last.actor_name;
 }
