@@ -6,6 +6,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { EmptyState } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
 import type { listTasks } from "@/server/tasks/queries";
+import { PausedSince } from "./paused-tasks";
 
 export type TaskRow = Awaited<ReturnType<typeof listTasks>>["items"][number];
 
@@ -37,6 +38,11 @@ export function TaskTable({ tasks, empty }: { tasks: TaskRow[]; empty: string })
               {t.error ? (
                 <div className="mt-1 max-w-md truncate text-xs text-slate-500" title={t.error}>
                   {t.error}
+                </div>
+              ) : null}
+              {t.status === "paused" && t.pause ? (
+                <div className="mt-1 text-xs text-amber-800" data-testid="task-paused-since">
+                  <PausedSince reason={t.pause.reason} since={t.pause.since} />
                 </div>
               ) : null}
               {t.counts.outOfPool && t.status !== "running" ? (

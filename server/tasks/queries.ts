@@ -95,11 +95,39 @@ export async function listTasks(input: z.output<typeof taskListInput>) {
   return pageResult(
     rows.map((row) => {
       const { progress, ...rest } = shape(row);
-      return { ...rest, group: progress?.plan.group ?? null, targetVersion: rest.parameters.targetVersion };
+      return {
+        ...rest,
+        group: progress?.plan.group ?? null,
+        targetVersion: rest.parameters.targetVersion,
+        /** Set while paused: after which batch, why, since when. */
+        pause: progress?.pause ?? null,
+      };
     }),
     total,
     input,
   );
+}
+
+/**
+ * Tasks waiting for Continue, longest first, for the dashboard (docs/update-tasks.md, "Multi-group
+ * rollouts and canaries"): a pause holds its instances until someone acts, so it must not go unseen.
+ */
+export async function pausedTasks(limit: number) {
+  const rows = await db().$queryRaw<
+    { id: string; since: string | null; reason: string | null; group: string | null; created_by: string }[]
+  >`
+    SELECT id, progress #>> '{pause,since}' AS since, progress #>> '{pause,reason}' AS reason,
+      progress #>> '{plan,group,name}' AS "group", created_by
+    FROM tasks WHERE status = 'paused'
+    ORDER BY progress #>> '{pause,since}' NULLS FIRST, id LIMIT ${limit}`;
+  return rows.map((r) => ({
+    id: r.id,
+    /** When it paused (ISO), null in tasks paused before this was recorded. */
+    since: r.since,
+    reason: r.reason === "canary" ? ("canary" as const) : ("stage" as const),
+    group: r.group,
+    createdBy: r.created_by,
+  }));
 }
 
 /** The groups that have tasks (every group of a rollout too), for the list's filter. */
