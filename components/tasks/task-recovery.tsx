@@ -12,6 +12,7 @@ import { useTRPC } from "@/components/trpc";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Button } from "@/components/ui/controls";
 import { plural } from "@/lib/plural";
+import { outOfPoolWords } from "@/lib/tasks";
 import type { getTask } from "@/server/tasks/queries";
 
 type Task = Awaited<ReturnType<typeof getTask>>;
@@ -59,12 +60,7 @@ export function TaskRecovery({
     >
       <h2 id="recovery-heading" className="text-base font-semibold text-slate-900">
         {servers.length
-          ? [
-              pool.length ? `${plural(pool.length, "HAProxy server")} out of the pool` : "",
-              eureka.length ? `${plural(eureka.length, "Eureka instance")} out of service` : "",
-            ]
-              .filter(Boolean)
-              .join(", ")
+          ? outOfPoolWords(pool.length, eureka.length)
           : task.retryOfId || task.retry
             ? "Retries"
             : "HAProxy pool"}

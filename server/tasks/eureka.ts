@@ -8,7 +8,7 @@ import { db, Prisma } from "../db";
 import { configuredRegistry, findInstanceId, foreignAddress, setStatus } from "../eureka/registry";
 import { retryThroughOutage } from "./db-retry";
 import { StepFailed } from "./errors";
-import type { OutOfServiceInstance, PlanInstance, TaskProgress } from "./plan-types";
+import { outOfServiceOf, type OutOfServiceInstance, type PlanInstance, type TaskProgress } from "./plan-types";
 import { inRetryChain } from "./retry-chain";
 
 export type EurekaRun = {
@@ -21,8 +21,6 @@ export type EurekaRun = {
 };
 
 type Work = (() => Promise<string | null>) | { skip: string };
-
-export const outOfServiceOf = (p: Pick<TaskProgress, "outOfService">) => p.outOfService ?? [];
 
 const labelOf = (i: PlanInstance, app: string, id: string) => `${app}/${id} (${i.name} on ${i.server.name})`;
 

@@ -6,7 +6,14 @@ import { notFound } from "../errors";
 import { TaskStatus } from "../generated/prisma/enums";
 import { pageArgs, pageInput, pageResult } from "../pagination";
 import { MAX_LOG_OFFSET, readLog } from "./log";
-import { outOfPoolOf, stagesOf, type TaskParameters, type TaskProgress, type TaskTarget } from "./plan-types";
+import {
+  outOfPoolOf,
+  outOfServiceOf,
+  stagesOf,
+  type TaskParameters,
+  type TaskProgress,
+  type TaskTarget,
+} from "./plan-types";
 import { positiveId } from "../../lib/schemas";
 
 export const taskListInput = pageInput.extend({
@@ -59,8 +66,13 @@ function shape(row: Row) {
       steps: steps.length,
       stepsDone: steps.filter((s) => s.status === "succeeded" || s.status === "skipped").length,
       instances: progress?.plan.batches.reduce((n, b) => n + b.instances.length, 0) ?? 0,
-      /** HAProxy servers the task drained and has not readied (docs/update-tasks.md). */
-      outOfPool: progress ? outOfPoolOf(progress).length : 0,
+      /**
+       * What "return to pool" would put back (docs/update-tasks.md): the HAProxy servers the task
+       * drained and has not readied, and the instances it set OUT_OF_SERVICE in Eureka, not yet UP.
+       */
+      outOfPool: progress ? outOfPoolOf(progress).length + outOfServiceOf(progress).length : 0,
+      /** Of those, the Eureka instances. */
+      outOfService: progress ? outOfServiceOf(progress).length : 0,
     },
   };
 }

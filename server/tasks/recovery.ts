@@ -9,9 +9,16 @@ import { AppError, notFound } from "../errors";
 import type { TaskStatus } from "../generated/prisma/enums";
 import { jobAudit, userIdOfActorName } from "../audit/jobs";
 import { taskDeps } from "./deps";
-import { outOfServiceOf, putBackInService } from "./eureka";
+import { putBackInService } from "./eureka";
 import { appendLog } from "./log";
-import { outOfPoolOf, where, type OutOfPoolServer, type TaskParameters, type TaskProgress } from "./plan-types";
+import {
+  outOfPoolOf,
+  outOfServiceOf,
+  where,
+  type OutOfPoolServer,
+  type TaskParameters,
+  type TaskProgress,
+} from "./plan-types";
 import { inRetryChain } from "./retry-chain";
 import { retryRequest } from "./retry-request";
 import { startRollout, startUpdateTask } from "./start";
