@@ -12,7 +12,7 @@ import { useTRPC } from "@/components/trpc";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Button } from "@/components/ui/controls";
 import { plural } from "@/lib/plural";
-import { outOfPoolWords } from "@/lib/tasks";
+import { outOfPoolWords, taskOpen } from "@/lib/tasks";
 import type { getTask } from "@/server/tasks/queries";
 
 type Task = Awaited<ReturnType<typeof getTask>>;
@@ -44,7 +44,7 @@ export function TaskRecovery({
     ...pool.map((s) => ({ key: `haproxy-${s.haproxyServerId}`, label: s.label })),
     ...eureka.map((o) => ({ key: `eureka-${o.instanceId}`, label: `Eureka ${o.label}` })),
   ];
-  const stopped = task.status !== "pending" && task.status !== "running" && task.status !== "paused";
+  const stopped = !taskOpen(task.status);
   const batches = progress?.batches ?? [];
   const failedBatch = progress?.failure?.batch ?? batches.findIndex((b) => b.status !== "succeeded");
   const retryable = (task.status === "failed" || task.status === "interrupted") && !task.retry && failedBatch >= 0;

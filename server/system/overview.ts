@@ -2,6 +2,7 @@
 // (servers not online, offline first; update tasks waiting for Continue), what changed lately,
 // and how the scheduler is doing.
 import { z } from "zod";
+import { openTaskStatuses } from "../../lib/tasks";
 import { config } from "../config";
 import { db } from "../db";
 import { cycleCountsSchema } from "../inventory/poll-cycle";
@@ -38,7 +39,7 @@ async function instancesByStatus(): Promise<{ counts: Partial<Record<InstanceSta
 /** Update tasks pending, running and paused; the paused ones listed, longest waiting first. */
 async function openTasks() {
   const [counts, paused] = await Promise.all([
-    db().task.groupBy({ by: ["status"], where: { status: { in: ["pending", "running", "paused"] } }, _count: true }),
+    db().task.groupBy({ by: ["status"], where: { status: { in: [...openTaskStatuses] } }, _count: true }),
     pausedTasks(ATTENTION),
   ]);
   return { counts: Object.fromEntries(counts.map((row) => [row.status, row._count])), paused };

@@ -3,6 +3,7 @@
 // the failed batch as a new task (docs/update-tasks.md, "After a failure or an interruption").
 // Both hold a per-task advisory lock, so two clicks, on one replica or two, do the work once.
 import { z } from "zod";
+import { finishedTaskStatuses, taskOpen } from "../../lib/tasks";
 import { db, dbPool, Prisma } from "../db";
 import { uniqueViolation } from "../db-errors";
 import { AppError, notFound } from "../errors";
@@ -25,7 +26,7 @@ import { startRollout, startUpdateTask } from "./start";
 
 export const recoveryInput = z.object({ id: z.uuid("not a task id") });
 
-const FINISHED: TaskStatus[] = ["failed", "interrupted", "cancelled", "succeeded"];
+const FINISHED: TaskStatus[] = [...finishedTaskStatuses];
 const RETRYABLE: TaskStatus[] = ["failed", "interrupted"];
 // Key space of the per-task advisory lock (the second key is the task id's hash).
 const RECOVERY_LOCK = 0x4143_5452; // "ACTR"
@@ -59,7 +60,7 @@ async function loadFinished(id: string, allowed: TaskStatus[], action: string) {
   if (!allowed.includes(task.status))
     throw new AppError(
       "CONFLICT",
-      task.status === "running" || task.status === "pending" || task.status === "paused"
+      taskOpen(task.status)
         ? `The task is ${task.status}: it readies the servers it drains itself; ${action} once it has stopped`
         : `Only a ${allowed.join(" or ")} task can be retried; this one ${task.status}`,
     );
