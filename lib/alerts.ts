@@ -10,6 +10,7 @@ export const alertRuleKinds = [
   "breaker_open",
   "sync_failing",
   "task_failed",
+  "task_paused",
   "poll_cycle",
   "agent_reply_invalid",
 ] as const;
@@ -30,6 +31,7 @@ export const exampleParams: Record<AlertRuleKindName, string> = {
   breaker_open: "{}",
   sync_failing: "{}",
   task_failed: '{"statuses": ["failed", "interrupted"], "withinSeconds": 86400}',
+  task_paused: '{"minutes": 60}',
   poll_cycle: '{"overdueFactor": 3, "maxFailingPercent": 20}',
   agent_reply_invalid: "{}",
 };

@@ -3,6 +3,7 @@ import { HistoryChart } from "@/components/charts/history-chart";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
 import { EventList } from "@/components/inventory/event-list";
 import { UnknownStatuses } from "@/components/inventory/unknown-statuses";
+import { PausedTasks } from "@/components/tasks/paused-tasks";
 import { VersionTimeline } from "@/components/inventory/version-timeline";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -179,6 +180,22 @@ export default async function DashboardPage() {
               ))}
             </ul>
           )}
+        </Card>
+        <Card
+          title="Update tasks"
+          actions={
+            <Link className="text-sm text-sky-800 underline" href="/tasks">
+              All tasks
+            </Link>
+          }
+        >
+          <Counts
+            counts={overview.tasks.counts}
+            order={["running", "pending", "paused"]}
+            href={(s) => `/tasks?status=${s}`}
+            testId="tasks-count"
+          />
+          <PausedTasks tasks={overview.tasks.paused} />
         </Card>
         <Card title="Recent version changes">
           <VersionTimeline rows={overview.recentChanges} />

@@ -10,12 +10,11 @@ import { useTRPC } from "@/components/trpc";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Button } from "@/components/ui/controls";
 import { ErrorNote } from "@/components/ui/states";
+import { plural } from "@/lib/plural";
 import { PlanNotes, PlanView } from "./plan-view";
 import { GroupPicker, StageList, type StageDraft } from "./rollout-stages";
 import { initialRunOptions, planHasEureka, RunOptionFields } from "./run-options";
 import type { UpdateDefaults } from "./update-dialog";
-
-const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 
 export function RolloutForm({ defaults }: { defaults: UpdateDefaults }) {
   const trpc = useTRPC();

@@ -6,13 +6,14 @@ import { useTRPC } from "@/components/trpc";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { ErrorNote } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { taskOpen, taskRunning } from "@/lib/tasks";
 import { CancelButtons } from "./cancel-buttons";
 import { PlanNotes, PlanView } from "./plan-view";
 import { TaskLogView } from "./task-log-view";
 import { TaskRecovery } from "./task-recovery";
 import { PauseBanner, StageSummary } from "./task-stages";
 import { TaskSteps } from "./task-steps";
-import { active, open, useTaskFeed, type Task } from "./use-task-feed";
+import { useTaskFeed, type Task } from "./use-task-feed";
 
 /** Which runner holds the task (docs/update-tasks.md, "Runners, leases and replicas"). */
 function RunnerLine({ task }: { task: Task }) {
@@ -74,7 +75,7 @@ export function TaskLive({
           </div>
           <p className="mt-1 text-xs text-slate-600" data-testid="task-progress">
             {batchesDone} of {batches} batches done · {stepsDone} of {steps} steps
-            {current && active(task.status)
+            {current && taskRunning(task.status)
               ? ` · now: ${task.stages.length > 1 ? `${task.stages.find((s) => current.batch >= s.firstBatch && current.batch < s.firstBatch + s.batchCount)?.group?.name ?? "—"}, ` : ""}batch ${current.batch + 1}, ${current.step.replaceAll("_", " ")}`
               : task.status === "paused"
                 ? " · paused"
@@ -84,7 +85,7 @@ export function TaskLive({
             <RunnerLine task={task} />
           </p>
         </div>
-        {canCancel && open(task.status) ? (
+        {canCancel && taskOpen(task.status) ? (
           <CancelButtons id={task.id} requested={task.cancelRequested} paused={task.status === "paused"} />
         ) : null}
       </div>
@@ -96,7 +97,7 @@ export function TaskLive({
       {readError ? (
         <ErrorNote>
           Could not read the task: {readError}
-          {active(task.status) ? " (retrying)" : " (reload the page to try again)"}
+          {taskRunning(task.status) ? " (retrying)" : " (reload the page to try again)"}
         </ErrorNote>
       ) : null}
       <PauseBanner task={task} canContinue={canContinue} onChanged={reload} />
@@ -130,7 +131,7 @@ export function TaskLive({
         <h2 id="log-heading" className="mb-2 text-lg font-semibold text-slate-900">
           Log
         </h2>
-        <TaskLogView text={log} live={open(task.status)} />
+        <TaskLogView text={log} live={taskOpen(task.status)} />
       </section>
     </div>
   );

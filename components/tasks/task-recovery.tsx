@@ -11,10 +11,11 @@ import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Button } from "@/components/ui/controls";
+import { plural } from "@/lib/plural";
+import { outOfPoolWords, taskOpen } from "@/lib/tasks";
 import type { getTask } from "@/server/tasks/queries";
 
 type Task = Awaited<ReturnType<typeof getTask>>;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const taskLink = (id: string) => (
   <Link href={`/tasks/${id}`} className="font-mono text-sky-800 hover:underline">
     {id.slice(0, 8)}
@@ -43,7 +44,7 @@ export function TaskRecovery({
     ...pool.map((s) => ({ key: `haproxy-${s.haproxyServerId}`, label: s.label })),
     ...eureka.map((o) => ({ key: `eureka-${o.instanceId}`, label: `Eureka ${o.label}` })),
   ];
-  const stopped = task.status !== "pending" && task.status !== "running" && task.status !== "paused";
+  const stopped = !taskOpen(task.status);
   const batches = progress?.batches ?? [];
   const failedBatch = progress?.failure?.batch ?? batches.findIndex((b) => b.status !== "succeeded");
   const retryable = (task.status === "failed" || task.status === "interrupted") && !task.retry && failedBatch >= 0;
@@ -59,12 +60,7 @@ export function TaskRecovery({
     >
       <h2 id="recovery-heading" className="text-base font-semibold text-slate-900">
         {servers.length
-          ? [
-              pool.length ? `${plural(pool.length, "HAProxy server")} out of the pool` : "",
-              eureka.length ? `${plural(eureka.length, "Eureka instance")} out of service` : "",
-            ]
-              .filter(Boolean)
-              .join(", ")
+          ? outOfPoolWords(pool.length, eureka.length)
           : task.retryOfId || task.retry
             ? "Retries"
             : "HAProxy pool"}

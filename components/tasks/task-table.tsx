@@ -5,7 +5,9 @@ import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { EmptyState } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { outOfPoolWords } from "@/lib/tasks";
 import type { listTasks } from "@/server/tasks/queries";
+import { PausedSince } from "./paused-tasks";
 
 export type TaskRow = Awaited<ReturnType<typeof listTasks>>["items"][number];
 
@@ -39,9 +41,14 @@ export function TaskTable({ tasks, empty }: { tasks: TaskRow[]; empty: string })
                   {t.error}
                 </div>
               ) : null}
+              {t.status === "paused" && t.pause ? (
+                <div className="mt-1 text-xs text-amber-800" data-testid="task-paused-since">
+                  <PausedSince reason={t.pause.reason} since={t.pause.since} />
+                </div>
+              ) : null}
               {t.counts.outOfPool && t.status !== "running" ? (
                 <div className="mt-1 text-xs font-medium text-amber-800" data-testid="task-out-of-pool">
-                  {t.counts.outOfPool} HAProxy server{t.counts.outOfPool === 1 ? "" : "s"} out of the pool
+                  {outOfPoolWords(t.counts.outOfPool - t.counts.outOfService, t.counts.outOfService)}
                 </div>
               ) : null}
             </td>

@@ -1,6 +1,7 @@
 "use client";
 // The update dialog: pick a version (from the group's list, or typed), how to batch and pace
-// the rollout, preview the plan, start it, and land on the task page to watch it.
+// the rollout, preview the plan, confirm (update-confirm.tsx), start it, and land on the task
+// page to watch it.
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState } from "react";
@@ -11,6 +12,7 @@ import { ErrorNote } from "@/components/ui/states";
 import type { BatchGroupingStrategy } from "@/server/generated/prisma/enums";
 import { PlanNotes, PlanView } from "./plan-view";
 import { initialRunOptions, planHasEureka, RunOptionFields } from "./run-options";
+import { UpdateConfirm } from "./update-confirm";
 
 export type UpdateDefaults = {
   strategy: BatchGroupingStrategy;
@@ -44,6 +46,7 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
     batchSize: defaults.batchSize ?? 2,
     ...initialRunOptions(defaults),
   });
+  const [confirming, setConfirming] = useState(false);
   const versions = useQuery({
     ...trpc.tasks.versions.queryOptions({ groupId: groupId ?? 0 }),
     enabled: groupId !== null,
@@ -82,7 +85,7 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
           className="space-y-4 p-5"
           onSubmit={(event) => {
             event.preventDefault();
-            if (previewed) start.mutate(request);
+            if (previewed) setConfirming(true);
             else preview.mutate(request);
           }}
         >
@@ -155,7 +158,7 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
             </Button>
             {previewed ? (
               <Button type="submit" disabled={start.isPending || (preview.data?.problems.length ?? 0) > 0}>
-                {start.isPending ? "Starting…" : "Start update"}
+                {start.isPending ? "Starting…" : "Start update…"}
               </Button>
             ) : (
               <Button type="submit" disabled={preview.isPending}>
@@ -164,6 +167,16 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
             )}
           </div>
         </form>
+        {confirming && previewed && preview.data ? (
+          <UpdateConfirm
+            plan={preview.data}
+            canary={request.canary}
+            haproxy={request.orchestrateHaproxy}
+            busy={start.isPending}
+            onConfirm={() => start.mutate(request)}
+            onClose={() => setConfirming(false)}
+          />
+        ) : null}
       </dialog>
     </>
   );

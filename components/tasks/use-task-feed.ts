@@ -7,12 +7,10 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC, useTRPCClient } from "@/components/trpc";
+import { taskOpen, taskRunning } from "@/lib/tasks";
 import type { getTask } from "@/server/tasks/queries";
 
 export type Task = Awaited<ReturnType<typeof getTask>>;
-export const active = (status: string) => status === "pending" || status === "running";
-/** Not finished: still worth following, and still cancellable (a paused rollout may be continued elsewhere). */
-export const open = (status: string) => active(status) || status === "paused";
 
 type Slice = { text: string; reset: boolean; offset: number; task: Task | null };
 
@@ -59,7 +57,8 @@ export function useTaskFeed(initial: Task) {
         if (stopped) return;
         take({ ...r, offset: r.nextOffset });
         const more = r.nextOffset < r.length;
-        if (more || open(r.task.status)) timer = setTimeout(tick, more ? 0 : active(r.task.status) ? 1000 : 3000);
+        if (more || taskOpen(r.task.status))
+          timer = setTimeout(tick, more ? 0 : taskRunning(r.task.status) ? 1000 : 3000);
       } catch (error) {
         if (stopped) return;
         setReadError(formErrors(error)?.message ?? String(error));

@@ -99,6 +99,21 @@ export const conditionSql: Record<AlertRuleKind, string> = {
       AND t.finished_at >= $2::timestamp(3) - make_interval(secs => (r.params->>'withinSeconds')::int)
       AND (r.scope_kind = 'all' OR (r.scope_kind = 'group' AND t.target->>'groupId' = r.scope_id::text))`,
 
+  // Paused since progress.pause.since (written by AC, checked before the cast so that one odd row
+  // cannot fail the evaluation; when the task started otherwise). A rollout is in scope of any of its groups.
+  task_paused: `
+    SELECT r.id, 'task:' || t.id, 'task ' || t.kind || ' ' || left(t.id::text, 8),
+      'paused since ' || to_char(p.since, 'YYYY-MM-DD HH24:MI') || ' UTC'
+        || CASE t.progress #>> '{pause,reason}' WHEN 'canary' THEN ' after the canary' WHEN 'stage' THEN ' between groups' ELSE '' END
+        || ', waiting for Continue'
+    FROM ${rules}
+    JOIN tasks t ON t.status = 'paused'
+      AND (r.scope_kind = 'all' OR (r.scope_kind = 'group'
+        AND (t.target->>'groupId' = r.scope_id::text OR coalesce(t.target->'groupIds', '[]') @> to_jsonb(r.scope_id))))
+    CROSS JOIN LATERAL (SELECT CASE WHEN t.progress #>> '{pause,since}' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?Z$'
+      THEN (t.progress #>> '{pause,since}')::timestamp(3) ELSE coalesce(t.started_at, t.created_at) END AS since) p
+    WHERE p.since <= $2::timestamp(3) - make_interval(mins => (r.params->>'minutes')::int)`,
+
   // $3: POLLING_INTERVAL in seconds. last_run_at is when the last recorded cycle started.
   poll_cycle: `
     SELECT r.id, 'poll-cycle', 'poll cycle',

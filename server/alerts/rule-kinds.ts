@@ -44,6 +44,17 @@ export const ruleParams = {
         .default(86400),
     })
     .strict(),
+  task_paused: z
+    .object({
+      /** How long a task may wait for Continue before it is an alert (progress.pause.since). */
+      minutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(30 * 1440)
+        .default(60),
+    })
+    .strict(),
   poll_cycle: z
     .object({
       /** Overdue when the last cycle started more than this many polling intervals ago. */
@@ -70,6 +81,7 @@ export const ruleScopes: Record<AlertRuleKind, AlertScopeKind[]> = {
   breaker_open: ["all", "server", "haproxy_instance"],
   sync_failing: ["all", "server", "haproxy_instance"],
   task_failed: ["all", "group"],
+  task_paused: ["all", "group"],
   poll_cycle: ["all"],
   agent_reply_invalid: serverScopes,
 };

@@ -1,6 +1,7 @@
 // What the cleanup job prunes: one rule per table that grows, in one list (docs/operations.md,
 // "Retention"). A later table registers here with a setting in server/config.ts and an index on
 // the column its condition and order use, so each batch is an index range scan.
+import { finishedTaskStatuses } from "../../lib/tasks";
 import type { Config } from "../config";
 import { Prisma } from "../db";
 
@@ -21,7 +22,9 @@ export type RetentionRule = {
   orderBy: string;
 };
 
-const FINISHED = Prisma.sql`status IN ('succeeded', 'failed', 'cancelled', 'interrupted')`;
+// Never an open task (pending, running, paused): a paused one still holds its instances
+// (docs/operations.md, "Retention").
+const FINISHED = Prisma.sql`status IN (${Prisma.raw(finishedTaskStatuses.map((s) => `'${s}'`).join(", "))})`;
 
 export const retentionRules: readonly RetentionRule[] = [
   {

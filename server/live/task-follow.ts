@@ -2,6 +2,7 @@
 // state whenever it changes, read from the database when the change feed says the task moved, so
 // any replica's subscriber sees what any runner wrote. The offset after each chunk is the event
 // id: a reader that reconnects with it gets exactly the characters after it, nothing twice.
+import { taskOpen } from "../../lib/tasks";
 import { notFound } from "../errors";
 import type { getTask } from "../tasks/queries";
 import { Inbox } from "./inbox";
@@ -20,9 +21,6 @@ export type TaskUpdate = {
   /** The task, when it changed since the previous event of this stream (always in the first). */
   task: Task | null;
 };
-
-/** Not finished: a paused rollout waits for Continue, which may come from another page or replica. */
-const active = (status: string) => status === "pending" || status === "running" || status === "paused";
 
 /** Ends once a finished task's log has been sent to its end. */
 export async function* followTask(
@@ -47,7 +45,7 @@ export async function* followTask(
       sentTask = taskJson;
       offset = log.nextOffset;
       if (offset < log.length) continue; // more than one read's worth: keep reading before waiting
-      if (!active(task.status)) return;
+      if (!taskOpen(task.status)) return;
       // A notice wakes it; the timeout only bounds how long a lost notice could hold the page back.
       await inbox.next(WAKE_MS);
       since = noticeSequence();

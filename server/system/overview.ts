@@ -1,6 +1,8 @@
 // The dashboard in one call: fleet counts grouped in the database, what needs attention
-// (servers not online, offline first), what changed lately, and how the scheduler is doing.
+// (servers not online, offline first; update tasks waiting for Continue), what changed lately,
+// and how the scheduler is doing.
 import { z } from "zod";
+import { openTaskStatuses } from "../../lib/tasks";
 import { config } from "../config";
 import { db } from "../db";
 import { cycleCountsSchema } from "../inventory/poll-cycle";
@@ -9,6 +11,7 @@ import { versionChangeSelect } from "../inventory/queries/version-history";
 import { jobRuns } from "../jobs/job-runs";
 import { ServerStatus, type InstanceStatus } from "../generated/prisma/enums";
 import { readStatusTotals } from "../metrics/instance-counts";
+import { pausedTasks } from "../tasks/queries";
 
 const RECENT = 10;
 const NOT_ONLINE = Object.values(ServerStatus).filter((status) => status !== "online");
@@ -33,8 +36,17 @@ async function instancesByStatus(): Promise<{ counts: Partial<Record<InstanceSta
   return { counts: Object.fromEntries(rows.map((row) => [row.status, row._count._all])), asOf: new Date() };
 }
 
+/** Update tasks pending, running and paused; the paused ones listed, longest waiting first. */
+async function openTasks() {
+  const [counts, paused] = await Promise.all([
+    db().task.groupBy({ by: ["status"], where: { status: { in: [...openTaskStatuses] } }, _count: true }),
+    pausedTasks(ATTENTION),
+  ]);
+  return { counts: Object.fromEntries(counts.map((row) => [row.status, row._count])), paused };
+}
+
 export async function fleetOverview() {
-  const [servers, instances, groups, catalog, jobs, attention, recentEvents, recentChanges] = await Promise.all([
+  const [servers, instances, groups, catalog, jobs, attention, recentEvents, recentChanges, tasks] = await Promise.all([
     db().server.groupBy({ by: ["status"], _count: { _all: true } }),
     instancesByStatus(),
     db().applicationGroup.count(),
@@ -53,6 +65,7 @@ export async function fleetOverview() {
       orderBy: [{ changedAt: "desc" }, { id: "desc" }],
       take: RECENT,
     }),
+    openTasks(),
   ]);
   const byStatus = <S extends string>(rows: { status: S; _count: { _all: number } }[]) =>
     Object.fromEntries(rows.map((row) => [row.status, row._count._all])) as Partial<Record<S, number>>;
@@ -81,6 +94,7 @@ export async function fleetOverview() {
     /** When the instance counts were taken: the last poll cycle's end, or now (counted for this view). */
     instancesAsOf: instances.asOf,
     attentionServers: attention,
+    tasks,
     recentEvents,
     recentChanges,
     groups,

@@ -4,11 +4,12 @@
 // is recorded in progress.outOfService before its call is sent and removed once it is UP, so a
 // failed or interrupted task names what it left out, and "return to pool" (recovery.ts) puts it back.
 import type { AuditSink } from "../audit/recorder";
-import { db } from "../db";
+import { db, Prisma } from "../db";
 import { configuredRegistry, findInstanceId, foreignAddress, setStatus } from "../eureka/registry";
 import { retryThroughOutage } from "./db-retry";
 import { StepFailed } from "./errors";
-import type { OutOfServiceInstance, PlanInstance, TaskProgress } from "./plan-types";
+import { outOfServiceOf, type OutOfServiceInstance, type PlanInstance, type TaskProgress } from "./plan-types";
+import { inRetryChain } from "./retry-chain";
 
 export type EurekaRun = {
   /** The task's parameter: false = both steps skipped. */
@@ -20,8 +21,6 @@ export type EurekaRun = {
 };
 
 type Work = (() => Promise<string | null>) | { skip: string };
-
-export const outOfServiceOf = (p: Pick<TaskProgress, "outOfService">) => p.outOfService ?? [];
 
 const labelOf = (i: PlanInstance, app: string, id: string) => `${app}/${id} (${i.name} on ${i.server.name})`;
 
@@ -108,11 +107,8 @@ export async function restoreAfterCancel(run: EurekaRun, instances: PlanInstance
  * override is theirs now (docs/update-tasks.md, "Eureka"), like a HAProxy server commanded since.
  */
 async function lastSetByOther(taskId: string, o: OutOfServiceInstance): Promise<string | null> {
-  const [last] = await db().$queryRaw<{ task_id: string | null; actor_name: string; ours: boolean }[]>`
-    WITH RECURSIVE chain(id, retry_of) AS (
-      SELECT id, retry_of FROM tasks WHERE id = ${taskId}::uuid
-      UNION SELECT t.id, t.retry_of FROM tasks t JOIN chain c ON t.id = c.retry_of)
-    SELECT a.task_id, a.actor_name, a.task_id IN (SELECT id FROM chain) AS ours FROM audit_log a
+  const [last] = await db().$queryRaw<{ task_id: string | null; actor_name: string; ours: boolean | null }[]>`
+    SELECT a.task_id, a.actor_name, ${inRetryChain(Prisma.raw("a.task_id"), taskId)} AS ours FROM audit_log a
     WHERE a.target_type = 'instance' AND a.target_id = ${String(o.instanceId)}
       AND a.action = 'eureka.status' AND a.outcome = 'success'
     ORDER BY a.created_at DESC, a.id DESC LIMIT 1`;

@@ -170,6 +170,9 @@ export type OutOfServiceInstance = {
 };
 
 export const outOfPoolOf = (progress: Pick<TaskProgress, "outOfPool">): OutOfPoolServer[] => progress.outOfPool ?? [];
+/** The instances the task set OUT_OF_SERVICE in Eureka and has not put back UP. */
+export const outOfServiceOf = (progress: Pick<TaskProgress, "outOfService">): OutOfServiceInstance[] =>
+  progress.outOfService ?? [];
 
 export function initialProgress(plan: Plan): TaskProgress {
   const steps = (): StepState[] =>

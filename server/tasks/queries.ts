@@ -7,7 +7,14 @@ import { likeExact } from "../like-pattern";
 import { TaskStatus } from "../generated/prisma/enums";
 import { pageArgs, pageInput, pageResult } from "../pagination";
 import { MAX_LOG_OFFSET, readLog } from "./log";
-import { outOfPoolOf, stagesOf, type TaskParameters, type TaskProgress, type TaskTarget } from "./plan-types";
+import {
+  outOfPoolOf,
+  outOfServiceOf,
+  stagesOf,
+  type TaskParameters,
+  type TaskProgress,
+  type TaskTarget,
+} from "./plan-types";
 import { positiveId } from "../../lib/schemas";
 
 export const taskListInput = pageInput.extend({
@@ -60,8 +67,13 @@ function shape(row: Row) {
       steps: steps.length,
       stepsDone: steps.filter((s) => s.status === "succeeded" || s.status === "skipped").length,
       instances: progress?.plan.batches.reduce((n, b) => n + b.instances.length, 0) ?? 0,
-      /** HAProxy servers the task drained and has not readied (docs/update-tasks.md). */
-      outOfPool: progress ? outOfPoolOf(progress).length : 0,
+      /**
+       * What "return to pool" would put back (docs/update-tasks.md): the HAProxy servers the task
+       * drained and has not readied, and the instances it set OUT_OF_SERVICE in Eureka, not yet UP.
+       */
+      outOfPool: progress ? outOfPoolOf(progress).length + outOfServiceOf(progress).length : 0,
+      /** Of those, the Eureka instances. */
+      outOfService: progress ? outOfServiceOf(progress).length : 0,
     },
   };
 }
@@ -96,11 +108,39 @@ export async function listTasks(input: z.output<typeof taskListInput>) {
   return pageResult(
     rows.map((row) => {
       const { progress, ...rest } = shape(row);
-      return { ...rest, group: progress?.plan.group ?? null, targetVersion: rest.parameters.targetVersion };
+      return {
+        ...rest,
+        group: progress?.plan.group ?? null,
+        targetVersion: rest.parameters.targetVersion,
+        /** Set while paused: after which batch, why, since when. */
+        pause: progress?.pause ?? null,
+      };
     }),
     total,
     input,
   );
+}
+
+/**
+ * Tasks waiting for Continue, longest first, for the dashboard (docs/update-tasks.md, "Multi-group
+ * rollouts and canaries"): a pause holds its instances until someone acts, so it must not go unseen.
+ */
+export async function pausedTasks(limit: number) {
+  const rows = await db().$queryRaw<
+    { id: string; since: string | null; reason: string | null; group: string | null; created_by: string }[]
+  >`
+    SELECT id, progress #>> '{pause,since}' AS since, progress #>> '{pause,reason}' AS reason,
+      progress #>> '{plan,group,name}' AS "group", created_by
+    FROM tasks WHERE status = 'paused'
+    ORDER BY progress #>> '{pause,since}' NULLS FIRST, id LIMIT ${limit}`;
+  return rows.map((r) => ({
+    id: r.id,
+    /** When it paused (ISO), null in tasks paused before this was recorded. */
+    since: r.since,
+    reason: r.reason === "canary" ? ("canary" as const) : ("stage" as const),
+    group: r.group,
+    createdBy: r.created_by,
+  }));
 }
 
 /** The groups that have tasks (every group of a rollout too), for the list's filter. */

@@ -3,21 +3,30 @@
 // the failed batch as a new task (docs/update-tasks.md, "After a failure or an interruption").
 // Both hold a per-task advisory lock, so two clicks, on one replica or two, do the work once.
 import { z } from "zod";
+import { finishedTaskStatuses, taskOpen } from "../../lib/tasks";
 import { db, dbPool, Prisma } from "../db";
 import { uniqueViolation } from "../db-errors";
 import { AppError, notFound } from "../errors";
 import type { TaskStatus } from "../generated/prisma/enums";
 import { jobAudit, userIdOfActorName } from "../audit/jobs";
 import { taskDeps } from "./deps";
-import { outOfServiceOf, putBackInService } from "./eureka";
+import { putBackInService } from "./eureka";
 import { appendLog } from "./log";
-import { outOfPoolOf, where, type OutOfPoolServer, type TaskParameters, type TaskProgress } from "./plan-types";
+import {
+  outOfPoolOf,
+  outOfServiceOf,
+  where,
+  type OutOfPoolServer,
+  type TaskParameters,
+  type TaskProgress,
+} from "./plan-types";
+import { inRetryChain } from "./retry-chain";
 import { retryRequest } from "./retry-request";
 import { startRollout, startUpdateTask } from "./start";
 
 export const recoveryInput = z.object({ id: z.uuid("not a task id") });
 
-const FINISHED: TaskStatus[] = ["failed", "interrupted", "cancelled", "succeeded"];
+const FINISHED: TaskStatus[] = [...finishedTaskStatuses];
 const RETRYABLE: TaskStatus[] = ["failed", "interrupted"];
 // Key space of the per-task advisory lock (the second key is the task id's hash).
 const RECOVERY_LOCK = 0x4143_5452; // "ACTR"
@@ -51,7 +60,7 @@ async function loadFinished(id: string, allowed: TaskStatus[], action: string) {
   if (!allowed.includes(task.status))
     throw new AppError(
       "CONFLICT",
-      task.status === "running" || task.status === "pending" || task.status === "paused"
+      taskOpen(task.status)
         ? `The task is ${task.status}: it readies the servers it drains itself; ${action} once it has stopped`
         : `Only a ${allowed.join(" or ")} task can be retried; this one ${task.status}`,
     );
@@ -65,14 +74,17 @@ type ReturnResult = {
   skipped: { label: string; reason: string }[];
 };
 
-/** Who last commanded the HAProxy server successfully, from the audit log: this task, or someone else since. */
+/**
+ * Who last commanded the HAProxy server successfully, from the audit log, when it is not this task
+ * or one it retries (a retry's servers were drained by the task it retries): someone else since.
+ */
 async function lastCommandedByOther(taskId: string, haproxyServerId: number): Promise<string | null> {
-  const [last] = await db().$queryRaw<{ task_id: string | null; actor_name: string; details: unknown }[]>`
-    SELECT task_id, actor_name, details FROM audit_log
+  const [last] = await db().$queryRaw<{ ours: boolean | null; actor_name: string; details: unknown }[]>`
+    SELECT ${inRetryChain(Prisma.raw("task_id"), taskId)} AS ours, actor_name, details FROM audit_log
     WHERE target_type = 'haproxy_server' AND target_id = ${String(haproxyServerId)}
       AND action = 'haproxy.command' AND outcome = 'success'
     ORDER BY created_at DESC, id DESC LIMIT 1`;
-  if (!last || last.task_id === taskId) return null;
+  if (!last || last.ours) return null;
   const startedBy = (last.details as { startedBy?: unknown } | null)?.startedBy;
   return typeof startedBy === "string" ? startedBy : last.actor_name;
 }

@@ -29,7 +29,12 @@ test("a group nobody configured updates from the UI with the default playbook", 
   const plan = dialog.getByRole("table", { name: "Update plan" });
   await expect(plan).toContainText("ansible/simulator-update.yml");
   await expect(plan).toContainText("from global default");
-  await dialog.getByRole("button", { name: "Start update" }).click();
+  await dialog.getByRole("button", { name: "Start update…" }).click();
+  const confirm = page.getByRole("dialog", {
+    name: `Update 1 instance of group ${group!.name} to 9.9.9?`,
+    exact: true,
+  });
+  await confirm.getByRole("button", { name: "Start update", exact: true }).click();
 
   await expect(page).toHaveURL(/\/tasks\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("task-status")).toHaveText("succeeded", { timeout: 150_000 });

@@ -85,6 +85,32 @@ test("a two-group rollout, confirmed, paused between the groups, continued, succ
   await expect(stages.nth(1)).toHaveAttribute("aria-current", "step");
   await expect(paused.getByRole("button", { name: "Continue" })).toBeVisible();
   expect(await overflow(page), "the paused task page scrolls sideways at 390 px").toBeLessThanOrEqual(0);
+  // A paused task has no current step: one Cancel, confirmed; asking and cancelling keeps it paused.
+  await expect(page.getByRole("button", { name: "Cancel after current step" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Cancel task" }).click();
+  const cancelAsk = page.getByRole("dialog", { name: "Cancel the paused task?" });
+  await cancelAsk.getByRole("button", { name: "Cancel", exact: true }).click();
+  await expect(cancelAsk).toBeHidden();
+  await expect(page.getByTestId("task-status")).toHaveText("paused");
+  const taskUrl = page.url();
+  const taskId = taskUrl.split("/").at(-1)!;
+
+  // Nobody forgets it: the dashboard lists it, the tasks list says it waits.
+  await page.goto("/");
+  const waiting = page
+    .getByTestId("paused-tasks")
+    .getByRole("listitem")
+    .filter({ hasText: taskId.slice(0, 8) });
+  await expect(waiting.getByRole("link")).toHaveText(`${backend.name} ${taskId.slice(0, 8)}`);
+  await expect(waiting).toContainText(/paused between groups .*, waiting for Continue/);
+  await page.goto("/tasks?status=paused");
+  await expect(
+    page
+      .getByTestId("task-row")
+      .filter({ hasText: taskId.slice(0, 8) })
+      .getByTestId("task-paused-since"),
+  ).toContainText("paused between groups");
+  await page.goto(taskUrl);
 
   await paused.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("dialog", { name: "Continue the rollout?" }).getByRole("button", { name: "Continue" }).click();

@@ -72,7 +72,21 @@ test.describe("update tasks, as an operator", () => {
     await expect(plan.getByTestId("plan-batch")).toHaveCount(Math.ceil(group.instances / 2));
     await expect(plan).toContainText("ansible/simulator-update.yml");
     await expect(plan).toContainText("from group");
-    await dialog.getByRole("button", { name: "Start update" }).click();
+    await dialog.getByRole("button", { name: "Start update…" }).click();
+    // The shared confirmation, as for a rollout: group, version and instance count, batch by batch.
+    const confirm = page.getByRole("dialog", {
+      name: `Update ${group.instances} instances of group ${group.name} to 2.1.0?`,
+      exact: true,
+    });
+    await expect(confirm.getByTestId("confirm-items").getByRole("listitem")).toHaveCount(
+      Math.ceil(group.instances / 2),
+    );
+    await expect(confirm.getByRole("button", { name: "Cancel" })).toBeFocused();
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await expect(confirm).toBeHidden();
+    await expect(page).toHaveURL(new RegExp(`/groups/${group.id}$`)); // nothing started
+    await dialog.getByRole("button", { name: "Start update…" }).click();
+    await confirm.getByRole("button", { name: "Start update", exact: true }).click();
 
     await expect(page).toHaveURL(/\/tasks\/[0-9a-f-]{36}$/);
     await expect(page.getByRole("heading", { name: `Update ${group.name} to 2.1.0` })).toBeVisible();

@@ -36,8 +36,9 @@ beforeEach(async () => {
 describe("alert evaluation", () => {
   it("seeds the default rules once, by the migration", async () => {
     const rules = await db().alertRule.findMany({ where: { name: { not: { startsWith: "test " } } } });
-    expect(rules.length).toBe(11);
-    expect(new Set(rules.map((r) => r.kind)).size).toBe(11);
+    expect(rules.length).toBe(12);
+    expect(new Set(rules.map((r) => r.kind)).size).toBe(12);
+    expect(rules.find((r) => r.kind === "task_paused")).toMatchObject({ params: { minutes: 60 }, forSeconds: 0 });
   });
 
   it("goes pending → firing after `for`, then resolves once the condition clears, with one message each", async () => {
@@ -252,5 +253,48 @@ describe("rule kinds read what polling and syncing store", () => {
     await db().jobRun.update({ where: { name: "poll-agents" }, data: { summary: { servers: 10, failures: 0 } } });
     await evaluateAlerts(at(1000)); // the last cycle started 1030 s ago: overdue at 3 × 60 s
     expect((await subjects()).find((s) => s.startsWith("poll cycle"))).toMatch(/no cycle started since/);
+  });
+
+  it("task_paused: a task waiting for Continue longer than `minutes` since its pause, until it goes on", async () => {
+    const pausedTask = (pausedAt: Date, target: object, reason: "canary" | "stage") =>
+      db().task.create({
+        data: {
+          kind: "update",
+          status: "paused",
+          target,
+          parameters: {},
+          createdBy: "op",
+          progress: { pause: { afterBatch: 0, reason, since: pausedAt.toISOString() } },
+        },
+      });
+    // A rollout of groups 1 and 2 paused between them 2 h ago; a canary of group 3 paused 10 min ago.
+    const rollout = await pausedTask(at(-7200), { groupId: 1, groupIds: [1, 2], instanceIds: [] }, "stage");
+    const canary = await pausedTask(at(-600), { groupId: 3, instanceIds: [] }, "canary");
+    // A rule scoped to the rollout's second group, one for every task.
+    await onlyRule("task_paused", { params: { minutes: 60 }, scopeKind: "group", scopeId: 2 });
+    await db().alertRule.create({
+      data: { name: "test paused all", kind: "task_paused", params: { minutes: 30 }, forSeconds: 0 },
+    });
+    await evaluateAlerts(at(0));
+    expect((await alerts()).map((a) => [a.subject, a.state, a.detail])).toEqual([
+      [`task:${rollout.id}`, "firing", "paused since 2026-06-01 08:00 UTC between groups, waiting for Continue"],
+      [`task:${rollout.id}`, "firing", "paused since 2026-06-01 08:00 UTC between groups, waiting for Continue"],
+    ]);
+
+    // 25 minutes later the canary has waited 35: past the 30 of the fleet-wide rule only.
+    await evaluateAlerts(at(1500));
+    expect((await alerts()).filter((a) => a.subject === `task:${canary.id}`)).toMatchObject([
+      { state: "firing", detail: "paused since 2026-06-01 09:50 UTC after the canary, waiting for Continue" },
+    ]);
+
+    // Continued (pending, then running): the condition clears and its alerts resolve.
+    await db().task.update({ where: { id: rollout.id }, data: { status: "pending" } });
+    await evaluateAlerts(at(1600));
+    const after = await alerts();
+    expect(after.filter((a) => a.subject === `task:${rollout.id}`).map((a) => a.state)).toEqual([
+      "resolved",
+      "resolved",
+    ]);
+    expect(after.filter((a) => a.open).map((a) => a.subject)).toEqual([`task:${canary.id}`]);
   });
 });

@@ -36,9 +36,13 @@ describe("one rule per table that grows", () => {
         { timestamp: daysAgo(29), eventType: "connect", description: "recent" },
       ],
     });
-    const task = (status: "succeeded" | "failed" | "running" | "pending", finishedDaysAgo: number | null) => ({
+    const task = (
+      status: "succeeded" | "failed" | "running" | "pending" | "paused",
+      finishedDaysAgo: number | null,
+    ) => ({
       kind: "update",
       status,
+      createdAt: daysAgo(90),
       target: {},
       parameters: {},
       createdBy: "t",
@@ -52,6 +56,8 @@ describe("one rule per table that grows", () => {
         task("succeeded", 10),
         task("running", null),
         task("pending", null),
+        // Paused for months, waiting for Continue: not finished, never deleted (docs/operations.md).
+        task("paused", null),
       ],
     });
     const oldTask = await db().task.findFirstOrThrow({ where: { status: "failed" } });
@@ -124,7 +130,12 @@ describe("one rule per table that grows", () => {
       unfinished: [],
     });
     expect((await db().event.findMany()).map((e) => e.description)).toEqual(["recent"]);
-    expect((await db().task.findMany()).map((t) => t.status).sort()).toEqual(["pending", "running", "succeeded"]);
+    expect((await db().task.findMany()).map((t) => t.status).sort()).toEqual([
+      "paused",
+      "pending",
+      "running",
+      "succeeded",
+    ]);
     // The history row of a deleted task stays, without the link.
     expect(await db().applicationVersionHistory.findMany({ select: { notes: true, taskId: true } })).toEqual([
       { notes: "recent", taskId: null },

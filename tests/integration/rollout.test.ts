@@ -12,7 +12,7 @@ import { invalidateLive } from "@/server/haproxy/live";
 import { syncInstance } from "@/server/haproxy/sync";
 import { setTaskDeps } from "@/server/tasks/deps";
 import type { TaskProgress } from "@/server/tasks/plan-types";
-import { runningHere, taskFinished } from "@/server/tasks/queue";
+import { dispatchTasks, runningHere, taskFinished } from "@/server/tasks/queue";
 import { reapExpiredTasks } from "@/server/tasks/reaper";
 import { thisRunner } from "@/server/tasks/runner-identity";
 import { createContextInner } from "@/server/trpc/context";
@@ -301,6 +301,55 @@ describe("a multi-group rollout", () => {
         "web-2/shop_2",
       ]);
       expect(await outOfPool()).toEqual([]);
+    },
+  );
+
+  it(
+    "return to pool after a retry that stopped before its drain readies the servers the retry took over",
+    { timeout: 180_000 },
+    async () => {
+      process.env.AC_TEST_FAIL_INSTANCES = "web-2/shop_2";
+      const { id } = await operator.tasks.start({
+        groupId: fleet.shop.id,
+        targetVersion: "12.0",
+        strategy: "all_at_once",
+        ...options,
+      });
+      await taskFinished(id);
+      expect((await operator.tasks.get({ id })).status).toBe("failed");
+      const shopServers = SHOP.map(haproxyName);
+      expect((await outOfPool()).sort()).toEqual(shopServers);
+      delete process.env.AC_TEST_FAIL_INSTANCES;
+
+      // The retry is cancelled before any runner claims it: this process only enqueues meanwhile
+      // (its dispatch pass, if one is under way, ends first).
+      await dispatchTasks();
+      const runnerWas = process.env.TASK_RUNNER_ENABLED;
+      process.env.TASK_RUNNER_ENABLED = "false";
+      reloadConfig();
+      try {
+        const retry = await operator.tasks.retry({ id });
+        expect(await operator.tasks.cancel({ id: retry.id, mode: "now" })).toMatchObject({ status: "cancelled" });
+        const labels = shopServers.map((s) => `lb1/be_shop/${s}`);
+        expect(
+          progressOf(await operator.tasks.get({ id: retry.id }))
+            .outOfPool!.map((s) => s.label)
+            .sort(),
+        ).toEqual(labels);
+        // Their last command is the drain of the task the retry retries: the retry's own, not someone else's.
+        const returned = await operator.tasks.returnToPool({ id: retry.id });
+        expect({ ...returned, readied: [...returned.readied].sort() }).toEqual({
+          readied: labels,
+          failed: [],
+          skipped: [],
+        });
+        expect(await outOfPool()).toEqual([]);
+        expect(await commandsOf(retry.id)).toEqual(SHOP.map(() => ["ready", "be_shop"]));
+      } finally {
+        if (runnerWas === undefined) delete process.env.TASK_RUNNER_ENABLED;
+        else process.env.TASK_RUNNER_ENABLED = runnerWas;
+        reloadConfig();
+      }
     },
   );
 

@@ -1,5 +1,5 @@
 // system.overview as the dashboard uses it: counts, servers needing attention (offline first),
-// recent changes, and the last poll cycle read from job_runs.
+// update tasks waiting for Continue, recent changes, and the last poll cycle read from job_runs.
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { refreshInstanceCounts } from "@/server/metrics/instance-counts";
@@ -62,6 +62,50 @@ describe("system.overview", () => {
       data: { summary: "garbage", lastRunAt: new Date(Date.now() - 3_600_000) },
     });
     expect((await as.viewer.system.overview()).lastPollCycle).toMatchObject({ summary: null, overdue: true });
+  });
+
+  it("counts unfinished update tasks and lists the paused ones, longest waiting first", async () => {
+    expect((await as.viewer.system.overview()).tasks).toEqual({ counts: {}, paused: [] });
+    const plan = (group: string) => ({
+      group: { id: 1, name: group },
+      targetVersion: "2.0",
+      strategy: "all_at_once",
+      batchSize: null,
+      batches: [],
+      warnings: [],
+      problems: [],
+    });
+    const task = (status: "running" | "paused" | "failed", group: string, pause: object | null) =>
+      db().task.create({
+        data: {
+          kind: "update",
+          status,
+          target: { groupId: 1, instanceIds: [] },
+          parameters: { targetVersion: "2.0" },
+          createdBy: "olga",
+          progress: { plan: plan(group), batches: [], pause },
+        },
+      });
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    const minuteAgo = new Date(Date.now() - 60_000).toISOString();
+    await task("running", "web", null);
+    await task("failed", "web", null);
+    const canary = await task("paused", "cart", { afterBatch: 0, reason: "canary", since: minuteAgo });
+    const rollout = await task("paused", "shop", { afterBatch: 2, reason: "stage", since: hourAgo });
+
+    const { tasks } = await as.viewer.system.overview();
+    expect(tasks.counts).toEqual({ running: 1, paused: 2 });
+    expect(tasks.paused).toEqual([
+      { id: rollout.id, since: hourAgo, reason: "stage", group: "shop", createdBy: "olga" },
+      { id: canary.id, since: minuteAgo, reason: "canary", group: "cart", createdBy: "olga" },
+    ]);
+    // The tasks list says since when each paused task waits.
+    const listed = await as.viewer.tasks.list({ status: "paused" });
+    expect(listed.items.map((t) => [t.id, t.pause?.since])).toEqual([
+      [rollout.id, hourAgo],
+      [canary.id, minuteAgo],
+    ]);
+    await db().task.deleteMany();
   });
 
   it("takes instance counts from the last poll cycle while it is recent, and counts live otherwise", async () => {

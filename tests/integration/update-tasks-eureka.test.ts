@@ -13,7 +13,8 @@ import { cancelTask } from "@/server/tasks/cancel";
 import { setTaskDeps } from "@/server/tasks/deps";
 import { eurekaStep } from "@/server/tasks/eureka";
 import { updateRequestInput } from "@/server/tasks/plan";
-import type { TaskProgress } from "@/server/tasks/plan-types";
+import { outOfPoolOf, type TaskProgress } from "@/server/tasks/plan-types";
+import { listTasks, taskListInput } from "@/server/tasks/queries";
 import { taskFinished } from "@/server/tasks/queue";
 import { returnToPool } from "@/server/tasks/recovery";
 import { previewUpdate, startUpdateTask } from "@/server/tasks/start";
@@ -109,6 +110,8 @@ const request = (eureka: boolean, drainDelaySec = 0, instanceIds?: number[]) =>
   });
 const stepOf = (progress: unknown, batch: number, name: string) =>
   (progress as TaskProgress).batches[batch]!.steps.find((s) => s.name === name)!;
+const listedCounts = async (taskId: string) =>
+  (await listTasks(taskListInput.parse({}))).items.find((t) => t.id === taskId)!.counts;
 const auditRows = (taskId: string) =>
   db().auditEntry.findMany({
     where: { taskId, action: "eureka.status" },
@@ -228,6 +231,10 @@ describe("Eureka around an update", () => {
       expect([registry(SHOP1), registry(SHOP2)]).toEqual(["OUT_OF_SERVICE", "OUT_OF_SERVICE"]);
       const left = (task.progress as unknown as TaskProgress).outOfService!;
       expect(left.map((o) => o.eurekaId)).toEqual([SHOP1, SHOP2]);
+      // The tasks list counts them with the drained HAProxy servers: both go back on "return to pool".
+      const drained = outOfPoolOf(task.progress as unknown as TaskProgress).length;
+      expect(drained).toBe(2);
+      expect(await listedCounts(id)).toMatchObject({ outOfPool: drained + left.length, outOfService: left.length });
 
       const result = await returnToPool(id, "olga");
       expect(result.readied).toEqual(expect.arrayContaining(left.map((o) => o.label)));
@@ -235,6 +242,7 @@ describe("Eureka around an update", () => {
       expect([registry(SHOP1), registry(SHOP2)]).toEqual(["UP", "UP"]);
       const after = await db().task.findUniqueOrThrow({ where: { id } });
       expect((after.progress as unknown as TaskProgress).outOfService).toEqual([]);
+      expect(await listedCounts(id)).toMatchObject({ outOfPool: 0, outOfService: 0 });
       const ups = (await auditRows(id)).filter((r) => (r.details as { status: string }).status === "UP");
       expect(ups.map((r) => [r.targetLabel, r.outcome])).toEqual(left.map((o) => [o.label, "success"]));
       expect(outsiderRequests).toEqual([]);

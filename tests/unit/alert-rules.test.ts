@@ -19,6 +19,10 @@ describe("checkRule", () => {
       message: "scope server needs an id",
     });
     expect(checkRule("server_offline", {}, "all", 4)).toMatchObject({ ok: false, message: "scope all takes no id" });
+    expect(checkRule("task_paused", {}, "group", 3)).toEqual({ ok: true, params: { minutes: 60 } });
+    for (const minutes of [0, 1.5, 30 * 1440 + 1])
+      expect(checkRule("task_paused", { minutes }, "all", null), String(minutes)).toMatchObject({ ok: false });
+    expect(checkRule("task_paused", {}, "server", 1)).toMatchObject({ ok: false });
   });
 });
 
