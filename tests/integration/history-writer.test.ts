@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { setHaproxyOptions } from "@/server/haproxy/settings";
-import { syncAllInstances } from "@/server/haproxy/sync";
+import { syncAllInstances, syncProgress } from "@/server/haproxy/sync";
 import { pollServers } from "@/server/inventory/poll-cycle";
 import { onHaproxySyncFinished, onPollCycleFinished } from "@/server/jobs/hooks";
 import { startSimulator, type Simulator } from "@/tools/fagent-sim";
@@ -154,6 +154,44 @@ describe("after a HAProxy sync", () => {
     expect(samples[K.fleetHaproxyServers]).toEqual(counts(0, 2, 1, 1));
     expect(samples[K.jobFailures]).toEqual({ "0/sync": 1 });
     expect(samples[K.jobDuration]!["0/sync"]).toBe(summary.durationMs);
+  });
+});
+
+describe("after a \"Sync now\"", () => {
+  it("records the instance's servers and backends as the scheduled sync does; the fleet's and the job's are the run's", async () => {
+    await db().$executeRaw`TRUNCATE history_raw`;
+    const admin = await db().user.create({ data: { login: "history-admin", passwordHash: "x", role: "admin" } });
+    const api = createCaller(
+      createContextInner({ kind: "user", id: admin.id, login: admin.login, displayName: null, role: "admin" }),
+    );
+    const lb = await db().hAProxyInstance.findFirstOrThrow({ where: { name: "lb-ok" } });
+    const synced = (await db().hAProxyInstance.findUniqueOrThrow({ where: { id: lb.id } })).lastSyncAt;
+    await api.haproxy.syncNow({ instanceId: lb.id });
+    const deadline = Date.now() + 60_000;
+    while (syncProgress(lb.id) !== null) {
+      if (Date.now() > deadline) throw new Error("the sync did not finish");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const after = await db().hAProxyInstance.findUniqueOrThrow({ where: { id: lb.id } });
+    expect(after.lastSyncSuccess).toBe(true);
+    expect(after.lastSyncAt!.getTime()).toBeGreaterThan(synced!.getTime());
+
+    const ids = Object.fromEntries(
+      (await db().hAProxyServer.findMany({ select: { id: true, serverName: true } })).map((s) => [s.serverName, s.id]),
+    );
+    const be = await db().hAProxyBackend.findFirstOrThrow({ where: { backendName: "be_web" } });
+    const samples = await stored();
+    expect(samples[K.haproxyServerSessions]).toEqual({
+      [`${ids.web1}/`]: 3,
+      [`${ids.web2}/`]: 4,
+      [`${ids.web3}/`]: 0,
+      [`${ids.api1}/`]: 0,
+    });
+    expect(samples[K.haproxyServerStatus]![`${ids.web3}/`]).toBe(3);
+    expect(samples[K.backendSessions]![`${be.id}/`]).toBe(7);
+    expect(samples[K.backendServers]![`${be.id}/UP`]).toBe(2);
+    expect(samples[K.fleetHaproxyServers]).toBeUndefined();
+    expect(samples[K.jobDuration]).toBeUndefined();
   });
 });
 

@@ -11,7 +11,7 @@ import { reloadConfig } from "../../server/config";
 import { closeDb, db, Prisma } from "../../server/db";
 import { readSeries } from "../../server/history/query";
 import { rollUp } from "../../server/history/rollup";
-import { recordPollSamples, recordSyncSamples } from "../../server/history/write";
+import { recordHaproxySamples, recordPollSamples, recordSyncRunSamples } from "../../server/history/write";
 import { HISTORY_KINDS as K } from "../../lib/history";
 import { pruneTable } from "../../server/jobs/cleanup";
 import { retentionRules } from "../../server/jobs/retention";
@@ -44,6 +44,14 @@ async function seedHaproxy() {
     INSERT INTO haproxy_servers (backend_id, server_name, status, current_sessions, updated_at)
     SELECT b.id, 'srv' || s, (ARRAY['UP','UP','UP','UP','UP','UP','DOWN','MAINT','DRAIN','UP 1/3'])[1 + (b.id + s) % 10], (b.id * s) % 50, now()
     FROM haproxy_backends b, generate_series(1, 20) s`;
+}
+
+/** One scheduled sync's samples: each instance's (as its sync writes them), then the run's. */
+async function recordSync(at: Date): Promise<number> {
+  const instances = (await db().hAProxyInstance.findMany({ select: { id: true } })).map((i) => i.id);
+  let samples = 0;
+  for (const id of instances) samples += await recordHaproxySamples([id], at);
+  return samples + (await recordSyncRunSamples(new Date(0), at, 8000, 0));
 }
 
 const sizes = async () =>
@@ -172,7 +180,7 @@ async function main() {
   const start = Date.now() - (minutes + 10) * MINUTE;
   const haproxy = await measureDay(
     "HAProxy, 20,000 servers synced every 60 s",
-    (at) => recordSyncSamples(new Date(0), at, 8000, 0),
+    recordSync,
     minutes,
     start,
   );
@@ -191,7 +199,7 @@ async function main() {
     start,
   );
   // The HAProxy series again, for the chart queries.
-  await measureDay("HAProxy (series for the queries)", (at) => recordSyncSamples(new Date(0), at, 8000, 0), 1, start);
+  await measureDay("HAProxy (series for the queries)", recordSync, 1, start);
   const backends = Number(o["backends-30d"]);
   const rows30d = await seedThirtyDays(backends, Date.now());
   const queries = {
