@@ -16,6 +16,7 @@ import { setHaproxyOptions } from "@/server/haproxy/settings";
 import { syncAllInstances } from "@/server/haproxy/sync";
 import { pollServers } from "@/server/inventory/poll-cycle";
 import { recordJobRun } from "@/server/jobs/job-runs";
+import { takeStreamSlot } from "@/server/live/stream-limits";
 import { observeStored, readStoredHistograms } from "@/server/metrics/stored-histogram";
 import { freePort } from "@/tools/db/embedded";
 import { startSimulator, type Simulator } from "@/tools/fagent-sim";
@@ -259,6 +260,40 @@ describe("stored histograms", () => {
     expect((await readStoredHistograms()).get("test_seconds")).toEqual([
       { series: "a", bounds: [1, 10], counts: [0, 1, 0], sum: 4, count: 1 },
     ]);
+  });
+});
+
+describe("live streams", () => {
+  it("counts this replica's open streams, and the streams each limit refused", async () => {
+    Object.assign(process.env, { LIVE_MAX_STREAMS_PER_ACTOR: "2", LIVE_MAX_STREAMS: "3" });
+    reloadConfig();
+    const user = (id: number) => ({ kind: "user", id, login: `u${id}`, displayName: null, role: "viewer" }) as const;
+    const live = async () => {
+      const samples = parseExposition(await (await scrape(`Bearer ${TOKEN}`)).text());
+      return {
+        open: sampleValue(samples, "ac_live_streams", {}),
+        perActor: sampleValue(samples, "ac_live_streams_refused_total", { limit: "per_actor" }),
+        perProcess: sampleValue(samples, "ac_live_streams_refused_total", { limit: "per_process" }),
+      };
+    };
+    try {
+      expect(await live()).toEqual({ open: 0, perActor: 0, perProcess: 0 });
+      // The slots the subscriptions take (server/trpc/subscription.ts), through the same limits.
+      const releases = [takeStreamSlot(user(1)), takeStreamSlot(user(1))];
+      expect(() => takeStreamSlot(user(1))).toThrow(/the limit is 2/);
+      releases.push(takeStreamSlot({ kind: "token", id: 9, name: "t", role: "viewer", ownerId: 2 }));
+      expect(() => takeStreamSlot(user(3))).toThrow(/has 3 live streams open/);
+      expect(() => takeStreamSlot(user(1))).toThrow(/the limit is 2/);
+      expect(await live()).toEqual({ open: 3, perActor: 2, perProcess: 1 });
+      releases.pop()!();
+      expect(await live()).toEqual({ open: 2, perActor: 2, perProcess: 1 }); // a counter never goes down
+      for (const release of releases) release();
+      expect(await live()).toEqual({ open: 0, perActor: 2, perProcess: 1 });
+    } finally {
+      delete process.env.LIVE_MAX_STREAMS_PER_ACTOR;
+      delete process.env.LIVE_MAX_STREAMS;
+      reloadConfig();
+    }
   });
 });
 
