@@ -3,11 +3,11 @@
 // jobs just stored; an instance whose sync failed writes nothing for its servers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { setHaproxyOptions } from "@/server/haproxy/settings";
 import { syncAllInstances, syncProgress } from "@/server/haproxy/sync";
 import { pollServers } from "@/server/inventory/poll-cycle";
 import { onHaproxySyncFinished, onPollCycleFinished } from "@/server/jobs/hooks";
-import { startSimulator, type Simulator } from "@/tools/fagent-sim";
+import { setHaproxyOptions } from "@/server/haproxy/settings";
+import type { Simulator } from "@/tools/fagent-sim";
 import { createContextInner } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/root";
 import { HISTORY_KINDS as K } from "@/lib/history";
@@ -17,22 +17,7 @@ import {
   VERSION_SERIES_PER_WRITE,
   recordPollSamples,
 } from "@/server/history/write";
-
-const server = (name: string, status: string, sessions: number) => ({
-  name,
-  address: `10.0.0.${name.length}:8080`,
-  status,
-  weight: 1,
-  current_sessions: sessions,
-  max_sessions: null,
-});
-const docker = (name: string, version: string, status = "running") => ({
-  container_name: name,
-  image: `reg/${name.replace(/_\d+$/, "")}`,
-  tag: version,
-  version,
-  status,
-});
+import { dockerApp as docker, haproxyServer as server, startRegisteredFleet } from "./helpers/simulated-fleet";
 
 let sim: Simulator;
 
@@ -47,48 +32,35 @@ async function stored(): Promise<Record<string, Record<string, number>>> {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({
-    scenario: {
-      baseAddress: "127.0.96.3",
-      port: 0,
-      agents: [
-        { name: "app-1", apps: { docker: [docker("web_1", "3.1"), docker("web_2", "3.2", "exited")] } },
-        {
-          name: "lb-host",
-          haproxy: [
-            {
-              name: "lb-ok",
-              backends: [
-                {
-                  name: "be_web",
-                  servers: [
-                    server("web1", "UP", 3),
-                    server("web2", "UP 1/3", 4),
-                    server("web3", "MAINT (via be/x)", 0),
-                  ],
-                },
-                { name: "be_api", servers: [server("api1", "DOWN", 0)] },
-              ],
-            },
-            { name: "lb-bad", backends: [{ name: "be_x", servers: [server("x1", "UP", 9)] }] },
-          ],
-        },
-      ],
-    },
-  });
-  for (const agent of sim.agents) {
-    const row = await db().server.create({ data: { name: agent.name, ip: agent.ip, port: agent.port } });
-    for (const name of agent.name === "lb-host" ? ["lb-ok", "lb-bad"] : [])
-      await db().hAProxyInstance.create({ data: { name, serverId: row.id } });
-  }
-  setHaproxyOptions({
-    agent: { timeoutMs: 5_000, maxResponseBytes: 1024 * 1024, tokenHeader: "X-Agent-Token" },
-    retries: 0,
-    breakerThreshold: 1,
+  sim = await startRegisteredFleet({
+    baseAddress: "127.0.96.3",
+    port: 0,
+    agents: [
+      { name: "app-1", apps: { docker: [docker("web_1", "3.1"), docker("web_2", "3.2", "exited")] } },
+      {
+        name: "lb-host",
+        haproxy: [
+          {
+            name: "lb-ok",
+            backends: [
+              {
+                name: "be_web",
+                servers: [server("web1", "UP", 3), server("web2", "UP 1/3", 4), server("web3", "MAINT (via be/x)", 0)],
+              },
+              { name: "be_api", servers: [server("api1", "DOWN", 0)] },
+            ],
+          },
+          { name: "lb-bad", backends: [{ name: "be_x", servers: [server("x1", "UP", 9)] }] },
+        ],
+      },
+    ],
   });
 }, 120_000);
 
-afterAll(() => sim?.stop());
+afterAll(async () => {
+  setHaproxyOptions(undefined);
+  await sim?.stop();
+});
 
 describe("after a poll cycle", () => {
   it("records the fleet's servers and instances per status, each group's versions and the cycle", async () => {
@@ -157,7 +129,7 @@ describe("after a HAProxy sync", () => {
   });
 });
 
-describe("after a \"Sync now\"", () => {
+describe('after a "Sync now"', () => {
   it("records the instance's servers and backends as the scheduled sync does; the fleet's and the job's are the run's", async () => {
     await db().$executeRaw`TRUNCATE history_raw`;
     const admin = await db().user.create({ data: { login: "history-admin", passwordHash: "x", role: "admin" } });

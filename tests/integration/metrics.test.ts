@@ -19,29 +19,14 @@ import { recordJobRun } from "@/server/jobs/job-runs";
 import { takeStreamSlot } from "@/server/live/stream-limits";
 import { observeStored, readStoredHistograms } from "@/server/metrics/stored-histogram";
 import { freePort } from "@/tools/db/embedded";
-import { startSimulator, type Simulator } from "@/tools/fagent-sim";
+import type { Simulator } from "@/tools/fagent-sim";
 import { startPrometheus, type PrometheusLab } from "./helpers/prometheus";
 import { declaredMetrics, parseExposition, sampleValue } from "./helpers/exposition";
+import { dockerApp as docker, haproxyServer as server, startRegisteredFleet } from "./helpers/simulated-fleet";
 
 const TOKEN = randomBytes(32).toString("hex");
 process.env.AC_METRICS_TOKEN = TOKEN;
 reloadConfig();
-
-const docker = (name: string, version: string, status = "running") => ({
-  container_name: name,
-  image: `reg/${name.replace(/_\d+$/, "")}`,
-  tag: version,
-  version,
-  status,
-});
-const server = (name: string, status: string, sessions: number) => ({
-  name,
-  address: `10.0.0.${name.length}:8080`,
-  status,
-  weight: 1,
-  current_sessions: sessions,
-  max_sessions: null,
-});
 
 let sim: Simulator;
 let prometheus: PrometheusLab | null = null;
@@ -52,67 +37,55 @@ const scrape = (authorization?: string) =>
   GET(new Request("http://ac.test/api/metrics", { headers: authorization ? { authorization } : {} }));
 
 beforeAll(async () => {
-  sim = await startSimulator({
-    scenario: {
-      baseAddress: "127.0.96.2",
-      port: 0,
-      agents: [
-        {
-          name: "app-1",
-          apps: {
-            // One group with twelve versions: more than the ten a group's version label keeps.
-            docker: Array.from({ length: 12 }, (_, i) => docker(`drift_${i + 1}`, `1.0.${i}`)),
-            service: [{ name: "billing-api_1", version: "2.0", status: "active" }],
+  sim = await startRegisteredFleet({
+    baseAddress: "127.0.96.2",
+    port: 0,
+    agents: [
+      {
+        name: "app-1",
+        apps: {
+          // One group with twelve versions: more than the ten a group's version label keeps.
+          docker: Array.from({ length: 12 }, (_, i) => docker(`drift_${i + 1}`, `1.0.${i}`)),
+          service: [{ name: "billing-api_1", version: "2.0", status: "active" }],
+        },
+      },
+      {
+        name: "app-2",
+        apps: {
+          docker: [docker("web_1", "3.1"), docker("web_2", "3.1", "exited")],
+          service: [{ name: "billing-api_2", version: "2.1", status: "active" }],
+        },
+      },
+      // Answers ping, but its apps reply is cut-off JSON: a poll failure of kind invalid_json.
+      { name: "broken", apps: { service: [{ name: "lost_1", version: "1.0", status: "active" }] } },
+      {
+        name: "lb-host",
+        haproxy: [
+          {
+            name: "lb-sim",
+            backends: [
+              {
+                name: "be_web",
+                servers: [
+                  server("web1", "UP", 3),
+                  server("web2", "UP", 4),
+                  server("web3", "MAINT", 0),
+                  server("web4", "DRAIN", 1),
+                  server("web5", "no check", 0),
+                ],
+              },
+              { name: "be_api", servers: [server("api1", "DOWN", 0)] },
+            ],
           },
-        },
-        {
-          name: "app-2",
-          apps: {
-            docker: [docker("web_1", "3.1"), docker("web_2", "3.1", "exited")],
-            service: [{ name: "billing-api_2", version: "2.1", status: "active" }],
-          },
-        },
-        // Answers ping, but its apps reply is cut-off JSON: a poll failure of kind invalid_json.
-        { name: "broken", apps: { service: [{ name: "lost_1", version: "1.0", status: "active" }] } },
-        {
-          name: "lb-host",
-          haproxy: [
-            {
-              name: "lb-sim",
-              backends: [
-                {
-                  name: "be_web",
-                  servers: [
-                    server("web1", "UP", 3),
-                    server("web2", "UP", 4),
-                    server("web3", "MAINT", 0),
-                    server("web4", "DRAIN", 1),
-                    server("web5", "no check", 0),
-                  ],
-                },
-                { name: "be_api", servers: [server("api1", "DOWN", 0)] },
-              ],
-            },
-            { name: "lb-bad", backends: [{ name: "be_x", servers: [server("x1", "UP", 0)] }] },
-          ],
-        },
-      ],
-    },
+          { name: "lb-bad", backends: [{ name: "be_x", servers: [server("x1", "UP", 0)] }] },
+        ],
+      },
+    ],
   });
-  for (const agent of sim.agents) {
-    const row = await db().server.create({ data: { name: agent.name, ip: agent.ip, port: agent.port } });
-    for (const name of agent.name === "lb-host" ? ["lb-sim", "lb-bad"] : [])
-      await db().hAProxyInstance.create({ data: { name, serverId: row.id } });
-  }
   // Nothing listens there: polled, it fails as "unreachable".
   await db().server.create({ data: { name: "dead", ip: "127.0.0.1", port: await freePort() } });
   await sim.control.haproxyFault("lb-host", "lb-bad", { fault: "http500" });
   await sim.control.fault("broken", { fault: "brokenJson" });
-  setHaproxyOptions({
-    agent: { timeoutMs: 5_000, maxResponseBytes: 1024 * 1024, tokenHeader: "X-Agent-Token" },
-    retries: 0,
-    breakerThreshold: 1,
-  });
 
   await recordJobRun("poll-agents", async () => (await pollServers()).summary);
   await recordJobRun("haproxy-sync", syncAllInstances);
