@@ -62,6 +62,20 @@ afterAll(async () => {
   await sim?.stop();
 });
 
+/** The simulated HAProxy servers' ids by name. */
+const serverIds = async () =>
+  Object.fromEntries(
+    (await db().hAProxyServer.findMany({ select: { id: true, serverName: true } })).map((s) => [s.serverName, s.id]),
+  );
+
+/** lb-ok's servers' sessions as its sync stores them (the scenario above), keyed like `stored()`. */
+const lbOkSessions = (ids: Record<string, number>) => ({
+  [`${ids.web1}/`]: 3,
+  [`${ids.web2}/`]: 4,
+  [`${ids.web3}/`]: 0,
+  [`${ids.api1}/`]: 0,
+});
+
 describe("after a poll cycle", () => {
   it("records the fleet's servers and instances per status, each group's versions and the cycle", async () => {
     const { summary } = await pollServers();
@@ -87,9 +101,7 @@ describe("after a HAProxy sync", () => {
     expect(summary).toMatchObject({ ok: 1, failed: 1 });
     await onHaproxySyncFinished(summary);
 
-    const ids = Object.fromEntries(
-      (await db().hAProxyServer.findMany({ select: { id: true, serverName: true } })).map((s) => [s.serverName, s.id]),
-    );
+    const ids = await serverIds();
     const backends = Object.fromEntries(
       (await db().hAProxyBackend.findMany({ select: { id: true, backendName: true } })).map((b) => [
         b.backendName,
@@ -97,12 +109,7 @@ describe("after a HAProxy sync", () => {
       ]),
     );
     const samples = await stored();
-    expect(samples[K.haproxyServerSessions]).toEqual({
-      [`${ids.web1}/`]: 3,
-      [`${ids.web2}/`]: 4,
-      [`${ids.web3}/`]: 0,
-      [`${ids.api1}/`]: 0,
-    });
+    expect(samples[K.haproxyServerSessions]).toEqual(lbOkSessions(ids));
     // Codes of lib/history.ts: UP 0, MAINT 3, DOWN 4; a detail counts as its leading word.
     expect(samples[K.haproxyServerStatus]).toEqual({
       [`${ids.web1}/`]: 0,
@@ -148,17 +155,10 @@ describe('after a "Sync now"', () => {
     expect(after.lastSyncSuccess).toBe(true);
     expect(after.lastSyncAt!.getTime()).toBeGreaterThan(synced!.getTime());
 
-    const ids = Object.fromEntries(
-      (await db().hAProxyServer.findMany({ select: { id: true, serverName: true } })).map((s) => [s.serverName, s.id]),
-    );
+    const ids = await serverIds();
     const be = await db().hAProxyBackend.findFirstOrThrow({ where: { backendName: "be_web" } });
     const samples = await stored();
-    expect(samples[K.haproxyServerSessions]).toEqual({
-      [`${ids.web1}/`]: 3,
-      [`${ids.web2}/`]: 4,
-      [`${ids.web3}/`]: 0,
-      [`${ids.api1}/`]: 0,
-    });
+    expect(samples[K.haproxyServerSessions]).toEqual(lbOkSessions(ids));
     expect(samples[K.haproxyServerStatus]![`${ids.web3}/`]).toBe(3);
     expect(samples[K.backendSessions]![`${be.id}/`]).toBe(7);
     expect(samples[K.backendServers]![`${be.id}/UP`]).toBe(2);
