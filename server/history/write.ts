@@ -1,6 +1,7 @@
 // Writes the metric history's raw samples (docs/history.md): after each HAProxy instance's sync
-// (server/haproxy/sync.ts), after the scheduled sync of all and each poll cycle (server/jobs/hooks.ts),
-// set-based from what was just stored. Each write is two statements whatever the fleet's size: the series it needs (created once, ON CONFLICT), then one
+// (server/haproxy/sync.ts), after the scheduled sync of all and after each poll cycle
+// (server/jobs/hooks.ts), set-based from what was just stored. Each write is two statements
+// whatever the fleet's size: the series it needs (created once, ON CONFLICT), then one
 // INSERT … SELECT of every sample. A sample's time is when it is written, so samples arrive in
 // time order and a 5-minute bucket is complete once its end has passed (rollup.ts).
 import { db, Prisma } from "../db";

@@ -1,7 +1,8 @@
 // AC's Prometheus metrics (docs/metrics.md): a registry of its own, not prom-client's global one,
 // kept on globalThis so a dev reload neither registers a metric twice nor starts the process
 // collectors again. Every fleet gauge is set when a scrape collects it, from the snapshot that
-// scrape read (fleet-snapshot.ts); nothing is counted between scrapes in this process.
+// scrape read (fleet-snapshot.ts); nothing is counted between scrapes in this process but the live
+// streams, which server/live/stream-limits.ts counts anyway to enforce its limits.
 import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
 import { openStreams, refusedStreams, STREAM_LIMITS } from "../live/stream-limits";
 import { cycleCountsSchema } from "../inventory/poll-cycle";
