@@ -11,7 +11,8 @@
 -- - they have picked nothing since (a 0 picked since is a deliberate Live).
 -- Picks made before the audit log existed, or pruned from it (AC_AUDIT_RETENTION_DAYS), are not
 -- known: those users keep Live, the new default, as do those who never picked. A database that gets
--- both migrations in one run never showed Live to anyone: every recorded Off comes back.
+-- both migrations in one run never showed Live to anyone: every recorded Off comes back. A pick of
+-- Off made on a replica still running the old code after that migration was applied reads as Live.
 -- Each restored user gets an audit row, so an admin can see what changed and why.
 WITH live_release AS (
   SELECT finished_at AT TIME ZONE 'UTC' AS at FROM _prisma_migrations
