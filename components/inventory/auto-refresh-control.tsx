@@ -9,17 +9,32 @@ import { useEffect, useState } from "react";
 import { useLiveRefresh } from "@/components/live/use-live-refresh";
 import { useTRPC } from "@/components/trpc";
 import type { LiveKind } from "@/lib/live-kinds";
-import { LIVE, OFF, refreshChoices, type RefreshChoice } from "@/lib/refresh-choices";
+import { formErrors } from "@/components/mutation-error";
+import {
+  isRefreshChoice,
+  LIVE,
+  OFF,
+  REFRESH_CHOICE_MESSAGE,
+  refreshChoices,
+  type RefreshChoice,
+} from "@/lib/refresh-choices";
 
 const FALLBACK_SECONDS = 15;
 const label = (c: RefreshChoice) => (c === LIVE ? "Live" : c === OFF ? "Off" : `${c} s`);
 const stateText = { connecting: "connecting…", live: "", unavailable: `unavailable, every ${FALLBACK_SECONDS} s` };
 
+/** The API's own words: the field's message when it refused the value, else the error's. */
+const savedError = (error: unknown) => {
+  const errors = formErrors(error);
+  return errors?.fields.seconds ?? errors?.message ?? "";
+};
+
 export function AutoRefreshControl({ initialSeconds, kinds }: { initialSeconds: number; kinds: LiveKind[] }) {
   const router = useRouter();
   const trpc = useTRPC();
   const save = useMutation(trpc.users.setRefreshInterval.mutationOptions());
-  const [choice, setChoice] = useState<RefreshChoice>(refreshChoices.find((c) => c === initialSeconds) ?? LIVE);
+  const [choice, setChoice] = useState<RefreshChoice>(isRefreshChoice(initialSeconds) ? initialSeconds : LIVE);
+  const [invalid, setInvalid] = useState(false);
   const live = useLiveRefresh(kinds, choice === LIVE);
   const seconds = choice === LIVE ? (live === "unavailable" ? FALLBACK_SECONDS : 0) : choice === OFF ? 0 : choice;
 
@@ -38,7 +53,9 @@ export function AutoRefreshControl({ initialSeconds, kinds }: { initialSeconds: 
         className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
         value={choice}
         onChange={(event) => {
-          const next = Number(event.target.value) as RefreshChoice;
+          const next = Number(event.target.value);
+          setInvalid(!isRefreshChoice(next)); // only a tampered-with option gets here
+          if (!isRefreshChoice(next)) return;
           setChoice(next);
           save.mutate({ seconds: next });
         }}
@@ -54,7 +71,11 @@ export function AutoRefreshControl({ initialSeconds, kinds }: { initialSeconds: 
           {live === "live" ? <span className="text-emerald-700">● live</span> : stateText[live]}
         </span>
       ) : null}
-      {save.isError ? <span className="text-xs text-red-700">not saved</span> : null}
+      {invalid || save.isError ? (
+        <span className="text-xs text-red-700" role="alert">
+          not saved: {invalid ? REFRESH_CHOICE_MESSAGE : savedError(save.error)}
+        </span>
+      ) : null}
     </label>
   );
 }

@@ -78,7 +78,8 @@ async function evaluateIn(tx: PgTx, now: string) {
 
   const transitions = await moveAlerts(tx, now);
   // Open alert pages and the dashboard refresh on commit (docs/architecture.md, "Change feed").
-  if (transitions.fired + transitions.resolved > 0) await announceSql(tx, "alerts");
+  // Pending alerts count: the alerts page lists them, so one opening or withdrawn is news too.
+  if (Object.values(transitions).some((n) => n > 0)) await announceSql(tx, "alerts");
   const due = await notificationsDue(tx, now);
   const channels = await enqueueMessages(tx, due, now);
   const { rows } = await tx.query<{ state: string; n: number }>(
@@ -100,7 +101,7 @@ async function evaluateIn(tx: PgTx, now: string) {
 
 /** New conditions open as pending; pending ones whose `for` elapsed fire; cleared ones resolve (or vanish if never fired). */
 async function moveAlerts(tx: PgTx, now: string) {
-  await tx.query(
+  const opened = await tx.query(
     `INSERT INTO alerts (rule_id, subject, subject_label, state, open, detail, pending_since)
      SELECT DISTINCT ON (rule_id, subject) rule_id, subject, left(label, 300), 'pending', true, left(detail, 500), $1::timestamp(3)
      FROM alert_conditions ORDER BY rule_id, subject
@@ -110,7 +111,7 @@ async function moveAlerts(tx: PgTx, now: string) {
   );
   const cleared = `NOT EXISTS (SELECT 1 FROM alert_conditions c WHERE c.rule_id = a.rule_id AND c.subject = a.subject)`;
   // A condition that cleared before its `for` elapsed never paged: its pending row goes (flapping, docs/alerts.md).
-  await tx.query(`DELETE FROM alerts a WHERE a.state = 'pending' AND ${cleared}`);
+  const withdrawn = await tx.query(`DELETE FROM alerts a WHERE a.state = 'pending' AND ${cleared}`);
   const resolved = await tx.query(
     `UPDATE alerts a SET state = 'resolved', open = NULL, resolved_at = $1::timestamp(3)
      WHERE a.state = 'firing' AND ${cleared}`,
@@ -122,5 +123,11 @@ async function moveAlerts(tx: PgTx, now: string) {
        AND a.pending_since + make_interval(secs => r.for_seconds) <= $1::timestamp(3)`,
     [now],
   );
-  return { fired: fired.rowCount ?? 0, resolved: resolved.rowCount ?? 0 };
+  return {
+    // New pending alerts, and open ones whose label or detail changed (the upsert's rows).
+    opened: opened.rowCount ?? 0,
+    withdrawn: withdrawn.rowCount ?? 0,
+    fired: fired.rowCount ?? 0,
+    resolved: resolved.rowCount ?? 0,
+  };
 }

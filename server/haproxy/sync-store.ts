@@ -201,10 +201,15 @@ export async function analyzeAfterBulk(created: number): Promise<void> {
 
 /** Sync status of an instance, written outside the data transaction so a failed sync records its reason. */
 export async function recordSyncResult(instanceId: number, at: Date, error: string | null): Promise<void> {
-  await db().hAProxyInstance.update({
-    where: { id: instanceId },
-    data: { lastSyncAt: at, lastSyncSuccess: error === null, lastSyncError: error },
-  });
+  // Every sync moves the time (or the error) the HAProxy pages show: one notice per instance and
+  // sync, in its transaction, whether or not any server changed (docs/architecture.md, "Change feed").
+  await db().$transaction([
+    db().hAProxyInstance.update({
+      where: { id: instanceId },
+      data: { lastSyncAt: at, lastSyncSuccess: error === null, lastSyncError: error },
+    }),
+    announcement("haproxy"),
+  ]);
 }
 
 /** One server's state as read back after a command, with its history row when the status moved. */

@@ -2,11 +2,13 @@
 // one's servers (a few at a time), one transaction to store them, last_sync_*, then auto-mapping.
 // One sync per instance at a time in this process; a second request joins the running one.
 import pLimit from "p-limit";
+import { errorMessage } from "../../lib/errors";
 import type { LiveServer } from "../agent/haproxy-contract";
 import { MAX_HAPROXY_SERVERS_PER_SYNC } from "../agent/limits";
 import { AgentError } from "../agent/client";
 import { db } from "../db";
 import { messageForUsers } from "../error-report";
+import { recordHaproxySamples } from "../history/write";
 import { AppError, notFound } from "../errors";
 import { CircuitOpenError } from "./breaker";
 import { backendMatcher } from "./backend-filter";
@@ -105,6 +107,7 @@ async function runSync(instanceId: number, progress: SyncProgress): Promise<Sync
     const counts = await storeSync(instanceId, fetched, new Date(started));
     await analyzeAfterBulk(counts.created); // one big instance; the job also counts them all together
     await recordSyncResult(instanceId, new Date(o.now()), null);
+    await recordSamples(instanceId);
     progress.phase = "mapping";
     return done(true, null, counts, await autoMap({ instanceId }));
   } catch (error) {
@@ -118,6 +121,17 @@ async function runSync(instanceId: number, progress: SyncProgress): Promise<Sync
   } finally {
     await invalidateLive(instanceId); // stored state is now the fresher truth, in every replica
   }
+}
+
+/**
+ * The metric history's samples of a synced instance (docs/history.md): here, so that every sync
+ * writes them, scheduled or "Sync now"; a second request that joins a running sync writes none.
+ * A failed write is logged; the sync stands.
+ */
+async function recordSamples(instanceId: number): Promise<void> {
+  await recordHaproxySamples([instanceId], new Date()).catch((error: unknown) =>
+    console.error(`[ac] history samples of HAProxy instance ${instanceId}: ${errorMessage(error)}`),
+  );
 }
 
 export type SyncAllSummary = {

@@ -1,6 +1,7 @@
-// Writes the metric history's raw samples (docs/history.md): after each HAProxy sync and each poll
-// cycle (server/jobs/hooks.ts), set-based from what the job just stored. Each write is two
-// statements whatever the fleet's size: the series it needs (created once, ON CONFLICT), then one
+// Writes the metric history's raw samples (docs/history.md): after each HAProxy instance's sync
+// (server/haproxy/sync.ts), after the scheduled sync of all and after each poll cycle
+// (server/jobs/hooks.ts), set-based from what was just stored. Each write is two statements
+// whatever the fleet's size: the series it needs (created once, ON CONFLICT), then one
 // INSERT … SELECT of every sample. A sample's time is when it is written, so samples arrive in
 // time order and a 5-minute bucket is complete once its end has passed (rollup.ts).
 import { db, Prisma } from "../db";
@@ -33,24 +34,26 @@ const statusCode = Prisma.raw(
 
 const STATUS_LABELS = Prisma.sql`unnest(${[...HAPROXY_STATUS_CODES]}::text[])`;
 
+/** An instance's servers as the sync stored them, when its last sync succeeded (a failed one's state is stale). */
+const syncedServers = (instances: Prisma.Sql) => Prisma.sql`
+  SELECT s.id, s.backend_id, coalesce(s.current_sessions, 0) AS sessions,
+    ${statusCode} AS code, s.status IS NOT NULL AS has_status
+  FROM haproxy_servers s
+  JOIN haproxy_backends b ON b.id = s.backend_id AND b.removed_at IS NULL
+  JOIN haproxy_instances i ON i.id = b.haproxy_instance_id
+  WHERE s.removed_at IS NULL AND i.is_active AND i.last_sync_success AND ${instances}`;
+
 /**
- * After a sync of all instances: every live server of the instances whose sync succeeded since
- * `since` (a failed one's stored state is stale), its backends (a count per status, zeros
- * included, and the sessions) and the fleet's servers per status.
+ * After an instance's sync stored its servers, whoever started it (server/haproxy/sync.ts: the
+ * scheduled sync and "Sync now" alike): each live server's sessions and status, and each of its
+ * backends' servers per status (zeros included) and sessions.
  */
-export async function recordSyncSamples(since: Date, at: Date, durationMs: number, failed: number): Promise<number> {
+export async function recordHaproxySamples(instanceIds: number[], at: Date): Promise<number> {
+  if (instanceIds.length === 0) return 0;
   return writeSamples(
     at,
     Prisma.sql`
-      WITH live AS MATERIALIZED (
-        SELECT s.id, s.backend_id, coalesce(s.current_sessions, 0) AS sessions,
-          ${statusCode} AS code, s.status IS NOT NULL AS has_status
-        FROM haproxy_servers s
-        JOIN haproxy_backends b ON b.id = s.backend_id AND b.removed_at IS NULL
-        JOIN haproxy_instances i ON i.id = b.haproxy_instance_id
-        WHERE s.removed_at IS NULL AND i.is_active AND i.last_sync_success
-          AND i.last_sync_at >= ${since}::timestamp(3)
-      ),
+      WITH live AS MATERIALIZED (${syncedServers(Prisma.sql`i.id = ANY(${instanceIds}::int[])`)}),
       labelled AS (SELECT *, (${[...HAPROXY_STATUS_CODES]}::text[])[code + 1] AS label FROM live WHERE has_status),
       per_backend AS (SELECT backend_id, label, count(*) AS n FROM labelled GROUP BY 1, 2),
       backends AS (SELECT DISTINCT backend_id FROM live)
@@ -59,9 +62,26 @@ export async function recordSyncSamples(since: Date, at: Date, durationMs: numbe
       UNION ALL SELECT ${K.backendSessions}, backend_id, '', sum(sessions) FROM live GROUP BY backend_id
       UNION ALL SELECT ${K.backendServers}, b.backend_id, l.label, coalesce(c.n, 0)
         FROM backends b CROSS JOIN ${STATUS_LABELS} AS l(label)
-        LEFT JOIN per_backend c ON c.backend_id = b.backend_id AND c.label = l.label
-      UNION ALL SELECT ${K.fleetHaproxyServers}, 0, l.label, coalesce(sum(c.n), 0)
-        FROM ${STATUS_LABELS} AS l(label) LEFT JOIN per_backend c ON c.label = l.label GROUP BY l.label
+        LEFT JOIN per_backend c ON c.backend_id = b.backend_id AND c.label = l.label`,
+  );
+}
+
+/**
+ * After the scheduled sync of all instances (server/jobs/hooks.ts): the fleet's servers per
+ * status, of the instances whose sync succeeded since `since`, and the run's duration and failures.
+ */
+export async function recordSyncRunSamples(since: Date, at: Date, durationMs: number, failed: number): Promise<number> {
+  return writeSamples(
+    at,
+    Prisma.sql`
+      WITH per_status AS (
+        SELECT code, count(*) AS n FROM (${syncedServers(Prisma.sql`i.last_sync_at >= ${since}::timestamp(3)`)}) AS s
+        WHERE has_status GROUP BY code
+      )
+      SELECT ${K.fleetHaproxyServers}::text AS kind, 0 AS subject_id, l.label::text AS label,
+        coalesce(sum(c.n), 0)::float8 AS value
+        FROM ${STATUS_LABELS} WITH ORDINALITY AS l(label, place)
+        LEFT JOIN per_status c ON c.code + 1 = l.place GROUP BY l.label
       UNION ALL SELECT ${K.jobDuration}, 0, 'sync', ${durationMs}::float8
       UNION ALL SELECT ${K.jobFailures}, 0, 'sync', ${failed}::float8`,
   );

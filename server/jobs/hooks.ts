@@ -5,7 +5,7 @@
 import { errorMessage } from "../../lib/errors";
 import { evaluateAlerts } from "../alerts/evaluate";
 import type { SyncAllSummary } from "../haproxy/sync";
-import { recordPollSamples, recordSyncSamples } from "../history/write";
+import { recordPollSamples, recordSyncRunSamples } from "../history/write";
 import { refreshInstanceCounts } from "../metrics/instance-counts";
 import type { PollCycleSummary } from "./poll-job";
 
@@ -27,11 +27,14 @@ export async function onPollCycleFinished(summary: PollCycleSummary): Promise<vo
   await evaluate();
 }
 
-/** Called exactly once per completed HAProxy sync of all instances. */
+/**
+ * Called exactly once per completed HAProxy sync of all instances. Each instance's servers and
+ * backends were sampled by its own sync (server/haproxy/sync.ts); here the fleet's and the run's.
+ */
 export async function onHaproxySyncFinished(summary: SyncAllSummary): Promise<void> {
   // The instances this sync stored: those whose last sync succeeded since it started.
   const now = new Date();
   const since = new Date(now.getTime() - summary.durationMs - 1000);
-  await record("HAProxy sync", () => recordSyncSamples(since, now, summary.durationMs, summary.failed));
+  await record("HAProxy sync", () => recordSyncRunSamples(since, now, summary.durationMs, summary.failed));
   await evaluate();
 }

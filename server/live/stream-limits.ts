@@ -7,9 +7,14 @@ import type { Actor } from "../auth/actor";
 import { config } from "../config";
 import { AppError } from "../errors";
 
-type Counts = { total: number; byActor: Map<string, number> };
+/** Which bound refused a stream: LIVE_MAX_STREAMS_PER_ACTOR or LIVE_MAX_STREAMS. */
+export const STREAM_LIMITS = ["per_actor", "per_process"] as const;
+export type StreamLimit = (typeof STREAM_LIMITS)[number];
+
+type Counts = { total: number; byActor: Map<string, number>; refused: Record<StreamLimit, number> };
 const globalForLimits = globalThis as unknown as { acLiveStreams?: Counts };
-const counts = (): Counts => (globalForLimits.acLiveStreams ??= { total: 0, byActor: new Map() });
+const counts = (): Counts =>
+  (globalForLimits.acLiveStreams ??= { total: 0, byActor: new Map(), refused: { per_actor: 0, per_process: 0 } });
 
 const actorKey = (actor: Actor) =>
   actor.kind === "token" && actor.ownerId != null ? `user:${actor.ownerId}` : `${actor.kind}:${actor.id}`;
@@ -20,13 +25,17 @@ export function takeStreamSlot(actor: Actor): () => void {
   const c = counts();
   const key = actorKey(actor);
   const mine = c.byActor.get(key) ?? 0;
-  if (mine >= perActor)
+  if (mine >= perActor) {
+    c.refused.per_actor++;
     throw new AppError(
       "TOO_MANY_REQUESTS",
       `You have ${mine} live streams open (the limit is ${perActor}): close some tabs or followed tasks`,
     );
-  if (c.total >= perProcess)
+  }
+  if (c.total >= perProcess) {
+    c.refused.per_process++;
     throw new AppError("TOO_MANY_REQUESTS", `This AC process has ${c.total} live streams open: try again later`);
+  }
   c.byActor.set(key, mine + 1);
   c.total++;
   let released = false;
@@ -40,5 +49,8 @@ export function takeStreamSlot(actor: Actor): () => void {
   };
 }
 
-/** Open streams in this process (for the tests and /api/metrics, should it want them). */
+/** Open streams in this process (/api/metrics: ac_live_streams). */
 export const openStreams = (): number => counts().total;
+
+/** Streams this process refused since it started, by the bound that refused them (ac_live_streams_refused_total). */
+export const refusedStreams = (): Readonly<Record<StreamLimit, number>> => counts().refused;

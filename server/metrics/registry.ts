@@ -1,8 +1,10 @@
 // AC's Prometheus metrics (docs/metrics.md): a registry of its own, not prom-client's global one,
 // kept on globalThis so a dev reload neither registers a metric twice nor starts the process
 // collectors again. Every fleet gauge is set when a scrape collects it, from the snapshot that
-// scrape read (fleet-snapshot.ts); nothing is counted between scrapes in this process.
-import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
+// scrape read (fleet-snapshot.ts); nothing is counted between scrapes in this process but the live
+// streams, which server/live/stream-limits.ts counts anyway to enforce its limits.
+import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import { openStreams, refusedStreams, STREAM_LIMITS } from "../live/stream-limits";
 import { cycleCountsSchema } from "../inventory/poll-cycle";
 import { POLL_ERROR_KINDS } from "../inventory/poll-server";
 import type { Count, FleetSnapshot } from "./fleet-snapshot";
@@ -170,6 +172,28 @@ function createMetrics(): Metrics {
     (s) => s.tasks,
   );
   gauge("ac_alerts_firing", "Alerts firing now, by severity.", ["severity"], (s) => s.alerts);
+
+  // Live pages (docs/architecture.md, "Change feed"): this replica's streams, counted in its memory
+  // (server/live/stream-limits.ts), not the snapshot's.
+  new Gauge({
+    name: "ac_live_streams",
+    help: "Live streams (tRPC subscriptions over server-sent events) open in this replica.",
+    registers: [registry],
+    collect() {
+      this.set(openStreams());
+    },
+  });
+  new Counter({
+    name: "ac_live_streams_refused_total",
+    help: "Live streams this replica refused since it started, by the limit reached (per_actor: LIVE_MAX_STREAMS_PER_ACTOR, per_process: LIVE_MAX_STREAMS).",
+    labelNames: ["limit"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const refused = refusedStreams();
+      for (const limit of STREAM_LIMITS) this.inc({ limit }, refused[limit]);
+    },
+  });
   return metrics;
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { refreshChoices } from "../../lib/refresh-choices";
+import { REFRESH_CHOICE_MESSAGE, refreshChoices } from "../../lib/refresh-choices";
 import { roles } from "../auth/roles";
 import { pageInput } from "../pagination";
 import { positiveId } from "../../lib/schemas";
@@ -18,6 +18,10 @@ import {
 
 const role = z.enum(roles);
 const id = z.object({ id: positiveId });
+const refreshChoice = z.union(
+  refreshChoices.map((s) => z.literal(s)),
+  { error: REFRESH_CHOICE_MESSAGE },
+);
 
 export const usersRouter = router({
   me: authorized("profile.update").query(async ({ ctx }) => ({
@@ -27,7 +31,7 @@ export const usersRouter = router({
 
   /** Remembers how a user's lists refresh: Live (0), Off (-1) or every N seconds (lib/refresh-choices.ts). */
   setRefreshInterval: authorized("profile.update")
-    .input(z.object({ seconds: z.union(refreshChoices.map((s) => z.literal(s))) }))
+    .input(z.object({ seconds: refreshChoice }))
     .mutation(async ({ ctx, input }) => {
       if (ctx.actor.kind === "user") {
         const before = await refreshSeconds(ctx.actor.id);

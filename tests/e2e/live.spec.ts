@@ -41,3 +41,32 @@ test.describe("live pages", () => {
     expect(streams).toHaveLength(1); // one EventSource for the page, kept open throughout
   });
 });
+
+test.describe("the refresh picker", () => {
+  test.use({ storageState: storageState("operator") });
+
+  test("keeps Off as Off (-1, since 0 is Live), and refuses a value it does not offer in words", async ({ page }) => {
+    await page.goto("/servers");
+    const control = page.getByTestId("auto-refresh");
+    const picker = control.locator("select");
+    try {
+      const saved = page.waitForResponse((r) => r.url().includes("users.setRefreshInterval"));
+      await picker.selectOption({ label: "Off" });
+      expect((await saved).ok()).toBe(true);
+      await page.reload();
+      await expect(picker).toHaveValue("-1");
+      await expect(page.getByTestId("live-state")).toHaveCount(0);
+
+      const message = "Refresh must be Live (0), Off (-1) or every 5, 15, 30 or 60 seconds";
+      const refused = await page.request.post("/api/trpc/users.setRefreshInterval", { data: { json: { seconds: 7 } } });
+      expect(refused.status()).toBe(400);
+      expect(await refused.text()).toContain(message);
+      // An option slipped into the page (devtools) is refused by the picker itself, with the same words.
+      await picker.evaluate((select: HTMLSelectElement) => select.add(new Option("7 s", "7")));
+      await picker.selectOption("7");
+      await expect(control.getByRole("alert")).toContainText(message);
+    } finally {
+      await page.request.post("/api/trpc/users.setRefreshInterval", { data: { json: { seconds: 0 } } });
+    }
+  });
+});

@@ -3,11 +3,11 @@
 // jobs just stored; an instance whose sync failed writes nothing for its servers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { setHaproxyOptions } from "@/server/haproxy/settings";
-import { syncAllInstances } from "@/server/haproxy/sync";
+import { syncAllInstances, syncProgress } from "@/server/haproxy/sync";
 import { pollServers } from "@/server/inventory/poll-cycle";
 import { onHaproxySyncFinished, onPollCycleFinished } from "@/server/jobs/hooks";
-import { startSimulator, type Simulator } from "@/tools/fagent-sim";
+import { setHaproxyOptions } from "@/server/haproxy/settings";
+import type { Simulator } from "@/tools/fagent-sim";
 import { createContextInner } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/root";
 import { HISTORY_KINDS as K } from "@/lib/history";
@@ -17,22 +17,7 @@ import {
   VERSION_SERIES_PER_WRITE,
   recordPollSamples,
 } from "@/server/history/write";
-
-const server = (name: string, status: string, sessions: number) => ({
-  name,
-  address: `10.0.0.${name.length}:8080`,
-  status,
-  weight: 1,
-  current_sessions: sessions,
-  max_sessions: null,
-});
-const docker = (name: string, version: string, status = "running") => ({
-  container_name: name,
-  image: `reg/${name.replace(/_\d+$/, "")}`,
-  tag: version,
-  version,
-  status,
-});
+import { dockerApp as docker, haproxyServer as server, startRegisteredFleet } from "./helpers/simulated-fleet";
 
 let sim: Simulator;
 
@@ -47,48 +32,49 @@ async function stored(): Promise<Record<string, Record<string, number>>> {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({
-    scenario: {
-      baseAddress: "127.0.96.3",
-      port: 0,
-      agents: [
-        { name: "app-1", apps: { docker: [docker("web_1", "3.1"), docker("web_2", "3.2", "exited")] } },
-        {
-          name: "lb-host",
-          haproxy: [
-            {
-              name: "lb-ok",
-              backends: [
-                {
-                  name: "be_web",
-                  servers: [
-                    server("web1", "UP", 3),
-                    server("web2", "UP 1/3", 4),
-                    server("web3", "MAINT (via be/x)", 0),
-                  ],
-                },
-                { name: "be_api", servers: [server("api1", "DOWN", 0)] },
-              ],
-            },
-            { name: "lb-bad", backends: [{ name: "be_x", servers: [server("x1", "UP", 9)] }] },
-          ],
-        },
-      ],
-    },
-  });
-  for (const agent of sim.agents) {
-    const row = await db().server.create({ data: { name: agent.name, ip: agent.ip, port: agent.port } });
-    for (const name of agent.name === "lb-host" ? ["lb-ok", "lb-bad"] : [])
-      await db().hAProxyInstance.create({ data: { name, serverId: row.id } });
-  }
-  setHaproxyOptions({
-    agent: { timeoutMs: 5_000, maxResponseBytes: 1024 * 1024, tokenHeader: "X-Agent-Token" },
-    retries: 0,
-    breakerThreshold: 1,
+  sim = await startRegisteredFleet({
+    baseAddress: "127.0.96.3",
+    port: 0,
+    agents: [
+      { name: "app-1", apps: { docker: [docker("web_1", "3.1"), docker("web_2", "3.2", "exited")] } },
+      {
+        name: "lb-host",
+        haproxy: [
+          {
+            name: "lb-ok",
+            backends: [
+              {
+                name: "be_web",
+                servers: [server("web1", "UP", 3), server("web2", "UP 1/3", 4), server("web3", "MAINT (via be/x)", 0)],
+              },
+              { name: "be_api", servers: [server("api1", "DOWN", 0)] },
+            ],
+          },
+          { name: "lb-bad", backends: [{ name: "be_x", servers: [server("x1", "UP", 9)] }] },
+        ],
+      },
+    ],
   });
 }, 120_000);
 
-afterAll(() => sim?.stop());
+afterAll(async () => {
+  setHaproxyOptions(undefined);
+  await sim?.stop();
+});
+
+/** The simulated HAProxy servers' ids by name. */
+const serverIds = async () =>
+  Object.fromEntries(
+    (await db().hAProxyServer.findMany({ select: { id: true, serverName: true } })).map((s) => [s.serverName, s.id]),
+  );
+
+/** lb-ok's servers' sessions as its sync stores them (the scenario above), keyed like `stored()`. */
+const lbOkSessions = (ids: Record<string, number>) => ({
+  [`${ids.web1}/`]: 3,
+  [`${ids.web2}/`]: 4,
+  [`${ids.web3}/`]: 0,
+  [`${ids.api1}/`]: 0,
+});
 
 describe("after a poll cycle", () => {
   it("records the fleet's servers and instances per status, each group's versions and the cycle", async () => {
@@ -115,9 +101,7 @@ describe("after a HAProxy sync", () => {
     expect(summary).toMatchObject({ ok: 1, failed: 1 });
     await onHaproxySyncFinished(summary);
 
-    const ids = Object.fromEntries(
-      (await db().hAProxyServer.findMany({ select: { id: true, serverName: true } })).map((s) => [s.serverName, s.id]),
-    );
+    const ids = await serverIds();
     const backends = Object.fromEntries(
       (await db().hAProxyBackend.findMany({ select: { id: true, backendName: true } })).map((b) => [
         b.backendName,
@@ -125,12 +109,7 @@ describe("after a HAProxy sync", () => {
       ]),
     );
     const samples = await stored();
-    expect(samples[K.haproxyServerSessions]).toEqual({
-      [`${ids.web1}/`]: 3,
-      [`${ids.web2}/`]: 4,
-      [`${ids.web3}/`]: 0,
-      [`${ids.api1}/`]: 0,
-    });
+    expect(samples[K.haproxyServerSessions]).toEqual(lbOkSessions(ids));
     // Codes of lib/history.ts: UP 0, MAINT 3, DOWN 4; a detail counts as its leading word.
     expect(samples[K.haproxyServerStatus]).toEqual({
       [`${ids.web1}/`]: 0,
@@ -154,6 +133,37 @@ describe("after a HAProxy sync", () => {
     expect(samples[K.fleetHaproxyServers]).toEqual(counts(0, 2, 1, 1));
     expect(samples[K.jobFailures]).toEqual({ "0/sync": 1 });
     expect(samples[K.jobDuration]!["0/sync"]).toBe(summary.durationMs);
+  });
+});
+
+describe('after a "Sync now"', () => {
+  it("records the instance's servers and backends as the scheduled sync does; the fleet's and the job's are the run's", async () => {
+    await db().$executeRaw`TRUNCATE history_raw`;
+    const admin = await db().user.create({ data: { login: "history-admin", passwordHash: "x", role: "admin" } });
+    const api = createCaller(
+      createContextInner({ kind: "user", id: admin.id, login: admin.login, displayName: null, role: "admin" }),
+    );
+    const lb = await db().hAProxyInstance.findFirstOrThrow({ where: { name: "lb-ok" } });
+    const synced = (await db().hAProxyInstance.findUniqueOrThrow({ where: { id: lb.id } })).lastSyncAt;
+    await api.haproxy.syncNow({ instanceId: lb.id });
+    const deadline = Date.now() + 60_000;
+    while (syncProgress(lb.id) !== null) {
+      if (Date.now() > deadline) throw new Error("the sync did not finish");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const after = await db().hAProxyInstance.findUniqueOrThrow({ where: { id: lb.id } });
+    expect(after.lastSyncSuccess).toBe(true);
+    expect(after.lastSyncAt!.getTime()).toBeGreaterThan(synced!.getTime());
+
+    const ids = await serverIds();
+    const be = await db().hAProxyBackend.findFirstOrThrow({ where: { backendName: "be_web" } });
+    const samples = await stored();
+    expect(samples[K.haproxyServerSessions]).toEqual(lbOkSessions(ids));
+    expect(samples[K.haproxyServerStatus]![`${ids.web3}/`]).toBe(3);
+    expect(samples[K.backendSessions]![`${be.id}/`]).toBe(7);
+    expect(samples[K.backendServers]![`${be.id}/UP`]).toBe(2);
+    expect(samples[K.fleetHaproxyServers]).toBeUndefined();
+    expect(samples[K.jobDuration]).toBeUndefined();
   });
 });
 

@@ -8,8 +8,11 @@ import { createTRPCClient } from "@trpc/client";
 import { incomingMessageToRequest } from "@trpc/server/adapters/node-http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET, POST } from "@/app/api/trpc/[trpc]/route";
+import { evaluateAlerts } from "@/server/alerts/evaluate";
 import { config, reloadConfig } from "@/server/config";
 import { db } from "@/server/db";
+import { setHaproxyOptions } from "@/server/haproxy/settings";
+import { syncInstance } from "@/server/haproxy/sync";
 import { announce } from "@/server/live/feed";
 import { endLiveStreams, listening, noticeSequence, stopChangeFeed, subscriberCount } from "@/server/live/hub";
 import type { PageChange } from "@/server/live/page-changes";
@@ -20,7 +23,9 @@ import { appendLog } from "@/server/tasks/log";
 import type { AppRouter } from "@/server/trpc/root";
 import { createApiToken, revokeApiToken } from "@/server/users/api-tokens";
 import { createUser } from "@/server/users/users";
+import { freePort } from "@/tools/db/embedded";
 import { acLinks } from "@/tools/trpc-links";
+import { collect, readTaskLog, type TaskLog, type TaskStream } from "../setup/live-streams";
 
 let server: Server;
 let base: string;
@@ -55,25 +60,6 @@ afterAll(async () => {
 });
 
 const clientFor = (token: string) => createTRPCClient<AppRouter>({ links: acLinks(base, token) });
-
-/** A subscription's events as a queue: `next()` waits for the next one; errors and the end are events too. */
-function collect<T>(subscribe: (handlers: object) => { unsubscribe(): void }) {
-  const events: ({ data: T } | { error: Error } | { done: true })[] = [];
-  let wake: (() => void) | null = null;
-  const push = (event: (typeof events)[number]) => (events.push(event), wake?.());
-  const sub = subscribe({
-    onData: (data: T) => push({ data }),
-    onError: (error: Error) => push({ error }),
-    onComplete: () => push({ done: true }),
-  });
-  return {
-    stop: () => sub.unsubscribe(),
-    async next(): Promise<(typeof events)[number]> {
-      while (events.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      return events.shift()!;
-    },
-  };
-}
 
 const until = async (what: string, check: () => boolean | Promise<boolean>) => {
   const deadline = Date.now() + 60_000;
@@ -140,18 +126,7 @@ describe("tasks.follow", () => {
       data: { kind: "update", status: "running", target: {}, parameters: {}, createdBy: "live-test" },
     });
     const client = clientFor(operatorToken);
-    let received = "";
-    let lastId: string | null = null;
-    const read = async (feed: ReturnType<typeof collect<{ id: string; data: TaskUpdate }>>, stopAt: RegExp | null) => {
-      for (;;) {
-        const event = await feed.next();
-        if ("error" in event) throw event.error;
-        if ("done" in event) return "done";
-        received += event.data.data.text;
-        lastId = event.data.id;
-        if (stopAt && stopAt.test(received)) return "enough";
-      }
-    };
+    const log: TaskLog = { text: "", lastId: null };
     const writer = (async () => {
       for (let i = 1; i <= 120; i++) {
         await appendLog(task.id, `line ${i}\n`);
@@ -159,21 +134,21 @@ describe("tasks.follow", () => {
       }
     })();
 
-    const first = collect<{ id: string; data: TaskUpdate }>((h) => client.tasks.follow.subscribe({ id: task.id }, h));
-    expect(await read(first, /line 30\n/)).toBe("enough");
+    const first: TaskStream = collect((h) => client.tasks.follow.subscribe({ id: task.id }, h));
+    expect(await readTaskLog(first, log, /line 30\n/)).toBe("enough");
     first.stop(); // the connection drops mid-stream; lines keep coming meanwhile
     await writer;
     await db().task.update({ where: { id: task.id }, data: { status: "succeeded", finishedAt: new Date() } });
 
-    const resumed = collect<{ id: string; data: TaskUpdate }>((h) =>
-      client.tasks.follow.subscribe({ id: task.id, lastEventId: lastId }, h),
+    const resumed: TaskStream = collect((h) =>
+      client.tasks.follow.subscribe({ id: task.id, lastEventId: log.lastId }, h),
     );
-    expect(await read(resumed, null)).toBe("done"); // a finished task's stream ends after its last line
+    expect(await readTaskLog(resumed, log, null)).toBe("done"); // a finished task's stream ends after its last line
     await until("the finished stream to stop listening", () => subscriberCount() === 0);
 
     const stored = (await db().task.findUniqueOrThrow({ where: { id: task.id }, select: { log: true } })).log;
-    expect(received).toBe(stored);
-    expect(received.trimEnd().split("\n")).toEqual(Array.from({ length: 120 }, (_, i) => `line ${i + 1}`));
+    expect(log.text).toBe(stored);
+    expect(log.text.trimEnd().split("\n")).toEqual(Array.from({ length: 120 }, (_, i) => `line ${i + 1}`));
   });
 
   it("a viewer may follow a task; an unknown task is NOT_FOUND", async () => {
@@ -278,6 +253,65 @@ describe("limits", () => {
     // One in practice (every follower wakes on the same notice); each reading for itself made it `followers`.
     expect(reads).toBeLessThanOrEqual(2);
     await until("every stream to end", () => openStreams() === 0 && subscriberCount() === 0);
+  });
+});
+
+describe("what the writers announce", () => {
+  /** A live.changes stream of `kinds`, once the listener is up (past its "connected" and any "resync"). */
+  async function follow(kinds: ("haproxy" | "alerts")[]) {
+    const feed = collect<PageChange>((h) => clientFor(viewerToken).live.changes.subscribe({ kinds }, h));
+    expect(await feed.next()).toEqual({ data: { kinds: [], resync: false } });
+    await until("the change feed to listen", listening);
+    return {
+      stop: feed.stop,
+      /** The next change of a kind, skipping resyncs (a listener that just connected says one). */
+      async change() {
+        for (;;) {
+          const event = await feed.next();
+          if (!("data" in event)) throw new Error(`the stream ended: ${JSON.stringify(event)}`);
+          if (event.data.kinds.length > 0) return event.data.kinds;
+        }
+      },
+    };
+  }
+
+  it("an HAProxy instance's sync result (its time and error) reaches the HAProxy pages, even when no server changed", async () => {
+    setHaproxyOptions({
+      agent: { timeoutMs: 5_000, maxResponseBytes: 1024 * 1024, tokenHeader: "X-Agent-Token" },
+      retries: 0,
+    });
+    const host = await db().server.create({ data: { name: "lb-gone", ip: "127.0.0.1", port: await freePort() } });
+    const instance = await db().hAProxyInstance.create({ data: { name: "lb", serverId: host.id } });
+    const feed = await follow(["haproxy"]);
+    try {
+      const outcome = await syncInstance(instance.id); // nobody listens there: it fails, storing nothing
+      expect(outcome).toMatchObject({ ok: false, counts: null });
+      expect(await feed.change()).toEqual(["haproxy"]);
+      const stored = await db().hAProxyInstance.findUniqueOrThrow({ where: { id: instance.id } });
+      expect(stored).toMatchObject({ lastSyncSuccess: false, lastSyncError: outcome.error });
+    } finally {
+      feed.stop();
+      setHaproxyOptions(undefined);
+    }
+    await until("the stream to end", () => subscriberCount() === 0);
+  });
+
+  it("an alert that opens as pending, and a pending one withdrawn, reach the alert pages", async () => {
+    // Only this rule, so nothing else this file left behind fires or resolves meanwhile.
+    await db().alertRule.updateMany({ where: { name: { not: "Server offline" } }, data: { enabled: false } });
+    const server = await db().server.create({ data: { name: "down-1", ip: "127.0.0.2", port: 1, status: "offline" } });
+    const feed = await follow(["alerts"]);
+    try {
+      // The shipped rule "Server offline" waits 120 s before it fires: this evaluation only opens it.
+      expect(await evaluateAlerts()).toMatchObject({ pending: 1, fired: 0, resolved: 0 });
+      expect(await feed.change()).toEqual(["alerts"]);
+      await db().server.update({ where: { id: server.id }, data: { status: "online" } });
+      expect(await evaluateAlerts()).toMatchObject({ pending: 0, fired: 0, resolved: 0 });
+      expect(await feed.change()).toEqual(["alerts"]);
+    } finally {
+      feed.stop();
+    }
+    await until("the stream to end", () => subscriberCount() === 0);
   });
 });
 

@@ -16,31 +16,17 @@ import { setHaproxyOptions } from "@/server/haproxy/settings";
 import { syncAllInstances } from "@/server/haproxy/sync";
 import { pollServers } from "@/server/inventory/poll-cycle";
 import { recordJobRun } from "@/server/jobs/job-runs";
+import { takeStreamSlot } from "@/server/live/stream-limits";
 import { observeStored, readStoredHistograms } from "@/server/metrics/stored-histogram";
 import { freePort } from "@/tools/db/embedded";
-import { startSimulator, type Simulator } from "@/tools/fagent-sim";
+import type { Simulator } from "@/tools/fagent-sim";
 import { startPrometheus, type PrometheusLab } from "./helpers/prometheus";
 import { declaredMetrics, parseExposition, sampleValue } from "./helpers/exposition";
+import { dockerApp as docker, haproxyServer as server, startRegisteredFleet } from "./helpers/simulated-fleet";
 
 const TOKEN = randomBytes(32).toString("hex");
 process.env.AC_METRICS_TOKEN = TOKEN;
 reloadConfig();
-
-const docker = (name: string, version: string, status = "running") => ({
-  container_name: name,
-  image: `reg/${name.replace(/_\d+$/, "")}`,
-  tag: version,
-  version,
-  status,
-});
-const server = (name: string, status: string, sessions: number) => ({
-  name,
-  address: `10.0.0.${name.length}:8080`,
-  status,
-  weight: 1,
-  current_sessions: sessions,
-  max_sessions: null,
-});
 
 let sim: Simulator;
 let prometheus: PrometheusLab | null = null;
@@ -51,67 +37,55 @@ const scrape = (authorization?: string) =>
   GET(new Request("http://ac.test/api/metrics", { headers: authorization ? { authorization } : {} }));
 
 beforeAll(async () => {
-  sim = await startSimulator({
-    scenario: {
-      baseAddress: "127.0.96.2",
-      port: 0,
-      agents: [
-        {
-          name: "app-1",
-          apps: {
-            // One group with twelve versions: more than the ten a group's version label keeps.
-            docker: Array.from({ length: 12 }, (_, i) => docker(`drift_${i + 1}`, `1.0.${i}`)),
-            service: [{ name: "billing-api_1", version: "2.0", status: "active" }],
+  sim = await startRegisteredFleet({
+    baseAddress: "127.0.96.2",
+    port: 0,
+    agents: [
+      {
+        name: "app-1",
+        apps: {
+          // One group with twelve versions: more than the ten a group's version label keeps.
+          docker: Array.from({ length: 12 }, (_, i) => docker(`drift_${i + 1}`, `1.0.${i}`)),
+          service: [{ name: "billing-api_1", version: "2.0", status: "active" }],
+        },
+      },
+      {
+        name: "app-2",
+        apps: {
+          docker: [docker("web_1", "3.1"), docker("web_2", "3.1", "exited")],
+          service: [{ name: "billing-api_2", version: "2.1", status: "active" }],
+        },
+      },
+      // Answers ping, but its apps reply is cut-off JSON: a poll failure of kind invalid_json.
+      { name: "broken", apps: { service: [{ name: "lost_1", version: "1.0", status: "active" }] } },
+      {
+        name: "lb-host",
+        haproxy: [
+          {
+            name: "lb-sim",
+            backends: [
+              {
+                name: "be_web",
+                servers: [
+                  server("web1", "UP", 3),
+                  server("web2", "UP", 4),
+                  server("web3", "MAINT", 0),
+                  server("web4", "DRAIN", 1),
+                  server("web5", "no check", 0),
+                ],
+              },
+              { name: "be_api", servers: [server("api1", "DOWN", 0)] },
+            ],
           },
-        },
-        {
-          name: "app-2",
-          apps: {
-            docker: [docker("web_1", "3.1"), docker("web_2", "3.1", "exited")],
-            service: [{ name: "billing-api_2", version: "2.1", status: "active" }],
-          },
-        },
-        // Answers ping, but its apps reply is cut-off JSON: a poll failure of kind invalid_json.
-        { name: "broken", apps: { service: [{ name: "lost_1", version: "1.0", status: "active" }] } },
-        {
-          name: "lb-host",
-          haproxy: [
-            {
-              name: "lb-sim",
-              backends: [
-                {
-                  name: "be_web",
-                  servers: [
-                    server("web1", "UP", 3),
-                    server("web2", "UP", 4),
-                    server("web3", "MAINT", 0),
-                    server("web4", "DRAIN", 1),
-                    server("web5", "no check", 0),
-                  ],
-                },
-                { name: "be_api", servers: [server("api1", "DOWN", 0)] },
-              ],
-            },
-            { name: "lb-bad", backends: [{ name: "be_x", servers: [server("x1", "UP", 0)] }] },
-          ],
-        },
-      ],
-    },
+          { name: "lb-bad", backends: [{ name: "be_x", servers: [server("x1", "UP", 0)] }] },
+        ],
+      },
+    ],
   });
-  for (const agent of sim.agents) {
-    const row = await db().server.create({ data: { name: agent.name, ip: agent.ip, port: agent.port } });
-    for (const name of agent.name === "lb-host" ? ["lb-sim", "lb-bad"] : [])
-      await db().hAProxyInstance.create({ data: { name, serverId: row.id } });
-  }
   // Nothing listens there: polled, it fails as "unreachable".
   await db().server.create({ data: { name: "dead", ip: "127.0.0.1", port: await freePort() } });
   await sim.control.haproxyFault("lb-host", "lb-bad", { fault: "http500" });
   await sim.control.fault("broken", { fault: "brokenJson" });
-  setHaproxyOptions({
-    agent: { timeoutMs: 5_000, maxResponseBytes: 1024 * 1024, tokenHeader: "X-Agent-Token" },
-    retries: 0,
-    breakerThreshold: 1,
-  });
 
   await recordJobRun("poll-agents", async () => (await pollServers()).summary);
   await recordJobRun("haproxy-sync", syncAllInstances);
@@ -259,6 +233,40 @@ describe("stored histograms", () => {
     expect((await readStoredHistograms()).get("test_seconds")).toEqual([
       { series: "a", bounds: [1, 10], counts: [0, 1, 0], sum: 4, count: 1 },
     ]);
+  });
+});
+
+describe("live streams", () => {
+  it("counts this replica's open streams, and the streams each limit refused", async () => {
+    Object.assign(process.env, { LIVE_MAX_STREAMS_PER_ACTOR: "2", LIVE_MAX_STREAMS: "3" });
+    reloadConfig();
+    const user = (id: number) => ({ kind: "user", id, login: `u${id}`, displayName: null, role: "viewer" }) as const;
+    const live = async () => {
+      const samples = parseExposition(await (await scrape(`Bearer ${TOKEN}`)).text());
+      return {
+        open: sampleValue(samples, "ac_live_streams", {}),
+        perActor: sampleValue(samples, "ac_live_streams_refused_total", { limit: "per_actor" }),
+        perProcess: sampleValue(samples, "ac_live_streams_refused_total", { limit: "per_process" }),
+      };
+    };
+    try {
+      expect(await live()).toEqual({ open: 0, perActor: 0, perProcess: 0 });
+      // The slots the subscriptions take (server/trpc/subscription.ts), through the same limits.
+      const releases = [takeStreamSlot(user(1)), takeStreamSlot(user(1))];
+      expect(() => takeStreamSlot(user(1))).toThrow(/the limit is 2/);
+      releases.push(takeStreamSlot({ kind: "token", id: 9, name: "t", role: "viewer", ownerId: 2 }));
+      expect(() => takeStreamSlot(user(3))).toThrow(/has 3 live streams open/);
+      expect(() => takeStreamSlot(user(1))).toThrow(/the limit is 2/);
+      expect(await live()).toEqual({ open: 3, perActor: 2, perProcess: 1 });
+      releases.pop()!();
+      expect(await live()).toEqual({ open: 2, perActor: 2, perProcess: 1 }); // a counter never goes down
+      for (const release of releases) release();
+      expect(await live()).toEqual({ open: 0, perActor: 2, perProcess: 1 });
+    } finally {
+      delete process.env.LIVE_MAX_STREAMS_PER_ACTOR;
+      delete process.env.LIVE_MAX_STREAMS;
+      reloadConfig();
+    }
   });
 });
 

@@ -7,9 +7,9 @@ import { createHash, randomBytes } from "node:crypto";
 import path from "node:path";
 import { createTRPCClient } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TaskUpdate } from "@/server/live/task-follow";
 import type { AppRouter } from "@/server/trpc/root";
 import { acLinks } from "@/tools/trpc-links";
+import { collect, readTaskLog, type TaskLog, type TaskStream } from "../setup/live-streams";
 import { startReplicaSet, until, type ReplicaSet } from "./harness";
 
 const PLAYBOOK = path.resolve(import.meta.dirname, "../../ansible/test-chatty.yml");
@@ -41,25 +41,6 @@ async function apiToken(role: "viewer" | "operator" | "admin") {
 
 const client = (replica: number, token = operator) =>
   createTRPCClient<AppRouter>({ links: acLinks(set.replicas[replica]!.url, token) });
-
-/** A subscription's events as a queue (errors and the end are events too). */
-function collect<T>(subscribe: (handlers: object) => { unsubscribe(): void }) {
-  const events: ({ data: T } | { error: Error } | { done: true })[] = [];
-  let wake: (() => void) | null = null;
-  const push = (event: (typeof events)[number]) => (events.push(event), wake?.());
-  const sub = subscribe({
-    onData: (data: T) => push({ data }),
-    onError: (error: Error) => push({ error }),
-    onComplete: () => push({ done: true }),
-  });
-  return {
-    stop: () => sub.unsubscribe(),
-    async next(): Promise<(typeof events)[number]> {
-      while (events.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      return events.shift()!;
-    },
-  };
-}
 
 beforeAll(async () => {
   set = await startReplicaSet({
@@ -148,35 +129,22 @@ describe("live pages across replicas", () => {
       confirmTimeoutSec: 60,
     });
 
-    let received = "";
-    let lastId: string | null = null;
-    const read = async (feed: ReturnType<typeof collect<{ id: string; data: TaskUpdate }>>, stopAt: RegExp | null) => {
-      for (;;) {
-        const event = await feed.next();
-        if ("error" in event) throw event.error;
-        if ("done" in event) return;
-        received += event.data.data.text;
-        lastId = event.data.id;
-        if (stopAt?.test(received)) return;
-      }
-    };
+    const log: TaskLog = { text: "", lastId: null };
     // r1 serves the page while r2 runs the task; the connection drops mid-playbook…
-    const first = collect<{ id: string; data: TaskUpdate }>((h) => client(0).tasks.follow.subscribe({ id }, h));
-    await read(first, /\(item=10\)/);
+    const first: TaskStream = collect((h) => client(0).tasks.follow.subscribe({ id }, h));
+    await readTaskLog(first, log, /\(item=10\)/);
     first.stop();
-    expect(received).not.toContain(`(item=${LINES})`); // the playbook is still writing
+    expect(log.text).not.toContain(`(item=${LINES})`); // the playbook is still writing
     // …and the page reconnects to r2 with the last event id it had.
-    const resumed = collect<{ id: string; data: TaskUpdate }>((h) =>
-      client(1).tasks.follow.subscribe({ id, lastEventId: lastId }, h),
-    );
-    await read(resumed, null); // ends once the finished task's log is sent
+    const resumed: TaskStream = collect((h) => client(1).tasks.follow.subscribe({ id, lastEventId: log.lastId }, h));
+    await readTaskLog(resumed, log, null); // ends once the finished task's log is sent
 
     const [task] = await set.query<{ status: string; log: string }>("SELECT status, log FROM tasks WHERE id = $1", [
       id,
     ]);
     expect(task!.status).toBe("succeeded");
-    expect(received).toBe(task!.log);
-    const items = [...received.matchAll(/\(item=(\d+)\)/g)].map((m) => Number(m[1]));
+    expect(log.text).toBe(task!.log);
+    const items = [...log.text.matchAll(/\(item=(\d+)\)/g)].map((m) => Number(m[1]));
     expect(items).toEqual(Array.from({ length: LINES }, (_, i) => i + 1));
   });
 });

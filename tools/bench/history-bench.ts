@@ -7,18 +7,14 @@
 // rollups for every series of `backends-30d` backends, written bucket after bucket as the job
 // would, and the chart query (server/history/query.ts) over 30 days, timed: p95 per chart kind.
 import { parseArgs } from "node:util";
-import { reloadConfig } from "../../server/config";
-import { closeDb, db, Prisma } from "../../server/db";
+import { db, Prisma } from "../../server/db";
 import { readSeries } from "../../server/history/query";
 import { rollUp } from "../../server/history/rollup";
-import { recordPollSamples, recordSyncSamples } from "../../server/history/write";
+import { recordHaproxySamples, recordPollSamples, recordSyncRunSamples } from "../../server/history/write";
 import { HISTORY_KINDS as K } from "../../lib/history";
 import { pruneTable } from "../../server/jobs/cleanup";
 import { retentionRules } from "../../server/jobs/retention";
-import { applyMigrations } from "../db/apply-migrations";
-import { startTemporaryPostgres, type EmbeddedPostgresHandle } from "../db/embedded";
-import { createDatabaseIfMissing, withDatabase } from "../db/ensure";
-import { seedInventory } from "./seed-inventory";
+import { runBench, seedHaproxyFleet, startBenchDatabase } from "./bench-database";
 
 const { values: o } = parseArgs({
   options: {
@@ -31,19 +27,12 @@ const log = (line: string) => console.error(`[bench] ${line}`);
 const MINUTE = 60_000;
 const MB = 1024 * 1024;
 
-let postgres: EmbeddedPostgresHandle | null = null;
-
-async function seedHaproxy() {
-  await db().$executeRaw`
-    INSERT INTO haproxy_instances (name, server_id, last_sync_at, last_sync_success, updated_at)
-    SELECT 'lb' || n, n, now(), true, now() FROM generate_series(1, 4) n`;
-  await db().$executeRaw`
-    INSERT INTO haproxy_backends (haproxy_instance_id, backend_name, updated_at)
-    SELECT i.id, 'be_' || b, now() FROM haproxy_instances i, generate_series(1, 250) b`;
-  await db().$executeRaw`
-    INSERT INTO haproxy_servers (backend_id, server_name, status, current_sessions, updated_at)
-    SELECT b.id, 'srv' || s, (ARRAY['UP','UP','UP','UP','UP','UP','DOWN','MAINT','DRAIN','UP 1/3'])[1 + (b.id + s) % 10], (b.id * s) % 50, now()
-    FROM haproxy_backends b, generate_series(1, 20) s`;
+/** One scheduled sync's samples: each instance's (as its sync writes them), then the run's. */
+async function recordSync(at: Date): Promise<number> {
+  const instances = (await db().hAProxyInstance.findMany({ select: { id: true } })).map((i) => i.id);
+  let samples = 0;
+  for (const id of instances) samples += await recordHaproxySamples([id], at);
+  return samples + (await recordSyncRunSamples(new Date(0), at, 8000, 0));
 }
 
 const sizes = async () =>
@@ -157,25 +146,18 @@ async function timeQueries(runs: number, backends: number, range: "30d" | "7d") 
 }
 
 async function main() {
-  postgres = await startTemporaryPostgres();
-  const url = withDatabase(postgres.url, "ac_history_bench");
-  await createDatabaseIfMissing(url);
-  await applyMigrations(url);
-  await seedInventory(url, { servers: 2000, instances: 50_000, groups: 1200, events: 0, versionChanges: 0 });
-  process.env.DATABASE_URL = url;
-  process.env.SCHEDULER_ENABLED = "false";
-  reloadConfig();
-
-  await seedHaproxy();
+  await startBenchDatabase("ac_history_bench", {
+    servers: 2000,
+    instances: 50_000,
+    groups: 1200,
+    events: 0,
+    versionChanges: 0,
+  });
+  await seedHaproxyFleet();
   await db().$executeRaw`VACUUM ANALYZE`;
   const minutes = Number(o.minutes);
   const start = Date.now() - (minutes + 10) * MINUTE;
-  const haproxy = await measureDay(
-    "HAProxy, 20,000 servers synced every 60 s",
-    (at) => recordSyncSamples(new Date(0), at, 8000, 0),
-    minutes,
-    start,
-  );
+  const haproxy = await measureDay("HAProxy, 20,000 servers synced every 60 s", recordSync, minutes, start);
   // The cleanup's batches on the raw table, all its rows past retention (49 h on).
   const pruneStarted = performance.now();
   const rawRule = retentionRules.find((rule) => rule.table === "history_raw")!;
@@ -191,7 +173,7 @@ async function main() {
     start,
   );
   // The HAProxy series again, for the chart queries.
-  await measureDay("HAProxy (series for the queries)", (at) => recordSyncSamples(new Date(0), at, 8000, 0), 1, start);
+  await measureDay("HAProxy (series for the queries)", recordSync, 1, start);
   const backends = Number(o["backends-30d"]);
   const rows30d = await seedThirtyDays(backends, Date.now());
   const queries = {
@@ -208,12 +190,4 @@ async function main() {
   console.log(plan.map((row) => row["QUERY PLAN"]).join("\n"));
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    await closeDb();
-    await postgres?.stop();
-  });
+runBench(main);

@@ -5,17 +5,13 @@
 // /api/metrics runs after the token check) in this process, each run timed and its SQL statements
 // counted at the pg driver; last, the instance aggregate again under EXPLAIN (ANALYZE, BUFFERS). Everything it starts is stopped on the way out.
 import { parseArgs } from "node:util";
-import { reloadConfig } from "../../server/config";
-import { closeDb, db, initDb, Prisma } from "../../server/db";
+import { db, initDb, Prisma } from "../../server/db";
 import { LABEL_CAPS, readFleetSnapshot } from "../../server/metrics/fleet-snapshot";
 import { metrics } from "../../server/metrics/registry";
 import { instanceCountsSql, refreshInstanceCounts, VERSIONS_PER_GROUP } from "../../server/metrics/instance-counts";
 import { scrape } from "../../server/metrics/endpoint";
 import { observeJobDuration } from "../../server/metrics/stored-histogram";
-import { applyMigrations } from "../db/apply-migrations";
-import { startTemporaryPostgres, type EmbeddedPostgresHandle } from "../db/embedded";
-import { createDatabaseIfMissing, withDatabase } from "../db/ensure";
-import { seedInventory } from "./seed-inventory";
+import { runBench, seedHaproxyFleet, startBenchDatabase } from "./bench-database";
 import { sqlCounter } from "./sql-counter";
 
 const { values: o } = parseArgs({
@@ -28,20 +24,9 @@ const { values: o } = parseArgs({
 });
 const log = (line: string) => console.error(`[bench] ${line}`);
 
-let postgres: EmbeddedPostgresHandle | null = null;
-
 /** 4 HAProxy instances × 250 backends × 20 servers, in every state; 2,000 finished and running tasks. */
 async function seedRest() {
-  await db().$executeRaw`
-    INSERT INTO haproxy_instances (name, server_id, last_sync_at, last_sync_success, updated_at)
-    SELECT 'lb' || n, n, now(), n <> 4, now() FROM generate_series(1, 4) n`;
-  await db().$executeRaw`
-    INSERT INTO haproxy_backends (haproxy_instance_id, backend_name, updated_at)
-    SELECT i.id, 'be_' || b, now() FROM haproxy_instances i, generate_series(1, 250) b`;
-  await db().$executeRaw`
-    INSERT INTO haproxy_servers (backend_id, server_name, status, current_sessions, updated_at)
-    SELECT b.id, 'srv' || s, (ARRAY['UP','UP','UP','UP','UP','UP','DOWN','MAINT','DRAIN','UP 1/3'])[1 + (b.id + s) % 10], (b.id * s) % 50, now()
-    FROM haproxy_backends b, generate_series(1, 20) s`;
+  await seedHaproxyFleet({ failedInstance: 4 });
   await db().$executeRaw`
     INSERT INTO tasks (id, kind, status, target, parameters, created_by)
     SELECT gen_random_uuid(), 'update', (ARRAY['succeeded','succeeded','succeeded','failed','cancelled','interrupted','running','pending'])[1 + n % 8]::"TaskStatus", '{}', '{}', 'bench'
@@ -52,11 +37,7 @@ async function seedRest() {
 }
 
 async function main() {
-  postgres = await startTemporaryPostgres();
-  const url = withDatabase(postgres.url, "ac_metrics_bench");
-  await createDatabaseIfMissing(url);
-  await applyMigrations(url);
-  const seeded = await seedInventory(url, {
+  const { url, seeded } = await startBenchDatabase("ac_metrics_bench", {
     servers: Number(o.servers),
     instances: Number(o.instances),
     groups: Number(o.groups),
@@ -65,9 +46,6 @@ async function main() {
     versionChanges: 10_000,
   });
   log(`seeded ${seeded.servers} servers, ${seeded.instances} instances, ${seeded.groups} groups in ${seeded.ms} ms`);
-  process.env.DATABASE_URL = url;
-  process.env.SCHEDULER_ENABLED = "false";
-  reloadConfig();
   const counter = sqlCounter();
   initDb(url, { Client: counter.Client });
   await seedRest();
@@ -122,12 +100,4 @@ async function main() {
   console.log(plan.map((row) => row["QUERY PLAN"]).join("\n"));
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    await closeDb();
-    await postgres?.stop();
-  });
+runBench(main);

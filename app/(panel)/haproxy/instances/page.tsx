@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { BreakerBadge } from "@/components/haproxy/badges";
 import { DeleteInstanceButton, InstanceForm } from "@/components/haproxy/instance-form";
+import { AutoRefresh } from "@/components/inventory/auto-refresh";
 import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { EmptyState, PageHeader } from "@/components/ui/states";
@@ -32,7 +33,11 @@ export default async function HaproxyInstancesPage({ searchParams }: { searchPar
           ← HAProxy
         </Link>
       </p>
-      <PageHeader title="HAProxy instances">{admin ? <InstanceForm servers={servers} /> : null}</PageHeader>
+      {/* Live: each sync announces its time and error (docs/architecture.md, "Change feed"). */}
+      <PageHeader title="HAProxy instances">
+        <AutoRefresh kinds={["haproxy"]} />
+        {admin ? <InstanceForm servers={servers} /> : null}
+      </PageHeader>
       {instances.length === 0 ? (
         <EmptyState title="No HAProxy instances registered">
           {admin ? "Register the first one: pick the server whose agent serves it." : "An admin registers them."}
