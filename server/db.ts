@@ -8,9 +8,15 @@ import { PrismaClient } from "./generated/prisma/client";
 /** `Client`: the pool's pg connection class; the polling benchmark passes one that counts statements. */
 type PoolHooks = Pick<PoolConfig, "Client">;
 
+/** How long a caller waits for a free connection, a query and a transaction alike. */
+const CONNECTION_WAIT_MS = 30_000;
+
 function createClient(pool: pg.Pool) {
   return new PrismaClient({
     adapter: new PrismaPg(pool),
+    // Prisma's own 2 s wait to start a transaction failed transactions under load that a query
+    // beside them survived (tests/integration/db-pool-wait.test.ts).
+    transactionOptions: { maxWait: CONNECTION_WAIT_MS },
     omit: {
       user: { passwordHash: true, ssoRefreshToken: true },
       apiToken: { tokenHash: true },
@@ -27,7 +33,7 @@ const globalForDb = globalThis as unknown as { acDb?: Db; acPool?: pg.Pool; acPo
 function connect(url: string, hooks: PoolHooks = globalForDb.acPoolHooks ?? {}): Db {
   globalForDb.acPoolHooks = hooks;
   // A caller waits up to 30 s for a free connection (64 polls share 20), then gets an error.
-  const pool = new pg.Pool({ connectionString: url, max: 20, connectionTimeoutMillis: 30_000, ...hooks });
+  const pool = new pg.Pool({ connectionString: url, max: 20, connectionTimeoutMillis: CONNECTION_WAIT_MS, ...hooks });
   // An idle connection the server closed (a restart, an admin) is dropped by the pool; not fatal.
   pool.on("error", (error) => console.warn(`[db] an idle database connection was closed: ${error.message}`));
   globalForDb.acPool = pool;

@@ -159,7 +159,7 @@ export async function storeSync(
         await announce(tx, "haproxy");
       return counts;
     },
-    { timeout: 60_000, maxWait: 10_000 },
+    { timeout: 60_000 },
   );
 }
 
