@@ -43,6 +43,8 @@ let folder: string;
 let port: number;
 let postgres: EmbeddedPostgresHandle;
 let sim: Simulator;
+/** The fencing test's playbook: ended here if the test failed before it was (it sleeps 600 s). */
+let fencedPlaybook: number | undefined;
 const start = () => startEmbeddedPostgres({ dataDir: path.join(folder, "data"), port, onServerMessage: () => {} });
 const inPlaybook = (t: { progress: unknown }) => {
   const p = t.progress as TaskProgress;
@@ -79,6 +81,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  if (fencedPlaybook && groupRuns(fencedPlaybook)) process.kill(-fencedPlaybook, "SIGKILL");
   stopTaskRunner();
   setTaskDeps(undefined);
   delete process.env.AC_TEST_PLAYBOOK_SLEEP;
@@ -175,7 +178,7 @@ describe("a database outage during a task", () => {
         "olga",
       );
       const running = await waitForTask(id, inPlaybook);
-      const pid = (running.progress as TaskProgress).playbookPid!;
+      const pid = (fencedPlaybook = (running.progress as TaskProgress).playbookPid!);
 
       await postgres.stop();
       const stoppedAt = Date.now();
