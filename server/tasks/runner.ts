@@ -118,9 +118,11 @@ async function haproxyCommand(run: Run, servers: PlanHaproxyServer[], command: "
           actor: run.createdBy,
           taskId: run.taskId,
           audit: taskAudit(run, "haproxy.command"),
+          mayProceed: () => !notOurs(run.signal), // an attempt under way when the fence fired
         }),
       run.signal,
     );
+    if (!result.ok && notOurs(run.signal)) throw new Cancelled(); // not sent: fenced or reaped
     if (!result.ok) throw new StepFailed(`${command} ${server.label}: ${result.error ?? "refused"}`);
     if (command === "ready") await run.progress.readied(server.haproxyServerId);
     run.log.line(`${command} ${server.label} → ${result.status ?? "ok"}`);
