@@ -20,7 +20,19 @@ export const fencedWhy = () =>
 /** The runner's clock for leases: monotonic, milliseconds. */
 export const monotonicNow = () => performance.now();
 
-/** One task's fence: fires `onFence` once, `fenceAfterMs` after the newest renewal it was told of. */
+/**
+ * Whether this process's heartbeat runs (worker.ts). Only then are leases renewed, and only then
+ * fenced: a process running tasks without it (tests that call the dispatch directly) renews none,
+ * and is the only runner on its database.
+ */
+export const heartbeat = ((globalThis as { acTaskHeartbeat?: { running: boolean } }).acTaskHeartbeat ??= {
+  running: false,
+});
+
+/**
+ * One task's fence: fires `onFence` once, `fenceAfterMs` after the newest renewal (or the claim)
+ * it was told of while the heartbeat runs.
+ */
 export class LeaseFence {
   private timer: NodeJS.Timeout | undefined;
   private heldFrom = -Infinity;
@@ -35,7 +47,7 @@ export class LeaseFence {
 
   /** A renewal (or the claim) sent at `sentAt` (monotonicNow) succeeded. */
   renewed(sentAt: number): void {
-    if (this.fired || sentAt <= this.heldFrom) return;
+    if (this.fired || !heartbeat.running || sentAt <= this.heldFrom) return;
     this.heldFrom = sentAt;
     clearTimeout(this.timer);
     const wait = sentAt + fenceAfterMs(config().TASK_LEASE_SECONDS) - monotonicNow();

@@ -10,10 +10,7 @@ const registry = ((globalThis as { acTaskRuns?: Map<string, Running> }).acTaskRu
 /** `leaseSentAt`: when the claim that took the lease was sent (fence.ts, monotonicNow). */
 export function register(id: string, controller: AbortController, done: Promise<unknown>, leaseSentAt: number) {
   const fence = new LeaseFence(leaseSentAt, () => {
-    console.warn(
-      new Date().toISOString(),
-      `[ac] task ${id}: its lease could not be renewed and is about to run out; stopping it here`,
-    );
+    console.warn(`[ac] task ${id}: its lease could not be renewed and is about to run out; stopping it here`);
     controller.abort(ABORT.fenced);
   });
   registry.set(id, { controller, done, fence });
