@@ -8,8 +8,8 @@ import "../lib/zod-messages";
 import { parseRoleMap } from "./auth/sso/role-map";
 import { parseEurekaBases } from "./eureka/urls";
 import { parseTrustedProxies } from "./http/client-address";
-import { fenceAfterMs } from "./tasks/fence-timing";
 import { redactUrlCredentials } from "./security/redact-url";
+import { fenceAfterMs } from "./tasks/fence-timing";
 
 const seconds = (def: number) => z.coerce.number().int().positive().default(def);
 const days = seconds;
