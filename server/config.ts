@@ -9,6 +9,7 @@ import { parseRoleMap } from "./auth/sso/role-map";
 import { parseEurekaBases } from "./eureka/urls";
 import { parseTrustedProxies } from "./http/client-address";
 import { redactUrlCredentials } from "./security/redact-url";
+import { fenceAfterMs } from "./tasks/fence-timing";
 
 const seconds = (def: number) => z.coerce.number().int().positive().default(def);
 const days = seconds;
@@ -341,6 +342,15 @@ const schema = z
         message: `must be at least 3 × TASK_HEARTBEAT_SECONDS (${3 * c.TASK_HEARTBEAT_SECONDS})`,
       });
     }
+    // A runner fences itself a margin before its lease ends (server/tasks/fence.ts): a live one must
+    // still have two heartbeats to renew it in.
+    if (fenceAfterMs(c.TASK_LEASE_SECONDS) < 2 * c.TASK_HEARTBEAT_SECONDS * 1000) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TASK_LEASE_SECONDS"],
+        message: `must be at least ${leastLeaseSeconds(c.TASK_HEARTBEAT_SECONDS)}: a runner fences itself a margin before its lease ends and needs 2 × TASK_HEARTBEAT_SECONDS to renew it (docs/update-tasks.md, "Database outages")`,
+      });
+    }
     if (Boolean(c.AC_EUREKA_USERNAME) !== Boolean(c.AC_EUREKA_PASSWORD)) {
       const name = c.AC_EUREKA_USERNAME ? "AC_EUREKA_PASSWORD" : "AC_EUREKA_USERNAME";
       ctx.addIssue({ code: "custom", path: [name], message: "is required with the other Eureka credential" });
@@ -369,6 +379,13 @@ type SsoSettings = {
   AC_LDAP_STARTTLS: boolean;
   AC_LDAP_CA_FILE?: string;
 };
+
+/** The shortest lease that leaves a runner two heartbeats before its fence (server/tasks/fence.ts). */
+function leastLeaseSeconds(heartbeatSeconds: number): number {
+  let lease = 3;
+  while (fenceAfterMs(lease) < 2 * heartbeatSeconds * 1000) lease++;
+  return lease;
+}
 
 function checkSso(c: SsoSettings, ctx: z.RefinementCtx) {
   const missing = (names: (keyof typeof c)[], why: string) => {

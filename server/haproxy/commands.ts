@@ -42,6 +42,8 @@ export async function runServerCommand(input: {
   actor: string;
   taskId?: string | null;
   audit?: AuditSink;
+  /** A task runner's last check, after the database read, before the command goes out: false = not sent (server/tasks/fence.ts). */
+  mayProceed?: () => boolean;
 }): Promise<CommandResult> {
   const o = haproxyOptions();
   const started = o.now();
@@ -57,6 +59,8 @@ export async function runServerCommand(input: {
   else if (!o.enabled) result = failed(DISABLED_MESSAGE);
   else if (server.removedAt || server.backend.removedAt)
     result = failed(`${label} is no longer in HAProxy (removed at the last sync)`);
+  else if (input.mayProceed && !input.mayProceed())
+    result = failed("not sent: the update task's runner no longer holds its lease");
   else
     result = await perform(
       instance,

@@ -18,6 +18,8 @@ export type EurekaRun = {
   log: (line: string) => void;
   /** The task's audit sink for action "eureka.status" (server/audit/jobs.ts). */
   audit: AuditSink;
+  /** The run's signal: a run no longer its runner's (fenced, reaped) sends no further call (db-retry.ts). */
+  signal?: AbortSignal;
 };
 
 type Work = (() => Promise<string | null>) | { skip: string };
@@ -82,16 +84,20 @@ async function bringUp(run: EurekaRun, out: OutOfServiceInstance[]): Promise<str
 
 async function call(run: EurekaRun, o: OutOfServiceInstance, to: "OUT_OF_SERVICE" | "UP") {
   // Both calls are idempotent: one resent after an outage cut its audit row short does no harm.
-  await retryThroughOutage(`Eureka ${to} ${o.label}`, async () => {
-    try {
-      await setStatus(configuredRegistry(o.registry), o.app, o.eurekaId, to);
-    } catch (error) {
-      const message = (error as Error).message;
-      await record(run.audit, o, to, message);
-      throw new StepFailed(`${to} ${o.label}: ${message}`);
-    }
-    await record(run.audit, o, to, null);
-  });
+  await retryThroughOutage(
+    `Eureka ${to} ${o.label}`,
+    async () => {
+      try {
+        await setStatus(configuredRegistry(o.registry), o.app, o.eurekaId, to);
+      } catch (error) {
+        const message = (error as Error).message;
+        await record(run.audit, o, to, message);
+        throw new StepFailed(`${to} ${o.label}: ${message}`);
+      }
+      await record(run.audit, o, to, null);
+    },
+    run.signal,
+  );
   run.log(`Eureka ${o.label} → ${to}`);
 }
 

@@ -15,6 +15,7 @@ import type { TaskLog } from "./log";
 import type { PlanInstance } from "./plan-types";
 import { playbookEnv } from "./playbook-env";
 import { resolvePlaybook } from "./playbook-paths";
+import { ABORT } from "./runner-identity";
 
 export type PlaybookRun = {
   taskId: string;
@@ -80,6 +81,15 @@ function execute(run: PlaybookRun, args: string[], cwd: string): Promise<void> {
       if (ended || child.pid === undefined) return;
       ended = why;
       const pid = child.pid;
+      if (why === "cancel" && run.signal.reason === ABORT.fenced) {
+        // No time for a graceful end: the group must be gone before the lease runs out (fence.ts),
+        // and ansible-playbook does not stop on SIGTERM while a task of it runs.
+        const sent = killGroup(pid, "SIGKILL");
+        run.log.line(
+          `lease about to run out unrenewed: killing the playbook's process group ${pid} (SIGKILL${sent ? "" : ", already gone"})`,
+        );
+        return;
+      }
       const sent = killGroup(pid, "SIGTERM");
       run.log.line(
         `${why === "cancel" ? "cancel now" : "playbook timed out"}: terminating the playbook's process group ${pid} (SIGTERM${sent ? "" : ", already gone"})`,

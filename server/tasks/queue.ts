@@ -8,17 +8,20 @@ import { db } from "../db";
 import { messageForUsers } from "../error-report";
 import { retryThroughOutage } from "./db-retry";
 import { taskDeps } from "./deps";
+import { fencedWhy, monotonicNow } from "./fence";
 import { reapExpiredTasks } from "./reaper";
 import { register, unregister } from "./registry";
 import { runUpdateTask } from "./runner";
-import { leaseUntil, thisRunner } from "./runner-identity";
+import { ABORT, renewedLeaseSql, thisRunner } from "./runner-identity";
 
 export { abortRunningTask, runningHere, taskFinished } from "./registry";
 
 /** Key of the advisory lock around task creation and claiming (any constant works). */
 export const TASKS_LOCK_KEY = 0x41435441; // "ACTA"
 
-async function claimNext(): Promise<string | null> {
+/** The claimed task, and when its lease was asked for (fence.ts). */
+async function claimNext(): Promise<{ id: string; sentAt: number } | null> {
+  const sentAt = monotonicNow(); // before the claim's clock_timestamp(), so its lease ends no earlier than this + the lease
   return db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${TASKS_LOCK_KEY}::bigint)`;
     const running = await tx.task.count({ where: { status: "running" } });
@@ -37,12 +40,11 @@ async function claimNext(): Promise<string | null> {
         startedAt: next.startedAt ?? now, // a task continued after a pause keeps when it first started
         runnerId: thisRunner.id,
         runnerHost: thisRunner.host,
-        heartbeatAt: now,
-        leaseExpiresAt: leaseUntil(now),
       },
       select: { id: true },
     });
-    return next.id;
+    await tx.$executeRaw`UPDATE tasks SET ${renewedLeaseSql()} WHERE id = ${next.id}::uuid`;
+    return { id: next.id, sentAt };
   });
 }
 
@@ -65,7 +67,7 @@ export function dispatchTasks(): Promise<void> {
       do {
         pass.again = false;
         await reapExpiredTasks(); // frees the slots and instances of runners that are gone
-        for (let id = await claimNext(); id; id = await claimNext()) launch(id);
+        for (let claim = await claimNext(); claim; claim = await claimNext()) launch(claim.id, claim.sentAt);
       } while (pass.again);
     } finally {
       pass.running = null;
@@ -74,18 +76,25 @@ export function dispatchTasks(): Promise<void> {
   return pass.running;
 }
 
-function launch(id: string) {
+function launch(id: string, leaseSentAt: number) {
   const controller = new AbortController();
   const done = runUpdateTask(id, controller, taskDeps())
     .catch(async (error: unknown) => {
       // The runner records its own failures; this is the database failing under it for longer
       // than the retries last. Viewers read the task's error: the message goes to the log under an id.
       // If this write fails too, the task stays ours and "running" until a dispatch pass reaps it.
-      const message = messageForUsers(`task ${id}`, error, false);
+      // A fenced run says so: its lease was lost to the outage (fence.ts).
+      const fenced = controller.signal.reason === ABORT.fenced;
+      const message = fenced ? `Interrupted: ${fencedWhy()}.` : messageForUsers(`task ${id}`, error, false);
       await retryThroughOutage(`task ${id}: final write`, () =>
         db().task.updateMany({
           where: { id, status: "running", runnerId: thisRunner.id },
-          data: { status: "failed", error: message, finishedAt: new Date(), leaseExpiresAt: null },
+          data: {
+            status: fenced ? "interrupted" : "failed",
+            error: message,
+            finishedAt: new Date(),
+            leaseExpiresAt: null,
+          },
         }),
       ).catch(() => undefined);
     })
@@ -93,5 +102,5 @@ function launch(id: string) {
       unregister(id);
       void dispatchTasks().catch((error: unknown) => console.error(`[ac] task dispatch: ${(error as Error).message}`));
     });
-  register(id, controller, done);
+  register(id, controller, done, leaseSentAt);
 }

@@ -11,7 +11,7 @@ import { db, Prisma } from "../db";
 import { appendLog } from "./log";
 import { outOfPoolOf, where, type TaskProgress } from "./plan-types";
 import { runningHere } from "./registry";
-import { thisRunner } from "./runner-identity";
+import { databaseNow, thisRunner } from "./runner-identity";
 
 /** The pids in process group `pgid` (from /proc: field 5 of stat, after the parenthesised name). */
 function groupMembers(pgid: number): number[] {
@@ -72,9 +72,14 @@ type Candidate = {
 
 const heartbeatAgo = (now: Date) => new Date(now.getTime() - config().TASK_HEARTBEAT_SECONDS * 1000);
 
-/** Marks interrupted every running task whose lease has run out; returns how many it marked. */
-export async function reapExpiredTasks(now = new Date()): Promise<number> {
+/**
+ * Marks interrupted every running task whose lease has run out; returns how many it marked. `now`
+ * is the database's clock, the one leases are written on (runner-identity.ts): a runner fences
+ * itself before that clock passes its lease (fence.ts), so whatever this reaps has stopped acting.
+ */
+export async function reapExpiredTasks(at?: Date): Promise<number> {
   const here = runningHere();
+  const now = at ?? (await databaseNow());
   const candidates = await db().task.findMany({
     where: {
       status: "running",
@@ -88,7 +93,7 @@ export async function reapExpiredTasks(now = new Date()): Promise<number> {
         { runnerId: thisRunner.id, id: { notIn: here }, heartbeatAt: { lt: heartbeatAgo(now) } },
       ],
       // Never a task this process is running: after a database outage longer than the lease its
-      // lease looks expired until the next heartbeat renews it.
+      // lease looks expired, and its run, fenced (fence.ts), writes its own end.
       NOT: { runnerId: thisRunner.id, id: { in: here } },
     },
     select: { id: true, progress: true, runnerId: true, runnerHost: true, heartbeatAt: true, leaseExpiresAt: true },
@@ -96,6 +101,24 @@ export async function reapExpiredTasks(now = new Date()): Promise<number> {
   let reaped = 0;
   for (const task of candidates) if (await reap(task, now)) reaped++;
   return reaped;
+}
+
+/**
+ * An interrupted task's error: why, where (the step in `progress.current`), and the HAProxy servers
+ * and Eureka instances it left out, for the operator to return or retry (recovery.ts).
+ */
+export function interruptedError(why: string, progress: TaskProgress | null): string {
+  const current = progress?.current;
+  const place = progress && current ? where(progress, current.batch, current.step) : "before its first step";
+  const outOfPool = progress ? outOfPoolOf(progress) : [];
+  const servers = outOfPool.length
+    ? ` Still out of the HAProxy pool: ${outOfPool.map((s) => s.label).join(", ")}. Return them to the pool, or retry from the failed batch.`
+    : "";
+  const outOfService = progress?.outOfService ?? [];
+  const eureka = outOfService.length
+    ? ` Still OUT_OF_SERVICE in Eureka: ${outOfService.map((o) => o.label).join(", ")}.`
+    : "";
+  return `Interrupted: ${why}, during ${place}.${servers}${eureka}`;
 }
 
 async function reap(task: Candidate, now: Date): Promise<boolean> {
@@ -106,21 +129,13 @@ async function reap(task: Candidate, now: Date): Promise<boolean> {
     task.runnerId === thisRunner.id
       ? "its run ended without its final status reaching the database"
       : `its runner ${task.runnerId ?? "(unknown)"} stopped renewing its lease (last heartbeat ${task.heartbeatAt?.toISOString() ?? "never"})`;
+  const error = interruptedError(why, progress);
   if (progress && current) {
     const step = progress.batches[current.batch]?.steps.find((s) => s.name === current.step);
     if (step && step.status === "running")
       Object.assign(step, { status: "failed", finishedAt: now.toISOString(), note: "interrupted: runner lost" });
     progress.failure = { batch: current.batch, step: current.step, message: "interrupted: runner lost" };
   }
-  const outOfPool = progress ? outOfPoolOf(progress) : [];
-  const servers = outOfPool.length
-    ? ` Still out of the HAProxy pool: ${outOfPool.map((s) => s.label).join(", ")}. Return them to the pool, or retry from the failed batch.`
-    : "";
-  const outOfService = progress?.outOfService ?? [];
-  const eureka = outOfService.length
-    ? ` Still OUT_OF_SERVICE in Eureka: ${outOfService.map((o) => o.label).join(", ")}.`
-    : "";
-  const error = `Interrupted: ${why}, during ${place}.${servers}${eureka}`;
   // Exactly the lease we saw: a heartbeat that renewed it meanwhile wins, and of two reapers one does the work.
   const { count } = await db().task.updateMany({
     where: { id: task.id, status: "running", runnerId: task.runnerId, leaseExpiresAt: task.leaseExpiresAt },

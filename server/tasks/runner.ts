@@ -5,7 +5,9 @@
 // stops the rollout where it is: later batches are not touched and the failed
 // batch's servers stay out of the pool (recorded in progress.outOfPool as they are drained). A
 // cancel stops after the current step (or at once). Every database write retries through an
-// outage (db-retry.ts) and lands only while this runner holds the task's lease (lease.ts).
+// outage (db-retry.ts) and lands only while this runner holds the task's lease (lease.ts). A run
+// whose lease could not be renewed for nearly the whole lease is fenced (fence.ts): its step is
+// stopped, no further step or command starts, and it ends interrupted, saying why.
 import { jobAudit, userIdOfActorName } from "../audit/jobs";
 import { db } from "../db";
 import { messageForUsers } from "../error-report";
@@ -17,6 +19,7 @@ import { TaskLog } from "./log";
 import { confirmInstances } from "./confirm";
 import { waitForSessions } from "./drain-wait";
 import { eurekaStep, restoreAfterCancel, type EurekaRun } from "./eureka";
+import { fencedWhy } from "./fence";
 import { runPlaybook } from "./playbook";
 import {
   STEP_NAMES,
@@ -29,7 +32,8 @@ import {
   type TaskProgress,
 } from "./plan-types";
 import { ProgressTracker } from "./progress";
-import { ABORT, thisRunner } from "./runner-identity";
+import { interruptedError } from "./reaper";
+import { ABORT, notOurs, thisRunner } from "./runner-identity";
 import { firstBatchToRun, pauseDue, pauseForContinue, runStartLine, stageStartLine } from "./stages";
 
 type Run = {
@@ -61,6 +65,9 @@ async function cancelRequested(taskId: string) {
 
 /** The run was stopped because the task is no longer this runner's (reaped after a lost lease). */
 const leaseLost = (run: Run) => run.signal.aborted && run.signal.reason === ABORT.leaseLost;
+/** The run fenced itself: its lease was about to run out unrenewed (fence.ts). */
+const fenced = (run: Run) => run.signal.aborted && run.signal.reason === ABORT.fenced;
+const FENCED_NOTE = "interrupted: lease lost during a database outage";
 
 /** Runs one step with its bookkeeping; `work` returns the step's note. */
 async function step(run: Run, batch: number, name: StepName, work: (() => Promise<string | null>) | { skip: string }) {
@@ -77,7 +84,8 @@ async function step(run: Run, batch: number, name: StepName, work: (() => Promis
       run.log.line(`${at}: done${note ? ` (${note})` : ""}`);
     } catch (error) {
       if (error instanceof Cancelled) {
-        await run.progress.end(batch, name, "cancelled", "cancelled while running");
+        if (fenced(run)) await run.progress.fail(batch, name, FENCED_NOTE);
+        else await run.progress.end(batch, name, "cancelled", "cancelled while running");
         throw error;
       }
       // Stored where viewers read it: a playbook's fatal lines may quote a secret; anything
@@ -99,16 +107,22 @@ async function checkCancel(run: Run) {
 async function haproxyCommand(run: Run, servers: PlanHaproxyServer[], command: "drain" | "ready") {
   if (command === "drain") await run.progress.willDrain(servers);
   for (const server of servers) {
-    // Drain and ready are idempotent: one resent after an outage cut its audit row short does no harm.
-    const result = await retryThroughOutage(`task ${run.taskId}: ${command} ${server.label}`, () =>
-      run.deps.haproxy.runServerCommand({
-        haproxyServerId: server.haproxyServerId,
-        command,
-        actor: run.createdBy,
-        taskId: run.taskId,
-        audit: taskAudit(run, "haproxy.command"),
-      }),
+    // Drain and ready are idempotent: one resent after an outage cut its audit row short does no
+    // harm. None is sent once the run is fenced or reaped (the signal).
+    const result = await retryThroughOutage(
+      `task ${run.taskId}: ${command} ${server.label}`,
+      () =>
+        run.deps.haproxy.runServerCommand({
+          haproxyServerId: server.haproxyServerId,
+          command,
+          actor: run.createdBy,
+          taskId: run.taskId,
+          audit: taskAudit(run, "haproxy.command"),
+          mayProceed: () => !notOurs(run.signal), // an attempt under way when the fence fired
+        }),
+      run.signal,
     );
+    if (!result.ok && notOurs(run.signal)) throw new Cancelled(); // not sent: fenced or reaped
     if (!result.ok) throw new StepFailed(`${command} ${server.label}: ${result.error ?? "refused"}`);
     if (command === "ready") await run.progress.readied(server.haproxyServerId);
     run.log.line(`${command} ${server.label} → ${result.status ?? "ok"}`);
@@ -122,6 +136,7 @@ const eurekaRun = (run: Run): EurekaRun => ({
   progress: run.progress,
   log: (line) => run.log.line(line),
   audit: taskAudit(run, "eureka.status"),
+  signal: run.signal,
 });
 
 async function runBatch(run: Run, batch: number, instances: PlanInstance[]) {
@@ -175,8 +190,8 @@ async function runBatch(run: Run, batch: number, instances: PlanInstance[]) {
     );
   } catch (error) {
     // Stopped before the playbook touched anything: put the servers back (unless the task is no
-    // longer ours: whoever reaped it lists them and an operator decides).
-    if (error instanceof Cancelled && !leaseLost(run)) {
+    // longer, or soon no longer, ours: the task lists them and an operator decides).
+    if (error instanceof Cancelled && !notOurs(run.signal)) {
       if (drained.length) await restore(run, drained);
       await restoreAfterCancel(eurekaRun(run), instances);
     }
@@ -285,7 +300,7 @@ export async function runUpdateTask(taskId: string, controller: AbortController,
       try {
         await runBatch(run, batch, instances);
       } catch (error) {
-        await run.progress.batchDone(batch, error instanceof Cancelled ? "cancelled" : "failed");
+        await run.progress.batchDone(batch, error instanceof Cancelled && !fenced(run) ? "cancelled" : "failed");
         throw error;
       }
       await run.progress.batchDone(batch, "succeeded");
@@ -298,7 +313,7 @@ export async function runUpdateTask(taskId: string, controller: AbortController,
   state.current = null;
   await run.progress.save();
   const held =
-    outcome.status === "paused" && !leaseLost(run)
+    outcome.status === "paused" && !leaseLost(run) // fenced after the stage's last step: the guarded pause is still true
       ? await pauseForContinue(taskId, state, run.params, batch, run.log, taskAudit(run, "tasks.pause"))
       : null;
   if (held === "paused") return outcome;
@@ -334,6 +349,9 @@ export async function runUpdateTask(taskId: string, controller: AbortController,
 
 function describeStop(run: Run, error: unknown, batch: number): Outcome {
   const state = run.progress.state;
+  if (error instanceof Cancelled && fenced(run)) {
+    return { status: "interrupted", error: redact(interruptedError(fencedWhy(), state)) };
+  }
   if (error instanceof Cancelled) {
     const last = state.current ? where(state, state.current.batch, state.current.step) : where(state, batch);
     const how = error instanceof CancelledAfterStep ? "after" : "during";

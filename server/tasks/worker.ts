@@ -4,6 +4,7 @@
 // process's, and any runner may pick up a pending task. A web-only replica starts neither.
 import { Cron } from "croner";
 import { config } from "../config";
+import { heartbeat } from "./fence";
 import { renewLeases } from "./lease";
 import { dispatchTasks } from "./queue";
 import { thisRunner } from "./runner-identity";
@@ -39,6 +40,7 @@ export function startTaskRunner(): void {
     );
   };
   holder.acTaskTimers = [every("task-heartbeat", renewLeases), every("task-dispatch", dispatchTasks)];
+  heartbeat.running = true; // the runs' lease fences arm from the next renewal on (fence.ts)
   console.log(
     `[ac] task runner ${thisRunner.id} started (lease ${settings.TASK_LEASE_SECONDS} s, heartbeat ${settings.TASK_HEARTBEAT_SECONDS} s)`,
   );
@@ -46,5 +48,6 @@ export function startTaskRunner(): void {
 
 export function stopTaskRunner(): void {
   for (const timer of holder.acTaskTimers ?? []) timer.stop();
+  heartbeat.running = false;
   holder.acTaskTimers = undefined;
 }

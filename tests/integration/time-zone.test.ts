@@ -8,6 +8,8 @@ import { pollServer, pollTargetSelect } from "@/server/inventory/poll-server";
 import { pollServers } from "@/server/inventory/poll-cycle";
 import { touchUnchangedServers, writeStoreFailure } from "@/server/inventory/poll-store-sql";
 import { writeConfirmedVersion } from "@/server/inventory/version-change-sql";
+import { config } from "@/server/config";
+import { databaseNow, renewedLeaseSql } from "@/server/tasks/runner-identity";
 import { startSimulator, type ScenarioInput } from "@/tools/fagent-sim";
 
 const agent = { timeoutMs: 1_000, maxResponseBytes: 256 * 1024, tokenHeader: "X-Agent-Token" };
@@ -141,5 +143,22 @@ describe("with the database in Europe/Berlin", () => {
       changeSource: "update_task",
       taskId: task.id,
     });
+  });
+
+  it("a task's lease is written and read on the database's clock as UTC", async () => {
+    const task = await db().task.create({
+      data: { kind: "update", status: "running", target: {}, parameters: {}, createdBy: "test", runnerId: "r" },
+    });
+    const span = await during(
+      () => db().$executeRaw`UPDATE tasks SET ${renewedLeaseSql()} WHERE id = ${task.id}::uuid`,
+    );
+    const { heartbeatAt, leaseExpiresAt } = await db().task.findUniqueOrThrow({ where: { id: task.id } });
+    within(heartbeatAt, span);
+    expect(leaseExpiresAt!.getTime() - heartbeatAt!.getTime()).toBeGreaterThanOrEqual(
+      config().TASK_LEASE_SECONDS * 1000 - 1,
+    );
+    let now: Date | undefined;
+    const read = await during(async () => (now = await databaseNow())); // the reaper's "now"
+    within(now, read);
   });
 });

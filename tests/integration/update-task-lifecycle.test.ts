@@ -54,7 +54,7 @@ describe("update task lifecycle", () => {
     async () => {
       const shop = await db().applicationGroup.findUniqueOrThrow({ where: { name: "shop" } });
       const runner = await spawnRunner(
-        { AC_TEST_PLAYBOOK_SLEEP: "60", TASK_LEASE_SECONDS: "3", TASK_HEARTBEAT_SECONDS: "1" },
+        { AC_TEST_PLAYBOOK_SLEEP: "60", TASK_LEASE_SECONDS: "6", TASK_HEARTBEAT_SECONDS: "1" },
         { groupId: shop.id, targetVersion: "3.0", orchestrateHaproxy: false },
       );
       const id = runner.taskId!;

@@ -28,17 +28,21 @@ describe("configuration", () => {
     });
   });
 
-  it("task runners: web-only with TASK_RUNNER_ENABLED=false; a lease shorter than three heartbeats is refused", () => {
+  it("task runners: web-only with TASK_RUNNER_ENABLED=false; a lease too short for its heartbeats is refused", () => {
     expect(parseConfig({ TASK_RUNNER_ENABLED: "false" }).TASK_RUNNER_ENABLED).toBe(false);
     expect(() => parseConfig({ TASK_RUNNER_ENABLED: "sometimes" })).toThrow(
       /TASK_RUNNER_ENABLED.*must be true or false/,
     );
-    expect(parseConfig({ TASK_LEASE_SECONDS: "6", TASK_HEARTBEAT_SECONDS: "2" })).toMatchObject({
-      TASK_LEASE_SECONDS: 6,
+    expect(parseConfig({ TASK_LEASE_SECONDS: "7", TASK_HEARTBEAT_SECONDS: "2" })).toMatchObject({
+      TASK_LEASE_SECONDS: 7,
       TASK_HEARTBEAT_SECONDS: 2,
     });
     expect(() => parseConfig({ TASK_LEASE_SECONDS: "10", TASK_HEARTBEAT_SECONDS: "5" })).toThrow(
       /TASK_LEASE_SECONDS="10": must be at least 3 × TASK_HEARTBEAT_SECONDS \(15\)/,
+    );
+    // Three heartbeats, but the fence (lease × 0.99 − 2 s, server/tasks/fence.ts) would leave less than two.
+    expect(() => parseConfig({ TASK_LEASE_SECONDS: "6", TASK_HEARTBEAT_SECONDS: "2" })).toThrow(
+      /TASK_LEASE_SECONDS="6": must be at least 7: a runner fences itself/,
     );
   });
 
