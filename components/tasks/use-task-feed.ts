@@ -4,13 +4,20 @@
 // reconnect resumes exactly where the page is). Where the stream cannot be had (no EventSource,
 // or it failed for good) the page reads the log from its offset every second instead.
 import { useQueryClient } from "@tanstack/react-query";
+import { TRPCClientError } from "@trpc/client";
 import { useEffect, useRef, useState } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC, useTRPCClient } from "@/components/trpc";
 import { taskOpen, taskRunning } from "@/lib/tasks";
 import type { getTask } from "@/server/tasks/queries";
+import type { AppRouter } from "@/server/trpc/root";
 
 export type Task = Awaited<ReturnType<typeof getTask>>;
+
+/** Errors after which reading the log again cannot succeed until the page is reloaded. */
+const FINAL_CODES = new Set(["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND"]);
+const final = (error: unknown) =>
+  error instanceof TRPCClientError && FINAL_CODES.has((error as TRPCClientError<AppRouter>).data?.code ?? "");
 
 type Slice = { text: string; reset: boolean; offset: number; task: Task | null };
 
@@ -62,7 +69,8 @@ export function useTaskFeed(initial: Task) {
       } catch (error) {
         if (stopped) return;
         setReadError(formErrors(error)?.message ?? String(error));
-        timer = setTimeout(tick, 3000);
+        // A session that ended or a task that is gone does not come back by asking again.
+        if (!final(error)) timer = setTimeout(tick, 3000);
       }
     };
     void tick();
