@@ -59,7 +59,7 @@ export type BatchResult = Map<number, Reconciliation | null | Error>;
 export async function writeReplies(tx: Tx, writes: PendingWrite[], groups: ReadonlyMap<string, GroupLink>) {
   const previous = await lockServers(
     tx,
-    writes.map((write) => write.serverId),
+    writes.map((w) => w.serverId),
   );
   // Only replies are compared with what is stored; a failed poll leaves the instances' fields alone.
   const replying = writes.flatMap((w) => (!isFailure(w) && previous.has(w.serverId) ? [w.serverId] : []));
@@ -74,24 +74,24 @@ export async function writeReplies(tx: Tx, writes: PendingWrite[], groups: Reado
     servers: [] as ServerState[],
     noData: [] as Parameters<typeof markNoData>[1],
   };
-  for (const reply of writes) {
-    const { serverId, checkedAt: at } = reply;
+  for (const pending of writes) {
+    const { serverId, checkedAt: at } = pending;
     const status = previous.get(serverId);
     if (status === undefined) {
       results.set(serverId, new Error(`server ${serverId} was deleted while its result was being written`));
       continue;
     }
-    if (isFailure(reply)) {
+    if (isFailure(pending)) {
       results.set(serverId, null);
-      if (reply.failure === "offline") write.noData.push({ serverId, at });
-      const event = failureEvent(reply, status);
+      if (pending.failure === "offline") write.noData.push({ serverId, at });
+      const event = failureEvent(pending, status);
       if (event) write.events.push(event);
-      write.servers.push(failedState(reply));
+      write.servers.push(failedState(pending));
       continue;
     }
     let plan: Reconciliation;
     try {
-      plan = reconcile(stored.get(serverId)!, reply.apps, groups, at, reply.unreadable, reply.normalize);
+      plan = reconcile(stored.get(serverId)!, pending.apps, groups, at, pending.unreadable, pending.normalize);
     } catch (error) {
       results.set(serverId, error instanceof Error ? error : new Error(String(error)));
       continue;
@@ -100,10 +100,10 @@ export async function writeReplies(tx: Tx, writes: PendingWrite[], groups: Reado
     if (plan.creates.length > 0) write.creates.push({ serverId, rows: plan.creates });
     write.updates.push(...plan.updates);
     for (const id of plan.vanished) write.vanished.push({ id, at });
-    for (const row of plan.history) write.history.push({ ...row, serverName: reply.name, changedAt: at });
+    for (const row of plan.history) write.history.push({ ...row, serverName: pending.name, changedAt: at });
     for (const event of plan.events) write.events.push({ ...event, serverId, timestamp: at });
-    if (status !== "online") write.events.push(connectEvent(serverId, reply.name, at));
-    write.servers.push(serverState(reply));
+    if (status !== "online") write.events.push(connectEvent(serverId, pending.name, at));
+    write.servers.push(serverState(pending));
   }
   await insertInstances(tx, write.creates);
   // Instance rows in id order too: another transaction updating several of them (an admin's bulk
