@@ -5,7 +5,7 @@
 // (runPollCycle, as the scheduler runs it). Statements are counted at the driver on AC's pool
 // (sql-counter.ts); pg-boss's own pool (fetching, completing and reading chunk jobs) is not in them.
 import { config } from "../../server/config";
-import { initDb } from "../../server/db";
+import { dbPool, initDb } from "../../server/db";
 import { stopBoss } from "../../server/jobs/boss";
 import { runPollCycle, startChunkWorker } from "../../server/jobs/poll-job";
 import { sqlCounter, type SqlTally } from "./sql-counter";
@@ -13,13 +13,15 @@ import { sqlCounter, type SqlTally } from "./sql-counter";
 export type ReplicaRequest = { type: "cpu" } | { type: "cycle"; intervalSeconds: number } | { type: "stop" };
 export type ReplicaReply =
   | { type: "ready" }
-  | { type: "cpu"; cpuMs: number; maxRssMb: number; sql: SqlTally }
+  | { type: "cpu"; cpuMs: number; maxRssMb: number; sql: SqlTally; connections: number }
   | { type: "cycle"; summary: Awaited<ReturnType<typeof runPollCycle>> }
   | { type: "error"; message: string };
 
 const send = (reply: ReplicaReply) => process.send!(reply);
 const counter = sqlCounter();
 initDb(config().DATABASE_URL!, { Client: counter.Client });
+let connections = 0; // opened by AC's pool (each a SCRAM handshake and new prepared statements)
+dbPool().on("connect", () => void connections++);
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
@@ -30,7 +32,7 @@ process.on("message", (request: ReplicaRequest) => {
     try {
       if (request.type === "cpu") {
         const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-        send({ type: "cpu", cpuMs: cpuMs(), maxRssMb, sql: counter.take() });
+        send({ type: "cpu", cpuMs: cpuMs(), maxRssMb, sql: counter.take(), connections });
       } else if (request.type === "cycle")
         send({ type: "cycle", summary: await runPollCycle(request.intervalSeconds) });
       else {

@@ -23,6 +23,8 @@ export type ReplicaCycle = {
   maxRssMb: number[];
   /** Per replica: what it sent on AC's pool during the cycle (not pg-boss's own statements). */
   sql: SqlTally[];
+  /** Per replica: the database connections its pool opened during the cycle. */
+  connections: number[];
   /** Per replica: the chunks it polled. */
   chunks: number[];
   /** PostgreSQL, the simulator and the rest of the machine during the cycle (`pollerMs` is the bench's own). */
@@ -139,6 +141,7 @@ export async function runReplicaBench(
         cpuMs: after.map((reply, i) => reply.cpuMs - before[i]!.cpuMs),
         maxRssMb: after.map((reply) => reply.maxRssMb),
         sql: after.map((reply) => reply.sql),
+        connections: after.map((reply, i) => reply.connections - before[i]!.connections),
         chunks,
         cpu: { ...split, otherMs: Math.max(0, split.otherMs - replicasMs) },
       });
@@ -174,7 +177,9 @@ export function printReplicaCycles(replicas: number, cycles: ReplicaCycle[]): vo
       `| ${c.cycle} | ${s(c.wallMs)} s | ${polled} | ${c.updated} | ${c.failures} | ${c.cpuMs.map(s).join(" | ")} | ${s(total)} |`,
     );
   }
-  console.log(`\nPer replica and cycle: chunks polled; statements on AC's pool (transactions), rows read / written`);
+  console.log(
+    `\nPer replica and cycle: chunks polled; statements on AC's pool (transactions), rows read / written, connections opened`,
+  );
   console.log(
     `| cycle | ${Array.from({ length: replicas }, (_, i) => `b${i + 1}`).join(" | ")} | CPU s: PostgreSQL / simulator / other |`,
   );
@@ -182,7 +187,7 @@ export function printReplicaCycles(replicas: number, cycles: ReplicaCycle[]): vo
   for (const c of cycles) {
     const each = c.sql.map(
       (t, i) =>
-        `${c.chunks[i]} chunks: ${t.statements} (${t.byVerb.BEGIN ?? 0}), ${t.rowsRead.toLocaleString("en")} / ${t.rowsAffected.toLocaleString("en")}`,
+        `${c.chunks[i]} chunks: ${t.statements} (${t.byVerb.BEGIN ?? 0}), ${t.rowsRead.toLocaleString("en")} / ${t.rowsAffected.toLocaleString("en")}, ${c.connections[i]} connections`,
     );
     console.log(
       `| ${c.cycle} | ${each.join(" | ")} | ${s(c.cpu.postgresMs)} / ${s(c.cpu.simulatorMs)} / ${s(c.cpu.otherMs)} |`,
