@@ -1,8 +1,9 @@
-// The replies of many servers written in one transaction (docs/performance.md, "Batched writes"):
-// their rows locked in id order, their stored instances read in one statement, each reply
-// reconciled against its own server's rows, then one statement per kind of write for all of them.
-// A reply that cannot be planned fails alone; a statement PostgreSQL refuses fails the whole
-// transaction, and poll-writer.ts retries the batch in halves so only the bad server is left out.
+// The replies and failed polls of many servers written in one transaction (docs/performance.md,
+// "Batched writes"): their rows locked in id order, the replying servers' stored instances read in
+// one statement, each reply reconciled against its own server's rows, then one statement per kind
+// of write for all of them. A reply that cannot be planned fails alone; a statement PostgreSQL
+// refuses fails the whole transaction, and poll-writer.ts retries the batch in halves so only the
+// bad server is left out.
 import type { Coercions, ParsedApp } from "../agent/contract";
 import type { PgTx as Tx } from "../db";
 import type { AppType } from "../generated/prisma/enums";
@@ -14,7 +15,7 @@ import {
   readStoredInstances,
   updateInstances,
 } from "./bulk-writes-sql";
-import { connectEvent } from "./poll-store-sql";
+import { connectEvent, failureEvent, markNoData } from "./poll-store-sql";
 import { reconcile, type GroupLink, type Reconciliation } from "./reconcile";
 import type { StatusMap } from "./status-map";
 import { insertVersionHistory, lockServers, pollingSource } from "./version-change-sql";
@@ -35,14 +36,34 @@ export type PendingReply = {
   checkedAt: Date;
 };
 
-/** Each server's plan as written, or why its reply could not be planned (nothing of it was written). */
-export type BatchResult = Map<number, Reconciliation | Error>;
+/** A failed poll, waiting to be written (docs/inventory.md: what an offline server or a broken reply leaves). */
+export type PendingFailure = {
+  serverId: number;
+  name: string;
+  /** offline: the agent did not answer; apps_failed: it answered ping, but its apps reply was unusable. */
+  failure: "offline" | "apps_failed";
+  reason: string;
+  checkedAt: Date;
+};
+
+export type PendingWrite = PendingReply | PendingFailure;
+export const isFailure = (write: PendingWrite): write is PendingFailure => "failure" in write;
+
+/**
+ * Each server's plan as written (null for a failed poll, recorded), or why its write could not be
+ * planned (nothing of it was written).
+ */
+export type BatchResult = Map<number, Reconciliation | null | Error>;
 
 /** The batch's work inside its transaction; throws when PostgreSQL refuses a statement (the caller halves). */
-export async function writeReplies(tx: Tx, replies: PendingReply[], groups: ReadonlyMap<string, GroupLink>) {
-  const ids = replies.map((reply) => reply.serverId);
-  const previous = await lockServers(tx, ids);
-  const stored = await readStoredInstances(tx, [...previous.keys()]);
+export async function writeReplies(tx: Tx, writes: PendingWrite[], groups: ReadonlyMap<string, GroupLink>) {
+  const previous = await lockServers(
+    tx,
+    writes.map((w) => w.serverId),
+  );
+  // Only replies are compared with what is stored; a failed poll leaves the instances' fields alone.
+  const replying = writes.flatMap((w) => (!isFailure(w) && previous.has(w.serverId) ? [w.serverId] : []));
+  const stored = replying.length > 0 ? await readStoredInstances(tx, replying) : new Map<number, never[]>();
   const results: BatchResult = new Map();
   const write = {
     creates: [] as Parameters<typeof insertInstances>[1],
@@ -51,17 +72,26 @@ export async function writeReplies(tx: Tx, replies: PendingReply[], groups: Read
     history: [] as Parameters<typeof insertVersionHistory>[1],
     events: [] as Parameters<typeof insertEvents>[1],
     servers: [] as ServerState[],
+    noData: [] as Parameters<typeof markNoData>[1],
   };
-  for (const reply of replies) {
-    const { serverId, checkedAt: at } = reply;
+  for (const pending of writes) {
+    const { serverId, checkedAt: at } = pending;
     const status = previous.get(serverId);
     if (status === undefined) {
       results.set(serverId, new Error(`server ${serverId} was deleted while its result was being written`));
       continue;
     }
+    if (isFailure(pending)) {
+      results.set(serverId, null);
+      if (pending.failure === "offline") write.noData.push({ serverId, at });
+      const event = failureEvent(pending, status);
+      if (event) write.events.push(event);
+      write.servers.push(failedState(pending));
+      continue;
+    }
     let plan: Reconciliation;
     try {
-      plan = reconcile(stored.get(serverId)!, reply.apps, groups, at, reply.unreadable, reply.normalize);
+      plan = reconcile(stored.get(serverId)!, pending.apps, groups, at, pending.unreadable, pending.normalize);
     } catch (error) {
       results.set(serverId, error instanceof Error ? error : new Error(String(error)));
       continue;
@@ -70,10 +100,10 @@ export async function writeReplies(tx: Tx, replies: PendingReply[], groups: Read
     if (plan.creates.length > 0) write.creates.push({ serverId, rows: plan.creates });
     write.updates.push(...plan.updates);
     for (const id of plan.vanished) write.vanished.push({ id, at });
-    for (const row of plan.history) write.history.push({ ...row, serverName: reply.name, changedAt: at });
+    for (const row of plan.history) write.history.push({ ...row, serverName: pending.name, changedAt: at });
     for (const event of plan.events) write.events.push({ ...event, serverId, timestamp: at });
-    if (status !== "online") write.events.push(connectEvent(serverId, reply.name, at));
-    write.servers.push(serverState(reply));
+    if (status !== "online") write.events.push(connectEvent(serverId, pending.name, at));
+    write.servers.push(serverState(pending));
   }
   await insertInstances(tx, write.creates);
   // Instance rows in id order too: another transaction updating several of them (an admin's bulk
@@ -81,30 +111,55 @@ export async function writeReplies(tx: Tx, replies: PendingReply[], groups: Read
   const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
   await updateInstances(tx, write.updates.sort(byId));
   await markVanished(tx, write.vanished.sort(byId));
+  await markNoData(tx, write.noData);
   await insertVersionHistory(tx, write.history, pollingSource);
   await insertEvents(tx, write.events);
   await setServerStates(tx, write.servers);
   return results;
 }
 
-type ServerState = { id: number; at: Date; lastError: string | null; fingerprint: string; coercions: Coercions | null };
+type ServerState = {
+  id: number;
+  status: "online" | "offline";
+  at: Date;
+  lastError: string | null;
+  fingerprint: string | null;
+  coercions: Coercions | null;
+  /** A failed poll keeps the coercions of the last reply applied. */
+  failed: boolean;
+};
 
 const serverState = (reply: PendingReply): ServerState => ({
   id: reply.serverId,
+  status: "online",
   at: reply.checkedAt,
   lastError: reply.lastError,
   fingerprint: reply.fingerprint,
   coercions: Object.keys(reply.coercions).length ? reply.coercions : null,
+  failed: false,
 });
 
-/** Every applied reply leaves its server online, checked, with its fingerprint and coercions. */
+// No fingerprint: the next reply is compared in full.
+const failedState = (failure: PendingFailure): ServerState => ({
+  id: failure.serverId,
+  status: failure.failure === "offline" ? "offline" : "online",
+  at: failure.checkedAt,
+  lastError: failure.reason,
+  fingerprint: null,
+  coercions: null,
+  failed: true,
+});
+
+/** Every applied reply leaves its server online, checked, with its fingerprint and coercions; a failed poll, why. */
 async function setServerStates(tx: Tx, rows: ServerState[]) {
   if (rows.length === 0) return;
   await tx.query(
     prepared(
-      `UPDATE servers AS s SET status = 'online', last_check = v.at, last_error = v."lastError",
-         apps_fingerprint = v.fingerprint, agent_coercions = v.coercions, updated_at = v.at
-       FROM json_to_recordset($1::json) AS v(id integer, at timestamp(3), "lastError" text, fingerprint text, coercions jsonb)
+      `UPDATE servers AS s SET status = v.status::"ServerStatus", last_check = v.at, last_error = v."lastError",
+         apps_fingerprint = v.fingerprint, updated_at = v.at,
+         agent_coercions = CASE WHEN v.failed THEN s.agent_coercions ELSE v.coercions END
+       FROM json_to_recordset($1::json)
+         AS v(id integer, status text, at timestamp(3), "lastError" text, fingerprint text, coercions jsonb, failed boolean)
        WHERE s.id = v.id`,
       [JSON.stringify(rows)],
     ),

@@ -66,17 +66,31 @@ export async function pollServers(
   const limit = pLimit(options.concurrency ?? config().POLL_CONCURRENCY);
   const touches: { id: number; at: Date; fingerprint: string }[] = [];
   const deferTouch = (check: (typeof touches)[number]) => void touches.push(check);
+  // Touched in two statements: what is known when the last poll starts, while the last polls
+  // finish, then the rest (docs/performance.md, "Polling": a steady cycle's tail).
+  const touching: Promise<number[]>[] = [];
+  const touchWaiting = () => {
+    if (touches.length > 0) touching.push(settledLater(touchUnchangedServers(touches.splice(0))));
+  };
+  let begun = 0;
   const late = () => options.pollUntil !== undefined && Date.now() > options.pollUntil;
   // Changed replies are written many servers to a transaction (docs/performance.md, "Batched writes").
   const writer = batchingWriter();
   const results = await Promise.all(
     servers.map((server) =>
-      limit(() => (late() ? null : pollServer(server, { ...options, deferTouch, statusMap, writer }))),
+      limit(() => {
+        if (++begun === servers.length) touchWaiting();
+        return late() ? null : pollServer(server, { ...options, deferTouch, statusMap, writer });
+      }),
     ),
   );
+  touchWaiting();
+  // A full cycle's instance counts (read by the metrics) need every instance written, not last_check:
+  // they start beside the last touch, and again below if a server needs a full pass after it.
+  const counting = where.ids ? null : settledLater(refreshInstanceCounts());
 
   // Servers whose stored state moved while the cycle ran get a full pass instead of a touch.
-  const moved = new Set(await touchUnchangedServers(touches));
+  const moved = new Set((await Promise.all(touching)).flat());
   if (moved.size > 0) {
     for (const [index, server] of servers.entries()) {
       if (moved.has(server.id))
@@ -104,6 +118,18 @@ export async function pollServers(
   // beyond a quiet reply's last_check (docs/architecture.md, "Change feed").
   if (outcomes.some((o) => o.result !== "unchanged")) await announceCommitted("inventory");
   // After a full cycle, the instance counts the metrics read (once per cycle, not per scrape).
-  if (!where.ids) await refreshInstanceCounts().catch((error) => logUnexpectedError("instance counts", error));
+  if (counting) {
+    const counted = counting.then(() => (moved.size > 0 ? refreshInstanceCounts() : undefined));
+    await counted.catch((error) => logUnexpectedError("instance counts", error));
+  }
   return { summary, outcomes };
+}
+
+/**
+ * A statement started now and awaited later: a handler attached at once keeps Node from reporting
+ * its failure as unhandled meanwhile; awaiting it still throws.
+ */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }

@@ -13,8 +13,9 @@ import {
 } from "../agent/client";
 import { config } from "../config";
 import { logUnexpectedError } from "../error-report";
-import { touchUnchangedServers, writeAppsFailure, writeServerOffline, writeStoreFailure } from "./poll-store-sql";
-import { writeAlone, type ReplyWriter } from "./poll-writer";
+import type { PendingFailure } from "./poll-batch-sql";
+import { touchUnchangedServers, writeStoreFailure } from "./poll-store-sql";
+import { writeAlone, type PollWriter } from "./poll-writer";
 import { errorMessage } from "../../lib/errors";
 import { loadStatusMap, type StatusMap } from "./status-map";
 
@@ -64,8 +65,8 @@ export type PollOptions = {
   deferTouch?: (check: { id: number; at: Date; fingerprint: string }) => void;
   /** A cycle loads the status map once for all its servers; alone, the poll loads it. */
   statusMap?: StatusMap;
-  /** A cycle writes the replies of many servers together (poll-writer.ts); alone, a batch of one. */
-  writer?: ReplyWriter;
+  /** A cycle writes the replies and failures of many servers together (poll-writer.ts); alone, a batch of one. */
+  writer?: PollWriter;
 };
 
 const inFlight = ((globalThis as { acPollsInFlight?: Map<number, Promise<PollOutcome>> }).acPollsInFlight ??=
@@ -82,6 +83,7 @@ export function pollServer(target: PollTarget, options: PollOptions = {}): Promi
 
 async function pollServerNow(target: PollTarget, options: PollOptions): Promise<PollOutcome> {
   const agent = options.agent ?? clientOptionsFromConfig(config());
+  const writer = options.writer ?? writeAlone;
   const base = {
     serverId: target.id,
     server: target.name,
@@ -92,7 +94,7 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
   try {
     await pingAgent(target, agent);
   } catch (error) {
-    await writeServerOffline(target.id, target.name, errorMessage(error), new Date());
+    await recordFailure(writer, target, "offline", errorMessage(error), new Date());
     return { ...base, status: "offline", result: "offline", error: errorMessage(error), errorKind: kindOf(error) };
   }
 
@@ -100,7 +102,7 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
   try {
     body = await fetchAppsRaw(target, agent);
   } catch (error) {
-    await writeAppsFailure(target.id, target.name, errorMessage(error), new Date());
+    await recordFailure(writer, target, "apps_failed", errorMessage(error), new Date());
     return { ...base, status: "online", result: "apps_failed", error: errorMessage(error), errorKind: kindOf(error) };
   }
   const checkedAt = new Date();
@@ -123,7 +125,7 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
     return { ...base, status: "online", result: "unchanged", error: null };
   }
   try {
-    return await applyReply(target, body, { fingerprint, checkedAt, statusMap, writer: options.writer ?? writeAlone });
+    return await applyReply(target, body, { fingerprint, checkedAt, statusMap, writer });
   } catch (error) {
     // A database failure while storing: the transaction rolled back; say so on the server, whose
     // error every viewer reads, with an id only (the database's message is in the log).
@@ -138,14 +140,14 @@ async function pollServerNow(target: PollTarget, options: PollOptions): Promise<
 async function applyReply(
   target: PollTarget,
   body: Buffer,
-  context: { fingerprint: string; checkedAt: Date; statusMap: StatusMap; writer: ReplyWriter },
+  context: { fingerprint: string; checkedAt: Date; statusMap: StatusMap; writer: PollWriter },
 ): Promise<PollOutcome> {
   const base = { serverId: target.id, server: target.name, status: "online" as const };
   let decoded;
   try {
     decoded = decodeAppsReply(body, target);
   } catch (error) {
-    await writeAppsFailure(target.id, target.name, errorMessage(error), context.checkedAt);
+    await recordFailure(context.writer, target, "apps_failed", errorMessage(error), context.checkedAt);
     return {
       ...base,
       result: "apps_failed",
@@ -162,7 +164,7 @@ async function applyReply(
     ? `${skippedApps.length} app entr${skippedApps.length === 1 ? "y" : "ies"} skipped: ${skippedApps.slice(0, 3).join("; ")}${skippedApps.length > 3 ? "; …" : ""}`
     : null;
   if (lastError) console.warn(`[ac] poll ${target.name}: ${lastError}`);
-  const plan = await context.writer({
+  const plan = await context.writer.reply({
     serverId: target.id,
     name: target.name,
     apps: decoded.apps,
@@ -187,4 +189,20 @@ async function applyReply(
       events: plan.events.length,
     },
   };
+}
+
+/**
+ * A failed poll, written with the cycle's other writes. If even that cannot be stored (the
+ * database unreachable), the poll's outcome still says why it failed; the log has the rest.
+ */
+async function recordFailure(
+  writer: PollWriter,
+  target: PollTarget,
+  failure: PendingFailure["failure"],
+  reason: string,
+  checkedAt: Date,
+): Promise<void> {
+  await writer
+    .failure({ serverId: target.id, name: target.name, failure, reason, checkedAt })
+    .catch((error: unknown) => logUnexpectedError(`poll ${target.name}: recording that it failed`, error));
 }

@@ -1,22 +1,9 @@
-// Database side of polling for what is not a batch of replies (poll-batch-sql.ts writes those):
-// a failed poll, a failed store, and the cycle's batched touch. All of it on the pg pool, times
-// as ISO strings (docs/architecture.md, "Data access").
-import { dbPool, pgTransaction, type PgTx as Tx } from "../db";
-import { insertEvents } from "./bulk-writes-sql";
-import { lockServer } from "./version-change-sql";
-
-/** What a failed poll leaves on the server's own row (its last applied reply's coercions are kept). */
-async function setServerState(
-  tx: Tx,
-  serverId: number,
-  state: { status: "online" | "offline"; lastError: string | null; fingerprint: null },
-  now: Date,
-) {
-  await tx.query(
-    `UPDATE servers SET status = $2::"ServerStatus", last_check = $3::timestamp(3), last_error = $4, apps_fingerprint = $5, updated_at = $3::timestamp(3) WHERE id = $1`,
-    [serverId, state.status, now.toISOString(), state.lastError, state.fingerprint],
-  );
-}
+// Database side of polling besides the batch's statements (poll-batch-sql.ts): what a failed poll
+// writes (in the batch's transaction), a failed store, and the cycle's batched touch. All of it on
+// the pg pool, times as ISO strings (docs/architecture.md, "Data access").
+import { dbPool, type PgTx as Tx } from "../db";
+import { prepared } from "./bulk-writes-sql";
+import type { PendingFailure } from "./poll-batch-sql";
 
 export const connectEvent = (serverId: number, name: string, now: Date) => ({
   serverId,
@@ -27,28 +14,29 @@ export const connectEvent = (serverId: number, name: string, now: Date) => ({
   description: `Agent of ${name} is answering`,
 });
 
-/** The agent did not answer: the server is offline and nothing is known of its apps. */
-export async function writeServerOffline(serverId: number, name: string, reason: string, now: Date) {
-  await pgTransaction(async (tx) => {
-    const previous = await lockServer(tx, serverId);
-    await tx.query(
-      `UPDATE application_instances SET status = 'no_data', updated_at = $2::timestamp(3) WHERE server_id = $1 AND status <> 'no_data'`,
-      [serverId, now.toISOString()],
-    );
-    if (previous !== "offline") {
-      const description = `Agent of ${name} does not answer: ${reason}`;
-      await insertEvents(tx, [{ serverId, timestamp: now, eventType: "disconnect", status: "offline", description }]);
-    }
-    await setServerState(tx, serverId, { status: "offline", lastError: reason, fingerprint: null }, now);
-  });
+/**
+ * The event a failed poll adds, given the server's status as stored before it: a disconnect when
+ * an agent stops answering, a connect when one answers again (if only with an unusable reply).
+ */
+export function failureEvent(failure: PendingFailure, previous: string) {
+  const { serverId, name, reason, checkedAt: timestamp } = failure;
+  if (failure.failure === "apps_failed") return previous === "online" ? null : connectEvent(serverId, name, timestamp);
+  if (previous === "offline") return null;
+  const description = `Agent of ${name} does not answer: ${reason}`;
+  return { serverId, instanceId: null, timestamp, eventType: "disconnect" as const, status: "offline", description };
 }
 
-/** The agent answered ping but its apps reply was unusable: keep the inventory, record why. */
-export async function writeAppsFailure(serverId: number, name: string, reason: string, now: Date) {
-  await pgTransaction(async (tx) => {
-    if ((await lockServer(tx, serverId)) !== "online") await insertEvents(tx, [connectEvent(serverId, name, now)]);
-    await setServerState(tx, serverId, { status: "online", lastError: reason, fingerprint: null }, now);
-  });
+/** The agent did not answer: nothing is known of its apps, whose instances say no_data (docs/inventory.md). */
+export async function markNoData(tx: Tx, servers: { serverId: number; at: Date }[]) {
+  if (servers.length === 0) return;
+  await tx.query(
+    prepared(
+      `UPDATE application_instances AS i SET status = 'no_data', updated_at = v.at
+       FROM unnest($1::int[], $2::timestamp(3)[]) AS v(server_id, at)
+       WHERE i.server_id = v.server_id AND i.status <> 'no_data'`,
+      [servers.map((s) => s.serverId), servers.map((s) => s.at.toISOString())],
+    ),
+  );
 }
 
 /**

@@ -1,35 +1,63 @@
-// Hands decoded replies to the database in batches (docs/performance.md, "Batched writes"). A
-// cycle's writer works like a group commit: a reply that arrives while a batch is being written
-// waits for the next one, so batches grow exactly as far as the database is behind, with no timer.
-// One server's bad data still touches no other server's rows: when PostgreSQL refuses a batch, it
-// is retried in halves until the server that caused it is alone, and only that one fails.
+// Hands decoded replies and failed polls to the database in batches (docs/performance.md,
+// "Batched writes"). A cycle's writer works like a group commit: a write that arrives while a batch
+// is being written waits for the next one, so batches grow exactly as far as the database is
+// behind, with no timer. One server's bad data still touches no other server's rows: when
+// PostgreSQL refuses a batch, it is retried in halves until the server that caused it is alone,
+// and only that one fails.
 import { dbPool, pgTransaction } from "../db";
 import { resolveGroups } from "./groups";
-import { writeReplies, type BatchResult, type PendingReply } from "./poll-batch-sql";
+import {
+  isFailure,
+  writeReplies,
+  type BatchResult,
+  type PendingFailure,
+  type PendingReply,
+  type PendingWrite,
+} from "./poll-batch-sql";
 import type { Reconciliation } from "./reconcile";
 
-/** Writes one server's reply (with others, maybe); resolves to its plan or rejects with its failure. */
-export type ReplyWriter = (reply: PendingReply) => Promise<Reconciliation>;
+/** Writes one server's poll (with others', maybe); resolves when it is stored or rejects with why not. */
+export type PollWriter = {
+  /** A decoded reply; resolves to its plan as written. */
+  reply(reply: PendingReply): Promise<Reconciliation>;
+  /** A failed poll: the server offline, or its apps reply unusable. */
+  failure(failure: PendingFailure): Promise<void>;
+};
+
+function writerOf(write: (pending: PendingWrite) => Promise<Reconciliation | null>): PollWriter {
+  return {
+    reply: async (reply) => {
+      const plan = await write(reply);
+      if (!plan) throw new Error(`the reply of server ${reply.serverId} was written without a plan`);
+      return plan;
+    },
+    failure: async (failure) => void (await write(failure)),
+  };
+}
 
 /** Alone (a poll now, a re-poll after a touch): a batch of one. */
-export const writeAlone: ReplyWriter = async (reply) => outcomeOf(await writeBatch([reply]), reply);
+export const writeAlone: PollWriter = writerOf(async (pending) => outcomeOf(await writeBatch([pending]), pending));
 
-type Waiting = { reply: PendingReply; resolve: (plan: Reconciliation) => void; reject: (error: unknown) => void };
+type Waiting = {
+  pending: PendingWrite;
+  resolve: (plan: Reconciliation | null) => void;
+  reject: (error: unknown) => void;
+};
 
 /**
  * A cycle's writer. maxBatch bounds one transaction (its statements' parameters, the time its row
- * locks are held); the cycle's poll concurrency bounds how many replies can wait at once.
+ * locks are held); the cycle's poll concurrency bounds how many writes can wait at once.
  */
-export function batchingWriter(maxBatch = 100): ReplyWriter {
+export function batchingWriter(maxBatch = 100): PollWriter {
   const queue: Waiting[] = [];
   let writing = false;
   const next = () => {
     if (writing || queue.length === 0) return;
     writing = true;
     const batch = queue.splice(0, maxBatch);
-    void writeBatch(batch.map((w) => w.reply))
+    void writeBatch(batch.map((w) => w.pending))
       .then(
-        (results) => batch.forEach((w) => settle(w, () => outcomeOf(results, w.reply))),
+        (results) => batch.forEach((w) => settle(w, () => outcomeOf(results, w.pending))),
         (error: unknown) => batch.forEach((w) => w.reject(error)),
       )
       .finally(() => {
@@ -37,14 +65,16 @@ export function batchingWriter(maxBatch = 100): ReplyWriter {
         next();
       });
   };
-  return (reply) =>
-    new Promise((resolve, reject) => {
-      queue.push({ reply, resolve, reject });
-      next();
-    });
+  return writerOf(
+    (pending) =>
+      new Promise((resolve, reject) => {
+        queue.push({ pending, resolve, reject });
+        next();
+      }),
+  );
 }
 
-function settle(waiting: Waiting, outcome: () => Reconciliation) {
+function settle(waiting: Waiting, outcome: () => Reconciliation | null) {
   try {
     waiting.resolve(outcome());
   } catch (error) {
@@ -52,9 +82,9 @@ function settle(waiting: Waiting, outcome: () => Reconciliation) {
   }
 }
 
-function outcomeOf(results: BatchResult, reply: PendingReply): Reconciliation {
-  const result = results.get(reply.serverId);
-  if (result === undefined) throw new Error(`the reply of server ${reply.serverId} was not written`);
+function outcomeOf(results: BatchResult, pending: PendingWrite): Reconciliation | null {
+  const result = results.get(pending.serverId);
+  if (result === undefined) throw new Error(`the poll of server ${pending.serverId} was not written`);
   if (result instanceof Error) throw result;
   return result;
 }
@@ -65,18 +95,18 @@ function outcomeOf(results: BatchResult, reply: PendingReply): Reconciliation {
  * data (the database unreachable, the pool exhausted) fails every server of the batch at once,
  * as retrying would only wait again.
  */
-export async function writeBatch(replies: PendingReply[]): Promise<BatchResult> {
+export async function writeBatch(writes: PendingWrite[]): Promise<BatchResult> {
   try {
-    const apps = replies.flatMap((reply) => reply.apps);
+    const apps = writes.flatMap((write) => (isFailure(write) ? [] : write.apps));
     const groups = await resolveGroups(dbPool(), apps);
-    return await pgTransaction((tx) => writeReplies(tx, replies, groups));
+    return await pgTransaction((tx) => writeReplies(tx, writes, groups));
   } catch (error) {
-    if (replies.length === 1 || !refusedByDatabase(error)) {
-      return new Map(replies.map((reply) => [reply.serverId, asError(error)]));
+    if (writes.length === 1 || !refusedByDatabase(error)) {
+      return new Map(writes.map((write) => [write.serverId, asError(error)]));
     }
-    const half = Math.ceil(replies.length / 2);
-    const first = await writeBatch(replies.slice(0, half));
-    return new Map([...first, ...(await writeBatch(replies.slice(half)))]);
+    const half = Math.ceil(writes.length / 2);
+    const first = await writeBatch(writes.slice(0, half));
+    return new Map([...first, ...(await writeBatch(writes.slice(half)))]);
   }
 }
 

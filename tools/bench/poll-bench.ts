@@ -243,7 +243,15 @@ async function runReplicas(serverUrl: string, fleet: Fleet, replicas: number): P
   return withFleet(serverUrl, fleet, (databaseUrl, sim, deadline) =>
     runReplicaBench(
       { root, track, stopChild },
-      { databaseUrl, controls: sim.controls, replicas, concurrency, seed: Number(o.seed), deadline },
+      {
+        databaseUrl,
+        controls: sim.controls,
+        simulatorPids: sim.children.map((child) => child.pid!),
+        replicas,
+        concurrency,
+        seed: Number(o.seed),
+        deadline,
+      },
     ),
   );
 }

@@ -1,18 +1,27 @@
 // One replica of `npm run bench:poll -- --replicas N` (poll-bench.ts): a process with AC's chunk
 // worker (server/jobs/poll-job.ts, the pg-boss queue every scheduler replica works), so N of them
 // share each cycle's servers as N AC replicas do. The parent asks, over IPC, for this process's
-// CPU time and, of the first replica only, for a cycle (runPollCycle, as the scheduler runs it).
+// CPU time and statements since it last asked and, of the first replica only, for a cycle
+// (runPollCycle, as the scheduler runs it). Statements are counted at the driver on AC's pool
+// (sql-counter.ts); pg-boss's own pool (fetching, completing and reading chunk jobs) is not in them.
+import { config } from "../../server/config";
+import { dbPool, initDb } from "../../server/db";
 import { stopBoss } from "../../server/jobs/boss";
 import { runPollCycle, startChunkWorker } from "../../server/jobs/poll-job";
+import { sqlCounter, type SqlTally } from "./sql-counter";
 
 export type ReplicaRequest = { type: "cpu" } | { type: "cycle"; intervalSeconds: number } | { type: "stop" };
 export type ReplicaReply =
   | { type: "ready" }
-  | { type: "cpu"; cpuMs: number; maxRssMb: number }
+  | { type: "cpu"; cpuMs: number; maxRssMb: number; sql: SqlTally; connections: number }
   | { type: "cycle"; summary: Awaited<ReturnType<typeof runPollCycle>> }
   | { type: "error"; message: string };
 
 const send = (reply: ReplicaReply) => process.send!(reply);
+const counter = sqlCounter();
+initDb(config().DATABASE_URL!, { Client: counter.Client });
+let connections = 0; // opened by AC's pool (each a SCRAM handshake and new prepared statements)
+dbPool().on("connect", () => void connections++);
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
@@ -21,9 +30,11 @@ const cpuMs = () => {
 process.on("message", (request: ReplicaRequest) => {
   void (async () => {
     try {
-      if (request.type === "cpu")
-        send({ type: "cpu", cpuMs: cpuMs(), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) });
-      else if (request.type === "cycle") send({ type: "cycle", summary: await runPollCycle(request.intervalSeconds) });
+      if (request.type === "cpu") {
+        const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+        send({ type: "cpu", cpuMs: cpuMs(), maxRssMb, sql: counter.take(), connections });
+      } else if (request.type === "cycle")
+        send({ type: "cycle", summary: await runPollCycle(request.intervalSeconds) });
       else {
         await stopBoss();
         process.exit(0);

@@ -5,8 +5,10 @@
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
+import { cpuMeter, parentPid, type CpuSplit } from "./cpu";
 import { fleetClient } from "./sim-fleet";
 import type { ReplicaReply, ReplicaRequest } from "./poll-replica";
+import type { SqlTally } from "./sql-counter";
 
 export type ReplicaCycle = {
   cycle: string;
@@ -19,6 +21,14 @@ export type ReplicaCycle = {
   cpuMs: number[];
   /** Per replica: its highest resident set size so far (the process's maxRSS). */
   maxRssMb: number[];
+  /** Per replica: what it sent on AC's pool during the cycle (not pg-boss's own statements). */
+  sql: SqlTally[];
+  /** Per replica: the database connections its pool opened during the cycle. */
+  connections: number[];
+  /** Per replica: the chunks it polled. */
+  chunks: number[];
+  /** PostgreSQL, the simulator and the rest of the machine during the cycle (`pollerMs` is the bench's own). */
+  cpu: CpuSplit;
 };
 
 type Deps = {
@@ -49,6 +59,8 @@ export async function runReplicaBench(
   options: {
     databaseUrl: string;
     controls: string[];
+    /** The simulator's processes, for their CPU time. */
+    simulatorPids: number[];
     replicas: number;
     concurrency: string;
     seed: number;
@@ -64,7 +76,15 @@ export async function runReplicaBench(
     `INSERT INTO servers (name, ip, port, updated_at) SELECT * FROM unnest($1::text[], $2::text[], $3::int[]), now()`,
     [agents.map((a) => a.name), agents.map((a) => a.ip), agents.map((a) => a.port)],
   );
-  await client.end();
+  const postmasterPid = parentPid((await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid);
+  /** Completed chunks so far, by the replica that polled them (their output names it). */
+  const chunksByReplica = async () => {
+    const { rows } = await client.query<{ replica: string; n: number }>(
+      `SELECT output->>'replica' AS replica, count(*)::int AS n FROM pgboss.job
+       WHERE name = 'poll-chunk' AND state = 'completed' GROUP BY 1`,
+    );
+    return new Map(rows.map((row) => [row.replica, row.n]));
+  };
 
   const replicas = Array.from({ length: options.replicas }, (_, i) =>
     deps.track(
@@ -81,19 +101,36 @@ export async function runReplicaBench(
       }),
     ),
   );
+  const idle = { servers: 0, updated: 0, failures: 0, skipped: 0 };
   const measure = async () => {
     await Promise.all(replicas.map((child) => ask(child, null, "ready")));
     const cpu = () => Promise.all(replicas.map((child) => ask(child, { type: "cpu" }, "cpu")));
     const cycles: ReplicaCycle[] = [];
-    // The same churn as the one-process bench (poll-worker.ts) before the third cycle.
-    for (const cycle of ["first", "steady", "churn", "steady2"]) {
-      if (cycle === "churn") await sim.churn({ changeVersionPct: 10, removePct: 5, addPct: 5, seed: options.seed });
+    // First 10 s with no cycle: what a replica spends only by being there (pg-boss's loops, timers).
+    // Then the same churn as the one-process bench (poll-worker.ts) before the third cycle, and
+    // another before the fifth: by then every replica has run each path often (its JIT is warm).
+    for (const cycle of ["idle", "first", "steady", "churn", "steady2", "churn2", "steady3"]) {
+      if (cycle === "churn" || cycle === "churn2") {
+        const seed = options.seed + (cycle === "churn2" ? 1 : 0);
+        await sim.churn({ changeVersionPct: 10, removePct: 5, addPct: 5, seed });
+      }
       const before = await cpu();
+      const chunksBefore = await chunksByReplica();
+      const machine = cpuMeter(postmasterPid, options.simulatorPids);
       const started = Date.now();
       // A long interval: the bench measures a whole cycle, so no cycle deadline cuts it short.
-      const { summary } = await ask(replicas[0]!, { type: "cycle", intervalSeconds: 3600 }, "cycle");
+      const { summary } =
+        cycle === "idle"
+          ? await new Promise<{ summary: typeof idle }>((resolve) =>
+              setTimeout(() => resolve({ summary: idle }), 10_000),
+            )
+          : await ask(replicas[0]!, { type: "cycle", intervalSeconds: 3600 }, "cycle");
       const wallMs = Date.now() - started;
       const after = await cpu();
+      const split = machine();
+      const chunksAfter = await chunksByReplica();
+      const chunks = replicas.map((_, i) => (chunksAfter.get(`b${i + 1}`) ?? 0) - (chunksBefore.get(`b${i + 1}`) ?? 0));
+      const replicasMs = after.reduce((sum, reply, i) => sum + reply.cpuMs - before[i]!.cpuMs, 0);
       cycles.push({
         cycle,
         wallMs,
@@ -103,6 +140,10 @@ export async function runReplicaBench(
         skipped: summary.skipped,
         cpuMs: after.map((reply, i) => reply.cpuMs - before[i]!.cpuMs),
         maxRssMb: after.map((reply) => reply.maxRssMb),
+        sql: after.map((reply) => reply.sql),
+        connections: after.map((reply, i) => reply.connections - before[i]!.connections),
+        chunks,
+        cpu: { ...split, otherMs: Math.max(0, split.otherMs - replicasMs) },
       });
     }
     return cycles;
@@ -116,6 +157,7 @@ export async function runReplicaBench(
     return await Promise.race([measure(), timeout]);
   } finally {
     clearTimeout(timer);
+    await client.end();
     for (const child of replicas) child.send({ type: "stop" } satisfies ReplicaRequest, () => undefined);
     await Promise.all(replicas.map((child) => deps.stopChild(child)));
   }
@@ -133,6 +175,22 @@ export function printReplicaCycles(replicas: number, cycles: ReplicaCycle[]): vo
     const polled = c.skipped ? `${c.servers} (${c.skipped} skipped)` : String(c.servers);
     console.log(
       `| ${c.cycle} | ${s(c.wallMs)} s | ${polled} | ${c.updated} | ${c.failures} | ${c.cpuMs.map(s).join(" | ")} | ${s(total)} |`,
+    );
+  }
+  console.log(
+    `\nPer replica and cycle: chunks polled; statements on AC's pool (transactions), rows read / written, connections opened`,
+  );
+  console.log(
+    `| cycle | ${Array.from({ length: replicas }, (_, i) => `b${i + 1}`).join(" | ")} | CPU s: PostgreSQL / simulator / other |`,
+  );
+  console.log(`|---|${"---|".repeat(replicas)}---|`);
+  for (const c of cycles) {
+    const each = c.sql.map(
+      (t, i) =>
+        `${c.chunks[i]} chunks: ${t.statements} (${t.byVerb.BEGIN ?? 0}), ${t.rowsRead.toLocaleString("en")} / ${t.rowsAffected.toLocaleString("en")}, ${c.connections[i]} connections`,
+    );
+    console.log(
+      `| ${c.cycle} | ${each.join(" | ")} | ${s(c.cpu.postgresMs)} / ${s(c.cpu.simulatorMs)} / ${s(c.cpu.otherMs)} |`,
     );
   }
   const peak = cycles.at(-1)?.maxRssMb ?? [];

@@ -9,16 +9,20 @@ export type SqlTally = {
   byVerb: Record<string, number>;
   /** Rows that INSERT/UPDATE/DELETE statements reported as affected (the command tags). */
   rowsAffected: number;
+  /** Rows that SELECT statements returned to the process. */
+  rowsRead: number;
 };
 
 const WRITES = new Set(["INSERT", "UPDATE", "DELETE", "MERGE"]);
 type Result = { command?: string; rowCount?: number | null };
 
 export function sqlCounter(): { Client: typeof pg.Client; take(): SqlTally } {
-  let tally: SqlTally = { statements: 0, byVerb: {}, rowsAffected: 0 };
+  const empty = (): SqlTally => ({ statements: 0, byVerb: {}, rowsAffected: 0, rowsRead: 0 });
+  let tally = empty();
   const onResult = (result: unknown) => {
     const { command, rowCount } = (result ?? {}) as Result;
     if (command && WRITES.has(command)) tally.rowsAffected += rowCount ?? 0;
+    if (command === "SELECT") tally.rowsRead += rowCount ?? 0;
   };
 
   class CountingClient extends pg.Client {}
@@ -52,7 +56,7 @@ export function sqlCounter(): { Client: typeof pg.Client; take(): SqlTally } {
     Client: CountingClient,
     take() {
       const taken = tally;
-      tally = { statements: 0, byVerb: {}, rowsAffected: 0 };
+      tally = empty();
       return taken;
     },
   };
