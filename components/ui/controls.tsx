@@ -1,5 +1,11 @@
 // Form controls with visible keyboard focus.
-import type { ButtonHTMLAttributes, InputHTMLAttributes, SelectHTMLAttributes } from "react";
+import {
+  cloneElement,
+  isValidElement,
+  type ButtonHTMLAttributes,
+  type InputHTMLAttributes,
+  type SelectHTMLAttributes,
+} from "react";
 
 const focus = "focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:ring-offset-1";
 
@@ -22,7 +28,7 @@ export function Button({
   );
 }
 
-export const inputClass = `block w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-900 placeholder:text-slate-400 ${focus}`;
+export const inputClass = `block w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-900 placeholder:text-slate-400 aria-invalid:border-red-600 ${focus}`;
 
 export function Input({ className = "", ...props }: InputHTMLAttributes<HTMLInputElement>) {
   return <input className={`${inputClass} ${className}`} {...props} />;
@@ -32,11 +38,16 @@ export function Select({ className = "", ...props }: SelectHTMLAttributes<HTMLSe
   return <select className={`${inputClass} ${className}`} {...props} />;
 }
 
+/** A labelled control; with an error, the control is marked invalid (red border, `aria-invalid`) above its message. */
 export function Field({ label, error, children }: { label: string; error?: string; children: React.ReactNode }) {
+  const control =
+    error && isValidElement<{ "aria-invalid"?: boolean }>(children)
+      ? cloneElement(children, { "aria-invalid": true })
+      : children;
   return (
     <label className="block text-sm">
       <span className="mb-1 block font-medium text-slate-700">{label}</span>
-      {children}
+      {control}
       {error ? <span className="mt-1 block text-xs text-red-700">{error}</span> : null}
     </label>
   );

@@ -22,13 +22,22 @@ export function Pagination({
   };
   const link =
     "rounded-md border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500";
+  // A hand-edited or old link may point past the end (the list shrank): offer the last page, not page - 1.
+  const pastEnd = page > pageCount;
   return (
-    <nav aria-label="Pagination" className="mt-3 flex items-center justify-between text-sm text-slate-600">
+    <nav
+      aria-label="Pagination"
+      className="mt-3 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600"
+    >
       <span>
-        {total} total · page {page} of {pageCount}
+        {total} total · {pastEnd ? `page ${page} is past the last page, ${pageCount}` : `page ${page} of ${pageCount}`}
       </span>
       <span className="flex gap-2">
-        {page > 1 ? (
+        {pastEnd ? (
+          <Link className={link} href={href(pageCount)}>
+            Last page
+          </Link>
+        ) : page > 1 ? (
           <Link className={link} href={href(page - 1)}>
             Previous
           </Link>

@@ -6,18 +6,28 @@ export function SearchBox({
   value,
   placeholder,
   label,
+  maxLength,
 }: {
   name?: string;
   value?: string;
   placeholder: string;
   label: string;
+  /** The procedure's limit for the search text; the page cuts a longer URL value to it too. */
+  maxLength: number;
 }) {
   return (
     <form role="search" className="flex gap-2">
       <label className="sr-only" htmlFor={`search-${name}`}>
         {label}
       </label>
-      <Input id={`search-${name}`} name={name} defaultValue={value} placeholder={placeholder} className="w-64" />
+      <Input
+        id={`search-${name}`}
+        name={name}
+        defaultValue={value}
+        placeholder={placeholder}
+        className="w-64"
+        maxLength={maxLength}
+      />
       <Button type="submit" variant="secondary">
         Search
       </Button>

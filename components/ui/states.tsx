@@ -2,9 +2,10 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 
+/** Breaks anywhere: a title may quote what the URL said (a server name no server has), however long. */
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
   return (
-    <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-10 text-center">
+    <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-10 text-center wrap-anywhere">
       <p className="font-medium text-slate-700">{title}</p>
       {children ? <div className="mt-1 text-sm text-slate-500">{children}</div> : null}
     </div>

@@ -53,6 +53,8 @@ test.describe("as a viewer", () => {
   test("has no Audit page", async ({ page }) => {
     await page.goto("/audit");
     await expect(page.getByRole("alert").filter({ hasText: "This page is for the operator role" })).toBeVisible();
+    // The notice sits under the page's own heading, so the page still has one.
+    await expect(page.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();
     await expect(page.getByRole("link", { name: "Audit" })).toHaveCount(0);
   });
 });

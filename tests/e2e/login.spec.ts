@@ -47,6 +47,7 @@ test.describe("as a viewer", () => {
     await page.goto("/admin/users");
     const notice = page.getByRole("alert").filter({ hasText: "This page is for the admin role" });
     await expect(notice).toContainText("You are signed in as viewer");
+    await expect(page.getByRole("heading", { level: 1, name: "Administration" })).toBeVisible();
     await expect(page.getByRole("table")).toHaveCount(0);
     const response = await page.request.get(
       "/api/trpc/users.list?input=" + encodeURIComponent(JSON.stringify({ json: {} })),
@@ -62,7 +63,14 @@ test.describe("as an admin", () => {
     await page.goto("/admin/users");
     const form = page.getByRole("form", { name: "Create user" });
     await form.getByLabel("Login").fill("e2e-new-operator");
-    await form.getByLabel("Password (10+ characters)").fill("new-operator-pw-1");
+    // A refused field is marked, not only described: "highlighted" must be true.
+    const password = form.getByLabel("Password (10+ characters)");
+    await password.fill("short");
+    await form.getByRole("button", { name: "Create user" }).click();
+    await expect(form).toContainText("at least 10 characters");
+    await expect(password).toHaveAttribute("aria-invalid", "true");
+    await expect(form.getByLabel("Login")).not.toHaveAttribute("aria-invalid");
+    await password.fill("new-operator-pw-1");
     await form.getByLabel("Role").selectOption("operator");
     await form.getByRole("button", { name: "Create user" }).click();
     await expect(page.getByRole("cell", { name: "e2e-new-operator" })).toBeVisible();
@@ -87,6 +95,8 @@ test.describe("as an admin", () => {
     await form.getByRole("button", { name: "Create token" }).click();
     const secret = (await page.getByTestId("new-token").textContent())!.trim();
     expect(secret).toMatch(/^ac_/);
+    // The form is emptied once the token exists: a second click cannot make a twin.
+    await expect(form.getByLabel("Name (which tool uses it)")).toHaveValue("");
     const { stdout } = await promisify(execFile)("npx", ["tsx", "tools/api-client-example.ts"], {
       env: { ...process.env, AC_URL: baseURL!, AC_TOKEN: secret },
     });

@@ -44,6 +44,13 @@ test("every page fits 390 px without sideways scrolling", async ({ page }) => {
   for (const path of details.values()) await visit(path);
 });
 
+test("an empty state quoting a long URL value wraps instead of widening the page", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`/events?server=${"x".repeat(300)}`);
+  await expect(page.getByText(/No server is named/)).toBeVisible();
+  expect(await overflow(page)).toBeLessThanOrEqual(0);
+});
+
 test("the servers list and the group page show their buttons whole at 1280 px", async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 900 });
   /** Buttons and links cut off by a box that clips or scrolls sideways (a table wrapper), or by the page. */

@@ -69,6 +69,32 @@ test.describe("as an admin", () => {
     await expect(page.getByRole("heading", { name: "Servers" })).toBeVisible();
     expect(violations).toEqual([]);
   });
+
+  test("hand-edited list URLs show the list, never the error page", async ({ page }) => {
+    test.setTimeout(120_000);
+    const longSearch = "x".repeat(300);
+    for (const path of [
+      "/servers?q=%00srv", // PostgreSQL refuses a NUL in text
+      "/alerts?q=%00x",
+      "/admin/users?q=%00",
+      `/admin/users?q=${longSearch}`, // users.list takes 100 characters
+      "/events?page=99999999999999999", // beyond the offset the database takes
+      "/alerts?page=20000", // beyond alerts.list's 10 000
+    ]) {
+      await page.goto(path);
+      await expect(page.getByRole("heading", { level: 1 }), path).toBeVisible();
+      await expect(page.getByText("This page could not be loaded"), path).toHaveCount(0);
+    }
+    await expect(page.getByText(/page 10000 is past the last page/)).toBeVisible();
+    await page.goto(`/admin/users?q=${longSearch}`);
+    await expect(page.getByLabel("Search users")).toHaveValue(longSearch.slice(0, 100));
+    // Past the end, the pagination offers the last page instead of "Previous" to page - 1.
+    await page.goto("/admin/users?page=5");
+    const pagination = page.getByRole("navigation", { name: "Pagination" });
+    await expect(pagination).toContainText("page 5 is past the last page, 1");
+    await expect(pagination.getByRole("link", { name: "Last page" })).toHaveAttribute("href", "/admin/users?page=1");
+    await expect(pagination.getByRole("link", { name: "Previous" })).toHaveCount(0);
+  });
 });
 
 test("the login page runs under the CSP and API answers carry their own headers", async ({ page, request }) => {

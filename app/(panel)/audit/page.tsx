@@ -22,7 +22,13 @@ const short = (params: SearchParams, key: string) => param(params, key)?.trim().
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const actor = await currentActor();
   if (!actor) redirect("/login");
-  if (!(await can("audit.read"))) return <NotAllowed needs={permissions["audit.read"]} role={actor.role} />;
+  if (!(await can("audit.read")))
+    return (
+      <>
+        <PageHeader title="Audit log" />
+        <NotAllowed needs={permissions["audit.read"]} role={actor.role} />
+      </>
+    );
   const all = await can("audit.readAll");
   const params = await searchParams;
   const range = readDateRange(params);

@@ -16,7 +16,12 @@ export default async function StatusMapPage({ searchParams }: { searchParams: Pr
   const actor = await currentActor();
   if (!actor) redirect("/login");
   if (!can(actor.role, "statusMap.manage"))
-    return <NotAllowed needs={permissions["statusMap.manage"]} role={actor.role} />;
+    return (
+      <>
+        <PageHeader title="Administration" />
+        <NotAllowed needs={permissions["statusMap.manage"]} role={actor.role} />
+      </>
+    );
   const params = await searchParams;
   const caller = await api();
   const [map, unknown] = await Promise.all([caller.statusMap.list(), caller.statusMap.unknown()]);

@@ -15,7 +15,13 @@ export const metadata = { title: "API tokens" };
 export default async function TokensPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const actor = await currentActor();
   if (!actor) redirect("/login");
-  if (!can(actor.role, "tokens.manage")) return <NotAllowed needs={permissions["tokens.manage"]} role={actor.role} />;
+  if (!can(actor.role, "tokens.manage"))
+    return (
+      <>
+        <PageHeader title="Administration" />
+        <NotAllowed needs={permissions["tokens.manage"]} role={actor.role} />
+      </>
+    );
   const params = await searchParams;
   const includeRevoked = param(params, "revoked") === "1";
   const tokens = await (await api()).apiTokens.list({ page: pageParam(params), pageSize: 50, includeRevoked });

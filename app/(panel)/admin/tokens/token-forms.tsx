@@ -18,13 +18,18 @@ export function CreateTokenForm() {
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const data = new FormData(event.currentTarget);
+    const form = event.currentTarget;
+    const data = new FormData(form);
     const days = Number(data.get("expiresInDays"));
-    create.mutate({
-      name: String(data.get("name")),
-      role: String(data.get("role")) as Role,
-      expiresInDays: days > 0 ? days : undefined,
-    });
+    // Emptied once created, as the user form is: a second click must not make a twin token.
+    create.mutate(
+      {
+        name: String(data.get("name")),
+        role: String(data.get("role")) as Role,
+        expiresInDays: days > 0 ? days : undefined,
+      },
+      { onSuccess: () => form.reset() },
+    );
   }
 
   return (

@@ -14,24 +14,34 @@ import { CreateUserForm, UserRowActions } from "./user-forms";
 export const metadata = { title: "Users" };
 
 const sourceLabels = { local: "Local", oidc: "OIDC", ldap: "LDAP" } as const;
+/** users.list's limit: a longer ?q= (a pasted text) is cut, not an error page. */
+const SEARCH_MAX = 100;
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const actor = await currentActor();
   if (!actor) redirect("/login");
-  if (!can(actor.role, "users.manage")) return <NotAllowed needs={permissions["users.manage"]} role={actor.role} />;
+  if (!can(actor.role, "users.manage"))
+    return (
+      <>
+        <PageHeader title="Administration" />
+        <NotAllowed needs={permissions["users.manage"]} role={actor.role} />
+      </>
+    );
   const params = await searchParams;
-  const search = param(params, "q");
+  const search = param(params, "q")?.slice(0, SEARCH_MAX);
   const users = await (await api()).users.list({ page: pageParam(params), pageSize: 50, search });
   return (
     <>
       <PageHeader title="Administration">
-        <SearchBox value={search} placeholder="Login or name" label="Search users" />
+        <SearchBox value={search} placeholder="Login or name" label="Search users" maxLength={SEARCH_MAX} />
       </PageHeader>
       <AdminTabs current="users" />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[1fr_320px]">
         <div className="min-w-0">
           {users.items.length === 0 ? (
-            <EmptyState title="No users match">Try another search.</EmptyState>
+            <EmptyState title={search ? "No users match" : "No users on this page"}>
+              {search ? "Try another search." : null}
+            </EmptyState>
           ) : (
             <DataTable label="Users">
               <thead className={theadClass}>
