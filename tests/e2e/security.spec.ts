@@ -57,6 +57,9 @@ test.describe("as an admin", () => {
       "/audit",
     ]) {
       await visit(path);
+      // These lists always have rows in the e2e fleet: wait for them (they stream in after the shell).
+      const rows = { "/servers": "/servers/", "/applications": "/applications/", "/groups": "/groups/" }[path];
+      if (rows) await expect(page.locator(`main a[href^="${rows}"]`).first()).toBeVisible();
       for (const href of await detailLinks()) {
         const kind = href.replace(/\d+$/, "");
         if (!details.has(kind)) details.set(kind, href);
