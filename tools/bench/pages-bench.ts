@@ -286,9 +286,23 @@ async function load(url: string, headers: Record<string, string>, connections: n
   };
 }
 
-/** What a page is made of: its bytes, and of them the RSC payload Next inlines as `self.__next_f.push` scripts. */
-type Anatomy = { target: string; pageBytes: number; rscBytes: number };
+/**
+ * What a page is made of: its bytes, and of them the RSC payload Next inlines as
+ * `self.__next_f.push` scripts; and the web server's CPU per view (one connection).
+ */
+type Anatomy = { target: string; pageBytes: number; rscBytes: number; cpuMsPerView?: number };
 const anatomy: Anatomy[] = [];
+
+/** CPU time the web server process has used so far (user + system, Linux's /proc), in ms; null elsewhere. */
+function webServerCpuMs(): number | null {
+  if (!web?.pid) return null;
+  try {
+    const fields = fs.readFileSync(`/proc/${web.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms
+  } catch {
+    return null;
+  }
+}
 
 /** The RSC payload's share of a page: the text of its `self.__next_f.push(…)` scripts. */
 const rscBytes = (html: string) =>
@@ -326,7 +340,11 @@ async function measure(base: string, list: Target[], cookie: string, token: stri
       }
       await load(url, headers, Math.max(...counts), 2); // warm-up
       for (const connections of counts) {
+        const cpuBefore = webServerCpuMs();
         const m = await load(url, headers, connections, seconds);
+        const cpuAfter = webServerCpuMs();
+        if (kind === "page" && connections === counts[0] && cpuBefore !== null && cpuAfter !== null)
+          anatomy.at(-1)!.cpuMsPerView = (cpuAfter - cpuBefore) / m.requests;
         results.push({ target: target.name, kind, connections, ...m });
         log(
           `${target.name} · ${kind} · ${connections} conn: p50 ${m.p50} ms, p95 ${m.p95} ms, p99 ${m.p99} ms, ${m.rps.toFixed(1)} req/s${m.failures ? `, ${m.failures} FAILED` : ""}`,
@@ -461,11 +479,14 @@ function printResults(results: Measured[]) {
 function printAnatomy(plans: { target: string; ms: number }[]) {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
   console.log("\n### What each page is made of\n");
-  console.log("| target | page | of which RSC payload | SELECTs | their execution time |\n|---|---:|---:|---:|---:|");
+  console.log(
+    "| target | page | of which RSC payload | web server CPU per view (1 conn.) | SELECTs | their execution time |\n|---|---:|---:|---:|---:|---:|",
+  );
   for (const a of anatomy) {
     const mine = plans.filter((p) => p.target === a.target);
     const sql = mine.length ? `${mine.length} | ${mine.reduce((n, p) => n + p.ms, 0).toFixed(1)} ms` : "— | —";
-    console.log(`| ${a.target} | ${kb(a.pageBytes)} | ${kb(a.rscBytes)} | ${sql} |`);
+    const cpu = a.cpuMsPerView === undefined ? "—" : `${a.cpuMsPerView.toFixed(1)} ms`;
+    console.log(`| ${a.target} | ${kb(a.pageBytes)} | ${kb(a.rscBytes)} | ${cpu} | ${sql} |`);
   }
 }
 
