@@ -59,7 +59,9 @@ function InstanceDialog({
   const trpc = useTRPC();
   const router = useRouter();
   const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => dialog.current?.showModal(), []);
+  useEffect(() => {
+    if (dialog.current && !dialog.current.open) dialog.current.showModal();
+  }, []);
   const [form, setForm] = useState(() =>
     instance
       ? { ...instance, socketPath: instance.socketPath ?? "", filter: instance.backendFilter.join("\n") }
