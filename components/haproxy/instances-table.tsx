@@ -1,5 +1,8 @@
+"use client";
 // HAProxy instances with what an operator checks first: last sync and its error, the breaker,
-// the backend selection, server counts, and "Sync now".
+// the backend selection, server counts, and "Sync now". A client component fed plain rows (about
+// 300 bytes each): drawn as a server tree, each row cost 3 KB of the page's RSC payload on top of
+// its HTML, most of the /haproxy page's payload (docs/performance.md, "Inventory pages at 500,000 instances").
 import Link from "next/link";
 import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -11,7 +14,13 @@ import { SyncButton } from "./sync-button";
 
 export type InstanceRow = Awaited<ReturnType<typeof listInstances>>[number];
 
-export function InstancesTable({ instances, canSync }: { instances: InstanceRow[]; canSync: boolean }) {
+/** What the table shows of an instance: the page picks it from an InstanceRow. */
+export type InstanceSummary = Pick<
+  InstanceRow,
+  "id" | "name" | "isActive" | "lastSyncAt" | "lastSyncSuccess" | "lastSyncError" | "breaker" | "backendCount"
+> & { server: { id: number; name: string }; selection: string; servers: InstanceRow["servers"]; syncing: boolean };
+
+export function InstancesTable({ instances, canSync }: { instances: InstanceSummary[]; canSync: boolean }) {
   return (
     <DataTable label="HAProxy instances">
       <thead className={theadClass}>
@@ -72,7 +81,7 @@ export function InstancesTable({ instances, canSync }: { instances: InstanceRow[
             </td>
             {canSync ? (
               <td className={tdClass}>
-                <SyncButton instanceId={i.id} name={i.name} running={i.syncing !== null} />
+                <SyncButton instanceId={i.id} name={i.name} running={i.syncing} />
               </td>
             ) : null}
           </tr>

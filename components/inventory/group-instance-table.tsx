@@ -1,5 +1,5 @@
 "use client";
-// The instances of a group, side by side: up to 200 rows (GROUP_INSTANCE_LIMIT). They come from
+// The instances of a group, side by side: up to 50 rows (GROUP_INSTANCE_LIMIT). They come from
 // the server page as plain data (about 150 bytes a row) and are rendered here, rather than as a server-rendered tree
 // (1.3 KB a row in the page's RSC payload, on top of the HTML): rendering that tree was most of
 // the group page's server time (docs/performance.md, "Inventory pages").

@@ -34,16 +34,17 @@ async function countsBy(key: "instance" | "backend", where: Prisma.Sql): Promise
 }
 
 export async function haproxySummary() {
-  const [instances, backends, servers, mapped] = await Promise.all([
+  const [instances, backends, servers] = await Promise.all([
     db().hAProxyInstance.findMany({ select: { id: true, isActive: true, lastSyncSuccess: true, lastSyncAt: true } }),
     db().hAProxyBackend.count({ where: { removedAt: null } }),
-    // Live servers only live in live backends (store.ts): no join needed.
-    db().$queryRaw<
-      { status: string | null; n: number }[]
-    >`SELECT status, count(*)::int AS n FROM haproxy_servers WHERE removed_at IS NULL GROUP BY 1`,
-    db().hAProxyServer.count({ where: { removedAt: null, applicationInstanceId: { not: null } } }),
+    // Live servers only live in live backends (store.ts): no join needed. One pass counts both,
+    // the statuses and the mapped (two passes were 15-30 ms each at 20,000 servers, docs/performance.md).
+    db().$queryRaw<{ status: string | null; n: number; mapped: number }[]>`
+      SELECT status, count(*)::int AS n, count(application_instance_id)::int AS mapped
+      FROM haproxy_servers WHERE removed_at IS NULL GROUP BY 1`,
   ]);
   const byStatus = bucket(servers);
+  const mapped = servers.reduce((sum, row) => sum + row.mapped, 0);
   const breakers = [...(await instanceBreakers(instances.map((i) => i.id))).values()].map((b) => b.state);
   return {
     enabled: haproxyOptions().enabled,

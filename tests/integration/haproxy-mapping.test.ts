@@ -105,6 +105,12 @@ describe("auto-mapping after a sync", () => {
     expect((await mappingOf("cart-a")).mappingNote).toMatch(
       /^ambiguous: 2 instances on web-2 in a group named like be_cart/,
     );
+    // The summary counts them in the same pass as their statuses.
+    expect((await as.viewer.haproxy.summary()).servers).toEqual({
+      total: 6,
+      mapped: 3,
+      byStatus: { UP: 6, DOWN: 0, DRAIN: 0, MAINT: 0, NOLB: 0, other: 0 },
+    });
   });
 
   it("follows the inventory: an instance that moves to the address's port is mapped at the next sync", async () => {

@@ -3,6 +3,7 @@
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
+import { GROUP_INSTANCE_LIMIT } from "@/server/inventory/queries/groups";
 import { callers, errorOf, fieldErrors, makeGroup, makeInstance, makeServer, type Callers } from "./inventory-fixtures";
 
 /** Inside PLAYBOOK_DIRS (its default, the repo's ansible/): paths outside are refused (tests/security/playbook-paths.test.ts). */
@@ -156,5 +157,19 @@ describe("catalog", () => {
     const entry = await as.viewer.catalog.get({ id: jurws.catalogId! });
     expect(entry.groups).toEqual([{ id: jurws.id, name: "jurws" }]);
     expect((await errorOf(as.viewer.catalog.get({ id: 999_999 }))).code).toBe("NOT_FOUND");
+  });
+});
+
+// Last in the file: its group would change the counts the lists above check.
+describe("groups.get on a group larger than a page", () => {
+  it("returns the first GROUP_INSTANCE_LIMIT instances by server name and says there are more", async () => {
+    const servers = [];
+    for (let n = GROUP_INSTANCE_LIMIT; n >= 0; n--) servers.push(await makeServer(`big-${String(n).padStart(3, "0")}`));
+    for (const [n, server] of servers.entries()) await makeInstance(server.id, "big", n + 1, { version: "1" });
+    const group = await as.viewer.groups.get({ id: (await makeGroup("big")).id });
+    expect(group).toMatchObject({ instanceCount: GROUP_INSTANCE_LIMIT + 1, truncated: true });
+    expect(group.instances.map((i) => i.server.name)).toEqual(
+      Array.from({ length: GROUP_INSTANCE_LIMIT }, (_, n) => `big-${String(n).padStart(3, "0")}`),
+    );
   });
 });

@@ -163,14 +163,15 @@ async function targets(databaseUrl: string, seeded: SeedResult, lb: HaproxySeedR
       name: "applications, filtered + searched",
       page: `/applications?${new URLSearchParams(filtered)}`,
       procedure: { path: "applications.list", input: { ...filtered, limit: 50 } },
-      calls: (c) => c.applications.list({ ...filtered, limit: 50 }),
+      calls: (c) => Promise.all([c.applications.list({ ...filtered, limit: 50 }), c.servers.options()]),
     },
     {
       key: "deep",
       name: "applications, deep cursor page",
       page: `/applications?${new URLSearchParams({ sort: "name", dir: "asc", cursor })}`,
       procedure: { path: "applications.list", input: { sort: "name", dir: "asc", cursor, limit: 50 } },
-      calls: (c) => c.applications.list({ sort: "name", dir: "asc", cursor, limit: 50 }),
+      calls: (c) =>
+        Promise.all([c.applications.list({ sort: "name", dir: "asc", cursor, limit: 50 }), c.servers.options()]),
     },
     {
       key: "group",
@@ -208,14 +209,19 @@ async function targets(databaseUrl: string, seeded: SeedResult, lb: HaproxySeedR
       name: "HAProxy, DOWN servers (backends open)",
       page: "/haproxy?status=DOWN",
       procedure: { path: "haproxy.view", input: { status: "DOWN", withServers: true } },
-      calls: (c) => c.haproxy.view({ status: "DOWN", withServers: true }),
+      calls: (c) =>
+        Promise.all([
+          c.haproxy.summary(),
+          c.haproxy.instances({}),
+          c.haproxy.view({ status: "DOWN", withServers: true }),
+        ]),
     },
     {
       key: "haproxy-instances",
       name: `HAProxy instances (${lb.instances})`,
       page: "/haproxy/instances",
       procedure: { path: "haproxy.instances", input: {} },
-      calls: (c) => c.haproxy.instances({}),
+      calls: (c) => Promise.all([c.haproxy.instances({}), c.servers.options({ haproxyNodes: true })]),
     },
     {
       // A backend opened on the page: its servers come with it when the text names it.
@@ -225,8 +231,9 @@ async function targets(databaseUrl: string, seeded: SeedResult, lb: HaproxySeedR
       procedure: { path: "haproxy.servers", input: { backendId: lb.backend.id } },
       calls: (c) =>
         Promise.all([
+          c.haproxy.summary(),
+          c.haproxy.instances({}),
           c.haproxy.view({ instanceId: lb.backend.instanceId, q: lb.backend.name, withServers: true }),
-          c.haproxy.servers({ backendId: lb.backend.id }),
         ]),
     },
   ];
@@ -279,6 +286,31 @@ async function load(url: string, headers: Record<string, string>, connections: n
   };
 }
 
+/**
+ * What a page is made of: its bytes, and of them the RSC payload Next inlines as
+ * `self.__next_f.push` scripts; and the web server's CPU per view (one connection).
+ */
+type Anatomy = { target: string; pageBytes: number; rscBytes: number; cpuMsPerView?: number };
+const anatomy: Anatomy[] = [];
+
+/** CPU time the web server process has used so far (user + system, Linux's /proc), in ms; null elsewhere. */
+function webServerCpuMs(): number | null {
+  if (!web?.pid) return null;
+  try {
+    const fields = fs.readFileSync(`/proc/${web.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms
+  } catch {
+    return null;
+  }
+}
+
+/** The RSC payload's share of a page: the text of its `self.__next_f.push(…)` scripts. */
+const rscBytes = (html: string) =>
+  [...html.matchAll(/<script[^>]*>self\.__next_f\.push\(([\s\S]*?)\)<\/script>/g)].reduce(
+    (n, m) => n + Buffer.byteLength(m[1]!),
+    0,
+  );
+
 async function measure(base: string, list: Target[], cookie: string, token: string): Promise<Measured[]> {
   const seconds = Number(o.duration);
   const counts = o.connections.split(",").map(Number);
@@ -300,13 +332,19 @@ async function measure(base: string, list: Target[], cookie: string, token: stri
       const body = await probe.text();
       if (probe.status !== 200)
         throw new Error(`${target.name} (${kind}) answered HTTP ${probe.status}: ${body.slice(0, 300)}`);
+      if (kind === "page")
+        anatomy.push({ target: target.name, pageBytes: Buffer.byteLength(body), rscBytes: rscBytes(body) });
       if (o.dump) {
         fs.mkdirSync(o.dump, { recursive: true });
         fs.writeFileSync(path.join(o.dump, `${target.key}.${kind === "page" ? "html" : "json"}`), body);
       }
       await load(url, headers, Math.max(...counts), 2); // warm-up
       for (const connections of counts) {
+        const cpuBefore = webServerCpuMs();
         const m = await load(url, headers, connections, seconds);
+        const cpuAfter = webServerCpuMs();
+        if (kind === "page" && connections === counts[0] && cpuBefore !== null && cpuAfter !== null)
+          anatomy.at(-1)!.cpuMsPerView = (cpuAfter - cpuBefore) / m.requests;
         results.push({ target: target.name, kind, connections, ...m });
         log(
           `${target.name} · ${kind} · ${connections} conn: p50 ${m.p50} ms, p95 ${m.p95} ms, p99 ${m.p99} ms, ${m.rps.toFixed(1)} req/s${m.failures ? `, ${m.failures} FAILED` : ""}`,
@@ -434,6 +472,24 @@ function printResults(results: Measured[]) {
   console.log(lines.join("\n"));
 }
 
+/**
+ * Deterministic figures, unlike the timings: each page's bytes (of them the RSC payload) and the
+ * SELECTs its procedures send, with their summed execution time under EXPLAIN ANALYZE.
+ */
+function printAnatomy(plans: { target: string; ms: number }[]) {
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+  console.log("\n### What each page is made of\n");
+  console.log(
+    "| target | page | of which RSC payload | web server CPU per view (1 conn.) | SELECTs | their execution time |\n|---|---:|---:|---:|---:|---:|",
+  );
+  for (const a of anatomy) {
+    const mine = plans.filter((p) => p.target === a.target);
+    const sql = mine.length ? `${mine.length} | ${mine.reduce((n, p) => n + p.ms, 0).toFixed(1)} ms` : "— | —";
+    const cpu = a.cpuMsPerView === undefined ? "—" : `${a.cpuMsPerView.toFixed(1)} ms`;
+    console.log(`| ${a.target} | ${kb(a.pageBytes)} | ${kb(a.rscBytes)} | ${cpu} | ${sql} |`);
+  }
+}
+
 async function main() {
   const fleet = FLEETS[o.fleet];
   if (!fleet) throw new Error(`--fleet must be one of ${Object.keys(FLEETS).join(", ")}`);
@@ -486,6 +542,7 @@ async function main() {
   );
   console.log(`machine: ${machine(`PostgreSQL ${pgVersion}`)}\n`);
   printResults(results);
+  printAnatomy(plans);
   if (plans.length) {
     console.log("\n### Statements behind the pages (EXPLAIN ANALYZE, second run)\n");
     console.log("| target | ms | scans | SQL |\n|---|---:|---|---|");

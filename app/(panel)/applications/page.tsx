@@ -1,11 +1,12 @@
 import { TRPCError } from "@trpc/server";
 import Link from "next/link";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
+import { InstanceRows } from "@/components/inventory/instance-rows";
 import { ServerFilterField } from "@/components/inventory/server-filter";
 import { CursorPagination } from "@/components/ui/cursor-pagination";
 import { DataTable } from "@/components/ui/data-table";
 import { FilterChip, FilterForm, SelectFilter, TextFilter } from "@/components/ui/filter-form";
-import { InstanceHead, InstanceRow, type InstanceColumn } from "@/components/ui/instance-row";
+import { InstanceHead, type InstanceColumn } from "@/components/ui/instance-row";
 import { EmptyState, ErrorNote, PageHeader } from "@/components/ui/states";
 import { hrefWith } from "@/lib/href";
 import { choice, idFilter } from "@/lib/list-params";
@@ -146,15 +147,20 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
       ) : (
         <DataTable label="Applications">
           <InstanceHead columns={columns} sorting={{ header, columns: sortable }} />
-          <tbody className="divide-y divide-slate-100">
-            {page.items.map((instance) => (
-              <InstanceRow
-                key={instance.id}
-                instance={{ ...instance, version: instance.currentVersion, location: instance.image ?? instance.path }}
-                columns={columns}
-              />
-            ))}
-          </tbody>
+          <InstanceRows
+            columns={columns}
+            rows={page.items.map((i) => ({
+              id: i.id,
+              instanceName: i.instanceName,
+              status: i.status,
+              version: i.currentVersion,
+              lastSeen: i.lastSeen,
+              server: { id: i.server.id, name: i.server.name },
+              group: i.group,
+              appType: i.appType,
+              location: i.image ?? i.path,
+            }))}
+          />
         </DataTable>
       )}
       <CursorPagination

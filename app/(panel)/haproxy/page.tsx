@@ -102,7 +102,23 @@ export default async function HaproxyPage({ searchParams }: { searchParams: Prom
         </EmptyState>
       ) : (
         <>
-          <InstancesTable instances={instances} canSync={live && can(role, "haproxy.sync")} />
+          <InstancesTable
+            instances={instances.map((i) => ({
+              id: i.id,
+              name: i.name,
+              isActive: i.isActive,
+              server: { id: i.server.id, name: i.server.name },
+              lastSyncAt: i.lastSyncAt,
+              lastSyncSuccess: i.lastSyncSuccess,
+              lastSyncError: i.lastSyncError,
+              breaker: i.breaker,
+              backendCount: i.backendCount,
+              selection: i.selection,
+              servers: i.servers,
+              syncing: i.syncing !== null,
+            }))}
+            canSync={live && can(role, "haproxy.sync")}
+          />
 
           <FilterForm action="/haproxy" label="Filter backends and servers" filtered={filtered} className="mt-6">
             <SelectFilter

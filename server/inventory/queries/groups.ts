@@ -103,10 +103,11 @@ export async function getGroupSettings(id: number) {
 
 /**
  * Instances shown on a group page, the first by server name; the applications list (keyset pages,
- * filtered by the group) has them all. A group of 5,000 instances rendered 2,000 rows, a 1 MB
- * answer and seconds a view (docs/performance.md, "Inventory pages at 500,000 instances").
+ * filtered by the group, sorted by server) has them all. A group of 5,000 instances rendered 2,000
+ * rows, a 1 MB answer and seconds a view; 200 rows were still 200 KB of HTML, most of the page's
+ * render time (docs/performance.md, "Inventory pages at 500,000 instances").
  */
-export const GROUP_INSTANCE_LIMIT = 200;
+export const GROUP_INSTANCE_LIMIT = 50;
 
 export async function getGroup(id: number) {
   const group = await getGroupSettings(id);

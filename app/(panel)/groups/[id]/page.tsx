@@ -114,8 +114,8 @@ export default async function GroupPage({
             )}
             {group.truncated ? (
               <p className="mt-2 text-sm text-slate-600">
-                Showing the first {group.instances.length};{" "}
-                <Link className="underline" href={`/applications?groupId=${group.id}`}>
+                Showing the first {group.instances.length} by server;{" "}
+                <Link className="underline" href={`/applications?groupId=${group.id}&sort=server`}>
                   see all in the applications list
                 </Link>
                 .
