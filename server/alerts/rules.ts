@@ -6,6 +6,7 @@ import { uniqueViolation } from "../db-errors";
 import { AppError, notFound } from "../errors";
 import { AlertRuleKind, AlertScopeKind, AlertSeverity } from "../generated/prisma/enums";
 import { checkRule } from "./rule-kinds";
+import { checkScopeExists } from "./scope";
 
 export const ruleInput = z.object({
   name: z.string().trim().min(1, "give the rule a name").max(120),
@@ -43,9 +44,10 @@ export type RuleItem = Prisma.AlertRuleGetPayload<{ select: typeof ruleSelect }>
 export const listRules = () =>
   db().alertRule.findMany({ select: ruleSelect, orderBy: [{ kind: "asc" }, { name: "asc" }] });
 
-function checked(input: RuleInput) {
+async function checked(input: RuleInput) {
   const result = checkRule(input.kind, input.params, input.scopeKind, input.scopeId);
   if (!result.ok) throw new AppError("BAD_REQUEST", result.message);
+  await checkScopeExists(input.scopeKind, input.scopeId);
   return { ...input, params: result.params as Prisma.InputJsonObject };
 }
 
@@ -53,7 +55,7 @@ const nameTaken = (name: string) => new AppError("CONFLICT", `A rule named ${nam
 
 export async function createRule(input: RuleInput) {
   try {
-    return await db().alertRule.create({ data: checked(input), select: ruleSelect });
+    return await db().alertRule.create({ data: await checked(input), select: ruleSelect });
   } catch (error) {
     if (uniqueViolation(error) !== null) throw nameTaken(input.name);
     throw error;
@@ -62,7 +64,7 @@ export async function createRule(input: RuleInput) {
 
 export async function updateRule(id: number, input: RuleInput) {
   try {
-    return await db().alertRule.update({ where: { id }, data: checked(input), select: ruleSelect });
+    return await db().alertRule.update({ where: { id }, data: await checked(input), select: ruleSelect });
   } catch (error) {
     if (uniqueViolation(error) !== null) throw nameTaken(input.name);
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") throw notFound("Alert rule");

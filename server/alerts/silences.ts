@@ -5,6 +5,7 @@ import { z } from "zod";
 import { db } from "../db";
 import { AppError, notFound } from "../errors";
 import { AlertRuleKind, AlertScopeKind } from "../generated/prisma/enums";
+import { checkScopeExists } from "./scope";
 
 export const silenceInput = z
   .object({
@@ -42,6 +43,7 @@ export async function createSilence(input: z.output<typeof silenceInput>, by: st
     !(await db().alertRule.findUnique({ where: { id: matchers.ruleId }, select: { id: true } }))
   )
     throw notFound("Alert rule");
+  await checkScopeExists(matchers.scopeKind, matchers.scopeId);
   return db().$transaction(async (tx) => {
     // One author's creations one at a time, so two parallel calls cannot both pass the count.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('alert_silences'), hashtext(${by}))`;

@@ -106,6 +106,15 @@ describe("alerts API", () => {
     await expect(as.admin.alerts.createRule({ ...input, name: "bad", scopeKind: "group" })).rejects.toThrow(
       /needs an id/,
     );
+    await expect(
+      as.admin.alerts.createRule({ ...input, name: "bad", scopeKind: "group", scopeId: 999_999 }),
+    ).rejects.toThrow(/no group with id 999999/);
+    await expect(
+      as.admin.alerts.updateRule({ id: rule.id, rule: { ...input, scopeKind: "catalog", scopeId: 999_999 } }),
+    ).rejects.toThrow(/no catalog entry with id 999999/);
+    await expect(
+      as.operator.alerts.silence({ scopeKind: "server", scopeId: 999_999, durationMinutes: 60, reason: "typo" }),
+    ).rejects.toThrow(/no server with id 999999/);
     await expectCode(as.admin.alerts.createRule(input), "CONFLICT");
     await as.admin.alerts.updateRule({ id: rule.id, rule: { ...input, enabled: false } });
     await as.admin.alerts.deleteRule({ id: rule.id });
