@@ -34,6 +34,17 @@ export function Card({ title, children, actions }: { title?: string; children: R
   );
 }
 
+/** The link above a detail page's header back to the list it came from. */
+export function BackLink({ href, children }: { href: string; children: ReactNode }) {
+  return (
+    <p className="mb-1 text-sm">
+      <Link href={href} className="text-sky-800 hover:underline">
+        ← {children}
+      </Link>
+    </p>
+  );
+}
+
 export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
   return (
     <div className="mb-5 flex flex-wrap items-center justify-between gap-3">

@@ -98,6 +98,20 @@ test.describe("as an admin", () => {
     await expect(pagination.getByRole("link", { name: "Last page" })).toHaveAttribute("href", "/admin/users?page=1");
     await expect(pagination.getByRole("link", { name: "Previous" })).toHaveCount(0);
   });
+
+  test("an address that names nothing gets a page with a heading and a way back, under the CSP", async ({ page }) => {
+    const violations = await watchCsp(page);
+    const unknown = await page.goto("/no-such-page");
+    expect(unknown?.status()).toBe(404);
+    await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
+    await page.getByRole("link", { name: "Go to the dashboard" }).click();
+    await expect(page.getByTestId("role")).toHaveText("admin");
+    for (const path of ["/servers/999999", "/groups/abc", "/tasks/00000000-0000-4000-8000-000000000000"]) {
+      await page.goto(path);
+      await expect(page.getByRole("heading", { level: 1, name: "Not found" }), path).toBeVisible();
+    }
+    expect(violations).toEqual([]);
+  });
 });
 
 test("the login page runs under the CSP and API answers carry their own headers", async ({ page, request }) => {

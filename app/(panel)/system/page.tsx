@@ -1,8 +1,7 @@
 // System health (docs/history.md, "Charts"): how long the poll cycles and HAProxy syncs take and how
 // many servers or instances failed in each, over time. The latest run of each job is on the dashboard.
-import Link from "next/link";
 import { HistoryChart } from "@/components/charts/history-chart";
-import { PageHeader } from "@/components/ui/states";
+import { BackLink, PageHeader } from "@/components/ui/states";
 import { config } from "@/server/config";
 
 export const metadata = { title: "System health" };
@@ -11,11 +10,7 @@ export default function SystemHealthPage() {
   const haproxy = config().HAPROXY_ENABLED;
   return (
     <>
-      <p className="mb-1 text-sm">
-        <Link href="/" className="text-sky-800 hover:underline">
-          ← Dashboard
-        </Link>
-      </p>
+      <BackLink href="/">Dashboard</BackLink>
       <PageHeader title="System health" />
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <HistoryChart title="Job durations" source={{ procedure: "fleet", chart: "job.duration" }} format="ms" />

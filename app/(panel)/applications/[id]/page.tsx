@@ -7,7 +7,7 @@ import { VersionTimeline } from "@/components/inventory/version-timeline";
 import { InstanceUpdates } from "@/components/tasks/instance-updates";
 import { Pagination } from "@/components/ui/pagination";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { Card, PageHeader } from "@/components/ui/states";
+import { BackLink, Card, PageHeader } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { idParam, orNotFound } from "@/lib/page-data";
 import { pageParam, type SearchParams } from "@/lib/search-params";
@@ -73,11 +73,7 @@ export default async function InstancePage({
 
   return (
     <>
-      <p className="mb-1 text-sm">
-        <Link href="/applications" className="text-sky-800 hover:underline">
-          ← Applications
-        </Link>
-      </p>
+      <BackLink href="/applications">Applications</BackLink>
       <PageHeader title={instance.instanceName}>
         <StatusBadge status={instance.status} />
         {instance.rawStatus !== null ? (

@@ -7,7 +7,7 @@ import { GroupInstanceTable } from "@/components/inventory/group-instance-table"
 import { VersionTimeline } from "@/components/inventory/version-timeline";
 import { GroupUpdates } from "@/components/tasks/group-updates";
 import { Pagination } from "@/components/ui/pagination";
-import { Card, EmptyState, PageHeader } from "@/components/ui/states";
+import { BackLink, Card, EmptyState, PageHeader } from "@/components/ui/states";
 import { idParam, orNotFound } from "@/lib/page-data";
 import { pageParam, type SearchParams } from "@/lib/search-params";
 import { can } from "@/server/auth/roles";
@@ -40,11 +40,7 @@ export default async function GroupPage({
 
   return (
     <>
-      <p className="mb-1 text-sm">
-        <Link href="/groups" className="text-sky-800 hover:underline">
-          ← Groups
-        </Link>
-      </p>
+      <BackLink href="/groups">Groups</BackLink>
       <PageHeader title={group.name}>
         {group.drift ? <DriftBadge versions={reported} /> : null}
         <AutoRefresh kinds={["inventory", "tasks"]} />

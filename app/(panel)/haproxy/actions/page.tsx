@@ -1,9 +1,8 @@
-import Link from "next/link";
 import { ActionTable } from "@/components/haproxy/action-table";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
 import { FilterForm, SelectFilter, TextFilter } from "@/components/ui/filter-form";
 import { Pagination } from "@/components/ui/pagination";
-import { PageHeader } from "@/components/ui/states";
+import { BackLink, PageHeader } from "@/components/ui/states";
 import { choice, idFilter } from "@/lib/list-params";
 import { pageParam, param, type SearchParams } from "@/lib/search-params";
 import { HAPROXY_COMMANDS } from "@/lib/haproxy-status";
@@ -42,11 +41,7 @@ export default async function HaproxyActionsPage({ searchParams }: { searchParam
 
   return (
     <>
-      <p className="mb-1 text-sm">
-        <Link href="/haproxy" className="text-sky-800 hover:underline">
-          ← HAProxy
-        </Link>
-      </p>
+      <BackLink href="/haproxy">HAProxy</BackLink>
       <PageHeader title="HAProxy actions">
         <AutoRefresh kinds={["haproxy"]} />
       </PageHeader>

@@ -1,8 +1,7 @@
-import Link from "next/link";
 import { InstanceForm } from "@/components/haproxy/instance-form";
 import { ManagedInstancesTable } from "@/components/haproxy/managed-instances-table";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
-import { EmptyState, PageHeader } from "@/components/ui/states";
+import { BackLink, EmptyState, PageHeader } from "@/components/ui/states";
 import { idFilter } from "@/lib/list-params";
 import type { SearchParams } from "@/lib/search-params";
 import { can } from "@/server/auth/roles";
@@ -25,11 +24,7 @@ export default async function HaproxyInstancesPage({ searchParams }: { searchPar
 
   return (
     <>
-      <p className="mb-1 text-sm">
-        <Link href="/haproxy" className="text-sky-800 hover:underline">
-          ← HAProxy
-        </Link>
-      </p>
+      <BackLink href="/haproxy">HAProxy</BackLink>
       {/* Live: each sync announces its time and error (docs/architecture.md, "Change feed"). */}
       <PageHeader title="HAProxy instances">
         <AutoRefresh kinds={["haproxy"]} />

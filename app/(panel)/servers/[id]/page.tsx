@@ -6,7 +6,7 @@ import { InstanceCounts } from "@/components/inventory/instance-counts";
 import { DataTable } from "@/components/ui/data-table";
 import { InstanceHead, InstanceRow, type InstanceColumn } from "@/components/ui/instance-row";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { Card, EmptyState, PageHeader } from "@/components/ui/states";
+import { BackLink, Card, EmptyState, PageHeader } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { idParam, orNotFound } from "@/lib/page-data";
 import { can } from "@/server/auth/roles";
@@ -61,11 +61,7 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
 
   return (
     <>
-      <p className="mb-1 text-sm">
-        <Link href="/servers" className="text-sky-800 hover:underline">
-          ← Servers
-        </Link>
-      </p>
+      <BackLink href="/servers">Servers</BackLink>
       <PageHeader title={server.name}>
         <AutoRefresh kinds={["inventory"]} />
         {actor && can(actor.role, "poll.now") ? <PollNowButton serverId={server.id} /> : null}

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TaskLive } from "@/components/tasks/task-live";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { PageHeader } from "@/components/ui/states";
+import { BackLink, PageHeader } from "@/components/ui/states";
 import { orNotFound } from "@/lib/page-data";
 import { can } from "@/server/auth/roles";
 import { currentActor } from "@/server/auth/current-actor";
@@ -26,11 +26,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
     : `Update ${group ? group.name : `${task.counts.instances} instance${task.counts.instances === 1 ? "" : "s"}`} to ${p.targetVersion}`;
   return (
     <>
-      <p className="mb-1 text-sm">
-        <Link href="/tasks" className="text-sky-800 hover:underline">
-          ← Tasks
-        </Link>
-      </p>
+      <BackLink href="/tasks">Tasks</BackLink>
       <PageHeader title={title} />
       <p className="-mt-3 mb-5 text-sm text-slate-600">
         Task <span className="font-mono">{task.id}</span> · started by{" "}

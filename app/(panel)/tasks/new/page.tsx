@@ -1,7 +1,6 @@
-import Link from "next/link";
 import { RolloutForm } from "@/components/tasks/rollout-form";
 import { updateDefaults } from "@/components/tasks/update-defaults";
-import { NotAllowed, PageHeader } from "@/components/ui/states";
+import { BackLink, NotAllowed, PageHeader } from "@/components/ui/states";
 import { can } from "@/server/auth/roles";
 import { currentActor } from "@/server/auth/current-actor";
 
@@ -11,11 +10,7 @@ export default async function NewRolloutPage() {
   const actor = await currentActor();
   return (
     <>
-      <p className="mb-1 text-sm">
-        <Link href="/tasks" className="text-sky-800 hover:underline">
-          ← Tasks
-        </Link>
-      </p>
+      <BackLink href="/tasks">Tasks</BackLink>
       <PageHeader title="New rollout" />
       {actor && can(actor.role, "task.start") ? (
         <>

@@ -8,7 +8,7 @@ import { Mapping } from "@/components/haproxy/servers-table";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
 import { Pagination } from "@/components/ui/pagination";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { Card, PageHeader } from "@/components/ui/states";
+import { BackLink, Card, PageHeader } from "@/components/ui/states";
 import { hrefWith } from "@/lib/href";
 import { idParam, orNotFound } from "@/lib/page-data";
 import { pageParam, type SearchParams } from "@/lib/search-params";
@@ -47,14 +47,7 @@ export default async function HaproxyServerPage({
 
   return (
     <>
-      <p className="mb-1 text-sm">
-        <Link
-          href={hrefWith("/haproxy", { instance: backend.instance.id, q: server.serverName })}
-          className="text-sky-800 hover:underline"
-        >
-          ← HAProxy
-        </Link>
-      </p>
+      <BackLink href={hrefWith("/haproxy", { instance: backend.instance.id, q: server.serverName })}>HAProxy</BackLink>
       <PageHeader title={label}>
         <AutoRefresh kinds={["haproxy"]} />
       </PageHeader>
