@@ -10,7 +10,7 @@ import { TRPC_MAX_BATCH } from "@/lib/trpc-limits";
 import { authOptions } from "@/server/auth/next-auth";
 import { reloadConfig } from "@/server/config";
 import { closeDb, db } from "@/server/db";
-import { REFUSAL_AUDIT } from "@/server/audit/refusals";
+import { REFUSAL_AUDIT, recordRefusal } from "@/server/audit/refusals";
 import { syncInstance } from "@/server/haproxy/sync";
 import { recordJobRun } from "@/server/jobs/job-runs";
 import { pollServer, pollTargetSelect } from "@/server/inventory/poll-server";
@@ -241,5 +241,21 @@ describe("bounded work per request and per caller", () => {
       vi.useRealTimers();
     }
     expect(await db().auditEntry.count({ where: refused })).toBe(REFUSAL_AUDIT.rowsPerWindow + 1);
+  });
+
+  it("keeps recording a caller's refusals of other actions after one action's rows are used up, up to a caller's total", async () => {
+    const as = await callers();
+    for (let i = 0; i < REFUSAL_AUDIT.rowsPerWindow + 2; i++)
+      await errorOf(as.viewer.haproxy.command({ haproxyServerId: 7, command: "drain" }));
+    // The refusal the harmless ones were meant to hide is on record.
+    await errorOf(as.viewer.users.create({ login: "mallory2", password: "long enough pass", role: "admin" }));
+    const refused = { actorName: "test-viewer", outcome: "refused" } as const;
+    expect(await db().auditEntry.count({ where: { ...refused, action: "users.create" } })).toBe(1);
+
+    // Past the caller's total, nothing more is written: the log still cannot be flooded.
+    const actor = { kind: "user", id: null, name: "test-viewer", userId: null } as const;
+    for (let i = 0; i < REFUSAL_AUDIT.rowsPerCallerWindow; i++)
+      await recordRefusal({ actor, action: `probe.${i % 20}`, outcome: "refused", error: "no" });
+    expect(await db().auditEntry.count({ where: refused })).toBe(REFUSAL_AUDIT.rowsPerCallerWindow);
   });
 });
