@@ -1,5 +1,5 @@
-// Failed polls in bulk (docs/performance.md, "Failed polls, the touch in the tail, replicas
-// counted"): `npx tsx tools/bench/poll-offline-bench.ts [servers=2000]`. A throwaway PostgreSQL,
+// Failed polls in bulk (docs/performance.md, "Failed polls"):
+// `npx tsx tools/bench/poll-offline-bench.ts [servers=2000]`. A throwaway PostgreSQL,
 // that many servers on 127.0.163.x whose agents refuse the connection (nothing listens on their
 // ports), and two cycles: the first sets every one offline (a disconnect event each), the second
 // finds them still offline. Statements are counted at the driver (sql-counter.ts).
