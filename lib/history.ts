@@ -5,7 +5,11 @@
 export const HISTORY_KINDS = {
   /** A HAProxy server's current sessions (subject: haproxy_servers.id). */
   haproxyServerSessions: "haproxy_server.sessions",
-  /** A HAProxy server's status as a code of HAPROXY_STATUS_CODES (subject: haproxy_servers.id). */
+  /**
+   * A HAProxy server's status as a code of HAPROXY_STATUS_CODES (subject: haproxy_servers.id). No
+   * longer written: its chart reads the status history (server/history/haproxy-status.ts); series
+   * left from before age out through retention (docs/history.md, "What is recorded").
+   */
   haproxyServerStatus: "haproxy_server.status",
   /** A backend's servers per status, one series per label (subject: haproxy_backends.id). */
   backendServers: "haproxy_backend.servers",
@@ -51,6 +55,8 @@ export type ChartData = {
   from: number;
   to: number;
   timestamps: number[];
+  /** A chart drawn from records of changes: how many days they are kept (older ones are pruned). */
+  keptDays?: number;
   /** Series with samples in the range left out: a chart shows at most 40 (server/history/query.ts). */
   omitted?: number;
   series: {

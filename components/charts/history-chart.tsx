@@ -94,6 +94,9 @@ export function HistoryChart({
             <div className="flex flex-wrap items-center justify-between gap-2 text-xs text-slate-500">
               <span>
                 {RESOLUTION[data.resolution]}, times in UTC{note ? <> · {note}</> : null}
+                {data.keptDays ? (
+                  <> · changes are kept {data.keptDays} days, so the chart reaches no further back</>
+                ) : null}
                 {data.omitted ? <> · {data.omitted} more series not shown (the largest are)</> : null}
               </span>
               <Button

@@ -1,16 +1,21 @@
 // The charts the pages show, each a kind of series of one subject (docs/history.md, "Charts"):
 // the names a client may ask for, so no kind string comes from outside.
 import { z } from "zod";
-import { HISTORY_KINDS as K, type HistoryKind } from "../../lib/history";
+import { HISTORY_KINDS as K, type ChartData, type HistoryKind } from "../../lib/history";
 import { positiveId } from "../../lib/schemas";
 import { AppError } from "../errors";
-import { rangeInput, readSeries } from "./query";
+import { haproxyStatusTimeline } from "./haproxy-status";
+import { rangeInput, readSeries, type RangeInput } from "./query";
 
-type Chart = { kind: HistoryKind; subject: "one" | "fleet" };
+/** A kind of series of one subject or of the fleet, or a reader of a subject's records of changes. */
+type Chart =
+  | { kind: HistoryKind; subject: "one" | "fleet" }
+  | { read: (id: number, input: RangeInput) => Promise<ChartData>; subject: "one" };
 
 export const HAPROXY_CHARTS = {
   "server.sessions": { kind: K.haproxyServerSessions, subject: "one" },
-  "server.status": { kind: K.haproxyServerStatus, subject: "one" },
+  // From the status history, not a series (docs/history.md, "What is recorded").
+  "server.status": { read: haproxyStatusTimeline, subject: "one" },
   "backend.servers": { kind: K.backendServers, subject: "one" },
   "backend.sessions": { kind: K.backendSessions, subject: "one" },
   "fleet.servers": { kind: K.fleetHaproxyServers, subject: "fleet" },
@@ -40,5 +45,6 @@ export function readChart(
   const chart = charts[input.chart]!;
   if (chart.subject === "one" && input.id === undefined)
     throw new AppError("BAD_REQUEST", `the chart ${input.chart} needs an id`);
+  if ("read" in chart) return chart.read(input.id!, input);
   return readSeries(chart.kind, chart.subject === "one" ? input.id! : 0, input);
 }

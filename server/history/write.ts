@@ -45,8 +45,9 @@ const syncedServers = (instances: Prisma.Sql) => Prisma.sql`
 
 /**
  * After an instance's sync stored its servers, whoever started it (server/haproxy/sync.ts: the
- * scheduled sync and "Sync now" alike): each live server's sessions and status, and each of its
- * backends' servers per status (zeros included) and sessions.
+ * scheduled sync and "Sync now" alike): each live server's sessions, and each of its backends'
+ * servers per status (zeros included) and sessions. Not a server's status: its chart reads the
+ * status history the sync keeps (haproxy-status.ts).
  */
 export async function recordHaproxySamples(instanceIds: number[], at: Date): Promise<number> {
   if (instanceIds.length === 0) return 0;
@@ -58,7 +59,6 @@ export async function recordHaproxySamples(instanceIds: number[], at: Date): Pro
       per_backend AS (SELECT backend_id, label, count(*) AS n FROM labelled GROUP BY 1, 2),
       backends AS (SELECT DISTINCT backend_id FROM live)
       SELECT ${K.haproxyServerSessions}::text AS kind, id AS subject_id, ''::text AS label, sessions::float8 AS value FROM live
-      UNION ALL SELECT ${K.haproxyServerStatus}, id, '', code FROM labelled
       UNION ALL SELECT ${K.backendSessions}, backend_id, '', sum(sessions) FROM live GROUP BY backend_id
       UNION ALL SELECT ${K.backendServers}, b.backend_id, l.label, coalesce(c.n, 0)
         FROM backends b CROSS JOIN ${STATUS_LABELS} AS l(label)

@@ -70,3 +70,32 @@ test("the chart fits a 390 px phone", async ({ page }) => {
     await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
   ).toBeLessThanOrEqual(0);
 });
+
+test("a HAProxy server's status chart draws its status history as named steps", async ({ page }) => {
+  test.setTimeout(120_000);
+  // A server UP in HAProxy, synced by the e2e server (tools/e2e-server.ts): its first sync wrote its status row.
+  await page.goto("/haproxy?status=UP");
+  const row = page.getByTestId("haproxy-server").last();
+  await expect(row).toBeVisible();
+  const status = /^[A-Z]+/.exec((await row.getByTestId("haproxy-status").textContent())!.trim())![0];
+  await row.locator('a[href^="/haproxy/servers/"]').first().click();
+  const card = page.locator("section").filter({ has: page.getByRole("heading", { name: "Status", exact: true }) });
+  await card.getByRole("button", { name: "1h" }).click();
+  await expect(card.locator("[data-chart=uplot] canvas")).toBeVisible({ timeout: 30_000 });
+  await expect(card).toContainText("changes, times in UTC");
+  await expect(card).toContainText(/changes are kept \d+ days/);
+
+  // The hover names the status, as the data table does for the keyboard.
+  const box = (await card.locator(".u-over").boundingBox())!;
+  await page.mouse.move(box.x + box.width - 3, box.y + box.height / 2);
+  await expect(card.locator(".u-legend .u-series").filter({ hasText: "status" }).locator(".u-value")).toHaveText(
+    status,
+  );
+  await card.getByRole("button", { name: "Show data table" }).click();
+  await expect(
+    card
+      .getByRole("table", { name: /Status/ })
+      .locator("tbody tr")
+      .first(),
+  ).toContainText(status);
+});

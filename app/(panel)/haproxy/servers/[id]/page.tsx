@@ -114,7 +114,7 @@ export default async function HaproxyServerPage({
         <HistoryChart
           title="Status"
           source={{ procedure: "haproxy", chart: "server.status", id }}
-          note="the worst status of each step"
+          note="from its status history"
         />
       </div>
 
