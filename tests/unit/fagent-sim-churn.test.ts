@@ -32,6 +32,18 @@ describe("churn ticks", () => {
     }
   });
 
+  it("with blipTicks, an app that is not running is left alone", () => {
+    const fleet = runningFleet();
+    const broken = [...fleet.agents.values()][0]!.apps;
+    const app = [...broken.docker, ...broken.site, ...broken.service][0]!;
+    app.status = "failed";
+    const r = rng(1);
+    for (let i = 0; i < 200; i++) {
+      fleet.tick(r, 3, { versions: false, blipTicks: 2 });
+      expect(app.status).toBe("failed");
+    }
+  });
+
   it("without blipTicks, changes stay and the fleet drifts away from running", () => {
     const fleet = runningFleet();
     const r = rng(1);

@@ -47,6 +47,7 @@ export type ChurnOptions = {
 export type ChurnResult = { changed: number; statusChanged: number; removed: number; added: number };
 
 export type TickOptions = { versions?: boolean; blipTicks?: number };
+const isRunning = (app: WireApp) => app.status === "running" || app.status === "active";
 
 export class Fleet {
   readonly agents = new Map<string, AgentState>();
@@ -160,7 +161,8 @@ export class Fleet {
     const all = [...this.allApps()];
     for (let i = 0; i < Math.min(apps, all.length); i++) {
       const { agent, kind, app } = r.pick(all);
-      if (this.blips.some((b) => b.app === app)) continue;
+      // A blip is a running app's restart; a broken one stays broken until someone mends it.
+      if (blipTicks && (!isRunning(app) || this.blips.some((b) => b.app === app))) continue;
       const bump = versions && r.chance(0.5);
       if (!bump && blipTicks) this.blips.push({ agent, app, status: app.status, back: this.ticks + blipTicks });
       this.touch(agent, () => (bump ? bumpVersion(kind, app) : changeStatus(kind, app, r)));
