@@ -95,8 +95,10 @@ export async function launchAc(options: LaunchOptions): Promise<{ stop(): Promis
         const moved = await resumeRecordedVersions(scenario);
         if (moved) log(`simulated fleet: ${moved} apps resume the version AC last recorded`);
       }
-      // The demo's churn: restarts that are over within two minutes, never long enough for an alert rule's `for`.
-      const churn = { churnEverySec, churnVersions: !demo, churnBlipTicks: demo ? 4 : undefined };
+      // The demo's churn: one app restarts every tick and is back 4 ticks later, never long enough for an alert rule's `for`.
+      const churn = demo
+        ? { churnEverySec, churnApps: 1, churnVersions: false, churnBlipTicks: 4 }
+        : { churnEverySec, churnVersions: true };
       simulator = await startSimulator({ scenario, controlPort, eurekaPort, ...churn });
       log(`simulated fleet: ${servers} agents × ${appsPerServer} apps, control API ${simulator.controlUrl}`);
       await registerFleet(simulator);
