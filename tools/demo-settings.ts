@@ -30,6 +30,9 @@ const schema = z.object({
 
 export type DemoPorts = { eureka: number; control: number; agents: number };
 
+/** A bad demo setting: its message says everything (tools/start.ts prints it without a stack). */
+export class DemoSettingsError extends Error {}
+
 /** The demo's ports from the environment; a bad value throws a message naming the variable. */
 export function demoPorts(env: Record<string, string | undefined> = process.env): DemoPorts {
   const result = schema.safeParse(env);
@@ -37,7 +40,7 @@ export function demoPorts(env: Record<string, string | undefined> = process.env)
     const lines = result.error.issues.map(
       (i) => `  ${String(i.path[0])}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`,
     );
-    throw new Error(`Invalid demo setting:\n${lines.join("\n")}\nSee .env.example ("Demo fleet").`);
+    throw new DemoSettingsError(`Invalid demo setting:\n${lines.join("\n")}\nSee .env.example ("Demo fleet").`);
   }
   const base = result.data.AC_DEMO_PORT_BASE;
   return { eureka: base, control: base + 1, agents: base + 2 };

@@ -1,9 +1,9 @@
 // `npm start`: AC on http://localhost:3000 (PORT), with an embedded PostgreSQL when no
 // DATABASE_URL is given, and then also a living simulated fleet for a first look.
-import { config } from "../server/config";
+import { config, ConfigError } from "../server/config";
 import { redactUrlCredentials } from "../server/security/redact-url";
 import { demoUpdateEnv } from "./demo-fleet";
-import { demoPorts } from "./demo-settings";
+import { DemoSettingsError, demoPorts } from "./demo-settings";
 import { launchAc } from "./launch";
 
 try {
@@ -36,8 +36,9 @@ try {
   });
 } catch (error) {
   // Printed by hand rather than by Node, whose dump of an error's fields could show a password in a URL.
-  console.error(
-    `[ac] AC could not start: ${redactUrlCredentials(error instanceof Error ? (error.stack ?? error.message) : String(error))}`,
-  );
+  // A bad setting's message names the variable; its stack would only bury that.
+  const setting = error instanceof ConfigError || error instanceof DemoSettingsError;
+  const text = error instanceof Error ? (setting ? error.message : (error.stack ?? error.message)) : String(error);
+  console.error(`[ac] AC could not start: ${redactUrlCredentials(text)}`);
   process.exit(1);
 }
