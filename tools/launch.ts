@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { reloadConfig } from "../server/config";
 import { ensureDatabase, type EnsuredDatabase } from "./db/ensure";
-import { resumeRecordedVersions } from "./demo-fleet";
+import { resumeRecordedVersions, settleDemoStatuses } from "./demo-fleet";
 import { generateFleet, startSimulator, type Simulator } from "./fagent-sim";
 
 export type LaunchOptions = {
@@ -91,10 +91,15 @@ export async function launchAc(options: LaunchOptions): Promise<{ stop(): Promis
         eurekaUrl: eurekaPort ? `http://127.0.0.1:${eurekaPort}/eureka/` : undefined,
       });
       if (demo) {
+        settleDemoStatuses(scenario);
         const moved = await resumeRecordedVersions(scenario);
         if (moved) log(`simulated fleet: ${moved} apps resume the version AC last recorded`);
       }
-      simulator = await startSimulator({ scenario, controlPort, churnEverySec, churnVersions: !demo, eurekaPort });
+      // The demo's churn: one app restarts every tick and is back 4 ticks later, never long enough for an alert rule's `for`.
+      const churn = demo
+        ? { churnEverySec, churnApps: 1, churnVersions: false, churnBlipTicks: 4 }
+        : { churnEverySec, churnVersions: true };
+      simulator = await startSimulator({ scenario, controlPort, eurekaPort, ...churn });
       log(`simulated fleet: ${servers} agents × ${appsPerServer} apps, control API ${simulator.controlUrl}`);
       await registerFleet(simulator);
     }

@@ -9,6 +9,12 @@ import { auditTargetHref } from "@/lib/audit-targets";
 import type { AuditRow } from "@/server/audit/queries";
 
 type Change = { from: unknown; to: unknown };
+
+/** Who a non-person actor is (docs/audit.md, "Fields"): `job:update-task` is AC acting for a task, say. */
+const ACTOR_KIND_NOTE: Record<string, string> = {
+  job: "AC itself (a background job)",
+  token: "an API token",
+};
 const shown = (v: unknown) => (v === null || v === undefined ? "∅" : typeof v === "string" ? v : JSON.stringify(v));
 
 function Changes({ changes }: { changes: unknown }) {
@@ -52,6 +58,9 @@ export function AuditTable({ rows, empty, compact = false }: { rows: AuditRow[];
               </td>
               <td className={`${tdClass} break-words`}>
                 {r.actorName}
+                {ACTOR_KIND_NOTE[r.actorKind] ? (
+                  <span className="block text-xs text-slate-500">{ACTOR_KIND_NOTE[r.actorKind]}</span>
+                ) : null}
                 {r.taskId ? (
                   <Link href={`/tasks/${r.taskId}`} className="block text-xs text-sky-800 hover:underline">
                     update task

@@ -57,6 +57,18 @@ export function BreakerBadge({ breaker }: { breaker: BreakerView }) {
         : breaker.state === "closed" && breaker.failures
           ? ` (${breaker.failures} failed)`
           : ""}
+      <span className="sr-only">: {title}</span>
     </span>
+  );
+}
+
+/** What the breaker is, said once under each list of breaker badges (docs/operations.md, "Glossary"). */
+export function BreakerHelp() {
+  return (
+    <p className="mt-2 text-xs text-slate-500" data-testid="breaker-help">
+      Breaker (circuit breaker): after several failed calls in a row to an instance&apos;s agent, AC stops calling it
+      for a while (<em>open</em>), then lets one trial call through (<em>half-open</em>); <em>closed</em> means calls go
+      through normally.
+    </p>
   );
 }

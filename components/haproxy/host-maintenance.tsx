@@ -50,22 +50,37 @@ export function HostMaintenancePanel({ initial, canCommand }: { initial: State; 
             End maintenance: ready them again
           </Button>
         ) : (
-          <div className="flex flex-wrap gap-2">
-            <Button
-              variant="secondary"
-              disabled={bulk.busy || mapped === 0}
-              onClick={() => bulk.ask({ command: "drain", selection: { kind: "host", serverId } })}
-            >
-              Drain all for maintenance
-            </Button>
-            <Button
-              variant="danger"
-              disabled={bulk.busy || mapped === 0}
-              onClick={() => bulk.ask({ command: "maint", selection: { kind: "host", serverId } })}
-            >
-              Maint all
-            </Button>
-          </div>
+          <>
+            <ul className="list-disc space-y-1 pl-5 text-slate-600">
+              <li id={`host-drain-help-${serverId}`}>
+                <strong>Drain</strong>: the load balancers send no new sessions to {host}; open sessions finish.
+              </li>
+              <li id={`host-maint-help-${serverId}`}>
+                <strong>Maint</strong> (maintenance mode): they stop sending it traffic at once; open connections are
+                dropped.
+              </li>
+            </ul>
+            <div className="flex flex-wrap gap-2">
+              <Button
+                variant="secondary"
+                disabled={bulk.busy || mapped === 0}
+                title="No new sessions; open ones finish"
+                aria-describedby={`host-drain-help-${serverId}`}
+                onClick={() => bulk.ask({ command: "drain", selection: { kind: "host", serverId } })}
+              >
+                Drain all for maintenance
+              </Button>
+              <Button
+                variant="danger"
+                disabled={bulk.busy || mapped === 0}
+                title="Traffic stops at once; open connections are dropped"
+                aria-describedby={`host-maint-help-${serverId}`}
+                onClick={() => bulk.ask({ command: "maint", selection: { kind: "host", serverId } })}
+              >
+                Maint all
+              </Button>
+            </div>
+          </>
         )}
         {bulk.view}
         {open && open.status === "running" ? <BulkProgress id={open.id} /> : null}

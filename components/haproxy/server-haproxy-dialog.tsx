@@ -11,7 +11,7 @@ import { Button, DialogHeader } from "@/components/ui/controls";
 import { ErrorNote } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
 import type { InstanceRow } from "./instances-table";
-import { BreakerBadge, StatusCountList } from "./badges";
+import { BreakerBadge, BreakerHelp, StatusCountList } from "./badges";
 
 function InstanceBackends({ instanceId }: { instanceId: number }) {
   const trpc = useTRPC();
@@ -55,8 +55,12 @@ export function ServerHaproxyDialog({ serverName, instances }: { serverName: str
 
   return (
     <>
-      <Button variant="secondary" onClick={() => dialog.current?.showModal()}>
-        HAProxy ({instances.length})
+      <Button
+        variant="secondary"
+        title="Opens the HAProxy load balancers this server's agent runs: their backends, last sync and breaker"
+        onClick={() => dialog.current?.showModal()}
+      >
+        HAProxy on this server ({instances.length})
       </Button>
       <dialog
         ref={dialog}
@@ -70,6 +74,9 @@ export function ServerHaproxyDialog({ serverName, instances }: { serverName: str
               ({instances.length} instance{instances.length === 1 ? "" : "s"})
             </span>
           </DialogHeader>
+          <p className="text-sm text-slate-600">
+            The HAProxy load balancers whose runtime API {serverName}&apos;s agent serves, as AC last synced them.
+          </p>
           {instances.length === 0 ? (
             <p className="text-sm text-slate-500">No HAProxy instance is registered on this server.</p>
           ) : null}
@@ -115,6 +122,7 @@ export function ServerHaproxyDialog({ serverName, instances }: { serverName: str
               </section>
             );
           })}
+          <BreakerHelp />
         </div>
       </dialog>
     </>

@@ -26,6 +26,10 @@ function RunnerLine({ task }: { task: Task }) {
     <>
       Runner {task.runnerId} · last heartbeat <RelativeTime date={task.heartbeatAt} />
       {task.leaseExpiresAt ? <> · lease until {new Date(task.leaseExpiresAt).toISOString().slice(11, 19)} UTC</> : null}
+      <span className="block break-normal" data-testid="runner-help">
+        The runner is the AC process (host:pid:id) that runs the task; its heartbeat extends its lease, and if it stops,
+        another runner takes the task over when the lease ends.
+      </span>
     </>
   );
 }

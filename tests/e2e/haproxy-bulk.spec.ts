@@ -81,6 +81,37 @@ test.describe("HAProxy bulk drain, as an operator", () => {
   });
 });
 
+test.describe("HAProxy words explained, as an operator", () => {
+  test.use({ storageState: storageState("operator") });
+
+  test("the breaker, the server page's HAProxy button and host maintenance's two commands say what they mean", async ({
+    page,
+  }) => {
+    await page.goto("/haproxy");
+    await expect(page.getByTestId("breaker-help")).toContainText("circuit breaker");
+    // The badge tells a screen reader what its state means, not only a hover title.
+    const lb1 = page.getByTestId("haproxy-instance").filter({ hasText: "lb1" });
+    await expect(lb1.getByTestId("breaker")).toContainText(/go through|failed call|refused|trial/);
+
+    await page.goto("/servers?q=srv-0001");
+    await page.getByTestId("server-row").getByRole("link", { name: "srv-0001" }).click();
+    await page.getByRole("button", { name: "HAProxy on this server (1)" }).click();
+    const dialog = page.getByRole("dialog", { name: "HAProxy on srv-0001" });
+    await expect(dialog).toContainText("The HAProxy load balancers whose runtime API srv-0001");
+    await expect(dialog.getByTestId("breaker-help")).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeHidden();
+
+    const maintenance = page.getByTestId("host-maintenance");
+    await expect(maintenance.getByRole("button", { name: "Drain all for maintenance" })).toHaveAccessibleDescription(
+      /no new sessions .* open sessions finish/,
+    );
+    await expect(maintenance.getByRole("button", { name: "Maint all" })).toHaveAccessibleDescription(
+      /stop sending it traffic at once; open connections are dropped/,
+    );
+  });
+});
+
 test.describe("HAProxy bulk actions, as a viewer", () => {
   test.use({ storageState: storageState("viewer") });
 

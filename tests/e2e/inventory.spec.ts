@@ -165,6 +165,12 @@ test.describe("as an admin", () => {
   }) => {
     await fleetPolled(page.request);
     await page.goto("/groups");
+    await expect(page.getByTestId("groups-help")).toContainText("version drift");
+    // The e2e fleet's versions are random per instance, so some group drifts; its badge says what that means.
+    await page.getByLabel("Only groups with version drift").check();
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page.getByTestId("drift-badge").first()).toContainText(/different versions, as when an update/);
+    await page.goto("/groups");
     await page.getByTestId("group-row").first().getByRole("link").first().click();
     await expect(page).toHaveURL(/\/groups\/\d+$/);
     const groupUrl = page.url();
@@ -198,6 +204,12 @@ test.describe("as an admin", () => {
     page,
   }) => {
     await fleetPolled(page.request);
+    await page.goto("/groups");
+    await expect(page.getByTestId("groups-help")).toContainText("version drift");
+    // The e2e fleet's versions are random per instance, so some group drifts; its badge says what that means.
+    await page.getByLabel("Only groups with version drift").check();
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page.getByTestId("drift-badge").first()).toContainText(/different versions, as when an update/);
     await page.goto("/groups");
     await page.getByTestId("group-row").first().getByRole("link").first().click();
     const form = page.getByTestId("group-settings-form");

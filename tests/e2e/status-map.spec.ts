@@ -87,6 +87,7 @@ test.describe("unknown statuses and the status map", () => {
 
       // Delete the entry so the other specs see the fleet as they expect it.
       await page.goto("/admin/status-map");
+      await expect(page.getByTestId("status-map-help")).toContainText("turns what an agent reports");
       await page.getByRole("button", { name: "Delete docker frobbing" }).click();
       await page
         .getByRole("dialog", { name: "Delete the mapping docker frobbing?" })

@@ -106,5 +106,11 @@ test.describe("a failed task's recovery, as an operator", () => {
     await expect(page.getByTestId("task-recovery")).toContainText(`Retry of task ${id.slice(0, 8)}`);
     await expect(page.getByTestId("task-status")).toHaveText("succeeded", { timeout: 150_000 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+    // The task drained through its job: the audit log names it and says it is AC, not a person.
+    await page.goto(`/audit?actor=${encodeURIComponent("job:update-task")}`);
+    const jobRow = page.getByTestId("audit-row").first();
+    await expect(jobRow).toContainText("job:update-task");
+    await expect(jobRow).toContainText("AC itself (a background job)");
   });
 });

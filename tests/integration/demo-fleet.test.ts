@@ -7,7 +7,7 @@ import { parseInstanceName } from "@/server/inventory/grouping";
 import { pollServers } from "@/server/inventory/poll-cycle";
 import { generateFleet, startSimulator, type Simulator } from "@/tools/fagent-sim";
 import type { Scenario } from "@/tools/fagent-sim/scenario";
-import { resumeRecordedVersions } from "@/tools/demo-fleet";
+import { resumeRecordedVersions, settleDemoStatuses } from "@/tools/demo-fleet";
 
 const fleetOptions = { servers: 12, appsPerServer: 8, seed: 7, mode: "address", baseAddress: "127.0.93.2", port: 0 };
 const demoScenario = () => generateFleet({ ...fleetOptions, mode: "address", versions: "per-group" }) as Scenario;
@@ -37,6 +37,31 @@ describe("demo fleet versions", () => {
     // The benchmark's and tests' fleet keeps one random version per instance.
     const random = versionsByGroup(generateFleet({ ...fleetOptions, mode: "address" }) as Scenario);
     expect(random.some((versions) => shareOfMostCommon(versions) < 0.5)).toBe(true);
+  });
+});
+
+describe("demo fleet statuses", () => {
+  it("every app runs but one exited container and one failed service, each in a group of four or more", () => {
+    const scenario = generateFleet({
+      ...fleetOptions,
+      mode: "address",
+      servers: 36,
+      versions: "per-group",
+    }) as Scenario;
+    settleDemoStatuses(scenario);
+    const apps = scenario.agents.flatMap((agent) =>
+      (Object.keys(agent.apps) as AppKind[]).flatMap((kind) =>
+        (agent.apps[kind] as WireApp[]).map((app) => ({
+          kind,
+          app,
+          group: parseInstanceName(String(app[nameField[kind]])).groupName,
+        })),
+      ),
+    );
+    const broken = apps.filter(({ app }) => app.status !== "running" && app.status !== "active");
+    expect(broken.map(({ kind, app }) => `${kind} ${String(app.status)}`)).toEqual(["docker exited", "service failed"]);
+    for (const { group } of broken) expect(apps.filter((a) => a.group === group).length).toBeGreaterThanOrEqual(4);
+    expect(new Set(broken.map((b) => b.group)).size).toBe(2);
   });
 });
 

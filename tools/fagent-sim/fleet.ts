@@ -46,8 +46,14 @@ export type ChurnOptions = {
 };
 export type ChurnResult = { changed: number; statusChanged: number; removed: number; added: number };
 
+export type TickOptions = { versions?: boolean; blipTicks?: number };
+const isRunning = (app: WireApp) => app.status === "running" || app.status === "active";
+
 export class Fleet {
   readonly agents = new Map<string, AgentState>();
+  /** Statuses a tick changed for a while (tick's `blipTicks`): what each goes back to, and at which tick. */
+  private blips: { agent: AgentState; app: WireApp; status: WireApp["status"]; back: number }[] = [];
+  private ticks = 0;
   /** Agents by address: the clash check of `add` looks at one address, not the whole fleet (20,000 agents). */
   private readonly byAddress = new Map<string, Set<AgentState>>();
 
@@ -142,12 +148,24 @@ export class Fleet {
     return { changed: changed.length, statusChanged: statusChanged.length, removed: removed.length, added };
   }
 
-  /** A few apps change status (and, with `versions`, version): what keeps a demo fleet alive. */
-  tick(r: Rng, apps: number, versions = true): void {
+  /**
+   * A few apps change status (and, with `versions`, version): what keeps a demo fleet alive.
+   * With `blipTicks`, a changed status comes back that many ticks later, as after a restart: the
+   * fleet stays as healthy as it started instead of drifting to random statuses (the `npm start` demo).
+   */
+  tick(r: Rng, apps: number, { versions = true, blipTicks }: TickOptions = {}): void {
+    this.ticks++;
+    const due = this.blips.filter((b) => b.back <= this.ticks);
+    this.blips = this.blips.filter((b) => b.back > this.ticks);
+    for (const blip of due) this.touch(blip.agent, () => (blip.app.status = blip.status));
     const all = [...this.allApps()];
     for (let i = 0; i < Math.min(apps, all.length); i++) {
       const { agent, kind, app } = r.pick(all);
-      this.touch(agent, () => (versions && r.chance(0.5) ? bumpVersion(kind, app) : changeStatus(kind, app, r)));
+      // A blip is a running app's restart; a broken one stays broken until someone mends it.
+      if (blipTicks && (!isRunning(app) || this.blips.some((b) => b.app === app))) continue;
+      const bump = versions && r.chance(0.5);
+      if (!bump && blipTicks) this.blips.push({ agent, app, status: app.status, back: this.ticks + blipTicks });
+      this.touch(agent, () => (bump ? bumpVersion(kind, app) : changeStatus(kind, app, r)));
     }
   }
 

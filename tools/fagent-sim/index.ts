@@ -18,6 +18,8 @@ export type SimulatorOptions = {
   churnApps?: number;
   /** false: the churn changes statuses only, versions change by updates (the demo). */
   churnVersions?: boolean;
+  /** A status the churn changed comes back this many ticks later, as after a restart (the demo); omitted = it stays. */
+  churnBlipTicks?: number;
   seed?: number;
   /** Serve a minimal Eureka (eureka.ts) on 127.0.0.1:<port>; 0 = any free port; omitted = none. */
   eurekaPort?: number;
@@ -49,8 +51,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const http = options.controlPort === undefined ? null : await serveControl(control, options.controlPort);
   const eureka = options.eurekaPort === undefined ? null : await startEureka(fleet, options.eurekaPort);
   const r = rng(options.seed ?? 1);
+  const tickOptions = { versions: options.churnVersions, blipTicks: options.churnBlipTicks };
   const timer = options.churnEverySec
-    ? setInterval(() => fleet.tick(r, options.churnApps ?? 3, options.churnVersions), options.churnEverySec * 1000)
+    ? setInterval(() => fleet.tick(r, options.churnApps ?? 3, tickOptions), options.churnEverySec * 1000)
     : null;
   return {
     control,

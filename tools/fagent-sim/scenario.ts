@@ -88,23 +88,28 @@ export type FleetOptions = {
   /** Same token on every agent, to exercise the token header. */
   token?: string;
   /**
-   * "per-instance" (default): every app a random version. "per-group": as in a real fleet, most
-   * instances of a group (same base name, docs/inventory.md) run the group's version and a few run one or
-   * two patches behind (the demo, docs/getting-started.md).
+   * "per-instance" (default): every app a random version. "per-group": as in a real fleet, the
+   * instances of a group (same base name, docs/inventory.md) run the group's version, and in a few
+   * groups some run one or two patches behind (the demo, README.md).
    */
   versions?: "per-instance" | "per-group";
   /** The eureka_url registered docker apps report: the simulator's Eureka (startSimulator's eurekaPort). */
   eurekaUrl?: string;
 };
 
-/** The group's version for most of its instances, a patch or two behind for about one in five. */
+/**
+ * The group's version for its instances; in about one group in five (a rollout left halfway) some
+ * instances run a patch or two behind. As in a real fleet, drift is the exception: when every
+ * group drifted, the demo's "Versions drift in a group" rule fired for nearly all of them.
+ */
 function groupVersionPicker(r: Rng) {
-  const current = new Map<string, string>();
+  const current = new Map<string, { version: string; lagging: boolean }>();
   return (name: string) => {
     const key = parseInstanceName(name).groupName;
-    if (!current.has(key)) current.set(key, `${r.int(1, 3)}.${r.int(0, 12)}.${r.int(2, 20)}`);
-    const version = current.get(key)!;
-    return r.chance(0.2) ? nextPatch(version, -r.int(1, 2)) : version;
+    if (!current.has(key))
+      current.set(key, { version: `${r.int(1, 3)}.${r.int(0, 12)}.${r.int(2, 20)}`, lagging: r.chance(0.2) });
+    const { version, lagging } = current.get(key)!;
+    return lagging && r.chance(0.3) ? nextPatch(version, -r.int(1, 2)) : version;
   };
 }
 

@@ -73,10 +73,18 @@ export async function attachDemoHaproxy(
   }
   if (agents[1] && options.simulated !== false) {
     const hosts = agents.map((a) => a.ip);
-    await control.addHaproxy(agents[1].name, {
-      name: "lb-sim",
-      backends: generateBackends({ backends: 6, servers: 8, seed: 3, host: (b, s) => hosts[(b + s) % hosts.length]! }),
+    const backends = generateBackends({
+      backends: 6,
+      servers: 8,
+      seed: 3,
+      host: (b, s) => hosts[(b + s) % hosts.length]!,
     });
+    // One server DOWN, for the default rule "HAProxy server DOWN" to show (the generated ones have
+    // six); DRAIN, MAINT and NOLB stay, since no default rule fires for them.
+    let down = 0;
+    for (const server of backends.flatMap((b) => b.servers ?? []))
+      if (server.status === "DOWN" && down++) server.status = "UP";
+    await control.addHaproxy(agents[1].name, { name: "lb-sim", backends });
     await register(agents[1], "lb-sim");
     log(`simulated HAProxy "lb-sim" on ${agents[1].name}`);
   }

@@ -22,6 +22,11 @@ export default async function GroupsPage({ searchParams }: { searchParams: Promi
       <PageHeader title="Groups">
         <AutoRefresh kinds={["inventory"]} />
       </PageHeader>
+      <p className="-mt-3 mb-4 max-w-3xl text-sm text-slate-600" data-testid="groups-help">
+        A group is every instance with the same base name (payments_1 and payments_2 are group payments). It has{" "}
+        <strong>version drift</strong> when its instances run more than one version, as when an update reached only some
+        of them.
+      </p>
       <FilterForm action="/groups" label="Filter groups" filtered={filtered}>
         <TextFilter label="Group name" name="q" value={q} placeholder="jurws" className="w-56" />
         <CheckboxFilter label="Only groups with version drift" name="drift" checked={drift} />

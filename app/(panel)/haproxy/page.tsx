@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { BackendAccordion } from "@/components/haproxy/backend-accordion";
 import { BulkSelectionProvider } from "@/components/haproxy/bulk-selection";
-import { StatusCountList } from "@/components/haproxy/badges";
+import { BreakerHelp, StatusCountList } from "@/components/haproxy/badges";
 import { InstancesTable } from "@/components/haproxy/instances-table";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
 import { FilterForm, SelectFilter, TextFilter } from "@/components/ui/filter-form";
@@ -119,6 +119,7 @@ export default async function HaproxyPage({ searchParams }: { searchParams: Prom
             }))}
             canSync={live && can(role, "haproxy.sync")}
           />
+          <BreakerHelp />
 
           <FilterForm action="/haproxy" label="Filter backends and servers" filtered={filtered} className="mt-6">
             <SelectFilter

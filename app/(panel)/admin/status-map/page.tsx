@@ -29,8 +29,10 @@ export default async function StatusMapPage({ searchParams }: { searchParams: Pr
     <>
       <PageHeader title="Administration" />
       <AdminTabs current="status-map" />
-      <p className="mb-4 max-w-3xl text-sm text-slate-600">
-        How an agent&apos;s status becomes AC&apos;s. Your entries take precedence over the defaults; a status of
+      <p className="mb-4 max-w-3xl text-sm text-slate-600" data-testid="status-map-help">
+        The status map turns what an agent reports for an application (&ldquo;running&rdquo;, &ldquo;inactive&rdquo;,
+        &ldquo;Exited (1) 2 minutes ago&rdquo;) into AC&apos;s own status (online, offline, starting, stopping,
+        unknown), which the pages and alert rules use. Your entries take precedence over the defaults; a status of
         several words (&ldquo;Exited (1) 2 minutes ago&rdquo;) is looked up whole first, then by its first word. A
         change applies at the next poll, without events or version history.
       </p>

@@ -1,3 +1,4 @@
+import { BreakerHelp } from "@/components/haproxy/badges";
 import { InstanceForm } from "@/components/haproxy/instance-form";
 import { ManagedInstancesTable } from "@/components/haproxy/managed-instances-table";
 import { AutoRefresh } from "@/components/inventory/auto-refresh";
@@ -54,6 +55,7 @@ export default async function HaproxyInstancesPage({ searchParams }: { searchPar
           }))}
         />
       )}
+      {instances.length > 0 ? <BreakerHelp /> : null}
     </>
   );
 }
