@@ -33,9 +33,9 @@ test.describe.serial("alerts", () => {
       await form.getByLabel("Kind").selectOption("group_online_low");
       await expect(form.getByLabel("Kind").locator("option:checked")).toHaveText("Too few instances online in a group");
       await expect(form).toContainText("API: kind group_online_low");
-      await form.getByLabel("Scope", { exact: true }).selectOption({ label: "Group" });
+      await form.getByRole("combobox", { name: /^Scope/ }).selectOption({ label: "Group" });
       await expect(form).toContainText("API: scopeKind group");
-      await form.getByLabel("Scope", { exact: true }).selectOption({ label: "Everything" });
+      await form.getByRole("combobox", { name: /^Scope/ }).selectOption({ label: "Everything" });
       await form.getByLabel("Name").fill("e2e bad parameter");
       await form.getByLabel(/Parameters/).fill('{"minPercent": "half"}');
       await form.getByRole("button", { name: "Create rule" }).click();

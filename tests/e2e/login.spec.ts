@@ -40,7 +40,7 @@ test.describe("logging in", () => {
     // The e2e server has SSO configured, so an unknown code is a failed single sign-on; without SSO
     // the page says the login did not complete (tests/unit/login-messages.test.ts).
     await page.goto("/login?error=foo");
-    await expect(page.getByRole("alert")).toHaveText(/^Single sign-on did not complete/);
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText(/^Single sign-on did not complete/);
     await expect(page.getByText("foo")).toHaveCount(0);
   });
 });

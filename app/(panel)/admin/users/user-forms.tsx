@@ -104,17 +104,20 @@ export function UserRowActions({
           </span>
         ) : (
           <>
-            <Select
-              aria-label={`Role of ${user.login}`}
-              value={chosen}
-              disabled={self || update.isPending}
-              onChange={(event) => setPicked(event.target.value as Role)}
-              className="w-28"
-            >
-              {roleOptions.map((role) => (
-                <option key={role}>{role}</option>
-              ))}
-            </Select>
+            {/* The kit's controls are full width; a "w-28" on the select itself lost to that, so each
+                control took a line of its own (rows 150 px tall on a phone). */}
+            <div className="w-28">
+              <Select
+                aria-label={`Role of ${user.login}`}
+                value={chosen}
+                disabled={self || update.isPending}
+                onChange={(event) => setPicked(event.target.value as Role)}
+              >
+                {roleOptions.map((role) => (
+                  <option key={role}>{role}</option>
+                ))}
+              </Select>
+            </div>
             {chosen !== user.role ? (
               <Button disabled={update.isPending} onClick={() => setAsking({ role: chosen })}>
                 Change role<span className="sr-only"> of {user.login}</span>
