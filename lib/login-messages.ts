@@ -19,10 +19,16 @@ export type LoginRefusal = keyof typeof loginMessages;
 
 export const wrongCredentials = "Login or password is wrong.";
 
-/** The message for a code from next-auth's error parameter; next-auth's own codes (OAuthCallback…) are SSO failures. */
-export function loginErrorMessage(code: string | null | undefined): string | null {
+/** For a code AC does not know when single sign-on is not set up: it cannot be an SSO failure. */
+export const loginIncomplete = "Logging in did not complete. Try again; if it keeps failing, ask an administrator.";
+
+/**
+ * The message for a code from next-auth's error parameter. next-auth's own codes (OAuthCallback…)
+ * are SSO failures, so an unknown code says so only when SSO is configured (`sso`).
+ */
+export function loginErrorMessage(code: string | null | undefined, sso: boolean): string | null {
   if (!code) return null;
   if (code in loginMessages) return loginMessages[code as LoginRefusal];
   if (code === "CredentialsSignin") return wrongCredentials;
-  return loginMessages["sso-failed"];
+  return sso ? loginMessages["sso-failed"] : loginIncomplete;
 }

@@ -18,7 +18,8 @@ export default async function LoginPage({
   const next = sameOriginPath(callbackUrl);
   const c = config();
   // Only known codes become text (lib/login-messages.ts); the parameter itself is never shown.
-  const initialError = typeof error === "string" ? loginErrorMessage(error.slice(0, 40)) : null;
+  const initialError =
+    typeof error === "string" ? loginErrorMessage(error.slice(0, 40), Boolean(c.AC_OIDC_ISSUER)) : null;
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-6 shadow-sm">

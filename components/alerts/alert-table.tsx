@@ -3,6 +3,7 @@ import type { AlertItem } from "@/server/alerts/alert-list";
 import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { Words } from "@/components/ui/words";
 import { AlertActions } from "./alert-actions";
 
 export function AlertTable({ alerts, canAct }: { alerts: AlertItem[]; canAct: boolean }) {
@@ -25,7 +26,9 @@ export function AlertTable({ alerts, canAct }: { alerts: AlertItem[]; canAct: bo
               <StatusBadge status={a.severity} />
             </td>
             <td className={`${tdClass} min-w-48`}>
-              <div className="font-medium text-slate-900">{a.subjectLabel}</div>
+              <div className="font-medium text-slate-900">
+                <Words>{a.subjectLabel}</Words>
+              </div>
               {a.detail ? <div className="break-words text-xs text-slate-500">{a.detail}</div> : null}
             </td>
             <td className={tdClass}>

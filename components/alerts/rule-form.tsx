@@ -1,6 +1,8 @@
 "use client";
-// An admin's form for one alert rule: kind, parameters (JSON, an example per kind), scope,
-// severity, `for` and enabled (docs/alerts.md, "Rule kinds"). The server checks everything again.
+// An admin's form for one alert rule: kind, parameters (JSON, an example and plain help per kind),
+// scope, severity, `for` and enabled (docs/alerts.md, "Rule kinds"). Kinds and scopes show their
+// names in words; the API's identifier stays under each, for whoever scripts rules. The server
+// checks everything again and names a refused parameter in words (server/alerts/param-errors.ts).
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
@@ -10,13 +12,24 @@ import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { Button, Field, Input, inputClass, Select } from "@/components/ui/controls";
 import { ErrorNote } from "@/components/ui/states";
 import type { RuleItem } from "@/server/alerts/rules";
-import { alertRuleKinds, alertScopeKinds, alertSeverities, exampleParams, type AlertRuleKindName } from "@/lib/alerts";
+import {
+  alertRuleKinds,
+  alertScopeKinds,
+  alertSeverities,
+  exampleParams,
+  paramHelp,
+  ruleKindLabels,
+  scopeKindLabels,
+  type AlertRuleKindName,
+} from "@/lib/alerts";
 import { parseJsonObject } from "./json-field";
 
 export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => void }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [kind, setKind] = useState<AlertRuleKindName>(rule?.kind ?? "server_offline");
+  const [scopeKind, setScopeKind] = useState<ScopeKind>(rule?.scopeKind ?? "all");
+  const ids = `rule-${rule?.id ?? "new"}`;
   const [localError, setLocalError] = useState<string | null>(null);
   const done = () => (router.refresh(), onDone?.());
   const create = useMutation(trpc.alerts.createRule.mutationOptions({ onSuccess: done }));
@@ -36,7 +49,7 @@ export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => voi
       name: String(data.get("name")),
       kind,
       params: params.value,
-      scopeKind: String(data.get("scopeKind")) as (typeof alertScopeKinds)[number],
+      scopeKind,
       scopeId: scopeId ? Number(scopeId) : null,
       severity: String(data.get("severity")) as (typeof alertSeverities)[number],
       forSeconds: Number(data.get("forSeconds")),
@@ -51,30 +64,56 @@ export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => voi
       <Field label="Name" error={errors?.fields.name}>
         <Input name="name" required maxLength={120} defaultValue={rule?.name} autoComplete="off" />
       </Field>
-      <Field label="Kind">
-        <Select name="kind" value={kind} onChange={(e) => setKind(e.target.value as AlertRuleKindName)}>
-          {alertRuleKinds.map((k) => (
-            <option key={k}>{k}</option>
-          ))}
-        </Select>
-      </Field>
-      <Field label={`Parameters (JSON, e.g. ${exampleParams[kind]})`}>
-        <textarea
-          name="params"
-          rows={2}
-          className={`${inputClass} font-mono`}
-          defaultValue={rule ? JSON.stringify(rule.params) : exampleParams[kind]}
-          key={rule ? rule.id : kind}
-        />
-      </Field>
-      <div className="grid grid-cols-2 gap-2">
-        <Field label="Scope">
-          <Select name="scopeKind" defaultValue={rule?.scopeKind ?? "all"}>
-            {alertScopeKinds.map((s) => (
-              <option key={s}>{s}</option>
+      <div>
+        <Field label="Kind">
+          <Select
+            name="kind"
+            value={kind}
+            onChange={(e) => setKind(e.target.value as AlertRuleKindName)}
+            aria-describedby={`${ids}-kind`}
+          >
+            {alertRuleKinds.map((k) => (
+              <option key={k} value={k}>
+                {ruleKindLabels[k]}
+              </option>
             ))}
           </Select>
         </Field>
+        <ApiName id={`${ids}-kind`} name="kind" value={kind} />
+      </div>
+      <div>
+        <Field label={`Parameters (JSON, e.g. ${exampleParams[kind]})`} error={localError ?? undefined}>
+          <textarea
+            name="params"
+            rows={2}
+            className={`${inputClass} font-mono`}
+            defaultValue={rule ? JSON.stringify(rule.params) : exampleParams[kind]}
+            key={rule ? rule.id : kind}
+            aria-describedby={`${ids}-params`}
+          />
+        </Field>
+        <p id={`${ids}-params`} className="mt-1 text-xs text-slate-500">
+          {paramHelp[kind]}
+        </p>
+      </div>
+      <div className="grid grid-cols-2 gap-2">
+        <div>
+          <Field label="Scope">
+            <Select
+              name="scopeKind"
+              value={scopeKind}
+              onChange={(e) => setScopeKind(e.target.value as ScopeKind)}
+              aria-describedby={`${ids}-scope`}
+            >
+              {alertScopeKinds.map((s) => (
+                <option key={s} value={s}>
+                  {scopeKindLabels[s]}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <ApiName id={`${ids}-scope`} name="scopeKind" value={scopeKind} />
+        </div>
         <Field label="Scope id" error={errors?.fields.scopeId}>
           <Input name="scopeId" inputMode="numeric" pattern="[0-9]*" defaultValue={rule?.scopeId ?? ""} />
         </Field>
@@ -112,12 +151,23 @@ export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => voi
           </ConfirmButton>
         ) : null}
       </div>
-      {localError || errors ? (
+      {errors && !localError ? (
         <div className="sm:col-span-2">
-          <ErrorNote>{localError ?? errors?.message}</ErrorNote>
+          <ErrorNote>{errors.message}</ErrorNote>
         </div>
       ) : null}
     </form>
+  );
+}
+
+type ScopeKind = (typeof alertScopeKinds)[number];
+
+/** The identifier the API takes for a choice shown in words (docs/alerts.md's examples use it). */
+function ApiName({ id, name, value }: { id: string; name: string; value: string }) {
+  return (
+    <p id={id} className="mt-1 text-xs text-slate-500">
+      API: {name} <code className="break-all">{value}</code>
+    </p>
   );
 }
 

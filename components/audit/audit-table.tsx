@@ -5,6 +5,7 @@ import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { EmptyState } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { Words } from "@/components/ui/words";
 import { auditTargetHref } from "@/lib/audit-targets";
 import type { AuditRow } from "@/server/audit/queries";
 
@@ -56,8 +57,8 @@ export function AuditTable({ rows, empty, compact = false }: { rows: AuditRow[];
               <td className={`${tdClass} whitespace-nowrap`}>
                 <RelativeTime date={r.createdAt} />
               </td>
-              <td className={`${tdClass} break-words`}>
-                {r.actorName}
+              <td className={tdClass}>
+                <Words>{r.actorName}</Words>
                 {ACTOR_KIND_NOTE[r.actorKind] ? (
                   <span className="block text-xs text-slate-500">{ACTOR_KIND_NOTE[r.actorKind]}</span>
                 ) : null}
@@ -67,16 +68,16 @@ export function AuditTable({ rows, empty, compact = false }: { rows: AuditRow[];
                   </Link>
                 ) : null}
               </td>
-              <td className={`${tdClass} font-mono text-xs`}>{r.action}</td>
+              <td className={`${tdClass} whitespace-nowrap font-mono text-xs`}>{r.action}</td>
               {compact ? null : (
-                <td className={`${tdClass} break-words text-xs`}>
+                <td className={`${tdClass} text-xs`}>
                   <span className="block text-slate-500">{r.targetType}</span>
                   {href ? (
                     <Link href={href} className="text-sky-800 hover:underline">
                       {label}
                     </Link>
                   ) : (
-                    label
+                    <Words>{label}</Words>
                   )}
                 </td>
               )}
@@ -84,7 +85,7 @@ export function AuditTable({ rows, empty, compact = false }: { rows: AuditRow[];
                 <StatusBadge status={r.outcome === "failure" ? "failed" : r.outcome} />
                 {r.error ? <span className="block max-w-xs break-words text-xs text-slate-600">{r.error}</span> : null}
               </td>
-              <td className={`${tdClass} max-w-sm`}>
+              <td className={`${tdClass} min-w-64 max-w-sm`}>
                 <Changes changes={r.changes} />
               </td>
               {compact ? null : (

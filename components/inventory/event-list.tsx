@@ -60,7 +60,8 @@ export function EventList({
                 <span className="text-slate-400">—</span>
               )}
             </td>
-            <td className={`${tdClass} min-w-64 text-slate-700`}>{event.description}</td>
+            {/* Wide enough for a description in one or two lines: at 256 px rows were 3-6 lines tall. */}
+            <td className={`${tdClass} min-w-96 text-slate-700`}>{event.description}</td>
           </tr>
         ))}
       </tbody>

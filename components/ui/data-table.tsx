@@ -52,7 +52,8 @@ export function Th({ children, className = "" }: { children?: React.ReactNode; c
 }
 
 /**
- * The table frame every list uses: scrolls sideways on a phone instead of squeezing.
+ * The table frame every list uses: scrolls sideways on a phone instead of squeezing, with a shadow
+ * on the side where more columns are (app/globals.css, `.scroll-shadows`).
  * `relative` keeps screen-reader-only text in cells (absolutely placed) from widening the page.
  * Links in cells are names (servers, instances, groups): squeezed, they broke at every hyphen.
  */
@@ -66,7 +67,7 @@ export function DataTable({
   linkClass?: string;
 }) {
   return (
-    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div className="scroll-shadows relative overflow-x-auto rounded-lg border border-slate-200">
       <table
         className={`min-w-full divide-y divide-slate-200 text-sm [&_td_a]:whitespace-nowrap ${linkClass}`}
         aria-label={label}

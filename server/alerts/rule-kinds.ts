@@ -3,8 +3,9 @@
 // can be narrowed to. What each kind's condition reads is in conditions-sql.ts.
 import { z } from "zod";
 import type { AlertRuleKind, AlertScopeKind } from "../generated/prisma/enums";
+import { paramErrorText } from "./param-errors";
 
-const percent = z.number({ error: "must be a number" }).min(0).max(100);
+const percent = z.number().min(0).max(100);
 const instanceStatuses = ["online", "offline", "unknown", "starting", "stopping", "no_data"] as const;
 const notOnline = instanceStatuses.filter((s) => s !== "online");
 const haproxyStatuses = ["DOWN", "MAINT", "DRAIN", "NOLB"] as const;
@@ -97,7 +98,8 @@ export function checkRule(
     return { ok: false, message: `a ${kind} rule can be scoped to ${ruleScopes[kind].join(", ")}, not ${scopeKind}` };
   if ((scopeKind === "all") !== (scopeId === null))
     return { ok: false, message: scopeKind === "all" ? "scope all takes no id" : `scope ${scopeKind} needs an id` };
-  const parsed = ruleParams[kind].safeParse(params ?? {});
-  if (!parsed.success) return { ok: false, message: `parameters: ${z.prettifyError(parsed.error)}` };
+  const schema = ruleParams[kind];
+  const parsed = schema.safeParse(params ?? {});
+  if (!parsed.success) return { ok: false, message: paramErrorText(parsed.error, Object.keys(schema.shape)) };
   return { ok: true, params: parsed.data as Record<string, unknown> };
 }

@@ -28,12 +28,28 @@ test.describe.serial("alerts", () => {
     test("adds a rule that fires for the exited instance", async ({ page }) => {
       await page.goto("/alerts/rules");
       const form = page.getByRole("form", { name: "New rule" });
+      // Kinds and scopes read as words, the API's identifiers stay underneath; a wrong parameter
+      // is named in plain words, not in zod's notation.
+      await form.getByLabel("Kind").selectOption("group_online_low");
+      await expect(form.getByLabel("Kind").locator("option:checked")).toHaveText("Too few instances online in a group");
+      await expect(form).toContainText("API: kind group_online_low");
+      await form.getByRole("combobox", { name: /^Scope/ }).selectOption({ label: "Group" });
+      await expect(form).toContainText("API: scopeKind group");
+      await form.getByRole("combobox", { name: /^Scope/ }).selectOption({ label: "Everything" });
+      await form.getByLabel("Name").fill("e2e bad parameter");
+      await form.getByLabel(/Parameters/).fill('{"minPercent": "half"}');
+      await form.getByRole("button", { name: "Create rule" }).click();
+      await expect(form.getByRole("alert")).toHaveText(/^minPercent must be a number/);
+      await expect(form).not.toContainText("✖");
+
       await form.getByLabel("Name").fill("e2e exited now");
       await form.getByLabel("Kind").selectOption("instance_status");
       await form.getByLabel(/Parameters/).fill('{"statuses": ["offline"]}');
       await form.getByLabel("For (seconds)").fill("0");
       await form.getByRole("button", { name: "Create rule" }).click();
-      await expect(page.getByRole("table", { name: "Alert rules" })).toContainText("e2e exited now");
+      const ruleRow = page.getByRole("table", { name: "Alert rules" }).getByRole("row", { name: /e2e exited now/ });
+      await expect(ruleRow).toContainText("Instance in a given status");
+      await expect(ruleRow).toContainText("instance_status");
 
       await expect(async () => {
         await page.goto(`/alerts?q=${encodeURIComponent("alerty_1")}`);

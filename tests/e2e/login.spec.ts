@@ -35,6 +35,14 @@ test.describe("logging in", () => {
       await expect(page).toHaveURL(/\/login/);
     }
   });
+
+  test("an error code from the address shows only AC's own text", async ({ page }) => {
+    // The e2e server has SSO configured, so an unknown code is a failed single sign-on; without SSO
+    // the page says the login did not complete (tests/unit/login-messages.test.ts).
+    await page.goto("/login?error=foo");
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText(/^Single sign-on did not complete/);
+    await expect(page.getByText("foo")).toHaveCount(0);
+  });
 });
 
 test.describe("as a viewer", () => {
@@ -83,6 +91,33 @@ test.describe("as an admin", () => {
     await other.getByRole("button", { name: "Log in" }).click();
     await expect(other.getByTestId("role")).toHaveText("operator");
     await fresh.close();
+  });
+
+  test("changes a role from the keyboard on a phone, confirmed once", async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto("/admin/users?q=e2e-new-operator");
+    const row = page.getByRole("row").filter({ hasText: "e2e-new-operator" });
+    const role = row.getByLabel("Role of e2e-new-operator");
+    // The role control is on screen without scrolling the table, and the row stays short.
+    await expect(role).toBeInViewport({ ratio: 1 });
+    expect((await row.boundingBox())!.height).toBeLessThan(110);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+    // Arrow keys change a closed select's value: that picks, it does not ask yet.
+    await role.focus();
+    await page.keyboard.press("ArrowDown");
+    await expect(role).toHaveValue("admin");
+    await expect(page.getByTestId("confirm-dialog")).toHaveCount(0);
+    await page.keyboard.press("Tab");
+    await expect(row.getByRole("button", { name: "Change role of e2e-new-operator" })).toBeFocused();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "Make e2e-new-operator an admin?" });
+    await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+    await dialog.getByRole("button", { name: "Make admin" }).click();
+    await expect(row.getByRole("status")).toHaveText("Saved.");
+    await expect(row.getByRole("button", { name: /Change role/ })).toHaveCount(0);
+    await page.reload();
+    await expect(row.getByLabel("Role of e2e-new-operator")).toHaveValue("admin");
   });
 
   test("creates an API token that a typed tRPC client (tools/api-client-example.ts) can use", async ({

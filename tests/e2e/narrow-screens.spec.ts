@@ -51,6 +51,53 @@ test("an empty state quoting a long URL value wraps instead of widening the page
   expect(await overflow(page)).toBeLessThanOrEqual(0);
 });
 
+test("event and audit rows stay short at 390 px, and names in them never break at a hyphen", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  // The columns that hold names; descriptions and changes are prose and wrap as prose does.
+  for (const [path, testId, nameColumns] of [
+    ["/events", "event-row", ["Event", "Server", "Instance"]],
+    ["/audit", "audit-row", ["Who", "Action", "Target"]],
+  ] as const) {
+    await page.goto(path);
+    const rows = page.getByTestId(testId);
+    await expect(rows.first()).toBeVisible();
+    const headers = await page.locator("thead th").allTextContents();
+    const columns = nameColumns.map((name) => headers.findIndex((h) => h.trim().toLowerCase() === name.toLowerCase()));
+    expect(columns, `${path} name columns`).not.toContain(-1);
+    const measured = await rows.evaluateAll(
+      (trs, columns) =>
+        trs.map((tr) => ({
+          height: tr.getBoundingClientRect().height,
+          // A hyphenated word laid out over several lines has one box per line.
+          broken: columns.flatMap((column) => {
+            const td = tr.children[column]!;
+            const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+            const words: string[] = [];
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+              for (const match of node.textContent!.matchAll(/\S*-\S*/g)) {
+                const range = document.createRange();
+                range.setStart(node, match.index);
+                range.setEnd(node, match.index + match[0].length);
+                if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) words.push(match[0]);
+              }
+            }
+            return words;
+          }),
+        })),
+      columns,
+    );
+    const heights = measured.map((m) => m.height).sort((a, b) => a - b);
+    console.log(path, "row heights", heights.join(" "));
+    // Most rows take one or two lines (they took three to six in a 256 px column).
+    expect(heights[Math.floor(heights.length / 2)], `${path} median row height`).toBeLessThanOrEqual(64);
+    expect(
+      measured.flatMap((m) => m.broken),
+      `${path} names broken at a hyphen`,
+    ).toEqual([]);
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+  }
+});
+
 test("the servers list and the group page show their buttons whole at 1280 px", async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 900 });
   /** Buttons and links cut off by a box that clips or scrolls sideways (a table wrapper), or by the page. */
@@ -73,6 +120,12 @@ test("the servers list and the group page show their buttons whole at 1280 px", 
   await expect(page.getByRole("heading", { name: "Servers" })).toBeVisible();
   expect(await clipped()).toEqual([]);
   expect(await overflow(page)).toBeLessThanOrEqual(0);
+  // A server's Delete belongs to its "Edit server" card, not floating under it.
+  const serverLink = (await links(page, "main a[href^='/servers/']")).find((h) => /^\/servers\/\d+$/.test(h));
+  expect(serverLink, "a server to open").toBeDefined();
+  await page.goto(serverLink!);
+  const editCard = page.locator("section").filter({ has: page.getByRole("heading", { name: "Edit server" }) });
+  await expect(editCard.getByRole("button", { name: /^Delete / })).toBeVisible();
   await page.goto("/groups");
   await expect(page.locator("main a[href^='/groups/']").first()).toBeVisible();
   const groupLink = (await links(page, "main a[href^='/groups/']"))[0];

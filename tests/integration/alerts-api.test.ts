@@ -91,15 +91,19 @@ describe("alerts API", () => {
     await expectCode(as.operator.alerts.createRule(input), "FORBIDDEN");
     const rule = await as.admin.alerts.createRule(input);
     expect(rule).toMatchObject({ kind: "group_online_low", params: { minPercent: 50 }, scopeKind: "all" });
+    // The message names the parameter in plain words, not zod's notation.
     await expect(as.admin.alerts.createRule({ ...input, name: "bad", params: { minPercent: 150 } })).rejects.toThrow(
-      /parameters/,
+      /^minPercent must be at most 100$/,
+    );
+    await expect(as.admin.alerts.createRule({ ...input, name: "bad", params: { minPercent: "50" } })).rejects.toThrow(
+      /^minPercent must be a number$/,
     );
     await expect(as.admin.alerts.createRule({ ...input, name: "bad", params: {} })).rejects.toThrow(
       /minOnline, minPercent/,
     );
     await expect(
       as.admin.alerts.createRule({ ...input, name: "bad", params: { minPercent: 5, extra: 1 } }),
-    ).rejects.toThrow(/parameters/);
+    ).rejects.toThrow(/^extra is not a parameter of this kind \(it takes minOnline, minPercent\)$/);
     await expect(
       as.admin.alerts.createRule({ ...input, name: "bad", scopeKind: "haproxy_backend", scopeId: 1 }),
     ).rejects.toThrow(/can be scoped to all, catalog, group/);

@@ -8,7 +8,16 @@ import { checkRule } from "@/server/alerts/rule-kinds";
 describe("checkRule", () => {
   it("fills defaults and refuses unknown keys, out-of-range values and scopes the kind has not", () => {
     expect(checkRule("haproxy_server_status", {}, "all", null)).toEqual({ ok: true, params: { statuses: ["DOWN"] } });
-    expect(checkRule("instance_status", { statuses: ["exited"] }, "all", null)).toMatchObject({ ok: false });
+    expect(checkRule("instance_status", { statuses: ["exited"] }, "all", null)).toMatchObject({
+      ok: false,
+      message: "each entry of statuses must be one of online, offline, unknown, starting, stopping, no_data",
+    });
+    expect(checkRule("task_paused", { minutes: 1.5 }, "all", null)).toMatchObject({
+      message: "minutes must be a whole number",
+    });
+    expect(checkRule("server_offline", { x: 1 }, "all", null)).toMatchObject({
+      message: "x is not a parameter of this kind (it takes no parameters)",
+    });
     expect(checkRule("backend_up_low", { minPercent: 50, x: 1 }, "all", null)).toMatchObject({ ok: false });
     expect(checkRule("poll_cycle", {}, "group", 3)).toMatchObject({
       ok: false,

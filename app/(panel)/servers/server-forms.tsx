@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -34,8 +34,8 @@ function readForm(form: HTMLFormElement) {
   };
 }
 
-/** Create when `server` is absent, edit otherwise. */
-export function ServerForm({ server }: { server?: EditedServer }) {
+/** Create when `server` is absent, edit otherwise; `danger` (the edit page's Delete) ends the card. */
+export function ServerForm({ server, danger }: { server?: EditedServer; danger?: ReactNode }) {
   const trpc = useTRPC();
   const router = useRouter();
   const create = useMutation(trpc.servers.create.mutationOptions({ onSuccess: () => router.refresh() }));
@@ -134,6 +134,7 @@ export function ServerForm({ server }: { server?: EditedServer }) {
           {mutation.isPending ? "Saving…" : server ? "Save changes" : "Add server"}
         </Button>
       </form>
+      {danger ? <div className="mt-4 border-t border-slate-100 pt-4">{danger}</div> : null}
     </Card>
   );
 }

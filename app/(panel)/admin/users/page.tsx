@@ -47,16 +47,16 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               <thead className={theadClass}>
                 <tr>
                   <Th>Login</Th>
+                  <Th>Role and state</Th>
                   <Th>Name</Th>
                   <Th>Source</Th>
                   <Th>Last login</Th>
-                  <Th>Role and state</Th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {users.items.map((user) => (
                   <tr key={user.id} className={user.disabled ? "text-slate-400" : undefined}>
-                    <td className={`${tdClass} font-medium`}>
+                    <td className={`${tdClass} whitespace-nowrap font-medium`}>
                       {user.login}
                       <a
                         className="block text-xs font-normal text-sky-800 hover:underline"
@@ -65,11 +65,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                         history
                       </a>
                     </td>
-                    <td className={tdClass}>{user.displayName ?? "—"}</td>
-                    <td className={tdClass}>{sourceLabels[user.source]}</td>
-                    <td className={tdClass}>{user.lastLoginAt ? <RelativeTime date={user.lastLoginAt} /> : "never"}</td>
                     <td className={tdClass}>
                       <UserRowActions user={user} self={actor.kind === "user" && actor.id === user.id} />
+                    </td>
+                    <td className={`${tdClass} whitespace-nowrap`}>{user.displayName ?? "—"}</td>
+                    <td className={tdClass}>{sourceLabels[user.source]}</td>
+                    <td className={`${tdClass} whitespace-nowrap`}>
+                      {user.lastLoginAt ? <RelativeTime date={user.lastLoginAt} /> : "never"}
                     </td>
                   </tr>
                 ))}

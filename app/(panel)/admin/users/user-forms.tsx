@@ -82,13 +82,17 @@ export function UserRowActions({
   const update = useMutation(trpc.users.update.mutationOptions({ onSuccess: () => router.refresh() }));
   const reset = useMutation(trpc.users.resetPassword.mutationOptions());
   const [resetting, setResetting] = useState(false);
+  // The select only picks; "Change role" applies. Asking on the select's change asked at every
+  // ArrowDown (a closed select changes its value with the arrow keys).
+  const [picked, setPicked] = useState<Role | null>(null);
+  const chosen = picked ?? user.role;
   // A role change or a disable takes effect at once, so each asks first (components/ui/confirm-dialog.tsx).
   const [asking, setAsking] = useState<{ role: Role } | { disable: true } | null>(null);
   const error = formErrors(update.error ?? reset.error);
 
   return (
     <div className="space-y-2">
-      <div className="flex flex-wrap items-center gap-2">
+      <div className="flex min-w-52 flex-wrap items-center gap-2">
         {sso ? (
           // The mapping decides at every login and re-check: a change here would be overwritten.
           <span className="text-sm" data-testid={`sso-role-${user.login}`}>
@@ -99,17 +103,27 @@ export function UserRowActions({
             </span>
           </span>
         ) : (
-          <Select
-            aria-label={`Role of ${user.login}`}
-            value={user.role}
-            disabled={self || update.isPending}
-            onChange={(event) => setAsking({ role: event.target.value as Role })}
-            className="w-28"
-          >
-            {roleOptions.map((role) => (
-              <option key={role}>{role}</option>
-            ))}
-          </Select>
+          <>
+            {/* The kit's controls are full width; a "w-28" on the select itself lost to that, so each
+                control took a line of its own (rows 150 px tall on a phone). */}
+            <div className="w-28">
+              <Select
+                aria-label={`Role of ${user.login}`}
+                value={chosen}
+                disabled={self || update.isPending}
+                onChange={(event) => setPicked(event.target.value as Role)}
+              >
+                {roleOptions.map((role) => (
+                  <option key={role}>{role}</option>
+                ))}
+              </Select>
+            </div>
+            {chosen !== user.role ? (
+              <Button disabled={update.isPending} onClick={() => setAsking({ role: chosen })}>
+                Change role<span className="sr-only"> of {user.login}</span>
+              </Button>
+            ) : null}
+          </>
         )}
         <Button
           variant="secondary"

@@ -3,7 +3,7 @@ import { EditRule, RuleForm } from "@/components/alerts/rule-form";
 import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Card, EmptyState, PageHeader } from "@/components/ui/states";
-import { formatSeconds } from "@/lib/alerts";
+import { formatSeconds, ruleKindLabels, scopeKindLabels } from "@/lib/alerts";
 import { can } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 
@@ -43,10 +43,17 @@ export default async function AlertRulesPage() {
               <tr key={r.id}>
                 <td className={`${tdClass} font-medium`}>{r.name}</td>
                 <td className={tdClass}>
-                  <div>{r.kind}</div>
+                  <div>{ruleKindLabels[r.kind]}</div>
+                  <code className="block text-xs text-slate-500">{r.kind}</code>
                   <code className="break-all text-xs text-slate-500">{JSON.stringify(r.params)}</code>
                 </td>
-                <td className={tdClass}>{r.scopeKind === "all" ? "all" : `${r.scopeKind}:${r.scopeId}`}</td>
+                <td className={tdClass}>
+                  <div className="whitespace-nowrap">
+                    {scopeKindLabels[r.scopeKind]}
+                    {r.scopeKind === "all" ? null : ` ${r.scopeId}`}
+                  </div>
+                  <code className="text-xs text-slate-500">{r.scopeKind}</code>
+                </td>
                 <td className={tdClass}>
                   <StatusBadge status={r.severity} />
                 </td>

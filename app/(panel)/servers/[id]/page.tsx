@@ -151,20 +151,18 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
         </Card>
 
         {admin ? (
-          <div className="space-y-3">
-            <ServerForm
-              server={{
-                id,
-                name: server.name,
-                ip: server.ip,
-                port: server.port,
-                isHaproxyNode: server.isHaproxyNode,
-                isEurekaNode: server.isEurekaNode,
-                hasAgentToken: server.hasAgentToken,
-              }}
-            />
-            <DeleteServerButton server={{ id, name: server.name }} afterDelete="/servers" />
-          </div>
+          <ServerForm
+            server={{
+              id,
+              name: server.name,
+              ip: server.ip,
+              port: server.port,
+              isHaproxyNode: server.isHaproxyNode,
+              isEurekaNode: server.isEurekaNode,
+              hasAgentToken: server.hasAgentToken,
+            }}
+            danger={<DeleteServerButton server={{ id, name: server.name }} afterDelete="/servers" />}
+          />
         ) : null}
       </div>
 
