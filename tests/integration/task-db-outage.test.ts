@@ -53,6 +53,28 @@ const inPlaybook = (t: { progress: unknown }) => {
   const p = t.progress as TaskProgress;
   return p.current?.step === "playbook" && !!p.playbookPid;
 };
+/**
+ * A one-instance update started with this process's runner, its playbook sleeping `sleep` seconds;
+ * returns once the playbook runs.
+ */
+async function updateInPlaybook(server: string, app: string, version: string, sleep: string) {
+  const haproxy = new FakeHaproxy();
+  setTaskDeps({ haproxy, agent: testAgent, confirmPollMs: 200 });
+  startTaskRunner();
+  process.env.AC_TEST_PLAYBOOK_SLEEP = sleep;
+  const instance = await instanceId(server, app);
+  const { id } = await startUpdateTask(
+    updateRequestInput.parse({
+      instanceIds: [instance],
+      targetVersion: version,
+      drainDelaySec: 0,
+      waitAfterUpdateSec: 0,
+    }),
+    "olga",
+  );
+  const running = await waitForTask(id, inPlaybook);
+  return { id, haproxy, instance, pid: (running.progress as TaskProgress).playbookPid! };
+}
 /** Whether a process of group `pgid` still runs (from /proc; zombies have ended, whoever reaps them). */
 function groupRuns(pgid: number): boolean {
   return readdirSync("/proc")
@@ -156,21 +178,7 @@ describe("a database outage during a task", () => {
       timeout: 240_000,
     },
     async () => {
-      const haproxy = new FakeHaproxy();
-      setTaskDeps({ haproxy, agent: testAgent, confirmPollMs: 200 });
-      startTaskRunner();
-      process.env.AC_TEST_PLAYBOOK_SLEEP = "3";
-      const instance = await instanceId("web-1", "shop_1");
-      const { id } = await startUpdateTask(
-        updateRequestInput.parse({
-          instanceIds: [instance],
-          targetVersion: "9.0",
-          drainDelaySec: 0,
-          waitAfterUpdateSec: 0,
-        }),
-        "olga",
-      );
-      await waitForTask(id, inPlaybook);
+      const { id, haproxy, instance } = await updateInPlaybook("web-1", "shop_1", "9.0", "3");
 
       await postgres.stop();
       await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS)); // the outage itself, not a synchronisation
@@ -209,22 +217,8 @@ describe("a database outage during a task", () => {
       stopTaskRunner();
       process.env.TASK_LEASE_SECONDS = String(SHORT_LEASE_SECONDS);
       reloadConfig();
-      const haproxy = new FakeHaproxy();
-      setTaskDeps({ haproxy, agent: testAgent, confirmPollMs: 200 });
-      startTaskRunner();
-      process.env.AC_TEST_PLAYBOOK_SLEEP = "600"; // outlives the test unless something ends it
-      const instance = await instanceId("web-2", "shop_1");
-      const { id } = await startUpdateTask(
-        updateRequestInput.parse({
-          instanceIds: [instance],
-          targetVersion: "9.1",
-          drainDelaySec: 0,
-          waitAfterUpdateSec: 0,
-        }),
-        "olga",
-      );
-      const running = await waitForTask(id, inPlaybook);
-      const pid = (running.progress as TaskProgress).playbookPid!;
+      // The playbook outlives the test unless something ends it.
+      const { id, haproxy, instance, pid } = await updateInPlaybook("web-2", "shop_1", "9.1", "600");
       fencedPlaybooks.push(pid);
 
       await postgres.stop();
@@ -293,22 +287,7 @@ describe("a database outage during a task", () => {
       await observer.connect();
       let other: RunnerChild | undefined;
       try {
-        const haproxy = new FakeHaproxy();
-        setTaskDeps({ haproxy, agent: testAgent, confirmPollMs: 200 });
-        startTaskRunner();
-        process.env.AC_TEST_PLAYBOOK_SLEEP = "600";
-        const instance = await instanceId("web-1", "shop_2");
-        const { id } = await startUpdateTask(
-          updateRequestInput.parse({
-            instanceIds: [instance],
-            targetVersion: "9.2",
-            drainDelaySec: 0,
-            waitAfterUpdateSec: 0,
-          }),
-          "olga",
-        );
-        const running = await waitForTask(id, inPlaybook);
-        const pid = (running.progress as TaskProgress).playbookPid!;
+        const { id, haproxy, pid } = await updateInPlaybook("web-1", "shop_2", "9.2", "600");
         fencedPlaybooks.push(pid);
         // Another runner replica, on the database directly, started once the task is this one's.
         other = await spawnRunner({ DATABASE_URL: direct, TASK_HEARTBEAT_SECONDS: "1" });
