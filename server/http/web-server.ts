@@ -81,6 +81,11 @@ export async function startWebServer(options: {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.hostname, () => resolve());
+  }).catch((error: NodeJS.ErrnoException) => {
+    // Next's own uncaughtException handler would keep the process up, scheduler and all, serving nothing.
+    const why = error.code === "EADDRINUSE" ? "another process is listening on it" : error.message;
+    console.error(`[ac] cannot listen on port ${options.port}: ${why}`);
+    process.exit(1);
   });
   const close = async () => {
     const closed = new Promise((resolve) => server.close(resolve));

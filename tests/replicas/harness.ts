@@ -73,6 +73,8 @@ export type ReplicaSet = {
   query<T extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<T[]>;
   haproxyStat(): Promise<StatRow[]>;
   restart(name: string): Promise<Replica>;
+  /** Starts one more replica on `port` and resolves once it exits (or fails after timeoutMs). */
+  startToExit(port: number, timeoutMs?: number): Promise<{ code: number | null; output: string }>;
   stop(): Promise<void>;
 };
 
@@ -176,6 +178,21 @@ export async function startReplicaSet(options: ReplicaSetOptions = {}): Promise<
         if (replicas[index]!.alive()) await replicas[index]!.kill("SIGTERM");
         replicas[index] = await launch(name);
         return replicas[index]!;
+      },
+      async startToExit(port, timeoutMs = 120_000) {
+        const env: Record<string, string> = { ...baseEnv, NEXTAUTH_URL: front };
+        const child: ChildProcess = spawn(
+          process.execPath,
+          ["--import", "tsx", path.join("tools", "web-server.ts"), "--port", String(port)],
+          { cwd: REPO, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
+        );
+        let output = "";
+        child.stdout!.on("data", (chunk: Buffer) => void (output += chunk.toString()));
+        child.stderr!.on("data", (chunk: Buffer) => void (output += chunk.toString()));
+        const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+        const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+        clearTimeout(timer);
+        return { code, output };
       },
       stop,
     };

@@ -51,6 +51,14 @@ async function quietStats(): Promise<{ completed: number; stats: SimStats }> {
 const appsRequests = (stats: SimStats, agent: string) => stats.agents[agent]?.requests.apps ?? 0;
 
 describe("replicas on one database", () => {
+  it("a replica whose port another process holds exits with a message, not running unseen", async () => {
+    const taken = set.replicas[0]!.port;
+    const { code, output } = await set.startToExit(taken);
+    expect(code).toBe(1);
+    expect(output).toContain(`[ac] cannot listen on port ${taken}: another process is listening on it`);
+    expect(output).not.toContain("scheduler started");
+  });
+
   it("answer through the HAProxy front, every replica taking requests", async () => {
     for (let i = 0; i < 12; i++) expect((await fetch(`${set.front}/api/health`)).status).toBe(200);
     const sessions = Object.fromEntries((await set.haproxyStat()).map((row) => [row.svname, Number(row.stot)]));

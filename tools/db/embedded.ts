@@ -7,7 +7,7 @@
 // server also listens on 127.0.0.1 only and opens no Unix socket (so two clusters never fight
 // over a socket lock file in /tmp).
 import { execFileSync, spawnSync } from "node:child_process";
-import { statSync, chmodSync } from "node:fs";
+import { chmodSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
@@ -368,16 +368,41 @@ async function waitUntilAccepting(url: string): Promise<void> {
   }
 }
 
-/** A TCP port that was free a moment ago (for tests and throwaway servers). */
+/**
+ * A TCP port that was free a moment ago (for tests and throwaway servers), taken below the kernel's
+ * ephemeral range: a port the OS hands out for listen(0) is also the local port of the next
+ * outgoing connection, and one such connection took a replica's port between this probe and its
+ * listen (EADDRINUSE in the replicas suite).
+ */
 export async function freePort(): Promise<number> {
-  return await new Promise<number>((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
+  const below = ephemeralRangeStart();
+  for (let attempt = 0; below !== null && attempt < 50; attempt++) {
+    const port = below - 1 - Math.floor(Math.random() * Math.min(12_000, below - 1025));
+    if (await probe(port)) return port;
+  }
+  const port = await probe(0); // no room below the range: any port the OS gives
+  if (port) return port;
+  throw new Error("no free TCP port found");
+}
+
+/** The first port of the kernel's ephemeral range, or null where it cannot be read or leaves no room. */
+function ephemeralRangeStart(): number | null {
+  try {
+    const low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 2048 ? low : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Listens on the port (0: any) and closes again; the port, or 0 when it was taken. */
+function probe(port: number): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(0));
+    server.listen(port, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
     });
   });
 }
