@@ -6,7 +6,7 @@ const escaped = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 export const likePattern = (text: string) => `%${escaped(text)}%`;
 
 /**
- * For Prisma's `{ equals, mode: "insensitive" }`, which PostgreSQL runs as `ILIKE` with the value as
- * the pattern (prisma/prisma#10810): unescaped, `%` would match every row.
+ * For Prisma's `{ equals, mode: "insensitive" }`, which reaches PostgreSQL as `ILIKE` with the value
+ * as the pattern: unescaped, `%` matched every row (tests/integration/task-list-filter.test.ts).
  */
 export const likeExact = escaped;
