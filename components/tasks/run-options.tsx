@@ -4,10 +4,8 @@
 // the playbook, HAProxy draining, Eureka and the canary (docs/update-tasks.md).
 import { Field, Input, Select } from "@/components/ui/controls";
 
-export type RunOptions = {
-  orchestrateHaproxy: boolean;
-  eureka: boolean;
-  canary: boolean;
+/** The configured defaults of a run's pacing (update-defaults.ts). */
+export type RunDefaults = {
   drainDelaySec: number;
   drainTimeoutSec: number;
   drainSessionThreshold: number;
@@ -15,6 +13,8 @@ export type RunOptions = {
   waitAfterUpdateSec: number;
   confirmTimeoutSec: number;
 };
+
+export type RunOptions = RunDefaults & { orchestrateHaproxy: boolean; eureka: boolean; canary: boolean };
 
 type NumberOption =
   "drainDelaySec" | "drainTimeoutSec" | "drainSessionThreshold" | "waitAfterUpdateSec" | "confirmTimeoutSec";
@@ -88,7 +88,8 @@ export function RunOptionFields({
 }
 
 /** The options a new run starts with: the configured defaults, HAProxy on, Eureka and canary off. */
-export function initialRunOptions(defaults: Omit<RunOptions, "orchestrateHaproxy" | "eureka" | "canary">): RunOptions {
+export function initialRunOptions(defaults: RunDefaults): RunOptions {
+  // Field by field: the callers' defaults hold their batching fields too.
   const {
     drainDelaySec,
     drainTimeoutSec,

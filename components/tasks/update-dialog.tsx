@@ -11,19 +11,10 @@ import { Button, Field, Input, Select, DialogHeader } from "@/components/ui/cont
 import { ErrorNote } from "@/components/ui/states";
 import type { BatchGroupingStrategy } from "@/server/generated/prisma/enums";
 import { PlanNotes, PlanView } from "./plan-view";
-import { initialRunOptions, planHasEureka, RunOptionFields } from "./run-options";
+import { initialRunOptions, planHasEureka, RunOptionFields, type RunDefaults } from "./run-options";
 import { UpdateConfirm } from "./update-confirm";
 
-export type UpdateDefaults = {
-  strategy: BatchGroupingStrategy;
-  batchSize: number | null;
-  drainDelaySec: number;
-  drainTimeoutSec: number;
-  drainSessionThreshold: number;
-  onDrainTimeout: "fail" | "continue";
-  waitAfterUpdateSec: number;
-  confirmTimeoutSec: number;
-};
+export type UpdateDefaults = RunDefaults & { strategy: BatchGroupingStrategy; batchSize: number | null };
 
 const strategies: { value: BatchGroupingStrategy; label: string }[] = [
   { value: "one_at_a_time", label: "One instance at a time" },
