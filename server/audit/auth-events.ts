@@ -4,7 +4,7 @@
 import type { LoginAttempt } from "../auth/login-audit";
 import { db } from "../db";
 import { AUDIT_BOUNDS, auditDb, bounded, writeAuditEntry, type AuditActor } from "./entry";
-import { recordCapped } from "./refusals";
+import { recordCapped, REFUSAL_AUDIT } from "./refusals";
 import type { RequestMeta } from "./request-meta";
 
 /** As users.source names them on the SSO branch: a local password, OIDC or LDAP. */
@@ -53,7 +53,9 @@ export async function auditLogin(a: LoginAudit, capped = false): Promise<void> {
   if (!capped) return void (await writeAuditEntry(auditDb(), entry));
   const clientAddress = entry.request.clientAddress ?? null;
   const same = { action: "auth.login", outcome: entry.outcome, error: entry.error ?? null, clientAddress };
-  await recordCapped(entry, `auth.login ${entry.error} ${clientAddress}`, same);
+  await recordCapped(entry, `auth.login ${entry.error} ${clientAddress}`, [
+    { same, rows: REFUSAL_AUDIT.rowsPerWindow },
+  ]);
 }
 
 /**

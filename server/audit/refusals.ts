@@ -22,22 +22,17 @@ export function recordRefusal(entry: AuditEntryInput & { outcome: "refused" }): 
 }
 
 /**
- * Writes the row unless a cap's set already has its rows in the window (a bare `where` is one set
- * of REFUSAL_AUDIT.rowsPerWindow); `key` names the caller for the lock. For rows anyone can cause
- * without limit (a refused caller, an anonymous login past its limits); returns whether it was written.
+ * Writes the row unless a cap's set already has its rows in the window; `key` names the caller for
+ * the lock. For rows anyone can cause without limit (a refused caller, an anonymous login past its
+ * limits); returns whether it was written.
  */
-export async function recordCapped(
-  entry: AuditEntryInput,
-  key: string,
-  caps: Prisma.AuditEntryWhereInput | Cap[],
-): Promise<boolean> {
-  const limits = Array.isArray(caps) ? caps : [{ same: caps, rows: REFUSAL_AUDIT.rowsPerWindow }];
+export async function recordCapped(entry: AuditEntryInput, key: string, caps: Cap[]): Promise<boolean> {
   return db().$transaction(async (tx) => {
     // The counts below are exact only while no other row of this caller is being written.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${REFUSAL_LOCK}::int, hashtext(${key}))`;
     const since = new Date(Date.now() - REFUSAL_AUDIT.windowMs);
     let full = false;
-    for (const { same, rows } of limits)
+    for (const { same, rows } of caps)
       full ||= (await tx.auditEntry.count({ where: { AND: [same, { createdAt: { gte: since } }] } })) >= rows;
     if (full) {
       console.warn(
