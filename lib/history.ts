@@ -35,7 +35,6 @@ export type HistoryKind = (typeof HISTORY_KINDS)[keyof typeof HISTORY_KINDS];
  * status of its bucket. Details ("UP 1/3", "MAINT (via be/s)") count as their leading word.
  */
 export const HAPROXY_STATUS_CODES = ["UP", "NOLB", "DRAIN", "MAINT", "DOWN", "other"] as const;
-export const haproxyStatusName = (code: number) => HAPROXY_STATUS_CODES[Math.round(code)] ?? "other";
 
 /** An instance's status as a step value on its timeline, "up" last. */
 export const INSTANCE_STATUS_CODES = ["offline", "no_data", "unknown", "stopping", "starting", "online"] as const;
