@@ -4,7 +4,7 @@ import type { ChartData } from "@/lib/history";
 export type ValueFormat = "count" | "ms";
 
 export function formatValue(
-  series: ChartData["series"][number],
+  series: Pick<ChartData["series"][number], "names">,
   value: number | null | undefined,
   format: ValueFormat,
 ) {

@@ -1,6 +1,8 @@
 "use client";
 // uPlot on a canvas (docs/history.md, "Charts": why uPlot): the chart follows its box's width
 // (ResizeObserver), so it reads at 390 px; its legend shows the values under the cursor; times in UTC.
+// New data of the same series (a live refresh, the minute's refetch) goes through setData: the chart
+// is not rebuilt, so a hover in progress keeps its place and the legend its values.
 import { useEffect, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
@@ -9,8 +11,13 @@ import { colorFor, formatValue, type ValueFormat } from "./format";
 
 const HEIGHT = 220;
 
-function options(data: ChartData, format: ValueFormat, width: number): uPlot.Options {
-  const categorical = data.series.length === 1 && data.series[0]!.names ? data.series[0]!.names : null;
+/** What the chart is built from; the values and the range change without a rebuild. */
+type Shape = { format: ValueFormat; series: Pick<ChartData["series"][number], "label" | "names">[] };
+type Range = { from: number; to: number };
+
+function options(shape: Shape, range: Range, width: number): uPlot.Options {
+  const { format } = shape;
+  const categorical = shape.series.length === 1 && shape.series[0]!.names ? shape.series[0]!.names : null;
   const stepped = uPlot.paths.stepped!({ align: 1 });
   return {
     width,
@@ -18,8 +25,9 @@ function options(data: ChartData, format: ValueFormat, width: number): uPlot.Opt
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
     legend: { live: true },
     // The range asked for, not just the span of the samples: a single sample still has a time axis.
+    // A function, read again on each setData, so a moving range moves with its data.
     scales: {
-      x: { time: true, range: [data.from, data.to] },
+      x: { time: true, range: () => [range.from, range.to] },
       y: categorical
         ? { range: [-0.5, Math.max(categorical.length - 0.5, 0.5)] }
         : { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
@@ -37,8 +45,7 @@ function options(data: ChartData, format: ValueFormat, width: number): uPlot.Opt
               values: (_u: uPlot, splits: number[]) => splits.map((v) => categorical[v] ?? ""),
             }
           : {
-              values: (_u: uPlot, splits: number[]) =>
-                splits.map((v) => formatValue({ label: "", values: [] }, v, format)),
+              values: (_u: uPlot, splits: number[]) => splits.map((v) => formatValue({}, v, format)),
             }),
       },
     ],
@@ -47,7 +54,7 @@ function options(data: ChartData, format: ValueFormat, width: number): uPlot.Opt
         label: "UTC",
         value: (_u, v) => (v === null ? "–" : new Date(v * 1000).toISOString().slice(0, 16).replace("T", " ")),
       },
-      ...data.series.map((s, i) => ({
+      ...shape.series.map((s, i) => ({
         label: s.label || "value",
         stroke: colorFor(s.label, i),
         width: 2,
@@ -58,20 +65,41 @@ function options(data: ChartData, format: ValueFormat, width: number): uPlot.Opt
   };
 }
 
+const alignedOf = (data: ChartData) => [data.timestamps, ...data.series.map((s) => s.values)] as uPlot.AlignedData;
+
 export function UplotChart({ data, format, label }: { data: ChartData; format: ValueFormat; label: string }) {
   const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<{ plot: uPlot; range: Range } | null>(null);
+  const latest = useRef(data);
+  // The series' labels and names: a string, so new arrays of the same series are the same shape.
+  const shapeKey = JSON.stringify({ format, series: data.series.map(({ label, names }) => ({ label, names })) });
+
+  // Declared first: React runs every cleanup before any effect, so after a change of shape the old
+  // chart is gone (nothing to update) and the new one is built below from this data.
+  useEffect(() => {
+    latest.current = data;
+    const current = chart.current;
+    if (!current) return;
+    Object.assign(current.range, { from: data.from, to: data.to });
+    current.plot.setData(alignedOf(data));
+  }, [data]);
+
   useEffect(() => {
     const element = box.current;
     if (!element) return;
-    const aligned = [data.timestamps, ...data.series.map((s) => s.values)] as uPlot.AlignedData;
-    const chart = new uPlot(options(data, format, element.clientWidth || 320), aligned, element);
-    const resize = new ResizeObserver(() => chart.setSize({ width: element.clientWidth, height: HEIGHT }));
+    const shape = JSON.parse(shapeKey) as Shape;
+    const range = { from: latest.current.from, to: latest.current.to };
+    const plot = new uPlot(options(shape, range, element.clientWidth || 320), alignedOf(latest.current), element);
+    chart.current = { plot, range };
+    const resize = new ResizeObserver(() => plot.setSize({ width: element.clientWidth, height: HEIGHT }));
     resize.observe(element);
     return () => {
       resize.disconnect();
-      chart.destroy();
+      plot.destroy();
+      chart.current = null;
     };
-  }, [data, format]);
+  }, [shapeKey]);
+
   // The canvas is a picture for the mouse; the data table next to it is the keyboard's way in.
   return <div ref={box} role="img" aria-label={label} className="w-full min-w-0 text-xs" data-chart="uplot" />;
 }

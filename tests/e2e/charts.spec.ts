@@ -27,7 +27,7 @@ async function openFleetChart(page: Page) {
 }
 
 test("the fleet chart draws stored samples and a hover shows the stored value", async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const card = await openFleetChart(page);
   const online = Number(await page.getByTestId("servers-count-online").locator("span").last().textContent());
   expect(online).toBeGreaterThan(0);
@@ -39,6 +39,14 @@ test("the fleet chart draws stored samples and a hover shows the stored value", 
   const onlineValue = card.locator(".u-legend .u-series").filter({ hasText: "online" }).locator(".u-value");
   await expect(onlineValue).toHaveText(String(online));
   await expect(card.locator(".u-legend .u-series").filter({ hasText: "offline" }).locator(".u-value")).toHaveText("0");
+
+  // New data while the mouse rests (the live feed's refresh or the minute's refetch) updates the
+  // chart in place: the hover keeps its place, and the legend its values, without a new mouse move.
+  await page.waitForResponse((response) => response.url().includes("history.fleet") && response.ok(), {
+    timeout: 75_000,
+  });
+  await expect(card.locator("[data-chart=uplot] canvas")).toBeVisible();
+  await expect(onlineValue).toHaveText(/^\d+$/, { timeout: 5_000 });
 
   // Without a mouse: the data table lists the same values.
   const toggle = card.getByRole("button", { name: "Show data table" });
