@@ -13,7 +13,9 @@ import {
 import { parseAppsReply } from "@/server/agent/contract";
 import { generateFleet, simulatorClient, startSimulator } from "@/tools/fagent-sim";
 
-const options: AgentClientOptions = { timeoutMs: 300, maxResponseBytes: 64 * 1024, tokenHeader: "X-Agent-Token" };
+// A generous timeout: on a loaded machine a healthy agent's reply can take longer than a poll's
+// usual budget. Only the slow-agent test shortens it (to 300 ms, against a 2 s delay).
+const options: AgentClientOptions = { timeoutMs: 10_000, maxResponseBytes: 64 * 1024, tokenHeader: "X-Agent-Token" };
 let sim: Awaited<ReturnType<typeof startSimulator>>;
 const names = ["srv-0001", "srv-0002", "srv-0003"];
 
@@ -82,7 +84,7 @@ describe("fetchApps", () => {
 
   it("gives up on a slow agent after the timeout", async () => {
     await sim.control.fault("srv-0001", { fault: "slow", ms: 2_000 });
-    const error = await failure(fetchApps(target("srv-0001"), options));
+    const error = await failure(fetchApps(target("srv-0001"), { ...options, timeoutMs: 300 }));
     expect(error.kind).toBe("timeout");
     expect(error.message).toMatch(/^agent 127\.0\.77\.2:\d+ did not answer within 300 ms$/);
   });
@@ -119,7 +121,7 @@ describe("fetchApps", () => {
 
   it("refuses a reply over the size limit while it streams, and cuts the transfer", async () => {
     await sim.control.fault("srv-0001", { fault: "oversize", mb: 1024 });
-    const error = await failure(fetchApps(target("srv-0001"), { ...options, timeoutMs: 10_000 }));
+    const error = await failure(fetchApps(target("srv-0001"), options));
     expect(error.kind).toBe("too_large");
     expect(error.message).toMatch(/: reply larger than 64 KB refused$/);
     // A client that kept reading would hold the 1 GB response open; the agent sees it closed.

@@ -8,7 +8,9 @@ import { resolveGroups } from "@/server/inventory/groups";
 import { startSimulator, type ScenarioInput } from "@/tools/fagent-sim";
 import { resetDatabase } from "@/tests/setup/db-helpers";
 
-const agent = { timeoutMs: 400, maxResponseBytes: 256 * 1024, tokenHeader: "X-Agent-Token" };
+// Generous: on a loaded machine a healthy agent's reply can take longer than a poll's usual budget.
+// The slow-agent test gives gamma a delay well past it.
+const agent = { timeoutMs: 3_000, maxResponseBytes: 256 * 1024, tokenHeader: "X-Agent-Token" };
 const scenario: ScenarioInput = {
   mode: "address",
   baseAddress: "127.0.88.2",
@@ -273,7 +275,7 @@ describe("failure isolation", () => {
 
   it("polls every other server normally when one is down, slow or broken", async () => {
     await sim.control.fault("alpha", { fault: "down" });
-    await sim.control.fault("gamma", { fault: "slow", ms: 2_000 });
+    await sim.control.fault("gamma", { fault: "slow", ms: 10_000 });
     const { summary, outcomes } = await pollServers({}, { agent });
     expect(summary).toMatchObject({ servers: 3, online: 1, offline: 2, failures: 2 });
     expect(outcomes.find((o) => o.server === "beta")).toMatchObject({ status: "online", result: "updated" });
@@ -317,9 +319,9 @@ describe("steady and concurrent polling", () => {
   it("does not record a version change a second time when an update task recorded it while the reply was on its way", async () => {
     await poll("alpha");
     await sim.control.setApp("alpha", "docker", "jurws_1", { version: "2.0" });
-    await sim.control.fault("alpha", { fault: "slow", ms: 300 });
+    await sim.control.fault("alpha", { fault: "slow", ms: 1_000 });
     const polling = poll("alpha");
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the reply (with 2.0) is being sent
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the reply (with 2.0) is on its way
     const stored = await instance("jurws_1");
     await db().$transaction([
       db().applicationInstance.update({ where: { id: stored.id }, data: { version: "2.0" } }),
