@@ -10,7 +10,7 @@ import { startSimulator, type ScenarioInput } from "@/tools/fagent-sim";
 import { resetDatabase } from "@/tests/setup/db-helpers";
 import { callers, errorOf, fieldErrors, type Callers } from "./inventory-fixtures";
 
-const agent = { timeoutMs: 1000, maxResponseBytes: 256 * 1024, tokenHeader: "X-Agent-Token" };
+const agent = { timeoutMs: 5_000, maxResponseBytes: 256 * 1024, tokenHeader: "X-Agent-Token" };
 
 /** Each state as the agent writes it → what AC must store. */
 const dockerStates: [raw: string, status: string][] = [

@@ -123,7 +123,7 @@ describe("bytes in flight", () => {
 
   it("lets small replies through while the budget is taken, and fails a large one at its deadline with the reason", async () => {
     const budget = new ByteBudget(512 * 1024, 64 * 1024);
-    const options = { ...agentOptions, timeoutMs: 500, maxResponseBytes: 512 * 1024, budget };
+    const options = { ...agentOptions, timeoutMs: 2_000, maxResponseBytes: 512 * 1024, budget };
     const hold = await budget.reserve(budget.capacity, new AbortController().signal); // a hostile agent's reply in flight
     try {
       agent.reply("/small", { body: JSON.stringify({ ok: true }) });
