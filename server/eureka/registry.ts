@@ -1,6 +1,7 @@
 // An application instance in Eureka, as an update task sees it (docs/update-tasks.md, "Eureka"):
 // planned from what its agent reports (eureka_registered, eureka_url, ip, port) and the group it
-// belongs to (its Eureka app name), found in the registry at its server's address, and set OUT_OF_SERVICE or back.
+// belongs to (its Eureka app name), found in the registry at its server's address, and set
+// OUT_OF_SERVICE or back.
 import { config } from "../config";
 import type { PlanEureka } from "../tasks/plan-types";
 import { appInstances, EurekaError, removeOverride, takeOutOfService, type EurekaOptions } from "./client";
