@@ -5,6 +5,7 @@
 import { SourceBadge } from "@/components/inventory/effective-settings";
 import { StatusBadge } from "@/components/ui/status-badge";
 import type { BatchProgress, Plan, PlanStage } from "@/server/tasks/plan-types";
+import { stageBatching } from "./plan-lines";
 
 const cell = "px-2 py-1.5 align-top";
 
@@ -36,7 +37,8 @@ function StageHeading({ plan, stage }: { plan: Plan; stage: PlanStage }) {
     <tbody className="border-t border-slate-300 bg-slate-50" data-testid="plan-stage">
       <tr>
         <th colSpan={6} scope="colgroup" className={`${cell} text-left font-semibold text-slate-800`}>
-          Stage {n} / {plan.stages!.length}: {stage.group?.name ?? "—"} → {stage.targetVersion}
+          Stage {n} / {plan.stages!.length}: {stage.group?.name ?? "—"} → {stage.targetVersion}{" "}
+          <span className="font-normal text-slate-600">({stageBatching(stage)})</span>
         </th>
       </tr>
     </tbody>

@@ -11,8 +11,10 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Button } from "@/components/ui/controls";
 import { ErrorNote } from "@/components/ui/states";
 import { plural } from "@/lib/plural";
+import { rolloutItems, stageLine } from "./plan-lines";
 import { PlanNotes, PlanView } from "./plan-view";
 import { GroupPicker, StageList, type StageDraft } from "./rollout-stages";
+import { batchSizeError, stageBatchingRequest } from "./stage-batching";
 import { initialRunOptions, planHasEureka, RunOptionFields } from "./run-options";
 import type { UpdateDefaults } from "./update-dialog";
 
@@ -27,28 +29,31 @@ export function RolloutForm({ defaults }: { defaults: UpdateDefaults }) {
     trpc.tasks.startRollout.mutationOptions({ onSuccess: ({ id }) => router.push(`/tasks/${id}`) }),
   );
   const request = {
-    stages: stages.map((s) => ({ groupId: s.groupId, targetVersion: s.targetVersion.trim() })),
+    stages: stages.map((s) => ({
+      groupId: s.groupId,
+      targetVersion: s.targetVersion.trim(),
+      ...stageBatchingRequest(s.batching),
+    })),
     ...form,
     pauseBetweenStages: form.pauseBetweenStages && stages.length > 1,
   };
   const plan = preview.data;
   const previewed = plan && JSON.stringify(preview.variables) === JSON.stringify(request);
-  const errors = formErrors(preview.error ?? start.error);
+  // A stage's batch size out of the API's bounds is shown at its field; nothing is sent meanwhile.
+  const invalid = stages.some((s) => batchSizeError(s.batching) !== null);
+  const errors = invalid
+    ? { message: "Please correct the highlighted fields.", fields: {} as Record<string, string> }
+    : formErrors(preview.error ?? start.error);
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
   const planStages = plan?.stages ?? [];
   const instances = plan?.batches.reduce((n, b) => n + b.instances.length, 0) ?? 0;
-  const stageLine = (s: (typeof planStages)[number], i: number) => {
-    const count = plan!.batches
-      .slice(s.firstBatch, s.firstBatch + s.batchCount)
-      .reduce((n, b) => n + b.instances.length, 0);
-    return `${i + 1}. ${s.group?.name ?? "—"} → ${s.targetVersion}: ${plural(count, "instance")} in ${plural(s.batchCount, "batch", "batches")}`;
-  };
 
   return (
     <form
       className="space-y-5"
       onSubmit={(event) => {
         event.preventDefault();
+        if (invalid) return;
         if (previewed) setConfirming(true);
         else preview.mutate(request);
       }}
@@ -81,7 +86,9 @@ export function RolloutForm({ defaults }: { defaults: UpdateDefaults }) {
           eurekaOffered={planHasEureka(plan)}
           canaryLabel="Canary: update one instance of the first group first, then pause until someone continues"
         />
-        <p className="text-xs text-slate-500">Each group is batched by its own strategy (shown in the preview).</p>
+        <p className="text-xs text-slate-500">
+          Each group is batched by its own setting unless you pick other batches for it above (the preview shows them).
+        </p>
       </section>
 
       {errors ? <ErrorNote>{errors.message}</ErrorNote> : null}
@@ -93,7 +100,7 @@ export function RolloutForm({ defaults }: { defaults: UpdateDefaults }) {
           </h2>
           <ol className="space-y-0.5 text-sm text-slate-700">
             {planStages.map((s, i) => (
-              <li key={s.firstBatch}>{stageLine(s, i)}</li>
+              <li key={s.firstBatch}>{stageLine(plan, s, i)}</li>
             ))}
           </ol>
           <PlanNotes plan={plan} />
@@ -117,13 +124,13 @@ export function RolloutForm({ defaults }: { defaults: UpdateDefaults }) {
         <ConfirmDialog
           title={`Start a rollout of ${plural(planStages.length, "group")}, ${plural(instances, "instance")}?`}
           confirmLabel="Start rollout"
-          items={planStages.map(stageLine)}
+          items={rolloutItems(plan, planStages)}
           busy={start.isPending}
           onConfirm={() => start.mutate(request)}
           onClose={() => setConfirming(false)}
         >
           <p>
-            The groups are updated in this order, batch by batch.
+            The groups are updated in this order, batch by batch, each group&apos;s batches as listed.
             {request.canary
               ? " The first instance is updated alone, then the rollout pauses until someone continues."
               : ""}

@@ -1,15 +1,24 @@
 "use client";
 // The rollout page's groups: the ones picked, in the order they will be updated, each with its
-// target version (from the group's available versions, or typed), moved with Up / Down buttons
+// target version (from the group's available versions, or typed) and its batching (the group's,
+// or its own for this rollout: stage-batching.tsx), moved with Up / Down buttons
 // (plain buttons: the keyboard reaches them with Tab, no dragging needed); and the search that
 // adds a group.
 import { useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useEffect, useId, useState } from "react";
 import { useTRPC } from "@/components/trpc";
 import { Button, Field, Input } from "@/components/ui/controls";
+import { groupBatching, StageBatchingFields, type StageBatchingDraft } from "./stage-batching";
 
 /** A group picked for the rollout; names repeat across app types, so the type goes with it. */
-export type StageDraft = { groupId: number; name: string; appType: string; instances: number; targetVersion: string };
+export type StageDraft = {
+  groupId: number;
+  name: string;
+  appType: string;
+  instances: number;
+  targetVersion: string;
+  batching: StageBatchingDraft;
+};
 const described = (g: Pick<StageDraft, "name" | "appType">) => `${g.name} (${g.appType})`;
 
 function VersionField({ stage, onChange }: { stage: StageDraft; onChange: (version: string) => void }) {
@@ -40,6 +49,8 @@ function VersionField({ stage, onChange }: { stage: StageDraft; onChange: (versi
 }
 
 export function StageList({ stages, onChange }: { stages: StageDraft[]; onChange: (stages: StageDraft[]) => void }) {
+  const patch = (i: number, change: Partial<StageDraft>) =>
+    onChange(stages.map((s, k) => (k === i ? { ...s, ...change } : s)));
   const move = (from: number, to: number) => {
     const next = [...stages];
     const [stage] = next.splice(from, 1);
@@ -63,10 +74,7 @@ export function StageList({ stages, onChange }: { stages: StageDraft[]; onChange
               {stage.appType} · {stage.instances} instance{stage.instances === 1 ? "" : "s"}
             </span>
           </div>
-          <VersionField
-            stage={stage}
-            onChange={(targetVersion) => onChange(stages.map((s, k) => (k === i ? { ...s, targetVersion } : s)))}
-          />
+          <VersionField stage={stage} onChange={(targetVersion) => patch(i, { targetVersion })} />
           <div className="flex flex-wrap gap-1">
             <Button
               type="button"
@@ -94,6 +102,13 @@ export function StageList({ stages, onChange }: { stages: StageDraft[]; onChange
             >
               Remove
             </Button>
+          </div>
+          <div className="sm:col-span-3">
+            <StageBatchingFields
+              draft={stage.batching}
+              name={described(stage)}
+              onChange={(change) => patch(i, { batching: { ...stage.batching, ...change } })}
+            />
           </div>
         </li>
       ))}
@@ -131,7 +146,13 @@ export function GroupPicker({ picked, onAdd }: { picked: number[]; onAdd: (stage
                   type="button"
                   variant="secondary"
                   aria-label={`Add ${described(stage)}, ${g.instances} instance${g.instances === 1 ? "" : "s"}`}
-                  onClick={() => onAdd({ ...stage, targetVersion: "" })}
+                  onClick={() =>
+                    onAdd({
+                      ...stage,
+                      targetVersion: "",
+                      batching: groupBatching({ strategy: g.batchGroupingStrategy, batchSize: g.batchSize }),
+                    })
+                  }
                 >
                   + {g.name}{" "}
                   <span className="text-slate-500">

@@ -9,6 +9,7 @@ import { useTRPC } from "@/components/trpc";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { StatusBadge } from "@/components/ui/status-badge";
 import type { getTask } from "@/server/tasks/queries";
+import { stageBatching } from "./plan-lines";
 
 type Task = Awaited<ReturnType<typeof getTask>>;
 type Stage = Task["stages"][number];
@@ -56,7 +57,7 @@ export function StageSummary({ task }: { task: Task }) {
             <StatusBadge status={stageStatus(task, stage)} />
           </div>
           <p className="mt-1 text-xs text-slate-600">
-            batches {stage.firstBatch + 1}–{stage.firstBatch + stage.batchCount} · {stage.strategy.replaceAll("_", " ")}
+            batches {stage.firstBatch + 1}–{stage.firstBatch + stage.batchCount} · {stageBatching(stage)}
             {i === current ? " · current" : ""}
           </p>
         </li>

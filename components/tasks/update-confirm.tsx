@@ -4,6 +4,7 @@
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { plural } from "@/lib/plural";
 import type { Plan } from "@/server/tasks/plan-types";
+import { batchInstances } from "./plan-lines";
 
 /** Batches listed at most; a group of hundreds says how many more. */
 const LISTED = 20;
@@ -26,8 +27,7 @@ export function UpdateConfirm({
 }) {
   const instances = plan.batches.reduce((n, b) => n + b.instances.length, 0);
   const group = plan.group ? ` of group ${plan.group.name}` : "";
-  const batchLine = (b: Plan["batches"][number]) =>
-    `${b.index + 1}. ${b.instances.map((i) => `${i.name} on ${i.server.name}`).join(", ")}`;
+  const batchLine = (b: Plan["batches"][number]) => `${b.index + 1}. ${batchInstances(b)}`;
   return (
     <ConfirmDialog
       title={`Update ${plural(instances, "instance")}${group} to ${plan.targetVersion}?`}

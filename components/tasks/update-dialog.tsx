@@ -9,20 +9,13 @@ import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
 import { Button, Field, Input, Select, DialogHeader } from "@/components/ui/controls";
 import { ErrorNote } from "@/components/ui/states";
+import { BATCH_SIZE_MAX, BATCH_SIZE_MIN, strategies, strategyLabel } from "@/lib/batching";
 import type { BatchGroupingStrategy } from "@/server/generated/prisma/enums";
 import { PlanNotes, PlanView } from "./plan-view";
 import { initialRunOptions, planHasEureka, RunOptionFields, type RunDefaults } from "./run-options";
 import { UpdateConfirm } from "./update-confirm";
 
 export type UpdateDefaults = RunDefaults & { strategy: BatchGroupingStrategy; batchSize: number | null };
-
-const strategies: { value: BatchGroupingStrategy; label: string }[] = [
-  { value: "one_at_a_time", label: "One instance at a time" },
-  { value: "by_server", label: "By server" },
-  { value: "fixed_size", label: "Fixed batch size" },
-  { value: "by_instance_number", label: "By instance number" },
-  { value: "all_at_once", label: "All at once" },
-];
 
 type Props = { title: string; groupId: number | null; instanceIds?: number[]; defaults: UpdateDefaults };
 
@@ -102,8 +95,8 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
                 onChange={(e) => set({ strategy: e.target.value as BatchGroupingStrategy })}
               >
                 {strategies.map((s) => (
-                  <option key={s.value} value={s.value}>
-                    {s.label}
+                  <option key={s} value={s}>
+                    {strategyLabel[s]}
                   </option>
                 ))}
               </Select>
@@ -112,8 +105,8 @@ export function UpdateDialog({ title, groupId, instanceIds, defaults }: Props) {
               <Field label="Batch size" error={errors?.fields.batchSize}>
                 <Input
                   type="number"
-                  min={1}
-                  max={3600}
+                  min={BATCH_SIZE_MIN}
+                  max={BATCH_SIZE_MAX}
                   value={form.batchSize}
                   onChange={(e) => set({ batchSize: Number(e.target.value) })}
                 />

@@ -1,6 +1,7 @@
 // An application instance in Eureka, as an update task sees it (docs/update-tasks.md, "Eureka"):
 // planned from what its agent reports (eureka_registered, eureka_url, ip, port) and the group it
-// belongs to, found in the registry at its server's address, and set OUT_OF_SERVICE or back.
+// belongs to (its Eureka app name), found in the registry at its server's address, and set
+// OUT_OF_SERVICE or back.
 import { config } from "../config";
 import type { PlanEureka } from "../tasks/plan-types";
 import { appInstances, EurekaError, removeOverride, takeOutOfService, type EurekaOptions } from "./client";
@@ -33,16 +34,20 @@ export function foreignAddress(reportedIp: string | null, serverIp: string): str
  * registered. `skip` says why AC will not touch it (its URL is not an allowed server, no group,
  * it claims an address that is not its server's).
  */
-export function planEureka(row: EurekaRow, groupName: string | null, serverIp: string): PlanEureka | null {
+export function planEureka(
+  row: EurekaRow,
+  group: { name: string; eurekaAppName: string | null } | null,
+  serverIp: string,
+): PlanEureka | null {
   if (row.eurekaRegistered !== true) return null;
-  const app = groupName ? eurekaAppName(groupName) : "";
+  const app = group ? eurekaAppName(group) : "";
   const choice = chooseBase(row.eurekaUrl, config().AC_EUREKA_URLS);
   const skip = !choice.ok
     ? choice.reason
-    : !groupName
-      ? "in no group (its Eureka app name is its group's name)"
+    : !group
+      ? "in no group (its Eureka app name is its group's)"
       : idSegment(app) === null
-        ? `its group's name ${JSON.stringify(groupName.slice(0, 100))} cannot be a Eureka app name`
+        ? `its group's name ${JSON.stringify(group.name.slice(0, 100))} cannot be a Eureka app name: set the group's Eureka app name`
         : row.port === null
           ? "reports no port, by which AC finds it in the registry"
           : foreignAddress(row.ip, serverIp);

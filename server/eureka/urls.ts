@@ -3,6 +3,7 @@
 // admins configured in AC_EUREKA_URLS, by exact origin and base path after URL parsing; requests
 // always go to the configured URL, never to the agent's text. App and instance ids travel as one
 // escaped path segment each. Pure: config.ts parses AC_EUREKA_URLS with it.
+import { z } from "zod";
 import { redactUrlCredentials } from "../security/redact-url";
 
 /** A configured Eureka server: `url` is its base (origin + path, no trailing slash), e.g. http://eureka:8761/eureka. */
@@ -87,8 +88,25 @@ export function idSegment(value: string): string | null {
   return encodeURIComponent(value);
 }
 
-/** Eureka stores app names upper-cased; AC's app name for an instance is its group's name. */
-export const eurekaAppName = (groupName: string) => groupName.toUpperCase();
+/**
+ * A group's own Eureka app name (its apps' spring.application.name, when it is not the group's
+ * name): Latin letters, digits, '-', '_' and '.', as Spring service ids are, bounded like the column.
+ */
+export const EUREKA_APP_NAME_MAX = 100;
+export const eurekaAppNameSchema = z
+  .string()
+  .max(EUREKA_APP_NAME_MAX, `at most ${EUREKA_APP_NAME_MAX} characters`)
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    "Latin letters, digits, '-', '_' and '.' only, starting with a letter or digit (as in spring.application.name)",
+  );
+
+/**
+ * The app name AC looks an instance up by: its group's Eureka app name when set, else the group's
+ * name; upper-cased, as Eureka stores (and looks up) app names.
+ */
+export const eurekaAppName = (group: { name: string; eurekaAppName: string | null }) =>
+  (group.eurekaAppName || group.name).toUpperCase();
 
 /** `<base>/apps/<APP>[/<id>][/status?value=…]` with every id escaped; throws on an id that cannot be sent. */
 export function eurekaUrl(base: EurekaBase, app: string, instanceId?: string, status?: string): string {

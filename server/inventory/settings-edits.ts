@@ -5,12 +5,14 @@ import { z } from "zod";
 import { changesOf } from "../audit/changes";
 import type { AuditSink } from "../audit/recorder";
 import { db } from "../db";
+import { eurekaAppNameSchema } from "../eureka/urls";
 import { AppError, notFound } from "../errors";
 import { BatchGroupingStrategy } from "../generated/prisma/enums";
 import { playbookPathProblem } from "../tasks/playbook-paths";
 import { getGroupSettings } from "./queries/groups";
 import { getCatalogEntry } from "./queries/catalog";
 import { getInstance } from "./queries/instance-detail";
+import { batchSizeSchema } from "../../lib/batching";
 import { positiveId as id } from "../../lib/schemas";
 
 const playbookPath = z
@@ -67,13 +69,9 @@ export const groupSettingsInput = z
     batchGroupingStrategy: z
       .enum(BatchGroupingStrategy, { error: `must be one of ${Object.values(BatchGroupingStrategy).join(", ")}` })
       .optional(),
-    batchSize: z
-      .number({ error: "must be a number" })
-      .int("must be a whole number")
-      .min(1, "1–1000")
-      .max(1000, "1–1000")
-      .nullable()
-      .optional(),
+    batchSize: batchSizeSchema.nullable().optional(),
+    /** Empty: the group's name, upper-cased (docs/update-tasks.md, "Eureka"). */
+    eurekaAppName: clearable(eurekaAppNameSchema),
   })
   .refine((v) => !(v.batchGroupingStrategy === "fixed_size" && v.batchSize === null), {
     path: ["batchSize"],

@@ -106,6 +106,8 @@ export type PlanStage = {
   targetVersion: string;
   strategy: BatchGroupingStrategy;
   batchSize: number | null;
+  /** The stage named its own strategy or batch size (a rollout's per-stage choice), not its group's. */
+  ownBatching?: boolean;
   firstBatch: number;
   batchCount: number;
 };

@@ -13,6 +13,7 @@ import { makeBatches, makeBatchesWithCanary } from "./batches";
 import type { HaproxyPort } from "./deps";
 import { resolvePlaybook } from "./playbook-paths";
 import type { Plan, PlanBatch, PlanInstance, PlanStage, TaskParameters, TaskTarget } from "./plan-types";
+import { batchSizeSchema } from "../../lib/batching";
 import { positiveId } from "../../lib/schemas";
 
 // Versions reach playbooks (and often a shell there): letters, digits and . _ + : @ - only.
@@ -33,7 +34,7 @@ export const updateRequestInput = z
     targetVersion: versionSchema,
     /** Defaults: the group's strategy and batch size. */
     strategy: z.enum(BatchGroupingStrategy).optional(),
-    batchSize: z.number().int().min(1).max(1000).optional(),
+    batchSize: batchSizeSchema.optional(),
     orchestrateHaproxy: z.boolean().default(true),
     /** The first batch is one instance, then the task pauses for an operator's Continue. */
     canary: z.boolean().optional(),
@@ -101,7 +102,7 @@ async function loadInstances(request: GroupRequest) {
   const group = groupId
     ? await db().applicationGroup.findUnique({
         where: { id: groupId },
-        select: { id: true, name: true, batchGroupingStrategy: true, batchSize: true },
+        select: { id: true, name: true, batchGroupingStrategy: true, batchSize: true, eurekaAppName: true },
       })
     : null;
   return { rows, group };
@@ -151,7 +152,7 @@ export async function planGroup(request: GroupRequest, orchestrateHaproxy: boole
       .map(({ haproxyServerId, label, status }) => ({ haproxyServerId, label, status }));
     if (orchestrateHaproxy && haproxyServers.length === 0)
       warnings.push(`${where}: no HAProxy server mapped, updated without draining`);
-    const eureka = planEureka(row, group?.name ?? null, row.server.ip);
+    const eureka = planEureka(row, group, row.server.ip);
     // Worth a warning only when the run asks for Eureka (assemblePlan decides).
     if (eureka?.skip)
       eurekaWarnings.push(`${where}: registered in Eureka, but ${eureka.skip}: its Eureka status is left alone`);
@@ -181,6 +182,7 @@ export async function planGroup(request: GroupRequest, orchestrateHaproxy: boole
     targetVersion: request.targetVersion,
     strategy,
     batchSize: strategy === "fixed_size" ? (batchSize ?? 1) : null,
+    ownBatching: request.strategy !== undefined || request.batchSize !== undefined,
   };
 }
 
@@ -212,8 +214,16 @@ export async function assemblePlan(groups: PlannedGroup[], parameters: TaskParam
         instances,
         ...(batches.length === 0 && parameters.canary ? { canary: true } : {}),
       });
-    const { group, targetVersion, strategy, batchSize } = g;
-    return { group, targetVersion, strategy, batchSize, firstBatch, batchCount: batches.length - firstBatch };
+    const { group, targetVersion, strategy, batchSize, ownBatching } = g;
+    return {
+      group,
+      targetVersion,
+      strategy,
+      batchSize,
+      ...(ownBatching ? { ownBatching } : {}),
+      firstBatch,
+      batchCount: batches.length - firstBatch,
+    };
   });
   const first = stages[0]!;
   return {

@@ -7,6 +7,7 @@ import { BatchGroupingStrategy } from "../generated/prisma/enums";
 import type { HaproxyPort } from "./deps";
 import { assemblePlan, planGroup, runParameters, updateRequestInput, versionSchema } from "./plan";
 import type { TaskTarget } from "./plan-types";
+import { batchSizeSchema } from "../../lib/batching";
 import { positiveId } from "../../lib/schemas";
 
 export const MAX_STAGES = 20;
@@ -16,9 +17,9 @@ const stageInput = z.object({
   targetVersion: versionSchema,
   /** Only these instances of the group (a retry from a failed batch); omitted = all of them. */
   instanceIds: z.array(positiveId).min(1).max(1000).optional(),
-  /** Defaults: the group's strategy and batch size. */
+  /** This stage's own batching; defaults: the group's strategy and batch size. */
   strategy: z.enum(BatchGroupingStrategy).optional(),
-  batchSize: z.number().int().min(1).max(1000).optional(),
+  batchSize: batchSizeSchema.optional(),
 });
 
 export const rolloutRequestInput = z

@@ -225,6 +225,29 @@ test.describe("as an admin", () => {
     );
     await expect(form).not.toContainText("Saved.");
   });
+
+  test("sets a group's Eureka app name: refused unless it could be a Spring service id, shown upper-cased, cleared", async ({
+    page,
+  }) => {
+    await fleetPolled(page.request);
+    await page.goto("/groups");
+    await page.getByTestId("group-row").first().getByRole("link").first().click();
+    const form = page.getByTestId("group-settings-form");
+    const name = form.getByLabel("Eureka app name");
+    await name.fill("shop service");
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect(form).toContainText("Latin letters, digits, '-', '_' and '.' only");
+    await expect(form).not.toContainText("Saved.");
+    await name.fill("shop-service.v2");
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect(form).toContainText("Saved.");
+    await expect(page.getByText("SHOP-SERVICE.V2", { exact: true })).toBeVisible();
+    // Cleared: the group's name applies again (docs/update-tasks.md, "Eureka").
+    await name.fill("");
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText("(the group's name)")).toBeVisible();
+    await expect(page.getByText("SHOP-SERVICE.V2", { exact: true })).toHaveCount(0);
+  });
 });
 
 test.describe("as a viewer", () => {

@@ -1,13 +1,21 @@
 // An operator rolls out two groups of the e2e fleet as one task from the browser: picks them on
 // the New rollout page, puts the second first with the keyboard-reachable Up button, gives each
-// its version, previews, confirms, and on the task page continues past the pause between the
-// groups until it succeeds (docs/update-tasks.md, "Multi-group rollouts and canaries"). The e2e
+// its version and the first its own batch size for this rollout, previews, confirms (each
+// group's batches listed), and on the task page sees each group's batches and continues past the
+// pause between the groups until it succeeds (docs/update-tasks.md, "Multi-group rollouts and canaries"). The e2e
 // server's default playbook, ansible/simulator-update.yml, "installs" through the simulator. All
 // of it on a 390 px phone.
 import { expect, test, type Page } from "@playwright/test";
 import { storageState } from "./users";
 
-type Group = { id: number; name: string; instances: number; online: number; catalog: { appType: string } | null };
+type Group = {
+  id: number;
+  name: string;
+  instances: number;
+  online: number;
+  batchGroupingStrategy: string;
+  catalog: { appType: string } | null;
+};
 
 /** Sideways overflow of the page at the current viewport (tests/e2e/narrow-screens.spec.ts). */
 const overflow = (page: Page) =>
@@ -52,6 +60,20 @@ test("a two-group rollout, confirmed, paused between the groups, continued, succ
   await expect(order.nth(1)).toContainText(`2. ${web.name}`);
   await page.getByLabel(`Target version for ${described(backend)}`).fill("3.0.0");
   await page.getByLabel(`Target version for ${described(web)}`).fill("3.1.0");
+  // The backend in batches of 2 for this rollout only (the web tier keeps its group's batching);
+  // a size the API would refuse is refused at the field, in the API's words, and nothing is sent.
+  const ownBatches = Math.ceil(backend.instances / 2);
+  await page.getByLabel(`Batches for ${described(backend)}`).selectOption("fixed_size");
+  const size = page.getByLabel(`Batch size for ${described(backend)}`);
+  await size.fill("1001");
+  await expect(size).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText("at most 1000")).toBeVisible();
+  await page.getByRole("button", { name: "Preview plan" }).click();
+  await expect(page.getByText("Please correct the highlighted fields.")).toBeVisible();
+  await size.focus();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type("2");
+  await expect(size).not.toHaveAttribute("aria-invalid", "true");
   await expect(page.getByLabel("Pause after each group until someone continues")).toBeChecked();
   await page.getByLabel("Drain delay (s)").fill("0");
   await page.getByLabel("Wait after update (s)").fill("0");
@@ -60,16 +82,23 @@ test("a two-group rollout, confirmed, paused between the groups, continued, succ
   const preview = page.getByTestId("rollout-preview");
   await expect(preview.getByRole("heading")).toContainText(`2 groups, ${count(instances)}`);
   await expect(preview.getByTestId("plan-stage")).toHaveText([
-    `Stage 1 / 2: ${backend.name} → 3.0.0`,
-    `Stage 2 / 2: ${web.name} → 3.1.0`,
+    `Stage 1 / 2: ${backend.name} → 3.0.0 (fixed size 2, set for this rollout)`,
+    new RegExp(`^Stage 2 / 2: ${escape(web.name)} → 3\\.1\\.0 \\(.+, the group's setting\\)$`),
   ]);
   expect(await overflow(page), "the New rollout page scrolls sideways at 390 px").toBeLessThanOrEqual(0);
   await page.getByRole("button", { name: "Start rollout…" }).click();
   const confirm = page.getByRole("dialog", { name: `Start a rollout of 2 groups, ${count(instances)}?` });
-  await expect(confirm.getByTestId("confirm-items").getByRole("listitem")).toHaveText([
-    new RegExp(`^1\\. ${escape(backend.name)} → 3\\.0\\.0: ${count(backend.instances)}`),
-    new RegExp(`^2\\. ${escape(web.name)} → 3\\.1\\.0: ${count(web.instances)}`),
-  ]);
+  // Each group with its batching, then its batches (at most five listed per group).
+  const items = confirm.getByTestId("confirm-items").getByRole("listitem");
+  const batches = (n: number) => `${n} batch${n === 1 ? "" : "es"}`;
+  await expect(items.first()).toHaveText(
+    `1. ${backend.name} → 3.0.0: ${count(backend.instances)} in ${batches(ownBatches)} (fixed size 2, set for this rollout)`,
+  );
+  for (let b = 1; b <= Math.min(ownBatches, 5); b++)
+    await expect(items.nth(b)).toHaveText(new RegExp(`^batch ${b}/\\d+: ${escape(backend.name)}_\\d+ on `));
+  await expect(items.nth(Math.min(ownBatches, 5) + (ownBatches > 5 ? 2 : 1))).toHaveText(
+    new RegExp(`^2\\. ${escape(web.name)} → 3\\.1\\.0: ${count(web.instances)} in .*, the group's setting\\)$`),
+  );
   await confirm.getByRole("button", { name: "Start rollout" }).click();
 
   await expect(page).toHaveURL(/\/tasks\/[0-9a-f-]{36}$/);
@@ -80,6 +109,17 @@ test("a two-group rollout, confirmed, paused between the groups, continued, succ
   await expect(paused).toContainText("Paused — waiting for Continue", { timeout: 120_000 });
   await expect(page.getByTestId("task-status")).toHaveText("paused");
   const stages = page.getByTestId("task-stage");
+  // Each group's batches: the backend's own size for this rollout, the web tier's group setting.
+  await expect(stages.nth(0)).toContainText(`batches 1–${ownBatches} · fixed size 2, set for this rollout`);
+  await expect(stages.nth(1)).toContainText(new RegExp(`batches ${ownBatches + 1}–\\d+ · .+, the group's setting`));
+  await page.locator("summary", { hasText: "Plan" }).click();
+  const plan = page.getByTestId("plan");
+  await expect(plan.getByTestId("plan-stage").first()).toHaveText(
+    `Stage 1 / 2: ${backend.name} → 3.0.0 (fixed size 2, set for this rollout)`,
+  );
+  const planBatches = plan.getByTestId("plan-batch");
+  for (let b = 0; b < ownBatches; b++)
+    await expect(planBatches.nth(b).getByRole("row")).toHaveCount(Math.min(2, backend.instances - 2 * b));
   await expect(stages.nth(0)).toContainText("succeeded");
   await expect(stages.nth(1)).toContainText("pending");
   await expect(stages.nth(1)).toHaveAttribute("aria-current", "step");

@@ -19,6 +19,7 @@ import { taskFinished } from "@/server/tasks/queue";
 import { returnToPool } from "@/server/tasks/recovery";
 import { previewUpdate, startUpdateTask } from "@/server/tasks/start";
 import { resetDatabase } from "@/tests/setup/db-helpers";
+import { callers, errorOf, fieldErrors } from "./inventory-fixtures";
 import { startSimulator, type Simulator } from "@/tools/fagent-sim";
 import {
   agentVersion,
@@ -331,5 +332,95 @@ describe("Eureka around an update", () => {
     await expect((work as () => Promise<string>)()).rejects.toThrow(/its agent reports ip .*not its server's address/);
     expect(eurekaCalls()).toEqual([]);
     expect(registry(SHOP1)).toBe("UP");
+  });
+});
+
+describe("a group's own Eureka app name", () => {
+  // shop's apps register as spring.application.name=shop-service, not as their group's name.
+  const APP = "SHOP-SERVICE";
+  const SVC1 = "web-1:shop-service:8081";
+  const SVC2 = "web-1:shop-service:8082";
+  const status = (id: string) => sim.eureka!.status(APP, id);
+
+  it(
+    "is set by an admin, audited, and used for OUT_OF_SERVICE and UP instead of the group's name",
+    {
+      timeout: 180_000,
+    },
+    async () => {
+      sim.eureka!.registerGroupAs("shop", "shop-service");
+      const as = await callers();
+      const saved = await as.admin.groups.updateSettings({ id: fleet.shop.id, eurekaAppName: " shop-service " });
+      expect(saved.eurekaAppName).toBe("shop-service");
+      const audit = await db().auditEntry.findFirstOrThrow({
+        where: { action: "groups.updateSettings", outcome: "success" },
+      });
+      expect(audit).toMatchObject({ targetType: "group", targetId: String(fleet.shop.id), actorName: "test-admin" });
+      expect(audit.changes).toEqual({ eurekaAppName: { from: null, to: "shop-service" } });
+
+      const { plan } = await previewUpdate(request(true));
+      expect(plan.batches[0]!.instances.map((i) => i.eureka?.app)).toEqual([APP, APP]);
+      const { id } = await startUpdateTask(request(true), "olga");
+      await taskFinished(id);
+      const task = await db().task.findUniqueOrThrow({ where: { id } });
+      expect(task.status, task.error ?? "").toBe("succeeded");
+      // Out of service under that name at the drain and the ready, UP afterwards.
+      expect(seen.slice(0, 4).map((s) => s.command)).toEqual(["drain", "drain", "ready", "ready"]);
+      expect(eurekaCalls().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+        `PUT /eureka/apps/${APP}/${encodeURIComponent(SVC1)}/status?value=OUT_OF_SERVICE 200`,
+        `PUT /eureka/apps/${APP}/${encodeURIComponent(SVC2)}/status?value=OUT_OF_SERVICE 200`,
+        `DELETE /eureka/apps/${APP}/${encodeURIComponent(SVC1)}/status?value=UP 200`,
+        `DELETE /eureka/apps/${APP}/${encodeURIComponent(SVC2)}/status?value=UP 200`,
+      ]);
+      expect([status(SVC1), status(SVC2)]).toEqual(["UP", "UP"]);
+      expect((await auditRows(id)).map((r) => r.targetLabel)).toContain(`${APP}/${SVC1} (shop_1 on web-1)`);
+    },
+  );
+
+  it("takes them OUT_OF_SERVICE under that name while the batch runs", { timeout: 180_000 }, async () => {
+    sim.eureka!.registerGroupAs("shop", "shop-service");
+    await db().applicationGroup.update({ where: { id: fleet.shop.id }, data: { eurekaAppName: "shop-service" } });
+    const { id } = await startUpdateTask(request(true, 600), "olga");
+    await waitForTask(id, (t) => stepOf(t.progress, 0, "drain_delay").status === "running");
+    expect([status(SVC1), status(SVC2)]).toEqual(["OUT_OF_SERVICE", "OUT_OF_SERVICE"]);
+    await cancelTask({ id, mode: "now" }, "olga");
+    await taskFinished(id);
+    expect([status(SVC1), status(SVC2)]).toEqual(["UP", "UP"]);
+  });
+
+  it(
+    "without one, the group's name upper-cased finds nothing where the apps use another name",
+    {
+      timeout: 120_000,
+    },
+    async () => {
+      sim.eureka!.registerGroupAs("shop", "shop-service");
+      const { id } = await startUpdateTask(request(true), "olga");
+      await taskFinished(id);
+      const task = await db().task.findUniqueOrThrow({ where: { id } });
+      expect(task.status).toBe("failed");
+      expect(task.error).toMatch(
+        /step eureka_down failed: shop_1 on web-1: Eureka GET .*\/apps\/SHOP answered HTTP 404/,
+      );
+      expect(haproxy.commands).toEqual([]);
+    },
+  );
+
+  it("refuses names Eureka and Spring would not take, with a message; empty clears it", async () => {
+    const as = await callers();
+    for (const bad of ["shop service", "shop/../x", "-shop", "шоп", "a".repeat(101)]) {
+      const errors = await fieldErrors(as.admin.groups.updateSettings({ id: fleet.shop.id, eurekaAppName: bad }));
+      expect(errors.eurekaAppName?.[0], bad).toMatch(
+        bad.length > 100 ? /^at most 100 characters$/ : /^Latin letters, digits, '-', '_' and '\.' only/,
+      );
+    }
+    expect((await errorOf(as.operator.groups.updateSettings({ id: fleet.shop.id, eurekaAppName: "x" }))).code).toBe(
+      "FORBIDDEN",
+    );
+    await as.admin.groups.updateSettings({ id: fleet.shop.id, eurekaAppName: "shop.api_v2" });
+    const { plan } = await previewUpdate(request(true));
+    expect(plan.batches[0]!.instances[0]!.eureka?.app).toBe("SHOP.API_V2");
+    expect((await as.admin.groups.updateSettings({ id: fleet.shop.id, eurekaAppName: "" })).eurekaAppName).toBeNull();
+    expect((await previewUpdate(request(true))).plan.batches[0]!.instances[0]!.eureka?.app).toBe("SHOP");
   });
 });

@@ -1,6 +1,7 @@
 // A minimal Eureka server for the simulated fleet (docs/update-tasks.md, "Eureka"): the registry
 // is the fleet itself — every docker app whose agent reports eureka_registered and this server's
-// eureka_url is an instance of the app named by its group (jurws_1 → JURWS), listed at its ip and
+// eureka_url is an instance of the app named by its group (jurws_1 → JURWS; a test may give a
+// group's apps another spring.application.name, as real services often have), listed at its ip and
 // port (its host's address, as AC expects, unless a test makes it report another) — plus the status overrides AC puts and removes. It speaks the REST operations AC uses
 // (Netflix's "Eureka REST operations", under <base>/apps): GET an app, GET an instance, PUT and
 // DELETE …/status. Records every request (bounded) so tests can prove who was called, and can
@@ -20,6 +21,8 @@ export type SimEureka = {
   status(app: string, instanceId: string): string | null;
   /** The registry as listed: app → instances. */
   instances(app: string): SimEurekaInstance[];
+  /** The apps of `group` register as `app` (their spring.application.name) instead of the group's name; null: again as it. */
+  registerGroupAs(group: string, app: string | null): void;
   requests(): EurekaRequest[];
   /** The next requests (all, or `times`) answer with this HTTP status. */
   fault(fault: EurekaFault): void;
@@ -32,7 +35,12 @@ const MAX_REQUESTS = 1000;
 const MAX_OVERRIDES = 10_000;
 const STATUSES = new Set(["UP", "DOWN", "STARTING", "OUT_OF_SERVICE", "UNKNOWN"]);
 
-function listInstances(fleet: Fleet, url: string, overrides: Map<string, string>): SimEurekaInstance[] {
+function listInstances(
+  fleet: Fleet,
+  url: string,
+  overrides: Map<string, string>,
+  appNames: Map<string, string>,
+): SimEurekaInstance[] {
   const list: SimEurekaInstance[] = [];
   for (const agent of fleet.agents.values()) {
     for (const app of agent.apps.docker) {
@@ -40,7 +48,8 @@ function listInstances(fleet: Fleet, url: string, overrides: Map<string, string>
       const name = String(app.container_name);
       const ipAddr = typeof app.ip === "string" ? app.ip : agent.ip;
       const port = Number(app.port);
-      const group = parseInstanceName(name).groupName.toUpperCase();
+      const groupName = parseInstanceName(name).groupName;
+      const group = (appNames.get(groupName) ?? groupName).toUpperCase();
       // Spring Cloud's default instance id: host:app:port.
       const instanceId = `${agent.name}:${group.toLowerCase()}:${port}`;
       const own = app.status === "running" ? "UP" : "DOWN";
@@ -61,6 +70,7 @@ const wire = (i: SimEurekaInstance) => ({
 
 export async function startEureka(fleet: Fleet, port = 0): Promise<SimEureka> {
   const overrides = new Map<string, string>();
+  const appNames = new Map<string, string>();
   const log: EurekaRequest[] = [];
   let fault: EurekaFault = null;
   let url = "";
@@ -80,7 +90,7 @@ export async function startEureka(fleet: Fleet, port = 0): Promise<SimEureka> {
     if (!m) return reply(404, { error: `no route ${req.method} ${parsed.pathname}` });
     const app = decodeURIComponent(m[1]!).toUpperCase();
     const id = m[2] === undefined ? undefined : decodeURIComponent(m[2]);
-    const mine = listInstances(fleet, url, overrides).filter((i) => i.app === app);
+    const mine = listInstances(fleet, url, overrides, appNames).filter((i) => i.app === app);
     const one = id === undefined ? undefined : mine.find((i) => i.instanceId === id);
     if (req.method === "GET" && id === undefined)
       return mine.length ? reply(200, { application: { name: app, instance: mine.map(wire) } }) : reply(404);
@@ -106,12 +116,15 @@ export async function startEureka(fleet: Fleet, port = 0): Promise<SimEureka> {
   return {
     url,
     status: (app, instanceId) =>
-      listInstances(fleet, url, overrides).find((i) => i.app === app && i.instanceId === instanceId)?.status ?? null,
-    instances: (app) => listInstances(fleet, url, overrides).filter((i) => i.app === app),
+      listInstances(fleet, url, overrides, appNames).find((i) => i.app === app && i.instanceId === instanceId)
+        ?.status ?? null,
+    instances: (app) => listInstances(fleet, url, overrides, appNames).filter((i) => i.app === app),
+    registerGroupAs: (group, app) => void (app === null ? appNames.delete(group) : appNames.set(group, app)),
     requests: () => [...log],
     fault: (f) => void (fault = f ? { ...f } : null),
     reset() {
       overrides.clear();
+      appNames.clear();
       log.length = 0;
       fault = null;
     },

@@ -18,6 +18,7 @@ export const groupSettingsSelect = {
   artifactExtension: true,
   batchGroupingStrategy: true,
   batchSize: true,
+  eurekaAppName: true,
   updatedAt: true,
   catalog: {
     select: {
@@ -36,6 +37,9 @@ const groupListSelect = {
   id: true,
   name: true,
   description: true,
+  // A rollout's stage batches by these unless it names its own (components/tasks/rollout-stages.tsx).
+  batchGroupingStrategy: true,
+  batchSize: true,
   catalog: { select: { id: true, name: true, appType: true } },
 } satisfies Prisma.ApplicationGroupSelect;
 

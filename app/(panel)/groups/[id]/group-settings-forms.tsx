@@ -7,27 +7,19 @@ import { SettingsForm } from "@/components/inventory/settings-form";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
 import { Field, Input, Select } from "@/components/ui/controls";
+import { BATCH_SIZE_MAX, BATCH_SIZE_MIN, strategies, strategyLabel } from "@/lib/batching";
 import type { BatchGroupingStrategy } from "@/server/generated/prisma/enums";
-
-// A type-only import keeps server/ out of the browser bundle; the Record type still fails the
-// typecheck when the schema gains a strategy this list lacks.
-const strategyLabel: Record<BatchGroupingStrategy, string> = {
-  one_at_a_time: "One instance at a time",
-  by_server: "By server",
-  fixed_size: "Fixed batch size",
-  by_instance_number: "By instance number",
-  all_at_once: "All at once",
-};
-const strategies = Object.keys(strategyLabel) as BatchGroupingStrategy[];
 
 type Group = {
   id: number;
+  name: string;
   description: string | null;
   updatePlaybookPath: string | null;
   artifactListUrl: string | null;
   artifactExtension: string | null;
   batchGroupingStrategy: BatchGroupingStrategy;
   batchSize: number | null;
+  eurekaAppName: string | null;
 };
 
 export function GroupSettingsForm({ group }: { group: Group }) {
@@ -63,6 +55,13 @@ export function GroupSettingsForm({ group }: { group: Group }) {
           value: group.artifactExtension,
           placeholder: "inherit, e.g. jar",
         },
+        {
+          name: "eurekaAppName",
+          label: "Eureka app name",
+          value: group.eurekaAppName,
+          placeholder: group.name.toUpperCase(),
+          hint: "The name its instances register under in Eureka (Spring: spring.application.name). Empty: the group's name, upper-cased.",
+        },
       ]}
       onSubmit={(values, data) => {
         const size = String(data.get("batchSize") ?? "").trim();
@@ -90,8 +89,8 @@ export function GroupSettingsForm({ group }: { group: Group }) {
             name="batchSize"
             type="number"
             inputMode="numeric"
-            min={1}
-            max={1000}
+            min={BATCH_SIZE_MIN}
+            max={BATCH_SIZE_MAX}
             defaultValue={group.batchSize ?? ""}
             aria-invalid={!!errors?.fields.batchSize}
           />

@@ -11,6 +11,7 @@ import { BackLink, Card, EmptyState, PageHeader } from "@/components/ui/states";
 import { idParam, orNotFound } from "@/lib/page-data";
 import { pageParam, type SearchParams } from "@/lib/search-params";
 import { can } from "@/server/auth/roles";
+import { eurekaAppName } from "@/server/eureka/urls";
 import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 import { CatalogSettingsForm, GroupSettingsForm } from "./group-settings-forms";
@@ -144,18 +145,24 @@ export default async function GroupPage({
               Update batches: <span className="font-medium">{group.batchGroupingStrategy.replaceAll("_", " ")}</span>
               {group.batchGroupingStrategy === "fixed_size" ? ` of ${group.batchSize}` : null}
             </p>
+            <p className="mt-1 text-sm text-slate-600">
+              Eureka app name: <span className="break-all font-mono font-medium">{eurekaAppName(group)}</span>
+              {group.eurekaAppName ? null : <span className="text-slate-500"> (the group&apos;s name)</span>}
+            </p>
           </Card>
           {admin ? (
             <>
               <GroupSettingsForm
                 group={{
                   id: group.id,
+                  name: group.name,
                   description: group.description,
                   updatePlaybookPath: group.updatePlaybookPath,
                   artifactListUrl: group.artifactListUrl,
                   artifactExtension: group.artifactExtension,
                   batchGroupingStrategy: group.batchGroupingStrategy,
                   batchSize: group.batchSize,
+                  eurekaAppName: group.eurekaAppName,
                 }}
               />
               {group.catalog ? <CatalogSettingsForm catalog={group.catalog} /> : null}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "application_groups" ADD COLUMN     "eureka_app_name" VARCHAR(100);
