@@ -1,8 +1,9 @@
 "use client";
-// An admin's form for one alert rule: kind, parameters (JSON, an example and plain help per kind),
+// An admin's form for one alert rule: kind, one input per parameter of that kind (param-inputs.tsx),
 // scope, severity, `for` and enabled (docs/alerts.md, "Rule kinds"). Kinds and scopes show their
-// names in words; the API's identifier stays under each, for whoever scripts rules. The server
-// checks everything again and names a refused parameter in words (server/alerts/param-errors.ts).
+// names in words; the API's identifier stays under each, for whoever scripts rules. The form checks
+// the parameters with the API's own schema and words (lib/alert-params.ts) and marks the input
+// concerned; the server checks everything again.
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
@@ -12,17 +13,16 @@ import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { Button, Field, Input, inputClass, Select } from "@/components/ui/controls";
 import { ErrorNote } from "@/components/ui/states";
 import type { RuleItem } from "@/server/alerts/rules";
+import { checkParams } from "@/lib/alert-params";
 import {
   alertRuleKinds,
   alertScopeKinds,
   alertSeverities,
-  exampleParams,
-  paramHelp,
   ruleKindLabels,
   scopeKindLabels,
   type AlertRuleKindName,
 } from "@/lib/alerts";
-import { parseJsonObject } from "./json-field";
+import { ParamInputs, paramsOf, paramValues, type ParamErrors } from "./param-inputs";
 
 export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => void }) {
   const trpc = useTRPC();
@@ -30,7 +30,8 @@ export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => voi
   const [kind, setKind] = useState<AlertRuleKindName>(rule?.kind ?? "server_offline");
   const [scopeKind, setScopeKind] = useState<ScopeKind>(rule?.scopeKind ?? "all");
   const ids = `rule-${rule?.id ?? "new"}`;
-  const [localError, setLocalError] = useState<string | null>(null);
+  const [values, setValues] = useState(() => paramValues(kind, rule?.params as Record<string, unknown> | undefined));
+  const [paramErrors, setParamErrors] = useState<ParamErrors>({});
   const done = () => (router.refresh(), onDone?.());
   const create = useMutation(trpc.alerts.createRule.mutationOptions({ onSuccess: done }));
   const update = useMutation(trpc.alerts.updateRule.mutationOptions({ onSuccess: done }));
@@ -38,17 +39,25 @@ export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => voi
   const errors = formErrors(create.error ?? update.error ?? remove.error);
   const pending = create.isPending || update.isPending || remove.isPending;
 
+  /** Another kind starts from its own defaults: its parameters are not the last kind's. */
+  function chooseKind(next: AlertRuleKindName) {
+    setKind(next);
+    setValues(paramValues(next));
+    setParamErrors({});
+  }
+
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    const params = parseJsonObject(String(data.get("params")), "Parameters");
-    if ("error" in params) return setLocalError(params.error);
-    setLocalError(null);
+    const params = paramsOf(kind, values);
+    const checked = checkParams(kind, params);
+    setParamErrors(checked.ok ? {} : byParam(checked.issues));
+    if (!checked.ok) return;
     const scopeId = String(data.get("scopeId")).trim();
     const input = {
       name: String(data.get("name")),
       kind,
-      params: params.value,
+      params,
       scopeKind,
       scopeId: scopeId ? Number(scopeId) : null,
       severity: String(data.get("severity")) as (typeof alertSeverities)[number],
@@ -69,7 +78,7 @@ export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => voi
           <Select
             name="kind"
             value={kind}
-            onChange={(e) => setKind(e.target.value as AlertRuleKindName)}
+            onChange={(e) => chooseKind(e.target.value as AlertRuleKindName)}
             aria-describedby={`${ids}-kind`}
           >
             {alertRuleKinds.map((k) => (
@@ -81,21 +90,13 @@ export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => voi
         </Field>
         <ApiName id={`${ids}-kind`} name="kind" value={kind} />
       </div>
-      <div>
-        <Field label={`Parameters (JSON, e.g. ${exampleParams[kind]})`} error={localError ?? undefined}>
-          <textarea
-            name="params"
-            rows={2}
-            className={`${inputClass} font-mono`}
-            defaultValue={rule ? JSON.stringify(rule.params) : exampleParams[kind]}
-            key={rule ? rule.id : kind}
-            aria-describedby={`${ids}-params`}
-          />
-        </Field>
-        <p id={`${ids}-params`} className="mt-1 text-xs text-slate-500">
-          {paramHelp[kind]}
-        </p>
-      </div>
+      <ParamInputs
+        kind={kind}
+        idPrefix={ids}
+        values={values}
+        errors={paramErrors}
+        onChange={(name, value) => setValues({ ...values, [name]: value })}
+      />
       <div className="grid grid-cols-2 gap-2">
         <div>
           <Field label="Scope">
@@ -151,7 +152,11 @@ export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => voi
           </ConfirmButton>
         ) : null}
       </div>
-      {errors && !localError ? (
+      {Object.keys(paramErrors).length ? (
+        <div className="sm:col-span-2">
+          <ErrorNote>Please correct the parameters marked above.</ErrorNote>
+        </div>
+      ) : errors ? (
         <div className="sm:col-span-2">
           <ErrorNote>{errors.message}</ErrorNote>
         </div>
@@ -161,6 +166,16 @@ export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => voi
 }
 
 type ScopeKind = (typeof alertScopeKinds)[number];
+
+/** Several problems with one parameter read as one message under it. */
+function byParam(issues: { param: string | null; message: string }[]): ParamErrors {
+  const errors: ParamErrors = {};
+  for (const { param, message } of issues) {
+    const key = param ?? "";
+    errors[key] = errors[key] ? `${errors[key]}; ${message}` : message;
+  }
+  return errors;
+}
 
 /** The identifier the API takes for a choice shown in words (docs/alerts.md's examples use it). */
 function ApiName({ id, name, value }: { id: string; name: string; value: string }) {
