@@ -1,20 +1,16 @@
 "use client";
-// The rule form's parameters: one labelled input per parameter of the chosen kind, read from the
-// kind's schema (lib/alert-params.ts), so bounds, defaults, labels and help are written once.
-// A refused value's message (the API's words, lib/alert-param-errors.ts) sits under its input.
+// The rule form's parameters: one labelled input per parameter of the chosen kind, as the page read
+// them from the kind's schema (server/alerts/rule-params.ts), so bounds, defaults, labels and help
+// are written once. The server's refusal of a value (AppError.fields "params.<name>") sits under it.
 import { inputClass } from "@/components/ui/controls";
-import { paramFields, type ParamField } from "@/lib/alert-params";
-import type { AlertRuleKindName } from "@/lib/alerts";
+import type { KindParamFields, ParamField } from "@/server/alerts/rule-params";
 
 /** The inputs' values: a number field's text, a list's checked options. */
 export type ParamValues = Record<string, string | string[]>;
-/** Messages by parameter name; "" is for the parameters as a whole. */
-export type ParamErrors = Record<string, string>;
-
 /** A saved rule's parameters, or else the kind's defaults, as the inputs hold them. */
-export function paramValues(kind: AlertRuleKindName, saved?: Record<string, unknown>): ParamValues {
+export function paramValues(fields: ParamField[], saved?: Record<string, unknown>): ParamValues {
   return Object.fromEntries(
-    paramFields[kind].fields.map((f) => {
+    fields.map((f) => {
       const value = saved?.[f.name] ?? f.default;
       if (f.type === "list") return [f.name, Array.isArray(value) ? value.map(String) : []];
       return [f.name, typeof value === "number" ? String(value) : ""];
@@ -23,9 +19,9 @@ export function paramValues(kind: AlertRuleKindName, saved?: Record<string, unkn
 }
 
 /** What the API takes: numbers as numbers; an empty number is left out (its default applies). */
-export function paramsOf(kind: AlertRuleKindName, values: ParamValues): Record<string, unknown> {
+export function paramsOf(fields: ParamField[], values: ParamValues): Record<string, unknown> {
   return Object.fromEntries(
-    paramFields[kind].fields.flatMap((f): [string, unknown][] => {
+    fields.flatMap((f): [string, unknown][] => {
       const value = values[f.name] ?? "";
       if (f.type === "list" || Array.isArray(value)) return [[f.name, value]];
       return value.trim() === "" ? [] : [[f.name, Number(value)]];
@@ -113,30 +109,32 @@ function ListInput({ field, id, value, error, onChange }: InputProps & { field: 
   );
 }
 
+/** `errors` are the form's field messages: "params.<name>" for one input, "params" for the whole. */
 export function ParamInputs({
   kind,
   idPrefix,
   values,
-  errors,
+  errors = {},
   onChange,
 }: {
-  kind: AlertRuleKindName;
+  kind: KindParamFields;
   idPrefix: string;
   values: ParamValues;
-  errors: ParamErrors;
+  errors?: Record<string, string>;
   onChange: (name: string, value: string | string[]) => void;
 }) {
-  const { fields, note } = paramFields[kind];
+  const { fields, note } = kind;
   const id = `${idPrefix}-params`;
+  const whole = errors.params;
   return (
-    <fieldset className="sm:col-span-2" aria-describedby={describedBy(id, errors[""])}>
+    <fieldset className="sm:col-span-2" aria-describedby={describedBy(id, whole)}>
       <legend className="text-sm font-medium text-slate-700">Parameters</legend>
       <p id={`${id}-help`} className="mb-2 text-xs text-slate-500">
         {fields.length === 0 ? "This kind takes none." : (note ?? "Leave a number empty for its default.")}
       </p>
-      {errors[""] ? (
+      {whole ? (
         <p id={`${id}-error`} className="mb-2 text-xs text-red-700">
-          {errors[""]}
+          {whole}
         </p>
       ) : null}
       <div className="grid gap-3 sm:grid-cols-2">
@@ -144,7 +142,7 @@ export function ParamInputs({
           const props = {
             id: `${id}-${field.name}`,
             value: values[field.name] ?? "",
-            error: errors[field.name],
+            error: errors[`params.${field.name}`],
             onChange: (value: string | string[]) => onChange(field.name, value),
           };
           return field.type === "list" ? (

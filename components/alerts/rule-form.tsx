@@ -1,19 +1,18 @@
 "use client";
 // An admin's form for one alert rule: kind, one input per parameter of that kind (param-inputs.tsx),
 // scope, severity, `for` and enabled (docs/alerts.md, "Rule kinds"). Kinds and scopes show their
-// names in words; the API's identifier stays under each, for whoever scripts rules. The form checks
-// the parameters with the API's own schema and words (lib/alert-params.ts) and marks the input
-// concerned; the server checks everything again.
+// names in words; the API's identifier stays under each, for whoever scripts rules. The server
+// checks everything and names a refused parameter in words under its input (server/alerts/param-errors.ts).
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
-import { Button, Field, Input, inputClass, Select } from "@/components/ui/controls";
+import { Button, Field, Input, Select } from "@/components/ui/controls";
 import { ErrorNote } from "@/components/ui/states";
+import type { KindParamFields } from "@/server/alerts/rule-params";
 import type { RuleItem } from "@/server/alerts/rules";
-import { checkParams } from "@/lib/alert-params";
 import {
   alertRuleKinds,
   alertScopeKinds,
@@ -22,16 +21,28 @@ import {
   scopeKindLabels,
   type AlertRuleKindName,
 } from "@/lib/alerts";
-import { ParamInputs, paramsOf, paramValues, type ParamErrors } from "./param-inputs";
+import { ParamInputs, paramsOf, paramValues } from "./param-inputs";
 
-export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => void }) {
+/** Each kind's parameter inputs, read by the page from the kinds' schemas (plain data). */
+export type ParamFieldsByKind = Record<AlertRuleKindName, KindParamFields>;
+
+export function RuleForm({
+  rule,
+  paramFields,
+  onDone,
+}: {
+  rule?: RuleItem;
+  paramFields: ParamFieldsByKind;
+  onDone?: () => void;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [kind, setKind] = useState<AlertRuleKindName>(rule?.kind ?? "server_offline");
   const [scopeKind, setScopeKind] = useState<ScopeKind>(rule?.scopeKind ?? "all");
   const ids = `rule-${rule?.id ?? "new"}`;
-  const [values, setValues] = useState(() => paramValues(kind, rule?.params as Record<string, unknown> | undefined));
-  const [paramErrors, setParamErrors] = useState<ParamErrors>({});
+  const [values, setValues] = useState(() =>
+    paramValues(paramFields[kind].fields, rule?.params as Record<string, unknown> | undefined),
+  );
   const done = () => (router.refresh(), onDone?.());
   const create = useMutation(trpc.alerts.createRule.mutationOptions({ onSuccess: done }));
   const update = useMutation(trpc.alerts.updateRule.mutationOptions({ onSuccess: done }));
@@ -39,20 +50,18 @@ export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => voi
   const errors = formErrors(create.error ?? update.error ?? remove.error);
   const pending = create.isPending || update.isPending || remove.isPending;
 
-  /** Another kind starts from its own defaults: its parameters are not the last kind's. */
+  /** Another kind starts from its own defaults (its parameters are not the last kind's), and no old refusal. */
   function chooseKind(next: AlertRuleKindName) {
     setKind(next);
-    setValues(paramValues(next));
-    setParamErrors({});
+    setValues(paramValues(paramFields[next].fields));
+    create.reset();
+    update.reset();
   }
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    const params = paramsOf(kind, values);
-    const checked = checkParams(kind, params);
-    setParamErrors(checked.ok ? {} : byParam(checked.issues));
-    if (!checked.ok) return;
+    const params = paramsOf(paramFields[kind].fields, values);
     const scopeId = String(data.get("scopeId")).trim();
     const input = {
       name: String(data.get("name")),
@@ -91,15 +100,15 @@ export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => voi
         <ApiName id={`${ids}-kind`} name="kind" value={kind} />
       </div>
       <ParamInputs
-        kind={kind}
+        kind={paramFields[kind]}
         idPrefix={ids}
         values={values}
-        errors={paramErrors}
+        errors={errors?.fields}
         onChange={(name, value) => setValues({ ...values, [name]: value })}
       />
       <div className="grid grid-cols-2 gap-2">
         <div>
-          <Field label="Scope">
+          <Field label="Scope" error={errors?.fields.scopeKind}>
             <Select
               name="scopeKind"
               value={scopeKind}
@@ -152,11 +161,7 @@ export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => voi
           </ConfirmButton>
         ) : null}
       </div>
-      {Object.keys(paramErrors).length ? (
-        <div className="sm:col-span-2">
-          <ErrorNote>Please correct the parameters marked above.</ErrorNote>
-        </div>
-      ) : errors ? (
+      {errors ? (
         <div className="sm:col-span-2">
           <ErrorNote>{errors.message}</ErrorNote>
         </div>
@@ -166,16 +171,6 @@ export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => voi
 }
 
 type ScopeKind = (typeof alertScopeKinds)[number];
-
-/** Several problems with one parameter read as one message under it. */
-function byParam(issues: { param: string | null; message: string }[]): ParamErrors {
-  const errors: ParamErrors = {};
-  for (const { param, message } of issues) {
-    const key = param ?? "";
-    errors[key] = errors[key] ? `${errors[key]}; ${message}` : message;
-  }
-  return errors;
-}
 
 /** The identifier the API takes for a choice shown in words (docs/alerts.md's examples use it). */
 function ApiName({ id, name, value }: { id: string; name: string; value: string }) {
@@ -187,7 +182,7 @@ function ApiName({ id, name, value }: { id: string; name: string; value: string 
 }
 
 /** A row's "Edit" that opens the form below the table row. */
-export function EditRule({ rule }: { rule: RuleItem }) {
+export function EditRule({ rule, paramFields }: { rule: RuleItem; paramFields: ParamFieldsByKind }) {
   const [open, setOpen] = useState(false);
   return (
     <div>
@@ -196,7 +191,7 @@ export function EditRule({ rule }: { rule: RuleItem }) {
       </Button>
       {open ? (
         <div className="mt-2 w-[min(36rem,80vw)] rounded-md border border-slate-200 p-3">
-          <RuleForm rule={rule} onDone={() => setOpen(false)} />
+          <RuleForm rule={rule} paramFields={paramFields} onDone={() => setOpen(false)} />
         </div>
       ) : null}
     </div>

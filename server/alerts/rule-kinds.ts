@@ -1,8 +1,8 @@
 // The built-in alert rule kinds (docs/alerts.md, "Rule kinds"): each kind's parameters (their
-// schemas are lib/alert-params.ts, shared with the rule form), checked when an admin saves a rule
-// and again before an evaluation uses them, and the scopes it can be narrowed to. What each
-// kind's condition reads is in conditions-sql.ts.
-import { checkParams } from "../../lib/alert-params";
+// schemas are rule-params.ts, which also gives the rule form its inputs), checked when an admin
+// saves a rule and again before an evaluation uses them, and the scopes it can be narrowed to.
+// What each kind's condition reads is in conditions-sql.ts.
+import { checkParams } from "./rule-params";
 import type { AlertRuleKind, AlertScopeKind } from "../generated/prisma/enums";
 
 const serverScopes: AlertScopeKind[] = ["all", "catalog", "group", "server"];
@@ -24,18 +24,28 @@ export const ruleScopes: Record<AlertRuleKind, AlertScopeKind[]> = {
   agent_reply_invalid: serverScopes,
 };
 
-/** Checks a rule's parameters and scope for its kind; the message names what is wrong. */
+/**
+ * Checks a rule's parameters and scope for its kind. The message names what is wrong; `fields`
+ * says the same per form field (`params.minPercent`, `params` for the parameters as a whole,
+ * `scopeKind`, `scopeId`), for the rule form to show each under its input.
+ */
 export function checkRule(
   kind: AlertRuleKind,
   params: unknown,
   scopeKind: AlertScopeKind,
   scopeId: number | null,
-): { ok: true; params: Record<string, unknown> } | { ok: false; message: string } {
+): { ok: true; params: Record<string, unknown> } | { ok: false; message: string; fields: Record<string, string> } {
+  const refuse = (field: string, message: string) => ({ ok: false as const, message, fields: { [field]: message } });
   if (!ruleScopes[kind].includes(scopeKind))
-    return { ok: false, message: `a ${kind} rule can be scoped to ${ruleScopes[kind].join(", ")}, not ${scopeKind}` };
+    return refuse("scopeKind", `a ${kind} rule can be scoped to ${ruleScopes[kind].join(", ")}, not ${scopeKind}`);
   if ((scopeKind === "all") !== (scopeId === null))
-    return { ok: false, message: scopeKind === "all" ? "scope all takes no id" : `scope ${scopeKind} needs an id` };
+    return refuse("scopeId", scopeKind === "all" ? "scope all takes no id" : `scope ${scopeKind} needs an id`);
   const checked = checkParams(kind, params);
-  if (!checked.ok) return { ok: false, message: checked.issues.map((issue) => issue.message).join("; ") };
-  return checked;
+  if (checked.ok) return checked;
+  const fields: Record<string, string> = {};
+  for (const { param, message } of checked.issues) {
+    const field = param === null ? "params" : `params.${param}`;
+    fields[field] = fields[field] ? `${fields[field]}; ${message}` : message;
+  }
+  return { ok: false, message: checked.issues.map((issue) => issue.message).join("; "), fields };
 }

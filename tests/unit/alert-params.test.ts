@@ -1,10 +1,11 @@
-// The rule form's parameter inputs come from the kinds' schemas (lib/alert-params.ts): the bounds an
-// input offers are the ones the API enforces, a saved rule reads back into the same inputs, and a
-// refused value is reported against the parameter it concerns (docs/alerts.md, "Rule kinds").
+// The rule form's parameter inputs come from the kinds' schemas (server/alerts/rule-params.ts): the
+// bounds an input offers are the ones the API enforces, a saved rule reads back into the same
+// inputs, and a refused value is reported against the field it concerns (docs/alerts.md, "Rule kinds").
 import { describe, expect, it } from "vitest";
 import { paramsOf, paramValues } from "@/components/alerts/param-inputs";
-import { checkParams, paramFields, ruleParams } from "@/lib/alert-params";
 import { alertRuleKinds } from "@/lib/alerts";
+import { checkRule } from "@/server/alerts/rule-kinds";
+import { checkParams, paramFields, ruleParams } from "@/server/alerts/rule-params";
 
 describe("paramFields", () => {
   it("offers, per kind, exactly the parameters its schema takes, with a label and help", () => {
@@ -47,33 +48,43 @@ describe("paramFields", () => {
   });
 });
 
-describe("checkParams", () => {
-  it("names the parameter each problem concerns; problems of the whole have none", () => {
-    expect(checkParams("task_failed", { statuses: [], withinSeconds: 30, extra: 1 })).toEqual({
+describe("checkRule's fields", () => {
+  it("name the field each problem concerns, for the form to show it under that input", () => {
+    expect(checkRule("task_failed", { statuses: [], withinSeconds: 30, extra: 1 }, "all", null)).toEqual({
       ok: false,
-      issues: [
-        { param: "statuses", message: "statuses needs at least 1 entry" },
-        { param: "withinSeconds", message: "withinSeconds must be at least 60" },
-        { param: null, message: "extra is not a parameter of this kind (it takes statuses, withinSeconds)" },
-      ],
+      message:
+        "statuses needs at least 1 entry; withinSeconds must be at least 60; extra is not a parameter of this kind (it takes statuses, withinSeconds)",
+      fields: {
+        "params.statuses": "statuses needs at least 1 entry",
+        "params.withinSeconds": "withinSeconds must be at least 60",
+        params: "extra is not a parameter of this kind (it takes statuses, withinSeconds)",
+      },
     });
-    expect(checkParams("group_online_low", {})).toEqual({
-      ok: false,
-      issues: [{ param: null, message: "give minOnline, minPercent or both" }],
+    expect(checkRule("group_online_low", {}, "all", null)).toMatchObject({
+      fields: { params: "give minOnline, minPercent or both" },
     });
+    // Two problems with one list read as one message under it.
+    expect(checkRule("instance_status", { statuses: ["x", "y"] }, "all", null)).toMatchObject({
+      fields: { "params.statuses": expect.stringMatching(/^each entry of statuses must be one of .*; each entry/) },
+    });
+    expect(checkRule("server_offline", {}, "server", null)).toMatchObject({
+      fields: { scopeId: "scope server needs an id" },
+    });
+    expect(checkRule("poll_cycle", {}, "group", 1)).toMatchObject({ fields: { scopeKind: expect.any(String) } });
   });
 });
 
 describe("the form's values", () => {
+  const fields = (kind: keyof typeof paramFields) => paramFields[kind].fields;
   it("start from the kind's defaults, read a saved rule back, and send numbers with empty ones left out", () => {
-    expect(paramValues("task_failed")).toEqual({ statuses: ["failed", "interrupted"], withinSeconds: "86400" });
-    expect(paramValues("group_online_low")).toEqual({ minOnline: "", minPercent: "" });
-    expect(paramValues("group_online_low", { minOnline: 2 })).toEqual({ minOnline: "2", minPercent: "" });
-    expect(paramsOf("group_online_low", { minOnline: " ", minPercent: "12.5" })).toEqual({ minPercent: 12.5 });
-    expect(paramsOf("haproxy_server_status", { statuses: [] })).toEqual({ statuses: [] });
+    expect(paramValues(fields("task_failed"))).toEqual({ statuses: ["failed", "interrupted"], withinSeconds: "86400" });
+    expect(paramValues(fields("group_online_low"))).toEqual({ minOnline: "", minPercent: "" });
+    expect(paramValues(fields("group_online_low"), { minOnline: 2 })).toEqual({ minOnline: "2", minPercent: "" });
+    expect(paramsOf(fields("group_online_low"), { minOnline: " ", minPercent: "12.5" })).toEqual({ minPercent: 12.5 });
+    expect(paramsOf(fields("haproxy_server_status"), { statuses: [] })).toEqual({ statuses: [] });
     // What the inputs send for a saved rule is what the rule has.
     const saved = checkParams("poll_cycle", { overdueFactor: 2.5 });
     if (!saved.ok) throw new Error("poll_cycle defaults refused");
-    expect(paramsOf("poll_cycle", paramValues("poll_cycle", saved.params))).toEqual(saved.params);
+    expect(paramsOf(fields("poll_cycle"), paramValues(fields("poll_cycle"), saved.params))).toEqual(saved.params);
   });
 });

@@ -4,6 +4,7 @@ import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Card, EmptyState, PageHeader } from "@/components/ui/states";
 import { formatSeconds, ruleKindLabels, scopeKindLabels } from "@/lib/alerts";
+import { paramFields } from "@/server/alerts/rule-params";
 import { can } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 
@@ -19,7 +20,7 @@ export default async function AlertRulesPage() {
       {canEdit ? (
         <div className="mb-6">
           <Card title="New rule">
-            <RuleForm />
+            <RuleForm paramFields={paramFields} />
           </Card>
         </div>
       ) : null}
@@ -61,7 +62,7 @@ export default async function AlertRulesPage() {
                 <td className={tdClass}>{r.enabled ? "enabled" : "disabled"}</td>
                 {canEdit ? (
                   <td className={tdClass}>
-                    <EditRule rule={r} />
+                    <EditRule rule={r} paramFields={paramFields} />
                   </td>
                 ) : null}
               </tr>

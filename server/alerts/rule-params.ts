@@ -1,10 +1,10 @@
 // Each alert rule kind's parameters (docs/alerts.md, "Rule kinds"): one zod schema per kind whose
-// bounds, defaults, labels and help (.meta) are both the API's check (server/alerts/rule-kinds.ts)
-// and the rule form's inputs (`paramFields`), so no bound is written twice. Plain zod, no server
-// code, so the form checks with the same schema and words before it sends.
+// bounds, defaults, labels and help (.meta) are both the API's check (rule-kinds.ts) and the rule
+// form's inputs (`paramFields`, handed to the form by its page as plain data), so no bound is
+// written twice.
 import { z } from "zod";
-import { paramIssues, type ParamIssue } from "./alert-param-errors";
-import { alertRuleKinds, type AlertRuleKindName } from "./alerts";
+import { AlertRuleKind } from "../generated/prisma/enums";
+import { paramIssues, type ParamIssue } from "./param-errors";
 
 const percent = z.number().min(0).max(100);
 const instanceStatuses = ["online", "offline", "unknown", "starting", "stopping", "no_data"] as const;
@@ -105,9 +105,9 @@ export const ruleParams = {
     })
     .strict(),
   agent_reply_invalid: none,
-} satisfies Record<AlertRuleKindName, z.ZodType>;
+} satisfies Record<AlertRuleKind, z.ZodType>;
 
-export type RuleParams<K extends AlertRuleKindName> = z.output<(typeof ruleParams)[K]>;
+export type RuleParams<K extends AlertRuleKind> = z.output<(typeof ruleParams)[K]>;
 
 /** One input of the rule form, read from the kind's schema. */
 export type ParamField = { name: string; label: string; help: string } & (
@@ -140,8 +140,10 @@ function fieldOf(name: string, p: JsonProp): ParamField {
 }
 
 /** Per kind: its inputs, and a note on them as a whole (group_online_low's "one of the two or both"). */
+export type KindParamFields = { fields: ParamField[]; note?: string };
+
 export const paramFields = Object.fromEntries(
-  alertRuleKinds.map((kind) => {
+  Object.values(AlertRuleKind).map((kind) => {
     const json = z.toJSONSchema(ruleParams[kind], { io: "input" }) as {
       description?: string;
       properties?: Record<string, JsonProp>;
@@ -149,11 +151,11 @@ export const paramFields = Object.fromEntries(
     const fields = Object.entries(json.properties ?? {}).map(([name, p]) => fieldOf(name, p));
     return [kind, { fields, note: json.description }];
   }),
-) as Record<AlertRuleKindName, { fields: ParamField[]; note?: string }>;
+) as Record<AlertRuleKind, KindParamFields>;
 
 /** The kind's parameters checked: the values with defaults filled in, or each problem in words. */
 export function checkParams(
-  kind: AlertRuleKindName,
+  kind: AlertRuleKind,
   params: unknown,
 ): { ok: true; params: Record<string, unknown> } | { ok: false; issues: ParamIssue[] } {
   const schema = ruleParams[kind];
