@@ -7,6 +7,7 @@ import type { KindParamFields, ParamField } from "@/server/alerts/rule-params";
 
 /** The inputs' values: a number field's text, a list's checked options. */
 export type ParamValues = Record<string, string | string[]>;
+
 /** A saved rule's parameters, or else the kind's defaults, as the inputs hold them. */
 export function paramValues(fields: ParamField[], saved?: Record<string, unknown>): ParamValues {
   return Object.fromEntries(
@@ -69,7 +70,7 @@ function NumberInput({ field, id, value, error, onChange }: InputProps & { field
       <input
         id={id}
         type="number"
-        inputMode="decimal"
+        inputMode={field.integer ? "numeric" : "decimal"}
         min={field.min}
         max={field.max}
         step={field.integer ? 1 : "any"}
