@@ -90,7 +90,7 @@ function ListInput({ field, id, value, error, onChange }: InputProps & { field: 
   const toggle = (option: string, on: boolean) =>
     onChange(field.options.filter((o) => (o === option ? on : checked.includes(o))));
   return (
-    <fieldset aria-describedby={describedBy(id, error)}>
+    <fieldset className="min-w-0" aria-describedby={describedBy(id, error)}>
       <legend className="mb-1 text-sm font-medium text-slate-700">{field.label}</legend>
       <div className="flex flex-wrap gap-x-4 gap-y-1">
         {field.options.map((option) => (
@@ -128,7 +128,7 @@ export function ParamInputs({
   const id = `${idPrefix}-params`;
   const whole = errors.params;
   return (
-    <fieldset className="sm:col-span-2" aria-describedby={describedBy(id, whole)}>
+    <fieldset className="min-w-0 sm:col-span-2" aria-describedby={describedBy(id, whole)}>
       <legend className="text-sm font-medium text-slate-700">Parameters</legend>
       <p id={`${id}-help`} className="mb-2 text-xs text-slate-500">
         {fields.length === 0 ? "This kind takes none." : (note ?? "Leave a number empty for its default.")}
