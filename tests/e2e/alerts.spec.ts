@@ -64,6 +64,7 @@ test.describe.serial("alerts", () => {
       const ruleRow = page.getByRole("table", { name: "Alert rules" }).getByRole("row", { name: /e2e exited now/ });
       await expect(ruleRow).toContainText("Instance in a given status");
       await expect(ruleRow).toContainText("instance_status");
+      await expect(ruleRow).toContainText("Statuses: offline");
       // Editing reads the saved parameters back into the inputs.
       await ruleRow.getByRole("button", { name: "Edit" }).click();
       const saved = page.getByRole("form", { name: "Edit e2e exited now" }).getByRole("group", { name: "Statuses" });
