@@ -1,5 +1,5 @@
 // Values the alert pages and the server share (docs/alerts.md): plain lists, so client components
-// need nothing from server/. server/alerts/rule-kinds.ts checks the parameters themselves.
+// need nothing from server/. Each kind's parameters are lib/alert-params.ts.
 export const alertRuleKinds = [
   "server_offline",
   "instance_status",
@@ -43,40 +43,6 @@ export const scopeKindLabels: Record<(typeof alertScopeKinds)[number], string> =
   server: "Server",
   haproxy_instance: "HAProxy instance",
   haproxy_backend: "HAProxy backend",
-};
-
-/** Each kind's parameters in plain words, under the rule form's parameters field. */
-export const paramHelp: Record<AlertRuleKindName, string> = {
-  server_offline: "None.",
-  instance_status:
-    "statuses: a list of online, offline, unknown, starting, stopping, no_data (default: all but online).",
-  group_online_low: "minOnline: a whole number of instances; minPercent: 0–100 % online. At least one of them.",
-  group_version_drift: "None.",
-  haproxy_server_status: "statuses: a list of DOWN, MAINT, DRAIN, NOLB (default: DOWN).",
-  backend_up_low: "minPercent: 0–100 % of the backend's servers up (default 50).",
-  breaker_open: "None.",
-  sync_failing: "None.",
-  task_failed:
-    "statuses: failed and/or interrupted; withinSeconds: 60–2592000, how long after it ended (default 86400).",
-  task_paused: "minutes: 1–43200, how long paused before it fires (default 60).",
-  poll_cycle: "overdueFactor: 1.5–100 polling intervals (default 3); maxFailingPercent: 0–100 (default 20).",
-  agent_reply_invalid: "None.",
-};
-
-/** An example of each kind's parameters, shown in the rule form. */
-export const exampleParams: Record<AlertRuleKindName, string> = {
-  server_offline: "{}",
-  instance_status: '{"statuses": ["offline"]}',
-  group_online_low: '{"minPercent": 50, "minOnline": 2}',
-  group_version_drift: "{}",
-  haproxy_server_status: '{"statuses": ["DOWN", "MAINT"]}',
-  backend_up_low: '{"minPercent": 50}',
-  breaker_open: "{}",
-  sync_failing: "{}",
-  task_failed: '{"statuses": ["failed", "interrupted"], "withinSeconds": 86400}',
-  task_paused: '{"minutes": 60}',
-  poll_cycle: '{"overdueFactor": 3, "maxFailingPercent": 20}',
-  agent_reply_invalid: "{}",
 };
 
 /** Per channel type: example settings and secrets for the channel form. */

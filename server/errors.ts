@@ -13,6 +13,8 @@ export class AppError extends Error {
   constructor(
     readonly code: AppErrorCode,
     message: string,
+    /** The same refusal per form field ("params.minPercent" → "minPercent must be at most 100"), when known. */
+    readonly fields?: Record<string, string>,
   ) {
     super(message);
     this.name = "AppError";

@@ -11,6 +11,7 @@ import { Card, PageHeader } from "@/components/ui/states";
 import { can } from "@/server/auth/roles";
 import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
+import { withLoading } from "@/components/ui/page-loading";
 
 export const dynamic = "force-dynamic";
 
@@ -95,7 +96,7 @@ function Scheduler({ overview }: { overview: Overview }) {
   );
 }
 
-export default async function DashboardPage() {
+async function DashboardPage() {
   const caller = await api();
   const [overview, unknown, actor] = await Promise.all([
     caller.system.overview(),
@@ -223,3 +224,6 @@ export default async function DashboardPage() {
     </>
   );
 }
+
+// Detail pages live below this segment, so its loading state is here, not in a loading.tsx.
+export default withLoading(DashboardPage);

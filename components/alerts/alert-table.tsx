@@ -4,6 +4,7 @@ import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Words } from "@/components/ui/words";
+import { ruleKindLabels } from "@/lib/alerts";
 import { AlertActions } from "./alert-actions";
 
 export function AlertTable({ alerts, canAct }: { alerts: AlertItem[]; canAct: boolean }) {
@@ -33,7 +34,7 @@ export function AlertTable({ alerts, canAct }: { alerts: AlertItem[]; canAct: bo
             </td>
             <td className={tdClass}>
               <div>{a.rule}</div>
-              <div className="text-xs text-slate-500">{a.kind}</div>
+              <div className="text-xs text-slate-500">{ruleKindLabels[a.kind]}</div>
             </td>
             <td className={tdClass}>
               <StatusBadge status={a.silenced && a.state === "firing" ? "silenced" : a.state} />

@@ -1,36 +1,48 @@
 "use client";
-// An admin's form for one alert rule: kind, parameters (JSON, an example and plain help per kind),
+// An admin's form for one alert rule: kind, one input per parameter of that kind (param-inputs.tsx),
 // scope, severity, `for` and enabled (docs/alerts.md, "Rule kinds"). Kinds and scopes show their
 // names in words; the API's identifier stays under each, for whoever scripts rules. The server
-// checks everything again and names a refused parameter in words (server/alerts/param-errors.ts).
+// checks everything and names a refused parameter in words under its input (server/alerts/param-errors.ts).
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC } from "@/components/trpc";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
-import { Button, Field, Input, inputClass, Select } from "@/components/ui/controls";
+import { Button, Field, Input, Select } from "@/components/ui/controls";
 import { ErrorNote } from "@/components/ui/states";
+import type { KindParamFields } from "@/server/alerts/rule-params";
 import type { RuleItem } from "@/server/alerts/rules";
 import {
   alertRuleKinds,
   alertScopeKinds,
   alertSeverities,
-  exampleParams,
-  paramHelp,
   ruleKindLabels,
   scopeKindLabels,
   type AlertRuleKindName,
 } from "@/lib/alerts";
-import { parseJsonObject } from "./json-field";
+import { ParamInputs, paramsOf, paramValues } from "./param-inputs";
 
-export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => void }) {
+/** Each kind's parameter inputs, read by the page from the kinds' schemas (plain data). */
+export type ParamFieldsByKind = Record<AlertRuleKindName, KindParamFields>;
+
+export function RuleForm({
+  rule,
+  paramFields,
+  onDone,
+}: {
+  rule?: RuleItem;
+  paramFields: ParamFieldsByKind;
+  onDone?: () => void;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [kind, setKind] = useState<AlertRuleKindName>(rule?.kind ?? "server_offline");
   const [scopeKind, setScopeKind] = useState<ScopeKind>(rule?.scopeKind ?? "all");
   const ids = `rule-${rule?.id ?? "new"}`;
-  const [localError, setLocalError] = useState<string | null>(null);
+  const [values, setValues] = useState(() =>
+    paramValues(paramFields[kind].fields, rule?.params as Record<string, unknown> | undefined),
+  );
   const done = () => (router.refresh(), onDone?.());
   const create = useMutation(trpc.alerts.createRule.mutationOptions({ onSuccess: done }));
   const update = useMutation(trpc.alerts.updateRule.mutationOptions({ onSuccess: done }));
@@ -38,17 +50,23 @@ export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => voi
   const errors = formErrors(create.error ?? update.error ?? remove.error);
   const pending = create.isPending || update.isPending || remove.isPending;
 
+  /** Another kind starts from its own defaults (its parameters are not the last kind's), and no old refusal. */
+  function chooseKind(next: AlertRuleKindName) {
+    setKind(next);
+    setValues(paramValues(paramFields[next].fields));
+    create.reset();
+    update.reset();
+  }
+
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    const params = parseJsonObject(String(data.get("params")), "Parameters");
-    if ("error" in params) return setLocalError(params.error);
-    setLocalError(null);
+    const params = paramsOf(paramFields[kind].fields, values);
     const scopeId = String(data.get("scopeId")).trim();
     const input = {
       name: String(data.get("name")),
       kind,
-      params: params.value,
+      params,
       scopeKind,
       scopeId: scopeId ? Number(scopeId) : null,
       severity: String(data.get("severity")) as (typeof alertSeverities)[number],
@@ -69,7 +87,7 @@ export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => voi
           <Select
             name="kind"
             value={kind}
-            onChange={(e) => setKind(e.target.value as AlertRuleKindName)}
+            onChange={(e) => chooseKind(e.target.value as AlertRuleKindName)}
             aria-describedby={`${ids}-kind`}
           >
             {alertRuleKinds.map((k) => (
@@ -81,24 +99,16 @@ export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => voi
         </Field>
         <ApiName id={`${ids}-kind`} name="kind" value={kind} />
       </div>
-      <div>
-        <Field label={`Parameters (JSON, e.g. ${exampleParams[kind]})`} error={localError ?? undefined}>
-          <textarea
-            name="params"
-            rows={2}
-            className={`${inputClass} font-mono`}
-            defaultValue={rule ? JSON.stringify(rule.params) : exampleParams[kind]}
-            key={rule ? rule.id : kind}
-            aria-describedby={`${ids}-params`}
-          />
-        </Field>
-        <p id={`${ids}-params`} className="mt-1 text-xs text-slate-500">
-          {paramHelp[kind]}
-        </p>
-      </div>
+      <ParamInputs
+        kind={paramFields[kind]}
+        idPrefix={ids}
+        values={values}
+        errors={errors?.fields}
+        onChange={(name, value) => setValues({ ...values, [name]: value })}
+      />
       <div className="grid grid-cols-2 gap-2">
         <div>
-          <Field label="Scope">
+          <Field label="Scope" error={errors?.fields.scopeKind}>
             <Select
               name="scopeKind"
               value={scopeKind}
@@ -151,7 +161,7 @@ export function RuleForm({ rule, onDone }: { rule?: RuleItem; onDone?: () => voi
           </ConfirmButton>
         ) : null}
       </div>
-      {errors && !localError ? (
+      {errors ? (
         <div className="sm:col-span-2">
           <ErrorNote>{errors.message}</ErrorNote>
         </div>
@@ -172,7 +182,7 @@ function ApiName({ id, name, value }: { id: string; name: string; value: string 
 }
 
 /** A row's "Edit" that opens the form below the table row. */
-export function EditRule({ rule }: { rule: RuleItem }) {
+export function EditRule({ rule, paramFields }: { rule: RuleItem; paramFields: ParamFieldsByKind }) {
   const [open, setOpen] = useState(false);
   return (
     <div>
@@ -181,7 +191,7 @@ export function EditRule({ rule }: { rule: RuleItem }) {
       </Button>
       {open ? (
         <div className="mt-2 w-[min(36rem,80vw)] rounded-md border border-slate-200 p-3">
-          <RuleForm rule={rule} onDone={() => setOpen(false)} />
+          <RuleForm rule={rule} paramFields={paramFields} onDone={() => setOpen(false)} />
         </div>
       ) : null}
     </div>

@@ -1,5 +1,6 @@
-// A rule's refused parameters in plain words ("minPercent must be at most 100"), the API's message
-// and so the rule form's (docs/alerts.md, "Rule kinds"): zod's own text speaks of types and symbols.
+// A rule's refused parameters in plain words ("minPercent must be at most 100"): the API's message,
+// and the rule form's under the input concerned (docs/alerts.md, "Rule kinds"); zod's own text
+// speaks of types and symbols.
 import type { z } from "zod";
 
 type Issue = z.core.$ZodIssue;
@@ -35,7 +36,13 @@ function issueText(issue: Issue, allowed: readonly string[]): string {
   }
 }
 
-/** Every issue as one sentence, joined; `allowed` are the kind's parameter names. */
-export function paramErrorText(error: z.ZodError, allowed: readonly string[]): string {
-  return error.issues.map((issue) => issueText(issue, allowed)).join("; ");
+/** A refused parameter: the one it concerns (null: the parameters as a whole) and why, in words. */
+export type ParamIssue = { param: string | null; message: string };
+
+/** Every issue as a sentence; `allowed` are the kind's parameter names. */
+export function paramIssues(error: z.ZodError, allowed: readonly string[]): ParamIssue[] {
+  return error.issues.map((issue) => {
+    const first = issue.path[0];
+    return { param: typeof first === "string" ? first : null, message: issueText(issue, allowed) };
+  });
 }

@@ -46,7 +46,7 @@ export const listRules = () =>
 
 async function checked(input: RuleInput) {
   const result = checkRule(input.kind, input.params, input.scopeKind, input.scopeId);
-  if (!result.ok) throw new AppError("BAD_REQUEST", result.message);
+  if (!result.ok) throw new AppError("BAD_REQUEST", result.message, result.fields);
   await checkScopeExists(input.scopeKind, input.scopeId);
   return { ...input, params: result.params as Prisma.InputJsonObject };
 }

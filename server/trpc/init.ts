@@ -39,6 +39,8 @@ const t = initTRPC
           ...data,
           ...(errorId || stack === undefined ? {} : { stack }),
           zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+          // A domain refusal that names its fields (AppError.fields): the form marks each one.
+          fields: error.cause instanceof AppError ? (error.cause.fields ?? null) : null,
           errorId,
         },
       };

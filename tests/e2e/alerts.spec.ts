@@ -28,8 +28,8 @@ test.describe.serial("alerts", () => {
     test("adds a rule that fires for the exited instance", async ({ page }) => {
       await page.goto("/alerts/rules");
       const form = page.getByRole("form", { name: "New rule" });
-      // Kinds and scopes read as words, the API's identifiers stay underneath; a wrong parameter
-      // is named in plain words, not in zod's notation.
+      // Kinds and scopes read as words, the API's identifiers stay underneath; each parameter has
+      // its own labelled input, and a refused one is named in plain words next to it.
       await form.getByLabel("Kind").selectOption("group_online_low");
       await expect(form.getByLabel("Kind").locator("option:checked")).toHaveText("Too few instances online in a group");
       await expect(form).toContainText("API: kind group_online_low");
@@ -37,24 +37,52 @@ test.describe.serial("alerts", () => {
       await expect(form).toContainText("API: scopeKind group");
       await form.getByRole("combobox", { name: /^Scope/ }).selectOption({ label: "Everything" });
       await form.getByLabel("Name").fill("e2e bad parameter");
-      await form.getByLabel(/Parameters/).fill('{"minPercent": "half"}');
+      const params = form.getByRole("group", { name: "Parameters" });
+      await expect(params.getByLabel("Lowest % online")).toHaveAttribute("max", "100");
       await form.getByRole("button", { name: "Create rule" }).click();
-      await expect(form.getByRole("alert")).toHaveText(/^minPercent must be a number/);
+      await expect(params).toHaveAccessibleDescription(/give minOnline, minPercent or both/);
       await expect(form).not.toContainText("✖");
+
+      // Another kind starts from its own defaults; an empty list is refused on that list.
+      await form.getByLabel("Kind").selectOption("task_failed");
+      await expect(params.getByLabel("Within (seconds)")).toHaveValue("86400");
+      const outcomes = params.getByRole("group", { name: "Outcomes" });
+      await outcomes.getByLabel("failed", { exact: true }).uncheck();
+      await outcomes.getByLabel("interrupted", { exact: true }).uncheck();
+      await form.getByRole("button", { name: "Create rule" }).click();
+      await expect(outcomes).toHaveAccessibleDescription(/statuses needs at least 1 entry/);
+      await expect(outcomes.getByLabel("failed", { exact: true })).toHaveAttribute("aria-invalid", "true");
+      await expect(params.getByLabel("Within (seconds)")).not.toHaveAttribute("aria-invalid");
 
       await form.getByLabel("Name").fill("e2e exited now");
       await form.getByLabel("Kind").selectOption("instance_status");
-      await form.getByLabel(/Parameters/).fill('{"statuses": ["offline"]}');
+      const statuses = params.getByRole("group", { name: "Statuses" });
+      for (const status of ["unknown", "starting", "stopping", "no_data"])
+        await statuses.getByLabel(status, { exact: true }).uncheck();
       await form.getByLabel("For (seconds)").fill("0");
       await form.getByRole("button", { name: "Create rule" }).click();
       const ruleRow = page.getByRole("table", { name: "Alert rules" }).getByRole("row", { name: /e2e exited now/ });
       await expect(ruleRow).toContainText("Instance in a given status");
       await expect(ruleRow).toContainText("instance_status");
+      await expect(ruleRow).toContainText("Statuses: offline");
+      // Editing reads the saved parameters back into the inputs.
+      await ruleRow.getByRole("button", { name: "Edit" }).click();
+      const saved = page.getByRole("form", { name: "Edit e2e exited now" }).getByRole("group", { name: "Statuses" });
+      await expect(saved.getByLabel("offline", { exact: true })).toBeChecked();
+      await expect(saved.getByLabel("unknown", { exact: true })).not.toBeChecked();
+      await page.setViewportSize({ width: 390, height: 800 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await page.setViewportSize({ width: 1280, height: 720 });
 
       await expect(async () => {
         await page.goto(`/alerts?q=${encodeURIComponent("alerty_1")}`);
         await expect(alertRow(page)).toBeVisible({ timeout: 1000 });
       }).toPass({ timeout: 60_000 });
+      // The kind filter and the table say kinds in the form's words.
+      await expect(page.getByLabel("Kind").locator('option[value="instance_status"]')).toHaveText(
+        "Instance in a given status",
+      );
+      await expect(alertRow(page)).toContainText("Instance in a given status");
       await expect(page.getByTestId("alerts-badge").filter({ visible: true })).toBeVisible();
     });
   });

@@ -106,8 +106,18 @@ test.describe("as an admin", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
     await page.getByRole("link", { name: "Go to the dashboard" }).click();
     await expect(page.getByTestId("role")).toHaveText("admin");
-    for (const path of ["/servers/999999", "/groups/abc", "/tasks/00000000-0000-4000-8000-000000000000"]) {
-      await page.goto(path);
+    // A detail page looks its record up before its loading state streams, so an unknown id is a
+    // real 404, not the not-found text under a 200 (components/ui/page-loading.tsx).
+    for (const path of [
+      "/servers/999999",
+      "/groups/999999",
+      "/groups/abc",
+      "/applications/999999",
+      "/haproxy/servers/999999",
+      "/tasks/00000000-0000-4000-8000-000000000000",
+    ]) {
+      const response = await page.goto(path);
+      expect(response?.status(), path).toBe(404);
       await expect(page.getByRole("heading", { level: 1, name: "Not found" }), path).toBeVisible();
     }
     expect(violations).toEqual([]);

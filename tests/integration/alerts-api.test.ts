@@ -2,10 +2,12 @@
 // edit rules and channels; rule parameters and scopes are checked per kind; channel secrets are
 // write-only; the list's silenced view uses the notifications' matchers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST } from "@/app/api/trpc/[trpc]/route";
 import { evaluateAlerts } from "@/server/alerts/evaluate";
 import { OPEN_SILENCES_PER_AUTHOR } from "@/server/alerts/silences";
 import { db } from "@/server/db";
 import { stopBoss } from "@/server/jobs/boss";
+import { createApiToken } from "@/server/users/api-tokens";
 import { resetDatabase } from "../setup/db-helpers";
 import { callers, errorOf, makeServer, type Callers } from "./inventory-fixtures";
 
@@ -84,6 +86,28 @@ describe("alerts API", () => {
     await as.operator.alerts.expireSilence({ id: first!.id });
     await expect(silence(999)).resolves.toMatchObject({ id: expect.any(Number) });
     await db().alertSilence.updateMany({ where: { reason: "cap" }, data: { endsAt: new Date() } });
+  });
+
+  it("over HTTP, names each refused parameter's field too, so the rule form marks that input", async () => {
+    const { secret } = await createApiToken({ name: "rules", role: "admin" });
+    const rule = { name: "bad", kind: "task_failed", params: { statuses: [], withinSeconds: 30 } };
+    const response = await POST(
+      new Request("http://localhost/api/trpc/alerts.createRule", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+        body: JSON.stringify({ json: rule }),
+      }),
+    );
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as {
+      error: { json: { message: string; data: { fields: Record<string, string> | null } } };
+    };
+    expect(error.json.message).toBe("statuses needs at least 1 entry; withinSeconds must be at least 60");
+    expect(error.json.data.fields).toEqual({
+      "params.statuses": "statuses needs at least 1 entry",
+      "params.withinSeconds": "withinSeconds must be at least 60",
+    });
+    expect(await db().alertRule.count({ where: { name: "bad" } })).toBe(0);
   });
 
   it("lets only admins edit rules, and checks parameters and scope per kind", async () => {

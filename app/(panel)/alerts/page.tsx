@@ -7,11 +7,14 @@ import { FilterForm, SelectFilter, TextFilter } from "@/components/ui/filter-for
 import { Pagination } from "@/components/ui/pagination";
 import { EmptyState, PageHeader } from "@/components/ui/states";
 import { hrefWith } from "@/lib/href";
-import { alertRuleKinds, alertSeverities, alertViews } from "@/lib/alerts";
+import { alertRuleKinds, alertSeverities, alertViews, ruleKindLabels } from "@/lib/alerts";
 import { choice } from "@/lib/list-params";
 import { pageParam, param, type SearchParams } from "@/lib/search-params";
 import { can } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
+
+/** Kinds in the words the rule form uses; the URL keeps the API's identifier. */
+const kindOptions = alertRuleKinds.map((kind) => ({ value: kind, label: ruleKindLabels[kind] }));
 
 export const metadata = { title: "Alerts" };
 
@@ -64,7 +67,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
               options={alertSeverities}
               className="w-32"
             />
-            <SelectFilter label="Kind" name="kind" value={filters.kind} options={alertRuleKinds} className="w-52" />
+            <SelectFilter label="Kind" name="kind" value={filters.kind} options={kindOptions} className="w-52" />
             <TextFilter label="Subject or rule" name="q" value={filters.q} className="w-56" maxLength={200} />
           </FilterForm>
           {alerts.items.length === 0 ? (

@@ -15,6 +15,7 @@ import { readServerFilter } from "@/lib/server-filter";
 import { AppType, InstanceStatus } from "@/server/generated/prisma/enums";
 import { instanceSorts, type InstanceSort } from "@/server/inventory/queries/instance-list";
 import { api } from "@/server/trpc/server-caller";
+import { withLoading } from "@/components/ui/page-loading";
 
 export const metadata = { title: "Applications" };
 
@@ -42,7 +43,7 @@ async function loadPage(input: Parameters<Awaited<ReturnType<typeof api>>["appli
   }
 }
 
-export default async function ApplicationsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+async function ApplicationsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const caller = await api();
   // A large fleet's options are bounded: the server the filter names comes with them (server-list.ts).
@@ -176,3 +177,6 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
     </>
   );
 }
+
+// Detail pages live below this segment, so its loading state is here, not in a loading.tsx.
+export default withLoading(ApplicationsPage);

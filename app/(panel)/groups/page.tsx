@@ -7,10 +7,11 @@ import { Pagination } from "@/components/ui/pagination";
 import { EmptyState, PageHeader } from "@/components/ui/states";
 import { pageParam, param, type SearchParams } from "@/lib/search-params";
 import { api } from "@/server/trpc/server-caller";
+import { withLoading } from "@/components/ui/page-loading";
 
 export const metadata = { title: "Groups" };
 
-export default async function GroupsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+async function GroupsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const q = param(params, "q")?.slice(0, 100);
   const drift = param(params, "drift") === "1";
@@ -91,3 +92,6 @@ export default async function GroupsPage({ searchParams }: { searchParams: Promi
     </>
   );
 }
+
+// Detail pages live below this segment, so its loading state is here, not in a loading.tsx.
+export default withLoading(GroupsPage);

@@ -15,10 +15,11 @@ import { currentActor } from "@/server/auth/current-actor";
 import { DISABLED_MESSAGE } from "@/server/haproxy/settings";
 import { STATUS_FILTERS } from "@/server/haproxy/view";
 import { api } from "@/server/trpc/server-caller";
+import { withLoading } from "@/components/ui/page-loading";
 
 export const metadata = { title: "HAProxy" };
 
-export default async function HaproxyPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+async function HaproxyPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const filters = {
     instance: idFilter(params, "instance"),
@@ -180,3 +181,6 @@ export default async function HaproxyPage({ searchParams }: { searchParams: Prom
     </>
   );
 }
+
+// Detail pages live below this segment, so its loading state is here, not in a loading.tsx.
+export default withLoading(HaproxyPage);

@@ -16,12 +16,13 @@ import { serverSorts } from "@/server/inventory/queries/server-list";
 import { api } from "@/server/trpc/server-caller";
 import { PollNowButton } from "./poll-now-button";
 import { DeleteServerButton, ServerForm } from "./server-forms";
+import { withLoading } from "@/components/ui/page-loading";
 
 export const metadata = { title: "Servers" };
 
 const statuses = Object.values(ServerStatus);
 
-export default async function ServersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+async function ServersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const [params, actor] = await Promise.all([searchParams, currentActor()]);
   const filters = { q: param(params, "q")?.slice(0, 100), status: choice(params, "status", statuses) };
   const sort = choice(params, "sort", serverSorts) ?? "name";
@@ -120,3 +121,6 @@ export default async function ServersPage({ searchParams }: { searchParams: Prom
     </>
   );
 }
+
+// Detail pages live below this segment, so its loading state is here, not in a loading.tsx.
+export default withLoading(ServersPage);

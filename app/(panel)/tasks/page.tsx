@@ -10,12 +10,13 @@ import { can } from "@/server/auth/roles";
 import { currentActor } from "@/server/auth/current-actor";
 import { TaskStatus } from "@/server/generated/prisma/enums";
 import { api } from "@/server/trpc/server-caller";
+import { withLoading } from "@/components/ui/page-loading";
 
 export const metadata = { title: "Tasks" };
 
 const statuses = Object.values(TaskStatus);
 
-export default async function TasksPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+async function TasksPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const range = readDateRange(params);
   const filters = {
@@ -98,3 +99,6 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
     </>
   );
 }
+
+// Detail pages live below this segment, so its loading state is here, not in a loading.tsx.
+export default withLoading(TasksPage);

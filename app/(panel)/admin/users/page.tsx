@@ -1,8 +1,8 @@
 import { redirect } from "next/navigation";
 import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
+import { FilterForm, TextFilter } from "@/components/ui/filter-form";
 import { Pagination } from "@/components/ui/pagination";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { SearchBox } from "@/components/ui/search-box";
 import { EmptyState, PageHeader, NotAllowed } from "@/components/ui/states";
 import { pageParam, param, type SearchParams } from "@/lib/search-params";
 import { can, permissions } from "@/server/auth/roles";
@@ -32,12 +32,21 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const users = await (await api()).users.list({ page: pageParam(params), pageSize: 50, search });
   return (
     <>
-      <PageHeader title="Administration">
-        <SearchBox value={search} placeholder="Login or name" label="Search users" maxLength={SEARCH_MAX} />
-      </PageHeader>
+      <PageHeader title="Administration" />
       <AdminTabs current="users" />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[1fr_320px]">
         <div className="min-w-0">
+          {/* The search filters the users' list only, so it sits on that list, under the tabs. */}
+          <FilterForm action="/admin/users" label="Filter users" filtered={!!search}>
+            <TextFilter
+              label="Search users"
+              name="q"
+              value={search}
+              placeholder="Login or name"
+              maxLength={SEARCH_MAX}
+              className="w-64 max-w-full"
+            />
+          </FilterForm>
           {users.items.length === 0 ? (
             <EmptyState title={search ? "No users match" : "No users on this page"}>
               {search ? "Try another search." : null}

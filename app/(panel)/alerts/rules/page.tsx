@@ -4,6 +4,7 @@ import { DataTable, Th, tdClass, theadClass } from "@/components/ui/data-table";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Card, EmptyState, PageHeader } from "@/components/ui/states";
 import { formatSeconds, ruleKindLabels, scopeKindLabels } from "@/lib/alerts";
+import { paramFields, type ParamField } from "@/server/alerts/rule-params";
 import { can } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 
@@ -19,7 +20,7 @@ export default async function AlertRulesPage() {
       {canEdit ? (
         <div className="mb-6">
           <Card title="New rule">
-            <RuleForm />
+            <RuleForm paramFields={paramFields} />
           </Card>
         </div>
       ) : null}
@@ -45,7 +46,7 @@ export default async function AlertRulesPage() {
                 <td className={tdClass}>
                   <div>{ruleKindLabels[r.kind]}</div>
                   <code className="block text-xs text-slate-500">{r.kind}</code>
-                  <code className="break-all text-xs text-slate-500">{JSON.stringify(r.params)}</code>
+                  <ParamSummary fields={paramFields[r.kind].fields} params={r.params} />
                 </td>
                 <td className={tdClass}>
                   <div className="whitespace-nowrap">
@@ -61,7 +62,7 @@ export default async function AlertRulesPage() {
                 <td className={tdClass}>{r.enabled ? "enabled" : "disabled"}</td>
                 {canEdit ? (
                   <td className={tdClass}>
-                    <EditRule rule={r} />
+                    <EditRule rule={r} paramFields={paramFields} />
                   </td>
                 ) : null}
               </tr>
@@ -70,5 +71,19 @@ export default async function AlertRulesPage() {
         </DataTable>
       )}
     </>
+  );
+}
+
+const valueText = (value: unknown) => (Array.isArray(value) ? value.join(", ") : String(value));
+
+/** A rule's parameters as the form labels them ("Lowest % online: 50"), not as JSON. */
+function ParamSummary({ fields, params }: { fields: ParamField[]; params: unknown }) {
+  const values = (params ?? {}) as Record<string, unknown>;
+  const shown = fields.filter((f) => values[f.name] !== undefined);
+  if (shown.length === 0) return null;
+  return (
+    <div className="text-xs text-slate-500">
+      {shown.map((f) => `${f.label}: ${valueText(values[f.name])}`).join(" · ")}
+    </div>
   );
 }

@@ -17,6 +17,8 @@ import type { InstanceDetail } from "@/server/inventory/queries/instance-detail"
 import { api } from "@/server/trpc/server-caller";
 import { InstanceSettingsForm } from "./instance-settings-form";
 import { TargetHistory } from "@/components/audit/target-history";
+import { cache } from "react";
+import { withLoading } from "@/components/ui/page-loading";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return { title: `Application ${(await params).id}` };
@@ -52,7 +54,10 @@ const fields: Field[] = [
   { label: "First seen", value: (i) => <RelativeTime date={i.createdAt} /> },
 ];
 
-export default async function InstancePage({
+/** Cached: the check that withLoading runs first and the page ask once. */
+const findInstance = cache(async (id: number) => orNotFound((await api()).applications.get({ id })));
+
+async function InstancePage({
   params,
   searchParams,
 }: {
@@ -63,7 +68,7 @@ export default async function InstancePage({
   const historyPage = pageParam(await searchParams);
   const caller = await api();
   const [instance, history, events, actor] = await Promise.all([
-    orNotFound(caller.applications.get({ id })),
+    findInstance(id),
     orNotFound(caller.versions.forInstance({ instanceId: id, page: historyPage, pageSize: 25 })),
     caller.events.list({ instanceId: id, pageSize: 20 }),
     currentActor(),
@@ -178,3 +183,6 @@ export default async function InstancePage({
     </>
   );
 }
+
+// The instance is looked up before the loading state streams, so an unknown id answers 404.
+export default withLoading(InstancePage, async ({ params }) => findInstance(idParam((await params).id)));

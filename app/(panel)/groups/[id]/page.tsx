@@ -16,12 +16,17 @@ import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 import { CatalogSettingsForm, GroupSettingsForm } from "./group-settings-forms";
 import { TargetHistory } from "@/components/audit/target-history";
+import { cache } from "react";
+import { withLoading } from "@/components/ui/page-loading";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return { title: `Group ${(await params).id}` };
 }
 
-export default async function GroupPage({
+/** Cached: the check that withLoading runs first and the page ask once. */
+const findGroup = cache(async (id: number) => orNotFound((await api()).groups.get({ id })));
+
+async function GroupPage({
   params,
   searchParams,
 }: {
@@ -32,7 +37,7 @@ export default async function GroupPage({
   const historyPage = pageParam(await searchParams);
   const caller = await api();
   const [group, history, actor] = await Promise.all([
-    orNotFound(caller.groups.get({ id })),
+    findGroup(id),
     orNotFound(caller.versions.forGroup({ groupId: id, page: historyPage, pageSize: 20 })),
     currentActor(),
   ]);
@@ -176,3 +181,6 @@ export default async function GroupPage({
     </>
   );
 }
+
+// The group is looked up before the loading state streams, so an unknown id answers 404.
+export default withLoading(GroupPage, async ({ params }) => findGroup(idParam((await params).id)));

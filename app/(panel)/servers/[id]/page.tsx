@@ -16,6 +16,8 @@ import { api } from "@/server/trpc/server-caller";
 import { PollNowButton } from "../poll-now-button";
 import { DeleteServerButton, ServerForm } from "../server-forms";
 import { TargetHistory } from "@/components/audit/target-history";
+import { cache } from "react";
+import { withLoading } from "@/components/ui/page-loading";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return { title: `Server ${(await params).id}` };
@@ -49,11 +51,14 @@ function AppsTable({ group }: { group: ServerDetail["byType"][number] }) {
   );
 }
 
-export default async function ServerPage({ params }: { params: Promise<{ id: string }> }) {
+/** Cached: the check that withLoading runs first and the page ask once. */
+const findServer = cache(async (id: number) => orNotFound((await api()).servers.get({ id })));
+
+async function ServerPage({ params }: { params: Promise<{ id: string }> }) {
   const id = idParam((await params).id);
   const caller = await api();
   const [server, actor, maintenance] = await Promise.all([
-    orNotFound(caller.servers.get({ id })),
+    findServer(id),
     currentActor(),
     orNotFound(caller.haproxy.hostMaintenance({ serverId: id })),
   ]);
@@ -198,3 +203,6 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
     </>
   );
 }
+
+// The server is looked up before the loading state streams, so an unknown id answers 404.
+export default withLoading(ServerPage, async ({ params }) => findServer(idParam((await params).id)));

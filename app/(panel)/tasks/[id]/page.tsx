@@ -7,6 +7,8 @@ import { orNotFound } from "@/lib/page-data";
 import { can } from "@/server/auth/roles";
 import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
+import { cache } from "react";
+import { withLoading } from "@/components/ui/page-loading";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return { title: `Task ${(await params).id.slice(0, 8)}` };
@@ -14,10 +16,14 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
+/** Cached: the check that withLoading runs first and the page ask once. */
+const findTask = cache(async (id: string) => {
   if (!UUID.test(id)) notFound();
-  const [task, actor] = await Promise.all([orNotFound((await api()).tasks.get({ id })), currentActor()]);
+  return orNotFound((await api()).tasks.get({ id }));
+});
+
+async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
+  const [task, actor] = await Promise.all([findTask((await params).id), currentActor()]);
   const { parameters: p, progress } = task;
   const rollout = task.stages.length > 1;
   const group = rollout ? null : progress?.plan.group;
@@ -65,3 +71,6 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
     </>
   );
 }
+
+// The task is looked up before the loading state streams, so an unknown id answers 404.
+export default withLoading(TaskPage, async ({ params }) => findTask((await params).id));

@@ -17,12 +17,17 @@ import { currentActor } from "@/server/auth/current-actor";
 import { api } from "@/server/trpc/server-caller";
 import { haproxyServerLabel } from "@/lib/haproxy-label";
 import { TargetHistory } from "@/components/audit/target-history";
+import { cache } from "react";
+import { withLoading } from "@/components/ui/page-loading";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return { title: `HAProxy server ${(await params).id}` };
 }
 
-export default async function HaproxyServerPage({
+/** Cached: the check that withLoading runs first and the page ask once. */
+const findServer = cache(async (id: number) => orNotFound((await api()).haproxy.server({ haproxyServerId: id })));
+
+async function HaproxyServerPage({
   params,
   searchParams,
 }: {
@@ -32,7 +37,7 @@ export default async function HaproxyServerPage({
   const id = idParam((await params).id);
   const caller = await api();
   const [server, history, actions, summary, actor] = await Promise.all([
-    orNotFound(caller.haproxy.server({ haproxyServerId: id })),
+    findServer(id),
     orNotFound(
       caller.haproxy.statusHistory({ haproxyServerId: id, page: pageParam(await searchParams), pageSize: 25 }),
     ),
@@ -171,3 +176,6 @@ export default async function HaproxyServerPage({
     </>
   );
 }
+
+// The HAProxy server is looked up before the loading state streams, so an unknown id answers 404.
+export default withLoading(HaproxyServerPage, async ({ params }) => findServer(idParam((await params).id)));
