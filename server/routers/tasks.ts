@@ -62,11 +62,13 @@ export const tasksRouter = router({
   /** The group's installable versions, newest first; read again when older than TAGS_CACHE_MAX_AGE. */
   versions: authorized("tasks.read")
     .input(groupId)
-    .query(({ input }) => availableVersions(input.groupId)),
+    .query(async ({ input, ctx }) => withUrlSecretsFor(ctx.actor, await availableVersions(input.groupId))),
   /** Reads the group's version list now; a failure keeps the last good list and returns its reason. */
   refreshVersions: authorized("task.start")
     .input(groupId)
-    .mutation(({ input }) => availableVersions(input.groupId, { refresh: true })),
+    .mutation(async ({ input, ctx }) =>
+      withUrlSecretsFor(ctx.actor, await availableVersions(input.groupId, { refresh: true })),
+    ),
   /** The plan an update would run: batches, playbooks, artifact URLs, HAProxy servers, warnings. */
   preview: authorized("task.start")
     .input(updateRequestInput)

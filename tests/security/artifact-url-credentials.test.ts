@@ -13,9 +13,9 @@ vi.hoisted(() => {
   process.env.TASK_RUNNER_ENABLED = "false";
 });
 
-const GROUP_URL = "https://deploy:group-pw-1@repo.example/shop/";
-const CATALOG_URL = "https://repo.example/api/v4/shop/?private_token=glpat-catalog-secret-2";
-const INSTANCE_URL = "https://ghp_instanceToken0123456789abcd@repo.example/own/";
+const GROUP_URL = "https://deploy:group-pw-1@127.0.0.1:9/shop/";
+const CATALOG_URL = "https://127.0.0.1:9/api/v4/shop/?private_token=glpat-catalog-secret-2";
+const INSTANCE_URL = "https://ghp_instanceToken0123456789abcd@127.0.0.1:9/own/";
 const SECRETS = ["group-pw-1", "glpat-catalog-secret-2", "ghp_instanceToken0123456789abcd"];
 
 let as: Callers;
@@ -51,6 +51,8 @@ async function everyRead(caller: Callers["viewer"]) {
     await caller.tasks.get({ id: ids.task }),
     await caller.tasks.log({ id: ids.task }),
     await firstFollowEvent(caller),
+    // The list itself cannot be read here (nothing listens on 127.0.0.1:9): its URL still comes back with the reason.
+    await caller.tasks.versions({ groupId: ids.group }),
   ];
 }
 
@@ -60,9 +62,9 @@ describe("artifact URLs with credentials", () => {
       const text = JSON.stringify(await everyRead(caller));
       for (const secret of SECRETS) expect(text).not.toContain(secret);
       // Still readable: where the artifacts come from.
-      expect(text).toContain("https://deploy:***@repo.example/shop/");
+      expect(text).toContain("https://deploy:***@127.0.0.1:9/shop/");
       expect(text).toContain("private_token=***");
-      expect(text).toContain("https://***@repo.example/own/");
+      expect(text).toContain("https://***@127.0.0.1:9/own/");
     }
     // An operator's preview of an update shows the plan's URLs the same way.
     const plan = JSON.stringify(await as.operator.tasks.preview({ groupId: ids.group, targetVersion: "2.0.0" }));
@@ -77,7 +79,7 @@ describe("artifact URLs with credentials", () => {
   });
 
   it("keeps a URL without credentials exactly as written", () => {
-    for (const url of ["https://repo.example/a b/{x}/?v=1+2", "http://files.example/shop/", "not a url"])
+    for (const url of ["https://127.0.0.1:9/a b/{x}/?v=1+2", "http://files.example/shop/", "not a url"])
       expect(starUrlSecrets(url)).toBe(url);
     expect(starUrlSecrets("s3://key:secret@bucket/x")).toBe("s3://key:***@bucket/x");
   });
