@@ -6,26 +6,31 @@
 // credentials"). Applied to whole procedure outputs, so a new field holding such a URL is covered.
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/roles";
-import { redactUrlCredentials } from "./redact-url";
 
 /** Query parameters whose value is a credential (GitLab's private_token, S3's X-Amz-Signature, api_key …). */
 const SECRET_PARAM = /token|key|secret|passw|signature|sig$|auth|credential/i;
 const STARS = "***";
+/** Values starred before (here, by redactUrlCredentials or by redact.ts as `[redacted]`): left as they are. */
+const STARRED = new Set([STARS, "[redacted]", "%5Bredacted%5D"]);
+/** An http(s) URL inside a text: up to whitespace or a quote (artifact URLs are http(s) only, settings-edits.ts). */
+const HTTP_URL = /\bhttps?:\/\/[^\s"'<>]{1,2048}/gi;
 
-/** One text as a reader without settings.manage sees it: URL credentials and secret-named query values starred. */
-export function starUrlSecrets(text: string): string {
-  // Only a whole URL is parsed (the parser would drop a newline inside, e.g. of a log chunk).
-  if (!/^https?:\/\/\S+$/i.test(text) || !URL.canParse(text)) return redactUrlCredentials(text);
-  const url = new URL(text);
-  const secretParams = [...url.searchParams.keys()].filter((name) => SECRET_PARAM.test(name));
-  if (!url.username && !url.password && secretParams.length === 0) return text; // kept exactly as written
-  // A password is starred, its user name kept (as redactUrlCredentials does); a user name alone is
-  // often the token itself (https://<token>@github.com/…).
-  if (url.password) url.password = STARS;
-  else if (url.username) url.username = STARS;
-  for (const name of secretParams) url.searchParams.set(name, STARS);
+function starUrl(raw: string): string {
+  if (!URL.canParse(raw)) return raw;
+  const url = new URL(raw);
+  const password = url.password !== "" && !STARRED.has(url.password);
+  // A user name alone is often the token itself (https://<token>@github.com/…); beside a password it stays.
+  const loneUser = url.password === "" && url.username !== "" && !STARRED.has(url.username);
+  const params = [...url.searchParams].filter(([name, value]) => SECRET_PARAM.test(name) && !STARRED.has(value));
+  if (!password && !loneUser && params.length === 0) return raw; // kept exactly as written
+  if (password) url.password = STARS;
+  if (loneUser) url.username = STARS;
+  for (const [name] of params) url.searchParams.set(name, STARS);
   return url.href;
 }
+
+/** A text as a reader without settings.manage sees it: in every http(s) URL in it, credentials and secret-named query values starred. */
+export const starUrlSecrets = (text: string): string => (text.includes("://") ? text.replace(HTTP_URL, starUrl) : text);
 
 /** Every string of a JSON-like value (plain objects and arrays; Dates and the like untouched) through starUrlSecrets. */
 export function starUrlSecretsDeep<T>(value: T): T {

@@ -79,8 +79,16 @@ describe("artifact URLs with credentials", () => {
   });
 
   it("keeps a URL without credentials exactly as written", () => {
-    for (const url of ["https://127.0.0.1:9/a b/{x}/?v=1+2", "http://files.example/shop/", "not a url"])
+    for (const url of ["https://127.0.0.1:9/a%20b/{x}/?v=1+2", "http://files.example/shop/", "not a url"])
       expect(starUrlSecrets(url)).toBe(url);
-    expect(starUrlSecrets("s3://key:secret@bucket/x")).toBe("s3://key:***@bucket/x");
+    // Inside a text (an error naming the URL), and idempotent over what redact.ts already starred.
+    expect(starUrlSecrets("GET https://u:pw@h/x?token=t failed\nnext")).toBe(
+      "GET https://u:***@h/x?token=*** failed\nnext",
+    );
+    for (const done of [
+      "https://deploy:[redacted]@repo.internal/ with api_key=[redacted]",
+      "http://e:***@r:8761/eureka/",
+    ])
+      expect(starUrlSecrets(done)).toBe(done);
   });
 });
