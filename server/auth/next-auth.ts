@@ -18,6 +18,14 @@ import { sessionUser } from "../users/users";
 /** What the session JWT says about its user. */
 export type SessionClaims = { id?: string; sessionVersion?: number };
 
+/** The codes next-auth 4 logs for an OAuth callback that failed (next-auth/core/routes/callback.js, lib/oauth/callback.js). */
+const OAUTH_ERROR_CODES = new Set([
+  "OAUTH_CALLBACK_ERROR",
+  "OAUTH_CALLBACK_HANDLER_ERROR",
+  "OAUTH_PARSE_PROFILE_ERROR",
+  "OAUTH_V1_GET_ACCESS_TOKEN_ERROR",
+]);
+
 const publicUrl = config().AC_PUBLIC_URL;
 const oidc = oidcProvider(config());
 
@@ -47,9 +55,12 @@ export const authOptions: NextAuthOptions = {
   logger: {
     // An OIDC callback that fails before AC's sign-in decision (state or PKCE mismatch, the
     // provider's error, a bad ID token) is a login outcome too (server/auth/login-audit.ts).
+    // Only next-auth's own codes are audited, and the code is quoted in the log: were a caller's
+    // text to get here (next-auth's `_log`, refused in server/auth/auth-route.ts), it could neither
+    // forge log lines nor write audit rows without end (the anonymous cap is per error text).
     error(code, metadata) {
-      console.error(`[next-auth][error][${code}]`, metadata);
-      if (code.startsWith("OAUTH_"))
+      console.error(`[next-auth][error]${JSON.stringify(String(code).slice(0, 100))}`, metadata);
+      if (OAUTH_ERROR_CODES.has(code))
         void recordLoginAttempt({ source: "oidc", login: "?", outcome: "error", reason: code });
     },
   },

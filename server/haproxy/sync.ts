@@ -4,6 +4,7 @@
 import pLimit from "p-limit";
 import { errorMessage } from "../../lib/errors";
 import type { LiveServer } from "../agent/haproxy-contract";
+import { oneLine } from "../security/log-text";
 import { MAX_HAPROXY_SERVERS_PER_SYNC } from "../agent/limits";
 import { AgentError } from "../agent/client";
 import { db } from "../db";
@@ -115,7 +116,8 @@ async function runSync(instanceId: number, progress: SyncProgress): Promise<Sync
     const where = `haproxy sync of ${instance.server.name}/${instance.name}`;
     const expected = error instanceof AgentError || error instanceof CircuitOpenError || error instanceof AppError;
     const message = messageForUsers(where, error, expected);
-    if (expected) console.error(`[ac] ${where} failed: ${message}`);
+    // The agent's message as one line: its newlines must not write lines of their own into AC's log.
+    if (expected) console.error(`[ac] ${where} failed: ${oneLine(message)}`);
     await recordSyncResult(instanceId, new Date(o.now()), message);
     return done(false, message, null, null);
   } finally {

@@ -13,6 +13,7 @@ import {
 } from "../agent/client";
 import { config } from "../config";
 import { logUnexpectedError } from "../error-report";
+import { oneLine } from "../security/log-text";
 import type { PendingFailure } from "./poll-batch-sql";
 import { touchUnchangedServers, writeStoreFailure } from "./poll-store-sql";
 import { writeAlone, type PollWriter } from "./poll-writer";
@@ -163,7 +164,7 @@ async function applyReply(
   const lastError = skippedApps.length
     ? `${skippedApps.length} app entr${skippedApps.length === 1 ? "y" : "ies"} skipped: ${skippedApps.slice(0, 3).join("; ")}${skippedApps.length > 3 ? "; …" : ""}`
     : null;
-  if (lastError) console.warn(`[ac] poll ${target.name}: ${lastError}`);
+  if (lastError) console.warn(`[ac] poll ${target.name}: ${oneLine(lastError)}`);
   const plan = await context.writer.reply({
     serverId: target.id,
     name: target.name,

@@ -7,6 +7,7 @@ import {
   updateCatalogSettings,
   updateGroupSettings,
 } from "../inventory/settings-edits";
+import { withUrlSecretsFor } from "../security/reader-urls";
 import { authorized, router } from "../trpc/init";
 import { positiveId } from "../../lib/schemas";
 
@@ -17,10 +18,10 @@ export const groupsRouter = router({
   list: authorized("inventory.read")
     .input(groupListInput)
     .query(({ input }) => listGroups(input)),
-  /** Settings (own and effective), and every instance across servers with its version and status. */
+  /** Settings (own and effective; artifact URLs' credentials starred but for admins), and every instance across servers with its version and status. */
   get: authorized("inventory.read")
     .input(id)
-    .query(({ input }) => getGroup(input.id)),
+    .query(async ({ input, ctx }) => withUrlSecretsFor(ctx.actor, await getGroup(input.id))),
   updateSettings: authorized("settings.manage")
     .input(groupSettingsInput)
     .mutation(({ input, ctx }) => updateGroupSettings(input, ctx.audit)),
@@ -29,10 +30,10 @@ export const groupsRouter = router({
 export const catalogRouter = router({
   list: authorized("inventory.read")
     .input(catalogListInput)
-    .query(({ input }) => listCatalog(input)),
+    .query(async ({ input, ctx }) => withUrlSecretsFor(ctx.actor, await listCatalog(input))),
   get: authorized("inventory.read")
     .input(id)
-    .query(({ input }) => getCatalogEntry(input.id)),
+    .query(async ({ input, ctx }) => withUrlSecretsFor(ctx.actor, await getCatalogEntry(input.id))),
   updateSettings: authorized("settings.manage")
     .input(catalogSettingsInput)
     .mutation(({ input, ctx }) => updateCatalogSettings(input, ctx.audit)),

@@ -11,6 +11,7 @@ import { rolloutRequestInput } from "../tasks/rollout-plan";
 import { getTask, listTasks, taskGroupOptions, taskListInput, taskLog, taskLogInput } from "../tasks/queries";
 import { previewRollout, previewUpdate, startRollout, startUpdateTask } from "../tasks/start";
 import { followTask } from "../live/task-follow";
+import { withUrlSecretsFor } from "../security/reader-urls";
 import { authorized, router } from "../trpc/init";
 import { accessRecheck, liveStream, streamSignal } from "../trpc/subscription";
 import { positiveId } from "../../lib/schemas";
@@ -18,21 +19,23 @@ import { positiveId } from "../../lib/schemas";
 const taskId = z.object({ id: z.uuid("not a task id") });
 const groupId = z.object({ groupId: positiveId });
 
+// A task's plan names every instance's artifact URL: its credentials are starred but for admins
+// (server/security/reader-urls.ts).
 export const tasksRouter = router({
   /** Filters: status, group, who started it, created between from and to. Newest first. */
   list: authorized("tasks.read")
     .input(taskListInput)
-    .query(({ input }) => listTasks(input)),
+    .query(async ({ input, ctx }) => withUrlSecretsFor(ctx.actor, await listTasks(input))),
   /** Groups that have tasks (id, name), for a filter. */
   groupOptions: authorized("tasks.read").query(() => taskGroupOptions()),
   /** Target, parameters, plan and per-step progress (no log). */
   get: authorized("tasks.read")
     .input(taskId)
-    .query(({ input }) => getTask(input.id)),
+    .query(async ({ input, ctx }) => withUrlSecretsFor(ctx.actor, await getTask(input.id))),
   /** The log from `offset` on, with `nextOffset` for the next call, and the task's current state. */
   log: authorized("tasks.read")
     .input(taskLogInput)
-    .query(({ input }) => taskLog(input)),
+    .query(async ({ input, ctx }) => withUrlSecretsFor(ctx.actor, await taskLog(input))),
   /**
    * The log and state as they change, until a finished task's log is sent (docs/api.md,
    * "Subscriptions"). Each event's id is the log offset after it: reconnecting with it as
@@ -54,20 +57,22 @@ export const tasksRouter = router({
       const updates = liveStream(ctx.actor, () =>
         followTask(input.id, from, streamSignal(signal), accessRecheck(ctx, ["tasks.read"])),
       );
-      for await (const update of updates) yield tracked(String(update.offset), update);
+      for await (const update of updates) yield tracked(String(update.offset), withUrlSecretsFor(ctx.actor, update));
     }),
   /** The group's installable versions, newest first; read again when older than TAGS_CACHE_MAX_AGE. */
   versions: authorized("tasks.read")
     .input(groupId)
-    .query(({ input }) => availableVersions(input.groupId)),
+    .query(async ({ input, ctx }) => withUrlSecretsFor(ctx.actor, await availableVersions(input.groupId))),
   /** Reads the group's version list now; a failure keeps the last good list and returns its reason. */
   refreshVersions: authorized("task.start")
     .input(groupId)
-    .mutation(({ input }) => availableVersions(input.groupId, { refresh: true })),
+    .mutation(async ({ input, ctx }) =>
+      withUrlSecretsFor(ctx.actor, await availableVersions(input.groupId, { refresh: true })),
+    ),
   /** The plan an update would run: batches, playbooks, artifact URLs, HAProxy servers, warnings. */
   preview: authorized("task.start")
     .input(updateRequestInput)
-    .mutation(async ({ input }) => (await previewUpdate(input)).plan),
+    .mutation(async ({ input, ctx }) => withUrlSecretsFor(ctx.actor, (await previewUpdate(input)).plan)),
   /** Starts an update task (pending until a slot is free); CONFLICT when an instance is already in one. */
   start: authorized("task.start")
     .input(updateRequestInput)
@@ -75,7 +80,7 @@ export const tasksRouter = router({
   /** The plan of a rollout of several groups, each to its own version, in the order given. */
   previewRollout: authorized("task.start")
     .input(rolloutRequestInput)
-    .mutation(async ({ input }) => (await previewRollout(input)).plan),
+    .mutation(async ({ input, ctx }) => withUrlSecretsFor(ctx.actor, (await previewRollout(input)).plan)),
   /** Starts a multi-group rollout as one task (docs/update-tasks.md, "Multi-group rollouts and canaries"). */
   startRollout: authorized("task.start")
     .input(rolloutRequestInput)

@@ -4,6 +4,7 @@
 // redacted first (server/security/redact.ts): the playbook's output line by line, so a secret
 // split between two reads of its pipe is still seen whole.
 import { db } from "../db";
+import { oneLine } from "../security/log-text";
 import { redact } from "../security/redact";
 import { retryThroughOutage } from "./db-retry";
 
@@ -30,8 +31,7 @@ export class TaskLog {
    * name with a newline in it must not forge a line of AC's own. */
   line(text: string): void {
     this.endOutput();
-    const oneLine = redact(text).replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
-    this.push(`[ac ${clock()}] ${oneLine}\n`, true);
+    this.push(`[ac ${clock()}] ${oneLine(redact(text))}\n`, true);
   }
 
   /** The playbook's raw output, in any pieces. */
