@@ -105,6 +105,30 @@ describe("applications.list: keyset pagination", () => {
     expect(wrongSort.message).toMatch(/first page/);
     expect((await errorOf(as.viewer.applications.list({ cursor: "garbage" }))).code).toBe("BAD_REQUEST");
   });
+
+  it("a hand-edited key its column's type cannot take is a BAD_REQUEST, not a database error", async () => {
+    const edited = (sort: string, dir: string, keys: string[]) =>
+      Buffer.from(JSON.stringify({ sort, dir, before: false, keys })).toString("base64url");
+    const page = await as.viewer.applications.list({ sort: "lastSeen", dir: "desc", limit: 2 });
+    const [when, id] = JSON.parse(Buffer.from(page.nextCursor!, "base64url").toString()).keys as string[];
+    // The real cursor works; each key made unparseable for its type is refused before the query.
+    await as.viewer.applications.list({ sort: "lastSeen", dir: "desc", cursor: page.nextCursor! });
+    for (const keys of [
+      [when!, "1x"],
+      [when!, "99999999999"],
+      ["2026-02-30 00:00:00", id!],
+      ["yesterday", id!],
+    ]) {
+      const error = await errorOf(
+        as.viewer.applications.list({ sort: "lastSeen", dir: "desc", cursor: edited("lastSeen", "desc", keys) }),
+      );
+      expect(error.code, keys.join(",")).toBe("BAD_REQUEST");
+    }
+    const status = await errorOf(
+      as.viewer.applications.list({ sort: "status", cursor: edited("status", "asc", ["asleep", "a", "b", "1"]) }),
+    );
+    expect(status.code).toBe("BAD_REQUEST");
+  });
 });
 
 describe("applications.list: filters", () => {

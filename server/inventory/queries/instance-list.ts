@@ -73,7 +73,7 @@ function filters(input: InstanceListInput) {
 
 export async function listInstances(input: InstanceListInput) {
   const columns = sortKeys[input.sort];
-  const cursor = input.cursor ? decodeCursor(input.cursor, input.sort, input.dir, columns.length) : undefined;
+  const cursor = input.cursor ? decodeCursor(input.cursor, input.sort, input.dir, columns) : undefined;
   const keyset = keysetClauses(columns, input.dir, cursor);
   const where = filters(input);
   // The servers join is only needed to sort by server name.

@@ -3,6 +3,7 @@
 // Every sort key ends with the primary key, so ties are broken the same way on every page.
 import { z } from "zod";
 import { Prisma } from "../../db";
+import { InstanceStatus } from "../../generated/prisma/enums";
 import { AppError } from "../../errors";
 
 /** One column of a sort key: its SQL expression and the type its cursor value is cast back to. */
@@ -20,17 +21,46 @@ const cursorShape = z.object({
 
 export type Cursor = z.infer<typeof cursorShape>;
 
+const INT4_MAX = 2_147_483_647;
+/** A timestamp as PostgreSQL writes it as text ("2026-12-01 16:48:52.123"). */
+const TIMESTAMP_TEXT = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d{1,6})?$/;
+
+/**
+ * Whether a cursor's key is a value its column's type takes: a hand-edited key PostgreSQL would
+ * refuse (22P02, 22003, 22008) is the caller's mistake (400), not a server error with a stack.
+ */
+const KEY_FITS: Record<KeyColumn["type"], (value: string) => boolean> = {
+  text: () => true,
+  int: (value) => /^-?\d{1,10}$/.test(value) && Math.abs(Number(value)) <= INT4_MAX,
+  timestamp: (value) => {
+    if (value === "-infinity" || value === "infinity") return true;
+    const [, date, time] = TIMESTAMP_TEXT.exec(value) ?? [];
+    if (!date || !time) return false;
+    const parsed = new Date(`${date}T${time}Z`);
+    // Date rolls 2026-02-30 over to March; the round trip refuses it as PostgreSQL would.
+    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(`${date}T${time}`);
+  },
+  '"InstanceStatus"': (value) => (Object.values(InstanceStatus) as string[]).includes(value),
+};
+
 export const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
 
 /** Reads a cursor made for this sort order; anything else is a stale or hand-edited link. */
-export function decodeCursor(raw: string, sort: string, dir: Direction, width: number): Cursor {
+export function decodeCursor(raw: string, sort: string, dir: Direction, columns: KeyColumn[]): Cursor {
   let cursor: Cursor | undefined;
   try {
     cursor = cursorShape.parse(JSON.parse(Buffer.from(raw, "base64url").toString("utf8")));
   } catch {
     cursor = undefined;
   }
-  if (!cursor || cursor.sort !== sort || cursor.dir !== dir || cursor.keys.length !== width) {
+  const fits = (keys: string[]) => keys.every((key, i) => KEY_FITS[columns[i]!.type](key));
+  if (
+    !cursor ||
+    cursor.sort !== sort ||
+    cursor.dir !== dir ||
+    cursor.keys.length !== columns.length ||
+    !fits(cursor.keys)
+  ) {
     throw new AppError(
       "BAD_REQUEST",
       "This page link no longer matches the list's sort order; start again from the first page",
