@@ -7,6 +7,9 @@ import { AppError, notFound } from "../errors";
 import { AlertRuleKind, AlertScopeKind } from "../generated/prisma/enums";
 import { checkScopeExists } from "./scope";
 
+/** A subject pattern of stars alone (or none) matches every label: it is no matcher at all. */
+const matchesEveryLabel = (pattern: string | null) => pattern === null || /^\*+$/.test(pattern);
+
 export const silenceInput = z
   .object({
     ruleId: z.number().int().positive().nullable().default(null),
@@ -22,7 +25,7 @@ export const silenceInput = z
       .max(30 * 24 * 60),
     reason: z.string().trim().min(1, "say why").max(500),
   })
-  .refine((s) => s.ruleId !== null || s.kind !== null || s.scopeKind !== null || s.subjectPattern !== null, {
+  .refine((s) => s.ruleId !== null || s.kind !== null || s.scopeKind !== null || !matchesEveryLabel(s.subjectPattern), {
     message: "give at least one matcher: a silence of everything would hide every alert",
   })
   .refine((s) => s.scopeKind === null || s.scopeKind === "all" || s.scopeId !== null, {

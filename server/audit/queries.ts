@@ -3,6 +3,7 @@
 // with, so a filter plus a time range is one index range. No OFFSET and no COUNT over the table:
 // each page reads pageSize + 1 rows (docs/audit.md, "Reading").
 import { z } from "zod";
+import { storedDate } from "../../lib/schemas";
 import { can } from "../auth/roles";
 import type { Actor } from "../auth/actor";
 import { db, type Prisma } from "../db";
@@ -42,8 +43,8 @@ export const auditFilterInput = z.object({
     .regex(/^[0-9a-f-]{1,40}$/i, "not an id")
     .optional(),
   outcome: z.enum(AUDIT_OUTCOMES).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: storedDate.optional(),
+  to: storedDate.optional(),
 });
 
 export const auditListInput = auditFilterInput.extend({

@@ -6,7 +6,7 @@ import { db, type Prisma } from "../db";
 import { notFound } from "../errors";
 import { pageArgs, pageInput, pageResult } from "../pagination";
 import { haproxyServerSelect } from "./queries";
-import { positiveId as id } from "../../lib/schemas";
+import { positiveId as id, storedDate } from "../../lib/schemas";
 
 export const actionListInput = pageInput.extend({
   instanceId: id.optional(),
@@ -18,8 +18,8 @@ export const actionListInput = pageInput.extend({
   taskId: z.uuid("not a task id").optional(),
   /** Part of the target ("lb1/web_backend/web1"). */
   q: z.string().trim().max(100).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: storedDate.optional(),
+  to: storedDate.optional(),
 });
 
 const COMMAND_ACTION = "haproxy.command";

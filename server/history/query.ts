@@ -6,6 +6,7 @@ import { config } from "../config";
 import { db, Prisma } from "../db";
 import { AppError } from "../errors";
 import { CHART_RANGES, MAX_POINTS, MAX_RANGE_DAYS, type ChartData } from "../../lib/history";
+import { storedDate } from "../../lib/schemas";
 
 const DAY = 86_400_000;
 const badRequest = (message: string) => new AppError("BAD_REQUEST", message);
@@ -15,17 +16,11 @@ const badRequest = (message: string) => new AppError("BAD_REQUEST", message);
  */
 export const MAX_SERIES = 40;
 
-/** A custom range's bound: PostgreSQL refuses far-off years (22009), and no metric predates 1970. */
-const chartDate = z.coerce
-  .date()
-  .min(new Date("1970-01-01T00:00:00Z"), "a date from 1970 on")
-  .max(new Date("9999-12-31T23:59:59.999Z"), "a date before the year 10000");
-
 export const rangeInput = z.object({
   range: z.enum([...(Object.keys(CHART_RANGES) as (keyof typeof CHART_RANGES)[]), "custom"]).default("24h"),
   /** Custom range only. */
-  from: chartDate.optional(),
-  to: chartDate.optional(),
+  from: storedDate.optional(),
+  to: storedDate.optional(),
 });
 export type RangeInput = z.output<typeof rangeInput>;
 

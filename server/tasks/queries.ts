@@ -15,7 +15,7 @@ import {
   type TaskProgress,
   type TaskTarget,
 } from "./plan-types";
-import { positiveId } from "../../lib/schemas";
+import { positiveId, storedDate } from "../../lib/schemas";
 
 export const taskListInput = pageInput.extend({
   status: z.enum(TaskStatus).optional(),
@@ -24,8 +24,8 @@ export const taskListInput = pageInput.extend({
   instanceId: positiveId.optional(),
   /** Login or token name of who started it (exact, case-insensitive). */
   createdBy: z.string().trim().min(1).max(200).optional(),
-  from: z.date().optional(),
-  to: z.date().optional(),
+  from: storedDate.optional(),
+  to: storedDate.optional(),
 });
 
 const taskSummarySelect = {

@@ -46,6 +46,11 @@ describe("alerts API", () => {
     await expect(as.operator.alerts.silence({ durationMinutes: 60, reason: "everything" })).rejects.toThrow(
       /at least one matcher/,
     );
+    // A subject pattern of stars alone matches every label: no matcher either.
+    for (const subjectPattern of ["*", "***"])
+      await expect(
+        as.operator.alerts.silence({ subjectPattern, durationMinutes: 60, reason: "everything" }),
+      ).rejects.toThrow(/at least one matcher/);
     await expect(
       as.operator.alerts.silence({ ruleId: 9999, durationMinutes: 60, reason: "no such rule" }),
     ).rejects.toThrow(/Alert rule not found/);

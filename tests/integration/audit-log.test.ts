@@ -193,6 +193,19 @@ describe("reading the log", () => {
     expect(everyone).toContain("oscar");
   });
 
+  it("refuses a date PostgreSQL cannot compare (a far-off year) as the caller's mistake, naming the field", async () => {
+    for (const filter of [{ from: new Date("-005000-01-01T00:00:00Z") }, { to: new Date("+020000-01-01T00:00:00Z") }]) {
+      const refused = await as(admin)
+        .audit.list(filter)
+        .then(
+          () => expect.fail("a far-off date was accepted"),
+          (e: { code: string; message: string }) => e,
+        );
+      expect(refused.code).toBe("BAD_REQUEST");
+      expect(refused.message).toMatch(/1970|10000/);
+    }
+  });
+
   it("keyset pages: forward and back, no row twice or missing", async () => {
     for (let i = 0; i < 7; i++) await as(admin).users.setRefreshInterval({ seconds: 5 });
     const filter = { action: "users.setRefreshInterval", actor: "alice", pageSize: 3 };
