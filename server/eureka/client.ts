@@ -58,16 +58,21 @@ async function call(method: "GET" | "PUT" | "DELETE", url: string, options: Eure
 // Eureka's JSON (XStream): `instance` is an array, or a lone object when the app has one;
 // `port` is {"$": 8080, "@enabled": "true"}. Unknown fields are ignored.
 const portSchema = z.union([z.object({ $: z.coerce.number() }).transform((p) => p.$), z.coerce.number()]);
+// Every field is bounded: what the registry sends is quoted in a step's error, which is stored and
+// shown to viewers (docs/security.md).
 const instanceSchema = z.object({
-  instanceId: z.string().optional(),
-  hostName: z.string().optional(),
-  ipAddr: z.string().optional(),
+  instanceId: z.string().max(512).optional(),
+  hostName: z.string().max(512).optional(),
+  ipAddr: z.string().max(64).optional(),
   port: portSchema.optional(),
-  status: z.string().optional(),
+  status: z.string().max(64).optional(),
 });
+const MAX_INSTANCES = 10_000;
 const appReplySchema = z.object({
   application: z.object({
-    instance: z.union([z.array(instanceSchema), instanceSchema]).transform((i) => (Array.isArray(i) ? i : [i])),
+    instance: z
+      .union([z.array(instanceSchema).max(MAX_INSTANCES), instanceSchema])
+      .transform((i) => (Array.isArray(i) ? i : [i])),
   }),
 });
 export type RegisteredInstance = { id: string; ipAddr: string | null; port: number | null; status: string | null };
@@ -87,7 +92,11 @@ export async function appInstances(
     throw new EurekaError(`Eureka ${url}: the reply is not JSON`);
   }
   const parsed = appReplySchema.safeParse(json);
-  if (!parsed.success) throw new EurekaError(`Eureka ${url}: the reply is not an application with instances`);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` (${issue.path.join(".")}: ${issue.message})` : "";
+    throw new EurekaError(`Eureka ${url}: the reply is not an application with instances${where}`);
+  }
   return parsed.data.application.instance.flatMap((i) => {
     const id = i.instanceId ?? i.hostName;
     return id ? [{ id, ipAddr: i.ipAddr ?? null, port: i.port ?? null, status: i.status ?? null }] : [];

@@ -52,6 +52,17 @@ describe("the Eureka client", () => {
     expect(heard.at(-1)).toBe(`GET /eureka/apps/SHOP Basic ${Buffer.from("ac:pa55-w0rd-secret").toString("base64")}`);
   });
 
+  it("refuses a field longer than an address, so a registry cannot put megabytes into a step's stored error", async () => {
+    const long = "9".repeat(200_000);
+    handler = (_req, res) => res.end(app([{ instanceId: "web-1:shop:8081", ipAddr: long, port: 8081 }]));
+    const error = await appInstances(base, "SHOP", options).then(
+      () => expect.fail("a 200 KB ipAddr was accepted"),
+      (e: Error) => e,
+    );
+    expect(error.message).toMatch(/not an application with instances \(application\.instance\.0\.ipAddr: /);
+    expect(error.message.length).toBeLessThan(400);
+  });
+
   it("does not follow a redirect: the host it names hears nothing", async () => {
     handler = (_req, res) =>
       res.writeHead(307, { location: `http://127.0.0.1:${outsiderPort}/eureka/apps/SHOP/x/status` }).end();
