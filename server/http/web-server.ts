@@ -8,6 +8,7 @@ import next, { type NextConfig } from "next";
 import { CLIENT_ADDRESS_HEADER, clientAddress, markServedByAcWebServer, normalizeAddress } from "./client-address";
 import { endLiveStreamsOnShutdown } from "../live/shutdown";
 
+/** Headers only a proxy in front of AC may set (X-Request-Id names the proxy's request in audit rows). */
 const FORWARDED_HEADERS = [
   "x-forwarded-for",
   "x-forwarded-proto",
@@ -15,6 +16,7 @@ const FORWARDED_HEADERS = [
   "x-forwarded-port",
   "forwarded",
   "x-real-ip",
+  "x-request-id",
 ];
 
 /** Rewrites a request's headers in place before anything else reads them. */

@@ -8,7 +8,7 @@ import { POST as trpcPost } from "@/app/api/trpc/[trpc]/route";
 import { auditLoginAttempt } from "@/server/audit/auth-events";
 import { REFUSAL_AUDIT } from "@/server/audit/refusals";
 import { pruneAuditLog } from "@/server/audit/retention";
-import { internalRequest } from "@/server/audit/request-meta";
+import { internalRequest, requestMeta } from "@/server/audit/request-meta";
 import type { Actor } from "@/server/auth/actor";
 import { authOptions } from "@/server/auth/next-auth";
 import { trustedProxyMatcher } from "@/server/http/client-address";
@@ -38,7 +38,10 @@ beforeAll(async () => {
 // AC's web server in front of a handler, so requests carry a real client address.
 const servers: { close: () => void }[] = [];
 afterAll(() => servers.forEach((s) => s.close()));
-async function acServer(handle: (headers: Record<string, unknown>, body: string) => Promise<unknown>) {
+async function acServer(
+  handle: (headers: Record<string, unknown>, body: string) => Promise<unknown>,
+  trustedProxies: string[] = [],
+) {
   const server = createAcHttpServer(async (req, res) => {
     let body = "";
     for await (const chunk of req) body += chunk;
@@ -47,7 +50,7 @@ async function acServer(handle: (headers: Record<string, unknown>, body: string)
       (error: Error) => ({ error: error.message }),
     );
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(result));
-  }, trustedProxyMatcher([]));
+  }, trustedProxyMatcher(trustedProxies));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   servers.push(server);
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -116,6 +119,16 @@ describe("logins and tokens", { timeout: 120_000 }, () => {
     expect(rows[2]!.actorName.length).toBeLessThanOrEqual(100);
     expect(rows.every((r) => r.clientAddress === "127.0.0.1" && r.userAgent === "probe/1.0")).toBe(true);
     expect(JSON.stringify(rows)).not.toContain("password-1");
+  });
+
+  it("takes X-Request-Id only from a trusted proxy: any other caller's rows get a fresh id", async () => {
+    const idOf = async (url: string) => {
+      const reply = await fetch(url, { method: "POST", headers: { "x-request-id": "someone-elses-request" } });
+      return ((await reply.json()) as { value: string }).value;
+    };
+    const handle = async (headers: Record<string, unknown>) => requestMeta(headers).requestId;
+    expect(await idOf(await acServer(handle))).not.toBe("someone-elses-request");
+    expect(await idOf(await acServer(handle, ["127.0.0.1"]))).toBe("someone-elses-request");
   });
 
   it("maps the SSO login seam's outcomes: wrong password a failure, policy and limits refusals", async () => {
