@@ -4,20 +4,13 @@
 // reconnect resumes exactly where the page is). Where the stream cannot be had (no EventSource,
 // or it failed for good) the page reads the log from its offset every second instead.
 import { useQueryClient } from "@tanstack/react-query";
-import { TRPCClientError } from "@trpc/client";
 import { useEffect, useRef, useState } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC, useTRPCClient } from "@/components/trpc";
-import { taskOpen, taskRunning } from "@/lib/tasks";
 import type { getTask } from "@/server/tasks/queries";
-import type { AppRouter } from "@/server/trpc/root";
+import { delayAfterError, delayAfterRead } from "./task-log-polling";
 
 export type Task = Awaited<ReturnType<typeof getTask>>;
-
-/** Errors after which reading the log again cannot succeed until the page is reloaded. */
-const FINAL_CODES = new Set(["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND"]);
-const final = (error: unknown) =>
-  error instanceof TRPCClientError && FINAL_CODES.has((error as TRPCClientError<AppRouter>).data?.code ?? "");
 
 type Slice = { text: string; reset: boolean; offset: number; task: Task | null };
 
@@ -63,14 +56,13 @@ export function useTaskFeed(initial: Task) {
         });
         if (stopped) return;
         take({ ...r, offset: r.nextOffset });
-        const more = r.nextOffset < r.length;
-        if (more || taskOpen(r.task.status))
-          timer = setTimeout(tick, more ? 0 : taskRunning(r.task.status) ? 1000 : 3000);
+        const delay = delayAfterRead(r);
+        if (delay !== null) timer = setTimeout(tick, delay);
       } catch (error) {
         if (stopped) return;
         setReadError(formErrors(error)?.message ?? String(error));
-        // A session that ended or a task that is gone does not come back by asking again.
-        if (!final(error)) timer = setTimeout(tick, 3000);
+        const delay = delayAfterError(error);
+        if (delay !== null) timer = setTimeout(tick, delay);
       }
     };
     void tick();
