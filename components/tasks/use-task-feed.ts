@@ -7,6 +7,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC, useTRPCClient } from "@/components/trpc";
+import { taskRunning } from "@/lib/tasks";
 import type { getTask } from "@/server/tasks/queries";
 import { delayAfterError, delayAfterRead } from "./task-log-polling";
 
@@ -21,6 +22,7 @@ export function useTaskFeed(initial: Task) {
   const [task, setTask] = useState(initial);
   const [log, setLog] = useState("");
   const [readError, setReadError] = useState<string | null>(null);
+  const [gaveUp, setGaveUp] = useState(false); // the fallback reader stopped for good (delayAfterError)
   const [streamFailed, setStreamFailed] = useState(false);
   const offset = useRef(0); // where the next read starts, for the stream and the fallback alike
   const supported = typeof window === "undefined" || "EventSource" in window;
@@ -63,6 +65,7 @@ export function useTaskFeed(initial: Task) {
         setReadError(formErrors(error)?.message ?? String(error));
         const delay = delayAfterError(error);
         if (delay !== null) timer = setTimeout(tick, delay);
+        else setGaveUp(true);
       }
     };
     void tick();
@@ -72,5 +75,5 @@ export function useTaskFeed(initial: Task) {
     };
   }, [polling, initial.id, client, queryClient, trpc]);
 
-  return { task, setTask, log, readError, setReadError };
+  return { task, setTask, log, readError, setReadError, retrying: !gaveUp && taskRunning(task.status) };
 }
