@@ -55,6 +55,7 @@ export function useTaskFeed(initial: Task) {
           ...trpc.tasks.log.queryOptions({ id: initial.id, offset: offset.current }),
           staleTime: 0,
           gcTime: 0,
+          retry: false, // this reader retries by its own rule (delayAfterError), not also by the query client's
         });
         if (stopped) return;
         take({ ...r, offset: r.nextOffset });
