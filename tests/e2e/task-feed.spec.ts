@@ -87,7 +87,7 @@ test.describe("the task page's fallback reader", () => {
     const reads = () => page.evaluate(() => (window as unknown as { logReads: number }).logReads);
     expect(await reads()).toBe(1);
 
-    await page.clock.runFor(60_000); // twenty retries' worth, were it still asking
+    await page.clock.runFor(60_000); // a reader that still retried would ask again within this minute
     expect(await reads()).toBe(1);
   });
 });
