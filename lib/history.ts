@@ -32,7 +32,8 @@ export type HistoryKind = (typeof HISTORY_KINDS)[keyof typeof HISTORY_KINDS];
 
 /**
  * A HAProxy status as stored: its leading word's code, worst last, so a rollup's max is the worst
- * status of its bucket. Details ("UP 1/3", "MAINT (via be/s)") count as their leading word.
+ * status of its bucket. Details ("UP 1/3", "MAINT (via be/s)") count as their leading word, the
+ * rule of server/history/haproxy-status-code.ts.
  */
 export const HAPROXY_STATUS_CODES = ["UP", "NOLB", "DRAIN", "MAINT", "DOWN", "other"] as const;
 

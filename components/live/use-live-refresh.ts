@@ -8,14 +8,9 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { useTRPCClient } from "@/components/trpc";
 import type { LiveKind } from "@/lib/live-kinds";
+import { isConnected, liveReaction } from "./live-reaction";
 
 export type LiveState = "off" | "connecting" | "live" | "unavailable";
-
-/**
- * A reconnect or resync reaches every open tab at once (a replica shut down, the hub's listener
- * reconnected): each reloads at a random moment within this spread instead of all together.
- */
-const CATCH_UP_SPREAD_MS = 5_000;
 
 export function useLiveRefresh(kinds: LiveKind[], enabled: boolean): LiveState {
   const client = useTRPCClient();
@@ -44,24 +39,22 @@ export function useLiveRefresh(kinds: LiveKind[], enabled: boolean): LiveState {
         reload();
       }
     };
-    const reloadSoon = () => {
+    const reloadAfter = (delayMs: number) => {
       clearTimeout(catchUp);
-      catchUp = setTimeout(reload, Math.random() * CATCH_UP_SPREAD_MS);
+      catchUp = setTimeout(reload, delayMs);
     };
     document.addEventListener("visibilitychange", shown);
     const subscription = client.live.changes.subscribe(
       { kinds: kindList.split(",") as LiveKind[] },
       {
         onData(change) {
-          // The first event of each connection says "connected": after a break, notices may be lost.
-          if (change.kinds.length === 0 && !change.resync) {
-            if (connectedBefore) reloadSoon();
+          const reaction = liveReaction(change, connectedBefore, Math.random());
+          if (isConnected(change)) {
             connectedBefore = true;
             setState("live");
-            return;
           }
-          if (change.resync) reloadSoon();
-          else reload();
+          if (reaction.kind === "reload") reload();
+          else if (reaction.kind === "catch-up") reloadAfter(reaction.delayMs);
         },
         onConnectionStateChange: (connection) => connection.state === "connecting" && setState("connecting"),
         onError: () => setState("unavailable"),

@@ -47,7 +47,7 @@ export function TaskLive({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { task, setTask, log, readError, setReadError } = useTaskFeed(initial);
+  const { task, setTask, log, readError, setReadError, retrying } = useTaskFeed(initial);
 
   const reload = () => {
     queryClient
@@ -101,7 +101,7 @@ export function TaskLive({
       {readError ? (
         <ErrorNote>
           Could not read the task: {readError}
-          {taskRunning(task.status) ? " (retrying)" : " (reload the page to try again)"}
+          {retrying ? " (retrying)" : " (reload the page to try again)"}
         </ErrorNote>
       ) : null}
       <PauseBanner task={task} canContinue={canContinue} onChanged={reload} />

@@ -4,20 +4,14 @@
 // reconnect resumes exactly where the page is). Where the stream cannot be had (no EventSource,
 // or it failed for good) the page reads the log from its offset every second instead.
 import { useQueryClient } from "@tanstack/react-query";
-import { TRPCClientError } from "@trpc/client";
 import { useEffect, useRef, useState } from "react";
 import { formErrors } from "@/components/mutation-error";
 import { useTRPC, useTRPCClient } from "@/components/trpc";
-import { taskOpen, taskRunning } from "@/lib/tasks";
+import { taskRunning } from "@/lib/tasks";
 import type { getTask } from "@/server/tasks/queries";
-import type { AppRouter } from "@/server/trpc/root";
+import { delayAfterError, delayAfterRead } from "./task-log-polling";
 
 export type Task = Awaited<ReturnType<typeof getTask>>;
-
-/** Errors after which reading the log again cannot succeed until the page is reloaded. */
-const FINAL_CODES = new Set(["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND"]);
-const final = (error: unknown) =>
-  error instanceof TRPCClientError && FINAL_CODES.has((error as TRPCClientError<AppRouter>).data?.code ?? "");
 
 type Slice = { text: string; reset: boolean; offset: number; task: Task | null };
 
@@ -28,6 +22,7 @@ export function useTaskFeed(initial: Task) {
   const [task, setTask] = useState(initial);
   const [log, setLog] = useState("");
   const [readError, setReadError] = useState<string | null>(null);
+  const [gaveUp, setGaveUp] = useState(false); // the fallback reader stopped for good (delayAfterError)
   const [streamFailed, setStreamFailed] = useState(false);
   const offset = useRef(0); // where the next read starts, for the stream and the fallback alike
   const supported = typeof window === "undefined" || "EventSource" in window;
@@ -60,17 +55,18 @@ export function useTaskFeed(initial: Task) {
           ...trpc.tasks.log.queryOptions({ id: initial.id, offset: offset.current }),
           staleTime: 0,
           gcTime: 0,
+          retry: false, // this reader retries by its own rule (delayAfterError), not also by the query client's
         });
         if (stopped) return;
         take({ ...r, offset: r.nextOffset });
-        const more = r.nextOffset < r.length;
-        if (more || taskOpen(r.task.status))
-          timer = setTimeout(tick, more ? 0 : taskRunning(r.task.status) ? 1000 : 3000);
+        const delay = delayAfterRead(r);
+        if (delay !== null) timer = setTimeout(tick, delay);
       } catch (error) {
         if (stopped) return;
         setReadError(formErrors(error)?.message ?? String(error));
-        // A session that ended or a task that is gone does not come back by asking again.
-        if (!final(error)) timer = setTimeout(tick, 3000);
+        const delay = delayAfterError(error);
+        if (delay !== null) timer = setTimeout(tick, delay);
+        else setGaveUp(true);
       }
     };
     void tick();
@@ -80,5 +76,5 @@ export function useTaskFeed(initial: Task) {
     };
   }, [polling, initial.id, client, queryClient, trpc]);
 
-  return { task, setTask, log, readError, setReadError };
+  return { task, setTask, log, readError, setReadError, retrying: !gaveUp && taskRunning(task.status) };
 }

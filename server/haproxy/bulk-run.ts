@@ -1,11 +1,13 @@
 // Runs a stored bulk action in this process: every pending item through the single-command path
 // (commands.ts: breaker, read-back, an audit row each), at most bulkConcurrency at once
 // per HAProxy instance, so one slow load balancer neither floods nor holds up the others. Each
-// item's outcome is written as it lands (recordItemOutcome), which is what the page polls.
+// item's outcome is written as it lands (recordItemOutcome), which is what the page polls. Open
+// pages hear of it on the change feed per action, not per item (docs/architecture.md, "Change feed").
 import pLimit, { type LimitFunction } from "p-limit";
 import { AgentError } from "../agent/client";
 import { db } from "../db";
 import { messageForUsers } from "../error-report";
+import { announceCommitted, announcement } from "../live/feed";
 import { isOutOfPool } from "../../lib/haproxy-status";
 import { CircuitOpenError } from "./breaker";
 import { runServerCommand } from "./commands";
@@ -15,6 +17,8 @@ import { haproxyOptions } from "./settings";
 /** A running action touches heartbeatAt this often; bulk-status.ts calls it lost after HEARTBEAT_STALE_MS. */
 export const HEARTBEAT_MS = 10_000;
 export const HEARTBEAT_STALE_MS = 60_000;
+/** A running action announces the items landed since its last notice at most this often, and once more at its end. */
+export const PROGRESS_NOTICE_MS = 2_000;
 
 type RunningAction = { id: number; kind: string; command: "drain" | "ready" | "maint"; actor: string };
 type Item = { id: number; haproxyServerId: number; haproxyInstanceId: number; target: string };
@@ -63,12 +67,38 @@ async function runBulk(id: number): Promise<void> {
       .catch(() => undefined);
   }, HEARTBEAT_MS);
   beat.unref();
+  const progress = progressNotices();
   try {
-    await Promise.all(items.map((item) => limitOf(item.haproxyInstanceId)(() => runItem(action, item, before))));
+    await Promise.all(
+      items.map((item) =>
+        limitOf(item.haproxyInstanceId)(async () => {
+          await runItem(action, item, before);
+          await progress();
+        }),
+      ),
+    );
   } finally {
     clearInterval(beat);
   }
-  await db().hAProxyBulkAction.update({ where: { id }, data: { status: "done", finishedAt: new Date() } });
+  await db().$transaction([
+    db().hAProxyBulkAction.update({ where: { id }, data: { status: "done", finishedAt: new Date() } }),
+    announcement("haproxy"),
+  ]);
+}
+
+/**
+ * Called after each item: a notice once PROGRESS_NOTICE_MS have passed since the previous one
+ * (the action's start announced itself, bulk.ts). So a run of 2,000 items sends a notice every
+ * 2 s at most, not 2,000; the clock is haproxyOptions().now, which tests move.
+ */
+function progressNotices(): () => Promise<void> {
+  let last = haproxyOptions().now();
+  return async () => {
+    const now = haproxyOptions().now();
+    if (now - last < PROGRESS_NOTICE_MS) return;
+    last = now;
+    await announceCommitted("haproxy");
+  };
 }
 
 async function runItem(
@@ -90,6 +120,7 @@ async function runItem(
         haproxyServerId: item.haproxyServerId,
         command: action.command,
         actor: action.actor,
+        announce: false, // progressNotices announces the items together
       });
       outcome = { result: r.ok ? "success" : "failed", status: r.status, error: r.error };
     }

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { db } from "../db";
 import { notFound } from "../errors";
+import { announcement } from "../live/feed";
 import { HEARTBEAT_STALE_MS, bulkRunningHere } from "./bulk-run";
 import { openMaintenance } from "./bulk-selection";
 import { positiveId } from "../../lib/schemas";
@@ -35,6 +36,7 @@ async function closeIfLost(id: number, heartbeatAt: Date): Promise<void> {
       where: { id, status: "running", heartbeatAt },
       data: { status: "interrupted", finishedAt: new Date() },
     }),
+    announcement("haproxy"), // other pages showing the action (a host's maintenance) see it end
   ]);
 }
 

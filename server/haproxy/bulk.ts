@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { db, type Prisma } from "../db";
 import { AppError } from "../errors";
+import { announce } from "../live/feed";
 import { launchBulk } from "./bulk-run";
 import { isOutOfPool } from "../../lib/haproxy-status";
 import { bulkInput, resolveSelection, type BulkInput } from "./bulk-selection";
@@ -73,6 +74,7 @@ export async function startBulk(input: z.output<typeof bulkStartInput>, actor: s
     });
     if (resolved.maintenanceId !== null)
       await tx.hAProxyBulkAction.update({ where: { id: resolved.maintenanceId }, data: { endedById: action.id } });
+    await announce(tx, "haproxy"); // the action's start (a host's maintenance opens or ends); bulk-run.ts its progress
     return action.id;
   });
   launchBulk(id);

@@ -44,6 +44,8 @@ export async function runServerCommand(input: {
   audit?: AuditSink;
   /** A task runner's last check, after the database read, before the command goes out: false = not sent (server/tasks/fence.ts). */
   mayProceed?: () => boolean;
+  /** false: the caller announces the read-back on the change feed for a batch of commands (bulk-run.ts). */
+  announce?: boolean;
 }): Promise<CommandResult> {
   const o = haproxyOptions();
   const started = o.now();
@@ -61,15 +63,7 @@ export async function runServerCommand(input: {
     result = failed(`${label} is no longer in HAProxy (removed at the last sync)`);
   else if (input.mayProceed && !input.mayProceed())
     result = failed("not sent: the update task's runner no longer holds its lease");
-  else
-    result = await perform(
-      instance,
-      server.backend.backendName,
-      server.serverName,
-      server.id,
-      server.status,
-      input.command,
-    );
+  else result = await perform(instance, server, input.command, input.announce ?? true);
 
   const audit =
     input.audit ??
@@ -101,12 +95,12 @@ const failed = (error: string): CommandResult => ({ ok: false, status: null, err
 
 async function perform(
   instance: Parameters<typeof sendCommand>[0],
-  backend: string,
-  serverName: string,
-  serverId: number,
-  previousStatus: string | null,
+  server: CommandTarget,
   command: ServerCommand,
+  announce: boolean,
 ): Promise<CommandResult> {
+  const { serverName } = server;
+  const backend = server.backend.backendName;
   try {
     await sendCommand(instance, backend, serverName, command);
   } catch (error) {
@@ -116,7 +110,7 @@ async function perform(
     const live = (await readServers(instance, backend, { fresh: true })).find((s) => s.name === serverName);
     if (!live)
       return { ok: true, status: null, error: `command sent, but ${serverName} is no longer listed in ${backend}` };
-    await storeServerState(serverId, previousStatus, live, new Date(haproxyOptions().now()));
+    await storeServerState(server.id, server.status, live, new Date(haproxyOptions().now()), { announce });
     return { ok: true, status: live.status, error: null };
   } catch (error) {
     const reason = messageForUsers(

@@ -212,12 +212,16 @@ export async function recordSyncResult(instanceId: number, at: Date, error: stri
   ]);
 }
 
-/** One server's state as read back after a command, with its history row when the status moved. */
+/**
+ * One server's state as read back after a command, with its history row when the status moved,
+ * announced in its transaction unless the caller announces a batch of them (a bulk action).
+ */
 export async function storeServerState(
   serverId: number,
   previousStatus: string | null,
   live: LiveServer,
   now: Date,
+  { announce }: { announce: boolean },
 ): Promise<void> {
   const moved = previousStatus !== live.status;
   await db().$transaction([
@@ -232,6 +236,6 @@ export async function storeServerState(
           }),
         ]
       : []),
-    announcement("haproxy"),
+    ...(announce ? [announcement("haproxy")] : []),
   ]);
 }

@@ -6,6 +6,7 @@
 // time order and a 5-minute bucket is complete once its end has passed (rollup.ts).
 import { db, Prisma } from "../db";
 import { HAPROXY_STATUS_CODES, HISTORY_KINDS as K } from "../../lib/history";
+import { haproxyStatusCode } from "./haproxy-status-code";
 
 /** A SELECT of (kind, subject_id, label, value): the samples of one write. */
 async function writeSamples(at: Date, samples: Prisma.Sql): Promise<number> {
@@ -25,19 +26,12 @@ async function writeSamples(at: Date, samples: Prisma.Sql): Promise<number> {
   return written;
 }
 
-/** The stored status's code (lib/history.ts): its leading word, anything else "other". */
-const statusCode = Prisma.raw(
-  `CASE substring(s.status from '^[A-Z]+') ${HAPROXY_STATUS_CODES.slice(0, -1)
-    .map((name, code) => `WHEN '${name}' THEN ${code}`)
-    .join(" ")} ELSE ${HAPROXY_STATUS_CODES.length - 1} END`,
-); // constant text: the names are this module's own
-
 const STATUS_LABELS = Prisma.sql`unnest(${[...HAPROXY_STATUS_CODES]}::text[])`;
 
 /** An instance's servers as the sync stored them, when its last sync succeeded (a failed one's state is stale). */
 const syncedServers = (instances: Prisma.Sql) => Prisma.sql`
   SELECT s.id, s.backend_id, coalesce(s.current_sessions, 0) AS sessions,
-    ${statusCode} AS code, s.status IS NOT NULL AS has_status
+    ${haproxyStatusCode("s.status")} AS code, s.status IS NOT NULL AS has_status
   FROM haproxy_servers s
   JOIN haproxy_backends b ON b.id = s.backend_id AND b.removed_at IS NULL
   JOIN haproxy_instances i ON i.id = b.haproxy_instance_id

@@ -1,14 +1,17 @@
 // Bulk HAProxy actions and host maintenance against two real HAProxy instances (tools/haproxy-lab),
 // each behind its own simulated agent: what a host maintenance drains and readies, partial
-// failure with one load balancer unreachable, the per-instance concurrency bound, the cap, roles.
+// failure with one load balancer unreachable, the per-instance concurrency bound, the cap, roles,
+// and what an action announces on the change feed.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { resetBreaker } from "@/server/haproxy/breaker";
-import { bulkFinished } from "@/server/haproxy/bulk-run";
+import { PROGRESS_NOTICE_MS, bulkFinished } from "@/server/haproxy/bulk-run";
 import { invalidateLive } from "@/server/haproxy/live";
 import { setHaproxyOptions, type HaproxyOptions } from "@/server/haproxy/settings";
 import { syncInstance } from "@/server/haproxy/sync";
+import { channelOf } from "@/server/live/feed";
 import { resetDatabase } from "@/tests/setup/db-helpers";
+import { noticeCounter } from "@/tests/setup/live-streams";
 import { listenStub, serverStates, startHaproxyLab, type HaproxyLab, type LabSpec } from "@/tools/haproxy-lab";
 import { startSimulator, type Simulator } from "@/tools/fagent-sim";
 import { callers, errorOf, makeInstance, makeServer, type Callers } from "./inventory-fixtures";
@@ -279,8 +282,38 @@ describe("bulk actions", () => {
   });
 });
 
+describe("on the change feed", () => {
+  it("an action announces its start and its end, and its items together, not one notice each", async () => {
+    const notices = await noticeCounter(channelOf("haproxy"));
+    try {
+      const lb1 = { kind: "filter" as const, instanceId: instanceIds.lb1 };
+      // A clock that stands still: no progress notice falls due while the five items run.
+      const now = Date.now();
+      setHaproxyOptions({ ...options, now: () => now });
+      const drained = await run(as.operator.haproxy.bulkStart({ selection: lb1, command: "drain" }));
+      expect(drained.counts).toMatchObject({ total: 5, success: 5 });
+      expect(await notices.settled()).toBe(2);
+      // Pages saw the servers' new state at the end (the writes came before the last notice).
+      expect(await db().hAProxyServer.count({ where: { status: "DRAIN" } })).toBe(5);
+
+      // A clock that moves PROGRESS_NOTICE_MS at each reading: every item lands past the gap.
+      let t = now;
+      setHaproxyOptions({ ...options, now: () => (t += PROGRESS_NOTICE_MS) });
+      const readied = await run(as.operator.haproxy.bulkStart({ selection: lb1, command: "ready" }));
+      expect(readied.counts).toMatchObject({ total: 5, success: 5 });
+      expect(await notices.settled()).toBe(2 + 2 + 5);
+
+      // A single command still announces its read-back itself.
+      await as.operator.haproxy.command({ haproxyServerId: await serverId("lb2/be_web/web1"), command: "drain" });
+      expect(await notices.settled()).toBe(2 + 2 + 5 + 1);
+    } finally {
+      await notices.close();
+    }
+  });
+});
+
 describe("a bulk action whose process stopped", () => {
-  it("is closed as interrupted when read, its unfinished items failed with the reason", async () => {
+  it("is closed as interrupted when read, its unfinished items failed with the reason, and announced", async () => {
     const action = await db().hAProxyBulkAction.create({
       data: {
         kind: "servers",
@@ -291,8 +324,14 @@ describe("a bulk action whose process stopped", () => {
         items: { create: [{ haproxyServerId: 1, haproxyInstanceId: 1, target: "lb1/be_web/web1" }] },
       },
     });
-    const status = await as.viewer.haproxy.bulkStatus({ id: action.id });
-    expect(status).toMatchObject({ status: "interrupted", counts: { total: 1, pending: 0, failed: 1 } });
-    expect((await as.viewer.haproxy.bulkItems({ id: action.id })).items[0]!.error).toMatch(/process .* stopped/);
+    const notices = await noticeCounter(channelOf("haproxy"));
+    try {
+      const status = await as.viewer.haproxy.bulkStatus({ id: action.id });
+      expect(status).toMatchObject({ status: "interrupted", counts: { total: 1, pending: 0, failed: 1 } });
+      expect((await as.viewer.haproxy.bulkItems({ id: action.id })).items[0]!.error).toMatch(/process .* stopped/);
+      expect(await notices.settled()).toBe(1); // a host's maintenance panel on another page sees it end
+    } finally {
+      await notices.close();
+    }
   });
 });

@@ -7,6 +7,8 @@ import { config } from "@/server/config";
 import { syncAllInstances } from "@/server/haproxy/sync";
 import { setHaproxyOptions } from "@/server/haproxy/settings";
 import { MAX_STATUS_CHANGES, statusBefore, statusChanges } from "@/server/history/haproxy-status";
+import { haproxyStatusCode } from "@/server/history/haproxy-status-code";
+import { HAPROXY_STATUS_CODES } from "@/lib/history";
 import { createContextInner } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/root";
 import type { Simulator } from "@/tools/fagent-sim";
@@ -104,6 +106,24 @@ describe("a HAProxy server's status chart", () => {
     await db().hAProxyServerStatusHistory.deleteMany({ where: { haproxyServerId: web2.id } }); // as if pruned
     const quiet = await api.history.haproxy({ chart: "server.status", id: web2.id, range: "24h" });
     expect(steps(quiet).map(([, s]) => s)).toEqual([null, "UP", "UP"]);
+  });
+
+  it("reads a status by its leading word, one rule for the chart and the writer's samples", async () => {
+    const statuses = ["UP", "UP 1/3", "NOLB", "DRAIN (agent)", "MAINT (via be/s)", "DOWN 1/2", "no check", "", null];
+    const rows = await db().$queryRaw<{ status: string | null; code: number | null }[]>`
+      SELECT status, ${haproxyStatusCode("status")} AS code FROM unnest(${statuses}::text[]) WITH ORDINALITY AS t(status, n) ORDER BY n`;
+    const name = (code: number | null) => (code === null ? null : HAPROXY_STATUS_CODES[code]);
+    expect(rows.map((r) => [r.status, name(r.code)])).toEqual([
+      ["UP", "UP"],
+      ["UP 1/3", "UP"],
+      ["NOLB", "NOLB"],
+      ["DRAIN (agent)", "DRAIN"],
+      ["MAINT (via be/s)", "MAINT"],
+      ["DOWN 1/2", "DOWN"],
+      ["no check", "other"],
+      ["", "other"],
+      [null, null],
+    ]);
   });
 
   it("refuses an unknown server and a chart without one", async () => {

@@ -26,6 +26,7 @@ import { createUser } from "@/server/users/users";
 import { freePort } from "@/tools/db/embedded";
 import { acLinks } from "@/tools/trpc-links";
 import { collect, readTaskLog, type TaskLog, type TaskStream } from "../setup/live-streams";
+import { RETRY_MS, delayAfterError, delayAfterRead } from "@/components/tasks/task-log-polling";
 
 let server: Server;
 let base: string;
@@ -312,6 +313,31 @@ describe("what the writers announce", () => {
       feed.stop();
     }
     await until("the stream to end", () => subscriberCount() === 0);
+  });
+});
+
+describe("the task page's fallback reader (components/tasks/task-log-polling.ts)", () => {
+  const failure = (call: Promise<unknown>) =>
+    call.then(
+      () => expect.fail("the call succeeded"),
+      (error: unknown) => error,
+    );
+
+  it("stops on the real API's UNAUTHORIZED, FORBIDDEN and NOT_FOUND; tries again when the server cannot be reached", async () => {
+    const noTask = "00000000-0000-4000-8000-000000000000";
+    const viewer = clientFor(viewerToken);
+    const anonymous = createTRPCClient<AppRouter>({ links: acLinks(base, "ac_not-a-token") });
+    expect(delayAfterError(await failure(viewer.tasks.log.query({ id: noTask, offset: 0 })))).toBeNull();
+    expect(delayAfterError(await failure(anonymous.tasks.log.query({ id: noTask, offset: 0 })))).toBeNull();
+    expect(delayAfterError(await failure(viewer.users.list.query({})))).toBeNull(); // FORBIDDEN for a viewer
+
+    const nobody = createTRPCClient<AppRouter>({ links: acLinks(`http://127.0.0.1:${await freePort()}`, viewerToken) });
+    expect(delayAfterError(await failure(nobody.tasks.log.query({ id: noTask, offset: 0 })))).toBe(RETRY_MS);
+
+    const task = await db().task.create({
+      data: { kind: "update", status: "succeeded", target: {}, parameters: {}, createdBy: "live-test", log: "done\n" },
+    });
+    expect(delayAfterRead(await viewer.tasks.log.query({ id: task.id, offset: 0 }))).toBeNull(); // read whole, ended
   });
 });
 
