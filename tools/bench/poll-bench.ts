@@ -17,14 +17,16 @@ import { freePort, startEmbeddedPostgres } from "../db/embedded";
 import { createDatabaseIfMissing, withDatabase } from "../db/ensure";
 import { applyMigrations } from "../db/apply-migrations";
 import { printComparison, printRuns } from "./poll-report";
-import { printReplicaCycles, runReplicaBench, type ReplicaCycle } from "./poll-replicas";
+import { printReplicaCycles, printScaleOut, runReplicaBench, type ReplicaCycle } from "./poll-replicas";
 import { shardCount } from "./sim-fleet";
 import type { WorkerResult } from "./poll-worker";
 
 const USAGE = `usage: npm run bench:poll -- [--servers 2000] [--apps 25] [--runs 1] [--concurrency N]
        [--compare 500x5,500x50 | --compare none] [--seed 1] [--base-address 127.0.160.2] [--port 9100]
-       [--timeout 600] [--cpu-prof <dir>] [--poller-flags="<node flags>"] [--json <file>]
-       [--replicas N]   (N replica processes share a first, steady, churn and steady cycle; CPU-s per replica)`;
+       [--timeout 600] [--cpu-prof <dir> [--cpu-prof-phase steady,churn]] [--poller-flags="<node flags>"] [--json <file>]
+       [--replicas N[,N…]] [--churns 2]   (N replica processes share a first and a steady cycle, then
+                        churns × a churn and a steady one; CPU-s per replica; 1,2,4 runs each in turn,
+                        --runs times, and compares them with N = 1)`;
 
 const { values: o } = parseArgs({
   options: {
@@ -40,10 +42,13 @@ const { values: o } = parseArgs({
     /** Seconds one configuration (simulator start, every phase) may take before all is stopped. */
     timeout: { type: "string", default: "600" },
     "cpu-prof": { type: "string" },
+    /** With --cpu-prof: profile only these phases of the poller (physical, floor, first, steady, churn, steady2). */
+    "cpu-prof-phase": { type: "string" },
     /** Extra Node flags for the poller process, e.g. --poller-flags=--max-semi-space-size=32 (with "=": it starts with a dash). */
     "poller-flags": { type: "string", default: "" },
     json: { type: "string" },
     replicas: { type: "string" },
+    churns: { type: "string", default: "2" },
     help: { type: "boolean" },
   },
 });
@@ -165,7 +170,12 @@ async function startShard(fleet: Fleet, shard: string, deadline: number): Promis
 }
 
 async function runWorker(fleet: Fleet, databaseUrl: string, sim: Sim, deadline: number): Promise<WorkerResult> {
-  const profile = o["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(o["cpu-prof"])] : [];
+  const whole = o["cpu-prof"] && !o["cpu-prof-phase"];
+  const profile = whole ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(o["cpu-prof"]!)] : [];
+  const phases =
+    o["cpu-prof"] && o["cpu-prof-phase"]
+      ? ["--profile-dir", path.resolve(o["cpu-prof"]), "--profile-phase", o["cpu-prof-phase"]]
+      : [];
   const flags = o["poller-flags"].split(/\s+/).filter(Boolean);
   const concurrency = o.concurrency ?? String(config().POLL_CONCURRENCY);
   const child = track(
@@ -182,6 +192,7 @@ async function runWorker(fleet: Fleet, databaseUrl: string, sim: Sim, deadline: 
         String(fleet.apps),
         "--seed",
         o.seed,
+        ...phases,
       ],
       {
         cwd: root,
@@ -248,6 +259,7 @@ async function runReplicas(serverUrl: string, fleet: Fleet, replicas: number): P
         controls: sim.controls,
         simulatorPids: sim.children.map((child) => child.pid!),
         replicas,
+        churns: positive(o.churns, "--churns"),
         concurrency,
         seed: Number(o.seed),
         deadline,
@@ -272,11 +284,25 @@ async function main() {
   log(`PostgreSQL on 127.0.0.1:${pg.port} (throwaway, ${tempDir})`);
   try {
     if (o.replicas) {
-      const replicas = positive(o.replicas, "--replicas");
-      const cycles = await runReplicas(pg.url, fleet, replicas);
+      const counts = o.replicas.split(",").map((n) => positive(n, "--replicas"));
+      const configurations: { replicas: number; cycles: ReplicaCycle[]; load: string }[] = [];
+      for (let run = 1; run <= runs; run++) {
+        for (const replicas of counts) {
+          const load = () => os.loadavg()[0]!.toFixed(1);
+          const before = `load ${load()} at ${new Date().toISOString().slice(11, 19)} UTC`;
+          log(`run ${run}/${runs}: ${replicas} replica(s), ${before}`);
+          const cycles = await runReplicas(pg.url, fleet, replicas);
+          configurations.push({ replicas, cycles, load: `${before}, ${load()} after` });
+        }
+      }
       console.log(`\nMachine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}`);
-      printReplicaCycles(replicas, cycles);
-      if (o.json) fs.writeFileSync(o.json, JSON.stringify({ replicas, cycles }, null, 2));
+      for (const [i, c] of configurations.entries()) {
+        console.log(`\n### Configuration ${i + 1}: ${c.replicas} replica(s), ${c.load}`);
+        printReplicaCycles(c.replicas, c.cycles);
+      }
+      for (let run = 0; run < runs; run++)
+        printScaleOut(configurations.slice(run * counts.length, (run + 1) * counts.length));
+      if (o.json) fs.writeFileSync(o.json, JSON.stringify({ configurations }, null, 2));
       return;
     }
     const results: WorkerResult[] = [];

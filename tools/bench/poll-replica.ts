@@ -13,7 +13,7 @@ import { sqlCounter, type SqlTally } from "./sql-counter";
 export type ReplicaRequest = { type: "cpu" } | { type: "cycle"; intervalSeconds: number } | { type: "stop" };
 export type ReplicaReply =
   | { type: "ready" }
-  | { type: "cpu"; cpuMs: number; maxRssMb: number; sql: SqlTally; connections: number }
+  | { type: "cpu"; cpuMs: number; maxRssMb: number; sql: SqlTally; connections: number; preempted: number }
   | { type: "cycle"; summary: Awaited<ReturnType<typeof runPollCycle>> }
   | { type: "error"; message: string };
 
@@ -31,8 +31,11 @@ process.on("message", (request: ReplicaRequest) => {
   void (async () => {
     try {
       if (request.type === "cpu") {
-        const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-        send({ type: "cpu", cpuMs: cpuMs(), maxRssMb, sql: counter.take(), connections });
+        const usage = process.resourceUsage();
+        const maxRssMb = Math.round(usage.maxRSS / 1024);
+        // Involuntary context switches: how often the kernel took the core away (others wanted it).
+        const preempted = usage.involuntaryContextSwitches;
+        send({ type: "cpu", cpuMs: cpuMs(), maxRssMb, sql: counter.take(), connections, preempted });
       } else if (request.type === "cycle")
         send({ type: "cycle", summary: await runPollCycle(request.intervalSeconds) });
       else {

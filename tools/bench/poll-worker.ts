@@ -8,6 +8,9 @@
 // dispatcher (agent keep-alive is 10 s) and a fresh database pool (pg closes idle connections
 // after 10 s). Closing the pool after a phase also makes PostgreSQL's backends flush their
 // statistics, which they otherwise hold back for up to 10 s, so the row counts are complete.
+import fs from "node:fs";
+import { Session } from "node:inspector/promises";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import pLimit from "p-limit";
 import pg from "pg";
@@ -70,8 +73,27 @@ const { values: args } = parseArgs({
     apps: { type: "string" },
     seed: { type: "string", default: "1" },
     "sim-pid": { type: "string" },
+    /** With --profile-dir: profile only these phases, one <phase>.cpuprofile each (poll-bench --cpu-prof-phase). */
+    "profile-phase": { type: "string" },
+    "profile-dir": { type: "string" },
   },
 });
+const profiledPhases = new Set(args["profile-phase"]?.split(",") ?? []);
+
+/** A V8 CPU profile of one phase alone (the whole process's --cpu-prof mixes every phase). */
+async function profiling(phase: PhaseName): Promise<() => Promise<void>> {
+  if (!profiledPhases.has(phase) || !args["profile-dir"]) return async () => undefined;
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 100 });
+  await session.post("Profiler.start");
+  return async () => {
+    const { profile } = await session.post("Profiler.stop");
+    fs.writeFileSync(path.join(args["profile-dir"]!, `${phase}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  };
+}
 
 const counter = sqlCounter();
 const sim = fleetClient(args.control!.split(","));
@@ -126,19 +148,26 @@ async function measure(phase: PhaseName, stats: Stats, run: Run): Promise<PhaseR
   const dispatcher = freshDispatcher();
   counter.take();
   const stopSampler = rssSampler();
+  const stopProfile = await profiling(phase);
   const cpuSince = cpuMeter(stats.postmasterPid, args["sim-pid"]!.split(",").map(Number));
   const started = performance.now();
   const { failures: failed, summary } = await run({ ...clientOptionsFromConfig(config()), dispatcher });
+  // Closing the phase's sockets is part of it: the physical floor closes its own, and a real
+  // cycle's close when their keep-alive ends (10 s), on the same process.
+  const closing = process.cpuUsage();
+  await dispatcher.close();
+  const closeCpu = process.cpuUsage(closing);
   const wallMs = Math.round(performance.now() - started);
   const cpu = cpuSince();
+  await stopProfile();
   const peakRssMb = stopSampler();
   const sql = counter.take();
-  await dispatcher.close();
   await closeDb();
   const rowsWritten = (await settledWrites(stats.client)) - before;
   const failures = failed.length;
   const result = { phase, wallMs, sql, rowsWritten, peakRssMb, cpu, failures, failureReasons: tally(failed), summary };
-  const cpuLine = `CPU s: poller ${cpu.pollerMs / 1000}, postgres ${cpu.postgresMs / 1000}, simulator ${cpu.simulatorMs / 1000}, other ${cpu.otherMs / 1000}`;
+  const closeMs = Math.round((closeCpu.user + closeCpu.system) / 1000);
+  const cpuLine = `CPU s: poller ${cpu.pollerMs / 1000} (closing sockets ${closeMs / 1000}), postgres ${cpu.postgresMs / 1000}, simulator ${cpu.simulatorMs / 1000}, other ${cpu.otherMs / 1000}`;
   console.error(
     `[bench]   ${phase}: ${wallMs} ms, ${sql.statements} statements, ${rowsWritten} rows, ${peakRssMb} MB, ${cpuLine}${failures ? `, ${failures} FAILED` : ""}`,
   );
