@@ -8,21 +8,27 @@ import { db, Prisma } from "../db";
 import { HAPROXY_STATUS_CODES, HISTORY_KINDS as K } from "../../lib/history";
 import { haproxyStatusCode } from "./haproxy-status-code";
 
+const WRITE_TIMEOUT_MS = 60_000;
+
 /** A SELECT of (kind, subject_id, label, value): the samples of one write. */
 async function writeSamples(at: Date, samples: Prisma.Sql): Promise<number> {
   // One transaction: the cleanup job's series pruning (retention.ts) never sees a series created
-  // here without its first sample.
-  const [, written] = await db().$transaction([
-    db().$executeRaw`
+  // here without its first sample. Prisma's 5 s default timed out at 20,000 servers on a loaded
+  // machine, losing the cycle's samples (docs/performance.md); a background write may take longer.
+  const [, written] = await db().$transaction(
+    [
+      db().$executeRaw`
       INSERT INTO history_series (kind, subject_id, label)
       SELECT DISTINCT kind, subject_id, label FROM (${samples}) AS s
       ON CONFLICT (kind, subject_id, label) DO NOTHING`,
-    db().$executeRaw`
+      db().$executeRaw`
       INSERT INTO history_raw (series_id, ts, value)
       SELECT hs.id, ${at}::timestamp(3), s.value::real
       FROM (${samples}) AS s JOIN history_series hs USING (kind, subject_id, label)
       ON CONFLICT (series_id, ts) DO UPDATE SET value = EXCLUDED.value`,
-  ]);
+    ],
+    { timeout: WRITE_TIMEOUT_MS },
+  );
   return written;
 }
 
