@@ -13,7 +13,9 @@ import {
 import { parseAppsReply } from "@/server/agent/contract";
 import { generateFleet, simulatorClient, startSimulator } from "@/tools/fagent-sim";
 
-const options: AgentClientOptions = { timeoutMs: 300, maxResponseBytes: 64 * 1024, tokenHeader: "X-Agent-Token" };
+// Generous: the simulated agents answer in milliseconds, but on a loaded machine this process can
+// get no CPU for longer than a tight timeout. The timeout test sets its own.
+const options: AgentClientOptions = { timeoutMs: 10_000, maxResponseBytes: 64 * 1024, tokenHeader: "X-Agent-Token" };
 let sim: Awaited<ReturnType<typeof startSimulator>>;
 const names = ["srv-0001", "srv-0002", "srv-0003"];
 
@@ -82,7 +84,7 @@ describe("fetchApps", () => {
 
   it("gives up on a slow agent after the timeout", async () => {
     await sim.control.fault("srv-0001", { fault: "slow", ms: 2_000 });
-    const error = await failure(fetchApps(target("srv-0001"), options));
+    const error = await failure(fetchApps(target("srv-0001"), { ...options, timeoutMs: 300 }));
     expect(error.kind).toBe("timeout");
     expect(error.message).toMatch(/^agent 127\.0\.77\.2:\d+ did not answer within 300 ms$/);
   });
@@ -156,7 +158,7 @@ describe("agentUrl", () => {
 describe("simulator", () => {
   it("records the highest number of concurrent apps requests per agent", async () => {
     await sim.control.resetStats();
-    await sim.control.fault("srv-0002", { fault: "slow", ms: 100 });
+    await sim.control.fault("srv-0002", { fault: "slow", ms: 1_000 }); // the first is still held when the second comes
     // Two sockets to one agent: the poll's own dispatcher keeps one per agent, so it would queue them.
     const dispatcher = new Agent({ connections: 2 });
     const twoAtOnce = { ...options, dispatcher };
