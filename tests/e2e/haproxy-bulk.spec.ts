@@ -25,10 +25,13 @@ test.describe("HAProxy bulk drain, as an operator", () => {
     // One backend of lb1, all its servers listed.
     await page.getByRole("combobox", { name: "Instance", exact: true }).selectOption({ label: "lb1 (srv-0001)" });
     await page.getByRole("button", { name: "Apply" }).click();
+    // The unfiltered page has backends too: read one only once the filtered page is in.
+    await expect(page).toHaveURL(/[?&]instance=\d+/);
     const firstBackend = page.getByTestId("backend").first();
     const backend = (await firstBackend.getAttribute("data-backend"))!.split("/")[1]!;
     await page.getByRole("textbox", { name: "Backend or server", exact: true }).fill(backend);
     await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(new RegExp(`[?&]q=${backend}(&|$)`));
     const rows = page.locator(`[data-testid="haproxy-server"][data-server^="lb1/${backend}/"]`);
     await expect(rows.nth(1)).toBeVisible();
     const labels = [(await rows.nth(0).getAttribute("data-server"))!, (await rows.nth(1).getAttribute("data-server"))!];

@@ -24,6 +24,7 @@ test.describe("HAProxy, as an operator", () => {
     await page.getByRole("combobox", { name: "Instance", exact: true }).selectOption({ label: "lb1 (srv-0001)" });
     await page.getByRole("combobox", { name: "Status", exact: true }).selectOption("UP");
     await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(/[?&]status=UP/);
     const first = page.getByTestId("haproxy-server").first();
     await expect(first).toBeVisible();
     const label = (await first.getAttribute("data-server"))!;
@@ -33,6 +34,8 @@ test.describe("HAProxy, as an operator", () => {
     await page.getByRole("combobox", { name: "Status", exact: true }).selectOption("");
     await page.getByRole("textbox", { name: "Backend or server", exact: true }).fill(server!);
     await page.getByRole("button", { name: "Apply" }).click();
+    // The row is on the page before too (the UP list): act only once the new page is in.
+    await expect(page).toHaveURL(new RegExp(`[?&]q=${server}(&|$)`));
     const row = page.locator(`[data-testid="haproxy-server"][data-server="${label}"]`);
     await expect(row.getByTestId("haproxy-status")).toContainText("UP");
 

@@ -300,6 +300,7 @@ test.describe("the main pages at desktop and phone widths", () => {
   test.use({ storageState: storageState("admin") });
 
   test("fit the window without sideways scrolling (screenshots in test-results/screenshots)", async ({ page }) => {
+    test.setTimeout(180_000); // sixteen page loads and full-page screenshots: 20 s on an idle machine
     await fleetPolled(page.request);
     const groups = await trpcGet<{ items: { id: number; instances: number }[] }>(page.request, "groups.list", {
       pageSize: 200,

@@ -116,8 +116,12 @@ test("the servers list and the group page show their buttons whole at 1280 px", 
         })
         .map((el) => el.textContent?.trim()),
     );
+  // Measured once the page is hydrated (its live feed connected): until then "Last check" holds the
+  // server-rendered exact times, wider than the "2 min ago" the page then shows and is used with.
+  const hydrated = () => expect(page.getByTestId("live-state")).toHaveAttribute("data-state", "live");
   await page.goto("/servers");
   await expect(page.getByRole("heading", { name: "Servers" })).toBeVisible();
+  await hydrated();
   expect(await clipped()).toEqual([]);
   expect(await overflow(page)).toBeLessThanOrEqual(0);
   // A server's Delete belongs to its "Edit server" card, not floating under it.
@@ -132,6 +136,7 @@ test("the servers list and the group page show their buttons whole at 1280 px", 
   expect(groupLink, "a group to open").toBeDefined();
   await page.goto(groupLink!);
   await expect(page.getByTestId("group-updates")).toBeVisible();
+  await hydrated();
   expect(await clipped()).toEqual([]);
   expect(await overflow(page)).toBeLessThanOrEqual(0);
 });

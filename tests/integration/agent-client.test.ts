@@ -13,8 +13,8 @@ import {
 import { parseAppsReply } from "@/server/agent/contract";
 import { generateFleet, simulatorClient, startSimulator } from "@/tools/fagent-sim";
 
-// A generous timeout: on a loaded machine a healthy agent's reply can take longer than a poll's
-// usual budget. Only the slow-agent test shortens it (to 300 ms, against a 2 s delay).
+// Generous: the simulated agents answer in milliseconds, but on a loaded machine this process can
+// get no CPU for longer than a tight timeout. The timeout test sets its own.
 const options: AgentClientOptions = { timeoutMs: 10_000, maxResponseBytes: 64 * 1024, tokenHeader: "X-Agent-Token" };
 let sim: Awaited<ReturnType<typeof startSimulator>>;
 const names = ["srv-0001", "srv-0002", "srv-0003"];
@@ -121,7 +121,7 @@ describe("fetchApps", () => {
 
   it("refuses a reply over the size limit while it streams, and cuts the transfer", async () => {
     await sim.control.fault("srv-0001", { fault: "oversize", mb: 1024 });
-    const error = await failure(fetchApps(target("srv-0001"), options));
+    const error = await failure(fetchApps(target("srv-0001"), { ...options, timeoutMs: 10_000 }));
     expect(error.kind).toBe("too_large");
     expect(error.message).toMatch(/: reply larger than 64 KB refused$/);
     // A client that kept reading would hold the 1 GB response open; the agent sees it closed.
@@ -158,7 +158,7 @@ describe("agentUrl", () => {
 describe("simulator", () => {
   it("records the highest number of concurrent apps requests per agent", async () => {
     await sim.control.resetStats();
-    await sim.control.fault("srv-0002", { fault: "slow", ms: 100 });
+    await sim.control.fault("srv-0002", { fault: "slow", ms: 1_000 }); // the first is still held when the second comes
     // Two sockets to one agent: the poll's own dispatcher keeps one per agent, so it would queue them.
     const dispatcher = new Agent({ connections: 2 });
     const twoAtOnce = { ...options, dispatcher };

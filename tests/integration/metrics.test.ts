@@ -288,14 +288,21 @@ describe("promtool and Prometheus", { timeout: 180_000 }, () => {
       { name: "ac", ...job, bearerToken: TOKEN },
       { name: "ac-wrong-token", ...job, bearerToken: "not-the-token" },
     ]);
+    // Over the last minute's scrapes, not the newest alone: one scrape that outlasts its 1 s timeout
+    // on a loaded machine marks every series stale, and a plain query then finds none of them.
+    const latest = (selector: string) => `last_over_time(${selector}[1m])`;
     const online = await db().server.count({ where: { status: "online" } });
-    const [servers] = await prometheus.queryUntil('ac_servers{job="ac",status="online"}', (r) => r.length === 1);
+    const [servers] = await prometheus.queryUntil(
+      latest('ac_servers{job="ac",status="online"}'),
+      (r) => r.length === 1,
+    );
     expect(servers!.value).toBe(online);
-    const [instances] = await prometheus.query('sum(ac_group_instances{job="ac"})');
+    const [instances] = await prometheus.query(`sum(${latest('ac_group_instances{job="ac"}')})`);
     expect(instances!.value).toBe(await db().applicationInstance.count());
-    const drifting = await prometheus.query('ac_group_versions{job="ac"} > 1');
+    const drifting = await prometheus.query(`${latest('ac_group_versions{job="ac"}')} > 1`);
     expect(drifting.map((s) => s.metric.group).sort()).toEqual(["billing-api", "drift"]);
-    const up = await prometheus.queryUntil("up", (r) => r.length === 2);
+    // With the token some scrape succeeded; without it, none ever did.
+    const up = await prometheus.queryUntil("max_over_time(up[1m])", (r) => r.length === 2);
     expect(Object.fromEntries(up.map((s) => [s.metric.job, s.value]))).toEqual({ ac: 1, "ac-wrong-token": 0 });
   });
 

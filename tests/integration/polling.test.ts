@@ -8,9 +8,9 @@ import { resolveGroups } from "@/server/inventory/groups";
 import { startSimulator, type ScenarioInput } from "@/tools/fagent-sim";
 import { resetDatabase } from "@/tests/setup/db-helpers";
 
-// Generous: on a loaded machine a healthy agent's reply can take longer than a poll's usual budget.
-// The slow-agent test gives gamma a delay well past it.
-const agent = { timeoutMs: 3_000, maxResponseBytes: 256 * 1024, tokenHeader: "X-Agent-Token" };
+// A simulated agent answers in milliseconds, but on a loaded machine this process can get no CPU
+// for longer than a tight timeout: a healthy poll must not time out. The timeout test sets its own.
+const agent = { timeoutMs: 10_000, maxResponseBytes: 256 * 1024, tokenHeader: "X-Agent-Token" };
 const scenario: ScenarioInput = {
   mode: "address",
   baseAddress: "127.0.88.2",
@@ -276,7 +276,7 @@ describe("failure isolation", () => {
   it("polls every other server normally when one is down, slow or broken", async () => {
     await sim.control.fault("alpha", { fault: "down" });
     await sim.control.fault("gamma", { fault: "slow", ms: 10_000 });
-    const { summary, outcomes } = await pollServers({}, { agent });
+    const { summary, outcomes } = await pollServers({}, { agent: { ...agent, timeoutMs: 2_000 } });
     expect(summary).toMatchObject({ servers: 3, online: 1, offline: 2, failures: 2 });
     expect(outcomes.find((o) => o.server === "beta")).toMatchObject({ status: "online", result: "updated" });
     expect(outcomes.find((o) => o.server === "gamma")!.error).toMatch(/did not answer within/);
@@ -319,9 +319,12 @@ describe("steady and concurrent polling", () => {
   it("does not record a version change a second time when an update task recorded it while the reply was on its way", async () => {
     await poll("alpha");
     await sim.control.setApp("alpha", "docker", "jurws_1", { version: "2.0" });
-    await sim.control.fault("alpha", { fault: "slow", ms: 1_000 });
+    await sim.control.fault("alpha", { fault: "slow", ms: 2_000 });
     const polling = poll("alpha");
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the reply (with 2.0) is on its way
+    // The agent holds the apps request (its reply has 2.0): the task writes meanwhile.
+    await expect
+      .poll(async () => (await sim.control.stats()).agents["alpha"]?.inFlight.apps, { interval: 20, timeout: 20_000 })
+      .toBe(1);
     const stored = await instance("jurws_1");
     await db().$transaction([
       db().applicationInstance.update({ where: { id: stored.id }, data: { version: "2.0" } }),
@@ -367,7 +370,7 @@ describe("steady and concurrent polling", () => {
   });
 
   it("never polls one server twice at once when two triggers overlap", async () => {
-    await sim.control.fault("alpha", { fault: "slow", ms: 150 });
+    await sim.control.fault("alpha", { fault: "slow", ms: 1_000 }); // the first poll lasts while the others start
     await sim.control.resetStats();
     const target = await db().server.findUniqueOrThrow({ where: { name: "alpha" }, select: pollTargetSelect });
     const [a, b] = await Promise.all([

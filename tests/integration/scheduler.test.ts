@@ -10,10 +10,12 @@ import { startScheduler, stopScheduler } from "@/server/jobs/scheduler";
 import { generateFleet, startSimulator, type Simulator } from "@/tools/fagent-sim";
 
 let sim: Simulator;
+// The simulated agents answer from this process, which a loaded machine can stall for a second:
+// a 3 s agent timeout, and 6 s (half the interval) for the cold first cycle to start its chunks.
 const env = {
-  POLLING_INTERVAL: "8",
+  POLLING_INTERVAL: "12",
   POLL_CHUNK_SIZE: "2",
-  CONNECTION_TIMEOUT: "1",
+  CONNECTION_TIMEOUT: "3",
   HAPROXY_ENABLED: "false",
   AC_REPLICA_NAME: "replica-under-test",
 };

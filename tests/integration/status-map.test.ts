@@ -10,7 +10,8 @@ import { startSimulator, type ScenarioInput } from "@/tools/fagent-sim";
 import { resetDatabase } from "@/tests/setup/db-helpers";
 import { callers, errorOf, fieldErrors, type Callers } from "./inventory-fixtures";
 
-const agent = { timeoutMs: 5_000, maxResponseBytes: 256 * 1024, tokenHeader: "X-Agent-Token" };
+// Generous: a loaded machine can stall this process (and the simulated agent in it) past a tight timeout.
+const agent = { timeoutMs: 10_000, maxResponseBytes: 256 * 1024, tokenHeader: "X-Agent-Token" };
 
 /** Each state as the agent writes it → what AC must store. */
 const dockerStates: [raw: string, status: string][] = [

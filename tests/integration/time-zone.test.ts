@@ -12,7 +12,8 @@ import { config } from "@/server/config";
 import { databaseNow, renewedLeaseSql } from "@/server/tasks/runner-identity";
 import { startSimulator, type ScenarioInput } from "@/tools/fagent-sim";
 
-const agent = { timeoutMs: 1_000, maxResponseBytes: 256 * 1024, tokenHeader: "X-Agent-Token" };
+// Generous: a loaded machine can stall this process (and the simulated agent in it) past a tight timeout.
+const agent = { timeoutMs: 10_000, maxResponseBytes: 256 * 1024, tokenHeader: "X-Agent-Token" };
 const scenario: ScenarioInput = {
   mode: "address",
   baseAddress: "127.0.89.2",
