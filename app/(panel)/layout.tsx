@@ -4,8 +4,10 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { Nav, type NavItem } from "@/components/layout/nav";
 import { SignOutButton } from "@/components/layout/sign-out-button";
+import { RenderClock } from "@/components/ui/relative-time";
 import { can } from "@/server/auth/roles";
 import { currentActor } from "@/server/auth/current-actor";
+import { requestTime } from "@/server/http/request-time";
 import { api } from "@/server/trpc/server-caller";
 
 const sections: NavItem[] = [
@@ -58,7 +60,7 @@ export default async function PanelLayout({ children }: { children: ReactNode })
         </div>
       </header>
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">
-        {children}
+        <RenderClock now={requestTime()}>{children}</RenderClock>
       </main>
     </div>
   );

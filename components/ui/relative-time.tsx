@@ -1,6 +1,6 @@
 "use client";
 // "3 min ago", with the exact time on hover and for screen readers.
-import { useSyncExternalStore } from "react";
+import { createContext, useContext, useSyncExternalStore, type ReactNode } from "react";
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ["day", 86_400],
@@ -20,17 +20,29 @@ export function relative(date: Date, now: number): string {
   return "";
 }
 
-// A clock that ticks every 10 s; the server renders the exact time (no clock there).
+// A clock that ticks every 10 s in the browser.
 const TICK = 10_000;
 const subscribe = (onTick: () => void) => {
   const timer = setInterval(onTick, TICK);
   return () => clearInterval(timer);
 };
-const clientNow = () => Math.floor(Date.now() / TICK) * TICK;
-const serverNow = () => null;
+const tick = (ms: number) => Math.floor(ms / TICK) * TICK;
+const clientNow = () => tick(Date.now());
+
+/**
+ * The server's render time, given by the panel layout: the server renders "3 min ago" from it and
+ * the browser hydrates with the same value, so the text matches and tables keep their width
+ * instead of showing full timestamps until the JavaScript has run. Without it: the exact time.
+ */
+const RenderedAt = createContext<number | null>(null);
+
+export function RenderClock({ now, children }: { now: number; children: ReactNode }) {
+  return <RenderedAt.Provider value={tick(now)}>{children}</RenderedAt.Provider>;
+}
 
 export function RelativeTime({ date }: { date: Date | string | null | undefined }) {
-  const now = useSyncExternalStore(subscribe, clientNow, serverNow);
+  const renderedAt = useContext(RenderedAt);
+  const now = useSyncExternalStore(subscribe, clientNow, () => renderedAt);
   if (!date) return <span className="text-slate-400">never</span>;
   const value = typeof date === "string" ? new Date(date) : date;
   const exact = value.toISOString().replace("T", " ").slice(0, 19) + " UTC";
