@@ -5,6 +5,7 @@
 // task's plan. docs/security.md, "Settings that hold credentials".
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/server/db";
+import { groupSettingsInput } from "@/server/inventory/settings-edits";
 import { starUrlSecrets } from "@/server/security/reader-urls";
 import { callers, makeGroup, makeInstance, makeServer, type Callers } from "../integration/inventory-fixtures";
 
@@ -90,5 +91,21 @@ describe("artifact URLs with credentials", () => {
       "http://e:***@r:8761/eureka/",
     ])
       expect(starUrlSecrets(done)).toBe(done);
+  });
+
+  it("stars a password holding quotes or <>, which the URL parser (and so the settings form) accepts", () => {
+    for (const password of [`pa'ss-9`, `pa"ss-9`, "p<a>ss-9"]) {
+      const shown = starUrlSecrets(`GET https://deploy:${password}@nexus.internal/shop/ failed`);
+      expect(shown).toBe("GET https://deploy:***@nexus.internal/shop/ failed");
+    }
+    expect(starUrlSecrets("https://to'ken-9@github.com/x")).toBe("https://***@github.com/x");
+    // A match that does not parse as a URL still loses its password.
+    expect(starUrlSecrets("https://deploy:pw-9@h:99999/x")).toBe("https://deploy:***@h:99999/x");
+  });
+
+  it("refuses an artifact URL with a space, which no reader's redaction could find whole", async () => {
+    const result = await groupSettingsInput.safeParseAsync({ id: 1, artifactListUrl: "https://deploy:p ss@nexus/x" });
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error?.issues)).toContain("no spaces");
   });
 });
