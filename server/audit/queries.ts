@@ -7,6 +7,7 @@ import { storedDate } from "../../lib/schemas";
 import { can } from "../auth/roles";
 import type { Actor } from "../auth/actor";
 import { db, type Prisma } from "../db";
+import { withUrlSecretsFor } from "../security/reader-urls";
 import { AppError } from "../errors";
 import { AUDIT_OUTCOMES, AUDIT_TARGET_TYPES } from "../../lib/audit-targets";
 
@@ -118,7 +119,8 @@ export async function listAudit(input: z.output<typeof auditListInput>, actor: A
   const first = items[0];
   const last = items.at(-1);
   return {
-    items,
+    // An admin's own rows (settings edits' before/after) reach its operator-role tokens too: URLs starred.
+    items: withUrlSecretsFor(actor, items),
     // Going back, "more" means there are newer rows; going forward, older ones.
     nextCursor: last && (back || more) ? cursorOf("a", last) : null,
     prevCursor: first && at !== null && (!back || more) ? cursorOf("b", first) : null,
@@ -130,12 +132,13 @@ export async function targetHistory(
   target: { targetType: (typeof AUDIT_TARGET_TYPES)[number]; targetId: string; limit: number },
   actor: Actor,
 ) {
-  return db().auditEntry.findMany({
+  const rows = await db().auditEntry.findMany({
     where: { AND: [auditScope(actor), { targetType: target.targetType, targetId: target.targetId }] },
     orderBy: newestFirst,
     take: target.limit,
     select: auditRowSelect,
   });
+  return withUrlSecretsFor(actor, rows);
 }
 
 /** Rows for the CSV export, newest first, a batch at a time (bounded by the caller). */
@@ -151,7 +154,7 @@ export async function* auditRowsForExport(filter: AuditFilter, actor: Actor, max
       take,
       select: auditRowSelect,
     });
-    yield rows;
+    yield withUrlSecretsFor(actor, rows);
     sent += rows.length;
     if (rows.length < take) return;
     before = rows.at(-1)!;

@@ -29,7 +29,9 @@ const playbookPath = z
   });
 const artifactUrl = z
   .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
-  .max(2000, "at most 2000 characters");
+  .max(2000, "at most 2000 characters")
+  // The URL parser takes a space in a password, but readers' redaction finds URLs up to whitespace (reader-urls.ts).
+  .regex(/^\S+$/, "no spaces: write them as %20");
 const artifactExtension = z
   .string()
   .max(20, "at most 20 characters")

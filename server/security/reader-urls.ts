@@ -6,17 +6,22 @@
 // credentials"). Applied to whole procedure outputs, so a new field holding such a URL is covered.
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/roles";
+import { redactUrlCredentials } from "./redact-url";
 
 /** Query parameters whose value is a credential (GitLab's private_token, S3's X-Amz-Signature, api_key …). */
 const SECRET_PARAM = /token|key|secret|passw|signature|sig$|auth|credential/i;
 const STARS = "***";
 /** Values starred before (here, by redactUrlCredentials or by redact.ts as `[redacted]`): left as they are. */
 const STARRED = new Set([STARS, "[redacted]", "%5Bredacted%5D"]);
-/** An http(s) URL inside a text: up to whitespace or a quote (artifact URLs are http(s) only, settings-edits.ts). */
-const HTTP_URL = /\bhttps?:\/\/[^\s"'<>]{1,2048}/gi;
+/**
+ * An http(s) URL inside a text: up to whitespace or a quote (artifact URLs are http(s) only,
+ * settings-edits.ts). The user info may hold quotes and <> (the URL parser accepts them there,
+ * so a saved password can): cut at its first quote, the rest of the password would pass unseen.
+ */
+const HTTP_URL = /\bhttps?:\/\/(?:[^\s/?#@]{1,512}@)?[^\s"'<>]{1,2048}/gi;
 
 function starUrl(raw: string): string {
-  if (!URL.canParse(raw)) return raw;
+  if (!URL.canParse(raw)) return redactUrlCredentials(raw); // still no user:password through
   const url = new URL(raw);
   const password = url.password !== "" && !STARRED.has(url.password);
   // A user name alone is often the token itself (https://<token>@github.com/…); beside a password it stays.

@@ -5,7 +5,10 @@
 // task's plan. docs/security.md, "Settings that hold credentials".
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/server/db";
+import { groupSettingsInput } from "@/server/inventory/settings-edits";
 import { starUrlSecrets } from "@/server/security/reader-urls";
+import { createCaller } from "@/server/trpc/root";
+import { createContextInner } from "@/server/trpc/context";
 import { callers, makeGroup, makeInstance, makeServer, type Callers } from "../integration/inventory-fixtures";
 
 // The task stays pending: what it stores is what is read here.
@@ -90,5 +93,40 @@ describe("artifact URLs with credentials", () => {
       "http://e:***@r:8761/eureka/",
     ])
       expect(starUrlSecrets(done)).toBe(done);
+  });
+
+  it("stars a password holding quotes or <>, which the URL parser (and so the settings form) accepts", () => {
+    for (const password of [`pa'ss-9`, `pa"ss-9`, "p<a>ss-9"]) {
+      const shown = starUrlSecrets(`GET https://deploy:${password}@nexus.internal/shop/ failed`);
+      expect(shown).toBe("GET https://deploy:***@nexus.internal/shop/ failed");
+    }
+    expect(starUrlSecrets("https://to'ken-9@github.com/x")).toBe("https://***@github.com/x");
+    // A match that does not parse as a URL still loses its password.
+    expect(starUrlSecrets("https://deploy:pw-9@h:99999/x")).toBe("https://deploy:***@h:99999/x");
+  });
+
+  it("refuses an artifact URL with a space, which no reader's redaction could find whole", async () => {
+    const result = await groupSettingsInput.safeParseAsync({ id: 1, artifactListUrl: "https://deploy:p ss@nexus/x" });
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error?.issues)).toContain("no spaces");
+  });
+
+  it("reach an admin's operator-role token starred in the admin's own audit rows (a settings edit's before/after)", async () => {
+    // Kinds of secret the stored audit text's redaction (redact.ts) lets through.
+    const edited = "https://tok3n-audit-4@127.0.0.1:9/shop/?X-Amz-Signature=sig-audit-5";
+    await as.admin.groups.updateSettings({ id: ids.group, artifactListUrl: edited });
+    const admin = await db().user.findUniqueOrThrow({ where: { login: "test-admin" } });
+    const token = createCaller(
+      createContextInner({ kind: "token", id: 2, name: "admin-ci", role: "operator", ownerId: admin.id }),
+    );
+    const reads = JSON.stringify([
+      await token.audit.list({}),
+      await token.audit.forTarget({ targetType: "group", targetId: String(ids.group) }),
+    ]);
+    expect(reads).toContain("https://***@127.0.0.1:9/shop/?X-Amz-Signature=***");
+    for (const secret of ["tok3n-audit-4", "sig-audit-5"]) expect(reads).not.toContain(secret);
+    // The admin still reads its rows as stored.
+    expect(JSON.stringify(await as.admin.audit.list({}))).toContain("sig-audit-5");
+    await as.admin.groups.updateSettings({ id: ids.group, artifactListUrl: GROUP_URL });
   });
 });
