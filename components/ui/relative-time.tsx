@@ -36,7 +36,7 @@ const clientNow = () => tick(Date.now());
  */
 const RenderedAt = createContext<number | null>(null);
 
-export function RenderClock({ now, children }: { now: number; children: ReactNode }) {
+export function RenderClock({ now, children }: { now: number; children?: ReactNode }) {
   return <RenderedAt.Provider value={tick(now)}>{children}</RenderedAt.Provider>;
 }
 

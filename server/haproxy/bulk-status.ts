@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { db } from "../db";
 import { notFound } from "../errors";
-import { announcement } from "../live/feed";
+import { announce } from "../live/feed";
 import { HEARTBEAT_STALE_MS, bulkRunningHere } from "./bulk-run";
 import { openMaintenance } from "./bulk-selection";
 import { positiveId } from "../../lib/schemas";
@@ -27,17 +27,18 @@ const INTERRUPTED = "not run: the AC process running this bulk action stopped";
 
 async function closeIfLost(id: number, heartbeatAt: Date): Promise<void> {
   if (bulkRunningHere(id) || Date.now() - heartbeatAt.getTime() < HEARTBEAT_STALE_MS) return;
-  await db().$transaction([
-    db().hAProxyBulkItem.updateMany({
-      where: { bulkActionId: id, result: "pending" },
-      data: { result: "failed", error: INTERRUPTED, finishedAt: new Date() },
-    }),
-    db().hAProxyBulkAction.updateMany({
+  await db().$transaction(async (tx) => {
+    const closed = await tx.hAProxyBulkAction.updateMany({
       where: { id, status: "running", heartbeatAt },
       data: { status: "interrupted", finishedAt: new Date() },
-    }),
-    announcement("haproxy"), // other pages showing the action (a host's maintenance) see it end
-  ]);
+    });
+    if (closed.count === 0) return; // another reader closed it first, and announced it
+    await tx.hAProxyBulkItem.updateMany({
+      where: { bulkActionId: id, result: "pending" },
+      data: { result: "failed", error: INTERRUPTED, finishedAt: new Date() },
+    });
+    await announce(tx, "haproxy"); // other pages showing the action (a host's maintenance) see it end
+  });
 }
 
 export async function bulkStatus(id: number) {

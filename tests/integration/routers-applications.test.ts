@@ -117,6 +117,7 @@ describe("applications.list: keyset pagination", () => {
       [when!, "1x"],
       [when!, "99999999999"],
       ["2026-02-30 00:00:00", id!],
+      ["0000-06-01 00:00:00", id!],
       ["yesterday", id!],
     ]) {
       const error = await errorOf(

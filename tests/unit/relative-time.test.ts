@@ -11,10 +11,7 @@ const threeMinutesBefore = new Date(renderedAt - 3 * 60_000);
 describe("RelativeTime on the server", () => {
   it("renders the relative time under the panel's render clock, the exact time in its title", () => {
     const html = renderToString(
-      createElement(RenderClock, {
-        now: renderedAt,
-        children: createElement(RelativeTime, { date: threeMinutesBefore }),
-      }),
+      createElement(RenderClock, { now: renderedAt }, createElement(RelativeTime, { date: threeMinutesBefore })),
     );
     expect(html).toContain(">3 minutes ago</time>");
     expect(html).toContain('title="2026-12-01 11:57:00 UTC"');

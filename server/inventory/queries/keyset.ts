@@ -35,7 +35,7 @@ const KEY_FITS: Record<KeyColumn["type"], (value: string) => boolean> = {
   timestamp: (value) => {
     if (value === "-infinity" || value === "infinity") return true;
     const [, date, time] = TIMESTAMP_TEXT.exec(value) ?? [];
-    if (!date || !time) return false;
+    if (!date || !time || date < "0001-01-01") return false; // PostgreSQL has no year 0
     const parsed = new Date(`${date}T${time}Z`);
     // Date rolls 2026-02-30 over to March; the round trip refuses it as PostgreSQL would.
     return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(`${date}T${time}`);
