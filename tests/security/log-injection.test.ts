@@ -55,6 +55,8 @@ describe("the server log", () => {
 
   it("escapes control characters as JSON does and leaves other text alone", () => {
     expect(oneLine(`a\nb\r\tc\u0000\u007f`)).toBe("a\\nb\\r\\tc\\u0000\\u007f");
+    // Line breaks to some log viewers though not to JSON: NEL and the other C1 controls, U+2028, U+2029.
+    expect(oneLine("a\u0085b\u009bc\u2028d\u2029e")).toBe("a\\u0085b\\u009bc\\u2028d\\u2029e");
     expect(oneLine("Москва: 1.2.3 ✓")).toBe("Москва: 1.2.3 ✓");
   });
 });
