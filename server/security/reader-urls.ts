@@ -8,8 +8,8 @@ import type { Actor } from "../auth/actor";
 import { can } from "../auth/roles";
 import { redactUrlCredentials } from "./redact-url";
 
-/** Query parameters whose value is a credential (GitLab's private_token, S3's X-Amz-Signature, api_key …). */
-const SECRET_PARAM = /token|key|secret|passw|signature|sig$|auth|credential/i;
+/** Query parameters whose value is a credential (GitLab's private_token, S3's X-Amz-Signature, api_key, jwt, pw …). */
+const SECRET_PARAM = /token|key|secret|passw|^pw$|pwd|signature|sig$|auth|credential|jwt|session/i;
 const STARS = "***";
 /** Values starred before (here, by redactUrlCredentials or by redact.ts as `[redacted]`): left as they are. */
 const STARRED = new Set([STARS, "[redacted]", "%5Bredacted%5D"]);

@@ -88,6 +88,9 @@ describe("artifact URLs with credentials", () => {
     expect(starUrlSecrets("GET https://u:pw@h/x?token=t failed\nnext")).toBe(
       "GET https://u:***@h/x?token=*** failed\nnext",
     );
+    expect(starUrlSecrets("https://h/x?pw=a&pwd=b&jwt=c&sessionid=d&page=2")).toBe(
+      "https://h/x?pw=***&pwd=***&jwt=***&sessionid=***&page=2",
+    );
     for (const done of [
       "https://deploy:[redacted]@repo.internal/ with api_key=[redacted]",
       "http://e:***@r:8761/eureka/",
